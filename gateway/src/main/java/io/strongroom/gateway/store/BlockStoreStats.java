@@ -1,0 +1,33 @@
+package io.strongroom.gateway.store;
+
+/**
+ * Counters of a store since it was opened (monotonic, except the gauge {@code pendingWrites}).
+ * The average group-commit batch is {@code batchedOperations / batches}.
+ *
+ * @param reads            read calls completed
+ * @param readBytes        bytes returned by reads
+ * @param writes           write calls acknowledged
+ * @param writeBytes       slot bytes acknowledged
+ * @param trims            trim calls acknowledged
+ * @param flushes          flush calls completed
+ * @param journalSyncs     fdatasync calls on journals (one per group commit in FSYNC mode)
+ * @param dataSyncs        fdatasync calls on data files (checkpoints, flushes in NONE mode, close)
+ * @param journalBytes     bytes appended to journals (record headers included)
+ * @param batches          group-commit batches
+ * @param batchedOperations operations in those batches
+ * @param largestBatch     most operations seen in one batch
+ * @param checkpoints      journal checkpoints (data file made durable, journal restarted)
+ * @param pendingWrites    writes, trims and flushes accepted and not yet acknowledged, now
+ */
+public record BlockStoreStats(long reads, long readBytes, long writes, long writeBytes, long trims, long flushes,
+                              long journalSyncs, long dataSyncs, long journalBytes, long batches,
+                              long batchedOperations, long largestBatch, long checkpoints, int pendingWrites) {
+
+    /** A store that counts nothing. */
+    public static final BlockStoreStats EMPTY = new BlockStoreStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    /** Mean operations per group-commit batch, 0 before the first batch. */
+    public double averageBatch() {
+        return batches == 0 ? 0 : (double) batchedOperations / batches;
+    }
+}
