@@ -1,0 +1,150 @@
+package io.strongroom.crypto;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Checks that AES-GCM runs on the CPU's AES instructions: CPU flags, JVM, HotSpot flags, and a
+ * short self-test. Without intrinsics AES-GCM is many times slower, so that case is logged loudly.
+ */
+public final class AesNiProbe {
+
+    private static final System.Logger LOG = System.getLogger(AesNiProbe.class.getName());
+
+    /** HotSpot flags reported when this JVM has them (the intrinsic ones are diagnostic, readable but not settable by default). */
+    private static final List<String> VM_FLAGS = List.of(
+            "UseAES", "UseAESIntrinsics", "UseAESCTRIntrinsics", "UseGHASHIntrinsics", "UseAVX");
+
+    private static final int SELF_TEST_BLOCK = 8192;
+    private static final long WARM_UP_NANOS = 30_000_000L;
+    private static final long MEASURE_NANOS = 20_000_000L;
+
+    private AesNiProbe() {
+    }
+
+    /** Probes (about 50 ms, most of it the self-test) and logs a WARNING per problem found. */
+    public static AesNiReport run() {
+        String cpuModel = "unknown";
+        List<String> flags = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        boolean cpuinfoRead = false;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name") && "unknown".equals(cpuModel)) {
+                    cpuModel = line.substring(line.indexOf(':') + 1).trim();
+                } else if (line.startsWith("flags") && !cpuinfoRead) {
+                    cpuinfoRead = true;
+                    for (String f : line.substring(line.indexOf(':') + 1).trim().split("\\s+")) {
+                        if (isAesRelevant(f)) {
+                            flags.add(f);
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            warnings.add("could not read /proc/cpuinfo: CPU flags unknown");
+        }
+        Map<String, String> vmFlags = readVmFlags();
+
+        boolean cpuHasAes = !cpuinfoRead || flags.contains("aes");
+        if (cpuinfoRead && !flags.contains("aes")) {
+            warnings.add("CPU has no AES-NI (no 'aes' flag): AES-GCM runs in software, many times slower");
+        }
+        if (cpuinfoRead && !flags.contains("pclmulqdq")) {
+            warnings.add("CPU has no PCLMULQDQ: GHASH runs in software");
+        }
+        boolean jvmUsesAes = !"false".equals(vmFlags.get("UseAES")) && !"false".equals(vmFlags.get("UseAESIntrinsics"));
+        for (String f : List.of("UseAES", "UseAESIntrinsics", "UseAESCTRIntrinsics", "UseGHASHIntrinsics")) {
+            if ("false".equals(vmFlags.get(f))) {
+                warnings.add("HotSpot flag " + f + " is off: AES-GCM is many times slower");
+            }
+        }
+        if (flags.contains("avx512f") && flags.contains("vaes") && vmFlags.containsKey("UseAVX")
+                && parseIntOr(vmFlags.get("UseAVX"), 3) < 3) {
+            warnings.add("CPU has AVX-512/VAES but UseAVX=" + vmFlags.get("UseAVX") + ": the fastest AES-GCM path is disabled");
+        }
+        boolean intrinsicsOn = cpuHasAes && jvmUsesAes;
+
+        AesNiReport report = new AesNiReport(cpuModel, flags, System.getProperty("java.vm.vendor", "unknown"),
+                System.getProperty("java.runtime.version", System.getProperty("java.version", "unknown")),
+                vmFlags, intrinsicsOn, selfTestMBps(), warnings);
+        for (String w : report.warnings()) {
+            LOG.log(System.Logger.Level.WARNING, "AES-NI probe: " + w);
+        }
+        return report;
+    }
+
+    private static boolean isAesRelevant(String flag) {
+        return flag.equals("aes") || flag.equals("pclmulqdq") || flag.equals("vaes") || flag.equals("vpclmulqdq")
+                || flag.equals("avx") || flag.equals("avx2") || flag.startsWith("avx512");
+    }
+
+    private static Map<String, String> readVmFlags() {
+        Map<String, String> out = new LinkedHashMap<>();
+        HotSpotDiagnosticMXBean hotspot;
+        try {
+            hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+        } catch (RuntimeException | LinkageError e) {
+            return out;
+        }
+        if (hotspot == null) {
+            return out;
+        }
+        for (String name : VM_FLAGS) {
+            try {
+                out.put(name, hotspot.getVMOption(name).getValue());
+            } catch (RuntimeException e) {
+                // Not a flag of this JVM (or not readable): reported as absent.
+            }
+        }
+        return out;
+    }
+
+    private static int parseIntOr(String s, int fallback) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    /** Seals 8 KiB blocks for ~30 ms to warm up, then measures ~20 ms. A rough figure, for the log and health page. */
+    private static double selfTestMBps() {
+        BlockSealer sealer = BlockSealer.create();
+        Dek dek = Dek.generate();
+        try {
+            BlockAddress at = new BlockAddress(new UUID(0, 0), 0);
+            byte[] plaintext = new byte[SELF_TEST_BLOCK];
+            ByteBuffer in = ByteBuffer.wrap(plaintext);
+            ByteBuffer out = ByteBuffer.allocate(BlockSealer.sealedSize(SELF_TEST_BLOCK));
+            long start = System.nanoTime();
+            while (System.nanoTime() - start < WARM_UP_NANOS) {
+                in.clear();
+                out.clear();
+                sealer.seal(dek, at, in, out);
+            }
+            long blocks = 0;
+            long begin = System.nanoTime();
+            long elapsed;
+            do {
+                in.clear();
+                out.clear();
+                sealer.seal(dek, at, in, out);
+                blocks++;
+                elapsed = System.nanoTime() - begin;
+            } while (elapsed < MEASURE_NANOS);
+            return blocks * (double) SELF_TEST_BLOCK * 1000.0 / elapsed;
+        } finally {
+            dek.destroy();
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package io.strongroom.crypto;
+
+import static io.strongroom.crypto.SealedBlockLayout.HEADER_LENGTH;
+import static io.strongroom.crypto.SealedBlockLayout.NONCE_LENGTH;
+import static io.strongroom.crypto.SealedBlockLayout.NONCE_OFFSET;
+import static io.strongroom.crypto.SealedBlockLayout.OVERHEAD;
+import static io.strongroom.crypto.SealedBlockLayout.TAG_LENGTH;
+
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.util.Arrays;
+import java.util.Objects;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+
+/**
+ * Seals and opens blocks with AES-256-GCM (96-bit random nonce, 128-bit tag) in the layout of
+ * {@link SealedBlockLayout}. Thread-safe: share one instance; each thread uses its own Cipher.
+ *
+ * <p>The payload is encrypted straight from the caller's array or buffer into the output: the only
+ * copies are the ones the JCA makes internally (GCM decryption buffers the ciphertext until the tag
+ * is verified). Input and output buffers must not overlap.
+ */
+public final class BlockSealer {
+
+    private static final int TAG_BITS = TAG_LENGTH * 8;
+    private static final BlockSealer INSTANCE = new BlockSealer();
+
+    private BlockSealer() {
+    }
+
+    /** The sealer. All state is per thread, so every caller may share this one instance. */
+    public static BlockSealer create() {
+        return INSTANCE;
+    }
+
+    /** Bytes a sealed block takes for a plaintext of {@code plaintextLength}: plaintext + 48. */
+    public static int sealedSize(int plaintextLength) {
+        if (plaintextLength < 0 || plaintextLength > Integer.MAX_VALUE - OVERHEAD) {
+            throw new IllegalArgumentException("plaintext length out of range: " + plaintextLength);
+        }
+        return plaintextLength + OVERHEAD;
+    }
+
+    public byte[] seal(Dek dek, BlockAddress at, byte[] plaintext) {
+        return seal(dek, at, plaintext, 0, plaintext.length);
+    }
+
+    public byte[] seal(Dek dek, BlockAddress at, byte[] src, int off, int len) {
+        Objects.checkFromIndexSize(off, len, src.length);
+        byte[] out = new byte[sealedSize(len)];
+        ThreadGcm gcm = beginSeal(dek, at);
+        System.arraycopy(gcm.aad, 0, out, 0, HEADER_LENGTH);
+        try {
+            gcm.cipher.doFinal(src, off, len, out, HEADER_LENGTH);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM encryption failed", e);
+        }
+        return out;
+    }
+
+    /**
+     * Seals {@code plaintext} (position to limit) into {@code sealedOut} at its position; both
+     * buffers advance. Heap or direct. Returns the bytes written, {@link #sealedSize(int)}.
+     */
+    public int seal(Dek dek, BlockAddress at, ByteBuffer plaintext, ByteBuffer sealedOut) {
+        int size = sealedSize(plaintext.remaining());
+        if (sealedOut.remaining() < size) {
+            throw new IllegalArgumentException("sealedOut has " + sealedOut.remaining() + " bytes left, needs " + size);
+        }
+        ThreadGcm gcm = beginSeal(dek, at);
+        sealedOut.put(gcm.aad, 0, HEADER_LENGTH);
+        try {
+            return HEADER_LENGTH + gcm.cipher.doFinal(plaintext, sealedOut);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM encryption failed", e);
+        }
+    }
+
+    /** Opens a sealed block; throws {@link BlockIntegrityException} unless it authenticates at {@code at} under {@code dek}. */
+    public byte[] open(Dek dek, BlockAddress at, byte[] sealed) {
+        int len = checkedPlaintextLength(at, sealed.length);
+        ThreadGcm gcm = ThreadGcm.current();
+        System.arraycopy(sealed, 0, gcm.aad, 0, HEADER_LENGTH);
+        beginOpen(gcm, dek, at);
+        byte[] out = new byte[len];
+        try {
+            gcm.cipher.doFinal(sealed, HEADER_LENGTH, len + TAG_LENGTH, out, 0);
+        } catch (AEADBadTagException e) {
+            Arrays.fill(out, (byte) 0);
+            throw new BlockIntegrityException(at, "authentication tag mismatch");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM decryption failed", e);
+        }
+        return out;
+    }
+
+    /**
+     * Opens the sealed block in {@code sealed} (position to limit) into {@code plaintextOut} at its
+     * position; both advance on success. On failure nothing usable is left in {@code plaintextOut}.
+     * Returns the plaintext length.
+     */
+    public int open(Dek dek, BlockAddress at, ByteBuffer sealed, ByteBuffer plaintextOut) {
+        int len = checkedPlaintextLength(at, sealed.remaining());
+        if (plaintextOut.remaining() < len) {
+            throw new IllegalArgumentException("plaintextOut has " + plaintextOut.remaining() + " bytes left, needs " + len);
+        }
+        ThreadGcm gcm = ThreadGcm.current();
+        int sealedStart = sealed.position();
+        int outStart = plaintextOut.position();
+        sealed.get(gcm.aad, 0, HEADER_LENGTH);
+        try {
+            beginOpen(gcm, dek, at);
+            return gcm.cipher.doFinal(sealed, plaintextOut);
+        } catch (AEADBadTagException e) {
+            sealed.position(sealedStart);
+            wipe(plaintextOut, outStart, len);
+            throw new BlockIntegrityException(at, "authentication tag mismatch");
+        } catch (GeneralSecurityException e) {
+            sealed.position(sealedStart);
+            wipe(plaintextOut, outStart, len);
+            throw new IllegalStateException("AES-GCM decryption failed", e);
+        } catch (RuntimeException e) {
+            sealed.position(sealedStart);
+            throw e;
+        }
+    }
+
+    /** Reserves an invocation, builds header and AAD in the thread's scratch, and initialises the Cipher. */
+    private static ThreadGcm beginSeal(Dek dek, BlockAddress at) {
+        Objects.requireNonNull(at, "at");
+        dek.reserveInvocation();
+        ThreadGcm gcm = ThreadGcm.current();
+        byte[] aad = gcm.aad;
+        SealedBlockLayout.writeHeaderPrefix(aad, dek.id());
+        gcm.nextNonce(aad, NONCE_OFFSET);
+        SealedBlockLayout.writeAddress(aad, at);
+        init(gcm, Cipher.ENCRYPT_MODE, dek);
+        return gcm;
+    }
+
+    /** Checks the header already copied into the thread's AAD scratch, completes the AAD, initialises the Cipher. */
+    private static void beginOpen(ThreadGcm gcm, Dek dek, BlockAddress at) {
+        Objects.requireNonNull(at, "at");
+        dek.checkNotDestroyed();
+        byte[] aad = gcm.aad;
+        if (aad[SealedBlockLayout.VERSION_OFFSET] != SealedBlockLayout.FORMAT_VERSION) {
+            throw new BlockIntegrityException(at, "unknown format version " + (aad[SealedBlockLayout.VERSION_OFFSET] & 0xff));
+        }
+        if (!dek.id().matches(aad, SealedBlockLayout.DEK_ID_OFFSET)) {
+            throw new BlockIntegrityException(at, "sealed under DEK " + DekId.readAt(aad, SealedBlockLayout.DEK_ID_OFFSET)
+                    + ", not " + dek.id());
+        }
+        SealedBlockLayout.writeAddress(aad, at);
+        init(gcm, Cipher.DECRYPT_MODE, dek);
+    }
+
+    private static void init(ThreadGcm gcm, int mode, Dek dek) {
+        try {
+            gcm.cipher.init(mode, dek.providerKey(), new GCMParameterSpec(TAG_BITS, gcm.aad, NONCE_OFFSET, NONCE_LENGTH));
+        } catch (InvalidKeyException e) {
+            // The provider reports a key that vanished under it (destroyed concurrently) as an invalid key.
+            dek.checkNotDestroyed();
+            throw new IllegalStateException("AES-256 key rejected by the JCA provider", e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM parameters rejected by the JCA provider", e);
+        }
+        gcm.cipher.updateAAD(gcm.aad);
+    }
+
+    private static int checkedPlaintextLength(BlockAddress at, int sealedLength) {
+        int len = SealedBlockLayout.plaintextLength(sealedLength);
+        if (len < 0) {
+            throw new BlockIntegrityException(at, "sealed block of " + sealedLength + " bytes is shorter than the "
+                    + OVERHEAD + "-byte overhead");
+        }
+        return len;
+    }
+
+    private static void wipe(ByteBuffer buf, int from, int len) {
+        for (int i = 0; i < len; i++) {
+            buf.put(from + i, (byte) 0);
+        }
+        buf.position(from);
+    }
+}

@@ -1,0 +1,57 @@
+package io.strongroom.crypto;
+
+import java.nio.charset.StandardCharsets;
+import java.security.DrbgParameters;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import javax.crypto.Cipher;
+
+/**
+ * The per-thread working state of {@link BlockSealer}: one AES/GCM Cipher (re-initialised per
+ * block, never constructed per call), the AAD scratch array, and this thread's nonce source.
+ *
+ * <p>Nonces are 96 random bits from a DRBG instance owned by this thread (SP 800-38D §8.2.2, the
+ * RBG-based construction), seeded by the JDK from the system entropy source. Drawing them in
+ * batches of {@value #NONCES_PER_BATCH} amortises the DRBG's per-call cost; the batch is only ever
+ * read forwards, so a nonce is handed out once. Confined to its thread: no locking.
+ */
+final class ThreadGcm {
+
+    /** Nonces fetched from the DRBG per refill (3 KiB). */
+    static final int NONCES_PER_BATCH = 256;
+
+    private static final ThreadLocal<ThreadGcm> CURRENT = ThreadLocal.withInitial(ThreadGcm::new);
+
+    final Cipher cipher;
+    final byte[] aad = new byte[SealedBlockLayout.AAD_LENGTH];
+    private final SecureRandom drbg;
+    private final byte[] nonces = new byte[SealedBlockLayout.NONCE_LENGTH * NONCES_PER_BATCH];
+    private int nextNonce = nonces.length;
+
+    private ThreadGcm() {
+        try {
+            cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            // The personalisation string only separates instances; the seed comes from the system source.
+            byte[] personalisation = ("strongroom-nonce/" + Thread.currentThread().getId() + "/" + System.nanoTime())
+                    .getBytes(StandardCharsets.US_ASCII);
+            drbg = SecureRandom.getInstance("DRBG",
+                    DrbgParameters.instantiation(256, DrbgParameters.Capability.NONE, personalisation));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JVM lacks AES/GCM/NoPadding or DRBG", e);
+        }
+    }
+
+    static ThreadGcm current() {
+        return CURRENT.get();
+    }
+
+    /** Writes a fresh 12-byte nonce at {@code dst[offset]}. */
+    void nextNonce(byte[] dst, int offset) {
+        if (nextNonce == nonces.length) {
+            drbg.nextBytes(nonces);
+            nextNonce = 0;
+        }
+        System.arraycopy(nonces, nextNonce, dst, offset, SealedBlockLayout.NONCE_LENGTH);
+        nextNonce += SealedBlockLayout.NONCE_LENGTH;
+    }
+}
