@@ -1,0 +1,9 @@
+package io.strongroom.gateway.store;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** What every volume's group committer shares with the store. */
+record CommitSettings(Executor executor, Durability durability, int maxBatchBytes, long checkpointBytes,
+                      StoreMetrics metrics, AtomicInteger pendingWrites) {
+}

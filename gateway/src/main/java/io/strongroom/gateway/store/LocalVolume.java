@@ -1,0 +1,211 @@
+package io.strongroom.gateway.store;
+
+import io.netty.buffer.Unpooled;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The files of one volume, in {@code <dataDir>/<volume-uuid>/}: {@code volume.hdr} (geometry,
+ * {@link VolumeHeaderDescriptor}), {@code slots.dat} (slot {@code n} at byte {@code n * slotSize}, sparse),
+ * {@code journal.wal} ({@link Journal}) and {@code metadata.json} ({@link LocalFileMetadataStore}).
+ *
+ * <p>The slot lock keeps readers from seeing a slot half-written in the page cache: in-place writes of a batch
+ * hold it exclusively (microseconds: page-cache copies), reads hold it shared. The fdatasync of a batch happens
+ * outside it, so reads never wait for the disk.
+ */
+final class LocalVolume {
+
+    static final String HEADER_FILE = "volume.hdr";
+    static final String DATA_FILE = "slots.dat";
+    static final String CREATING_PREFIX = ".creating-";
+    static final String DELETING_PREFIX = ".deleting-";
+
+    private final VolumeHeaderDescriptor.Geometry geometry;
+    private final Path dir;
+    private final FileChannel data;
+    private final Journal journal;
+    private final ReentrantReadWriteLock slotLock = new ReentrantReadWriteLock();
+    private final GroupCommitter committer;
+    /** Serialises metadata replacement with deletion of the directory. */
+    final Object metadataLock = new Object();
+    private boolean closed;
+    private boolean deleted;
+
+    private LocalVolume(VolumeHeaderDescriptor.Geometry geometry, Path dir, FileChannel data, Journal journal,
+                        CommitSettings settings) {
+        this.geometry = geometry;
+        this.dir = dir;
+        this.data = data;
+        this.journal = journal;
+        this.committer = new GroupCommitter(this, settings);
+    }
+
+    /** Creates the files in a temporary directory, makes them durable, then renames the directory into place. */
+    static LocalVolume create(Path dataDir, VolumeHeaderDescriptor.Geometry geometry, CommitSettings settings)
+            throws IOException {
+        Path tmp = dataDir.resolve(CREATING_PREFIX + geometry.volumeId());
+        StoreFiles.deleteTree(tmp);
+        Files.createDirectory(tmp);
+        StoreFiles.writeNewFileDurably(tmp.resolve(HEADER_FILE), VolumeHeaderDescriptor.encode(geometry));
+        FileChannel data = FileChannel.open(tmp.resolve(DATA_FILE), StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.READ, StandardOpenOption.WRITE);
+        Journal journal = null;
+        try {
+            data.force(true);
+            journal = Journal.create(tmp.resolve(Journal.FILE_NAME), geometry.slotSize());
+            StoreFiles.syncDirectory(tmp);
+            Path dir = dataDir.resolve(geometry.volumeId().toString());
+            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            StoreFiles.syncDirectory(dataDir);
+            return new LocalVolume(geometry, dir, data, journal, settings);
+        } catch (IOException | RuntimeException e) {
+            data.close();
+            if (journal != null) {
+                journal.close();
+            }
+            StoreFiles.deleteTree(tmp);
+            throw e;
+        }
+    }
+
+    /** Opens an existing volume and recovers it: replays its journal into the data file (see {@link JournalReplay}). */
+    static LocalVolume open(Path dir, CommitSettings settings) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(VolumeHeaderDescriptor.LENGTH);
+        try (FileChannel ch = FileChannel.open(dir.resolve(HEADER_FILE), StandardOpenOption.READ)) {
+            StoreFiles.readFully(ch, header, 0);
+        }
+        VolumeHeaderDescriptor.Geometry geometry = VolumeHeaderDescriptor.decode(header.flip(), dir.toString());
+        if (!geometry.volumeId().toString().equals(dir.getFileName().toString())) {
+            throw new BlockStoreException(BlockStoreException.Reason.CORRUPT,
+                    dir + ": header names volume " + geometry.volumeId());
+        }
+        FileChannel data = FileChannel.open(dir.resolve(DATA_FILE), StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel journalChannel = null;
+        try {
+            journalChannel = FileChannel.open(dir.resolve(Journal.FILE_NAME), StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            JournalReplay.Result replayed = JournalReplay.replay(journalChannel, data, geometry.slotSize(),
+                    geometry.blockCount(), dir.toString());
+            Journal journal = Journal.resumeAfterReplay(journalChannel, geometry.slotSize(), replayed);
+            return new LocalVolume(geometry, dir, data, journal, settings);
+        } catch (IOException | RuntimeException e) {
+            data.close();
+            if (journalChannel != null) {
+                journalChannel.close();
+            }
+            throw e;
+        }
+    }
+
+    UUID id() {
+        return geometry.volumeId();
+    }
+
+    int slotSize() {
+        return geometry.slotSize();
+    }
+
+    long blockCount() {
+        return geometry.blockCount();
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    Journal journal() {
+        return journal;
+    }
+
+    GroupCommitter committer() {
+        return committer;
+    }
+
+    /** Reads whole slots under the shared slot lock; bytes past the end of the sparse file are zeros. */
+    Buffer read(long firstBlock, int count) throws IOException {
+        byte[] bytes = new byte[count * geometry.slotSize()];
+        slotLock.readLock().lock();
+        try {
+            if (closed) {
+                throw BlockStoreException.unknownVolume(id());
+            }
+            StoreFiles.readFully(data, ByteBuffer.wrap(bytes), firstBlock * geometry.slotSize());
+        } finally {
+            slotLock.readLock().unlock();
+        }
+        return BufferInternal.buffer(Unpooled.wrappedBuffer(bytes));
+    }
+
+    /** Writes the batch's slot images and trims in place, in sequence order, under the exclusive slot lock. */
+    void applyInPlace(List<StoreOp> batch, ByteBuffer records) throws IOException {
+        slotLock.writeLock().lock();
+        try {
+            int at = 0;
+            for (StoreOp op : batch) {
+                long offset = op.firstBlock * geometry.slotSize();
+                if (op.kind == StoreOp.Kind.WRITE) {
+                    int start = at + JournalRecordDescriptor.HEADER_LENGTH;
+                    StoreFiles.writeFully(data, records.duplicate().limit(start + op.payload.length()).position(start),
+                            offset);
+                } else if (op.kind == StoreOp.Kind.TRIM) {
+                    StoreFiles.zeroRange(data, offset, op.blockCount * geometry.slotSize());
+                }
+                at += op.journalBytes();
+            }
+        } finally {
+            slotLock.writeLock().unlock();
+        }
+    }
+
+    void syncData() throws IOException {
+        data.force(false);
+    }
+
+    /** Closes the files; later reads fail with UNKNOWN_VOLUME. Idempotent. */
+    void closeFiles() throws IOException {
+        slotLock.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                try {
+                    journal.close();
+                } finally {
+                    data.close();
+                }
+            }
+        } finally {
+            slotLock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Removes the volume directory: first renamed (atomically) to a {@code .deleting-} name that start-up finishes
+     * removing, so a crash never leaves half a volume under its real name.
+     */
+    void deleteFiles() throws IOException {
+        synchronized (metadataLock) {
+            deleted = true;
+            Path doomed = dir.resolveSibling(DELETING_PREFIX + id());
+            StoreFiles.deleteTree(doomed);
+            Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
+            StoreFiles.syncDirectory(dir.getParent());
+            StoreFiles.deleteTree(doomed);
+        }
+    }
+
+    /** Under {@link #metadataLock}: whether the volume's directory is gone or going. */
+    boolean deleted() {
+        return deleted;
+    }
+}
