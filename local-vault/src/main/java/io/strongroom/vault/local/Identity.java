@@ -1,0 +1,80 @@
+package io.strongroom.vault.local;
+
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A caller of the vault and its key permissions (an access policy entry).
+ *
+ * <p>Permissions use Azure's names (get, list, create, update, delete, recover, purge, rotate,
+ * wrapKey, unwrapKey; "all" grants every one) and are matched case-insensitively. An identity may
+ * also carry a client id (selects it at the managed-identity endpoint) and a client secret (lets it
+ * use the client-credentials token endpoint). The secret never appears in {@link #toString()}.
+ */
+public final class Identity {
+    /** Every key permission this vault checks. */
+    public static final Set<String> ALL_PERMISSIONS = Set.of(
+            "get", "list", "create", "update", "delete", "recover", "purge", "rotate", "wrapkey", "unwrapkey");
+
+    private final String name;
+    private final Set<String> keyPermissions;
+    private final String clientId;
+    private final String clientSecret;
+
+    public Identity(String name, Set<String> keyPermissions) {
+        this(name, keyPermissions, null, null);
+    }
+
+    public Identity(String name, Set<String> keyPermissions, String clientId, String clientSecret) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.keyPermissions = normalize(keyPermissions);
+        this.clientId = clientId;
+        this.clientSecret = clientSecret;
+    }
+
+    private static Set<String> normalize(Set<String> permissions) {
+        Set<String> out = new TreeSet<>();
+        for (String p : Objects.requireNonNull(permissions, "keyPermissions")) {
+            String lower = p.toLowerCase(Locale.ROOT);
+            if (lower.equals("all")) {
+                out.addAll(ALL_PERMISSIONS);
+            } else if (ALL_PERMISSIONS.contains(lower)) {
+                out.add(lower);
+            } else {
+                throw new IllegalArgumentException("unknown key permission: " + p);
+            }
+        }
+        return Set.copyOf(out);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Lower-case permission names. */
+    public Set<String> keyPermissions() {
+        return keyPermissions;
+    }
+
+    public boolean may(String permission) {
+        return keyPermissions.contains(permission.toLowerCase(Locale.ROOT));
+    }
+
+    /** Client id for the managed-identity and client-credentials endpoints, or null. */
+    public String clientId() {
+        return clientId;
+    }
+
+    /** Client secret for the client-credentials endpoint, or null (then that endpoint refuses it). */
+    public String clientSecret() {
+        return clientSecret;
+    }
+
+    @Override
+    public String toString() {
+        return "Identity[name=" + name + ", keyPermissions=" + keyPermissions
+                + (clientId == null ? "" : ", clientId=" + clientId) + "]";
+    }
+}
