@@ -1,0 +1,301 @@
+package io.strongroom.gateway.volume;
+
+import io.strongroom.crypto.BlockIntegrityException;
+import io.strongroom.crypto.BlockSealer;
+import io.strongroom.crypto.Dek;
+import io.strongroom.crypto.DekId;
+import io.strongroom.crypto.DestroyedKeyException;
+import io.strongroom.gateway.error.ErrorCode;
+import io.strongroom.gateway.error.GatewayException;
+import io.strongroom.gateway.keys.KeyAccessSnapshot;
+import io.strongroom.gateway.keys.KeyVaults;
+import io.strongroom.gateway.store.BlockStore;
+import io.strongroom.gateway.store.MetadataStore;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Encrypted volumes over a {@link BlockStore}: every block is sealed with the volume's active DEK on the way in
+ * and opened on the way out, on the calling event loop; file I/O happens in the store, on its worker threads.
+ *
+ * <p><b>Eager unwrap at start-up.</b> {@link #open} unwraps the DEK of every volume before it completes (at most
+ * {@link VolumeServiceOptions#getStartupUnwrapConcurrency()} vault calls at once). The first request then never
+ * waits for the vault, and a revoked or unreachable key shows up in the start-up log instead of in a client's
+ * request hours later. A volume whose DEK cannot be unwrapped still opens: its data requests answer 503
+ * KeyUnavailable at once (never waiting for the vault), and each such request starts a new unwrap attempt in
+ * the background (at most one per retry interval), so the volume serves again as soon as the vault allows.
+ */
+public final class DefaultVolumeService implements VolumeService {
+  private static final System.Logger LOG = System.getLogger(DefaultVolumeService.class.getName());
+
+  private final BlockStore store;
+  private final MetadataStore metadataStore;
+  private final KeyVaults keys;
+  private final SealedRuns runs;
+  private final VolumeServiceOptions options;
+  private final VolumeLifecycle lifecycle;
+  private final ConcurrentHashMap<String, Volume> volumes = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  private DefaultVolumeService(BlockStore store, MetadataStore metadataStore, KeyVaults keys, BlockSealer sealer,
+                               VolumeServiceOptions options) {
+    this.store = store;
+    this.metadataStore = metadataStore;
+    this.keys = keys;
+    this.runs = new SealedRuns(sealer);
+    this.options = options;
+    this.lifecycle = new VolumeLifecycle(store, metadataStore, keys, options);
+  }
+
+  /**
+   * Opens every volume found in {@code metadataStore} and unwraps their DEKs. The service owns {@code store} from
+   * then on and closes it in {@link #close()}; the caller keeps {@code keys} (and closes it after this service).
+   */
+  public static Future<DefaultVolumeService> open(BlockStore store, MetadataStore metadataStore, KeyVaults keys,
+                                                  BlockSealer sealer, VolumeServiceOptions options) {
+    try {
+      options.validate();
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    DefaultVolumeService service = new DefaultVolumeService(store, metadataStore, keys, sealer, options);
+    return service.lifecycle.loadAll()
+        .compose(loaded -> {
+          loaded.forEach(v -> {
+            Volume other = service.volumes.putIfAbsent(v.name(), v);
+            if (other != null) {
+              LOG.log(Level.ERROR, "volumes {0} and {1} share the name {2}; serving only the first", other.id(), v.id(),
+                  v.name());
+            }
+          });
+          return service.unwrapAtStartup();
+        })
+        .map(service);
+  }
+
+  private Future<Void> unwrapAtStartup() {
+    List<java.util.function.Supplier<Future<?>>> tasks = new ArrayList<>();
+    for (Volume v : volumes.values()) {
+      for (Volume.VolumeDek d : v.deks()) {
+        tasks.add(() -> lifecycle.unwrap(v, d).onFailure(e -> LOG.log(Level.WARNING,
+            "volume {0}: DEK {1} not unwrapped at start-up, the volume answers KeyUnavailable until it is: {2}",
+            v.name(), d.id(), v.keyAccess().snapshot().causeText())));
+      }
+    }
+    long started = System.nanoTime();
+    return BoundedLauncher.run(tasks, options.getStartupUnwrapConcurrency())
+        .onSuccess(x -> LOG.log(Level.INFO, "opened {0} volumes, {1} DEK unwraps in {2} ms", volumes.size(),
+            tasks.size(), (System.nanoTime() - started) / 1_000_000));
+  }
+
+  @Override
+  public Future<VolumeInfo> create(VolumeSpec spec) {
+    if (closed) {
+      return Future.failedFuture(closedError());
+    }
+    return lifecycle.create(spec, volumes).map(this::info);
+  }
+
+  @Override
+  public Future<List<VolumeInfo>> list() {
+    List<VolumeInfo> infos = new ArrayList<>();
+    volumes.values().forEach(v -> infos.add(info(v)));
+    infos.sort(Comparator.comparing(VolumeInfo::name));
+    return Future.succeededFuture(infos);
+  }
+
+  @Override
+  public Future<VolumeInfo> get(String name) {
+    try {
+      return Future.succeededFuture(info(volume(name)));
+    } catch (GatewayException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  @Override
+  public Future<Void> delete(String name) {
+    Volume v = name == null ? null : volumes.remove(name);
+    if (v == null) {
+      return Future.failedFuture(VolumeErrors.notFound(name));
+    }
+    return lifecycle.delete(v);
+  }
+
+  @Override
+  public Future<Buffer> read(String name, long firstBlock, int count) {
+    Volume v;
+    try {
+      v = volume(name);
+      VolumeRules.checkRun(name, v.blockCount(), firstBlock, count);
+      requireKeys(v);
+    } catch (GatewayException e) {
+      return Future.failedFuture(e);
+    }
+    return store.read(v.id(), firstBlock, count)
+        .recover(e -> Future.failedFuture(VolumeErrors.fromStore(name, e)))
+        .map(slots -> {
+          Buffer plaintext = open(v, firstBlock, count, slots);
+          v.reads.increment();
+          v.bytesOut.add(plaintext.length());
+          return plaintext;
+        });
+  }
+
+  private Buffer open(Volume v, long firstBlock, int count, Buffer slots) {
+    try {
+      return runs.open(v.id(), v.blockSize(), firstBlock, count, slots, id -> dekOrNull(v, id));
+    } catch (BlockIntegrityException e) {
+      LOG.log(Level.ERROR, "block integrity failure in volume {0} ({1}) at block {2}: {3}", v.name(), v.id(),
+          e.address().blockNumber(), e.getMessage());
+      throw new GatewayException(ErrorCode.BlockIntegrityError,
+          "block " + e.address().blockNumber() + " of volume " + v.name() + " failed its integrity check");
+    } catch (DestroyedKeyException e) {
+      throw keyGone(v);
+    }
+  }
+
+  private Dek dekOrNull(Volume v, DekId id) {
+    if (v.dek(id) == null) {
+      return null;
+    }
+    Dek dek = keys.dekCache().get(id);
+    if (dek == null) {
+      throw keyGone(v);
+    }
+    return dek;
+  }
+
+  @Override
+  public Future<Void> write(String name, long firstBlock, Buffer plaintext) {
+    Volume v;
+    int count;
+    Dek dek;
+    Volume.VolumeDek active;
+    try {
+      v = volume(name);
+      count = VolumeRules.blocksIn(plaintext.length(), v.blockSize());
+      VolumeRules.checkRun(name, v.blockCount(), firstBlock, count);
+      requireKeys(v);
+      active = v.activeDek();
+      dek = keys.dekCache().get(active.id());
+      if (dek == null) {
+        throw keyGone(v);
+      }
+    } catch (GatewayException e) {
+      return Future.failedFuture(e);
+    }
+    return active.budget().claim(count, v::persistMetadata)
+        .recover(e -> Future.failedFuture(VolumeErrors.fromStore(name, e)))
+        .compose(reserved -> {
+          Buffer slots;
+          try {
+            slots = runs.seal(v.id(), v.blockSize(), firstBlock, count, plaintext, dek);
+          } catch (DestroyedKeyException e) {
+            return Future.failedFuture(keyGone(v));
+          }
+          return store.write(v.id(), firstBlock, slots);
+        })
+        .recover(e -> Future.failedFuture(VolumeErrors.fromStore(name, e)))
+        .onSuccess(x -> {
+          v.writes.increment();
+          v.bytesIn.add(plaintext.length());
+        });
+  }
+
+  @Override
+  public Future<Void> trim(String name, long firstBlock, long count) {
+    Volume v;
+    try {
+      v = volume(name);
+      VolumeRules.checkRun(name, v.blockCount(), firstBlock, count);
+      requireKeys(v);
+    } catch (GatewayException e) {
+      return Future.failedFuture(e);
+    }
+    return store.trim(v.id(), firstBlock, count).recover(e -> Future.failedFuture(VolumeErrors.fromStore(name, e)));
+  }
+
+  @Override
+  public Future<Void> flush(String name) {
+    Volume v;
+    try {
+      v = volume(name);
+    } catch (GatewayException e) {
+      return Future.failedFuture(e);
+    }
+    return store.flush(v.id()).recover(e -> Future.failedFuture(VolumeErrors.fromStore(name, e)));
+  }
+
+  @Override
+  public int blockSize(String name) {
+    return volume(name).blockSize();
+  }
+
+  @Override
+  public Future<Void> close() {
+    if (closed) {
+      return Future.succeededFuture();
+    }
+    closed = true;
+    List<Future<Void>> metadataWrites = new ArrayList<>();
+    volumes.values().forEach(v -> metadataWrites.add(v.metadataWritesDone()));
+    return Future.join(metadataWrites)
+        .transform(ignored -> store.close())
+        .andThen(ignored -> volumes.values().forEach(v -> v.deks().forEach(d -> keys.dekCache().destroy(d.id()))))
+        .mapEmpty();
+  }
+
+  private Volume volume(String name) {
+    if (closed) {
+      throw closedError();
+    }
+    Volume v = name == null ? null : volumes.get(name);
+    if (v == null) {
+      throw VolumeErrors.notFound(name);
+    }
+    return v;
+  }
+
+  /**
+   * Fails unless blocks of {@code v} may be served and all its DEKs are in memory; a missing DEK starts a
+   * background unwrap (rate-limited) and the request fails at once with KeyUnavailable.
+   */
+  private void requireKeys(Volume v) {
+    v.keyAccess().requireServing(v.name());
+    for (Volume.VolumeDek d : v.deks()) {
+      if (!keys.dekCache().contains(d.id())) {
+        if (v.mayRetryUnwrap(System.nanoTime(), options.getUnwrapRetryInterval().toNanos())) {
+          lifecycle.unwrap(v, d);
+        }
+        throw VolumeErrors.fromUnwrap(v, v.keyAccess());
+      }
+    }
+  }
+
+  /** A DEK that vanished under a request: the volume was deleted, the service closed or the key lost. */
+  private GatewayException keyGone(Volume v) {
+    if (v.isDeleted()) {
+      return VolumeErrors.notFound(v.name());
+    }
+    return closed ? closedError() : VolumeErrors.keyUnavailable(v, "its DEK is not in memory");
+  }
+
+  private static GatewayException closedError() {
+    return new GatewayException(ErrorCode.StorageUnavailable, "the volume service is closed");
+  }
+
+  private VolumeInfo info(Volume v) {
+    KeyAccessSnapshot key = v.keyAccess().snapshot();
+    List<String> dekIds = v.deks().stream().map(d -> d.id().toString()).toList();
+    VolumeCounters counters = new VolumeCounters(v.reads.sum(), v.writes.sum(), v.bytesIn.sum(), v.bytesOut.sum(),
+        v.dekInvocations());
+    return new VolumeInfo(v.id(), v.name(), v.sizeBytes(), v.blockSize(), v.blockCount(), v.kekId(), key.state(),
+        key.since(), key.causeText(), dekIds, counters, v.createdAt());
+  }
+}

@@ -1,0 +1,63 @@
+package io.strongroom.gateway.volume;
+
+import io.strongroom.gateway.error.ErrorCode;
+import io.strongroom.gateway.error.GatewayException;
+import io.strongroom.gateway.keys.KeyAccess;
+import io.strongroom.gateway.store.BlockStoreException;
+import io.strongroom.vault.KeyVaultException;
+import io.strongroom.vault.VaultErrorClass;
+
+/** Maps failures of the layers below (store, vault) onto the gateway's error codes. */
+final class VolumeErrors {
+  private VolumeErrors() {
+  }
+
+  static GatewayException notFound(String name) {
+    return new GatewayException(ErrorCode.VolumeNotFound, "no volume named " + name);
+  }
+
+  static GatewayException keyUnavailable(Volume v, String why) {
+    return new GatewayException(ErrorCode.KeyUnavailable,
+        "the DEK of volume " + v.name() + " is not unwrapped (" + why + "); retry later");
+  }
+
+  /** A store failure for volume {@code name}. */
+  static Throwable fromStore(String name, Throwable failure) {
+    if (failure instanceof GatewayException) {
+      return failure;
+    }
+    if (!(failure instanceof BlockStoreException e)) {
+      return new GatewayException(ErrorCode.InternalError, "storage failed for volume " + name, failure);
+    }
+    ErrorCode code = switch (e.reason()) {
+      case UNKNOWN_VOLUME -> ErrorCode.VolumeNotFound;
+      case VOLUME_EXISTS -> ErrorCode.VolumeExists;
+      case OUT_OF_RANGE -> ErrorCode.BlockOutOfRange;
+      case BAD_LENGTH -> ErrorCode.BadBodyLength;
+      case INVALID_ARGUMENT -> ErrorCode.InvalidArgument;
+      case TOO_LARGE -> ErrorCode.PayloadTooLarge;
+      case QUEUE_FULL -> ErrorCode.TooManyRequests;
+      case CLOSED, IO_ERROR, CORRUPT -> ErrorCode.StorageUnavailable;
+    };
+    return new GatewayException(code, e.getMessage(), e);
+  }
+
+  /**
+   * A failed wrap when creating a volume. For a customer KEK, refusals (missing key, permission, bad request) are
+   * the client's to fix: 400; an unreachable or throttling vault, and any problem with the service KEK: 503.
+   */
+  static Throwable fromWrap(String kek, boolean customerKek, Throwable failure) {
+    if (failure instanceof GatewayException) {
+      return failure;
+    }
+    VaultErrorClass cause = failure instanceof KeyVaultException kve ? kve.errorClass() : VaultErrorClass.UNAVAILABLE;
+    boolean transientCause = cause == VaultErrorClass.UNAVAILABLE || cause == VaultErrorClass.THROTTLED;
+    ErrorCode code = customerKek && !transientCause ? ErrorCode.InvalidArgument : ErrorCode.KeyUnavailable;
+    return new GatewayException(code, "cannot wrap a DEK with " + kek + ": " + cause, failure);
+  }
+
+  /** A failed unwrap of a volume's DEK. */
+  static GatewayException fromUnwrap(Volume v, KeyAccess access) {
+    return keyUnavailable(v, "key " + access.kek().keyUrl() + ": " + access.snapshot().causeText());
+  }
+}
