@@ -1,0 +1,119 @@
+package io.strongroom.gateway.http;
+
+import io.strongroom.gateway.error.ErrorCode;
+import io.strongroom.gateway.volume.VolumeInfo;
+import io.strongroom.gateway.volume.VolumeService;
+import io.strongroom.gateway.volume.VolumeSpec;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** Volume administration, health and metrics: JSON in and out, off the hot path. */
+final class AdminRoutes {
+  private final HttpApi api;
+  private final VolumeService volumes;
+
+  AdminRoutes(HttpApi api) {
+    this.api = api;
+    this.volumes = api.volumes();
+  }
+
+  void create(Exchange ex) {
+    BlockRoutes.readJson(ex, json -> {
+      VolumeSpec spec;
+      try {
+        spec = spec(json);
+      } catch (IllegalArgumentException e) {
+        ex.error(ErrorCode.InvalidArgument, e.getMessage());
+        return;
+      }
+      volumes.create(spec).onComplete(ex.onLoop(ar -> {
+        if (ar.succeeded()) {
+          ex.json(201, ar.result().toJson());
+        } else {
+          ex.fail(ar.cause());
+        }
+      }));
+    });
+  }
+
+  void list(Exchange ex) {
+    volumes.list().onComplete(ex.onLoop(ar -> {
+      if (ar.failed()) {
+        ex.fail(ar.cause());
+        return;
+      }
+      JsonArray all = new JsonArray();
+      for (VolumeInfo info : ar.result()) {
+        all.add(info.toJson());
+      }
+      ex.json(200, new JsonObject().put("volumes", all));
+    }));
+  }
+
+  void get(Exchange ex, String volume) {
+    volumes.get(volume).onComplete(ex.onLoop(ar -> {
+      if (ar.succeeded()) {
+        ex.json(200, ar.result().toJson());
+      } else {
+        ex.fail(ar.cause());
+      }
+    }));
+  }
+
+  void delete(Exchange ex, String volume) {
+    volumes.delete(volume).onComplete(ex.onLoop(ar -> {
+      if (ar.succeeded()) {
+        ex.noContent();
+      } else {
+        ex.fail(ar.cause());
+      }
+    }));
+  }
+
+  void revalidate(Exchange ex, String volume) {
+    api.keyAdmin().revalidate(volume).onComplete(ex.onLoop(ar -> {
+      if (ar.succeeded()) {
+        ex.json(200, ar.result());
+      } else {
+        ex.fail(ar.cause());
+      }
+    }));
+  }
+
+  void health(Exchange ex) {
+    JsonObject report = api.health().report();
+    ex.json(HealthReporter.DOWN.equals(report.getString(HealthReporter.STATUS)) ? 503 : 200, report);
+  }
+
+  void metrics(Exchange ex) {
+    ex.text(HeaderValues.PROMETHEUS_TEXT, Buffer.buffer(api.metrics().scrape()));
+  }
+
+  /** The create body {@code {name, sizeBytes, blockSize?, kek?, identity?}}; the volume service checks the values. */
+  private static VolumeSpec spec(JsonObject json) {
+    for (String field : json.fieldNames()) {
+      if (!field.equals("name") && !field.equals("sizeBytes") && !field.equals("blockSize") && !field.equals("kek")
+          && !field.equals("identity")) {
+        throw new IllegalArgumentException("unknown field '" + field + "' (expected name, sizeBytes, blockSize, kek, identity)");
+      }
+    }
+    if (!(json.getValue("name") instanceof String name)) {
+      throw new IllegalArgumentException("name is required (a string)");
+    }
+    if (!(json.getValue("sizeBytes") instanceof Number size) || size.doubleValue() != size.longValue()) {
+      throw new IllegalArgumentException("sizeBytes is required (an integer)");
+    }
+    Object blockSize = json.getValue("blockSize");
+    if (blockSize != null && (!(blockSize instanceof Number b) || b.doubleValue() != b.intValue())) {
+      throw new IllegalArgumentException("blockSize must be 4096, 8192, 16384 or 32768");
+    }
+    Object kek = json.getValue("kek");
+    Object identity = json.getValue("identity");
+    if ((kek != null && !(kek instanceof String)) || (identity != null && !(identity instanceof String))) {
+      throw new IllegalArgumentException("kek and identity must be strings");
+    }
+    return new VolumeSpec(name, size.longValue(), blockSize == null ? 0 : ((Number) blockSize).intValue(),
+        (String) kek, (String) identity);
+  }
+}

@@ -1,0 +1,229 @@
+package io.strongroom.gateway.http;
+
+import io.strongroom.gateway.error.ErrorCode;
+import io.strongroom.gateway.error.GatewayException;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One request from arrival to response: the route, the slots it holds (concurrency, storage), its place in
+ * the timeout list, and exactly-once answering (a late storage completion after a timeout answer is dropped).
+ * Confined to the event loop of its connection: completions from elsewhere hop back first.
+ */
+final class Exchange {
+  final ApiHandler owner;
+  final HttpServerRequest request;
+  final HttpServerResponse response;
+  final long startNanos;
+  Route route = Route.UNMATCHED;
+
+  // RequestTimeouts links
+  Exchange prev;
+  Exchange next;
+  long deadlineNanos;
+  boolean linked;
+
+  private boolean answered;
+  private boolean holdsConcurrency;
+  private boolean holdsStorage;
+  private boolean storageBusy;
+  private StorageAdmission.Ticket ticket;
+  private Handler<Void> onStorageSlot;
+
+  Exchange(ApiHandler owner, HttpServerRequest request, long startNanos) {
+    this.owner = owner;
+    this.request = request;
+    this.response = request.response();
+    this.startNanos = startNanos;
+  }
+
+  boolean answered() {
+    return answered;
+  }
+
+  /** Takes a concurrency slot and starts the request timeout; false (and 429 answered) when at the limit. */
+  boolean admit() {
+    if (!owner.api.concurrency().tryAcquire()) {
+      error(ErrorCode.TooManyRequests, "too many requests in progress; retry later");
+      return false;
+    }
+    holdsConcurrency = true;
+    owner.timeouts.add(this, startNanos + owner.api.requestTimeoutNanos());
+    return true;
+  }
+
+  /**
+   * Runs {@code action} once a storage slot is held. Without a free slot the request is paused (its
+   * connection stops being read) until one is handed over.
+   */
+  void withStorageSlot(Handler<Void> action) {
+    StorageAdmission admission = owner.api.admission();
+    if (admission.tryAcquire()) {
+      holdsStorage = true;
+      action.handle(null);
+      return;
+    }
+    request.pause();
+    onStorageSlot = action;
+    ticket = admission.enqueue(owner.context, v -> admitted());
+  }
+
+  private void admitted() {
+    ticket = null;
+    holdsStorage = true;
+    if (answered) {
+      releaseStorage();
+      return;
+    }
+    request.resume();
+    Handler<Void> action = onStorageSlot;
+    onStorageSlot = null;
+    action.handle(null);
+  }
+
+  /** A storage operation was submitted: the slot is kept until it completes, even if a timeout answers first. */
+  void storageStarted() {
+    storageBusy = true;
+  }
+
+  private void storageDone() {
+    storageBusy = false;
+    releaseStorage();
+  }
+
+  private void releaseStorage() {
+    if (holdsStorage) {
+      holdsStorage = false;
+      owner.api.admission().release();
+    }
+  }
+
+  /** Completion handler for a storage-backed future: answers on this event loop, releases the storage slot. */
+  <T> Handler<AsyncResult<T>> onLoop(Handler<AsyncResult<T>> then) {
+    return ar -> {
+      if (Thread.currentThread() == owner.loopThread) {
+        storageDone();
+        then.handle(ar);
+      } else {
+        owner.context.runOnContext(v -> {
+          storageDone();
+          then.handle(ar);
+        });
+      }
+    };
+  }
+
+  void bytes(Buffer body) {
+    if (begin()) {
+      int length = body.length();
+      response.putHeader(HeaderValues.CONTENT_TYPE, HeaderValues.OCTET_STREAM)
+          .putHeader(HeaderValues.CONTENT_LENGTH, HeaderValues.contentLength(length));
+      end(200, body, length);
+    }
+  }
+
+  void json(int status, JsonObject json) {
+    if (begin()) {
+      Buffer body = json.toBuffer();
+      response.putHeader(HeaderValues.CONTENT_TYPE, HeaderValues.JSON).putHeader(HeaderValues.CACHE_CONTROL, HeaderValues.NO_STORE);
+      end(status, body, body.length());
+    }
+  }
+
+  void text(CharSequence contentType, Buffer body) {
+    if (begin()) {
+      response.putHeader(HeaderValues.CONTENT_TYPE, contentType);
+      end(200, body, body.length());
+    }
+  }
+
+  void noContent() {
+    if (begin()) {
+      end(204, null, 0);
+    }
+  }
+
+  void fail(Throwable failure) {
+    GatewayException g = Failures.toGateway(failure);
+    error(g.code(), g.getMessage());
+  }
+
+  void error(ErrorCode code, String message) {
+    if (!begin()) {
+      return;
+    }
+    if (code == ErrorCode.Unauthorized) {
+      response.putHeader(HeaderValues.WWW_AUTHENTICATE, HeaderValues.BEARER_CHALLENGE);
+    }
+    Buffer body = Failures.body(code, message);
+    response.putHeader(HeaderValues.CONTENT_TYPE, HeaderValues.JSON);
+    end(code.httpStatus(), body, body.length());
+  }
+
+  void methodNotAllowed(String allow) {
+    if (begin()) {
+      response.putHeader(HeaderValues.ALLOW, allow);
+      Buffer body = Failures.body(ErrorCode.MethodNotAllowed, request.method() + " is not allowed here; allowed: " + allow);
+      response.putHeader(HeaderValues.CONTENT_TYPE, HeaderValues.JSON);
+      end(ErrorCode.MethodNotAllowed.httpStatus(), body, body.length());
+    }
+  }
+
+  /** Called by {@link RequestTimeouts}: answers 503 RequestTimeout unless already answered. */
+  void timedOut() {
+    if (ticket != null && owner.api.admission().cancel(ticket)) {
+      ticket = null;
+    }
+    error(ErrorCode.RequestTimeout, "the request did not complete within " + owner.api.requestTimeoutMillis() + " ms");
+  }
+
+  private boolean begin() {
+    if (answered) {
+      return false;
+    }
+    answered = true;
+    owner.timeouts.remove(this);
+    return true;
+  }
+
+  private void end(int status, Buffer body, int length) {
+    response.setStatusCode(status);
+    boolean bodyPending = !request.isEnded() && (request.method() == HttpMethod.PUT || request.method() == HttpMethod.POST);
+    Future<Void> sent = body == null ? response.end() : response.end(body);
+    if (bodyPending) {
+      abandonRequestBody(sent);
+    }
+    if (!storageBusy) {
+      releaseStorage();
+    }
+    if (holdsConcurrency) {
+      holdsConcurrency = false;
+      owner.api.concurrency().release();
+    }
+    owner.api.requestMetrics().record(route.ordinal(), status, System.nanoTime() - startNanos);
+    if (length > 0) {
+      owner.api.requestMetrics().addBytesOut(length);
+    }
+  }
+
+  /**
+   * Answered before the request body was read (an error, a timeout). HTTP/1.x cannot skip the rest of the
+   * body reliably (it may be paused or huge), so the connection is closed once the answer is written; on
+   * HTTP/2 the rest of the stream is read and dropped, which returns its flow-control credit.
+   */
+  private void abandonRequestBody(Future<Void> sent) {
+    request.handler(null);
+    if (request.version() == HttpVersion.HTTP_2) {
+      request.resume();
+    } else {
+      sent.onComplete(ar -> request.connection().close());
+    }
+  }
+}
