@@ -52,7 +52,8 @@ final class RequestBodies {
             throw VaultError.badParameter("key_size must be one of " + KeySpec.RSA_SIZES + " for RSA keys.");
         }
         Integer exponent = integer(body, "public_exponent");
-        if (exponent != null && exponent != 65537) {
+        // 0 is what some SDKs send for "not set"
+        if (exponent != null && exponent != 0 && exponent != 65537) {
             throw VaultError.badParameter("public_exponent must be 65537.");
         }
         List<String> ops = keyOps(body);

@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  */
 public final class VaultRequestHandler implements Handler<RoutingContext> {
     private static final System.Logger LOG = System.getLogger(VaultRequestHandler.class.getName());
-    private static final Pattern API_VERSION = Pattern.compile("7\\.\\d+(-preview(\\.\\d+)?)?");
+    /** 7.x as in the REST reference, or the dated versions newer SDKs send (e.g. 2025-07-01). */
+    private static final Pattern API_VERSION =
+            Pattern.compile("7\\.\\d+(-preview(\\.\\d+)?)?|20\\d\\d-\\d\\d-\\d\\d(-preview(\\.\\d+)?)?");
     private static final String SERVICE_VERSION = "1.9.0.0";
 
     private final Vertx vertx;
@@ -97,7 +99,7 @@ public final class VaultRequestHandler implements Handler<RoutingContext> {
             }
             String apiVersion = req.getParam("api-version");
             if (apiVersion == null || !API_VERSION.matcher(apiVersion).matches()) {
-                throw VaultError.badParameter("The api-version query parameter must be given and be 7.x (got "
+                throw VaultError.badParameter("The api-version query parameter must be given and be 7.x or a dated version (got "
                         + (apiVersion == null ? "none" : apiVersion) + ").");
             }
             if (!identity.may(r.operation().permission)) {
