@@ -128,6 +128,16 @@ public final class BlockSealer {
         }
     }
 
+    /**
+     * Clears the calling thread's JCA state of the last DEK it used: the provider keeps a copy of
+     * that key and its expanded schedule in the thread's Cipher until the Cipher is re-keyed. Call
+     * it on each thread that used a DEK after destroying that DEK when the residue must not wait for
+     * the thread's next seal or open (which re-keys too). Cheap: one AES key expansion.
+     */
+    public void scrubThreadState() {
+        ThreadGcm.current().scrub();
+    }
+
     /** Reserves an invocation, builds header and AAD in the thread's scratch, and initialises the Cipher. */
     private static ThreadGcm beginSeal(Dek dek, BlockAddress at) {
         Objects.requireNonNull(at, "at");

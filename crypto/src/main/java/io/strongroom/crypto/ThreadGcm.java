@@ -5,6 +5,8 @@ import java.security.DrbgParameters;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The per-thread working state of {@link BlockSealer}: one AES/GCM Cipher (re-initialised per
@@ -43,6 +45,23 @@ final class ThreadGcm {
 
     static ThreadGcm current() {
         return CURRENT.get();
+    }
+
+    /**
+     * Re-initialises this thread's Cipher with a throwaway key. The JDK provider zeroes its copy of
+     * the previous key and the previous expanded key schedule when it is re-keyed, which is the only
+     * way to clear them: the JCA offers no destroy for a Cipher.
+     */
+    void scrub() {
+        byte[] throwaway = new byte[Dek.KEY_LENGTH];
+        byte[] iv = new byte[SealedBlockLayout.NONCE_LENGTH];
+        drbg.nextBytes(throwaway);
+        drbg.nextBytes(iv);
+        try {
+            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(throwaway, "AES"), new GCMParameterSpec(128, iv));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM re-initialisation failed", e);
+        }
     }
 
     /** Writes a fresh 12-byte nonce at {@code dst[offset]}. */

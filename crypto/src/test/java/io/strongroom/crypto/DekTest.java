@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -118,6 +120,23 @@ class DekTest {
             t.join(10_000);
             assertFalse(t.isAlive());
             assertEquals(0, sealedUnderZeroKey.get());
+        }
+    }
+
+    @Test
+    void scrubbingThreadStateLeavesTheSealerWorking() throws Exception {
+        Dek dek = Dek.generate();
+        byte[] sealed = sealer.seal(dek, at, new byte[100]);
+        dek.destroy();
+        sealer.scrubThreadState();
+        Dek next = Dek.generate();
+        assertArrayEquals(new byte[100], sealer.open(next, at, sealer.seal(next, at, new byte[100])));
+        assertThrows(DestroyedKeyException.class, () -> sealer.open(dek, at, sealed));
+        ExecutorService fresh = Executors.newSingleThreadExecutor();
+        try {
+            fresh.submit(sealer::scrubThreadState).get();
+        } finally {
+            fresh.shutdown();
         }
     }
 
