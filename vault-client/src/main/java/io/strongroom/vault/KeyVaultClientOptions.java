@@ -43,6 +43,7 @@ public class KeyVaultClientOptions {
   private boolean http2 = DEFAULT_HTTP2;
   private boolean verifyChallengeResource = DEFAULT_VERIFY_CHALLENGE_RESOURCE;
   private int maxPoolSize = DEFAULT_MAX_POOL_SIZE;
+  private Integer listPageSize;
 
   public KeyVaultClientOptions() {
   }
@@ -67,6 +68,7 @@ public class KeyVaultClientOptions {
     this.http2 = other.http2;
     this.verifyChallengeResource = other.verifyChallengeResource;
     this.maxPoolSize = other.maxPoolSize;
+    this.listPageSize = other.listPageSize;
   }
 
   /** The vault's identity as it appears in key ids, e.g. {@code https://myvault.vault.azure.net}. */
@@ -267,6 +269,19 @@ public class KeyVaultClientOptions {
       throw new IllegalArgumentException("maxPoolSize < 1");
     }
     this.maxPoolSize = maxPoolSize;
+    return this;
+  }
+
+  /** {@code maxresults} for list calls (Azure: 1..25), or null for the server's default. */
+  public Integer getListPageSize() {
+    return listPageSize;
+  }
+
+  public KeyVaultClientOptions setListPageSize(Integer listPageSize) {
+    if (listPageSize != null && listPageSize < 1) {
+      throw new IllegalArgumentException("listPageSize < 1");
+    }
+    this.listPageSize = listPageSize;
     return this;
   }
 

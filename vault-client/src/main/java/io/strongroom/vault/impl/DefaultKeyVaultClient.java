@@ -14,12 +14,14 @@ import io.strongroom.vault.WrapResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -38,6 +40,7 @@ public final class DefaultKeyVaultClient implements KeyVaultClient {
   private final KeyVaultClientOptions options;
   private final String vaultUrl;
   private final String apiQuery;
+  private final HttpClient http;
   private final WebClient client;
   private final String tlsEngine;
   private final VaultLatency latency;
@@ -50,9 +53,11 @@ public final class DefaultKeyVaultClient implements KeyVaultClient {
     this.vaultUrl = new KeyId(Objects.requireNonNull(options.getVaultUrl(), "vaultUrl"), "x", null).vaultUrl();
     this.apiQuery = "api-version=" + URLEncoder.encode(options.getApiVersion(), StandardCharsets.UTF_8);
     this.tlsEngine = HttpClients.chooseEngine(options.isPreferOpenSsl());
-    this.client = WebClient.create(vertx,
-        HttpClients.vault(tlsEngine, options.getTrustPem(), options.isVerifyHost(), options.isHttp2()),
+    WebClientOptions clientOptions =
+        HttpClients.vault(tlsEngine, options.getTrustPem(), options.isVerifyHost(), options.isHttp2());
+    this.http = vertx.createHttpClient(clientOptions,
         new PoolOptions().setHttp1MaxSize(options.getMaxPoolSize()).setHttp2MaxSize(1));
+    this.client = WebClient.wrap(http, clientOptions);
     this.latency = new VaultLatency(options.getLocalRegion(), options.getP99WarnThreshold(),
         options.getWarningLogInterval());
     EndpointSelector selector = new EndpointSelector(options.effectiveEndpoints(), options.getLocalRegion(),
@@ -90,7 +95,7 @@ public final class DefaultKeyVaultClient implements KeyVaultClient {
 
   @Override
   public Future<List<KeyProperties>> listKeys() {
-    return listPages("/keys?" + apiQuery, deadline(), new ArrayList<>(), 0);
+    return listPages("/keys?" + listQuery(), deadline(), new ArrayList<>(), 0);
   }
 
   @Override
@@ -101,7 +106,12 @@ public final class DefaultKeyVaultClient implements KeyVaultClient {
     } catch (IllegalArgumentException e) {
       return badRequest(e.getMessage());
     }
-    return listPages(kid.path() + "/versions?" + apiQuery, deadline(), new ArrayList<>(), 0);
+    return listPages(kid.path() + "/versions?" + listQuery(), deadline(), new ArrayList<>(), 0);
+  }
+
+  private String listQuery() {
+    Integer pageSize = options.getListPageSize();
+    return pageSize == null ? apiQuery : apiQuery + "&maxresults=" + pageSize;
   }
 
   private Future<List<KeyProperties>> listPages(String pathAndQuery, long deadline, List<KeyProperties> acc,
@@ -200,8 +210,8 @@ public final class DefaultKeyVaultClient implements KeyVaultClient {
 
   @Override
   public Future<Void> close() {
-    client.close();
-    return Future.succeededFuture();
+    // immediate: in-flight calls fail (their callers see UNAVAILABLE) instead of holding the close
+    return http.close();
   }
 
   private long deadline() {

@@ -6,12 +6,14 @@ import io.strongroom.vault.VaultErrorClass;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
 import java.time.Clock;
 import java.util.function.Function;
@@ -24,6 +26,7 @@ import java.util.function.Function;
 public final class TokenEndpointClient {
   public static final long DEFAULT_TIMEOUT_MILLIS = 5_000;
 
+  private final HttpClient http;
   private final WebClient client;
   private final String url;
   private final String host;
@@ -39,8 +42,9 @@ public final class TokenEndpointClient {
     this.host = uri.getHost();
     this.port = uri.getPort() > 0 ? uri.getPort() : (ssl ? 443 : 80);
     this.pathAndQuery = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-    this.client = WebClient.create(vertx,
-        HttpClients.base(HttpClients.chooseEngine(true), trustPemOrNull, true));
+    WebClientOptions options = HttpClients.base(HttpClients.chooseEngine(true), trustPemOrNull, true);
+    this.http = vertx.createHttpClient(options);
+    this.client = WebClient.wrap(http, options);
     this.clock = Clock.systemUTC();
   }
 
@@ -95,7 +99,6 @@ public final class TokenEndpointClient {
   }
 
   public Future<Void> close() {
-    client.close();
-    return Future.succeededFuture();
+    return http.close();
   }
 }
