@@ -21,7 +21,12 @@ public final class ServerOptionsFactory {
   public static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
 
   /** PEM material read from the configured files (reading is blocking; done once at start-up). */
-  public record TlsMaterial(Buffer certChain, Buffer privateKey, Buffer clientCa) {}
+  public record TlsMaterial(Buffer certChain, Buffer privateKey, Buffer clientCa) {
+    @Override
+    public String toString() {
+      return "TlsMaterial[private key not shown]";
+    }
+  }
 
   private ServerOptionsFactory() {}
 

@@ -1,0 +1,218 @@
+package io.strongroom.gateway;
+
+import io.strongroom.crypto.BlockSealer;
+import io.strongroom.gateway.config.ConfigException;
+import io.strongroom.gateway.config.GatewayConfig;
+import io.strongroom.gateway.http.HttpApi;
+import io.strongroom.gateway.http.HttpServerVerticle;
+import io.strongroom.gateway.http.ServerOptionsFactory;
+import io.strongroom.gateway.keys.IdentityConfig;
+import io.strongroom.gateway.keys.KeyVaults;
+import io.strongroom.gateway.keys.KeyVaultsConfig;
+import io.strongroom.gateway.metrics.MetricsRegistry;
+import io.strongroom.gateway.store.LocalFileBlockStore;
+import io.strongroom.gateway.store.LocalFileBlockStoreOptions;
+import io.strongroom.gateway.volume.DefaultVolumeService;
+import io.strongroom.gateway.volume.VolumeService;
+import io.strongroom.gateway.volume.VolumeServiceOptions;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The running gateway: embedded or external key vault, local block store, volume service and one HTTP
+ * verticle per event loop. Used by {@link Main}, the tests and {@code loadtest --embedded}.
+ */
+public final class Gateway {
+  private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
+
+  private final Vertx vertx;
+  private final GatewayConfig config;
+  private final List<String> deployments = new CopyOnWriteArrayList<>();
+  private final List<HttpServerVerticle> verticles = new CopyOnWriteArrayList<>();
+  private StartupMaterial material;
+  private EmbeddedVault embeddedVault;
+  private KeyVaults keyVaults;
+  private LocalFileBlockStore store;
+  private VolumeService volumes;
+  private HttpApi api;
+  private int httpPort;
+  private boolean closed;
+
+  private Gateway(Vertx vertx, GatewayConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+  }
+
+  /** Vert.x options for a gateway process: one event loop per configured loop, native transport preferred. */
+  public static VertxOptions vertxOptions(GatewayConfig config) {
+    return new VertxOptions().setEventLoopPoolSize(config.getEventLoops()).setPreferNativeTransport(true);
+  }
+
+  /** Starts everything; on failure, whatever was started is closed again and the future fails. */
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
+    try {
+      config.validate();
+    } catch (ConfigException e) {
+      return Future.failedFuture(e);
+    }
+    Gateway gateway = new Gateway(vertx, config);
+    return gateway.startAll().recover(e -> gateway.close().transform(ignored -> Future.failedFuture(e)));
+  }
+
+  private Future<Gateway> startAll() {
+    return vertx.executeBlocking(() -> StartupMaterial.load(config), false)
+        .compose(m -> {
+          material = m;
+          LOG.log(m.aesNi().intrinsicsOn() ? Level.INFO : Level.WARNING, m.aesNi().summaryLine());
+          return config.vault().embedded() ? startEmbeddedVault() : Future.succeededFuture(ExternalVaults.from(config, m));
+        })
+        .compose(vaults -> {
+          keyVaults = KeyVaults.create(vertx, vaults.keyVaultsConfig());
+          return openStore().compose(s -> DefaultVolumeService.open(s, s.metadataStore(), keyVaults, BlockSealer.create(),
+              new VolumeServiceOptions().setServiceKekId(vaults.serviceKekId())));
+        })
+        .compose(service -> {
+          volumes = service;
+          return deployHttp();
+        })
+        .map(v -> {
+          LOG.log(Level.INFO, "Strongroom gateway on {0} ({1} event loops, transport {2}, TLS engine {3}); credentials file {4}",
+              baseUrl(), config.getEventLoops(), transportName(), tlsEngineName(), credentialsFile());
+          return this;
+        });
+  }
+
+  /** The key vaults to use and the service KEK id. */
+  record Vaults(KeyVaultsConfig keyVaultsConfig, String serviceKekId) {}
+
+  private Future<Vaults> startEmbeddedVault() {
+    return EmbeddedVault.start(vertx, config.getDataDir())
+        .compose(v -> {
+          embeddedVault = v;
+          return v.ensureServiceKey(vertx);
+        })
+        .map(x -> new Vaults(new KeyVaultsConfig()
+            .addVault(embeddedVault.clientOptions)
+            .addIdentity(EmbeddedVault.IDENTITY, new IdentityConfig.StaticToken(embeddedVault.token))
+            .setDefaultIdentity(EmbeddedVault.IDENTITY), EmbeddedVault.serviceKekId()));
+  }
+
+  private Future<LocalFileBlockStore> openStore() {
+    int bound = config.limits().getStorageQueueBound();
+    LocalFileBlockStoreOptions options = new LocalFileBlockStoreOptions()
+        .setDataDir(config.getDataDir().resolve("volumes"))
+        .setDurability(config.getDurability())
+        .setMaxPendingWrites(Math.max(LocalFileBlockStoreOptions.DEFAULT_MAX_PENDING_WRITES, 2 * bound))
+        .setMaxRequestBytes(Math.max(LocalFileBlockStoreOptions.DEFAULT_MAX_REQUEST_BYTES, 2 * config.limits().getMaxBodyBytes()));
+    return LocalFileBlockStore.open(vertx, options).onSuccess(s -> store = s);
+  }
+
+  private Future<Void> deployHttp() {
+    GatewayObservability observability = new GatewayObservability(keyVaults, store, config.getDurability(),
+        material.aesNi(), transportName(), tlsEngineName());
+    MetricsRegistry metrics = new MetricsRegistry();
+    api = new HttpApi(volumes, material.credentials().tokens(), metrics, observability,
+        new GatewayKeyAdministration(volumes, keyVaults), config.limits());
+    observability.registerMetrics(metrics);
+    int instances = config.getEventLoops();
+    if (config.getPort() != 0) {
+      httpPort = config.getPort();
+      return deploy(httpPort, instances);
+    }
+    // Port 0: bind one instance to learn the ephemeral port, then the others share that port.
+    return deploy(0, 1).compose(v -> {
+      httpPort = verticles.get(0).actualPort();
+      return instances > 1 ? deploy(httpPort, instances - 1) : Future.succeededFuture();
+    });
+  }
+
+  private Future<Void> deploy(int port, int instances) {
+    var options = ServerOptionsFactory.create(config, port, material.tls());
+    return vertx.deployVerticle(() -> {
+      HttpServerVerticle verticle = new HttpServerVerticle(api, options, config.limits().getRequestTimeout());
+      verticles.add(verticle);
+      return verticle;
+    }, new DeploymentOptions().setInstances(instances)).onSuccess(deployments::add).mapEmpty();
+  }
+
+  /**
+   * Graceful shutdown: stop accepting and let requests in progress finish (up to the request timeout), then
+   * flush and close the volumes (files closed, DEKs destroyed), the vault clients and the embedded vault.
+   */
+  public Future<Void> close() {
+    if (closed) {
+      return Future.succeededFuture();
+    }
+    closed = true;
+    List<Future<Void>> undeploys = new ArrayList<>();
+    deployments.forEach(id -> undeploys.add(vertx.undeploy(id)));
+    return Future.join(undeploys)
+        .transform(x -> volumes != null ? volumes.close() : store != null ? store.close() : Future.succeededFuture())
+        .transform(x -> keyVaults != null ? keyVaults.close() : Future.succeededFuture())
+        .transform(x -> embeddedVault != null ? embeddedVault.close() : Future.succeededFuture())
+        .onComplete(x -> LOG.log(Level.INFO, "Strongroom gateway stopped"))
+        .mapEmpty();
+  }
+
+  /** The actual HTTP port (the ephemeral one when the configured port is 0). */
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public String baseUrl() {
+    String host = config.getHost();
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      host = "127.0.0.1";
+    } else if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return (config.tls().enabled() ? "https" : "http") + "://" + host + ":" + httpPort;
+  }
+
+  /** The 0600 file with the tokens generated on first start (it may have been removed by the operator since). */
+  public Path credentialsFile() {
+    return material.credentials().credentialsFile();
+  }
+
+  /** The generated admin token (all roles), or null when the credentials file no longer holds it. */
+  public String adminToken() {
+    return material.adminToken();
+  }
+
+  /** The volume service (for in-process callers and tests). */
+  public VolumeService volumes() {
+    return volumes;
+  }
+
+  /** The HTTP layer's shared state (request metrics, requests in flight). */
+  public HttpApi httpApi() {
+    return api;
+  }
+
+  public GatewayConfig config() {
+    return config;
+  }
+
+  private String transportName() {
+    return vertx.isNativeTransportEnabled() ? "epoll" : "nio";
+  }
+
+  private String tlsEngineName() {
+    if (!config.tls().enabled()) {
+      return "none";
+    }
+    return ServerOptionsFactory.openSslAvailable() ? "openssl" : "jdk";
+  }
+
+  @Override
+  public String toString() {
+    return "Gateway[" + (httpPort == 0 ? "starting" : baseUrl()) + "]";
+  }
+}
