@@ -26,9 +26,13 @@ final class DekBudget {
   private long requested;          // guarded by this
   private Future<Void> pending;    // guarded by this: the metadata write that makes `requested` durable
 
-  /** @param reservedUntil the persisted reservation; the DEK has sealed fewer than this many blocks */
-  DekBudget(long reservedUntil) {
-    this.claimed = new AtomicLong(reservedUntil);
+  /**
+   * @param used          seals done so far: 0 for a new DEK; the persisted reservation for a DEK loaded at
+   *                      start-up (its real count is below it, and counting from there never under-counts)
+   * @param reservedUntil the persisted reservation
+   */
+  DekBudget(long used, long reservedUntil) {
+    this.claimed = new AtomicLong(used);
     this.durable = reservedUntil;
     this.requested = reservedUntil;
   }

@@ -42,14 +42,18 @@ final class Volume {
     }
   }
 
-  Volume(VolumeMetadata metadata, KeyAccess keyAccess, MetadataStore metadataStore) {
+  /**
+   * @param newVolume true for a volume just created (its DEK has sealed nothing); false for one loaded at start-up,
+   *                  whose DEKs count from their persisted reservations
+   */
+  Volume(VolumeMetadata metadata, boolean newVolume, KeyAccess keyAccess, MetadataStore metadataStore) {
     this.metadataStore = metadataStore;
     this.base = metadata;
     this.keyAccess = keyAccess;
     this.slotSize = metadata.blockSize() + SealedBlockLayout.OVERHEAD;
     Map<DekId, VolumeDek> byId = new LinkedHashMap<>();
     for (VolumeMetadata.DekRecord d : metadata.deks()) {
-      byId.put(d.wrapped().dekId(), new VolumeDek(d.wrapped(), new DekBudget(d.reservedUntil())));
+      byId.put(d.wrapped().dekId(), new VolumeDek(d.wrapped(), new DekBudget(newVolume ? 0 : d.reservedUntil(), d.reservedUntil())));
     }
     this.deks = Map.copyOf(byId);
     this.active = byId.get(metadata.activeDek());

@@ -76,7 +76,7 @@ final class VolumeLifecycle {
               .compose(created -> metadataStore.write(id, VolumeMetadataCodec.encode(metadata))
                   .recover(e -> store.deleteVolume(id).transform(ignored -> Future.failedFuture(e))))
               .recover(e -> Future.failedFuture(VolumeErrors.fromStore(spec.name(), e)))
-              .map(written -> new Volume(metadata, keys.access(KekRef.of(KeyId.parse(wrapped.kekId()), identity)),
+              .map(written -> new Volume(metadata, true, keys.access(KekRef.of(KeyId.parse(wrapped.kekId()), identity)),
                   metadataStore));
         })
         .andThen(ar -> {
@@ -118,7 +118,7 @@ final class VolumeLifecycle {
         throw new IllegalArgumentException("document of volume " + id + " describes " + metadata.id());
       }
       KekRef kek = KekRef.of(KeyId.parse(metadata.kekId()), metadata.identity());
-      return Optional.of(new Volume(metadata, keys.access(kek), metadataStore));
+      return Optional.of(new Volume(metadata, false, keys.access(kek), metadataStore));
     } catch (IllegalArgumentException e) {
       LOG.log(Level.ERROR, "bad metadata for volume {0}; it is not served: {1}", id, e.getMessage());
       return Optional.empty();

@@ -1,0 +1,125 @@
+package io.strongroom.gateway.volume;
+
+import io.strongroom.gateway.error.ErrorCode;
+import io.strongroom.gateway.error.GatewayException;
+import io.strongroom.gateway.keys.KeyAccessSnapshot;
+import io.strongroom.gateway.keys.KeyState;
+import io.strongroom.vault.VaultErrorClass;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static io.strongroom.gateway.volume.VolumeTestKit.await;
+import static io.strongroom.gateway.volume.VolumeTestKit.awaitFailure;
+import static io.strongroom.gateway.volume.VolumeTestKit.pattern;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** A DEK that cannot be unwrapped at start-up makes its volume answer KeyUnavailable until the vault allows. */
+class KeyUnavailableTest {
+  static final int BS = 8192;
+
+  @TempDir
+  Path tmp;
+  VolumeTestKit kit;
+
+  @BeforeEach
+  void start() {
+    kit = VolumeTestKit.start(tmp);
+  }
+
+  @AfterEach
+  void stop() {
+    kit.close();
+  }
+
+  @Test
+  void disabledKeyAtStartupThenReenabled() {
+    String kid = kit.createKey("customer");
+    await(kit.service.create(new VolumeSpec("cust", BS * 8L, 0, kit.keyUrl("customer"), null)));
+    await(kit.service.create(new VolumeSpec("svc", BS * 8L)));
+    await(kit.service.write("cust", 0, pattern(BS, 4, 1)));
+    await(kit.service.write("svc", 0, pattern(BS, 4, 2)));
+
+    kit.closeService();
+    kit.setEnabled(kid, false);
+    kit.open(); // start-up completes although one key refuses
+
+    GatewayException e = awaitFailure(kit.service.read("cust", 0, 4), ErrorCode.KeyUnavailable);
+    assertTrue(e.getMessage().contains("KEY_DISABLED"), e.getMessage());
+    awaitFailure(kit.service.write("cust", 4, pattern(BS, 1, 3)), ErrorCode.KeyUnavailable);
+    awaitFailure(kit.service.trim("cust", 0, 1), ErrorCode.KeyUnavailable);
+    VolumeInfo info = await(kit.service.get("cust"));
+    assertEquals(KeyState.DEGRADED, info.keyState());
+    assertTrue(info.keyStateCause().startsWith("KEY_DISABLED"), info.keyStateCause());
+    KeyAccessSnapshot state = kit.keys.keyStates().stream()
+        .filter(s -> s.kek().keyName().equals("customer")).findFirst().orElseThrow();
+    assertEquals(VaultErrorClass.KEY_DISABLED, state.cause());
+
+    // The volume under the service key is not affected.
+    assertEquals(pattern(BS, 4, 2), await(kit.service.read("svc", 0, 4)));
+    assertEquals(KeyState.AVAILABLE, await(kit.service.get("svc")).keyState());
+
+    kit.setEnabled(kid, true);
+    Buffer back = eventually(() -> kit.service.read("cust", 0, 4));
+    assertEquals(pattern(BS, 4, 1), back);
+    assertEquals(KeyState.AVAILABLE, await(kit.service.get("cust")).keyState());
+    await(kit.service.write("cust", 4, pattern(BS, 1, 3)));
+    assertEquals(pattern(BS, 1, 3), await(kit.service.read("cust", 4, 1)));
+  }
+
+  @Test
+  void unwrapPermissionRefusedByTheVaultThenRestored() {
+    await(kit.service.create(new VolumeSpec("v", BS * 4L)));
+    await(kit.service.write("v", 0, pattern(BS, 2, 7)));
+    kit.closeService();
+    kit.faults(new JsonObject().put("errors", new JsonArray().add(new JsonObject()
+        .put("status", 403).put("code", "Forbidden").put("rate", 1.0)
+        .put("operations", new JsonArray().add("unwrapKey")))));
+    kit.open();
+
+    awaitFailure(kit.service.read("v", 0, 2), ErrorCode.KeyUnavailable);
+    assertEquals(KeyState.DEGRADED, await(kit.service.get("v")).keyState());
+    long misses = kit.keys.dekCache().stats().misses();
+
+    kit.faults(new JsonObject());
+    assertEquals(pattern(BS, 2, 7), eventually(() -> kit.service.read("v", 0, 2)));
+    assertEquals(KeyState.AVAILABLE, await(kit.service.get("v")).keyState());
+    assertTrue(kit.keys.dekCache().stats().hits() > 0);
+    assertTrue(kit.keys.dekCache().stats().misses() >= misses);
+  }
+
+  /** Retries an operation that fails with KeyUnavailable until it succeeds (within 10 s). */
+  private static <T> T eventually(java.util.function.Supplier<io.vertx.core.Future<T>> op) {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (true) {
+      io.vertx.core.Future<T> f = op.get();
+      try {
+        return f.toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (!(e.getCause() instanceof GatewayException g) || g.code() != ErrorCode.KeyUnavailable
+            || System.nanoTime() > deadline) {
+          fail("operation did not recover: " + e.getCause(), e.getCause());
+        }
+      } catch (Exception e) {
+        fail(e);
+      }
+      sleep(50);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+}

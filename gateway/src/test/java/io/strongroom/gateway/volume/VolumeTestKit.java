@@ -1,0 +1,201 @@
+package io.strongroom.gateway.volume;
+
+import io.strongroom.crypto.BlockSealer;
+import io.strongroom.gateway.error.ErrorCode;
+import io.strongroom.gateway.error.GatewayException;
+import io.strongroom.gateway.keys.IdentityConfig;
+import io.strongroom.gateway.keys.KeyVaults;
+import io.strongroom.gateway.keys.KeyVaultsConfig;
+import io.strongroom.gateway.store.LocalFileBlockStore;
+import io.strongroom.gateway.store.LocalFileBlockStoreOptions;
+import io.strongroom.vault.KeyVaultClientOptions;
+import io.strongroom.vault.local.Identity;
+import io.strongroom.vault.local.LocalVault;
+import io.strongroom.vault.local.LocalVaultOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Test fixture: a real local-vault over HTTPS (its self-signed certificate trusted by vault-client), a real
+ * {@link LocalFileBlockStore} in a temporary directory and a {@link DefaultVolumeService} over both, with
+ * blocking helpers so tests read top to bottom. The service can be closed and reopened over the same directory.
+ */
+final class VolumeTestKit implements AutoCloseable {
+  static final String ADMIN_TOKEN = "admin-token";
+  static final String GATEWAY_TOKEN = "gateway-token";
+  static final String SERVICE_KEY = "service-kek";
+  static final String API = "?api-version=7.4";
+
+  final Vertx vertx;
+  final Path storeDir;
+  final LocalVault vault;
+  final WebClient admin;
+  KeyVaults keys;
+  LocalFileBlockStore store;
+  DefaultVolumeService service;
+
+  private VolumeTestKit(Vertx vertx, Path storeDir, LocalVault vault) {
+    this.vertx = vertx;
+    this.storeDir = storeDir;
+    this.vault = vault;
+    this.admin = WebClient.create(vertx, new WebClientOptions()
+        .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(vault.certificatePem())))
+        .setVerifyHost(true));
+  }
+
+  /** Starts a vault (fault injection on) with the service key, and opens a service over an empty store. */
+  static VolumeTestKit start(Path tempDir) {
+    Vertx vertx = Vertx.vertx();
+    LocalVaultOptions vaultOptions = new LocalVaultOptions()
+        .setDataDir(tempDir.resolve("vault"))
+        .setFaultInjection(true)
+        .addIdentity(ADMIN_TOKEN, new Identity("admin", Set.of("all")))
+        .addIdentity(GATEWAY_TOKEN, new Identity("gateway", Set.of("get", "list", "wrapKey", "unwrapKey")));
+    LocalVault vault = await(LocalVault.start(vertx, vaultOptions));
+    VolumeTestKit kit = new VolumeTestKit(vertx, tempDir.resolve("store"), vault);
+    kit.createKey(SERVICE_KEY);
+    kit.open();
+    return kit;
+  }
+
+  /** Opens the store and the service (the key vaults too) over {@link #storeDir}. */
+  void open() {
+    KeyVaultClientOptions vaultClient = new KeyVaultClientOptions()
+        .setVaultUrl(vault.vaultUrl())
+        .setTrustPem(vault.certificatePem())
+        .setCallDeadline(Duration.ofSeconds(3))
+        .setAttemptTimeout(Duration.ofSeconds(1))
+        .setMaxRetries(1);
+    keys = KeyVaults.create(vertx, new KeyVaultsConfig()
+        .addVault(vaultClient)
+        .addIdentity(KeyVaultsConfig.DEFAULT_IDENTITY, new IdentityConfig.StaticToken(GATEWAY_TOKEN)));
+    store = await(LocalFileBlockStore.open(vertx, new LocalFileBlockStoreOptions().setDataDir(storeDir)));
+    service = await(DefaultVolumeService.open(store, store.metadataStore(), keys, BlockSealer.create(),
+        new VolumeServiceOptions()
+            .setServiceKekId(keyUrl(SERVICE_KEY))
+            .setUnwrapRetryInterval(Duration.ofMillis(100))));
+  }
+
+  /** Graceful close of the service (and its store) and the key vaults. */
+  void closeService() {
+    await(service.close());
+    await(keys.close());
+  }
+
+  /** Close and open again over the same directory: a clean restart. */
+  void restart() {
+    closeService();
+    open();
+  }
+
+  String keyUrl(String name) {
+    return vault.vaultUrl() + "/keys/" + name;
+  }
+
+  /** Creates an RSA-2048 key in the vault; returns its versioned kid. */
+  String createKey(String name) {
+    HttpResponse<Buffer> r = vaultCall(HttpMethod.POST, "/keys/" + name + "/create" + API,
+        new JsonObject().put("kty", "RSA").put("key_size", 2048));
+    assertEquals(200, r.statusCode(), () -> "create key: " + r.bodyAsString());
+    return r.bodyAsJsonObject().getJsonObject("key").getString("kid");
+  }
+
+  /** Enables or disables a key version (kid with version) in the vault. */
+  void setEnabled(String versionedKid, boolean enabled) {
+    String path = versionedKid.substring(vault.vaultUrl().length());
+    HttpResponse<Buffer> r = vaultCall(HttpMethod.PATCH, path + API,
+        new JsonObject().put("attributes", new JsonObject().put("enabled", enabled)));
+    assertEquals(200, r.statusCode(), () -> "update key: " + r.bodyAsString());
+  }
+
+  /** Replaces local-vault's fault plan ({} = no faults). */
+  void faults(JsonObject plan) {
+    HttpResponse<Buffer> r = await(admin.requestAbs(HttpMethod.PUT, vault.baseUrl() + "/_admin/faults")
+        .sendJsonObject(plan));
+    assertEquals(200, r.statusCode(), () -> "faults: " + r.bodyAsString());
+  }
+
+  private HttpResponse<Buffer> vaultCall(HttpMethod method, String pathAndQuery, JsonObject body) {
+    return await(admin.requestAbs(method, vault.baseUrl() + pathAndQuery)
+        .putHeader("Authorization", "Bearer " + ADMIN_TOKEN)
+        .sendJsonObject(body));
+  }
+
+  /** Every regular file under the store directory. */
+  Stream<Path> storeFiles() {
+    try {
+      return Files.walk(storeDir).filter(Files::isRegularFile).toList().stream();
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** The slots file of a volume. */
+  Path slotsFile(VolumeInfo info) {
+    return storeDir.resolve(info.id().toString()).resolve("slots.dat");
+  }
+
+  static Buffer pattern(int blockSize, int count, int seed) {
+    byte[] bytes = new byte[blockSize * count];
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = (byte) (seed * 31 + i * 7 + (i >>> 8));
+    }
+    return Buffer.buffer(bytes);
+  }
+
+  static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new AssertionError("future failed: " + e.getCause(), e.getCause());
+    } catch (Exception e) {
+      throw new AssertionError("future did not complete: " + e, e);
+    }
+  }
+
+  /** Awaits a future that must fail with {@code code}; returns the exception. */
+  static GatewayException awaitFailure(Future<?> future, ErrorCode code) {
+    try {
+      Object result = future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      return fail("expected " + code + ", got success: " + result);
+    } catch (ExecutionException e) {
+      GatewayException g = assertInstanceOf(GatewayException.class, e.getCause());
+      assertEquals(code, g.code(), () -> "message: " + g.getMessage());
+      return g;
+    } catch (Exception e) {
+      throw new AssertionError("future did not complete: " + e, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (service != null) {
+        closeService();
+      }
+      await(vault.close());
+      admin.close();
+    } finally {
+      await(vertx.close());
+    }
+  }
+}
