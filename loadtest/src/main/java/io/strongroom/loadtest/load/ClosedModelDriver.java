@@ -1,0 +1,58 @@
+package io.strongroom.loadtest.load;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Closed model: a fixed number of lanes, each with one request outstanding, sending the next as soon
+ * as the previous one is answered. With one lane per connection (HTTP/1.1, no pipelining) this is
+ * "N connections as fast as they go". Latency is the service time; there is no schedule to miss.
+ */
+public final class ClosedModelDriver implements LoadDriver {
+
+  private final BlockRequester requester;
+  private final List<Context> contexts;
+  private final int lanes;
+  private final long seed;
+  private volatile boolean running;
+  private volatile long endNanos;
+
+  public ClosedModelDriver(BlockRequester requester, List<Context> contexts, int lanes, long seed) {
+    this.requester = requester;
+    this.contexts = List.copyOf(contexts);
+    this.lanes = lanes;
+    this.seed = seed;
+  }
+
+  @Override
+  public void start(long startNanos, long endNanos) {
+    this.endNanos = endNanos;
+    running = true;
+    SplittableRandom root = new SplittableRandom(seed);
+    for (int lane = 0; lane < lanes; lane++) {
+      Context context = contexts.get(lane % contexts.size());
+      SplittableRandom rnd = root.split();
+      context.runOnContext(v -> next(context, rnd));
+    }
+  }
+
+  private void next(Context context, SplittableRandom rnd) {
+    if (!running || System.nanoTime() >= endNanos) {
+      return;
+    }
+    Future<Void> f = requester.send(System.nanoTime(), rnd);
+    if (f.isComplete()) {
+      // failed without I/O (e.g. connection refused from the pool): go round the event loop, not the stack
+      context.runOnContext(v -> next(context, rnd));
+    } else {
+      f.onComplete(v -> next(context, rnd));
+    }
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+  }
+}

@@ -1,0 +1,165 @@
+package io.strongroom.loadtest.load;
+
+import io.strongroom.loadtest.cli.LoadTestOptions;
+import io.strongroom.loadtest.measure.IntervalSampler;
+import io.strongroom.loadtest.measure.LatencyRecorders;
+import io.strongroom.loadtest.report.MachineFacts;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One load test from start to report data: builds the client on its own Vert.x instance, runs the
+ * driver through warm-up and the measured window, samples once a second, drains, and returns the
+ * {@link RunResult}. Blocking: call it from a plain thread (main or a test), never an event loop.
+ */
+public final class LoadRun {
+
+  private static final long DRAIN_POLL_MILLIS = 10;
+  /** An interval shorter than this at the end is folded into the last one instead of ticking twice. */
+  private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+  private final LoadTestOptions options;
+  private final Consumer<String> progress;
+
+  public LoadRun(LoadTestOptions options, Consumer<String> progress) {
+    this.options = options.validate();
+    this.progress = options.quiet() ? line -> { } : progress;
+  }
+
+  public RunResult run() throws IOException, InterruptedException {
+    Files.createDirectories(options.out());
+    Vertx vertx = HttpClients.clientVertx(options.eventLoops());
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "loadtest-sampler");
+      t.setDaemon(true);
+      return t;
+    });
+    try (PrintStream correctedLog = log("corrected.hlog"); PrintStream uncorrectedLog = log("uncorrected.hlog")) {
+      HttpClientAgent client = HttpClients.create(vertx, options);
+      if (options.createVolumes()) {
+        VolumeCreator.createAll(client, options).await();
+      }
+      LatencyRecorders recorders = new LatencyRecorders();
+      boolean open = options.model() == LoadTestOptions.Model.OPEN;
+      IntervalSampler sampler = new IntervalSampler(recorders, open, progress);
+      sampler.logTo(correctedLog, uncorrectedLog);
+      List<Target> targets = options.targets().stream().map(Target::parse).toList();
+      BlockRequester requester = new BlockRequester(client, targets, new Workload(options), recorders,
+          options.token(), options.requestTimeout().toMillis());
+      List<Context> contexts = new ArrayList<>();
+      for (int i = 0; i < options.eventLoops(); i++) {
+        contexts.add(vertx.getOrCreateContext());
+      }
+      for (Context context : contexts) {
+        Future<Void> primed = Future.future(p -> context.runOnContext(v -> ConnectionPrimer
+            .prime(client, targets, options.connections() * options.streamsPerConnection(), options.requestTimeout().toMillis())
+            .onComplete(p)));
+        primed.await();
+      }
+      long seed = System.nanoTime();
+      LoadDriver driver = open
+          ? new OpenModelDriver(requester, contexts, options.rate(), seed)
+          : new ClosedModelDriver(requester, contexts,
+              options.connections() * options.streamsPerConnection() * targets.size(), seed);
+
+      long warmupNanos = options.warmup().toNanos();
+      long durationNanos = options.duration().toNanos();
+      long start = System.nanoTime();
+      long measureStart = start + warmupNanos;
+      long end = measureStart + durationNanos;
+      CountDownLatch windowClosed = new CountDownLatch(1);
+      Runnable measure = () -> scheduleTicks(ticker, sampler, measureStart, durationNanos, () -> {
+        sampler.endMeasurement();
+        windowClosed.countDown();
+      });
+      if (warmupNanos == 0) {
+        runOn(ticker, sampler::beginMeasurement);
+        driver.start(start, end);
+        measure.run();
+      } else {
+        driver.start(start, end);
+        scheduleTicks(ticker, sampler, start, warmupNanos, () -> {
+          sampler.beginMeasurement();
+          measure.run();
+        });
+      }
+      windowClosed.await();
+      driver.stop();
+      long unfinished = drain(requester);
+      runOn(ticker, sampler::finish);
+      client.close().await();
+      return new RunResult(options, sampler.measureStartEpochMillis(),
+          sampler.windowSeconds(), sampler.windowCount(), sampler.drainCount(), unfinished,
+          recorders.countsByStatus(), recorders.errors(), recorders.bytesIn(), recorders.bytesOut(),
+          sampler.totalCorrected(), sampler.totalUncorrected(), sampler.timeline(),
+          MachineFacts.collect(vertx.isNativeTransportEnabled()));
+    } finally {
+      ticker.shutdownNow();
+      vertx.close().await();
+    }
+  }
+
+  private PrintStream log(String name) throws IOException {
+    OutputStream out = Files.newOutputStream(options.out().resolve(name));
+    return new PrintStream(out, false, StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * Ticks once a second from {@code from} for {@code length}, then runs {@code atEnd} exactly at the
+   * end (the last interval may be shorter than a second).
+   */
+  private static void scheduleTicks(ScheduledExecutorService ticker, IntervalSampler sampler, long from,
+                                    long length, Runnable atEnd) {
+    scheduleTick(ticker, sampler, from, length, 1, atEnd);
+  }
+
+  private static void scheduleTick(ScheduledExecutorService ticker, IntervalSampler sampler, long from,
+                                   long length, int k, Runnable atEnd) {
+    long offset = Math.min(TimeUnit.SECONDS.toNanos(k), length);
+    boolean last = offset >= length - MIN_TICK_NANOS;
+    long at = from + (last ? length : offset);
+    ticker.schedule(() -> {
+      if (last) {
+        atEnd.run();
+      } else {
+        sampler.tick();
+        scheduleTick(ticker, sampler, from, length, k + 1, atEnd);
+      }
+    }, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+  }
+
+  private long drain(BlockRequester requester) throws InterruptedException {
+    long deadline = System.nanoTime() + options.drainTimeout().toNanos();
+    while (requester.inFlight() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(DRAIN_POLL_MILLIS);
+    }
+    return requester.inFlight();
+  }
+
+  private static void runOn(ScheduledExecutorService ticker, Runnable task) throws InterruptedException {
+    CountDownLatch done = new CountDownLatch(1);
+    ticker.execute(() -> {
+      try {
+        task.run();
+      } finally {
+        done.countDown();
+      }
+    });
+    done.await();
+  }
+}

@@ -1,0 +1,173 @@
+package io.strongroom.loadtest.measure;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
+
+/**
+ * Pulls the interval histograms out of {@link LatencyRecorders} (once a second), writes them to the
+ * interval logs, adds them to the run's totals, keeps the timeline and prints the progress line.
+ *
+ * <p>Not thread-safe: call every method from one thread (the run's sampler thread). The states are
+ * warm-up (intervals are read and dropped), measuring (recorded), and drain (responses that arrive
+ * after the measured window still count in the histograms, because in the open model the late ones
+ * are exactly the slow ones, but not in the achieved rate).
+ */
+public final class IntervalSampler {
+
+  private enum State { WARMUP, MEASURING, DRAINING, DONE }
+
+  private static final double NANOS_PER_MILLI = 1_000_000.0;
+  /** Warm-up intervals shorter than this (the cut at the end of warm-up) print no progress line. */
+  private static final double MIN_PRINTED_SECONDS = 0.05;
+
+  private final LatencyRecorders recorders;
+  private final Consumer<String> progress;
+  private final boolean openModel;
+  private final Histogram totalCorrected = new Histogram(LatencyRecorders.SIGNIFICANT_DIGITS);
+  private final Histogram totalUncorrected = new Histogram(LatencyRecorders.SIGNIFICANT_DIGITS);
+  private final List<TimelinePoint> timeline = new ArrayList<>();
+  private HistogramLogWriter correctedLog;
+  private HistogramLogWriter uncorrectedLog;
+  private Histogram recycleCorrected;
+  private Histogram recycleUncorrected;
+  private State state = State.WARMUP;
+  private long measureStartNanos;
+  private long measureStartEpochMillis;
+  private long lastTickNanos;
+  private long lastErrors;
+  private long windowCount;
+  private long windowNanos;
+  private long drainCount;
+
+  public IntervalSampler(LatencyRecorders recorders, boolean openModel, Consumer<String> progress) {
+    this.recorders = recorders;
+    this.openModel = openModel;
+    this.progress = progress;
+    this.lastTickNanos = System.nanoTime();
+  }
+
+  /** Interval logs to write (one interval per tick); both streams are owned by the caller. */
+  public void logTo(PrintStream corrected, PrintStream uncorrected) {
+    correctedLog = startLog(corrected, "corrected: latency from each request's intended send time");
+    uncorrectedLog = startLog(uncorrected, "uncorrected: latency from each request's actual send time");
+  }
+
+  private static HistogramLogWriter startLog(PrintStream out, String comment) {
+    HistogramLogWriter w = new HistogramLogWriter(out);
+    w.outputComment("strongroom-loadtest interval log, values in nanoseconds (max column in ms)");
+    w.outputComment(comment);
+    w.outputLogFormatVersion();
+    return w;
+  }
+
+  /** End of warm-up: drop what was recorded so far and start the measured window. */
+  public void beginMeasurement() {
+    // the recorders' next interval starts at the swap inside this tick: take the base time just before
+    measureStartEpochMillis = System.currentTimeMillis();
+    measureStartNanos = System.nanoTime();
+    tick(measureStartNanos);
+    recorders.resetCounters();
+    lastErrors = 0;
+    state = State.MEASURING;
+    lastTickNanos = measureStartNanos;
+    for (HistogramLogWriter w : logs()) {
+      w.outputStartTime(measureStartEpochMillis);
+      w.outputBaseTime(measureStartEpochMillis);
+      w.setBaseTime(measureStartEpochMillis);
+      w.outputLegend();
+    }
+  }
+
+  /** One interval: called once a second by the run's scheduler. */
+  public void tick() {
+    tick(System.nanoTime());
+  }
+
+  /** End of the measured window: the last (partial) interval is still part of it. */
+  public void endMeasurement() {
+    tick(System.nanoTime());
+    state = State.DRAINING;
+  }
+
+  /** After the drain: what completed since the window closed goes into the totals only. */
+  public void finish() {
+    tick(System.nanoTime());
+    state = State.DONE;
+  }
+
+  private void tick(long now) {
+    if (state == State.DONE) {
+      return;
+    }
+    recycleCorrected = recorders.corrected().getIntervalHistogram(recycleCorrected);
+    recycleUncorrected = recorders.uncorrected().getIntervalHistogram(recycleUncorrected);
+    Histogram c = recycleCorrected;
+    Histogram u = recycleUncorrected;
+    long errorsNow = recorders.errors();
+    long intervalErrors = errorsNow - lastErrors;
+    lastErrors = errorsNow;
+    double seconds = Math.max(1e-9, (now - lastTickNanos) / 1e9);
+    lastTickNanos = now;
+    if (state == State.WARMUP) {
+      if (seconds >= MIN_PRINTED_SECONDS) {
+        print("warm-up", c.getTotalCount() / seconds, intervalErrors, c, u);
+      }
+      return;
+    }
+    if (state == State.DRAINING && u.getTotalCount() == 0) {
+      return;
+    }
+    totalCorrected.add(c);
+    totalUncorrected.add(u);
+    for (HistogramLogWriter w : logs()) {
+      w.outputIntervalHistogram(w == correctedLog ? c : u);
+    }
+    if (state == State.DRAINING) {
+      drainCount += u.getTotalCount();
+      return;
+    }
+    windowCount += u.getTotalCount();
+    windowNanos = now - measureStartNanos;
+    double rate = u.getTotalCount() / seconds;
+    timeline.add(new TimelinePoint(windowNanos / 1e9, rate, intervalErrors, millis(c.getValueAtPercentile(50)),
+        millis(c.getValueAtPercentile(99)), millis(u.getValueAtPercentile(99)), millis(c.getMaxValue())));
+    print(String.format(Locale.US, "%4.0fs", windowNanos / 1e9), rate, errorsNow, totalCorrected, totalUncorrected);
+  }
+
+  private void print(String when, double rate, long errors, Histogram corrected, Histogram uncorrected) {
+    String latency = openModel
+        ? String.format(Locale.US, "p99 %.3f ms (uncorrected %.3f ms)",
+            millis(corrected.getValueAtPercentile(99)), millis(uncorrected.getValueAtPercentile(99)))
+        : String.format(Locale.US, "p99 %.3f ms", millis(uncorrected.getValueAtPercentile(99)));
+    progress.accept(String.format(Locale.US, "[%s] %10.1f req/s  errors %d  %s", when, rate, errors, latency));
+  }
+
+  private List<HistogramLogWriter> logs() {
+    List<HistogramLogWriter> l = new ArrayList<>(2);
+    if (correctedLog != null) {
+      l.add(correctedLog);
+      l.add(uncorrectedLog);
+    }
+    return l;
+  }
+
+  static double millis(long nanos) {
+    return nanos / NANOS_PER_MILLI;
+  }
+
+  public Histogram totalCorrected() { return totalCorrected; }
+  public Histogram totalUncorrected() { return totalUncorrected; }
+  public List<TimelinePoint> timeline() { return List.copyOf(timeline); }
+  /** Responses completed inside the measured window. */
+  public long windowCount() { return windowCount; }
+  /** Length of the measured window. */
+  public double windowSeconds() { return windowNanos / 1e9; }
+  /** Responses that completed after the window closed (counted in the histograms, not in the rate). */
+  public long drainCount() { return drainCount; }
+  public long measureStartEpochMillis() { return measureStartEpochMillis; }
+}

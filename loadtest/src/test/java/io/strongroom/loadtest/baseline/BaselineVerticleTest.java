@@ -1,0 +1,61 @@
+package io.strongroom.loadtest.baseline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import org.junit.jupiter.api.Test;
+
+class BaselineVerticleTest {
+
+  @Test
+  void parsesBlockNumbersAndCounts() {
+    assertEquals(42, BaselineVerticle.parseBlock("/v1/volumes/a/blocks/42", 21));
+    assertEquals(-1, BaselineVerticle.parseBlock("/v1/volumes/a/blocks/4x", 21));
+    assertEquals(-1, BaselineVerticle.parseBlock("/v1/volumes/a/blocks/", 21));
+    assertEquals(1, BaselineVerticle.parseCount(null));
+    assertEquals(8, BaselineVerticle.parseCount("count=8"));
+    assertEquals(3, BaselineVerticle.parseCount("x=1&count=3&y=2"));
+    assertEquals(-1, BaselineVerticle.parseCount("count="));
+    assertEquals(-1, BaselineVerticle.parseCount("count=99999"));
+  }
+
+  @Test
+  void servesTheGatewayUrlShapeFromMemory() {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    try {
+      BaselineServer server = BaselineServer.start(vertx, "127.0.0.1", 0, 2, 8192).await();
+      HttpClient client = vertx.createHttpClient();
+      int port = server.port();
+      Buffer one = get(client, port, "/v1/volumes/a/blocks/7");
+      assertEquals(8192, one.length());
+      assertEquals(one, get(client, port, "/v1/volumes/b/blocks/23"), "16 distinct blocks, by block number");
+      assertEquals(4 * 8192, get(client, port, "/v1/volumes/a/blocks/0?count=4").length());
+      assertEquals(204, send(client, port, HttpMethod.PUT, "/v1/volumes/a/blocks/1", Buffer.buffer(new byte[8192])));
+      assertEquals(400, send(client, port, HttpMethod.PUT, "/v1/volumes/a/blocks/1", Buffer.buffer(new byte[100])));
+      assertEquals(400, send(client, port, HttpMethod.GET, "/v1/volumes/a/blocks/x", null));
+      assertEquals(404, send(client, port, HttpMethod.GET, "/nope", null));
+      assertEquals(405, send(client, port, HttpMethod.DELETE, "/v1/volumes/a/blocks/1", null));
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  private static Buffer get(HttpClient client, int port, String uri) {
+    return client.request(HttpMethod.GET, port, "127.0.0.1", uri)
+        .compose(req -> req.send())
+        .compose(HttpClientResponse::body)
+        .await();
+  }
+
+  private static int send(HttpClient client, int port, HttpMethod method, String uri, Buffer body) {
+    return client.request(method, port, "127.0.0.1", uri)
+        .compose(req -> body == null ? req.send() : req.send(body))
+        .compose(resp -> resp.body().map(b -> resp.statusCode()))
+        .await();
+  }
+}
