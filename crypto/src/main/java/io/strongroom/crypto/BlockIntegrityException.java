@@ -10,13 +10,13 @@ public class BlockIntegrityException extends RuntimeException {
     private final transient BlockAddress address;
 
     public BlockIntegrityException(BlockAddress address, String reason) {
-        super("block " + address.blockNumber() + " of volume " + address.volumeId() + " failed integrity check: " + reason);
-        this.address = address;
+        this(address, reason, null);
     }
 
     public BlockIntegrityException(BlockAddress address, String reason, Throwable cause) {
-        this(address, reason);
-        initCause(cause);
+        super("block " + address.blockNumber() + " of volume " + address.volumeId() + " failed integrity check: " + reason,
+                cause);
+        this.address = address;
     }
 
     /** The address the caller tried to open the block at. */

@@ -1,6 +1,9 @@
 package io.strongroom.crypto;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.UUID;
 
 /**
@@ -45,6 +48,8 @@ public final class SealedBlockLayout {
 
     /** Length of the associated data: header, volume id, block number. */
     public static final int AAD_LENGTH = HEADER_LENGTH + 16 + 8;
+
+    private static final VarHandle BIG_ENDIAN_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private SealedBlockLayout() {
     }
@@ -104,10 +109,7 @@ public final class SealedBlockLayout {
     }
 
     private static void putLong(byte[] dst, int off, long value) {
-        for (int i = 7; i >= 0; i--) {
-            dst[off + i] = (byte) value;
-            value >>>= 8;
-        }
+        BIG_ENDIAN_LONG.set(dst, off, value);
     }
 
     private static void requireHeader(int length) {
