@@ -46,8 +46,10 @@ final class StandaloneMain {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                vault.close().compose(v -> vertx.close()).toCompletionStage().toCompletableFuture()
-                        .get(15, TimeUnit.SECONDS);
+                // Two steps from this (non-Vert.x) thread: composing vertx.close() onto an event-loop
+                // future would complete it on a loop that close() has just terminated.
+                vault.close().toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+                vertx.close().toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
             } catch (Exception e) {
                 System.err.println("local-vault did not close cleanly: " + e.getMessage());
             }
