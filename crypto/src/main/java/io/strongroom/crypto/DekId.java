@@ -39,7 +39,7 @@ public final class DekId {
         return new DekId(sixteen.clone());
     }
 
-    /** Reads 16 bytes at {@code src.position() + offset} without moving the position. */
+    /** Reads 16 bytes at absolute {@code index} of {@code src}; the position does not move. */
     static DekId readAt(ByteBuffer src, int index) {
         byte[] b = new byte[LENGTH];
         for (int i = 0; i < LENGTH; i++) {
