@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /** The {@link KeyVaultClient} over a Vert.x WebClient; the call mechanics live in {@link CallExecutor}. */
 public final class DefaultKeyVaultClient implements KeyVaultClient {
@@ -55,6 +56,12 @@ public final class DefaultKeyVaultClient implements KeyVaultClient {
     this.tlsEngine = HttpClients.chooseEngine(options.isPreferOpenSsl());
     WebClientOptions clientOptions =
         HttpClients.vault(tlsEngine, options.getTrustPem(), options.isVerifyHost(), options.isHttp2());
+    // a connection attempt (TCP + TLS) never outlives one attempt: a server that accepts and then
+    // stays silent must not hold a pooled connection slot (or close()) hostage
+    int attemptMillis = (int) Math.min(Integer.MAX_VALUE, options.getAttemptTimeout().toMillis());
+    clientOptions.setConnectTimeout(attemptMillis)
+        .setSslHandshakeTimeout(attemptMillis)
+        .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
     this.http = vertx.createHttpClient(clientOptions,
         new PoolOptions().setHttp1MaxSize(options.getMaxPoolSize()).setHttp2MaxSize(1));
     this.client = WebClient.wrap(http, clientOptions);
