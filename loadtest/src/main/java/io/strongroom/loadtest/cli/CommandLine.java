@@ -54,6 +54,10 @@ public final class CommandLine {
         --out DIR                report folder (default ./loadtest-report)
         --quiet                  no progress line
 
+      Embedded flags (with --embedded; --target and --token are set to the in-process gateway):
+        --durability fsync|none  the gateway's write durability (default fsync)
+        --server-event-loops N   the gateway's event loops (default 1)
+
       Baseline server flags:
         --port N                 listen port on 127.0.0.1 (0 = ephemeral, printed)
         --event-loops N          server event loops (default 1)
@@ -148,6 +152,8 @@ public final class CommandLine {
       case "--event-loops" -> load.eventLoops(intValue(flag, v));
       case "--payloads" -> load.payloadsPerVolume(intValue(flag, v));
       case "--label" -> load.label(v);
+      case "--durability" -> load.durability(v);
+      case "--server-event-loops" -> load.serverEventLoops(intValue(flag, v));
       case "--out" -> {
         load.out(Path.of(v));
         vault.out(Path.of(v));

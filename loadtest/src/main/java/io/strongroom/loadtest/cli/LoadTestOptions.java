@@ -32,6 +32,10 @@ public final class LoadTestOptions {
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
   /** Distinct prebuilt PUT payloads per volume; block n uses payload n mod this. */
   public static final int DEFAULT_PAYLOADS_PER_VOLUME = 16;
+  /** --embedded: durability of the in-process gateway ("fsync" or "none"). */
+  public static final String DEFAULT_EMBEDDED_DURABILITY = "fsync";
+  /** --embedded: event loops of the in-process gateway (the client keeps its own). */
+  public static final int DEFAULT_EMBEDDED_EVENT_LOOPS = 1;
 
   private List<String> targets = new ArrayList<>(List.of("http://127.0.0.1:8080"));
   private String token;
@@ -58,6 +62,8 @@ public final class LoadTestOptions {
   private boolean quiet;
   private int payloadsPerVolume = DEFAULT_PAYLOADS_PER_VOLUME;
   private String label = "";
+  private String durability = DEFAULT_EMBEDDED_DURABILITY;
+  private int serverEventLoops = DEFAULT_EMBEDDED_EVENT_LOOPS;
 
   public Model model() { return rate > 0 ? Model.OPEN : Model.CLOSED; }
 
@@ -112,6 +118,10 @@ public final class LoadTestOptions {
   public LoadTestOptions payloadsPerVolume(int v) { payloadsPerVolume = v; return this; }
   public String label() { return label; }
   public LoadTestOptions label(String v) { label = v; return this; }
+  public String durability() { return durability; }
+  public LoadTestOptions durability(String v) { durability = v; return this; }
+  public int serverEventLoops() { return serverEventLoops; }
+  public LoadTestOptions serverEventLoops(int v) { serverEventLoops = v; return this; }
 
   /** Rejects impossible combinations with a message naming the flag. */
   public LoadTestOptions validate() {
@@ -131,6 +141,8 @@ public final class LoadTestOptions {
     require(!duration.isNegative() && !duration.isZero(), "--duration must be > 0");
     require(!warmup.isNegative(), "--warmup must be >= 0");
     require(payloadsPerVolume > 0, "--payloads must be > 0");
+    require(durability.equals("fsync") || durability.equals("none"), "--durability must be fsync or none");
+    require(serverEventLoops > 0, "--server-event-loops must be > 0");
     return this;
   }
 
