@@ -19,7 +19,10 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +38,6 @@ public final class Gateway {
   private final Vertx vertx;
   private final GatewayConfig config;
   private final List<String> deployments = new CopyOnWriteArrayList<>();
-  private final List<HttpServerVerticle> verticles = new CopyOnWriteArrayList<>();
   private StartupMaterial material;
   private EmbeddedVault embeddedVault;
   private KeyVaults keyVaults;
@@ -121,25 +123,27 @@ public final class Gateway {
     api = new HttpApi(volumes, material.credentials().tokens(), metrics, observability,
         new GatewayKeyAdministration(volumes, keyVaults), config.limits());
     observability.registerMetrics(metrics);
-    int instances = config.getEventLoops();
     if (config.getPort() != 0) {
       httpPort = config.getPort();
-      return deploy(httpPort, instances);
+      return deploy(httpPort, config.getEventLoops());
     }
-    // Port 0: bind one instance to learn the ephemeral port, then the others share that port.
-    return deploy(0, 1).compose(v -> {
-      httpPort = verticles.get(0).actualPort();
-      return instances > 1 ? deploy(httpPort, instances - 1) : Future.succeededFuture();
+    // Port 0: Vert.x would give every instance its own ephemeral port, so pick one free port for all of them.
+    return vertx.executeBlocking(this::freePort, false).compose(port -> {
+      httpPort = port;
+      return deploy(port, config.getEventLoops());
     });
+  }
+
+  private int freePort() throws IOException {
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(config.getHost()))) {
+      return probe.getLocalPort();
+    }
   }
 
   private Future<Void> deploy(int port, int instances) {
     var options = ServerOptionsFactory.create(config, port, material.tls());
-    return vertx.deployVerticle(() -> {
-      HttpServerVerticle verticle = new HttpServerVerticle(api, options, config.limits().getRequestTimeout());
-      verticles.add(verticle);
-      return verticle;
-    }, new DeploymentOptions().setInstances(instances)).onSuccess(deployments::add).mapEmpty();
+    return vertx.deployVerticle(() -> new HttpServerVerticle(api, options, config.limits().getRequestTimeout()),
+        new DeploymentOptions().setInstances(instances)).onSuccess(deployments::add).mapEmpty();
   }
 
   /**

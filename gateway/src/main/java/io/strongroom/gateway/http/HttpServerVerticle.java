@@ -42,9 +42,4 @@ public final class HttpServerVerticle extends VerticleBase {
     return server.shutdown(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS)
         .onComplete(ar -> handler.timeouts.expireAll());
   }
-
-  /** The bound port (the configured one, or the ephemeral one chosen for port 0). */
-  public int actualPort() {
-    return server.actualPort();
-  }
 }
