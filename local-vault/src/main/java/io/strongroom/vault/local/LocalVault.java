@@ -1,6 +1,7 @@
 package io.strongroom.vault.local;
 
 import io.strongroom.vault.local.audit.AuditLog;
+import io.strongroom.vault.local.errors.VaultError;
 import io.strongroom.vault.local.faults.FaultAdminApi;
 import io.strongroom.vault.local.faults.FaultInjector;
 import io.strongroom.vault.local.firewall.CidrAllowList;
@@ -20,11 +21,13 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A key vault server speaking the Azure Key Vault keys REST subset over HTTPS (see
@@ -98,10 +101,11 @@ public final class LocalVault {
     private static Future<LocalVault> listen(Vertx vertx, LocalVaultOptions options, CidrAllowList firewall, Prepared p) {
         TokenRegistry tokens = new TokenRegistry(options.getIdentities(), options.getClock());
         FaultInjector faults = options.isFaultInjection() ? new FaultInjector() : null;
-        String[] vaultUrl = new String[1];
+        // Known once the server listens (the default contains the port); no request is served before.
+        AtomicReference<String> vaultUrl = new AtomicReference<>();
         VaultHttpContext context = new VaultHttpContext(p.registry(), tokens, firewall, faults, p.audit(),
                 options.getClock(), options.getRegion(), options.getTenantId(), options.isAllowRsa15(),
-                () -> vaultUrl[0]);
+                vaultUrl::get);
 
         Router router = Router.router(vertx);
         if (faults != null) {
@@ -112,6 +116,8 @@ public final class LocalVault {
         BodyHandler body = BodyHandler.create().setBodyLimit(64 * 1024).setHandleFileUploads(false);
         router.route("/keys*").handler(body).handler(vaultHandler);
         router.route("/deletedkeys*").handler(body).handler(vaultHandler);
+        router.route().handler(ctx -> jsonError(ctx, VaultError.notFoundPath(ctx.request().path())));
+        router.route().failureHandler(LocalVault::routingFailure);
 
         HttpServerOptions serverOptions = new HttpServerOptions()
                 .setHost(options.getHost())
@@ -127,7 +133,7 @@ public final class LocalVault {
                     String host = options.getHost().equals("0.0.0.0") ? "127.0.0.1"
                             : options.getHost().contains(":") ? "[" + options.getHost() + "]" : options.getHost();
                     String base = "https://" + host + ":" + server.actualPort();
-                    vaultUrl[0] = options.getVaultUrl() != null ? stripSlash(options.getVaultUrl()) : base;
+                    vaultUrl.set(options.getVaultUrl() != null ? stripSlash(options.getVaultUrl()) : base);
                     long timer = vertx.setPeriodic(SWEEP_PERIOD_MS, id -> {
                         tokens.sweep();
                         vertx.executeBlocking(() -> p.registry().purgeDue(), false)
@@ -135,10 +141,31 @@ public final class LocalVault {
                                         "purge sweep failed: " + e.getClass().getName()));
                     });
                     LOG.log(System.Logger.Level.INFO, "local-vault (region " + options.getRegion() + ") listening on "
-                            + base + ", vault URL " + vaultUrl[0]);
-                    return new LocalVault(vertx, server, p.audit(), base, vaultUrl[0], options.getRegion(),
+                            + base + ", vault URL " + vaultUrl.get());
+                    return new LocalVault(vertx, server, p.audit(), base, vaultUrl.get(), options.getRegion(),
                             p.certPem(), timer);
                 });
+    }
+
+    /** Failures raised by Vert.x Web itself (body too large, malformed request): JSON like every other error. */
+    private static void routingFailure(RoutingContext ctx) {
+        int status = ctx.statusCode();
+        if (status == 413) {
+            jsonError(ctx, new VaultError(413, "RequestTooLarge", null, "The request body is too large."));
+        } else if (status >= 400 && status < 500) {
+            jsonError(ctx, VaultError.badParameter("The request could not be processed."));
+        } else {
+            LOG.log(System.Logger.Level.ERROR, "unhandled failure on " + ctx.request().path() + ": "
+                    + (ctx.failure() == null ? "status " + status : ctx.failure().getClass().getName()));
+            jsonError(ctx, VaultError.internal());
+        }
+    }
+
+    private static void jsonError(RoutingContext ctx, VaultError e) {
+        if (!ctx.response().ended()) {
+            ctx.response().setStatusCode(e.status()).putHeader("content-type", "application/json; charset=utf-8")
+                    .end(e.toJson().toBuffer());
+        }
     }
 
     private static String stripSlash(String url) {

@@ -1,12 +1,14 @@
 package io.strongroom.vault.local;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 import static io.strongroom.vault.local.VaultTestKit.API;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,7 +48,7 @@ class OptionsFileTest {
         try (VaultTestKit kit = VaultTestKit.start(vertx, options)) {
             assertEquals("https://myvault.vault.azure.net", kit.vault.vaultUrl());
             assertEquals("northeurope", kit.vault.region());
-            String kid = kit.post("/keys/k/create?" + API, "file-token", new io.vertx.core.json.JsonObject().put("kty", "RSA"))
+            String kid = kit.post("/keys/k/create?" + API, "file-token", new JsonObject().put("kty", "RSA"))
                     .bodyAsJsonObject().getJsonObject("key").getString("kid");
             assertTrue(kid.startsWith("https://myvault.vault.azure.net/keys/k/"), kid);
             assertEquals("CustomizedRecoverable+Purgeable",
@@ -57,8 +59,8 @@ class OptionsFileTest {
 
     @Test
     void badConfigIsRejected() {
-        assertThrows(IllegalArgumentException.class, () -> new Identity("x", java.util.Set.of("fly")));
+        assertThrows(IllegalArgumentException.class, () -> new Identity("x", Set.of("fly")));
         assertThrows(IllegalArgumentException.class, () -> new LocalVaultOptions().setSoftDeleteRetentionDays(3));
-        assertThrows(IllegalArgumentException.class, () -> LocalVaultOptions.fromJson(new io.vertx.core.json.JsonObject(), dir));
+        assertThrows(IllegalArgumentException.class, () -> LocalVaultOptions.fromJson(new JsonObject(), dir));
     }
 }

@@ -2,6 +2,7 @@ package io.strongroom.vault.local;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
@@ -162,5 +163,19 @@ class WrapUnwrapTest {
         HttpResponse<Buffer> r = kit.get("/keys", ADMIN_TOKEN);
         assertEquals(400, r.statusCode());
         assertEquals("BadParameter", errorCode(r));
+    }
+
+    @Test
+    void unknownPathsWrongMethodsAndOversizedBodiesGetJsonErrors() {
+        HttpResponse<Buffer> unknown = kit.get("/secrets/x?" + API, ADMIN_TOKEN);
+        assertEquals(404, unknown.statusCode());
+        assertEquals("NotFound", errorCode(unknown));
+        HttpResponse<Buffer> method = kit.send(HttpMethod.PUT, "/keys/x?" + API, ADMIN_TOKEN, new JsonObject());
+        assertEquals(405, method.statusCode());
+        assertEquals("MethodNotAllowed", errorCode(method));
+        HttpResponse<Buffer> big = kit.post("/keys/x/wrapkey?" + API, ADMIN_TOKEN,
+                new JsonObject().put("alg", "RSA-OAEP-256").put("value", "A".repeat(100_000)));
+        assertEquals(413, big.statusCode());
+        assertEquals("RequestTooLarge", errorCode(big));
     }
 }

@@ -12,7 +12,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 /**
@@ -45,40 +47,45 @@ final class KeyOperations {
         String name = r.name();
         switch (r.operation()) {
             case LIST_KEYS:
-                return Future.succeededFuture(Reply.ok(Paging.byName(registry.liveKeys(), VaultKey::name,
+                return Future.succeededFuture(Reply.list(Paging.byName(registry.liveKeys(), VaultKey::name,
                         k -> b.keyItem(k.name(), null, k.latest()), skipToken, Paging.pageSize(maxResults),
                         vaultUrl.get() + "/keys", apiVersion)));
             case LIST_VERSIONS:
-                return Future.succeededFuture(Reply.ok(Paging.byIndex(registry.live(name).versions(),
+                return Future.succeededFuture(Reply.list(Paging.byIndex(registry.live(name).versions(),
                         v -> b.keyItem(name, v.version(), v), skipToken, Paging.pageSize(maxResults),
                         vaultUrl.get() + "/keys/" + name + "/versions", apiVersion)));
             case GET_KEY:
-                return Future.succeededFuture(Reply.ok(b.keyBundle(name, registry.liveVersion(name, r.version()))));
+                return Future.succeededFuture(bundle(b, name, registry.liveVersion(name, r.version())));
             case CREATE_KEY: {
                 var spec = RequestBodies.createSpec(RequestBodies.json(body));
-                return blocking(() -> Reply.ok(b.keyBundle(name, registry.create(name, spec))));
+                return blocking(() -> bundle(b, name, registry.create(name, spec)));
             }
             case UPDATE_KEY: {
                 var update = RequestBodies.update(RequestBodies.json(body));
-                return blocking(() -> Reply.ok(b.keyBundle(name, registry.update(name, r.version(), update))));
+                return blocking(() -> bundle(b, name, registry.update(name, r.version(), update)));
             }
             case ROTATE_KEY:
                 registry.live(name);
-                return blocking(() -> Reply.ok(b.keyBundle(name, registry.rotate(name))));
+                return blocking(() -> bundle(b, name, registry.rotate(name)));
             case DELETE_KEY:
                 registry.live(name);
-                return blocking(() -> Reply.ok(b.deletedKeyBundle(registry.delete(name))));
+                return blocking(() -> {
+                    VaultKey gone = registry.delete(name);
+                    return Reply.ok(b.deletedKeyBundle(gone), gone.latest().version());
+                });
             case LIST_DELETED:
-                return Future.succeededFuture(Reply.ok(Paging.byName(registry.deletedKeys(), VaultKey::name,
+                return Future.succeededFuture(Reply.list(Paging.byName(registry.deletedKeys(), VaultKey::name,
                         b::deletedKeyItem, skipToken, Paging.pageSize(maxResults),
                         vaultUrl.get() + "/deletedkeys", apiVersion)));
-            case GET_DELETED:
-                return Future.succeededFuture(Reply.ok(b.deletedKeyBundle(registry.deleted(name))));
+            case GET_DELETED: {
+                VaultKey gone = registry.deleted(name);
+                return Future.succeededFuture(Reply.ok(b.deletedKeyBundle(gone), gone.latest().version()));
+            }
             case RECOVER_DELETED:
                 registry.deleted(name);
                 return blocking(() -> {
                     VaultKey back = registry.recover(name);
-                    return Reply.ok(b.keyBundle(name, back.latest()));
+                    return bundle(b, name, back.latest());
                 });
             case PURGE_DELETED:
                 registry.deleted(name);
@@ -95,20 +102,6 @@ final class KeyOperations {
         }
     }
 
-    /** The key version's identity, for the audit line, once the operation picked it. */
-    static String versionOf(JsonObject replyBody) {
-        if (replyBody == null) {
-            return null;
-        }
-        String kid = replyBody.containsKey("key") ? replyBody.getJsonObject("key").getString("kid")
-                : replyBody.getString("kid");
-        if (kid == null) {
-            return null;
-        }
-        String[] parts = kid.split("/");
-        return parts.length >= 2 && parts[parts.length - 2].equals("keys") ? null : parts[parts.length - 1];
-    }
-
     private Reply wrap(ResolvedRequest r, JsonObject body, Bundles b) {
         KeyWrapAlgorithm alg = RequestBodies.algorithm(body, allowRsa15);
         byte[] plain = RequestBodies.value(body);
@@ -120,9 +113,10 @@ final class KeyOperations {
             throw VaultError.badParameter("The value cannot be wrapped with " + alg.jwaName()
                     + " under a " + v.keySize() + "-bit key (too long?).");
         } finally {
-            java.util.Arrays.fill(plain, (byte) 0);
+            Arrays.fill(plain, (byte) 0);
         }
-        return Reply.ok(new JsonObject().put("kid", b.kid(r.name(), v.version())).put("value", B64U.encodeToString(wrapped)));
+        return Reply.ok(new JsonObject().put("kid", b.kid(r.name(), v.version())).put("value", B64U.encodeToString(wrapped)),
+                v.version());
     }
 
     private Future<Reply> unwrap(ResolvedRequest r, JsonObject body, Bundles b) {
@@ -138,12 +132,16 @@ final class KeyOperations {
                         + b.kid(r.name(), v.version()) + ".");
             }
             String encoded = B64U.encodeToString(plain);
-            java.util.Arrays.fill(plain, (byte) 0);
-            return Reply.ok(new JsonObject().put("kid", b.kid(r.name(), v.version())).put("value", encoded));
+            Arrays.fill(plain, (byte) 0);
+            return Reply.ok(new JsonObject().put("kid", b.kid(r.name(), v.version())).put("value", encoded), v.version());
         });
     }
 
-    private Future<Reply> blocking(java.util.concurrent.Callable<Reply> work) {
+    private static Reply bundle(Bundles b, String name, KeyVersion v) {
+        return Reply.ok(b.keyBundle(name, v), v.version());
+    }
+
+    private Future<Reply> blocking(Callable<Reply> work) {
         return vertx.executeBlocking(work, false);
     }
 }

@@ -15,6 +15,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.time.Clock;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -39,7 +40,7 @@ public final class VaultRequestHandler implements Handler<RoutingContext> {
     private final Clock clock;
     private final String region;
     private final String challenge;
-    private final java.util.function.Supplier<String> vaultUrl;
+    private final Supplier<String> vaultUrl;
 
     public VaultRequestHandler(Vertx vertx, VaultHttpContext c) {
         this.vertx = vertx;
@@ -170,7 +171,7 @@ public final class VaultRequestHandler implements Handler<RoutingContext> {
         } else {
             resp.putHeader("content-type", "application/json; charset=utf-8").end(reply.body().toBuffer());
         }
-        record(ctx, start, r, identity, reply.status(), "OK", KeyOperations.versionOf(reply.body()));
+        record(ctx, start, r, identity, reply.status(), "OK", reply.keyVersion());
     }
 
     private void answer(RoutingContext ctx, long start, ResolvedRequest r, Identity identity, Throwable failure) {

@@ -7,6 +7,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -104,7 +106,7 @@ public final class TokenEndpoints {
         }
         Identity identity = byClientId(clientId);
         if (identity == null || identity.clientSecret() == null
-                || !java.security.MessageDigest.isEqual(bytes(identity.clientSecret()), bytes(secret))) {
+                || !MessageDigest.isEqual(bytes(identity.clientSecret()), bytes(secret))) {
             oauthError(ctx, 401, "invalid_client", "AADSTS7000215: Invalid client secret provided.");
             return;
         }
@@ -136,7 +138,7 @@ public final class TokenEndpoints {
     }
 
     private static byte[] bytes(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private static void oauthError(RoutingContext ctx, int status, String error, String description) {
