@@ -196,9 +196,18 @@ final class Exchange {
   private void end(int status, Buffer body, int length) {
     response.setStatusCode(status);
     boolean bodyPending = !request.isEnded() && (request.method() == HttpMethod.PUT || request.method() == HttpMethod.POST);
+    boolean close = bodyPending && request.version() != HttpVersion.HTTP_2 && !drainable();
+    if (close) {
+      response.putHeader(HeaderValues.CONNECTION, HeaderValues.CLOSE);
+    }
     Future<Void> sent = body == null ? response.end() : response.end(body);
     if (bodyPending) {
-      abandonRequestBody(sent);
+      request.handler(null);
+      if (close) {
+        sent.onComplete(ar -> request.connection().close());
+      } else {
+        request.resume();
+      }
     }
     if (!storageBusy) {
       releaseStorage();
@@ -214,16 +223,17 @@ final class Exchange {
   }
 
   /**
-   * Answered before the request body was read (an error, a timeout). HTTP/1.x cannot skip the rest of the
-   * body reliably (it may be paused or huge), so the connection is closed once the answer is written; on
-   * HTTP/2 the rest of the stream is read and dropped, which returns its flow-control credit.
+   * Answered before the request body was read (an error, a timeout). A small body of declared length that is
+   * not held back by backpressure is read and dropped, keeping the connection; HTTP/2 does the same per
+   * stream (which returns its flow-control credit). Otherwise an HTTP/1.x connection is closed once the
+   * answer is written, since the rest of its body may be paused or unbounded.
    */
-  private void abandonRequestBody(Future<Void> sent) {
-    request.handler(null);
-    if (request.version() == HttpVersion.HTTP_2) {
-      request.resume();
-    } else {
-      sent.onComplete(ar -> request.connection().close());
+  private boolean drainable() {
+    if (ticket != null) {
+      return false;
     }
+    String declared = request.getHeader(HeaderValues.CONTENT_LENGTH);
+    long length = declared == null ? -1 : BlockRoutes.parseAddress(declared.trim());
+    return length >= 0 && length <= owner.api.maxBodyBytes();
   }
 }

@@ -14,6 +14,8 @@ final class HeaderValues {
   static final CharSequence ALLOW = HttpHeaders.ALLOW;
   static final CharSequence EXPECT = HttpHeaders.EXPECT;
   static final CharSequence CACHE_CONTROL = HttpHeaders.CACHE_CONTROL;
+  static final CharSequence CONNECTION = HttpHeaders.CONNECTION;
+  static final CharSequence CLOSE = HttpHeaders.CLOSE;
 
   static final CharSequence OCTET_STREAM = HttpHeaders.createOptimized("application/octet-stream");
   static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
