@@ -85,6 +85,19 @@ class BlockSealerTest {
     }
 
     @Test
+    void readOnlyInputBuffersWork() {
+        byte[] p = new byte[3000];
+        new SplittableRandom(7).nextBytes(p);
+        ByteBuffer sealed = ByteBuffer.allocate(BlockSealer.sealedSize(p.length));
+        sealer.seal(dek, at, ByteBuffer.wrap(p).asReadOnlyBuffer(), sealed);
+        ByteBuffer out = ByteBuffer.allocateDirect(p.length);
+        sealer.open(dek, at, sealed.flip().asReadOnlyBuffer(), out);
+        byte[] back = new byte[p.length];
+        out.flip().get(back);
+        assertArrayEquals(p, back);
+    }
+
+    @Test
     void tooSmallOutputBuffersAreRejectedBeforeAnyWork() {
         long before = dek.invocations();
         assertThrows(IllegalArgumentException.class,
