@@ -75,4 +75,24 @@ class RateLimiterTest {
     assertTrue(r.windowCount() > 100, "a closed loop on loopback does far more than 100 req/s: " + r.windowCount());
     assertEquals(r.bytesIn(), (r.windowCount() + r.drainCount()) * 2L * 8192, "every GET returned count x 8 KiB");
   }
+
+  @Test
+  void http2CleartextMultiplexesStreamsOverFewConnections(@TempDir Path out) throws Exception {
+    LoadTestOptions o = new LoadTestOptions()
+        .targets(List.of("http://127.0.0.1:" + server.port()))
+        .protocol(LoadTestOptions.Protocol.HTTP2)
+        .h2c(true)
+        .connections(2)
+        .streamsPerConnection(4)
+        .readRatio(0.5)
+        .warmup(Duration.ZERO)
+        .duration(Duration.ofSeconds(1))
+        .out(out)
+        .quiet(true);
+    RunResult r = new LoadRun(o, line -> { }).run();
+
+    assertEquals(0, r.errors(), "errors: " + r.countsByStatus());
+    assertTrue(r.countsByStatus().get("200") > 0 && r.countsByStatus().get("204") > 0, "GET and PUT over h2c");
+    assertEquals("h2c", o.toMap().get("protocol"));
+  }
 }
