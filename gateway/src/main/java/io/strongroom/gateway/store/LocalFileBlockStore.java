@@ -33,8 +33,9 @@ import static io.strongroom.gateway.store.BlockStoreException.Reason.VOLUME_EXIS
 /**
  * The default {@link BlockStore}: one directory per volume under the data directory ({@link LocalVolume}), slots
  * written with positioned I/O, made atomic per slot by a double-write journal ({@link Journal}) and acknowledged
- * by group commit ({@link GroupCommitter}). All file I/O runs on the store's own bounded pool of I/O threads,
- * never on an event loop; futures complete on the caller's context. Arguments are checked on the caller's thread,
+ * by group commit ({@link GroupCommitter}). All file I/O runs on the store's own bounded pools of threads, never
+ * on an event loop: one for commits (which wait on fdatasync) and metadata, one for reads, so that reads never
+ * queue behind a sync. Futures complete on the caller's context. Arguments are checked on the caller's thread,
  * so a bad request costs no thread hop and changes nothing.
  */
 public final class LocalFileBlockStore implements BlockStore {
@@ -46,6 +47,7 @@ public final class LocalFileBlockStore implements BlockStore {
     private final Vertx vertx;
     private final LocalFileBlockStoreOptions options;
     private final ExecutorService io;
+    private final ExecutorService reads;
     private final CommitSettings settings;
     private final Map<UUID, LocalVolume> volumes = new ConcurrentHashMap<>();
     private final AtomicInteger pendingReads = new AtomicInteger();
@@ -53,10 +55,11 @@ public final class LocalFileBlockStore implements BlockStore {
     private final LocalFileMetadataStore metadata;
     private volatile boolean closed;
 
-    private LocalFileBlockStore(Vertx vertx, LocalFileBlockStoreOptions options, ExecutorService io) {
+    private LocalFileBlockStore(Vertx vertx, LocalFileBlockStoreOptions options) {
         this.vertx = vertx;
         this.options = options;
-        this.io = io;
+        this.io = newExecutor("strongroom-store-io-", options.getIoThreads());
+        this.reads = newExecutor("strongroom-store-read-", options.getReadThreads());
         this.settings = new CommitSettings(io, options.getDurability(), options.getMaxBatchBytes(),
                 options.getCheckpointBytes(), new StoreMetrics(), new AtomicInteger());
         this.metadata = new LocalFileMetadataStore(this);
@@ -73,19 +76,18 @@ public final class LocalFileBlockStore implements BlockStore {
         } catch (IllegalArgumentException e) {
             return Future.failedFuture(e);
         }
-        ExecutorService io = newIoExecutor(copy.getIoThreads());
-        LocalFileBlockStore store = new LocalFileBlockStore(vertx, copy, io);
-        return store.onIoThread(() -> {
+        LocalFileBlockStore store = new LocalFileBlockStore(vertx, copy);
+        return store.onIoThread(store.io, () -> {
             store.recoverAll();
             return store;
-        }).onFailure(e -> io.shutdown());
+        }).onFailure(e -> store.shutdownExecutors());
     }
 
-    private static ExecutorService newIoExecutor(int threads) {
+    private static ExecutorService newExecutor(String namePrefix, int threads) {
         AtomicInteger n = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "strongroom-store-io-" + n.incrementAndGet());
+            Thread t = new Thread(r, namePrefix + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -144,7 +146,7 @@ public final class LocalFileBlockStore implements BlockStore {
             return Future.failedFuture(new BlockStoreException(INVALID_ARGUMENT, "bad volume geometry: slot size "
                     + slotSize + " (1.." + MAX_SLOT_SIZE + "), block count " + blockCount));
         }
-        return onIoThread(() -> {
+        return onIoThread(io, () -> {
             synchronized (createLock) {
                 if (volumes.containsKey(volumeId) || Files.exists(volumeDir(volumeId))) {
                     throw new BlockStoreException(VOLUME_EXISTS, "volume " + volumeId + " exists");
@@ -182,11 +184,12 @@ public final class LocalFileBlockStore implements BlockStore {
         } catch (BlockStoreException e) {
             return Future.failedFuture(e);
         }
-        if (pendingReads.incrementAndGet() > options.getMaxPendingWrites()) {
+        if (pendingReads.incrementAndGet() > options.getMaxPendingReads()) {
             pendingReads.decrementAndGet();
-            return Future.failedFuture(new BlockStoreException(QUEUE_FULL, "too many pending reads"));
+            return Future.failedFuture(new BlockStoreException(QUEUE_FULL, "read queue full ("
+                    + options.getMaxPendingReads() + " pending): retry later"));
         }
-        return onIoThread(() -> {
+        return onIoThread(reads, () -> {
             try {
                 Buffer slots = v.read(firstBlock, count);
                 settings.metrics().reads.increment();
@@ -258,9 +261,14 @@ public final class LocalFileBlockStore implements BlockStore {
             closing.add(enqueue(v, new StoreOp(StoreOp.Kind.CLOSE, 0, 0, null, vertx.getOrCreateContext())));
         }
         return Future.join(closing).transform(ar -> {
-            io.shutdown();
+            shutdownExecutors();
             return ar.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(ar.cause());
         });
+    }
+
+    private void shutdownExecutors() {
+        io.shutdown();
+        reads.shutdown();
     }
 
     @Override
@@ -322,12 +330,16 @@ public final class LocalFileBlockStore implements BlockStore {
         }
     }
 
-    /** Runs blocking work on an I/O thread; the future completes on the caller's context. */
+    /** Runs blocking work (creation, metadata) on a commit-pool thread; the future completes on the caller's context. */
     <T> Future<T> onIoThread(Callable<T> work) {
+        return onIoThread(io, work);
+    }
+
+    private <T> Future<T> onIoThread(ExecutorService executor, Callable<T> work) {
         Context context = vertx.getOrCreateContext();
         Promise<T> promise = Promise.promise();
         try {
-            io.execute(() -> {
+            executor.execute(() -> {
                 try {
                     T result = work.call();
                     context.runOnContext(v -> promise.complete(result));

@@ -7,8 +7,12 @@ import java.util.Objects;
 public class LocalFileBlockStoreOptions {
 
     public static final Durability DEFAULT_DURABILITY = Durability.FSYNC;
-    /** Threads doing file I/O: one group committer per busy volume plus reads. */
+    /** Threads for group commits (at most one per volume at a time), volume creation and metadata. */
     public static final int DEFAULT_IO_THREADS = 8;
+    /** Threads for reads, apart so that reads never wait behind an fdatasync. */
+    public static final int DEFAULT_READ_THREADS = 4;
+    /** Reads queued or running over all volumes before new ones are refused. */
+    public static final int DEFAULT_MAX_PENDING_READS = 1024;
     /** Writes, trims and flushes queued or in flight over all volumes before new ones are refused. */
     public static final int DEFAULT_MAX_PENDING_WRITES = 1024;
     /** Largest single write or read, in bytes. */
@@ -21,6 +25,8 @@ public class LocalFileBlockStoreOptions {
     private Path dataDir;
     private Durability durability = DEFAULT_DURABILITY;
     private int ioThreads = DEFAULT_IO_THREADS;
+    private int readThreads = DEFAULT_READ_THREADS;
+    private int maxPendingReads = DEFAULT_MAX_PENDING_READS;
     private int maxPendingWrites = DEFAULT_MAX_PENDING_WRITES;
     private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
     private int maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
@@ -33,6 +39,8 @@ public class LocalFileBlockStoreOptions {
         this.dataDir = other.dataDir;
         this.durability = other.durability;
         this.ioThreads = other.ioThreads;
+        this.readThreads = other.readThreads;
+        this.maxPendingReads = other.maxPendingReads;
         this.maxPendingWrites = other.maxPendingWrites;
         this.maxRequestBytes = other.maxRequestBytes;
         this.maxBatchBytes = other.maxBatchBytes;
@@ -64,6 +72,24 @@ public class LocalFileBlockStoreOptions {
 
     public LocalFileBlockStoreOptions setIoThreads(int ioThreads) {
         this.ioThreads = ioThreads;
+        return this;
+    }
+
+    public int getReadThreads() {
+        return readThreads;
+    }
+
+    public LocalFileBlockStoreOptions setReadThreads(int readThreads) {
+        this.readThreads = readThreads;
+        return this;
+    }
+
+    public int getMaxPendingReads() {
+        return maxPendingReads;
+    }
+
+    public LocalFileBlockStoreOptions setMaxPendingReads(int maxPendingReads) {
+        this.maxPendingReads = maxPendingReads;
         return this;
     }
 
@@ -109,6 +135,8 @@ public class LocalFileBlockStoreOptions {
             throw new IllegalArgumentException("store dataDir is required");
         }
         requirePositive("ioThreads", ioThreads);
+        requirePositive("readThreads", readThreads);
+        requirePositive("maxPendingReads", maxPendingReads);
         requirePositive("maxPendingWrites", maxPendingWrites);
         requirePositive("maxRequestBytes", maxRequestBytes);
         requirePositive("maxBatchBytes", maxBatchBytes);

@@ -107,6 +107,27 @@ class LocalFileBlockStoreTest extends BlockStoreContractTest {
     }
 
     @Test
+    void fullReadQueueIsRefusedWithQueueFull() throws Exception {
+        tuning.setMaxPendingReads(2).setReadThreads(1);
+        reopen();
+        List<Future<Buffer>> reads = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            reads.add(store.read(volume, 0, (int) BLOCKS));
+        }
+        int refused = 0;
+        for (Future<Buffer> r : reads) {
+            try {
+                assertEquals(BLOCKS * SLOT, await(r).length());
+            } catch (BlockStoreException e) {
+                assertSame(QUEUE_FULL, e.reason());
+                refused++;
+            }
+        }
+        assertTrue(refused > 0, "some of 40 back-to-back reads were refused");
+        assertEquals(0, local().pendingReads());
+    }
+
+    @Test
     void oversizedRequestsAreRefused() throws Exception {
         tuning.setMaxRequestBytes(4 * SLOT);
         reopen();
