@@ -17,15 +17,16 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * One open volume: its metadata, its DEKs (wrapped form and seal budget; the plaintext DEKs live in the
  * {@link io.strongroom.gateway.keys.DekCache}), the access state of its KEK and its counters. Safe for use from
- * every event loop: the key set is an immutable map swapped as a whole, counters are adders.
+ * every event loop: the DEK set is immutable (rotation and rollover will swap it as a whole), counters are adders.
  */
 final class Volume {
   private final MetadataStore metadataStore;
   private final VolumeMetadata base;
   private final KeyAccess keyAccess;
   private final int slotSize;
-  private volatile Map<DekId, VolumeDek> deks;
-  private volatile VolumeDek active;
+  private final Map<DekId, VolumeDek> deks;
+  private final VolumeDek active;
+  private final List<VolumeDek> activeFirst;
   private volatile boolean deleted;
   private volatile long lastUnwrapAttemptNanos;
   private Future<Void> lastMetadataWrite = Future.succeededFuture(); // guarded by this
@@ -57,6 +58,10 @@ final class Volume {
     }
     this.deks = Map.copyOf(byId);
     this.active = byId.get(metadata.activeDek());
+    List<VolumeDek> ordered = new ArrayList<>(byId.size());
+    ordered.add(active);
+    byId.values().stream().filter(d -> d != active).forEach(ordered::add);
+    this.activeFirst = List.copyOf(ordered);
   }
 
   UUID id() {
@@ -92,13 +97,9 @@ final class Volume {
     return deks.get(id);
   }
 
-  /** The DEKs, the active one first. */
+  /** The DEKs, the active one first (checked on every data request, so kept ready). */
   List<VolumeDek> deks() {
-    List<VolumeDek> ordered = new ArrayList<>(deks.size());
-    VolumeDek a = active;
-    ordered.add(a);
-    deks.values().stream().filter(d -> d != a).forEach(ordered::add);
-    return ordered;
+    return activeFirst;
   }
 
   /** Seals claimed over all DEKs (persisted counts adopted at start-up included). */

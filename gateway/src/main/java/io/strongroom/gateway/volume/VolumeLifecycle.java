@@ -76,8 +76,8 @@ final class VolumeLifecycle {
               .compose(created -> metadataStore.write(id, VolumeMetadataCodec.encode(metadata))
                   .recover(e -> store.deleteVolume(id).transform(ignored -> Future.failedFuture(e))))
               .recover(e -> Future.failedFuture(VolumeErrors.fromStore(spec.name(), e)))
-              .map(written -> new Volume(metadata, true, keys.access(KekRef.of(KeyId.parse(wrapped.kekId()), identity)),
-                  metadataStore));
+              .map(written -> new Volume(metadata, true,
+                  keys.access(KekRef.of(KeyId.parse(wrapped.kekId()), identity)), metadataStore));
         })
         .andThen(ar -> {
           if (ar.succeeded()) {
@@ -130,7 +130,12 @@ final class VolumeLifecycle {
    * far, so the persisted reservation carries over. Failures are recorded in the KEK's access state.
    */
   Future<Dek> unwrap(Volume v, Volume.VolumeDek d) {
-    return keys.wrapping().unwrap(d.wrapped(), v.identity(), d.budget().claimed());
+    return keys.wrapping().unwrap(d.wrapped(), v.identity(), d.budget().claimed())
+        .andThen(ar -> {
+          if (v.isDeleted()) {
+            keys.dekCache().destroy(d.id()); // deleted while the vault answered: the key must not linger
+          }
+        });
   }
 
   /**
