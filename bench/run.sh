@@ -14,6 +14,8 @@
 #   --no-gateway   only the anchors (baseline vs nginx), e.g. while the gateway is not built yet
 # Environment (defaults): CONNECTIONS=64 DURATION=10 WARMUP=3 WORKING_SET=4096 SERVER_CORE=0
 #   CLIENT_CORE=1 JDKS="<jdk17 home> <jdk25 home>" OUT=bench/results/<utc time>
+#   PROFILE=1: after the measurements, one more wrk GET and PUT run each under JFR (settings=profile),
+#   summarised by bench/jfr-top.sh into OUT/*.profile.txt (where the gateway's time goes)
 # Needs the jars: mvn -B -DskipTests install (loadtest/target/strongroom-loadtest.jar and
 # gateway/target/strongroom-gateway.jar). Installs wrk, nginx-light, jq and curl with apt-get if missing.
 # Network: loopback only. Every process it starts is stopped by its pid on exit.
@@ -30,6 +32,7 @@ SERVER_CORE=${SERVER_CORE:-0}
 CLIENT_CORE=${CLIENT_CORE:-1}
 JDKS=${JDKS:-"/usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64"}
 OUT=${OUT:-$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}
+PROFILE=${PROFILE:-1}
 SERVER_JVM_OPTS=${SERVER_JVM_OPTS:-"-Xms1g -Xmx1g"}
 CLIENT_JVM_OPTS=${CLIENT_JVM_OPTS:-"-Xms1g -Xmx1g"}
 # PERF-NOTES' fast recipe: the Vert.x switches for servers (the load tool sets them itself)
@@ -201,6 +204,15 @@ create_volume() {
   [[ $status == 201 || $status == 200 || $status == 409 ]] || { echo "create volume: HTTP $status" >&2; cat "$OUT/create-volume.json" >&2; exit 1; }
 }
 
+# profile_run JAVA_HOME NAME URL SCRIPT TOKEN: a wrk run (not counted) with JFR on the gateway
+profile_run() {
+  local jhome=$1 name=$2 url=$3 script=$4 token=$5
+  "$jhome/bin/jcmd" "$GATEWAY_PID" JFR.start name=bench settings=profile >/dev/null
+  wrk_run "$name-profiled" "$url" "$script" "$token" >/dev/null
+  "$jhome/bin/jcmd" "$GATEWAY_PID" JFR.stop name=bench filename="$OUT/$name.jfr" >/dev/null
+  "$ROOT/bench/jfr-top.sh" "$OUT/$name.jfr" "$jhome" >"$OUT/$name.profile.txt" 2>&1 || true
+}
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
 meets() { awk -v v="$1" -v g="$2" -v dir="$3" 'BEGIN { if (v == "n/a") print "n/a"; else if ((dir == "ge" && v >= g) || (dir == "le" && v <= g)) print "yes"; else print "**no**" }'; }
 
@@ -246,6 +258,10 @@ run_jdk() {
     rate=$((gw_get / 2))
     lt_run "jdk$jdk-gateway-get-50pct" "$java" "http://127.0.0.1:$port" "$token" --read-ratio 1 --rate "$rate" >/dev/null
     lat=$OUT/jdk$jdk-gateway-get-50pct/summary.json
+    if ((PROFILE)); then
+      profile_run "$jhome" "jdk$jdk-gateway-get" "http://127.0.0.1:$port" get.lua "$token"
+      profile_run "$jhome" "jdk$jdk-gateway-put" "http://127.0.0.1:$port" put.lua "$token"
+    fi
     stop_pid "$GATEWAY_PID"
     log "gateway GET: wrk $gw_get, loadtest $lt_gw_get; PUT: wrk $gw_put, loadtest $lt_gw_put"
     ROWS+="| $jdk | **gateway** (AES-256-GCM, files, durability none) | $gw_get | $gw_put | $lt_gw_get | $lt_gw_put |"$'\n'
