@@ -103,6 +103,7 @@ final class GroupCommitter {
 
     private void commit(List<StoreOp> batch) {
         if (stoppedWith != null) {
+            releaseFilesIfClosing(batch);
             finish(batch, stoppedWith);
             return;
         }
@@ -124,6 +125,18 @@ final class GroupCommitter {
             stoppedWith = new BlockStoreException(BlockStoreException.Reason.IO_ERROR,
                     "volume " + volume.id() + ": storage I/O failed, volume stopped until reopened", e);
             finish(batch, stoppedWith);
+        }
+    }
+
+    /** A volume stopped by an I/O error still gives its file handles back when the store closes or deletes it. */
+    private void releaseFilesIfClosing(List<StoreOp> batch) {
+        StoreOp last = batch.get(batch.size() - 1);
+        if (last.kind == StoreOp.Kind.CLOSE || last.kind == StoreOp.Kind.DELETE) {
+            try {
+                volume.closeFiles();
+            } catch (IOException e) {
+                // Nothing more to do for a volume already failed; the close reports the original error.
+            }
         }
     }
 

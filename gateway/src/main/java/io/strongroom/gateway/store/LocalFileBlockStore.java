@@ -54,6 +54,7 @@ public final class LocalFileBlockStore implements BlockStore {
     private final Object createLock = new Object();
     private final LocalFileMetadataStore metadata;
     private volatile boolean closed;
+    private Future<Void> closing;
 
     private LocalFileBlockStore(Vertx vertx, LocalFileBlockStoreOptions options) {
         this.vertx = vertx;
@@ -251,19 +252,19 @@ public final class LocalFileBlockStore implements BlockStore {
     }
 
     @Override
-    public Future<Void> close() {
-        if (closed) {
-            return Future.succeededFuture();
+    public synchronized Future<Void> close() {
+        if (closing == null) {
+            closed = true;
+            List<Future<Void>> volumesClosed = new ArrayList<>();
+            for (LocalVolume v : volumes.values()) {
+                volumesClosed.add(enqueue(v, new StoreOp(StoreOp.Kind.CLOSE, 0, 0, null, vertx.getOrCreateContext())));
+            }
+            closing = Future.join(volumesClosed).transform(ar -> {
+                shutdownExecutors();
+                return ar.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(ar.cause());
+            });
         }
-        closed = true;
-        List<Future<Void>> closing = new ArrayList<>();
-        for (LocalVolume v : volumes.values()) {
-            closing.add(enqueue(v, new StoreOp(StoreOp.Kind.CLOSE, 0, 0, null, vertx.getOrCreateContext())));
-        }
-        return Future.join(closing).transform(ar -> {
-            shutdownExecutors();
-            return ar.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(ar.cause());
-        });
+        return closing;
     }
 
     private void shutdownExecutors() {
