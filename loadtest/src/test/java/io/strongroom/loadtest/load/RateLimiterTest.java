@@ -40,7 +40,7 @@ class RateLimiterTest {
         .readRatio(0.7)
         .connections(16)
         .rate(rate)
-        .warmup(Duration.ofSeconds(1))
+        .warmup(Duration.ofSeconds(2))
         .duration(Duration.ofSeconds(3))
         .out(out)
         .quiet(true);
