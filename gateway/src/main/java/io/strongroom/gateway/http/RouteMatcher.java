@@ -49,7 +49,7 @@ final class RouteMatcher {
   private static Target volumeRoute(HttpMethod method, String path) {
     int nameStart = VOLUMES_SLASH.length();
     int slash = path.indexOf('/', nameStart);
-    if (slash == nameStart) {
+    if (slash == nameStart || path.length() == nameStart) {
       return Target.NOT_FOUND;
     }
     if (slash < 0) {
