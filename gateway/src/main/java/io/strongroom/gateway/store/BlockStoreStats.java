@@ -18,13 +18,15 @@ package io.strongroom.gateway.store;
  * @param largestBatch     most operations seen in one batch
  * @param checkpoints      journal checkpoints (data file made durable, journal restarted)
  * @param pendingWrites    writes, trims and flushes accepted and not yet acknowledged, now
+ * @param recoveredRecords journal records replayed when the store was opened (non-zero after a crash)
  */
 public record BlockStoreStats(long reads, long readBytes, long writes, long writeBytes, long trims, long flushes,
                               long journalSyncs, long dataSyncs, long journalBytes, long batches,
-                              long batchedOperations, long largestBatch, long checkpoints, int pendingWrites) {
+                              long batchedOperations, long largestBatch, long checkpoints, int pendingWrites,
+                              long recoveredRecords) {
 
     /** A store that counts nothing. */
-    public static final BlockStoreStats EMPTY = new BlockStoreStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final BlockStoreStats EMPTY = new BlockStoreStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /** Mean operations per group-commit batch, 0 before the first batch. */
     public double averageBatch() {

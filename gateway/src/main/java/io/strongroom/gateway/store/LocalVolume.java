@@ -26,6 +26,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 final class LocalVolume {
 
+    private static final System.Logger LOG = System.getLogger(LocalVolume.class.getName());
     static final String HEADER_FILE = "volume.hdr";
     static final String DATA_FILE = "slots.dat";
     static final String CREATING_PREFIX = ".creating-";
@@ -97,6 +98,11 @@ final class LocalVolume {
                     StandardOpenOption.WRITE);
             JournalReplay.Result replayed = JournalReplay.replay(journalChannel, data, geometry.slotSize(),
                     geometry.blockCount(), dir.toString());
+            settings.metrics().recoveredRecords.add(replayed.recordsApplied());
+            if (replayed.recordsApplied() > 0) {
+                LOG.log(System.Logger.Level.INFO, "volume {0}: replayed {1} journal record(s), {2} bytes",
+                        geometry.volumeId(), replayed.recordsApplied(), replayed.bytesApplied());
+            }
             Journal journal = Journal.resumeAfterReplay(journalChannel, geometry.slotSize(), replayed);
             return new LocalVolume(geometry, dir, data, journal, settings);
         } catch (IOException | RuntimeException e) {

@@ -19,6 +19,7 @@ final class StoreMetrics {
     final LongAdder batchedOperations = new LongAdder();
     final LongAccumulator largestBatch = new LongAccumulator(Math::max, 0);
     final LongAdder checkpoints = new LongAdder();
+    final LongAdder recoveredRecords = new LongAdder();
 
     void batch(int operations) {
         batches.increment();
@@ -29,6 +30,7 @@ final class StoreMetrics {
     BlockStoreStats snapshot(int pendingWrites) {
         return new BlockStoreStats(reads.sum(), readBytes.sum(), writes.sum(), writeBytes.sum(), trims.sum(),
                 flushes.sum(), journalSyncs.sum(), dataSyncs.sum(), journalBytes.sum(), batches.sum(),
-                batchedOperations.sum(), largestBatch.get(), checkpoints.sum(), pendingWrites);
+                batchedOperations.sum(), largestBatch.get(), checkpoints.sum(), pendingWrites,
+                recoveredRecords.sum());
     }
 }

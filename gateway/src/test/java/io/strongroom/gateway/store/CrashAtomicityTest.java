@@ -67,6 +67,7 @@ class CrashAtomicityTest {
         await(store.close());
         long[] current = new long[BLOCKS];
         int acknowledged = 0;
+        long replayed = 0;
         int killedInFlight = 0;
         for (int run = 1; run <= kills; run++) {
             List<String> lines = runAndKill(durability, run * 1_000_000L);
@@ -76,15 +77,17 @@ class CrashAtomicityTest {
             }
             acknowledged += model.acks;
             killedInFlight += model.inFlightCount() > 0 ? 1 : 0;
-            current = verify(durability, model, "run " + run);
+            BlockStore reopened = open(durability);
+            replayed += reopened.stats().recoveredRecords();
+            current = verify(reopened, model, "run " + run);
         }
         assertTrue(acknowledged > kills * 10, "the children made progress: " + acknowledged + " acknowledgements");
         assertTrue(killedInFlight > kills / 2, "most kills hit writes in flight: " + killedInFlight + " of " + kills);
+        assertTrue(replayed > 0, "recovery replayed journal records after the kills");
     }
 
-    /** Reopens the store (recovery), checks every block against the model, returns what it found. */
-    private long[] verify(Durability durability, Model model, String when) throws Exception {
-        BlockStore store = open(durability);
+    /** Checks every block of the just recovered store against the model, closes it, returns what it found. */
+    private long[] verify(BlockStore store, Model model, String when) throws Exception {
         byte[] slots;
         try {
             slots = await(store.read(volume, 0, BLOCKS)).getBytes();

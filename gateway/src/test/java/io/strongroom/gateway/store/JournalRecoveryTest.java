@@ -70,7 +70,9 @@ class JournalRecoveryTest {
             await(store.write(volume, b, slot(b, 2)));
         }
         tearSlot(2, new Random(1));
-        assertBlocksAndClose(open(), new long[]{2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1});
+        BlockStore recovered = open();
+        assertEquals(4, recovered.stats().recoveredRecords(), "the four records of the crashed round");
+        assertBlocksAndClose(recovered, new long[]{2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1});
     }
 
     @Test

@@ -147,6 +147,7 @@ class LocalFileBlockStoreTest extends BlockStoreContractTest {
         assertTrue(Files.size(dir.resolve(volume.toString()).resolve(Journal.FILE_NAME)) < 8192 + 6L * (SLOT + 40),
                 "journal space is reused, not grown");
         reopen();
+        assertEquals(0, store.stats().recoveredRecords(), "a clean close leaves nothing to replay");
         byte[] slots = bytes(store.read(volume, 0, 20));
         for (int b = 0; b < 20; b++) {
             assertEquals(7, SlotPattern.generationOf(slots, b * SLOT, SLOT, b));
