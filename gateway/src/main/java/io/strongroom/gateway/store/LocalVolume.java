@@ -31,6 +31,7 @@ final class LocalVolume {
     static final String DATA_FILE = "slots.dat";
     static final String CREATING_PREFIX = ".creating-";
     static final String DELETING_PREFIX = ".deleting-";
+    private static final long TRIM_CHUNK_BYTES = 1024 * 1024;
 
     private final VolumeHeaderDescriptor.Geometry geometry;
     private final Path dir;
@@ -153,24 +154,42 @@ final class LocalVolume {
         return BufferInternal.buffer(Unpooled.wrappedBuffer(bytes));
     }
 
-    /** Writes the batch's slot images and trims in place, in sequence order, under the exclusive slot lock. */
+    /**
+     * Writes the batch's slot images and trims in place, in sequence order. Each write holds the exclusive slot lock
+     * while its images are copied; a trim takes it per chunk of whole slots, so zeroing a large range never stalls
+     * readers for long, while each slot still changes in one piece.
+     */
     void applyInPlace(List<StoreOp> batch, ByteBuffer records) throws IOException {
-        slotLock.writeLock().lock();
-        try {
-            int at = 0;
-            for (StoreOp op : batch) {
-                long offset = op.firstBlock * geometry.slotSize();
-                if (op.kind == StoreOp.Kind.WRITE) {
-                    int start = at + JournalRecordDescriptor.HEADER_LENGTH;
-                    StoreFiles.writeFully(data, records.duplicate().limit(start + op.payload.length()).position(start),
-                            offset);
-                } else if (op.kind == StoreOp.Kind.TRIM) {
-                    StoreFiles.zeroRange(data, offset, op.blockCount * geometry.slotSize());
+        int at = 0;
+        for (StoreOp op : batch) {
+            long offset = op.firstBlock * geometry.slotSize();
+            if (op.kind == StoreOp.Kind.WRITE) {
+                int start = at + JournalRecordDescriptor.HEADER_LENGTH;
+                ByteBuffer images = records.duplicate().limit(start + op.payload.length()).position(start);
+                slotLock.writeLock().lock();
+                try {
+                    StoreFiles.writeFully(data, images, offset);
+                } finally {
+                    slotLock.writeLock().unlock();
                 }
-                at += op.journalBytes();
+            } else if (op.kind == StoreOp.Kind.TRIM) {
+                zeroInPlace(offset, op.blockCount * geometry.slotSize());
             }
-        } finally {
-            slotLock.writeLock().unlock();
+            at += op.journalBytes();
+        }
+    }
+
+    private void zeroInPlace(long offset, long length) throws IOException {
+        // Only the committer changes the file's size, so it is stable here; past it the file reads as zeros.
+        long end = Math.min(offset + length, data.size());
+        long chunk = Math.max(1, TRIM_CHUNK_BYTES / geometry.slotSize()) * geometry.slotSize();
+        for (long at = offset; at < end; at += chunk) {
+            slotLock.writeLock().lock();
+            try {
+                StoreFiles.zeroRange(data, at, Math.min(chunk, end - at));
+            } finally {
+                slotLock.writeLock().unlock();
+            }
         }
     }
 

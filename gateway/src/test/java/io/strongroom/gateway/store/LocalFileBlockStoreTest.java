@@ -128,6 +128,29 @@ class LocalFileBlockStoreTest extends BlockStoreContractTest {
     }
 
     @Test
+    void largeTrimZeroesEverySlotInChunksAndStopsAtTheFileEnd() throws Exception {
+        UUID big = UUID.randomUUID();
+        long blocks = 1L << 40;
+        await(store.createVolume(big, SLOT, blocks));
+        int written = 300;
+        for (int first = 0; first < written; first += 100) {
+            Buffer run = Buffer.buffer(100 * SLOT);
+            for (int b = first; b < first + 100; b++) {
+                run.appendBytes(SlotPattern.slot(SLOT, b, 1));
+            }
+            await(store.write(big, first, run));
+        }
+        await(store.trim(big, 1, blocks - 1));
+        byte[] slots = bytes(store.read(big, 0, written));
+        assertEquals(1, SlotPattern.generationOf(slots, 0, SLOT, 0), "block before the trimmed range");
+        for (int b = 1; b < written; b++) {
+            assertEquals(SlotPattern.ZEROS, SlotPattern.generationOf(slots, b * SLOT, SLOT, b), "block " + b);
+        }
+        assertEquals((long) written * SLOT, Files.size(dir.resolve(big.toString()).resolve(LocalVolume.DATA_FILE)),
+                "a trim never extends the sparse file");
+    }
+
+    @Test
     void oversizedRequestsAreRefused() throws Exception {
         tuning.setMaxRequestBytes(4 * SLOT);
         reopen();
