@@ -41,8 +41,9 @@ class KeyUnavailableTest {
 
   @Test
   void disabledKeyAtStartupThenReenabled() {
-    String kid = kit.createKey("customer");
-    await(kit.service.create(new VolumeSpec("cust", BS * 8L, 0, kit.keyUrl("customer"), null)));
+    String key = VolumeTestKit.uniqueKeyName("customer");
+    String kid = kit.createKey(key);
+    await(kit.service.create(new VolumeSpec("cust", BS * 8L, 0, kit.keyUrl(key), null)));
     await(kit.service.create(new VolumeSpec("svc", BS * 8L)));
     await(kit.service.write("cust", 0, pattern(BS, 4, 1)));
     await(kit.service.write("svc", 0, pattern(BS, 4, 2)));
@@ -59,7 +60,7 @@ class KeyUnavailableTest {
     assertEquals(KeyState.DEGRADED, info.keyState());
     assertTrue(info.keyStateCause().startsWith("KEY_DISABLED"), info.keyStateCause());
     KeyAccessSnapshot state = kit.keys.keyStates().stream()
-        .filter(s -> s.kek().keyName().equals("customer")).findFirst().orElseThrow();
+        .filter(s -> s.kek().keyName().equals(key)).findFirst().orElseThrow();
     assertEquals(VaultErrorClass.KEY_DISABLED, state.cause());
 
     // The volume under the service key is not affected.

@@ -119,8 +119,9 @@ class VolumeLifecycleTest {
 
   @Test
   void customerKekIsUsedAndRecorded() {
-    String kid = kit.createKey("customer-key");
-    VolumeInfo info = await(kit.service.create(new VolumeSpec("cust", 8192 * 2, 0, kit.keyUrl("customer-key"), null)));
+    String key = VolumeTestKit.uniqueKeyName("customer");
+    String kid = kit.createKey(key);
+    VolumeInfo info = await(kit.service.create(new VolumeSpec("cust", 8192 * 2, 0, kit.keyUrl(key), null)));
     assertEquals(kid, info.kekId());
     await(kit.service.write("cust", 0, VolumeTestKit.pattern(8192, 2, 5)));
     kit.restart();

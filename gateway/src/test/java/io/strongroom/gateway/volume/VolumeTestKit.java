@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,12 +39,18 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Test fixture: a real local-vault over HTTPS (its self-signed certificate trusted by vault-client), a real
  * {@link LocalFileBlockStore} in a temporary directory and a {@link DefaultVolumeService} over both, with
  * blocking helpers so tests read top to bottom. The service can be closed and reopened over the same directory.
+ * One vault (and Vert.x instance) serves every test of the JVM: starting one costs a certificate and an RSA key,
+ * so tests name their own keys and {@link #close()} clears any fault plan.
  */
 final class VolumeTestKit implements AutoCloseable {
   static final String ADMIN_TOKEN = "admin-token";
   static final String GATEWAY_TOKEN = "gateway-token";
   static final String SERVICE_KEY = "service-kek";
   static final String API = "?api-version=7.4";
+
+  private static Vertx sharedVertx;
+  private static LocalVault sharedVault;
+  private static final AtomicInteger KEY_NAMES = new AtomicInteger();
 
   final Vertx vertx;
   final Path storeDir;
@@ -62,19 +69,40 @@ final class VolumeTestKit implements AutoCloseable {
         .setVerifyHost(true));
   }
 
-  /** Starts a vault (fault injection on) with the service key, and opens a service over an empty store. */
+  /** Opens a service over an empty store in {@code tempDir}, against the shared vault. */
   static VolumeTestKit start(Path tempDir) {
-    Vertx vertx = Vertx.vertx();
-    LocalVaultOptions vaultOptions = new LocalVaultOptions()
-        .setDataDir(tempDir.resolve("vault"))
-        .setFaultInjection(true)
-        .addIdentity(ADMIN_TOKEN, new Identity("admin", Set.of("all")))
-        .addIdentity(GATEWAY_TOKEN, new Identity("gateway", Set.of("get", "list", "wrapKey", "unwrapKey")));
-    LocalVault vault = await(LocalVault.start(vertx, vaultOptions));
-    VolumeTestKit kit = new VolumeTestKit(vertx, tempDir.resolve("store"), vault);
-    kit.createKey(SERVICE_KEY);
+    boolean firstUse = startSharedVault();
+    VolumeTestKit kit = new VolumeTestKit(sharedVertx, tempDir.resolve("store"), sharedVault);
+    if (firstUse) {
+      kit.createKey(SERVICE_KEY);
+    }
     kit.open();
     return kit;
+  }
+
+  /** Starts the JVM-wide vault (fault injection on) unless running; true if it was started now. */
+  private static synchronized boolean startSharedVault() {
+    if (sharedVault != null) {
+      return false;
+    }
+    try {
+      Path dir = Files.createTempDirectory("strongroom-volume-tests-vault");
+      sharedVertx = Vertx.vertx();
+      sharedVault = await(LocalVault.start(sharedVertx, new LocalVaultOptions()
+          .setDataDir(dir)
+          .setFaultInjection(true)
+          .addIdentity(ADMIN_TOKEN, new Identity("admin", Set.of("all")))
+          .addIdentity(GATEWAY_TOKEN, new Identity("gateway", Set.of("get", "list", "wrapKey", "unwrapKey")))));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+      return true;
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** A key name no other test of this JVM uses. */
+  static String uniqueKeyName(String prefix) {
+    return prefix + "-" + KEY_NAMES.incrementAndGet();
   }
 
   /** Opens the store and the service (the key vaults too) over {@link #storeDir}. */
@@ -186,16 +214,24 @@ final class VolumeTestKit implements AutoCloseable {
     }
   }
 
+  /** Closes the service; the shared vault keeps running, without faults. */
   @Override
   public void close() {
     try {
       if (service != null) {
         closeService();
       }
-      await(vault.close());
-      admin.close();
     } finally {
-      await(vertx.close());
+      faults(new JsonObject());
+      admin.close();
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // best effort at JVM exit: the directory is under the system temp dir
     }
   }
 }
