@@ -61,26 +61,29 @@ public final class StoreThroughputMain {
         await(store.createVolume(volume, SLOT, BLOCKS));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         AtomicLong done = new AtomicLong();
+        AtomicLong slowest = new AtomicLong();
         List<Future<Void>> writers = new ArrayList<>();
         long start = System.nanoTime();
         for (int w = 0; w < WRITERS; w++) {
             Promise<Void> finished = Promise.promise();
             Buffer slot = Buffer.buffer(SlotPattern.slot(SLOT, w, 1));
-            writeLoop(store, volume, slot, new SplittableRandom(w), deadline, done, finished);
+            writeLoop(store, volume, slot, new SplittableRandom(w), deadline, done, slowest, finished);
             writers.add(finished.future());
         }
         await(Future.all(writers));
         double elapsed = (System.nanoTime() - start) / 1e9;
         BlockStoreStats s = store.stats();
         await(store.close());
-        System.out.printf(Locale.US, "store %-5s %8.0f writes/s %7.1f MB/s  avg batch %5.1f  journal syncs/s %6.0f%n",
+        System.out.printf(Locale.US, "store %-5s %8.0f writes/s %7.1f MB/s  avg batch %5.1f  journal syncs/s %6.0f"
+                        + "  checkpoints %d  slowest write %.1f ms%n",
                 durability.configName(), done.get() / elapsed, done.get() * (double) SLOT / elapsed / 1e6,
-                s.averageBatch(), s.journalSyncs() / elapsed);
+                s.averageBatch(), s.journalSyncs() / elapsed, s.checkpoints(), slowest.get() / 1e6);
     }
 
     private static void writeLoop(BlockStore store, UUID volume, Buffer slot, SplittableRandom random, long deadline,
-                                  AtomicLong done, Promise<Void> finished) {
-        if (System.nanoTime() >= deadline) {
+                                  AtomicLong done, AtomicLong slowest, Promise<Void> finished) {
+        long issued = System.nanoTime();
+        if (issued >= deadline) {
             finished.complete();
             return;
         }
@@ -90,7 +93,8 @@ public final class StoreThroughputMain {
                 return;
             }
             done.incrementAndGet();
-            writeLoop(store, volume, slot, random, deadline, done, finished);
+            slowest.accumulateAndGet(System.nanoTime() - issued, Math::max);
+            writeLoop(store, volume, slot, random, deadline, done, slowest, finished);
         });
     }
 
