@@ -74,7 +74,7 @@ final class BlockRoutes {
     BodyCollector body = new BodyCollector((int) expected, (int) expected,
         () -> ex.error(ErrorCode.BadBodyLength, "the body is longer than " + count + " x " + blockSize + " = " + expected + " bytes"));
     request.handler(body);
-    request.exceptionHandler(ex::fail);
+    request.exceptionHandler(ex::connectionFailed);
     request.endHandler(v -> {
       if (ex.answered()) {
         return;
@@ -126,7 +126,7 @@ final class BlockRoutes {
     BodyCollector body = new BodyCollector(MAX_JSON_BODY, 256,
         () -> ex.error(ErrorCode.PayloadTooLarge, "a JSON body is limited to " + MAX_JSON_BODY + " bytes"));
     request.handler(body);
-    request.exceptionHandler(ex::fail);
+    request.exceptionHandler(ex::connectionFailed);
     request.endHandler(v -> {
       if (ex.answered()) {
         return;

@@ -18,6 +18,8 @@ import io.vertx.core.json.JsonObject;
  * Confined to the event loop of its connection: completions from elsewhere hop back first.
  */
 final class Exchange {
+  static final int CLIENT_CLOSED = 499;
+
   final ApiHandler owner;
   final HttpServerRequest request;
   final HttpServerResponse response;
@@ -31,6 +33,7 @@ final class Exchange {
   boolean linked;
 
   private boolean answered;
+  private boolean stalled;
   private boolean holdsConcurrency;
   private boolean holdsStorage;
   private boolean storageBusy;
@@ -178,6 +181,7 @@ final class Exchange {
 
   /** Called by {@link RequestTimeouts}: answers 503 RequestTimeout unless already answered. */
   void timedOut() {
+    stalled = true;
     if (ticket != null && owner.api.admission().cancel(ticket)) {
       ticket = null;
     }
@@ -196,7 +200,7 @@ final class Exchange {
   private void end(int status, Buffer body, int length) {
     response.setStatusCode(status);
     boolean bodyPending = !request.isEnded() && (request.method() == HttpMethod.PUT || request.method() == HttpMethod.POST);
-    boolean close = bodyPending && request.version() != HttpVersion.HTTP_2 && !drainable();
+    boolean close = bodyPending && request.version() != HttpVersion.HTTP_2 && (stalled || !drainable());
     if (close) {
       response.putHeader(HeaderValues.CONNECTION, HeaderValues.CLOSE);
     }
@@ -209,6 +213,24 @@ final class Exchange {
         request.resume();
       }
     }
+    finish(status, length);
+  }
+
+  /**
+   * The connection closed or failed before the answer (client gone): nothing can be sent; the slots are freed
+   * and the request is counted with status 499, as nginx does for a client that closed the request.
+   */
+  void connectionFailed(Throwable cause) {
+    if (!begin()) {
+      return;
+    }
+    if (ticket != null && owner.api.admission().cancel(ticket)) {
+      ticket = null;
+    }
+    finish(CLIENT_CLOSED, 0);
+  }
+
+  private void finish(int status, int length) {
     if (!storageBusy) {
       releaseStorage();
     }
@@ -224,7 +246,8 @@ final class Exchange {
 
   /**
    * Answered before the request body was read (an error, a timeout). A small body of declared length that is
-   * not held back by backpressure is read and dropped, keeping the connection; HTTP/2 does the same per
+   * not held back by backpressure is read and dropped, keeping the connection (unless the request timed out:
+   * its client is stalled); HTTP/2 does the same per
    * stream (which returns its flow-control credit). Otherwise an HTTP/1.x connection is closed once the
    * answer is written, since the rest of its body may be paused or unbounded.
    */
