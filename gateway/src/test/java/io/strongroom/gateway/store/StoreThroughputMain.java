@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * without a journal, of the journal with one).
  *
  * <pre>
- *   java -cp &lt;test classpath&gt; io.strongroom.gateway.store.StoreThroughputMain /some/dir 5
+ *   java -cp &lt;test classpath&gt; io.strongroom.gateway.store.StoreThroughputMain /some/dir [seconds [checkpointMiB]]
  * </pre>
  */
 public final class StoreThroughputMain {
@@ -42,11 +42,13 @@ public final class StoreThroughputMain {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args.length > 0 ? args[0] : "target/store-throughput");
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        long checkpointBytes = args.length > 2 ? Long.parseLong(args[2]) << 20
+                : LocalFileBlockStoreOptions.DEFAULT_CHECKPOINT_BYTES;
         Files.createDirectories(dir);
         Vertx vertx = Vertx.vertx();
         try {
             for (Durability d : Durability.values()) {
-                measureStore(vertx, dir.resolve("store-" + d.configName()), d, seconds);
+                measureStore(vertx, dir.resolve("store-" + d.configName()), d, seconds, checkpointBytes);
             }
             measureRawBatches(dir.resolve("raw"), seconds);
         } finally {
@@ -54,9 +56,10 @@ public final class StoreThroughputMain {
         }
     }
 
-    private static void measureStore(Vertx vertx, Path dir, Durability durability, int seconds) throws Exception {
+    private static void measureStore(Vertx vertx, Path dir, Durability durability, int seconds, long checkpointBytes)
+            throws Exception {
         LocalFileBlockStore store = await(LocalFileBlockStore.open(vertx, new LocalFileBlockStoreOptions()
-                .setDataDir(dir).setDurability(durability)));
+                .setDataDir(dir).setDurability(durability).setCheckpointBytes(checkpointBytes)));
         UUID volume = UUID.randomUUID();
         await(store.createVolume(volume, SLOT, BLOCKS));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
