@@ -4,11 +4,13 @@ import java.util.Locale;
 
 /** When a write or trim is acknowledged. */
 public enum Durability {
-    /** Acknowledged once durable on stable storage (survives power loss); the default. */
+    /** Acknowledged once durable on stable storage (survives power loss, atomic per block); the default. */
     FSYNC,
     /**
-     * Acknowledged once in the operating system's page cache: survives a crash of the process but not of
-     * the machine. {@link BlockStore#flush} still makes everything acknowledged before it durable.
+     * Acknowledged once in the operating system's page cache: survives a crash of the process (with the atomic
+     * block guarantee) but not of the machine: after a power loss, writes since the last completed
+     * {@link BlockStore#flush} may be lost, and their slots may even be torn. A flush makes everything acknowledged
+     * before it durable and atomic, as in FSYNC mode.
      */
     NONE;
 
