@@ -1,5 +1,6 @@
 package io.strongroom.gateway.store;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -149,7 +150,7 @@ class CrashAtomicityTest {
                 .setDurability(durability).setIoThreads(2)));
     }
 
-    private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
+    private static <T> T await(Future<T> f) throws Exception {
         return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 

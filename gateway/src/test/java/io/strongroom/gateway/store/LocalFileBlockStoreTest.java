@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The contract, plus what is particular to local files, in both durability modes. */
@@ -219,7 +220,7 @@ class LocalFileBlockStoreTest extends BlockStoreContractTest {
         byte[] bytes = Files.readAllBytes(header);
         bytes[13] ^= 1;
         Files.write(header, bytes);
-        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> openStore(vertx, dir));
+        Exception e = assertThrows(Exception.class, () -> openStore(vertx, dir));
         BlockStoreException failure = assertInstanceOf(BlockStoreException.class, e);
         assertSame(BlockStoreException.Reason.CORRUPT, failure.reason());
         Files.write(header, VolumeHeaderDescriptor.encode(
