@@ -58,6 +58,8 @@ public final class Main {
     CompletableFuture<Void> done = gateway.close().eventually(vertx::close).toCompletionStage().toCompletableFuture();
     try {
       done.get(60, TimeUnit.SECONDS);
+      // java.util.logging shuts down in its own hook, so this goes to stderr directly.
+      System.err.println("strongroom: stopped (requests finished, volumes flushed and closed, keys destroyed)");
     } catch (Exception e) {
       System.err.println("strongroom: shutdown did not complete cleanly: " + e);
     }

@@ -55,8 +55,8 @@ public final class CredentialsBootstrap {
       Principal admin = new Principal(ADMIN, EnumSet.allOf(Role.class), Set.of(Principal.ALL_VOLUMES));
       Principal data = new Principal(DATA, EnumSet.of(Role.DATA), Set.of(Principal.ALL_VOLUMES));
       JsonObject credentials = new JsonObject()
-          .put(ADMIN, grants(admin).put("token", adminToken))
-          .put(DATA, grants(data).put("token", dataToken));
+          .put(ADMIN, new JsonObject().put("token", adminToken).mergeIn(grants(admin)))
+          .put(DATA, new JsonObject().put("token", dataToken).mergeIn(grants(data)));
       // Credentials first: a crash before tokens.json exists regenerates both on the next start.
       writeAtomically(credentialsFile, credentials.encodePrettily());
       List<TokenStore.Entry> entries = List.of(

@@ -137,13 +137,13 @@ public final class ConfigLoader {
     StringBuilder out = new StringBuilder(2048);
     out.append("Usage: strongroom [--config FILE] [flags]\n")
         .append("Starts the Strongroom gateway. Precedence: flags > environment > config file (JSON or YAML) > defaults.\n\n")
-        .append(String.format(Locale.US, "  %-42s %s%n", "--config <file>", "JSON or YAML config file (env " + CONFIG_ENV + ")"));
+        .append(String.format(Locale.US, "  %-46s %s%n", "--config <file>", "JSON or YAML config file (env " + CONFIG_ENV + ")"));
     for (Setting s : Settings.ALL) {
       String flag = s.flag == null ? "(no flag)" : s.flag + " " + s.hint;
-      out.append(String.format(Locale.US, "  %-42s %s%n", flag, s.help))
-          .append(String.format(Locale.US, "  %-42s   file key %s, env %s%n", "", s.key, s.env));
+      out.append(String.format(Locale.US, "  %-46s %s%n", flag, s.help))
+          .append(String.format(Locale.US, "  %-46s   file key %s, env %s%n", "", s.key, s.env));
     }
-    out.append(String.format(Locale.US, "  %-42s %s%n", "--help", "this text"));
+    out.append(String.format(Locale.US, "  %-46s %s%n", "--help", "this text"));
     return out.toString();
   }
 }

@@ -59,7 +59,10 @@ final class SealedRuns {
     for (int i = 0; i < count; i++) {
       ByteBuffer slot = in.nioBuffer(in.readerIndex() + i * slotSize, slotSize);
       if (SealedBlockLayout.isAllZero(slot)) {
-        continue; // the output is zero-filled already
+        // Zeroed explicitly: Netty may hand out uninitialised heap arrays (when it can reach jdk.internal.misc),
+        // and stale memory must never pass for a never-written block.
+        out.setZero(i * blockSize, blockSize);
+        continue;
       }
       DekId id = SealedBlockLayout.dekIdOf(slot);
       if (!id.equals(lastId)) {
