@@ -109,8 +109,13 @@ public final class LocalFileBlockStore implements BlockStore {
                     volumes.put(v.id(), v);
                 }
             }
+            StoreFiles.syncDirectory(dataDir);
+        } catch (IOException | RuntimeException e) {
+            for (LocalVolume v : volumes.values()) {
+                v.closeFiles();
+            }
+            throw e;
         }
-        StoreFiles.syncDirectory(dataDir);
         LOG.log(System.Logger.Level.INFO, "block store {0}: {1} volume(s) recovered, durability {2}",
                 dataDir, volumes.size(), options.getDurability().configName());
     }
