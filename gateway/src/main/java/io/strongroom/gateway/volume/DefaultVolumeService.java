@@ -8,9 +8,11 @@ import io.strongroom.crypto.DestroyedKeyException;
 import io.strongroom.gateway.error.ErrorCode;
 import io.strongroom.gateway.error.GatewayException;
 import io.strongroom.gateway.keys.KeyAccessSnapshot;
+import io.strongroom.gateway.keys.KeyState;
 import io.strongroom.gateway.keys.KeyVaults;
 import io.strongroom.gateway.store.BlockStore;
 import io.strongroom.gateway.store.MetadataStore;
+import io.strongroom.vault.VaultErrorClass;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.lang.System.Logger.Level;
@@ -18,6 +20,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Encrypted volumes over a {@link BlockStore}: every block is sealed with the volume's active DEK on the way in
@@ -29,6 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * request hours later. A volume whose DEK cannot be unwrapped still opens: its data requests answer 503
  * KeyUnavailable at once (never waiting for the vault), and each such request starts a new unwrap attempt in
  * the background (at most one per retry interval), so the volume serves again as soon as the vault allows.
+ * Once a KEK has failed for a key-wide reason, start-up skips the other volumes under it, so an unreachable
+ * vault delays start-up by about one call deadline, not one per volume.
  */
 public final class DefaultVolumeService implements VolumeService {
   private static final System.Logger LOG = System.getLogger(DefaultVolumeService.class.getName());
@@ -79,18 +85,35 @@ public final class DefaultVolumeService implements VolumeService {
   }
 
   private Future<Void> unwrapAtStartup() {
-    List<java.util.function.Supplier<Future<?>>> tasks = new ArrayList<>();
+    List<Supplier<Future<?>>> tasks = new ArrayList<>();
+    AtomicInteger skipped = new AtomicInteger();
     for (Volume v : volumes.values()) {
       for (Volume.VolumeDek d : v.deks()) {
-        tasks.add(() -> lifecycle.unwrap(v, d).onFailure(e -> LOG.log(Level.WARNING,
-            "volume {0}: DEK {1} not unwrapped at start-up, the volume answers KeyUnavailable until it is: {2}",
-            v.name(), d.id(), v.keyAccess().snapshot().causeText())));
+        tasks.add(() -> {
+          if (failedForWholeKey(v.keyAccess().snapshot())) {
+            // Another volume under this KEK just failed for a reason that is not about its own DEK (vault
+            // unreachable, key disabled, permission...): waiting a call deadline per volume would stretch
+            // start-up to volumes / concurrency deadlines. The volume retries on its first request instead.
+            skipped.incrementAndGet();
+            return Future.succeededFuture();
+          }
+          return lifecycle.unwrap(v, d).onFailure(e -> LOG.log(Level.WARNING,
+              "volume {0}: DEK {1} not unwrapped at start-up, the volume answers KeyUnavailable until it is: {2}",
+              v.name(), d.id(), v.keyAccess().snapshot().causeText()));
+        });
       }
     }
     long started = System.nanoTime();
     return BoundedLauncher.run(tasks, options.getStartupUnwrapConcurrency())
-        .onSuccess(x -> LOG.log(Level.INFO, "opened {0} volumes, {1} DEK unwraps in {2} ms", volumes.size(),
-            tasks.size(), (System.nanoTime() - started) / 1_000_000));
+        .onSuccess(x -> LOG.log(skipped.get() == 0 ? Level.INFO : Level.WARNING,
+            "opened {0} volumes in {1} ms: {2} DEK unwraps tried, {3} skipped after their KEK failed",
+            String.valueOf(volumes.size()), String.valueOf((System.nanoTime() - started) / 1_000_000),
+            String.valueOf(tasks.size() - skipped.get()), String.valueOf(skipped.get())));
+  }
+
+  /** A failure that affects every DEK under the KEK; BAD_REQUEST (say, one damaged wrapped DEK) does not. */
+  private static boolean failedForWholeKey(KeyAccessSnapshot key) {
+    return key.state() != KeyState.AVAILABLE && key.cause() != null && key.cause() != VaultErrorClass.BAD_REQUEST;
   }
 
   @Override
@@ -152,7 +175,7 @@ public final class DefaultVolumeService implements VolumeService {
       return runs.open(v.id(), v.blockSize(), firstBlock, count, slots, id -> dekOrNull(v, id));
     } catch (BlockIntegrityException e) {
       LOG.log(Level.ERROR, "block integrity failure in volume {0} ({1}) at block {2}: {3}", v.name(), v.id(),
-          e.address().blockNumber(), e.getMessage());
+          String.valueOf(e.address().blockNumber()), e.getMessage());
       throw new GatewayException(ErrorCode.BlockIntegrityError,
           "block " + e.address().blockNumber() + " of volume " + v.name() + " failed its integrity check");
     } catch (DestroyedKeyException e) {

@@ -96,6 +96,34 @@ class KeyUnavailableTest {
     assertTrue(kit.keys.dekCache().stats().misses() >= misses);
   }
 
+  @Test
+  void blackholedVaultDelaysStartupByOneDeadlineThenVolumesRecover() {
+    for (int i = 0; i < 4; i++) {
+      await(kit.service.create(new VolumeSpec("b" + i, BS * 2L)));
+      await(kit.service.write("b" + i, 0, pattern(BS, 1, i)));
+    }
+    kit.closeService();
+    kit.faults(new JsonObject().put("blackholeRate", 1.0));
+    long started = System.nanoTime();
+    kit.open(1); // one unwrap at a time: without skipping, 4 call deadlines (3 s each)
+    long openMillis = (System.nanoTime() - started) / 1_000_000;
+    assertTrue(openMillis < 7_000, "start-up took " + openMillis + " ms");
+    for (int i = 0; i < 4; i++) {
+      awaitFailure(kit.service.read("b" + i, 0, 1), ErrorCode.KeyUnavailable);
+    }
+    assertEquals(VaultErrorClass.UNAVAILABLE, kit.keys.keyStates().get(0).cause());
+
+    kit.faults(new JsonObject());
+    for (int i = 0; i < 4; i++) {
+      kit.service.read("b" + i, 0, 1); // each starts its volume's unwrap: they recover side by side
+    }
+    for (int i = 0; i < 4; i++) {
+      int n = i;
+      assertEquals(pattern(BS, 1, n), eventually(() -> kit.service.read("b" + n, 0, 1)));
+    }
+    assertEquals(KeyState.AVAILABLE, kit.keys.keyStates().get(0).state());
+  }
+
   /** Retries an operation that fails with KeyUnavailable until it succeeds (within 10 s). */
   private static <T> T eventually(java.util.function.Supplier<io.vertx.core.Future<T>> op) {
     long deadline = System.nanoTime() + 10_000_000_000L;

@@ -107,6 +107,10 @@ final class VolumeTestKit implements AutoCloseable {
 
   /** Opens the store and the service (the key vaults too) over {@link #storeDir}. */
   void open() {
+    open(VolumeServiceOptions.DEFAULT_STARTUP_UNWRAP_CONCURRENCY);
+  }
+
+  void open(int startupUnwrapConcurrency) {
     KeyVaultClientOptions vaultClient = new KeyVaultClientOptions()
         .setVaultUrl(vault.vaultUrl())
         .setTrustPem(vault.certificatePem())
@@ -120,7 +124,8 @@ final class VolumeTestKit implements AutoCloseable {
     service = await(DefaultVolumeService.open(store, store.metadataStore(), keys, BlockSealer.create(),
         new VolumeServiceOptions()
             .setServiceKekId(keyUrl(SERVICE_KEY))
-            .setUnwrapRetryInterval(Duration.ofMillis(100))));
+            .setUnwrapRetryInterval(Duration.ofMillis(100))
+            .setStartupUnwrapConcurrency(startupUnwrapConcurrency)));
   }
 
   /** Graceful close of the service (and its store) and the key vaults. */
