@@ -88,7 +88,7 @@ public final class CallExecutor {
         result.fail(failure);
         return;
       }
-      long delayNanos = retryDelayNanos(failure, endpoint, retry);
+      long delayNanos = retryDelayNanos(failure, endpoint, retry, deadlineNanos - System.nanoTime());
       if (System.nanoTime() + delayNanos >= deadlineNanos) {
         // waiting would overrun the deadline: report now, keeping the last failure's class
         result.fail(deadlineExceeded(request, retry + 1, failure));
@@ -106,17 +106,18 @@ public final class CallExecutor {
   }
 
   /**
-   * Retry-After when the server sent one; no wait when failing over to another endpoint; otherwise
-   * exponential backoff with full jitter.
+   * Retry-After when the server sent one (exactly: it may exceed the deadline, then the call ends);
+   * no wait when failing over to another endpoint; otherwise exponential backoff with full jitter,
+   * capped at half the remaining time so a last attempt still fits before the deadline.
    */
-  private long retryDelayNanos(KeyVaultException failure, VaultEndpoint failed, int retry) {
+  private long retryDelayNanos(KeyVaultException failure, VaultEndpoint failed, int retry, long remainingNanos) {
     if (failure.retryAfter() != null) {
       return failure.retryAfter().toNanos();
     }
     if (failure.errorClass() == VaultErrorClass.UNAVAILABLE && !selector.choose().equals(failed)) {
       return 0;
     }
-    return backoff.delay(retry).toNanos();
+    return Math.min(backoff.delay(retry).toNanos(), Math.max(0, remainingNanos / 2));
   }
 
   private Future<HttpResponse<Buffer>> sendWithTimeout(VaultRequest request, VaultEndpoint endpoint,

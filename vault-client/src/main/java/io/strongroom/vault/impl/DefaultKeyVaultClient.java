@@ -12,6 +12,7 @@ import io.strongroom.vault.VaultErrorClass;
 import io.strongroom.vault.VaultLatency;
 import io.strongroom.vault.WrapResult;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -37,7 +38,9 @@ import java.util.concurrent.TimeUnit;
 public final class DefaultKeyVaultClient implements KeyVaultClient {
   private static final System.Logger LOG = System.getLogger(DefaultKeyVaultClient.class.getName());
   private static final int MAX_PAGES = 10_000;
+  private static final long CLOSE_GRACE_MILLIS = 2_000;
 
+  private final Vertx vertx;
   private final KeyVaultClientOptions options;
   private final String vaultUrl;
   private final String apiQuery;
@@ -50,6 +53,7 @@ public final class DefaultKeyVaultClient implements KeyVaultClient {
 
   public DefaultKeyVaultClient(Vertx vertx, KeyVaultClientOptions options, TokenProvider tokens) {
     Objects.requireNonNull(tokens, "tokens");
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.options = new KeyVaultClientOptions(Objects.requireNonNull(options, "options"));
     this.vaultUrl = new KeyId(Objects.requireNonNull(options.getVaultUrl(), "vaultUrl"), "x", null).vaultUrl();
     this.apiQuery = "api-version=" + URLEncoder.encode(options.getApiVersion(), StandardCharsets.UTF_8);
@@ -217,8 +221,20 @@ public final class DefaultKeyVaultClient implements KeyVaultClient {
 
   @Override
   public Future<Void> close() {
-    // immediate: in-flight calls fail (their callers see UNAVAILABLE) instead of holding the close
-    return http.close();
+    // immediate: in-flight calls fail (their callers see UNAVAILABLE) instead of holding the close;
+    // bounded, so a connection stuck in a handshake cannot hold the caller's shutdown hostage
+    Promise<Void> closed = Promise.promise();
+    long guard = vertx.setTimer(CLOSE_GRACE_MILLIS, t -> {
+      if (closed.tryComplete()) {
+        LOG.log(Level.WARNING, "vault-client for " + vaultUrl + ": HTTP client not closed after "
+            + CLOSE_GRACE_MILLIS + " ms; continuing");
+      }
+    });
+    http.close().onComplete(ar -> {
+      vertx.cancelTimer(guard);
+      closed.tryComplete();
+    });
+    return closed.future();
   }
 
   private long deadline() {
