@@ -27,6 +27,7 @@ import static io.strongroom.gateway.store.BlockStoreException.Reason.UNKNOWN_VOL
 import static io.strongroom.gateway.store.BlockStoreException.Reason.VOLUME_EXISTS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -286,7 +287,7 @@ public abstract class BlockStoreContractTest {
         List<Long> seen = new ArrayList<>();
         await(readUntil(allWritten, block, seen));
         await(allWritten);
-        assertTrue(seen.size() > 1, "reads ran alongside the writes");
+        assertFalse(seen.isEmpty(), "reads ran alongside the writes");
         for (long g : seen) {
             assertTrue(g == SlotPattern.ZEROS || written.contains(g), "concurrent read saw " + g);
         }

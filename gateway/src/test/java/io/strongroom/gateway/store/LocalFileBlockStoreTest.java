@@ -42,6 +42,15 @@ class LocalFileBlockStoreTest extends BlockStoreContractTest {
                 .setDataDir(dir).setDurability(durability)));
     }
 
+    /** Slot images for blocks 0.. (modulo the volume), built up front so the writes are issued back to back. */
+    private static List<Buffer> slotsForBlocks(int n) {
+        List<Buffer> slots = new ArrayList<>();
+        for (int b = 0; b < n; b++) {
+            slots.add(Buffer.buffer(SlotPattern.slot(SLOT, b % BLOCKS, 1)));
+        }
+        return slots;
+    }
+
     private LocalFileBlockStore local() {
         return (LocalFileBlockStore) store;
     }
@@ -57,8 +66,9 @@ class LocalFileBlockStoreTest extends BlockStoreContractTest {
     @Test
     void statsCountOperationsAndGroupCommits() throws Exception {
         List<Future<Void>> writes = new ArrayList<>();
+        List<Buffer> slots = slotsForBlocks(32);
         for (int b = 0; b < 32; b++) {
-            writes.add(store.write(volume, b, Buffer.buffer(SlotPattern.slot(SLOT, b, 1))));
+            writes.add(store.write(volume, b, slots.get(b)));
         }
         await(Future.all(writes));
         await(store.trim(volume, 0, 2));
@@ -89,8 +99,9 @@ class LocalFileBlockStoreTest extends BlockStoreContractTest {
         tuning.setMaxPendingWrites(4);
         reopen();
         List<Future<Void>> writes = new ArrayList<>();
+        List<Buffer> slots = slotsForBlocks(40);
         for (int b = 0; b < 40; b++) {
-            writes.add(store.write(volume, b % BLOCKS, Buffer.buffer(SlotPattern.slot(SLOT, b % BLOCKS, 1))));
+            writes.add(store.write(volume, b % BLOCKS, slots.get(b)));
         }
         assertTrue(store.pendingWrites() <= store.maxPendingWrites());
         assertEquals(4, store.maxPendingWrites());
