@@ -319,6 +319,6 @@ public final class DefaultVolumeService implements VolumeService {
     VolumeCounters counters = new VolumeCounters(v.reads.sum(), v.writes.sum(), v.bytesIn.sum(), v.bytesOut.sum(),
         v.dekInvocations());
     return new VolumeInfo(v.id(), v.name(), v.sizeBytes(), v.blockSize(), v.blockCount(), v.kekId(), key.state(),
-        key.since(), key.causeText(), dekIds, counters, v.createdAt());
+        key.since(), key.state() == KeyState.AVAILABLE ? null : key.causeText(), dekIds, counters, v.createdAt());
   }
 }

@@ -58,6 +58,8 @@ final class VolumeErrors {
 
   /** A failed unwrap of a volume's DEK. */
   static GatewayException fromUnwrap(Volume v, KeyAccess access) {
-    return keyUnavailable(v, "key " + access.kek().keyUrl() + ": " + access.snapshot().causeText());
+    String cause = access.snapshot().causeText();
+    return keyUnavailable(v, "key " + access.kek().keyUrl() + ": "
+        + (cause == null ? "unwrap in progress" : "last failure " + cause));
   }
 }

@@ -70,7 +70,9 @@ class KeyUnavailableTest {
     kit.setEnabled(kid, true);
     Buffer back = eventually(() -> kit.service.read("cust", 0, 4));
     assertEquals(pattern(BS, 4, 1), back);
-    assertEquals(KeyState.AVAILABLE, await(kit.service.get("cust")).keyState());
+    VolumeInfo recovered = await(kit.service.get("cust"));
+    assertEquals(KeyState.AVAILABLE, recovered.keyState());
+    assertEquals(null, recovered.keyStateCause(), "no cause shown once the key is available again");
     await(kit.service.write("cust", 4, pattern(BS, 1, 3)));
     assertEquals(pattern(BS, 1, 3), await(kit.service.read("cust", 4, 1)));
   }
