@@ -69,7 +69,7 @@ public record KeyId(String vaultUrl, String name, String versionOrNull) {
   }
 
   /** Lower-cases scheme and host and drops the default port, so ids from nextLinks and kids compare equal. */
-  static String normalizeVaultUrl(String vaultUrl) {
+  public static String normalizeVaultUrl(String vaultUrl) {
     Objects.requireNonNull(vaultUrl, "vaultUrl");
     URI uri = URI.create(vaultUrl.endsWith("/") ? vaultUrl.substring(0, vaultUrl.length() - 1) : vaultUrl);
     if (uri.getScheme() == null || uri.getHost() == null

@@ -55,7 +55,7 @@ public final class DefaultKeyVaultClient implements KeyVaultClient {
     Objects.requireNonNull(tokens, "tokens");
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.options = new KeyVaultClientOptions(Objects.requireNonNull(options, "options"));
-    this.vaultUrl = new KeyId(Objects.requireNonNull(options.getVaultUrl(), "vaultUrl"), "x", null).vaultUrl();
+    this.vaultUrl = KeyId.normalizeVaultUrl(Objects.requireNonNull(options.getVaultUrl(), "vaultUrl"));
     this.apiQuery = "api-version=" + URLEncoder.encode(options.getApiVersion(), StandardCharsets.UTF_8);
     this.tlsEngine = HttpClients.chooseEngine(options.isPreferOpenSsl());
     WebClientOptions clientOptions =
