@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.strongroom.vault.KeyId;
 import io.strongroom.vault.KeyVaultClient;
 import io.strongroom.vault.KeyVaultException;
+import io.strongroom.vault.LatencySnapshot;
 import io.strongroom.vault.StaticTokenProvider;
 import io.strongroom.vault.VaultErrorClass;
 import io.strongroom.vault.WrapResult;
@@ -211,6 +212,29 @@ class KeyVaultClientErrorsTest {
     try {
       assertEquals(VaultErrorClass.BAD_REQUEST, failure(c.getKey("x", null)).errorClass());
       assertEquals(1, c.latency().snapshot().stream().mapToLong(s -> s.count()).sum());
+    } finally {
+      await(c.close());
+    }
+  }
+
+  @Test
+  void slowSameRegionVaultRaisesALatencyWarning() {
+    KeyId kid = KeyId.parse(fx.createKey("slow", 2048));
+    fx.faults(new JsonObject().put("latency", new JsonObject().put("distribution", "fixed").put("ms", 80)
+        .put("operations", List.of("get"))));
+    KeyVaultClient c = fx.appClient();
+    try {
+      for (int i = 0; i < 3; i++) {
+        await(c.getKey(kid));
+      }
+      LatencySnapshot get = c.latency().snapshot().stream().filter(s -> s.operation().equals("get"))
+          .findFirst().orElseThrow();
+      assertEquals(3, get.count());
+      assertFalse(get.crossRegion());
+      assertTrue(get.p50Millis() >= 80, "p50 " + get.p50Millis());
+      assertTrue(c.latency().warnings().stream().anyMatch(w -> w.startsWith("slow same-region vault: get p99")),
+          c.latency().warnings().toString());
+      assertEquals(0, c.latency().crossRegionCalls());
     } finally {
       await(c.close());
     }
