@@ -88,18 +88,19 @@ public final class DefaultVolumeService implements VolumeService {
     List<Supplier<Future<?>>> tasks = new ArrayList<>();
     AtomicInteger skipped = new AtomicInteger();
     for (Volume v : volumes.values()) {
-      for (Volume.VolumeDek d : v.deks()) {
+      VolumeKeyring keyring = v.keyring();
+      for (VolumeKeyring.VolumeDek d : keyring.deks()) {
         tasks.add(() -> {
-          if (failedForWholeKey(v.keyAccess().snapshot())) {
+          if (failedForWholeKey(keyring.keyAccess().snapshot())) {
             // Another volume under this KEK just failed for a reason that is not about its own DEK (vault
             // unreachable, key disabled, permission...): waiting a call deadline per volume would stretch
             // start-up to volumes / concurrency deadlines. The volume retries on its first request instead.
             skipped.incrementAndGet();
             return Future.succeededFuture();
           }
-          return lifecycle.unwrap(v, d).onFailure(e -> LOG.log(Level.WARNING,
+          return lifecycle.unwrap(v, keyring, d).onFailure(e -> LOG.log(Level.WARNING,
               "volume {0}: DEK {1} not unwrapped at start-up, the volume answers KeyUnavailable until it is: {2}",
-              v.name(), d.id(), v.keyAccess().snapshot().causeText()));
+              v.name(), d.id(), keyring.keyAccess().snapshot().causeText()));
         });
       }
     }
@@ -153,26 +154,28 @@ public final class DefaultVolumeService implements VolumeService {
   @Override
   public Future<Buffer> read(String name, long firstBlock, int count) {
     Volume v;
+    VolumeKeyring keyring;
     try {
       v = volume(name);
       VolumeRules.checkRun(name, v.blockCount(), firstBlock, count);
-      requireKeys(v);
+      keyring = v.keyring();
+      requireKeys(v, keyring);
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }
     return store.read(v.id(), firstBlock, count)
         .recover(e -> Future.failedFuture(VolumeErrors.fromStore(name, e)))
         .map(slots -> {
-          Buffer plaintext = open(v, firstBlock, count, slots);
+          Buffer plaintext = open(v, keyring, firstBlock, count, slots);
           v.reads.increment();
           v.bytesOut.add(plaintext.length());
           return plaintext;
         });
   }
 
-  private Buffer open(Volume v, long firstBlock, int count, Buffer slots) {
+  private Buffer open(Volume v, VolumeKeyring keyring, long firstBlock, int count, Buffer slots) {
     try {
-      return runs.open(v.id(), v.blockSize(), firstBlock, count, slots, id -> dekOrNull(v, id));
+      return runs.open(v.id(), v.blockSize(), firstBlock, count, slots, id -> dekOrNull(v, keyring, id));
     } catch (BlockIntegrityException e) {
       LOG.log(Level.ERROR, "block integrity failure in volume {0} ({1}) at block {2}: {3}", v.name(), v.id(),
           String.valueOf(e.address().blockNumber()), e.getMessage());
@@ -183,8 +186,8 @@ public final class DefaultVolumeService implements VolumeService {
     }
   }
 
-  private Dek dekOrNull(Volume v, DekId id) {
-    if (v.dek(id) == null) {
+  private Dek dekOrNull(Volume v, VolumeKeyring keyring, DekId id) {
+    if (keyring.dek(id) == null) {
       return null;
     }
     Dek dek = keys.dekCache().get(id);
@@ -199,13 +202,14 @@ public final class DefaultVolumeService implements VolumeService {
     Volume v;
     int count;
     Dek dek;
-    Volume.VolumeDek active;
+    VolumeKeyring.VolumeDek active;
     try {
       v = volume(name);
       count = VolumeRules.blocksIn(plaintext.length(), v.blockSize());
       VolumeRules.checkRun(name, v.blockCount(), firstBlock, count);
-      requireKeys(v);
-      active = v.activeDek();
+      VolumeKeyring keyring = v.keyring();
+      requireKeys(v, keyring);
+      active = keyring.active();
       dek = keys.dekCache().get(active.id());
       if (dek == null) {
         throw keyGone(v);
@@ -237,7 +241,7 @@ public final class DefaultVolumeService implements VolumeService {
     try {
       v = volume(name);
       VolumeRules.checkRun(name, v.blockCount(), firstBlock, count);
-      requireKeys(v);
+      requireKeys(v, v.keyring());
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }
@@ -270,7 +274,8 @@ public final class DefaultVolumeService implements VolumeService {
     volumes.values().forEach(v -> metadataWrites.add(v.metadataWritesDone()));
     return Future.join(metadataWrites)
         .transform(ignored -> store.close())
-        .andThen(ignored -> volumes.values().forEach(v -> v.deks().forEach(d -> keys.dekCache().destroy(d.id()))))
+        .andThen(ignored -> volumes.values()
+            .forEach(v -> v.keyring().deks().forEach(d -> keys.dekCache().destroy(d.id()))))
         .mapEmpty();
   }
 
@@ -289,14 +294,14 @@ public final class DefaultVolumeService implements VolumeService {
    * Fails unless blocks of {@code v} may be served and all its DEKs are in memory; a missing DEK starts a
    * background unwrap (rate-limited) and the request fails at once with KeyUnavailable.
    */
-  private void requireKeys(Volume v) {
-    v.keyAccess().requireServing(v.name());
-    for (Volume.VolumeDek d : v.deks()) {
+  private void requireKeys(Volume v, VolumeKeyring keyring) {
+    keyring.keyAccess().requireServing(v.name());
+    for (VolumeKeyring.VolumeDek d : keyring.deks()) {
       if (!keys.dekCache().contains(d.id())) {
         if (v.mayRetryUnwrap(System.nanoTime(), options.getUnwrapRetryInterval().toNanos())) {
-          lifecycle.unwrap(v, d);
+          lifecycle.unwrap(v, keyring, d);
         }
-        throw VolumeErrors.fromUnwrap(v, v.keyAccess());
+        throw VolumeErrors.fromUnwrap(v, keyring.keyAccess());
       }
     }
   }
@@ -314,11 +319,12 @@ public final class DefaultVolumeService implements VolumeService {
   }
 
   private VolumeInfo info(Volume v) {
-    KeyAccessSnapshot key = v.keyAccess().snapshot();
-    List<String> dekIds = v.deks().stream().map(d -> d.id().toString()).toList();
+    VolumeKeyring keyring = v.keyring();
+    KeyAccessSnapshot key = keyring.keyAccess().snapshot();
+    List<String> dekIds = keyring.deks().stream().map(d -> d.id().toString()).toList();
     VolumeCounters counters = new VolumeCounters(v.reads.sum(), v.writes.sum(), v.bytesIn.sum(), v.bytesOut.sum(),
         v.dekInvocations());
-    return new VolumeInfo(v.id(), v.name(), v.sizeBytes(), v.blockSize(), v.blockCount(), v.kekId(), key.state(),
+    return new VolumeInfo(v.id(), v.name(), v.sizeBytes(), v.blockSize(), v.blockCount(), keyring.kekId(), key.state(),
         key.since(), key.state() == KeyState.AVAILABLE ? null : key.causeText(), dekIds, counters, v.createdAt());
   }
 }

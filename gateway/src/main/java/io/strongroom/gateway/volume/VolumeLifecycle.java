@@ -76,15 +76,15 @@ final class VolumeLifecycle {
               .compose(created -> metadataStore.write(id, VolumeMetadataCodec.encode(metadata))
                   .recover(e -> store.deleteVolume(id).transform(ignored -> Future.failedFuture(e))))
               .recover(e -> Future.failedFuture(VolumeErrors.fromStore(spec.name(), e)))
-              .map(written -> new Volume(metadata, true,
-                  keys.access(KekRef.of(KeyId.parse(wrapped.kekId()), identity)), metadataStore));
+              .map(written -> new Volume(metadata, VolumeKeyring.of(metadata, true,
+                  keys.access(KekRef.of(KeyId.parse(wrapped.kekId()), identity))), metadataStore));
         })
         .andThen(ar -> {
           if (ar.succeeded()) {
             keys.dekCache().put(dek);
             volumes.put(spec.name(), ar.result()); // before the name is released below
             LOG.log(Level.INFO, "created volume {0} ({1}), {2} blocks of {3} bytes, DEK {4} wrapped by {5}",
-                spec.name(), id, String.valueOf(blockCount), String.valueOf(blockSize), dek.id(), ar.result().kekId());
+                spec.name(), id, String.valueOf(blockCount), String.valueOf(blockSize), dek.id(), ar.result().keyring().kekId());
           } else {
             dek.destroy();
           }
@@ -118,7 +118,7 @@ final class VolumeLifecycle {
         throw new IllegalArgumentException("document of volume " + id + " describes " + metadata.id());
       }
       KekRef kek = KekRef.of(KeyId.parse(metadata.kekId()), metadata.identity());
-      return Optional.of(new Volume(metadata, false, keys.access(kek), metadataStore));
+      return Optional.of(new Volume(metadata, VolumeKeyring.of(metadata, false, keys.access(kek)), metadataStore));
     } catch (IllegalArgumentException e) {
       LOG.log(Level.ERROR, "bad metadata for volume {0}; it is not served: {1}", id, e.getMessage());
       return Optional.empty();
@@ -129,8 +129,8 @@ final class VolumeLifecycle {
    * Unwraps one DEK of {@code v} into the cache (if not there yet), adopting it with the seal count claimed so
    * far, so the persisted reservation carries over. Failures are recorded in the KEK's access state.
    */
-  Future<Dek> unwrap(Volume v, Volume.VolumeDek d) {
-    return keys.wrapping().unwrap(d.wrapped(), v.identity(), d.budget().claimed())
+  Future<Dek> unwrap(Volume v, VolumeKeyring keyring, VolumeKeyring.VolumeDek d) {
+    return keys.wrapping().unwrap(d.wrapped(), keyring.identity(), d.budget().claimed())
         .andThen(ar -> {
           if (v.isDeleted()) {
             keys.dekCache().destroy(d.id()); // deleted while the vault answered: the key must not linger
@@ -144,7 +144,7 @@ final class VolumeLifecycle {
    */
   Future<Void> delete(Volume v) {
     v.markDeleted();
-    v.deks().forEach(d -> keys.dekCache().destroy(d.id()));
+    v.keyring().deks().forEach(d -> keys.dekCache().destroy(d.id()));
     return v.metadataWritesDone()
         .compose(ignored -> store.deleteVolume(v.id()))
         .recover(e -> Future.failedFuture(VolumeErrors.fromStore(v.name(), e)))
