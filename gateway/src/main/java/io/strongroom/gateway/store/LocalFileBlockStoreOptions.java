@@ -19,8 +19,12 @@ public class LocalFileBlockStoreOptions {
     public static final int DEFAULT_MAX_REQUEST_BYTES = 8 * 1024 * 1024;
     /** Upper bound on the bytes one group commit appends to a journal (a single larger write gets its own batch). */
     public static final int DEFAULT_MAX_BATCH_BYTES = 4 * 1024 * 1024;
-    /** Journal size past which a checkpoint makes the data file durable and restarts the journal. */
-    public static final long DEFAULT_CHECKPOINT_BYTES = 64L * 1024 * 1024;
+    /**
+     * Journal round size past which a checkpoint makes the data file durable and restarts the journal. It bounds
+     * each volume's journal file (about this plus one batch) and the replay after a crash; throughput measured the
+     * same at 16 and 64 MiB.
+     */
+    public static final long DEFAULT_CHECKPOINT_BYTES = 16L * 1024 * 1024;
 
     private Path dataDir;
     private Durability durability = DEFAULT_DURABILITY;
