@@ -7,13 +7,14 @@ import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The request handler of one HTTP verticle (one event loop): match the route, authenticate, authorize,
  * apply the concurrency limit, hand over to the block or admin routes. Liveness needs no token.
  */
 final class ApiHandler implements Handler<HttpServerRequest> {
-  private static final byte[] LIVE_BODY = "{\"status\":\"UP\"}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] LIVE_BODY = "{\"status\":\"UP\"}".getBytes(StandardCharsets.US_ASCII);
 
   final HttpApi api;
   final Context context;

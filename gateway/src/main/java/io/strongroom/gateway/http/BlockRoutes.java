@@ -31,7 +31,7 @@ final class BlockRoutes {
       rejectAddress(ex, blockText, first);
       return;
     }
-    volumes.blockSize(volume);
+    volumes.blockSize(volume); // VolumeNotFound before a storage slot is taken
     ex.withStorageSlot(v -> {
       ex.storageStarted();
       volumes.read(volume, first, count).onComplete(ex.onLoop(ar -> {
