@@ -30,6 +30,12 @@ public sealed interface IdentityConfig {
     public ManagedIdentity {
       Objects.requireNonNull(endpointUrl, "endpointUrl");
     }
+
+    @Override
+    public String toString() {
+      return "ManagedIdentity[endpointUrl=" + endpointUrl + ", clientId=" + clientIdOrNull + ", trustPem="
+          + (trustPemOrNull == null ? "default" : "custom") + "]";
+    }
   }
 
   /** OAuth2 client credentials against an authority such as {@code https://login.microsoftonline.com}. */
