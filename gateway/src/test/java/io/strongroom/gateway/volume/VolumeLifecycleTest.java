@@ -130,6 +130,21 @@ class VolumeLifecycleTest {
   }
 
   @Test
+  void identitiesFromManagedIdentityAndClientCredentialsReachTheKek() {
+    String key = VolumeTestKit.uniqueKeyName("workload");
+    kit.createKey(key);
+    await(kit.service.create(new VolumeSpec("mi", 8192 * 2, 0, kit.keyUrl(key), "managed")));
+    await(kit.service.create(new VolumeSpec("cc", 8192 * 2, 0, kit.keyUrl(key), "app")));
+    await(kit.service.write("mi", 0, VolumeTestKit.pattern(8192, 1, 1)));
+    await(kit.service.write("cc", 1, VolumeTestKit.pattern(8192, 1, 2)));
+    kit.restart(); // the DEKs are unwrapped again with tokens from each identity's endpoint
+    assertEquals(VolumeTestKit.pattern(8192, 1, 1), await(kit.service.read("mi", 0, 1)));
+    assertEquals(VolumeTestKit.pattern(8192, 1, 2), await(kit.service.read("cc", 1, 1)));
+    assertEquals(2, kit.keys.keyStates().stream().filter(s -> s.kek().keyName().equals(key)).count(),
+        "one key-access state per (key, identity)");
+  }
+
+  @Test
   void closedServiceRefusesWork() {
     await(kit.service.create(new VolumeSpec("c", 8192)));
     await(kit.service.close());

@@ -47,6 +47,9 @@ final class VolumeTestKit implements AutoCloseable {
   static final String GATEWAY_TOKEN = "gateway-token";
   static final String SERVICE_KEY = "service-kek";
   static final String API = "?api-version=7.4";
+  /** A second vault identity, reached through local-vault's managed-identity and client-credentials endpoints. */
+  static final String WORKLOAD_CLIENT_ID = "workload-client";
+  static final String WORKLOAD_CLIENT_SECRET = "workload-secret";
 
   private static Vertx sharedVertx;
   private static LocalVault sharedVault;
@@ -92,7 +95,9 @@ final class VolumeTestKit implements AutoCloseable {
           .setDataDir(dir)
           .setFaultInjection(true)
           .addIdentity(ADMIN_TOKEN, new Identity("admin", Set.of("all")))
-          .addIdentity(GATEWAY_TOKEN, new Identity("gateway", Set.of("get", "list", "wrapKey", "unwrapKey")))));
+          .addIdentity(GATEWAY_TOKEN, new Identity("gateway", Set.of("get", "list", "wrapKey", "unwrapKey")))
+          .addIdentity("workload-static-token", new Identity("workload", Set.of("get", "wrapKey", "unwrapKey"),
+              WORKLOAD_CLIENT_ID, WORKLOAD_CLIENT_SECRET))));
       Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
       return true;
     } catch (IOException e) {
@@ -119,7 +124,11 @@ final class VolumeTestKit implements AutoCloseable {
         .setMaxRetries(1);
     keys = KeyVaults.create(vertx, new KeyVaultsConfig()
         .addVault(vaultClient)
-        .addIdentity(KeyVaultsConfig.DEFAULT_IDENTITY, new IdentityConfig.StaticToken(GATEWAY_TOKEN)));
+        .addIdentity(KeyVaultsConfig.DEFAULT_IDENTITY, new IdentityConfig.StaticToken(GATEWAY_TOKEN))
+        .addIdentity("managed", new IdentityConfig.ManagedIdentity(vault.baseUrl(), WORKLOAD_CLIENT_ID,
+            vault.certificatePem()))
+        .addIdentity("app", new IdentityConfig.ClientCredentials(vault.baseUrl(), LocalVaultOptions.DEFAULT_TENANT_ID,
+            WORKLOAD_CLIENT_ID, WORKLOAD_CLIENT_SECRET, vault.certificatePem())));
     store = await(LocalFileBlockStore.open(vertx, new LocalFileBlockStoreOptions().setDataDir(storeDir)));
     service = await(DefaultVolumeService.open(store, store.metadataStore(), keys, BlockSealer.create(),
         new VolumeServiceOptions()
