@@ -71,11 +71,6 @@ public final class DekWrapping {
     return unwrap;
   }
 
-  /** Whether a vault call to unwrap this DEK is running. */
-  public boolean unwrapInFlight(DekId id) {
-    return unwrapsInFlight.containsKey(id);
-  }
-
   private Future<Dek> startUnwrap(WrappedDek wrapped, String identity, long invocationsSoFar) {
     Future<Dek> result;
     try {

@@ -22,7 +22,7 @@ public sealed interface IdentityConfig {
   }
 
   /**
-   * An instance-metadata (managed identity) endpoint, e.g. {@code http://169.254.169.254/metadata/identity/oauth2/token};
+   * An instance-metadata (managed identity) endpoint, e.g. {@code http://169.254.169.254};
    * {@code clientIdOrNull} selects a user-assigned identity; {@code trustPemOrNull} trusts an HTTPS endpoint's
    * certificate (null = JVM default trust).
    */

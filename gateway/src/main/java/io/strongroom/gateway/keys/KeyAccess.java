@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Today: AVAILABLE, DEGRADED after a failed call (unwrap, or a probe later), back to AVAILABLE on the next
  * success. The clock-driven DEGRADED → INACCESSIBLE transition of the 10-minute rule (issue 5) belongs here too:
- * it compares {@link KeyAccessSnapshot#since()} of a DEGRADED state with {@link #clock()}, which is why the clock
+ * it compares {@link KeyAccessSnapshot#since()} of a DEGRADED state with the injected clock, which is why the clock
  * is injected and every transition goes through {@link #transition}. Thread-safe: the state is one immutable
  * snapshot swapped atomically, so readers on any event loop never see a half-updated state.
  */
@@ -32,10 +32,6 @@ public final class KeyAccess {
 
   public KekRef kek() {
     return kek;
-  }
-
-  public Clock clock() {
-    return clock;
   }
 
   public KeyAccessSnapshot snapshot() {

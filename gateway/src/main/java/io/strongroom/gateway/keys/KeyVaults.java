@@ -72,7 +72,8 @@ public final class KeyVaults {
     }
     String identityName = resolveIdentity(identity);
     TokenProvider tokens = tokenProviders.get(identityName);
-    return clients.computeIfAbsent(vaultUrl + " as " + identityName, k -> KeyVaultClient.create(vertx, options, tokens));
+    return clients.computeIfAbsent(vaultUrl + " as " + identityName,
+        k -> KeyVaultClient.create(vertx, options, tokens));
   }
 
   /** The access state of a KEK, created AVAILABLE on first use. */

@@ -1,6 +1,5 @@
 package io.strongroom.gateway.volume;
 
-import io.strongroom.crypto.SealedBlockLayout;
 import io.strongroom.gateway.store.MetadataStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -16,7 +15,6 @@ import java.util.concurrent.atomic.LongAdder;
 final class Volume {
   private final MetadataStore metadataStore;
   private final VolumeMetadata base;
-  private final int slotSize;
   private final VolumeKeyring keyring;
   private volatile boolean deleted;
   private volatile long lastUnwrapAttemptNanos;
@@ -31,7 +29,6 @@ final class Volume {
     this.metadataStore = metadataStore;
     this.base = metadata;
     this.keyring = keyring;
-    this.slotSize = metadata.blockSize() + SealedBlockLayout.OVERHEAD;
   }
 
   UUID id() {
@@ -44,10 +41,6 @@ final class Volume {
 
   int blockSize() {
     return base.blockSize();
-  }
-
-  int slotSize() {
-    return slotSize;
   }
 
   long blockCount() {

@@ -84,7 +84,8 @@ final class VolumeLifecycle {
             keys.dekCache().put(dek);
             volumes.put(spec.name(), ar.result()); // before the name is released below
             LOG.log(Level.INFO, "created volume {0} ({1}), {2} blocks of {3} bytes, DEK {4} wrapped by {5}",
-                spec.name(), id, String.valueOf(blockCount), String.valueOf(blockSize), dek.id(), ar.result().keyring().kekId());
+                spec.name(), id, String.valueOf(blockCount), String.valueOf(blockSize), dek.id(),
+                ar.result().keyring().kekId());
           } else {
             dek.destroy();
           }

@@ -23,7 +23,8 @@ final class VolumeRules {
       throw invalid("blockSize must be 4096, 8192, 16384 or 32768, not " + spec.blockSize());
     }
     if (spec.sizeBytes() <= 0 || spec.sizeBytes() % blockSize != 0) {
-      throw invalid("sizeBytes must be a positive multiple of the block size " + blockSize + ", not " + spec.sizeBytes());
+      throw invalid("sizeBytes must be a positive multiple of the block size " + blockSize + ", not "
+          + spec.sizeBytes());
     }
     return blockSize;
   }

@@ -22,10 +22,10 @@ public interface VolumeService {
   /** Destroys the volume's DEKs, then its data and metadata. */
   Future<Void> delete(String name);
 
-  /** Plaintext of {@code count} consecutive blocks ({@code count * blockSize} bytes); never-written blocks are zeros. */
+  /** Plaintext of {@code count} consecutive blocks ({@code count * blockSize} bytes); never-written ones are zeros. */
   Future<Buffer> read(String name, long firstBlock, int count);
 
-  /** Writes {@code plaintext.length() / blockSize} consecutive blocks; the length must be a positive multiple of the block size. */
+  /** Writes {@code plaintext.length() / blockSize} consecutive blocks; the length is a positive multiple of it. */
   Future<Void> write(String name, long firstBlock, Buffer plaintext);
 
   /** Blocks read back as zeros afterwards. */

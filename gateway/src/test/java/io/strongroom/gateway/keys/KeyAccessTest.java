@@ -71,7 +71,8 @@ class KeyAccessTest {
   @Test
   void inaccessibleStaysInaccessibleOnFailure() {
     KeyAccess access = new KeyAccess(kek, Clock.fixed(T0, ZoneOffset.UTC));
-    KeyAccessSnapshot inaccessible = new KeyAccessSnapshot(kek, KeyState.INACCESSIBLE, T0, VaultErrorClass.KEY_NOT_FOUND,
+    KeyAccessSnapshot inaccessible = new KeyAccessSnapshot(kek, KeyState.INACCESSIBLE, T0,
+        VaultErrorClass.KEY_NOT_FOUND,
         "unwrap: KeyNotFound", null, T0);
     assertEquals(KeyState.INACCESSIBLE, inaccessible.failed(T0.plus(Duration.ofMinutes(1)),
         VaultErrorClass.KEY_NOT_FOUND, "x").state(), "further failures keep INACCESSIBLE");

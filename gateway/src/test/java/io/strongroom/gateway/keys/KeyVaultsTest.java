@@ -67,7 +67,8 @@ class KeyVaultsTest {
   void keyStatesAreListedPerKek() {
     KeyVaults vaults = vaults();
     vaults.access(new KekRef("https://vault-a.example", "b", "default"));
-    vaults.access(new KekRef("https://vault-a.example", "a", "default")).recordFailure("unwrap", new RuntimeException());
+    vaults.access(new KekRef("https://vault-a.example", "a", "default"))
+        .recordFailure("unwrap", new RuntimeException());
     assertEquals(2, vaults.keyStates().size());
     assertEquals("a", vaults.keyStates().get(0).kek().keyName());
     assertEquals(KeyState.DEGRADED, vaults.keyStates().get(0).state());

@@ -34,7 +34,8 @@ class VolumeMetadataCodecTest {
   void badDocumentsAreRejected() {
     JsonObject good = new JsonObject(VolumeMetadataCodec.encode(metadata));
     assertThrows(IllegalArgumentException.class, () -> VolumeMetadataCodec.decode("not json"));
-    assertThrows(IllegalArgumentException.class, () -> VolumeMetadataCodec.decode(good.copy().put("format", 2).encode()));
+    assertThrows(IllegalArgumentException.class,
+        () -> VolumeMetadataCodec.decode(good.copy().put("format", 2).encode()));
     assertThrows(IllegalArgumentException.class, () -> VolumeMetadataCodec.decode(good.copy().put("id", "x").encode()));
     JsonObject noName = good.copy();
     noName.remove("name");
