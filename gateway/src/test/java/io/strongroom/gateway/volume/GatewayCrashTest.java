@@ -58,6 +58,8 @@ class GatewayCrashTest {
   final AtomicReferenceArray<Long> inFlight = new AtomicReferenceArray<>(BLOCKS);
   final AtomicLong acknowledgedWrites = new AtomicLong();
   int killsDuringWrites;
+  int inFlightBlocksLanded;
+  int inFlightBlocksLost;
 
   @Test
   @Timeout(170)
@@ -110,6 +112,9 @@ class GatewayCrashTest {
       }
     }
     child.stop();
+    System.out.printf("GatewayCrashTest: %d SIGKILLs, %d acknowledged writes, %d kills with writes in flight; "
+        + "in-flight blocks found written %d, found old %d%n", KILLS, acknowledgedWrites.get(), killsDuringWrites,
+        inFlightBlocksLanded, inFlightBlocksLost);
     assertTrue(acknowledgedWrites.get() > KILLS, "writes happened: " + acknowledgedWrites.get());
     assertTrue(killsDuringWrites >= KILLS / 2, "kills hit writes in flight: " + killsDuringWrites);
   }
@@ -171,6 +176,13 @@ class GatewayCrashTest {
         long flying = inFlight.get(n);
         if (gen != acked[n] && gen != flying) {
           fail("block " + n + " holds generation " + gen + "; acknowledged " + acked[n] + ", in flight " + flying);
+        }
+        if (flying != NONE) {
+          if (gen == flying) {
+            inFlightBlocksLanded++;
+          } else {
+            inFlightBlocksLost++;
+          }
         }
         acked[n] = gen;
         inFlight.set(n, NONE);
