@@ -106,7 +106,7 @@ class LimitsTest {
 
   @Test
   void tooManyRequestsAndRequestTimeout() throws Exception {
-    try (GatewayFixture gw = start(1, 16, Duration.ofMillis(800))) {
+    try (GatewayFixture gw = start(1, 16, Duration.ofSeconds(3))) {
       try (RawRequest stalled = new RawRequest(gw, "PUT", "/v1/volumes/v/blocks/0", TestTokens.DATA_ALL, BS)) {
         stalled.send(new byte[100]);
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
