@@ -91,6 +91,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theProductionExampleLoads() {
+    GatewayConfig c = load(Map.of(), "--config", Path.of("strongroom.example.yaml").toString());
+    assertEquals("0.0.0.0", c.getHost());
+    assertEquals(8443, c.getPort());
+    assertTrue(c.tls().enabled());
+    assertEquals(ClientAuthMode.REQUEST, c.tls().getClientAuth());
+    assertEquals("7.4", c.vault().getApiVersion());
+    assertEquals(VaultIdentityConfig.Type.CLIENT_CREDENTIALS, c.identities().get("tenant-a").type());
+    assertEquals("https://contoso-kv.vault.azure.net/keys/strongroom-service-key", c.getServiceKek());
+  }
+
+  @Test
   void badSettingsFailWithOneLineNamingThem() throws Exception {
     assertEquals("invalid setting durability: 'fsnc' (expected fsync or none)", error(Map.of(), "--durability", "fsnc"));
     assertEquals("invalid setting listen.port: '99999' (expected an integer 0..65535)", error(Map.of(), "--port=99999"));
