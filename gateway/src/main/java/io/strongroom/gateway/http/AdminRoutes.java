@@ -27,18 +27,18 @@ final class AdminRoutes {
         ex.error(ErrorCode.InvalidArgument, e.getMessage());
         return;
       }
-      volumes.create(spec).onComplete(ex.onLoop(ar -> {
+      ex.run(() -> volumes.create(spec), ar -> {
         if (ar.succeeded()) {
           ex.json(201, ar.result().toJson());
         } else {
           ex.fail(ar.cause());
         }
-      }));
+      });
     });
   }
 
   void list(Exchange ex) {
-    volumes.list().onComplete(ex.onLoop(ar -> {
+    ex.run(() -> volumes.list(), ar -> {
       if (ar.failed()) {
         ex.fail(ar.cause());
         return;
@@ -48,37 +48,37 @@ final class AdminRoutes {
         all.add(info.toJson());
       }
       ex.json(200, new JsonObject().put("volumes", all));
-    }));
+    });
   }
 
   void get(Exchange ex, String volume) {
-    volumes.get(volume).onComplete(ex.onLoop(ar -> {
+    ex.run(() -> volumes.get(volume), ar -> {
       if (ar.succeeded()) {
         ex.json(200, ar.result().toJson());
       } else {
         ex.fail(ar.cause());
       }
-    }));
+    });
   }
 
   void delete(Exchange ex, String volume) {
-    volumes.delete(volume).onComplete(ex.onLoop(ar -> {
+    ex.run(() -> volumes.delete(volume), ar -> {
       if (ar.succeeded()) {
         ex.noContent();
       } else {
         ex.fail(ar.cause());
       }
-    }));
+    });
   }
 
   void revalidate(Exchange ex, String volume) {
-    api.keyAdmin().revalidate(volume).onComplete(ex.onLoop(ar -> {
+    ex.run(() -> api.keyAdmin().revalidate(volume), ar -> {
       if (ar.succeeded()) {
         ex.json(200, ar.result());
       } else {
         ex.fail(ar.cause());
       }
-    }));
+    });
   }
 
   void health(Exchange ex) {

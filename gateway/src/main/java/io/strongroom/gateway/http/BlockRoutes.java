@@ -32,16 +32,13 @@ final class BlockRoutes {
       return;
     }
     volumes.blockSize(volume); // VolumeNotFound before a storage slot is taken
-    ex.withStorageSlot(v -> {
-      ex.storageStarted();
-      volumes.read(volume, first, count).onComplete(ex.onLoop(ar -> {
-        if (ar.succeeded()) {
-          ex.bytes(ar.result());
-        } else {
-          ex.fail(ar.cause());
-        }
-      }));
-    });
+    ex.withStorageSlot(v -> ex.run(() -> volumes.read(volume, first, count), ar -> {
+      if (ar.succeeded()) {
+        ex.bytes(ar.result());
+      } else {
+        ex.fail(ar.cause());
+      }
+    }));
   }
 
   void write(Exchange ex, String volume, String blockText) {
@@ -84,14 +81,7 @@ final class BlockRoutes {
         ex.error(ErrorCode.BadBodyLength, badLength(Long.toString(body.length()), count, blockSize, expected));
         return;
       }
-      ex.storageStarted();
-      volumes.write(volume, first, body.body()).onComplete(ex.onLoop(ar -> {
-        if (ar.succeeded()) {
-          ex.noContent();
-        } else {
-          ex.fail(ar.cause());
-        }
-      }));
+      ex.run(() -> volumes.write(volume, first, body.body()), ar -> done(ex, ar.cause()));
     });
     ex.withStorageSlot(v -> continueIfExpected(request));
   }
@@ -105,19 +95,13 @@ final class BlockRoutes {
         return;
       }
       volumes.blockSize(volume);
-      ex.withStorageSlot(v -> {
-        ex.storageStarted();
-        volumes.trim(volume, first, count).onComplete(ex.onLoop(ar -> done(ex, ar.cause())));
-      });
+      ex.withStorageSlot(v -> ex.run(() -> volumes.trim(volume, first, count), ar -> done(ex, ar.cause())));
     });
   }
 
   void flush(Exchange ex, String volume) {
     volumes.blockSize(volume);
-    ex.withStorageSlot(v -> {
-      ex.storageStarted();
-      volumes.flush(volume).onComplete(ex.onLoop(ar -> done(ex, ar.cause())));
-    });
+    ex.withStorageSlot(v -> ex.run(() -> volumes.flush(volume), ar -> done(ex, ar.cause())));
   }
 
   /** Reads a small JSON object body (trim, create); InvalidArgument if it is not one. */
@@ -138,7 +122,11 @@ final class BlockRoutes {
         ex.error(ErrorCode.InvalidArgument, "the body is not a JSON object");
         return;
       }
-      then.accept(json);
+      try {
+        then.accept(json);
+      } catch (RuntimeException e) {
+        ex.fail(e);
+      }
     });
     continueIfExpected(request);
   }

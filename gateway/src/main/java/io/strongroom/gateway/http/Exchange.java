@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
+import java.util.function.Supplier;
 
 /**
  * One request from arrival to response: the route, the slots it holds (concurrency, storage), its place in
@@ -88,12 +89,27 @@ final class Exchange {
     request.resume();
     Handler<Void> action = onStorageSlot;
     onStorageSlot = null;
-    action.handle(null);
+    try {
+      action.handle(null);
+    } catch (RuntimeException e) {
+      fail(e);
+    }
   }
 
-  /** A storage operation was submitted: the slot is kept until it completes, even if a timeout answers first. */
-  void storageStarted() {
+  /**
+   * Starts an operation of the volume service and hands its outcome to {@code then} on this event loop. A storage
+   * slot held is kept until the operation completes, even if a timeout answers first. A synchronous throw counts
+   * as a failed operation, so every request is answered.
+   */
+  <T> void run(Supplier<Future<T>> operation, Handler<AsyncResult<T>> then) {
     storageBusy = true;
+    Future<T> started;
+    try {
+      started = operation.get();
+    } catch (RuntimeException e) {
+      started = Future.failedFuture(e);
+    }
+    started.onComplete(onLoop(then));
   }
 
   private void storageDone() {
@@ -108,8 +124,7 @@ final class Exchange {
     }
   }
 
-  /** Completion handler for a storage-backed future: answers on this event loop, releases the storage slot. */
-  <T> Handler<AsyncResult<T>> onLoop(Handler<AsyncResult<T>> then) {
+  private <T> Handler<AsyncResult<T>> onLoop(Handler<AsyncResult<T>> then) {
     return ar -> {
       if (Thread.currentThread() == owner.loopThread) {
         storageDone();
