@@ -185,7 +185,9 @@ public final class CallExecutor {
     HttpRequest<Buffer> http = client.request(request.method(), endpoint.port(), endpoint.host(),
             request.pathAndQuery())
         .ssl(endpoint.ssl())
-        .connectTimeout(timeoutMillis)
+        // No per-request connectTimeout: in Vert.x 5.0.7 a pool waiter timing out while its connection
+        // is still being set up can leave HttpClient.close() pending forever. Connect and TLS
+        // handshake are bounded at the client level (attempt timeout) and the attempt by its timer.
         .idleTimeout(timeoutMillis)
         .putHeader(HttpHeaders.AUTHORIZATION.toString(), "Bearer " + token.token())
         .putHeader(HttpHeaders.ACCEPT.toString(), "application/json");

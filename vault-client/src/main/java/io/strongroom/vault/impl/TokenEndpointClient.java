@@ -16,6 +16,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -43,6 +44,9 @@ public final class TokenEndpointClient {
     this.port = uri.getPort() > 0 ? uri.getPort() : (ssl ? 443 : 80);
     this.pathAndQuery = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     WebClientOptions options = HttpClients.base(HttpClients.chooseEngine(true), trustPemOrNull, true);
+    options.setConnectTimeout((int) DEFAULT_TIMEOUT_MILLIS)
+        .setSslHandshakeTimeout(DEFAULT_TIMEOUT_MILLIS)
+        .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
     this.http = vertx.createHttpClient(options);
     this.client = WebClient.wrap(http, options);
     this.clock = Clock.systemUTC();
@@ -52,7 +56,7 @@ public final class TokenEndpointClient {
                                    Function<HttpRequest<Buffer>, Future<HttpResponse<Buffer>>> send) {
     HttpRequest<Buffer> request = client.request(method, port, host, pathAndQuery)
         .ssl(ssl)
-        .timeout(DEFAULT_TIMEOUT_MILLIS)
+        .idleTimeout(DEFAULT_TIMEOUT_MILLIS)
         .putHeader("Accept", "application/json");
     return send.apply(request).transform(ar -> {
       if (ar.failed()) {
