@@ -79,6 +79,8 @@ public final class UnwrapBenchmark {
           "RSA-2048 RSA-OAEP-256", client.transport().tlsEngine(),
           client.transport().httpVersionByEndpoint().get(vault.baseUrl()),
           Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+      System.out.printf(Locale.US, "# baseline: bare RSA-OAEP-256 unwrap (JDK Cipher, RSA-2048, one thread, no HTTP): %.0f/s%n",
+          bareRsaUnwrapsPerSecond(Duration.ofSeconds(Math.max(2, warmup))));
       System.out.println("| concurrency | protocol | unwraps/s | p50 ms | p99 ms | max ms | calls |");
       System.out.println("|---|---|---|---|---|---|---|");
       for (int concurrency : levels) {
@@ -143,6 +145,28 @@ public final class UnwrapBenchmark {
       }
       loop(client, wrapped, recorder, stop, failures, done);
     });
+  }
+
+  /** The server's irreducible cost per unwrap, for scale: one private-key RSA-OAEP decryption. */
+  private static double bareRsaUnwrapsPerSecond(Duration duration) throws Exception {
+    java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+    g.initialize(2048);
+    java.security.KeyPair pair = g.generateKeyPair();
+    javax.crypto.spec.OAEPParameterSpec oaep = new javax.crypto.spec.OAEPParameterSpec("SHA-256", "MGF1",
+        java.security.spec.MGF1ParameterSpec.SHA256, javax.crypto.spec.PSource.PSpecified.DEFAULT);
+    javax.crypto.Cipher wrap = javax.crypto.Cipher.getInstance("RSA/ECB/OAEPPadding");
+    wrap.init(javax.crypto.Cipher.ENCRYPT_MODE, pair.getPublic(), oaep);
+    byte[] wrapped = wrap.doFinal(new byte[32]);
+    javax.crypto.Cipher unwrap = javax.crypto.Cipher.getInstance("RSA/ECB/OAEPPadding");
+    long end = System.nanoTime() + duration.toNanos();
+    long start = System.nanoTime();
+    long n = 0;
+    while (System.nanoTime() < end) {
+      unwrap.init(javax.crypto.Cipher.DECRYPT_MODE, pair.getPrivate(), oaep);
+      unwrap.doFinal(wrapped);
+      n++;
+    }
+    return n / ((System.nanoTime() - start) / 1e9);
   }
 
   private static String createKey(Vertx vertx, LocalVault vault) throws Exception {
