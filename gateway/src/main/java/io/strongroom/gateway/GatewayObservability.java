@@ -49,8 +49,11 @@ final class GatewayObservability implements HealthReporter {
   public JsonObject report() {
     JsonArray keyStates = new JsonArray();
     boolean keysOk = true;
-    for (KeyAccessSnapshot s : keys.keyStates()) {
+    int inaccessible = 0;
+    List<KeyAccessSnapshot> states = keys.keyStates();
+    for (KeyAccessSnapshot s : states) {
       keysOk &= s.state() == KeyState.AVAILABLE;
+      inaccessible += s.state() == KeyState.INACCESSIBLE ? 1 : 0;
       JsonObject k = new JsonObject().put("kek", s.kek().keyUrl()).put("identity", s.kek().identity())
           .put("state", s.state().name()).put("since", s.since().toString());
       if (s.causeText() != null) {
@@ -66,7 +69,8 @@ final class GatewayObservability implements HealthReporter {
         .put("writes", stats.writes())
         .put("reads", stats.reads())
         .put("journalSyncs", stats.journalSyncs());
-    String status = keysOk && aesNi.intrinsicsOn() ? UP : DEGRADED;
+    // DOWN: no volume can be served (every KEK in use is inaccessible); DEGRADED: some key or AES-NI trouble.
+    String status = !states.isEmpty() && inaccessible == states.size() ? DOWN : keysOk && aesNi.intrinsicsOn() ? UP : DEGRADED;
     return new JsonObject()
         .put(STATUS, status)
         .put("keys", keyStates)
@@ -76,15 +80,16 @@ final class GatewayObservability implements HealthReporter {
   }
 
   private void keyStates(PrometheusWriter out) {
+    List<KeyAccessSnapshot> states = keys.keyStates();
     out.family("strongroom_key_state", "gauge", "Access state of each KEK in use: 1 for the current state");
-    for (KeyAccessSnapshot s : keys.keyStates()) {
+    for (KeyAccessSnapshot s : states) {
       for (KeyState state : KeyState.values()) {
         out.sample("strongroom_key_state", s.state() == state ? 1 : 0,
             "kek", s.kek().keyUrl(), "identity", s.kek().identity(), "state", state.name());
       }
     }
     out.family("strongroom_key_state_since_seconds", "gauge", "Unix time when each KEK entered its current state");
-    for (KeyAccessSnapshot s : keys.keyStates()) {
+    for (KeyAccessSnapshot s : states) {
       out.sample("strongroom_key_state_since_seconds", s.since().getEpochSecond(),
           "kek", s.kek().keyUrl(), "identity", s.kek().identity());
     }
