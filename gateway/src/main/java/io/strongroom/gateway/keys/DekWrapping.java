@@ -3,6 +3,7 @@ package io.strongroom.gateway.keys;
 import io.strongroom.crypto.Dek;
 import io.strongroom.crypto.DekId;
 import io.strongroom.crypto.WrappedDek;
+import io.strongroom.gateway.activity.ActivityType;
 import io.strongroom.vault.KeyId;
 import io.strongroom.vault.KeyVaultClient;
 import io.vertx.core.Future;
@@ -37,18 +38,20 @@ public final class DekWrapping {
     }
     KekRef ref = KekRef.of(kek, vaults.resolveIdentity(identity));
     byte[] keyBytes = dek.insecureKeyBytesForWrapping();
+    long started = System.nanoTime();
     // The client may resend the bytes on a retry: zero them only when the call is over.
     return client.wrapKey(kek, ALGORITHM, keyBytes)
         .andThen(ar -> Arrays.fill(keyBytes, (byte) 0))
         .map(result -> {
-          vaults.access(ref).recordSuccess("wrap");
+          vaults.access(ref).recordUse(ActivityType.WRAP, result.kid().toString(), dek.id(),
+              System.nanoTime() - started, null);
           return new WrappedDek(dek.id(), result.kid().toString(), result.alg(), result.wrapped(),
               vaults.clock().instant());
         })
         .onFailure(e -> {
           KeyAccess inUse = vaults.existingAccess(ref);
           if (inUse != null) {
-            inUse.recordFailure("wrap", e);
+            inUse.recordUse(ActivityType.WRAP, kek.toString(), dek.id(), System.nanoTime() - started, e);
           }
         });
   }
@@ -76,16 +79,12 @@ public final class DekWrapping {
     try {
       KeyId kid = KeyId.parse(wrapped.kekId());
       KeyAccess access = vaults.access(KekRef.of(kid, vaults.resolveIdentity(identity)));
+      long started = System.nanoTime();
       result = vaults.client(kid, identity)
           .unwrapKey(kid, wrapped.algorithm(), wrapped.wrapped())
           .map(keyBytes -> vaults.dekCache().put(Dek.adopt(wrapped.dekId(), keyBytes, invocationsSoFar)))
-          .andThen(ar -> {
-            if (ar.succeeded()) {
-              access.recordSuccess("unwrap");
-            } else {
-              access.recordFailure("unwrap", ar.cause());
-            }
-          });
+          .andThen(ar -> access.recordUse(ActivityType.UNWRAP, wrapped.kekId(), wrapped.dekId(),
+              System.nanoTime() - started, ar.failed() ? ar.cause() : null));
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }

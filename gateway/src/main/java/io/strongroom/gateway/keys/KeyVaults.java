@@ -34,11 +34,13 @@ public final class KeyVaults {
   private final ConcurrentHashMap<KekRef, KeyAccess> access = new ConcurrentHashMap<>();
   private final DekCache dekCache = new DekCache();
   private final DekWrapping wrapping = new DekWrapping(this);
+  private final KeyAccessContext accessContext;
 
   private KeyVaults(Vertx vertx, KeyVaultsConfig config, Clock clock) {
     this.vertx = vertx;
     this.config = config;
     this.clock = clock;
+    this.accessContext = new KeyAccessContext(clock, dekCache);
     config.getIdentities().forEach((name, identity) -> tokenProviders.put(name, tokenProvider(identity)));
   }
 
@@ -78,7 +80,7 @@ public final class KeyVaults {
 
   /** The access state of a KEK, created AVAILABLE on first use. */
   public KeyAccess access(KekRef kek) {
-    return access.computeIfAbsent(kek, k -> new KeyAccess(k, clock));
+    return access.computeIfAbsent(kek, k -> new KeyAccess(k, accessContext));
   }
 
   /** The access state of a KEK if it is in use, else null. */
@@ -110,6 +112,16 @@ public final class KeyVaults {
 
   public Clock clock() {
     return clock;
+  }
+
+  /** Grace period, activity log, transition listeners and the directory of DEKs in use, shared by every KEK. */
+  public KeyAccessContext accessContext() {
+    return accessContext;
+  }
+
+  /** The activity log (in memory until the gateway sets its file): record rotations, rollovers, re-seals here. */
+  public io.strongroom.gateway.activity.ActivityLog activityLog() {
+    return accessContext.activityLog();
   }
 
   /** Destroys every cached DEK, closes the vault clients and token providers. */
