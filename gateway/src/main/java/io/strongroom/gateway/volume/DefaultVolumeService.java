@@ -7,6 +7,7 @@ import io.strongroom.crypto.DekId;
 import io.strongroom.crypto.DestroyedKeyException;
 import io.strongroom.gateway.error.ErrorCode;
 import io.strongroom.gateway.error.GatewayException;
+import io.strongroom.gateway.keys.KeyAccessContext;
 import io.strongroom.gateway.keys.KeyAccessSnapshot;
 import io.strongroom.gateway.keys.KeyState;
 import io.strongroom.gateway.keys.KeyVaults;
@@ -70,6 +71,7 @@ public final class DefaultVolumeService implements VolumeService {
       return Future.failedFuture(e);
     }
     DefaultVolumeService service = new DefaultVolumeService(store, metadataStore, keys, sealer, options);
+    keys.accessContext().setDekDirectory(service::deksInUse);
     return service.lifecycle.loadAll()
         .compose(loaded -> {
           loaded.forEach(v -> {
@@ -115,6 +117,18 @@ public final class DefaultVolumeService implements VolumeService {
   /** A failure that affects every DEK under the KEK; BAD_REQUEST (say, one damaged wrapped DEK) does not. */
   private static boolean failedForWholeKey(KeyAccessSnapshot key) {
     return key.state() != KeyState.AVAILABLE && key.cause() != null && key.cause() != VaultErrorClass.BAD_REQUEST;
+  }
+
+  /** Every DEK of every open volume, with its KEK: what the key-access state machine destroys and unwraps again. */
+  private List<KeyAccessContext.DekInUse> deksInUse() {
+    List<KeyAccessContext.DekInUse> all = new ArrayList<>();
+    for (Volume v : volumes.values()) {
+      VolumeKeyring keyring = v.keyring();
+      for (VolumeKeyring.VolumeDek d : keyring.deks()) {
+        all.add(new KeyAccessContext.DekInUse(v.name(), keyring.keyAccess().kek(), d.wrapped(), d.budget().claimed()));
+      }
+    }
+    return all;
   }
 
   @Override
