@@ -18,6 +18,7 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs one vault call: endpoint choice, token, the 401 bearer challenge, per-attempt timeouts,
@@ -124,9 +125,13 @@ public final class CallExecutor {
                                                        long timeoutNanos) {
     Promise<HttpResponse<Buffer>> attempt = Promise.promise();
     long timeoutMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
-    long timer = vertx.setTimer(timeoutMillis, t -> attempt.tryFail(new KeyVaultException(
-        VaultErrorClass.UNAVAILABLE, "no answer within " + timeoutMillis + " ms", endpoint.baseUrl(), null)));
-    authorizedSend(request, endpoint, timeoutMillis, false).onComplete(ar -> {
+    AtomicBoolean tokenReady = new AtomicBoolean();
+    // a slow token endpoint is not the vault endpoint's fault: no endpoint, so it is not marked unhealthy
+    long timer = vertx.setTimer(timeoutMillis, t -> attempt.tryFail(tokenReady.get()
+        ? new KeyVaultException(VaultErrorClass.UNAVAILABLE, "no answer within " + timeoutMillis + " ms",
+            endpoint.baseUrl(), null)
+        : new KeyVaultException(VaultErrorClass.UNAVAILABLE, "no token within " + timeoutMillis + " ms", null, null)));
+    authorizedSend(request, endpoint, timeoutMillis, false, tokenReady).onComplete(ar -> {
       vertx.cancelTimer(timer);
       if (ar.succeeded()) {
         attempt.tryComplete(ar.result());
@@ -138,30 +143,33 @@ public final class CallExecutor {
   }
 
   private Future<HttpResponse<Buffer>> authorizedSend(VaultRequest request, VaultEndpoint endpoint,
-                                                      long timeoutMillis, boolean afterChallenge) {
+                                                      long timeoutMillis, boolean afterChallenge,
+                                                      AtomicBoolean tokenReady) {
     String tokenResource = resource;
-    return tokens.token(tokenResource).compose(token -> send(request, endpoint, token, timeoutMillis)
-        .compose(response -> {
-          int status = response.statusCode();
-          if (status / 100 == 2) {
+    return tokens.token(tokenResource).compose(token -> {
+      tokenReady.set(true);
+      return send(request, endpoint, token, timeoutMillis).compose(response -> {
+        int status = response.statusCode();
+        if (status / 100 == 2) {
+          selector.markHealthy(endpoint);
+          return Future.succeededFuture(response);
+        }
+        if (status != 401 || afterChallenge) {
+          if (status < 500) {
             selector.markHealthy(endpoint);
-            return Future.succeededFuture(response);
           }
-          if (status != 401 || afterChallenge) {
-            if (status < 500) {
-              selector.markHealthy(endpoint);
-            }
-            return Future.failedFuture(ErrorClassifier.toException(status, response.body(),
-                response.getHeader(HttpHeaders.RETRY_AFTER), endpoint.baseUrl(), clock.instant()));
-          }
-          return onChallenge(request, endpoint, timeoutMillis, tokenResource, token, response);
-        }));
+          return Future.failedFuture(ErrorClassifier.toException(status, response.body(),
+              response.getHeader(HttpHeaders.RETRY_AFTER), endpoint.baseUrl(), clock.instant()));
+        }
+        return onChallenge(request, endpoint, timeoutMillis, tokenResource, token, response, tokenReady);
+      });
+    });
   }
 
   /** 401: as Azure's clients do, take the resource from the challenge, drop the token, retry once. */
   private Future<HttpResponse<Buffer>> onChallenge(VaultRequest request, VaultEndpoint endpoint, long timeoutMillis,
                                                    String tokenResource, AccessToken rejected,
-                                                   HttpResponse<Buffer> response) {
+                                                   HttpResponse<Buffer> response, AtomicBoolean tokenReady) {
     KeyVaultException unauthorized = ErrorClassifier.toException(401, response.body(), null,
         endpoint.baseUrl(), clock.instant());
     BearerChallenge challenge = BearerChallenge.parse(response.getHeader("WWW-Authenticate"));
@@ -177,7 +185,7 @@ public final class CallExecutor {
     }
     tokens.invalidate(tokenResource, rejected);
     resource = challenge.resource();
-    return authorizedSend(request, endpoint, timeoutMillis, true);
+    return authorizedSend(request, endpoint, timeoutMillis, true, tokenReady);
   }
 
   private Future<HttpResponse<Buffer>> send(VaultRequest request, VaultEndpoint endpoint, AccessToken token,

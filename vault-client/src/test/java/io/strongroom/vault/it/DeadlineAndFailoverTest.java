@@ -93,6 +93,26 @@ class DeadlineAndFailoverTest {
   }
 
   @Test
+  void aTokenThatNeverArrivesIsBoundedByTheDeadlineAndNotBlamedOnTheVault() {
+    KeyVaultClientOptions options = new KeyVaultClientOptions().setVaultUrl(LocalVaultFixture.VAULT_URL)
+        .setEndpoints(List.of(new VaultEndpoint("https://127.0.0.1:1", "local")))
+        .setCallDeadline(Duration.ofMillis(500)).setAttemptTimeout(Duration.ofMillis(200));
+    KeyVaultClient c = KeyVaultClient.create(vertx, options, resource -> io.vertx.core.Promise
+        .<io.strongroom.vault.AccessToken>promise().future());
+    try {
+      long start = System.nanoTime();
+      KeyVaultException e = failure(c.getKey("k", null));
+      long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+      assertEquals(VaultErrorClass.UNAVAILABLE, e.errorClass());
+      assertTrue(e.getMessage().contains("no token"), e.getMessage());
+      assertEquals(null, e.endpoint());
+      assertTrue(elapsedMs >= 450 && elapsedMs < 1200, "deadline 500 ms, took " + elapsedMs + " ms");
+    } finally {
+      await(c.close());
+    }
+  }
+
+  @Test
   void connectionRefusedIsUnavailable() {
     NetServer closed = await(vertx.createNetServer().connectHandler(socket -> { }).listen(0, "127.0.0.1"));
     int port = closed.actualPort();
