@@ -54,10 +54,10 @@ public final class HttpClients {
     WebClientOptions o = base(engine, trustPem, verifyHost);
     o.setUseAlpn(true);
     if (http2) {
+      // over TLS the version is negotiated through ALPN; a plain-http endpoint (tests only) gets
+      // Vert.x's default HTTP/1.1 Upgrade attempt, which an HTTP/1.1-only server simply ignores
       o.setProtocolVersion(HttpVersion.HTTP_2)
-          .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
-          // plain-http endpoints (tests) speak HTTP/1.1 instead of attempting an h2c upgrade
-          .setHttp2ClearTextUpgrade(false);
+          .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
     }
     return o;
   }
