@@ -1,0 +1,13 @@
+package io.strongroom.gateway.activity;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+/** Where key-access alerts go (log, webhook). {@link #send} never blocks and may be called from any thread. */
+public interface AlertSink {
+  void send(JsonObject alert);
+
+  default Future<Void> close() {
+    return Future.succeededFuture();
+  }
+}
