@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -85,6 +86,17 @@ final class GatewayFixture implements AutoCloseable {
 
   Response send(String method, String path, String token, byte[] body, String... headers)
       throws IOException, InterruptedException {
+    HttpResponse<byte[]> response = client.send(request(method, path, token, body, headers), HttpResponse.BodyHandlers.ofByteArray());
+    return new Response(response.statusCode(), response.body(), response.headers(), response.version());
+  }
+
+  /** The same without waiting: many requests in flight at once (multiplexed on one connection with HTTP/2). */
+  CompletableFuture<Response> sendAsync(String method, String path, String token, byte[] body) {
+    return client.sendAsync(request(method, path, token, body), HttpResponse.BodyHandlers.ofByteArray())
+        .thenApply(r -> new Response(r.statusCode(), r.body(), r.headers(), r.version()));
+  }
+
+  private HttpRequest request(String method, String path, String token, byte[] body, String... headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway.baseUrl() + path))
         .timeout(Duration.ofSeconds(30))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
@@ -94,8 +106,7 @@ final class GatewayFixture implements AutoCloseable {
     for (int i = 0; i + 1 < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
     }
-    HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-    return new Response(response.statusCode(), response.body(), response.headers(), response.version());
+    return request.build();
   }
 
   Response json(String method, String path, String token, JsonObject body) throws IOException, InterruptedException {

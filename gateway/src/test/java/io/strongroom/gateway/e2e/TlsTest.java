@@ -18,7 +18,10 @@ import io.vertx.core.net.PemTrustOptions;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,6 +78,28 @@ class TlsTest {
     GatewayFixture.Response bad = gw.send("PUT", "/v1/volumes/h2/blocks/0", TestTokens.DATA_ALL, new byte[10]);
     assertEquals("BadBodyLength", bad.errorCode());
     assertEquals(401, gw.get("/v1/volumes/h2/blocks/2", null).status());
+  }
+
+  @Test
+  void concurrentStreamsOnOneHttp2Connection() throws Exception {
+    assertEquals(201, gw.json("POST", "/v1/volumes", TestTokens.ADMIN,
+        new JsonObject().put("name", "streams").put("sizeBytes", 64L * 8192)).status());
+    List<CompletableFuture<GatewayFixture.Response>> writes = new ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      writes.add(gw.sendAsync("PUT", "/v1/volumes/streams/blocks/" + i, TestTokens.DATA_ALL, BlockApiTest.random(8192, 100 + i)));
+    }
+    for (CompletableFuture<GatewayFixture.Response> w : writes) {
+      GatewayFixture.Response r = w.get(60, TimeUnit.SECONDS);
+      assertEquals(204, r.status(), new String(r.body()));
+      assertEquals(HttpClient.Version.HTTP_2, r.version());
+    }
+    List<CompletableFuture<GatewayFixture.Response>> reads = new ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      reads.add(gw.sendAsync("GET", "/v1/volumes/streams/blocks/" + i, TestTokens.DATA_ALL, null));
+    }
+    for (int i = 0; i < 64; i++) {
+      assertArrayEquals(BlockApiTest.random(8192, 100 + i), reads.get(i).get(60, TimeUnit.SECONDS).body(), "block " + i);
+    }
   }
 
   @Test
