@@ -41,6 +41,7 @@ public final class Gateway {
   private StartupMaterial material;
   private EmbeddedVault embeddedVault;
   private KeyVaults keyVaults;
+  private GatewayKeyAccess keyAccess;
   private LocalFileBlockStore store;
   private VolumeService volumes;
   private HttpApi api;
@@ -77,11 +78,13 @@ public final class Gateway {
         })
         .compose(vaults -> {
           keyVaults = KeyVaults.create(vertx, vaults.keyVaultsConfig());
+          keyAccess = GatewayKeyAccess.attach(vertx, config, keyVaults);
           return openStore().compose(s -> DefaultVolumeService.open(s, s.metadataStore(), keyVaults, BlockSealer.create(),
               new VolumeServiceOptions().setServiceKekId(vaults.serviceKekId())));
         })
         .compose(service -> {
           volumes = service;
+          keyAccess.startMonitor();
           return deployHttp();
         })
         .map(v -> {
@@ -121,7 +124,7 @@ public final class Gateway {
         material.aesNi(), transportName(), tlsEngineName());
     MetricsRegistry metrics = new MetricsRegistry();
     api = new HttpApi(volumes, material.credentials().tokens(), metrics, observability,
-        new GatewayKeyAdministration(volumes, keyVaults), config.limits());
+        new GatewayKeyAdministration(volumes, keyVaults, keyAccess), config.limits());
     observability.registerMetrics(metrics);
     if (config.getPort() != 0) {
       httpPort = config.getPort();
@@ -155,11 +158,15 @@ public final class Gateway {
       return Future.succeededFuture();
     }
     closed = true;
+    if (keyAccess != null) {
+      keyAccess.stopMonitor();
+    }
     List<Future<Void>> undeploys = new ArrayList<>();
     deployments.forEach(id -> undeploys.add(vertx.undeploy(id)));
     return Future.join(undeploys)
         .transform(x -> volumes != null ? volumes.close() : store != null ? store.close() : Future.succeededFuture())
         .transform(x -> keyVaults != null ? keyVaults.close() : Future.succeededFuture())
+        .transform(x -> keyAccess != null ? keyAccess.close() : Future.succeededFuture())
         .transform(x -> embeddedVault != null ? embeddedVault.close() : Future.succeededFuture())
         .onComplete(x -> LOG.log(Level.INFO, "Strongroom gateway stopped"))
         .mapEmpty();

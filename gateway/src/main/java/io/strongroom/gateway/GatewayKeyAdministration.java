@@ -1,63 +1,99 @@
 package io.strongroom.gateway;
 
+import io.strongroom.gateway.activity.ActivityEvent;
+import io.strongroom.gateway.error.ErrorCode;
+import io.strongroom.gateway.error.GatewayException;
 import io.strongroom.gateway.http.KeyAdministration;
 import io.strongroom.gateway.keys.KekRef;
-import io.strongroom.gateway.keys.KeyAccess;
+import io.strongroom.gateway.keys.KeyAccessContext;
 import io.strongroom.gateway.keys.KeyAccessSnapshot;
 import io.strongroom.gateway.keys.KeyVaults;
 import io.strongroom.gateway.volume.VolumeService;
 import io.strongroom.vault.KeyId;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
- * {@code POST /v1/volumes/{name}/revalidate}: asks the vault for the volume's KEK now and records the outcome
- * in its key-access state; a volume whose DEKs are missing unwraps them again on its next request. Issue 5
- * replaces this with the full revalidation of the key-access state machine.
+ * The key-admin operations of the key-access rule: revalidate a volume's KEK or a KEK by URL (a probe now; on
+ * success every DEK under it is unwrapped again and its volumes serve again), and the recent activity events.
  */
 final class GatewayKeyAdministration implements KeyAdministration {
   private final VolumeService volumes;
   private final KeyVaults keys;
+  private final GatewayKeyAccess keyAccess;
 
-  GatewayKeyAdministration(VolumeService volumes, KeyVaults keys) {
+  GatewayKeyAdministration(VolumeService volumes, KeyVaults keys, GatewayKeyAccess keyAccess) {
     this.volumes = volumes;
     this.keys = keys;
+    this.keyAccess = keyAccess;
   }
 
   @Override
   public Future<JsonObject> revalidate(String volume) {
     return volumes.get(volume).compose(info -> {
-      KeyId kid = KeyId.parse(info.kekId());
-      KekRef ref = identityOf(kid);
-      KeyAccess access = keys.access(ref);
-      return keys.client(kid, ref.identity()).getKey(kid)
-          .transform(ar -> {
-            if (ar.succeeded()) {
-              access.recordSuccess("get");
-            } else {
-              access.recordFailure("get", ar.cause());
-            }
-            return Future.succeededFuture(toJson(volume, access.snapshot()));
-          });
+      KekRef kek = null;
+      for (KeyAccessContext.DekInUse d : keys.accessContext().allDeks()) {
+        if (d.volume().equals(volume)) {
+          kek = d.kek();
+        }
+      }
+      if (kek == null) {
+        kek = KekRef.of(KeyId.parse(info.kekId()), keys.resolveIdentity(null));
+      }
+      return keyAccess.monitor().revalidate(kek, "admin (volume " + volume + ")")
+          .map(s -> toJson(s).put("volume", volume));
     });
   }
 
-  /** The KEK reference in use for this key (with its identity), or the key under the default identity. */
-  private KekRef identityOf(KeyId kid) {
-    KekRef byDefault = KekRef.of(kid, keys.resolveIdentity(null));
-    for (KeyAccessSnapshot s : keys.keyStates()) {
-      if (s.kek().keyUrl().equals(byDefault.keyUrl())) {
-        return s.kek();
+  @Override
+  public Future<JsonObject> revalidateKek(String kekUrl, String identityOrNull) {
+    KeyId kid;
+    try {
+      kid = KeyId.parse(kekUrl);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(new GatewayException(ErrorCode.InvalidArgument, "kek must be a key URL: " + kekUrl));
+    }
+    Set<KekRef> keks = new LinkedHashSet<>();
+    for (KeyAccessContext.DekInUse d : keys.accessContext().allDeks()) {
+      KekRef k = d.kek();
+      if (k.vaultUrl().equals(kid.vaultUrl()) && k.keyName().equals(kid.name())
+          && (identityOrNull == null || identityOrNull.equals(k.identity()))) {
+        keks.add(k);
       }
     }
-    return byDefault;
+    if (keks.isEmpty()) {
+      return Future.failedFuture(new GatewayException(ErrorCode.InvalidArgument,
+          "no volume uses the key " + kekUrl + (identityOrNull == null ? "" : " as " + identityOrNull)));
+    }
+    List<Future<KeyAccessSnapshot>> runs = new ArrayList<>();
+    keks.forEach(k -> runs.add(keyAccess.monitor().revalidate(k, "admin (kek)")));
+    return Future.join(runs).map(all -> {
+      JsonArray results = new JsonArray();
+      runs.forEach(f -> results.add(toJson(f.result())));
+      return new JsonObject().put("keks", results);
+    });
   }
 
-  private static JsonObject toJson(String volume, KeyAccessSnapshot s) {
-    JsonObject json = new JsonObject().put("volume", volume).put("kek", s.kek().keyUrl())
-        .put("keyState", s.state().name()).put("keyStateSince", s.since().toString());
-    if (s.causeText() != null) {
-      json.put("keyStateCause", s.causeText());
+  @Override
+  public Future<JsonObject> activity(String volumeOrNull, String kekOrNull, int limit) {
+    JsonArray events = new JsonArray();
+    for (ActivityEvent e : keyAccess.activityLog().recent(volumeOrNull, kekOrNull, limit)) {
+      events.add(e.toJson());
+    }
+    return Future.succeededFuture(new JsonObject().put("events", events));
+  }
+
+  private JsonObject toJson(KeyAccessSnapshot s) {
+    JsonObject json = new JsonObject().put("kek", s.kek().keyUrl()).put("identity", s.kek().identity())
+        .put("keyState", s.state().name()).put("keyStateSince", s.since().toString())
+        .put("volumes", new JsonArray(keys.accessContext().volumesUnder(s.kek())));
+    if (s.causeName() != null && s.state() != io.strongroom.gateway.keys.KeyState.AVAILABLE) {
+      json.put("cause", s.causeName()).put("keyStateCause", s.causeText());
     }
     return json;
   }

@@ -22,8 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The activity log as an append-only JSON-lines file plus an in-memory ring of the latest events for the admin
  * API. One writer thread owns the file: callers only enqueue (never blocking an event loop), and lines never
- * interleave. Each drained batch is written and then forced to disk once. At open, the tail of an existing file
- * refills the ring, so recent events survive a restart. A full queue drops the event and counts it (a log that
+ * interleave. Each drained batch is written and then forced to disk once. At open, the writer thread first reads
+ * the tail of an existing file into the ring (older than anything recorded since), so recent events survive a
+ * restart. A full queue drops the event and counts it (a log that
  * stalls the gateway would be worse than a gap, which is reported).
  */
 public final class JsonLinesActivityLog implements ActivityLog {
@@ -50,13 +51,15 @@ public final class JsonLinesActivityLog implements ActivityLog {
       closed.complete();
       return;
     }
-    loadTail();
-    writer = new Thread(this::writeLoop, "strongroom-activity-log");
+    writer = new Thread(() -> {
+      loadTail();
+      writeLoop();
+    }, "strongroom-activity-log");
     writer.setDaemon(true);
     writer.start();
   }
 
-  /** Opens (creating if needed) the log file; blocking (reads the file's tail), so call it off the event loop. */
+  /** Opens (creating if needed) the log file; its tail is read into the ring by the writer thread, not the caller. */
   public static JsonLinesActivityLog open(Path file) {
     return new JsonLinesActivityLog(file, DEFAULT_RING_SIZE);
   }
@@ -154,8 +157,14 @@ public final class JsonLinesActivityLog implements ActivityLog {
         }
         String text = new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
         String[] lines = text.split("\n");
+        List<ActivityEvent> old = new ArrayList<>();
         for (int i = start > 0 ? 1 : 0; i < lines.length; i++) { // skip a line cut by the tail's start
-          loadLine(lines[i]);
+          parseLine(lines[i], old);
+        }
+        synchronized (ring) {
+          for (int i = old.size() - 1; i >= 0 && ring.size() < ringSize; i--) {
+            ring.addFirst(old.get(i));
+          }
         }
       }
     } catch (IOException e) {
@@ -163,18 +172,12 @@ public final class JsonLinesActivityLog implements ActivityLog {
     }
   }
 
-  private void loadLine(String line) {
+  private static void parseLine(String line, List<ActivityEvent> into) {
     if (line.isBlank()) {
       return;
     }
     try {
-      ActivityEvent e = ActivityEvent.fromJson(new JsonObject(line));
-      synchronized (ring) {
-        if (ring.size() == ringSize) {
-          ring.removeFirst();
-        }
-        ring.addLast(e);
-      }
+      into.add(ActivityEvent.fromJson(new JsonObject(line)));
     } catch (RuntimeException e) {
       LOG.log(Level.DEBUG, "skipping an unreadable activity log line");
     }

@@ -35,6 +35,7 @@ public class GatewayConfig {
   private int eventLoops = defaultEventLoops();
   private final LimitsConfig limits = new LimitsConfig();
   private final VaultConfig vault = new VaultConfig();
+  private final KeyAccessConfig keyAccess = new KeyAccessConfig();
   private final Map<String, VaultIdentityConfig> identities = new LinkedHashMap<>();
   private String serviceKek;
 
@@ -101,6 +102,11 @@ public class GatewayConfig {
     return limits;
   }
 
+  /** Grace period, probe interval and alert webhooks of the key-access rule. */
+  public KeyAccessConfig keyAccess() {
+    return keyAccess;
+  }
+
   public VaultConfig vault() {
     return vault;
   }
@@ -145,6 +151,7 @@ public class GatewayConfig {
           "a loopback address for plain HTTP; configure tls.cert/tls.key or set allowPlainHttpOffLoopback");
     }
     validateVault();
+    keyAccess.validate();
     return this;
   }
 

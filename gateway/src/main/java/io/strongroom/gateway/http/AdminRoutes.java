@@ -81,6 +81,47 @@ final class AdminRoutes {
     });
   }
 
+  /** {@code POST /v1/keys/revalidate {"kek": key URL, "identity"?}}. */
+  void revalidateKek(Exchange ex) {
+    BlockRoutes.readJson(ex, json -> {
+      if (!(json.getValue("kek") instanceof String kek)
+          || (json.getValue("identity") != null && !(json.getValue("identity") instanceof String))) {
+        ex.error(ErrorCode.InvalidArgument, "kek (a key URL) is required; identity is an optional string");
+        return;
+      }
+      ex.run(() -> api.keyAdmin().revalidateKek(kek, json.getString("identity")), ar -> {
+        if (ar.succeeded()) {
+          ex.json(200, ar.result());
+        } else {
+          ex.fail(ar.cause());
+        }
+      });
+    });
+  }
+
+  /** {@code GET /v1/activity?volume=&kek=&limit=} (limit 1..1000, default 100). */
+  void activity(Exchange ex) {
+    int limit;
+    String limitText = ex.request.getParam("limit");
+    try {
+      limit = limitText == null ? 100 : Integer.parseInt(limitText);
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > 1000) {
+      ex.error(ErrorCode.InvalidArgument, "limit must be an integer 1..1000");
+      return;
+    }
+    int max = limit;
+    ex.run(() -> api.keyAdmin().activity(ex.request.getParam("volume"), ex.request.getParam("kek"), max), ar -> {
+      if (ar.succeeded()) {
+        ex.json(200, ar.result());
+      } else {
+        ex.fail(ar.cause());
+      }
+    });
+  }
+
   void health(Exchange ex) {
     JsonObject report = api.health().report();
     ex.json(HealthReporter.DOWN.equals(report.getString(HealthReporter.STATUS)) ? 503 : 200, report);

@@ -25,6 +25,8 @@ final class RouteMatcher {
   private static final Target METRICS = new Target(Route.METRICS, null, null, null);
   private static final Target VOLUME_CREATE = new Target(Route.VOLUME_CREATE, null, null, null);
   private static final Target VOLUME_LIST = new Target(Route.VOLUME_LIST, null, null, null);
+  private static final Target KEK_REVALIDATE = new Target(Route.KEK_REVALIDATE, null, null, null);
+  private static final Target ACTIVITY = new Target(Route.ACTIVITY, null, null, null);
 
   private RouteMatcher() {}
 
@@ -41,6 +43,10 @@ final class RouteMatcher {
         return method == HttpMethod.GET ? HEALTH : notAllowed("GET");
       case "/metrics":
         return method == HttpMethod.GET ? METRICS : notAllowed("GET");
+      case "/v1/keys/revalidate":
+        return method == HttpMethod.POST ? KEK_REVALIDATE : notAllowed("POST");
+      case "/v1/activity":
+        return method == HttpMethod.GET ? ACTIVITY : notAllowed("GET");
       default:
         return Target.NOT_FOUND;
     }
