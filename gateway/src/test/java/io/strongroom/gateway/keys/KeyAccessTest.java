@@ -26,7 +26,7 @@ class KeyAccessTest {
   @Test
   void failureDegradesAndSuccessRecovers() {
     Clock[] clock = {Clock.fixed(T0, ZoneOffset.UTC)};
-    KeyAccess access = new KeyAccess(kek, new TestClock(() -> clock[0].instant()));
+    KeyAccess access = new KeyAccess(kek, new KeyAccessContext(new TestClock(() -> clock[0].instant()), new DekCache()));
     KeyAccessSnapshot initial = access.snapshot();
     assertEquals(KeyState.AVAILABLE, initial.state());
     assertNull(initial.cause());
@@ -69,16 +69,64 @@ class KeyAccessTest {
   }
 
   @Test
-  void inaccessibleStaysInaccessibleOnFailure() {
-    KeyAccess access = new KeyAccess(kek, Clock.fixed(T0, ZoneOffset.UTC));
-    KeyAccessSnapshot inaccessible = new KeyAccessSnapshot(kek, KeyState.INACCESSIBLE, T0,
-        VaultErrorClass.KEY_NOT_FOUND,
-        "unwrap: KeyNotFound", null, T0);
-    assertEquals(KeyState.INACCESSIBLE, inaccessible.failed(T0.plus(Duration.ofMinutes(1)),
-        VaultErrorClass.KEY_NOT_FOUND, "x").state(), "further failures keep INACCESSIBLE");
-    access.recordFailure("unwrap", new RuntimeException());
-    assertDoesNotThrow(() -> access.requireServing("v"), "DEGRADED still serves");
-    assertTrue(access.toString().contains("DEGRADED"));
+  void graceRunsFromTheFirstFailureAndInaccessibleNeedsARevalidation() {
+    Instant[] now = {T0};
+    DekCache cache = new DekCache();
+    KeyAccessContext context = new KeyAccessContext(new TestClock(() -> now[0]), cache);
+    io.strongroom.crypto.Dek dek = cache.put(io.strongroom.crypto.Dek.generate());
+    context.setDekDirectory(() -> java.util.List.of(new KeyAccessContext.DekInUse("v", kek,
+        new io.strongroom.crypto.WrappedDek(dek.id(), kek.keyUrl() + "/1", "RSA-OAEP-256", new byte[8], T0), 0)));
+    java.util.List<String> seen = new java.util.ArrayList<>();
+    context.addListener((before, after, volumes) -> seen.add(after.state() + " " + volumes));
+    KeyAccess access = new KeyAccess(kek, context);
+    KeyVaultException disabled = new KeyVaultException(VaultErrorClass.KEY_DISABLED, 403, "Forbidden", "KeyExpired",
+        "expired", "https://vault.example", null, null);
+
+    access.recordFailure("probe", disabled);
+    assertEquals(KeyAccessCause.KEY_EXPIRED, access.snapshot().accessCause());
+    assertEquals(T0.plus(KeyAccessContext.DEFAULT_GRACE_PERIOD), access.deadline());
+    now[0] = T0.plusSeconds(599);
+    assertEquals(false, access.checkDeadline());
+    assertDoesNotThrow(() -> access.requireServing("v"));
+    now[0] = T0.plusSeconds(600);
+    io.strongroom.gateway.error.GatewayException e = org.junit.jupiter.api.Assertions.assertThrows(
+        io.strongroom.gateway.error.GatewayException.class, () -> access.requireServing("v"));
+    assertEquals(io.strongroom.gateway.error.ErrorCode.KeyInaccessible, e.code());
+    assertTrue(e.getMessage().contains("keyExpired") && e.getMessage().contains(T0.plusSeconds(600).toString()),
+        e.getMessage());
+    assertTrue(dek.isDestroyed(), "the DEK is destroyed when the KEK becomes inaccessible");
+    assertNull(cache.get(dek.id()));
+
+    access.recordSuccess("wrap");
+    assertEquals(KeyState.INACCESSIBLE, access.state(), "a stray success does not bring the volumes back");
+    access.revalidated("probe");
+    assertEquals(KeyState.AVAILABLE, access.state());
+    assertEquals(java.util.List.of("DEGRADED [v]", "INACCESSIBLE [v]", "AVAILABLE [v]"), seen);
+    assertEquals(java.util.List.of("stateChange", "stateChange", "stateChange"), context.activityLog()
+        .recent(null, kek.keyUrl(), 10).stream().map(a -> a.type().jsonName()).toList());
+  }
+
+  @Test
+  void theGracePeriodCannotBeTurnedOff() {
+    KeyAccessContext context = new KeyAccessContext(Clock.systemUTC(), new DekCache());
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> context.setGracePeriod(Duration.ZERO));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> context.setGracePeriod(Duration.ofSeconds(-1)));
+  }
+
+  @Test
+  void causesAreClassifiedFromVaultErrors() {
+    assertEquals(KeyAccessCause.KEY_DELETED, KeyAccessCause.of(VaultErrorClass.KEY_NOT_FOUND, "KeyNotFound", null));
+    assertEquals(KeyAccessCause.KEY_DISABLED, KeyAccessCause.of(VaultErrorClass.KEY_DISABLED, "Forbidden", "KeyDisabled"));
+    assertEquals(KeyAccessCause.KEY_NOT_YET_ACTIVE,
+        KeyAccessCause.of(VaultErrorClass.KEY_DISABLED, "Forbidden", "KeyNotYetValid"));
+    assertEquals(KeyAccessCause.PERMISSION_REVOKED, KeyAccessCause.of(VaultErrorClass.FORBIDDEN, "Forbidden", null));
+    assertEquals(KeyAccessCause.IDENTITY_REJECTED, KeyAccessCause.of(VaultErrorClass.UNAUTHORIZED, null, null));
+    assertEquals(KeyAccessCause.FIREWALL, KeyAccessCause.of(VaultErrorClass.FIREWALL, "Forbidden", null));
+    assertEquals(KeyAccessCause.THROTTLED, KeyAccessCause.of(VaultErrorClass.THROTTLED, null, null));
+    assertEquals(KeyAccessCause.VAULT_UNREACHABLE, KeyAccessCause.of(new java.net.ConnectException("refused")));
+    assertEquals("permissionRevoked", KeyAccessCause.PERMISSION_REVOKED.jsonName());
   }
 
   /** A clock reading its instant from a supplier, so a test can move time. */
