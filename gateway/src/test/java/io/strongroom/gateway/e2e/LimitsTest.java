@@ -134,23 +134,26 @@ class LimitsTest {
     try (GatewayFixture gw = start(100, 1, Duration.ofSeconds(20))) {
       byte[] first = BlockApiTest.random(BS, 41);
       byte[] second = BlockApiTest.random(BS, 42);
-      try (RawRequest holder = new RawRequest(gw, "PUT", "/v1/volumes/v/blocks/0", TestTokens.DATA_ALL, BS);
-           RawRequest waiter = new RawRequest(gw, "PUT", "/v1/volumes/v/blocks/1", TestTokens.DATA_ALL, BS)) {
+      try (RawRequest holder = new RawRequest(gw, "PUT", "/v1/volumes/v/blocks/0", TestTokens.DATA_ALL, BS)) {
         holder.send(java.util.Arrays.copyOf(first, 100));
+        // Only once the holder owns the one slot does the waiter send its headers (else it could win the slot).
         awaitMetric(gw, "strongroom_storage_slots_in_use 1");
-        waiter.send(second);
-        awaitMetric(gw, "strongroom_storage_requests_waiting 1");
-        waiter.socket.setSoTimeout(500);
-        assertThrows(SocketTimeoutException.class, () -> fail("the waiter must not be answered yet: " + waiter.response()));
+        try (RawRequest waiter = new RawRequest(gw, "PUT", "/v1/volumes/v/blocks/1", TestTokens.DATA_ALL, BS)) {
+          waiter.send(second);
+          awaitMetric(gw, "strongroom_storage_requests_waiting 1");
+          waiter.socket.setSoTimeout(500);
+          assertThrows(SocketTimeoutException.class, () -> fail("the waiter must not be answered yet: " + waiter.response()));
 
-        holder.send(java.util.Arrays.copyOfRange(first, 100, BS));
-        assertTrue(holder.response().startsWith("HTTP/1.1 204"));
-        waiter.socket.setSoTimeout(10_000);
-        assertTrue(waiter.response().startsWith("HTTP/1.1 204"));
+          holder.send(java.util.Arrays.copyOfRange(first, 100, BS));
+          assertTrue(holder.response().startsWith("HTTP/1.1 204"));
+          waiter.socket.setSoTimeout(10_000);
+          assertTrue(waiter.response().startsWith("HTTP/1.1 204"));
+        }
       }
       byte[] both = gw.get("/v1/volumes/v/blocks/0?count=2", TestTokens.DATA_ALL).body();
       assertEquals(new String(first, StandardCharsets.ISO_8859_1) + new String(second, StandardCharsets.ISO_8859_1),
           new String(both, StandardCharsets.ISO_8859_1));
     }
   }
+
 }
