@@ -79,8 +79,8 @@ public final class Gateway {
         .compose(vaults -> {
           keyVaults = KeyVaults.create(vertx, vaults.keyVaultsConfig());
           keyAccess = GatewayKeyAccess.attach(vertx, config, keyVaults);
-          return openStore().compose(s -> DefaultVolumeService.open(s, s.metadataStore(), keyVaults, BlockSealer.create(),
-              new VolumeServiceOptions().setServiceKekId(vaults.serviceKekId())));
+          return openStore().compose(s -> DefaultVolumeService.open(vertx, s, s.metadataStore(), keyVaults,
+              BlockSealer.create(), new VolumeServiceOptions().setServiceKekId(vaults.serviceKekId())));
         })
         .compose(service -> {
           volumes = service;

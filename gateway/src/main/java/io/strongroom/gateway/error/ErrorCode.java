@@ -14,6 +14,20 @@ public enum ErrorCode {
   Forbidden(403),
   VolumeNotFound(404),
   VolumeExists(409),
+  /** A KEK that is not an RSA key. */
+  KekNotRsa(400),
+  /** A KEK shorter than 2048 bits. */
+  KekTooSmall(400),
+  /** A KEK (version) that is disabled. */
+  KekDisabled(400),
+  /** A KEK whose activation date (nbf) is still ahead. */
+  KekNotYetActive(400),
+  /** A KEK whose expiry date (exp) has passed. */
+  KekExpired(400),
+  /** A wrap and unwrap round trip with the KEK failed for the configured identity (permission, key state...). */
+  KekRoundTripFailed(400),
+  /** A DEK rollover was asked for while the re-seal pass of the previous one is still running. */
+  RolloverInProgress(409),
   RouteNotFound(404),
   MethodNotAllowed(405),
   TooManyRequests(429),

@@ -1,6 +1,7 @@
 package io.strongroom.gateway.http;
 
 import io.strongroom.gateway.error.ErrorCode;
+import io.strongroom.gateway.volume.KekChange;
 import io.strongroom.gateway.volume.VolumeInfo;
 import io.strongroom.gateway.volume.VolumeService;
 import io.strongroom.gateway.volume.VolumeSpec;
@@ -120,6 +121,54 @@ final class AdminRoutes {
         ex.fail(ar.cause());
       }
     });
+  }
+
+  /** {@code PUT /v1/volumes/{name}/kek {"kek", "identity"?, "autoFollow"?}}: validate, re-wrap, answer the volume. */
+  void setKek(Exchange ex, String volume) {
+    BlockRoutes.readJson(ex, json -> {
+      KekChange change;
+      try {
+        change = kekChange(json);
+      } catch (IllegalArgumentException e) {
+        ex.error(ErrorCode.InvalidArgument, e.getMessage());
+        return;
+      }
+      ex.run(() -> volumes.changeKek(volume, change), ar -> {
+        if (ar.succeeded()) {
+          ex.json(200, ar.result().toJson());
+        } else {
+          ex.fail(ar.cause());
+        }
+      });
+    });
+  }
+
+  /** {@code POST /v1/volumes/{name}/rollover}: a new active DEK now; the re-seal runs in the background. */
+  void rollover(Exchange ex, String volume) {
+    ex.run(() -> volumes.rollover(volume), ar -> {
+      if (ar.succeeded()) {
+        ex.json(202, ar.result().toJson());
+      } else {
+        ex.fail(ar.cause());
+      }
+    });
+  }
+
+  private static KekChange kekChange(JsonObject json) {
+    for (String field : json.fieldNames()) {
+      if (!field.equals("kek") && !field.equals("identity") && !field.equals("autoFollow")) {
+        throw new IllegalArgumentException("unknown field '" + field + "' (expected kek, identity, autoFollow)");
+      }
+    }
+    if (!(json.getValue("kek") instanceof String kek)) {
+      throw new IllegalArgumentException("kek is required: a key identifier URL or \"" + KekChange.SERVICE_KEK + "\"");
+    }
+    Object identity = json.getValue("identity");
+    Object autoFollow = json.getValue("autoFollow");
+    if ((identity != null && !(identity instanceof String)) || (autoFollow != null && !(autoFollow instanceof Boolean))) {
+      throw new IllegalArgumentException("identity must be a string and autoFollow a boolean");
+    }
+    return new KekChange(kek, (String) identity, (Boolean) autoFollow);
   }
 
   void health(Exchange ex) {

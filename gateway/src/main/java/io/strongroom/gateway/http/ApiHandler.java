@@ -83,6 +83,8 @@ final class ApiHandler implements Handler<HttpServerRequest> {
       case VOLUME_GET -> admin.get(ex, target.volume());
       case VOLUME_DELETE -> admin.delete(ex, target.volume());
       case REVALIDATE -> admin.revalidate(ex, target.volume());
+      case KEK_SET -> admin.setKek(ex, target.volume());
+      case ROLLOVER -> admin.rollover(ex, target.volume());
       case KEK_REVALIDATE -> admin.revalidateKek(ex);
       case ACTIVITY -> admin.activity(ex);
       default -> ex.error(ErrorCode.RouteNotFound, "no route " + request.method() + " " + request.path());

@@ -18,6 +18,8 @@ public enum Route {
   TRIM("POST /v1/volumes/{name}/trim", Role.DATA),
   FLUSH("POST /v1/volumes/{name}/flush", Role.DATA),
   REVALIDATE("POST /v1/volumes/{name}/revalidate", Role.KEY_ADMIN),
+  KEK_SET("PUT /v1/volumes/{name}/kek", Role.KEY_ADMIN),
+  ROLLOVER("POST /v1/volumes/{name}/rollover", Role.KEY_ADMIN),
   KEK_REVALIDATE("POST /v1/keys/revalidate", Role.KEY_ADMIN),
   ACTIVITY("GET /v1/activity", Role.KEY_ADMIN),
   /** No route matched (404 RouteNotFound, 405 MethodNotAllowed). */

@@ -77,7 +77,11 @@ final class RouteMatcher {
       }
       return method == HttpMethod.PUT ? new Target(Route.BLOCK_WRITE, volume, block, null) : notAllowed("GET, PUT");
     }
+    if (path.startsWith("/kek", slash) && path.length() == slash + "/kek".length()) {
+      return method == HttpMethod.PUT ? new Target(Route.KEK_SET, volume, null, null) : notAllowed("PUT");
+    }
     Route action = switch (path.substring(slash)) {
+      case "/rollover" -> Route.ROLLOVER;
       case "/trim" -> Route.TRIM;
       case "/flush" -> Route.FLUSH;
       case "/revalidate" -> Route.REVALIDATE;

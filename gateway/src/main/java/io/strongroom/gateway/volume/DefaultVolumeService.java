@@ -15,6 +15,7 @@ import io.strongroom.gateway.store.BlockStore;
 import io.strongroom.gateway.store.MetadataStore;
 import io.strongroom.vault.VaultErrorClass;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -46,31 +47,42 @@ public final class DefaultVolumeService implements VolumeService {
   private final SealedRuns runs;
   private final VolumeServiceOptions options;
   private final VolumeLifecycle lifecycle;
+  private final Vertx vertx;
+  private final KekRotation rotation;
+  private final ResealPass reseal;
+  private final DekRollover rollover;
   private final ConcurrentHashMap<String, Volume> volumes = new ConcurrentHashMap<>();
   private volatile boolean closed;
+  private long keyWatchTimer = -1;
 
-  private DefaultVolumeService(BlockStore store, MetadataStore metadataStore, KeyVaults keys, BlockSealer sealer,
-                               VolumeServiceOptions options) {
+  private DefaultVolumeService(Vertx vertx, BlockStore store, MetadataStore metadataStore, KeyVaults keys,
+                               BlockSealer sealer, VolumeServiceOptions options) {
+    this.vertx = vertx;
     this.store = store;
     this.metadataStore = metadataStore;
     this.keys = keys;
     this.runs = new SealedRuns(sealer);
     this.options = options;
-    this.lifecycle = new VolumeLifecycle(store, metadataStore, keys, options);
+    KekValidator validator = new KekValidator(keys);
+    KeyEvents events = new KeyEvents(keys::activityLog, keys.clock());
+    this.lifecycle = new VolumeLifecycle(store, metadataStore, keys, options, validator);
+    this.rotation = new KekRotation(keys, validator, options, events);
+    this.reseal = new ResealPass(vertx, store, sealer, keys, options, events, () -> closed);
+    this.rollover = new DekRollover(keys, options, events, reseal);
   }
 
   /**
    * Opens every volume found in {@code metadataStore} and unwraps their DEKs. The service owns {@code store} from
    * then on and closes it in {@link #close()}; the caller keeps {@code keys} (and closes it after this service).
    */
-  public static Future<DefaultVolumeService> open(BlockStore store, MetadataStore metadataStore, KeyVaults keys,
-                                                  BlockSealer sealer, VolumeServiceOptions options) {
+  public static Future<DefaultVolumeService> open(Vertx vertx, BlockStore store, MetadataStore metadataStore,
+                                                  KeyVaults keys, BlockSealer sealer, VolumeServiceOptions options) {
     try {
       options.validate();
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    DefaultVolumeService service = new DefaultVolumeService(store, metadataStore, keys, sealer, options);
+    DefaultVolumeService service = new DefaultVolumeService(vertx, store, metadataStore, keys, sealer, options);
     keys.accessContext().setDekDirectory(service::deksInUse);
     return service.lifecycle.loadAll()
         .compose(loaded -> {
@@ -83,7 +95,26 @@ public final class DefaultVolumeService implements VolumeService {
           });
           return service.unwrapAtStartup();
         })
-        .map(service);
+        .map(x -> {
+          service.volumes.values().forEach(service.reseal::start); // passes interrupted by a stop or crash resume
+          service.keyWatchTimer = vertx.setPeriodic(options.getKeyWatchInterval().toMillis(), t -> service.watchKeys());
+          return service;
+        });
+  }
+
+  /**
+   * On the key-watch interval: volumes with auto-follow re-wrap when their key has a newer current version, DEKs
+   * due by age roll over, and a re-seal pass that stopped (say, its DEK was not unwrapped yet) starts again.
+   */
+  private void watchKeys() {
+    for (Volume v : volumes.values()) {
+      rollover.maybeAutomatic(v);
+      reseal.start(v);
+      if (v.autoFollow()) {
+        rotation.followLatest(v).onFailure(e -> LOG.log(Level.WARNING,
+            "volume {0}: auto-follow could not check or adopt the current KEK version: {1}", v.name(), e.getMessage()));
+      }
+    }
   }
 
   private Future<Void> unwrapAtStartup() {
@@ -169,12 +200,19 @@ public final class DefaultVolumeService implements VolumeService {
   public Future<Buffer> read(String name, long firstBlock, int count) {
     Volume v;
     VolumeKeyring keyring;
+    Volume.Epoch epoch;
     try {
       v = volume(name);
       VolumeRules.checkRun(name, v.blockCount(), firstBlock, count);
+    } catch (GatewayException e) {
+      return Future.failedFuture(e);
+    }
+    epoch = v.enter();
+    try {
       keyring = v.keyring();
       requireKeys(v, keyring);
     } catch (GatewayException e) {
+      epoch.leave();
       return Future.failedFuture(e);
     }
     return store.read(v.id(), firstBlock, count)
@@ -184,7 +222,8 @@ public final class DefaultVolumeService implements VolumeService {
           v.reads.increment();
           v.bytesOut.add(plaintext.length());
           return plaintext;
-        });
+        })
+        .andThen(x -> epoch.leave());
   }
 
   private Buffer open(Volume v, VolumeKeyring keyring, long firstBlock, int count, Buffer slots) {
@@ -215,12 +254,27 @@ public final class DefaultVolumeService implements VolumeService {
   public Future<Void> write(String name, long firstBlock, Buffer plaintext) {
     Volume v;
     int count;
-    Dek dek;
-    VolumeKeyring.VolumeDek active;
     try {
       v = volume(name);
       count = VolumeRules.blocksIn(plaintext.length(), v.blockSize());
       VolumeRules.checkRun(name, v.blockCount(), firstBlock, count);
+    } catch (GatewayException e) {
+      return Future.failedFuture(e);
+    }
+    // Gate first (a re-seal run of these blocks finishes before), then the epoch and keyring: the DEK is taken
+    // after any wait, so a rollover during the wait is seen.
+    return v.resealGate.enter(firstBlock, count)
+        .compose(admitted -> writeAdmitted(v, firstBlock, count, plaintext))
+        .andThen(x -> v.resealGate.leave(firstBlock, count))
+        .onSuccess(x -> rollover.maybeAutomatic(v));
+  }
+
+  private Future<Void> writeAdmitted(Volume v, long firstBlock, int count, Buffer plaintext) {
+    String name = v.name();
+    Volume.Epoch epoch = v.enter();
+    Dek dek;
+    VolumeKeyring.VolumeDek active;
+    try {
       VolumeKeyring keyring = v.keyring();
       requireKeys(v, keyring);
       active = keyring.active();
@@ -229,6 +283,7 @@ public final class DefaultVolumeService implements VolumeService {
         throw keyGone(v);
       }
     } catch (GatewayException e) {
+      epoch.leave();
       return Future.failedFuture(e);
     }
     return active.budget().claim(count, v::persistMetadata)
@@ -243,6 +298,7 @@ public final class DefaultVolumeService implements VolumeService {
           return store.write(v.id(), firstBlock, slots);
         })
         .recover(e -> Future.failedFuture(VolumeErrors.fromStore(name, e)))
+        .andThen(x -> epoch.leave())
         .onSuccess(x -> {
           v.writes.increment();
           v.bytesIn.add(plaintext.length());
@@ -259,7 +315,11 @@ public final class DefaultVolumeService implements VolumeService {
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }
-    return store.trim(v.id(), firstBlock, count).recover(e -> Future.failedFuture(VolumeErrors.fromStore(name, e)));
+    // Through the re-seal gate like a write: a re-seal must not bring back a block trimmed meanwhile.
+    return v.resealGate.enter(firstBlock, count)
+        .compose(admitted -> store.trim(v.id(), firstBlock, count))
+        .andThen(x -> v.resealGate.leave(firstBlock, count))
+        .recover(e -> Future.failedFuture(VolumeErrors.fromStore(name, e)));
   }
 
   @Override
@@ -274,6 +334,28 @@ public final class DefaultVolumeService implements VolumeService {
   }
 
   @Override
+  public Future<VolumeInfo> changeKek(String name, KekChange change) {
+    Volume v;
+    try {
+      v = volume(name);
+    } catch (GatewayException e) {
+      return Future.failedFuture(e);
+    }
+    return rotation.change(v, change).map(x -> info(v));
+  }
+
+  @Override
+  public Future<VolumeInfo> rollover(String name) {
+    Volume v;
+    try {
+      v = volume(name);
+    } catch (GatewayException e) {
+      return Future.failedFuture(e);
+    }
+    return rollover.rollover(v, "on demand").map(x -> info(v));
+  }
+
+  @Override
   public int blockSize(String name) {
     return volume(name).blockSize();
   }
@@ -284,6 +366,7 @@ public final class DefaultVolumeService implements VolumeService {
       return Future.succeededFuture();
     }
     closed = true;
+    vertx.cancelTimer(keyWatchTimer);
     List<Future<Void>> metadataWrites = new ArrayList<>();
     volumes.values().forEach(v -> metadataWrites.add(v.metadataWritesDone()));
     return Future.join(metadataWrites)
@@ -338,7 +421,12 @@ public final class DefaultVolumeService implements VolumeService {
     List<String> dekIds = keyring.deks().stream().map(d -> d.id().toString()).toList();
     VolumeCounters counters = new VolumeCounters(v.reads.sum(), v.writes.sum(), v.bytesIn.sum(), v.bytesOut.sum(),
         v.dekInvocations());
+    ResealProgress progress = v.reseal();
+    VolumeInfo.Rollover rolloverState = progress == null ? null : new VolumeInfo.Rollover(
+        reseal.isRunning(v) ? "RESEALING" : "RESEAL_PENDING", progress.scanned(), progress.resealed(), v.blockCount(),
+        progress.started());
     return new VolumeInfo(v.id(), v.name(), v.sizeBytes(), v.blockSize(), v.blockCount(), keyring.kekId(), key.state(),
-        key.since(), key.state() == KeyState.AVAILABLE ? null : key.causeText(), dekIds, counters, v.createdAt());
+        key.since(), key.state() == KeyState.AVAILABLE ? null : key.causeText(), dekIds, counters, v.createdAt(),
+        v.autoFollow(), rolloverState);
   }
 }

@@ -15,6 +15,8 @@ import java.util.UUID;
  * @param keyStateSince   when the KEK entered {@code keyState}
  * @param keyStateCause   why the last key access failed (a {@code VaultErrorClass} name or short text), null if none
  * @param dekIds          ids of the volume's DEKs, the active (sealing) one first
+ * @param autoFollow      whether the volume re-wraps on its own when its KEK gets a new version
+ * @param rollover        the re-seal after the last DEK rollover while it is not done, else null
  */
 public record VolumeInfo(
     UUID id,
@@ -28,7 +30,25 @@ public record VolumeInfo(
     String keyStateCause,
     List<String> dekIds,
     VolumeCounters counters,
-    Instant created) {
+    Instant created,
+    boolean autoFollow,
+    Rollover rollover) {
+
+  /**
+   * Progress of the background re-seal after a DEK rollover.
+   *
+   * @param state    RESEALING (the pass runs) or RESEAL_PENDING (it waits, e.g. for a DEK to be unwrapped)
+   * @param scanned  blocks scanned so far
+   * @param resealed blocks found under an older DEK and re-sealed with the active one
+   * @param total    blocks of the volume (the pass ends when {@code scanned == total})
+   * @param started  when the rollover happened
+   */
+  public record Rollover(String state, long scanned, long resealed, long total, Instant started) {
+    JsonObject toJson() {
+      return new JsonObject().put("state", state).put("blocksScanned", scanned).put("blocksResealed", resealed)
+          .put("blocksTotal", total).put("started", started.toString());
+    }
+  }
 
   public VolumeInfo {
     dekIds = List.copyOf(dekIds);
@@ -50,6 +70,8 @@ public record VolumeInfo(
     return json
         .put("dekIds", new JsonArray(List.copyOf(dekIds)))
         .put("counters", counters.toJson())
-        .put("created", created.toString());
+        .put("created", created.toString())
+        .put("autoFollow", autoFollow)
+        .put("rollover", rollover == null ? null : rollover.toJson());
   }
 }

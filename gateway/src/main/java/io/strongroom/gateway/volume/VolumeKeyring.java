@@ -3,6 +3,7 @@ package io.strongroom.gateway.volume;
 import io.strongroom.crypto.DekId;
 import io.strongroom.crypto.WrappedDek;
 import io.strongroom.gateway.keys.KeyAccess;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,8 +22,8 @@ final class VolumeKeyring {
   private final VolumeDek active;
   private final List<VolumeDek> activeFirst;
 
-  /** One DEK of the volume: its wrapped form and its seal budget. */
-  record VolumeDek(WrappedDek wrapped, DekBudget budget) {
+  /** One DEK of the volume: its wrapped form, its seal budget and when it was generated. */
+  record VolumeDek(WrappedDek wrapped, DekBudget budget, Instant created) {
     DekId id() {
       return wrapped.dekId();
     }
@@ -50,7 +51,7 @@ final class VolumeKeyring {
     List<VolumeDek> deks = new ArrayList<>();
     for (VolumeMetadata.DekRecord d : metadata.deks()) {
       long used = newVolume ? 0 : d.reservedUntil();
-      deks.add(new VolumeDek(d.wrapped(), new DekBudget(used, d.reservedUntil())));
+      deks.add(new VolumeDek(d.wrapped(), new DekBudget(used, d.reservedUntil()), d.created()));
     }
     return new VolumeKeyring(metadata.kekId(), metadata.identity(), keyAccess, deks, metadata.activeDek());
   }
@@ -84,7 +85,34 @@ final class VolumeKeyring {
   /** The DEK records as the metadata document must carry them now (current reservations). */
   List<VolumeMetadata.DekRecord> records() {
     List<VolumeMetadata.DekRecord> records = new ArrayList<>(activeFirst.size());
-    activeFirst.forEach(d -> records.add(new VolumeMetadata.DekRecord(d.wrapped(), d.budget().requestedReservation())));
+    activeFirst.forEach(d -> records.add(
+        new VolumeMetadata.DekRecord(d.wrapped(), d.budget().requestedReservation(), d.created())));
     return records;
+  }
+
+  /** The same DEKs and budgets, wrapped by another KEK (a rotation): {@code rewrapped} has one entry per DEK. */
+  VolumeKeyring rewrapped(String newKekId, String newIdentity, KeyAccess newAccess, Map<DekId, WrappedDek> rewrapped) {
+    List<VolumeDek> deks = new ArrayList<>(activeFirst.size());
+    for (VolumeDek d : activeFirst) {
+      WrappedDek w = rewrapped.get(d.id());
+      if (w == null) {
+        throw new IllegalArgumentException("DEK " + d.id() + " was not re-wrapped");
+      }
+      deks.add(new VolumeDek(w, d.budget(), d.created()));
+    }
+    return new VolumeKeyring(newKekId, newIdentity, newAccess, deks, active.id());
+  }
+
+  /** A new active DEK in front of the current ones (a rollover); the older ones stay for reading. */
+  VolumeKeyring withActive(VolumeDek fresh) {
+    List<VolumeDek> deks = new ArrayList<>(activeFirst.size() + 1);
+    deks.add(fresh);
+    deks.addAll(activeFirst);
+    return new VolumeKeyring(kekId, identity, keyAccess, deks, fresh.id());
+  }
+
+  /** Only the active DEK (a re-seal pass has moved every block to it). */
+  VolumeKeyring onlyActive() {
+    return new VolumeKeyring(kekId, identity, keyAccess, List.of(active), active.id());
   }
 }

@@ -27,9 +27,12 @@ final class VolumeLifecycle {
   private final MetadataStore metadataStore;
   private final KeyVaults keys;
   private final VolumeServiceOptions options;
+  private final KekValidator validator;
   private final Set<String> namesBeingCreated = ConcurrentHashMap.newKeySet();
 
-  VolumeLifecycle(BlockStore store, MetadataStore metadataStore, KeyVaults keys, VolumeServiceOptions options) {
+  VolumeLifecycle(BlockStore store, MetadataStore metadataStore, KeyVaults keys, VolumeServiceOptions options,
+                  KekValidator validator) {
+    this.validator = validator;
     this.store = store;
     this.metadataStore = metadataStore;
     this.keys = keys;
@@ -66,8 +69,12 @@ final class VolumeLifecycle {
     UUID id = UUID.randomUUID();
     int slotSize = blockSize + SealedBlockLayout.OVERHEAD;
     long blockCount = spec.sizeBytes() / blockSize;
-    return keys.wrapping().wrap(dek, kek, identity)
-        .recover(e -> Future.failedFuture(VolumeErrors.fromWrap(kek.toString(), customerKek, e)))
+    // A customer KEK is validated first (RSA, size, enabled, dates, round trip), with one error code per unmet
+    // requirement; the service KEK is the operator's and is used as configured.
+    Future<KeyId> validated = customerKek ? validator.validate(kek, identity) : Future.succeededFuture(kek);
+    return validated
+        .compose(versioned -> keys.wrapping().wrap(dek, versioned, identity)
+            .recover(e -> Future.failedFuture(VolumeErrors.fromWrap(kek.toString(), customerKek, e))))
         .compose(wrapped -> {
           VolumeMetadata metadata = new VolumeMetadata(id, spec.name(), spec.sizeBytes(), blockSize,
               keys.clock().instant(), wrapped.kekId(), identity, dek.id(),

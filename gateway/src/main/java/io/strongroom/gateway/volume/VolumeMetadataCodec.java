@@ -24,9 +24,13 @@ import java.util.UUID;
  *   "kek": "https://vault/keys/name/version",  versioned id of the KEK that wrapped every DEK below
  *   "identity": "default",                     configured identity that reaches the KEK
  *   "activeDek": "32 hex",                     DEK sealing new writes
- *   "deks": [ { "wrapped": { WrappedDek JSON }, "reservedUntil": 131072 } ]
+ *   "deks": [ { "wrapped": { WrappedDek JSON }, "reservedUntil": 131072, "created": "ISO-8601" } ],
+ *   "autoFollow": false,                       optional: re-wrap when the KEK gets a new version
+ *   "reseal": { "cursor": 0, "scanned": 0, "resealed": 0, "started": "ISO-8601" }   optional: pass in progress
  * }
  * </pre>
+ * The optional fields were added with KEK rotation and DEK rollover; a document without them is read as before
+ * (no auto-follow, no pass in progress, DEK created when first wrapped), so the format number stays 1.
  */
 final class VolumeMetadataCodec {
   static final int FORMAT = 1;
@@ -39,9 +43,10 @@ final class VolumeMetadataCodec {
     for (VolumeMetadata.DekRecord d : m.deks()) {
       deks.add(new JsonObject()
           .put("wrapped", new JsonObject(d.wrapped().toJson()))
-          .put("reservedUntil", d.reservedUntil()));
+          .put("reservedUntil", d.reservedUntil())
+          .put("created", d.created().toString()));
     }
-    return new JsonObject()
+    JsonObject doc = new JsonObject()
         .put("format", FORMAT)
         .put("id", m.id().toString())
         .put("name", m.name())
@@ -52,7 +57,13 @@ final class VolumeMetadataCodec {
         .put("identity", m.identity())
         .put("activeDek", m.activeDek().toString())
         .put("deks", deks)
-        .encode();
+        .put("autoFollow", m.autoFollow());
+    ResealProgress r = m.reseal();
+    if (r != null) {
+      doc.put("reseal", new JsonObject().put("cursor", r.cursor()).put("scanned", r.scanned())
+          .put("resealed", r.resealed()).put("started", r.started().toString()));
+    }
+    return doc.encode();
   }
 
   /** Parses a document; IllegalArgumentException naming what is wrong. */
@@ -73,7 +84,9 @@ final class VolumeMetadataCodec {
         if (reservedUntil < 0) {
           throw new IllegalArgumentException("deks.reservedUntil must be >= 0");
         }
-        deks.add(new VolumeMetadata.DekRecord(wrapped, reservedUntil));
+        String created = d.getString("created");
+        deks.add(new VolumeMetadata.DekRecord(wrapped, reservedUntil,
+            created == null ? wrapped.created() : Instant.parse(created)));
       }
       return new VolumeMetadata(
           UUID.fromString(required(o.getString("id"), "id")),
@@ -84,10 +97,24 @@ final class VolumeMetadataCodec {
           required(o.getString("kek"), "kek"),
           required(o.getString("identity"), "identity"),
           DekId.parse(required(o.getString("activeDek"), "activeDek")),
-          deks);
+          deks,
+          Boolean.TRUE.equals(o.getBoolean("autoFollow")),
+          reseal(o.getJsonObject("reseal")));
     } catch (DecodeException | ClassCastException | java.time.format.DateTimeParseException e) {
       throw new IllegalArgumentException("bad volume metadata: " + e.getMessage(), e);
     }
+  }
+
+  private static ResealProgress reseal(JsonObject r) {
+    if (r == null) {
+      return null;
+    }
+    long cursor = required(r.getLong("cursor"), "reseal.cursor");
+    if (cursor < 0) {
+      throw new IllegalArgumentException("reseal.cursor must be >= 0");
+    }
+    return new ResealProgress(cursor, required(r.getLong("scanned"), "reseal.scanned"),
+        required(r.getLong("resealed"), "reseal.resealed"), Instant.parse(required(r.getString("started"), "reseal.started")));
   }
 
   private static <T> T required(T value, String field) {

@@ -34,6 +34,19 @@ public interface VolumeService {
   /** Durability barrier: every write acknowledged before it is durable when it completes. */
   Future<Void> flush(String name);
 
+  /**
+   * Sets the volume's KEK (rotation): validates the new key (one error code per unmet requirement), re-wraps every
+   * DEK under it and replaces the metadata atomically. No block is re-encrypted; requests keep being served.
+   */
+  Future<VolumeInfo> changeKek(String name, KekChange change);
+
+  /**
+   * Rolls the volume over to a new DEK now: new writes use it at once, and a background pass re-seals the blocks
+   * under older DEKs, then drops them (progress in {@link VolumeInfo#rollover()}). RolloverInProgress while the
+   * previous pass runs.
+   */
+  Future<VolumeInfo> rollover(String name);
+
   /** Cheap lookup for request validation; throws GatewayException VolumeNotFound. */
   int blockSize(String name);
 

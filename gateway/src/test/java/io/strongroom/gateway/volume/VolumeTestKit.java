@@ -130,7 +130,7 @@ final class VolumeTestKit implements AutoCloseable {
         .addIdentity("app", new IdentityConfig.ClientCredentials(vault.baseUrl(), LocalVaultOptions.DEFAULT_TENANT_ID,
             WORKLOAD_CLIENT_ID, WORKLOAD_CLIENT_SECRET, vault.certificatePem())));
     store = await(LocalFileBlockStore.open(vertx, new LocalFileBlockStoreOptions().setDataDir(storeDir)));
-    service = await(DefaultVolumeService.open(store, store.metadataStore(), keys, BlockSealer.create(),
+    service = await(DefaultVolumeService.open(vertx, store, store.metadataStore(), keys, BlockSealer.create(),
         new VolumeServiceOptions()
             .setServiceKekId(keyUrl(SERVICE_KEY))
             .setUnwrapRetryInterval(Duration.ofMillis(100))
