@@ -327,6 +327,7 @@ public final class DefaultVolumeService implements VolumeService {
     Volume v;
     try {
       v = volume(name);
+      v.keyring().keyAccess().requireServing(name); // an inaccessible key refuses every data request, flush too
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }
