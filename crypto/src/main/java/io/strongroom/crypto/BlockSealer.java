@@ -19,9 +19,10 @@ import javax.crypto.spec.GCMParameterSpec;
  * Seals and opens blocks with AES-256-GCM (96-bit random nonce, 128-bit tag) in the layout of
  * {@link SealedBlockLayout}. Thread-safe: share one instance; each thread uses its own Cipher.
  *
- * <p>The payload is encrypted straight from the caller's array or buffer into the output: the only
- * copies are the ones the JCA makes internally (GCM decryption buffers the ciphertext until the tag
- * is verified). Input and output buffers must not overlap.
+ * <p>Arrays and heap buffers are encrypted straight from the caller's memory into the output. Direct
+ * (and read-only) buffers of blocks up to 256 KiB are copied through per-thread staging arrays,
+ * because the JDK's AES-GCM runs at less than half speed on direct buffers and the two copies cost
+ * far less than that (see docs/PERFORMANCE.md, "crypto"). Input and output must not overlap.
  */
 public final class BlockSealer {
 
@@ -66,14 +67,18 @@ public final class BlockSealer {
      * buffers advance. Heap or direct. Returns the bytes written, {@link #sealedSize(int)}.
      */
     public int seal(Dek dek, BlockAddress at, ByteBuffer plaintext, ByteBuffer sealedOut) {
-        int size = sealedSize(plaintext.remaining());
+        int len = plaintext.remaining();
+        int size = sealedSize(len);
         if (sealedOut.remaining() < size) {
             throw new IllegalArgumentException("sealedOut has " + sealedOut.remaining() + " bytes left, needs " + size);
         }
         ThreadGcm gcm = beginSeal(dek, at);
         sealedOut.put(gcm.aad, 0, HEADER_LENGTH);
         try {
-            return HEADER_LENGTH + gcm.cipher.doFinal(plaintext, sealedOut);
+            if (viaArrays(plaintext, sealedOut, len + TAG_LENGTH)) {
+                return HEADER_LENGTH + gcm.cipher.doFinal(plaintext, sealedOut);
+            }
+            return HEADER_LENGTH + cryptStaged(gcm, plaintext, len, sealedOut, len + TAG_LENGTH);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM encryption failed", e);
         }
@@ -113,7 +118,10 @@ public final class BlockSealer {
         sealed.get(gcm.aad, 0, HEADER_LENGTH);
         try {
             beginOpen(gcm, dek, at);
-            return gcm.cipher.doFinal(sealed, plaintextOut);
+            if (viaArrays(sealed, plaintextOut, len + TAG_LENGTH)) {
+                return gcm.cipher.doFinal(sealed, plaintextOut);
+            }
+            return cryptStaged(gcm, sealed, len + TAG_LENGTH, plaintextOut, len);
         } catch (AEADBadTagException e) {
             sealed.position(sealedStart);
             wipe(plaintextOut, outStart, len);
@@ -178,6 +186,41 @@ public final class BlockSealer {
             throw new IllegalStateException("AES-GCM parameters rejected by the JCA provider", e);
         }
         gcm.cipher.updateAAD(gcm.aad);
+    }
+
+    /** True when the JCA should get the buffers as they are: both are arrays, or the block is too big to stage. */
+    private static boolean viaArrays(ByteBuffer in, ByteBuffer out, int stagedLength) {
+        return in.hasArray() && out.hasArray() || stagedLength > ThreadGcm.MAX_STAGED;
+    }
+
+    /**
+     * doFinal through arrays for direct (or read-only) buffers: copies a non-array input into the
+     * thread's staging array and, for a non-array output, encrypts into the other staging array and
+     * copies the result out. Both buffers advance as with doFinal(ByteBuffer, ByteBuffer).
+     */
+    private static int cryptStaged(ThreadGcm gcm, ByteBuffer in, int inLength, ByteBuffer out, int outLength)
+            throws GeneralSecurityException {
+        byte[] inArray;
+        int inOffset;
+        if (in.hasArray()) {
+            inArray = in.array();
+            inOffset = in.arrayOffset() + in.position();
+        } else {
+            inArray = gcm.stageIn(inLength);
+            inOffset = 0;
+            in.get(in.position(), inArray, 0, inLength);
+        }
+        int n;
+        if (out.hasArray()) {
+            n = gcm.cipher.doFinal(inArray, inOffset, inLength, out.array(), out.arrayOffset() + out.position());
+            out.position(out.position() + n);
+        } else {
+            byte[] staged = gcm.stageOut(outLength);
+            n = gcm.cipher.doFinal(inArray, inOffset, inLength, staged, 0);
+            out.put(staged, 0, n);
+        }
+        in.position(in.position() + inLength);
+        return n;
     }
 
     private static int checkedPlaintextLength(BlockAddress at, int sealedLength) {

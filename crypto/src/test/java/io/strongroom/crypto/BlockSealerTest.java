@@ -85,6 +85,31 @@ class BlockSealerTest {
     }
 
     @Test
+    void everyMixOfHeapAndDirectBuffersRoundTrips() {
+        SplittableRandom rnd = new SplittableRandom(8);
+        for (int size : new int[] {0, 1, 100, 8192, 256 * 1024, 256 * 1024 + 1, 300_000}) {
+            byte[] p = new byte[size];
+            rnd.nextBytes(p);
+            for (int mix = 0; mix < 16; mix++) {
+                ByteBuffer in = alloc((mix & 1) != 0, size + 7).position(7);
+                in.put(p).flip().position(7);
+                ByteBuffer sealed = alloc((mix & 2) != 0, BlockSealer.sealedSize(size) + 5).position(5);
+                assertEquals(BlockSealer.sealedSize(size), sealer.seal(dek, at, in, sealed));
+                assertEquals(in.limit(), in.position());
+                sealed.flip().position(5);
+                ByteBuffer sealedIn = alloc((mix & 4) != 0, sealed.remaining()).put(sealed).flip();
+                ByteBuffer out = alloc((mix & 8) != 0, size + 3).position(3);
+                assertEquals(size, sealer.open(dek, at, sealedIn, out));
+                assertEquals(sealedIn.limit(), sealedIn.position());
+                assertEquals(size + 3, out.position());
+                byte[] back = new byte[size];
+                out.position(3).get(back);
+                assertArrayEquals(p, back, "size " + size + " mix " + mix);
+            }
+        }
+    }
+
+    @Test
     void readOnlyInputBuffersWork() {
         byte[] p = new byte[3000];
         new SplittableRandom(7).nextBytes(p);
