@@ -39,6 +39,13 @@ public class KeyAccessConfig {
     return List.copyOf(alertWebhooks);
   }
 
+  /** Replaces the webhook list (a later configuration source overrides an earlier one). */
+  public KeyAccessConfig setAlertWebhooks(List<String> urls) {
+    alertWebhooks.clear();
+    urls.forEach(this::addAlertWebhook);
+    return this;
+  }
+
   public KeyAccessConfig addAlertWebhook(String url) {
     alertWebhooks.add(Objects.requireNonNull(url, "url"));
     return this;

@@ -38,6 +38,9 @@ final class Settings {
   static final String VAULT_IDENTITY = "vault.identity";
   static final String IDENTITIES = "identities";
   static final String SERVICE_KEK = "serviceKek";
+  static final String GRACE_PERIOD = "keyAccess.gracePeriod";
+  static final String PROBE_INTERVAL = "keyAccess.probeInterval";
+  static final String ALERT_WEBHOOKS = "keyAccess.alertWebhooks";
 
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
@@ -87,7 +90,13 @@ final class Settings {
       structured(IDENTITIES, null, "<json>",
           "{\"<name>\":{\"type\":\"static|managed|clientCredentials\",...}} (file or environment only: holds secrets)",
           true, Settings::applyIdentities),
-      scalar(SERVICE_KEK, "--service-kek", "<key id url>", "the service KEK in the external vault", (c, v) -> c.setServiceKek(v)));
+      scalar(SERVICE_KEK, "--service-kek", "<key id url>", "the service KEK in the external vault", (c, v) -> c.setServiceKek(v)),
+      scalar(GRACE_PERIOD, "--key-grace-period", "<duration>", "failing KEK to INACCESSIBLE after this (default 10m)",
+          (c, v) -> c.keyAccess().setGracePeriod(duration(GRACE_PERIOD, v))),
+      scalar(PROBE_INTERVAL, "--key-probe-interval", "<duration>", "KEK probe interval (default 60s)",
+          (c, v) -> c.keyAccess().setProbeInterval(duration(PROBE_INTERVAL, v))),
+      structured(ALERT_WEBHOOKS, "--alert-webhooks", "<json>", "[\"https://...\"] URLs receiving key-access alerts",
+          false, Settings::applyWebhooks));
 
   private Settings() {}
 
@@ -188,6 +197,21 @@ final class Settings {
       endpoints.add(new VaultEndpointConfig(url, region));
     }
     config.vault().setEndpoints(endpoints);
+  }
+
+  private static void applyWebhooks(GatewayConfig config, String json) {
+    List<String> urls = new ArrayList<>();
+    try {
+      for (Object url : new JsonArray(json)) {
+        if (!(url instanceof String s)) {
+          throw ConfigException.invalid(ALERT_WEBHOOKS, json, "a JSON array of URL strings");
+        }
+        urls.add(s);
+      }
+    } catch (DecodeException | ClassCastException e) {
+      throw ConfigException.invalid(ALERT_WEBHOOKS, json, "a JSON array of URL strings");
+    }
+    config.keyAccess().setAlertWebhooks(urls);
   }
 
   private static void applyIdentities(GatewayConfig config, String json) {

@@ -91,6 +91,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void keyAccessSettings() throws Exception {
+    Path file = dir.resolve("keys.yaml");
+    Files.writeString(file, "keyAccess:\n  gracePeriod: 5m\n  alertWebhooks: [\"https://alerts.example/a\"]\n");
+    GatewayConfig c = load(Map.of("STRONGROOM_KEY_ACCESS_ALERT_WEBHOOKS", "[\"https://alerts.example/b\"]"),
+        "--config", file.toString(), "--key-probe-interval", "15s");
+    assertEquals(Duration.ofMinutes(5), c.keyAccess().getGracePeriod());
+    assertEquals(Duration.ofSeconds(15), c.keyAccess().getProbeInterval());
+    assertEquals(java.util.List.of("https://alerts.example/b"), c.keyAccess().getAlertWebhooks(), "environment replaces the file's list");
+    assertEquals("invalid setting keyAccess.gracePeriod: 'soon' (expected a duration such as 500ms, 30s, 2m or 1h)",
+        error(Map.of(), "--key-grace-period", "soon"));
+    assertEquals("invalid setting keyAccess.alertWebhooks: 'ftp://x' (expected http:// or https:// URLs)",
+        error(Map.of(), "--alert-webhooks", "[\"ftp://x\"]"));
+  }
+
+  @Test
   void theProductionExampleLoads() {
     GatewayConfig c = load(Map.of(), "--config", Path.of("strongroom.example.yaml").toString());
     assertEquals("0.0.0.0", c.getHost());
