@@ -115,6 +115,8 @@ class ConfigLoaderTest {
     assertEquals("7.4", c.vault().getApiVersion());
     assertEquals(VaultIdentityConfig.Type.CLIENT_CREDENTIALS, c.identities().get("tenant-a").type());
     assertEquals("https://contoso-kv.vault.azure.net/keys/strongroom-service-key", c.getServiceKek());
+    assertEquals(Duration.ofMinutes(10), c.keyAccess().getGracePeriod());
+    assertEquals(1, c.keyAccess().getAlertWebhooks().size());
   }
 
   @Test
