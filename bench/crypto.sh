@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Crypto benchmark: JMH (seal, sealDirect, open at 4/8/64 KiB, and the raw JCA AES-GCM loop as the
-# baseline; nonce batching) on JDK 17 and JDK 25, plus `openssl speed` for AES-256-GCM, all pinned
-# to one core in one run, then a summary table of seal/raw-JCA and seal/openssl ratios.
+# baseline; nonce batching) on JDK 17 and JDK 25, then the same contenders interleaved and timed in
+# thread CPU time (InterleavedCpuTimeBench: steadier when other processes share the machine), plus
+# `openssl speed` for AES-256-GCM (which times itself in CPU time too), all pinned to one core in one
+# run, then summary tables of the seal/raw-JCA and seal/openssl ratios.
 #
 # Usage: bench/crypto.sh [extra JMH args]        e.g. bench/crypto.sh -i 10 -r 2s
 # Env:   CORE      core to pin to (default 1)
@@ -41,6 +43,9 @@ for jdk in "$jdk17" "$jdk25"; do
     # The forked benchmark JVM inherits the affinity mask, so it runs on $core too.
     taskset -c "$core" "$jdk/bin/java" -cp "$cp" org.openjdk.jmh.Main "$bench" "${jmh_args[@]}" "$@" \
         -rf csv -rff "$out/jmh-$name.csv" | tee "$out/jmh-$name.txt"
+    echo "# interleaved, thread CPU time, on $name"
+    taskset -c "$core" "$jdk/bin/java" -cp "$cp" io.strongroom.crypto.bench.InterleavedCpuTimeBench \
+        | tee "$out/cputime-$name.md"
     ran+=("$name")
 done
 
@@ -71,6 +76,15 @@ openssl_mbps=$(awk 'tolower($1) == "aes-256-gcm" { v = $NF; sub(/k$/, "", v); pr
                         mbps["seal", s] / mbps["rawJcaGcm", s], vs
                 }
             }' "$out/jmh-$name.csv"
+    done
+    echo
+    echo "Interleaved, thread CPU time (median of 8 slices of 100 ms):"
+    echo
+    echo "| JDK | seal 8 KiB MB/s | seal / openssl |"
+    echo "|---|---|---|"
+    for name in "${ran[@]}"; do
+        awk -F'|' -v jdk="$name" -v ossl="$openssl_mbps" '$3 ~ /^ 8 KiB/ {
+            printf "| %s | %.0f | %.2f |\n", jdk, $4, (ossl > 0 ? $4 / ossl : 0) }' "$out/cputime-$name.md"
     done
     echo
     echo "openssl speed -seconds 2 -bytes 8192 -evp aes-256-gcm: ${openssl_mbps} MB/s (1 MB = 10^6 bytes)"
