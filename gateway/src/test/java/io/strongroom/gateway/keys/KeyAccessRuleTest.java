@@ -276,6 +276,25 @@ class KeyAccessRuleTest {
     Fault.KEY_DISABLED.remove(this, key);
   }
 
+  @Test
+  void startedWhileTheVaultIsUnreachableVolumesAnswerKeyUnavailableUntilAProbeUnwraps() {
+    String key = "k" + (++keyNames) + "-startup";
+    KekRef kek = customerVolumes(key);
+    close();
+    vaultA.faults(new JsonObject().put("blackholeRate", 1.0));
+    open(); // start-up completes although vault A does not answer
+    GatewayException e = failsWith(service.read(key + "-a", 0, 1), ErrorCode.KeyUnavailable);
+    assertTrue(e.getMessage().contains("vaultUnreachable") || e.getMessage().contains("UNAVAILABLE"), e.getMessage());
+    assertEquals(KeyState.DEGRADED, keys.access(kek).state());
+
+    vaultA.faults(new JsonObject());
+    KeyAccessSnapshot probed = await(monitor.probe(kek)); // no client request needed
+    assertEquals(KeyState.AVAILABLE, probed.state(), probed::causeText);
+    for (String v : List.of(key + "-a", key + "-b")) {
+      assertEquals(pattern(8, v.hashCode()), await(service.read(v, 0, 8)));
+    }
+  }
+
   private List<Dek> deksOf(List<String> volumes) {
     List<Dek> deks = new ArrayList<>();
     for (String v : volumes) {
