@@ -180,7 +180,7 @@ start_baseline() {
   local java=$1 port=$2
   # shellcheck disable=SC2086
   taskset -c "$SERVER_CORE" "$java" $SERVER_JVM_OPTS $VERTX_SWITCHES -jar "$LOADTEST_JAR" \
-    --baseline-server --port "$port" --event-loops 1 >"$OUT/baseline-server.log" 2>&1 &
+    --baseline-server --port "$port" >"$OUT/baseline-server.log" 2>&1 &
   BASELINE_PID=$!
   PIDS+=("$BASELINE_PID")
   wait_http "http://127.0.0.1:$port/health/live"

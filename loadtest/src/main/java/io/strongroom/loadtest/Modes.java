@@ -42,12 +42,10 @@ final class Modes {
   }
 
   static int baseline(CommandLine.Command command) throws InterruptedException {
-    int loops = command.load().eventLoops();
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
-    BaselineServer server = BaselineServer.start(vertx, "127.0.0.1", command.port(), loops,
-        command.load().blockSize()).await();
-    System.out.printf("baseline server listening on 127.0.0.1:%d (event loops %d, native transport %s)%n",
-        server.port(), loops, vertx.isNativeTransportEnabled());
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(true));
+    BaselineServer server = BaselineServer.start(vertx, "127.0.0.1", command.port(), command.load().blockSize()).await();
+    System.out.printf("baseline server listening on 127.0.0.1:%d (one event loop, native transport %s)%n",
+        server.port(), vertx.isNativeTransportEnabled());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close().await();

@@ -1,14 +1,13 @@
 package io.strongroom.loadtest.baseline;
 
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The framework's ceiling: plain Vert.x serving 8 KiB blocks from memory on the gateway's URL shape
- * ({@code GET/PUT /v1/volumes/{name}/blocks/{n}[?count=k]}), with no crypto, no storage, no auth.
- * One {@link BaselineVerticle} per event loop, all on the same port. The fast recipe from
+ * ({@code GET/PUT /v1/volumes/{name}/blocks/{n}[?count=k]}), with no crypto, no storage, no auth,
+ * on one event loop. The fast recipe from
  * PERF-NOTES (epoll, prebuilt buffers, optimized headers, strict thread mode, compression off, the
  * {@code -Dvertx.disable*} switches set by {@code Main}) is applied so this measures Vert.x, not
  * the way it is used.
@@ -23,14 +22,14 @@ public final class BaselineServer {
     this.port = port;
   }
 
-  /** Listens on host:port (0 = ephemeral) with one verticle per event loop of the given Vert.x. */
-  public static Future<BaselineServer> start(Vertx vertx, String host, int port, int instances, int blockSize) {
+  /**
+   * Listens on host:port (0 = ephemeral) with one verticle on one event loop: the per-core ceiling
+   * the gateway (pinned to one core in bench/run.sh) is compared with. One instance only, because
+   * strict thread mode with several servers sharing a port hung requests in our tests.
+   */
+  public static Future<BaselineServer> start(Vertx vertx, String host, int port, int blockSize) {
     AtomicInteger bound = new AtomicInteger(port);
-    // the first instance fixes the port (ephemeral or not), the others share it
     return vertx.deployVerticle(new BaselineVerticle(host, port, blockSize, bound::set))
-        .compose(id -> instances <= 1 ? Future.succeededFuture(id)
-            : vertx.deployVerticle(() -> new BaselineVerticle(host, bound.get(), blockSize, p -> { }),
-                new DeploymentOptions().setInstances(instances - 1)))
         .map(id -> new BaselineServer(vertx, bound.get()));
   }
 

@@ -59,7 +59,6 @@ final class BaselineVerticle extends VerticleBase {
         .setCompressionSupported(false)
         .setDecompressionSupported(false)
         .setTcpNoDelay(true)
-        .setReusePort(true)
         .setStrictThreadMode(true);
     return vertx.createHttpServer(options)
         .requestHandler(this::handle)

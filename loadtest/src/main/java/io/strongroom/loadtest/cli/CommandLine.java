@@ -59,8 +59,8 @@ public final class CommandLine {
         --server-event-loops N   the gateway's event loops (default 1)
 
       Baseline server flags:
-        --port N                 listen port on 127.0.0.1 (0 = ephemeral, printed)
-        --event-loops N          server event loops (default 1)
+        --port N                 listen port on 127.0.0.1 (0 = ephemeral, printed); one event loop
+        --block-size BYTES       block size served (default 8192)
 
       Vault storm flags:
         --unwraps N              concurrent cold-start unwraps, one per simulated volume (default 200)

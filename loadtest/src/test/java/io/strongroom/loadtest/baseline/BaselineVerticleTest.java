@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import org.junit.jupiter.api.Test;
 
 class BaselineVerticleTest {
@@ -26,10 +27,11 @@ class BaselineVerticleTest {
 
   @Test
   void servesTheGatewayUrlShapeFromMemory() {
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    Vertx serverVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(true));
+    Vertx clientVertx = Vertx.vertx();
     try {
-      BaselineServer server = BaselineServer.start(vertx, "127.0.0.1", 0, 2, 8192).await();
-      HttpClient client = vertx.createHttpClient();
+      BaselineServer server = BaselineServer.start(serverVertx, "127.0.0.1", 0, 8192).await();
+      HttpClient client = clientVertx.createHttpClient();
       int port = server.port();
       Buffer one = get(client, port, "/v1/volumes/a/blocks/7");
       assertEquals(8192, one.length());
@@ -41,21 +43,27 @@ class BaselineVerticleTest {
       assertEquals(404, send(client, port, HttpMethod.GET, "/nope", null));
       assertEquals(405, send(client, port, HttpMethod.DELETE, "/v1/volumes/a/blocks/1", null));
     } finally {
-      vertx.close().await();
+      clientVertx.close().await();
+      serverVertx.close().await();
     }
   }
 
   private static Buffer get(HttpClient client, int port, String uri) {
-    return client.request(HttpMethod.GET, port, "127.0.0.1", uri)
+    return client.request(options(HttpMethod.GET, port, uri))
         .compose(req -> req.send())
         .compose(HttpClientResponse::body)
         .await();
   }
 
   private static int send(HttpClient client, int port, HttpMethod method, String uri, Buffer body) {
-    return client.request(method, port, "127.0.0.1", uri)
+    return client.request(options(method, port, uri))
         .compose(req -> body == null ? req.send() : req.send(body))
         .compose(resp -> resp.body().map(b -> resp.statusCode()))
         .await();
+  }
+
+  /** With a timeout, so a server that never answers fails the test instead of hanging it. */
+  private static RequestOptions options(HttpMethod method, int port, String uri) {
+    return new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(uri).setIdleTimeout(5000);
   }
 }

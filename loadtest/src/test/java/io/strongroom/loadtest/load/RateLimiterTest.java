@@ -23,7 +23,7 @@ class RateLimiterTest {
   @BeforeAll
   static void startServer() {
     serverVertx = Vertx.vertx();
-    server = BaselineServer.start(serverVertx, "127.0.0.1", 0, 1, 8192).await();
+    server = BaselineServer.start(serverVertx, "127.0.0.1", 0, 8192).await();
   }
 
   @AfterAll

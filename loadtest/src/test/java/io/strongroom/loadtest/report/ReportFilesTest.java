@@ -46,7 +46,7 @@ class ReportFilesTest {
   @BeforeAll
   static void runAndWrite(@TempDir Path tmp) throws Exception {
     serverVertx = Vertx.vertx();
-    server = BaselineServer.start(serverVertx, "127.0.0.1", 0, 1, 8192).await();
+    server = BaselineServer.start(serverVertx, "127.0.0.1", 0, 8192).await();
     dir = tmp.resolve("report");
     LoadTestOptions o = new LoadTestOptions()
         .targets(List.of("http://127.0.0.1:" + server.port()))
