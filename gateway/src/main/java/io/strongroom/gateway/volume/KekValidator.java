@@ -48,7 +48,7 @@ final class KekValidator {
         });
   }
 
-  private static void check(KeyId kid, KeyProperties p, Instant now) {
+  static void check(KeyId kid, KeyProperties p, Instant now) {
     String kty = p.kty();
     if (kty == null || !(kty.equals("RSA") || kty.equals("RSA-HSM"))) {
       throw new GatewayException(ErrorCode.KekNotRsa, "key " + kid + " is of type " + kty + "; a KEK must be RSA");

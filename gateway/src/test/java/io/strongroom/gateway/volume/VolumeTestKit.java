@@ -51,6 +51,10 @@ final class VolumeTestKit implements AutoCloseable {
   static final String WORKLOAD_CLIENT_ID = "workload-client";
   static final String WORKLOAD_CLIENT_SECRET = "workload-secret";
 
+  /** An identity that may get and wrap but not unwrap: a KEK round trip fails with it. */
+  static final String WRAP_ONLY_TOKEN = "wrap-only-token";
+  static final String WRAP_ONLY = "wrap-only";
+
   private static Vertx sharedVertx;
   private static LocalVault sharedVault;
   private static final AtomicInteger KEY_NAMES = new AtomicInteger();
@@ -62,6 +66,8 @@ final class VolumeTestKit implements AutoCloseable {
   KeyVaults keys;
   LocalFileBlockStore store;
   DefaultVolumeService service;
+  /** Applied to the service options on every open (tests set re-seal pace, key-watch interval...). */
+  java.util.function.Consumer<VolumeServiceOptions> tuning = o -> { };
 
   private VolumeTestKit(Vertx vertx, Path storeDir, LocalVault vault) {
     this.vertx = vertx;
@@ -96,6 +102,7 @@ final class VolumeTestKit implements AutoCloseable {
           .setFaultInjection(true)
           .addIdentity(ADMIN_TOKEN, new Identity("admin", Set.of("all")))
           .addIdentity(GATEWAY_TOKEN, new Identity("gateway", Set.of("get", "list", "wrapKey", "unwrapKey")))
+          .addIdentity(WRAP_ONLY_TOKEN, new Identity("wrap-only", Set.of("get", "wrapKey")))
           .addIdentity("workload-static-token", new Identity("workload", Set.of("get", "wrapKey", "unwrapKey"),
               WORKLOAD_CLIENT_ID, WORKLOAD_CLIENT_SECRET))));
       Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
@@ -125,16 +132,18 @@ final class VolumeTestKit implements AutoCloseable {
     keys = KeyVaults.create(vertx, new KeyVaultsConfig()
         .addVault(vaultClient)
         .addIdentity(KeyVaultsConfig.DEFAULT_IDENTITY, new IdentityConfig.StaticToken(GATEWAY_TOKEN))
+        .addIdentity(WRAP_ONLY, new IdentityConfig.StaticToken(WRAP_ONLY_TOKEN))
         .addIdentity("managed", new IdentityConfig.ManagedIdentity(vault.baseUrl(), WORKLOAD_CLIENT_ID,
             vault.certificatePem()))
         .addIdentity("app", new IdentityConfig.ClientCredentials(vault.baseUrl(), LocalVaultOptions.DEFAULT_TENANT_ID,
             WORKLOAD_CLIENT_ID, WORKLOAD_CLIENT_SECRET, vault.certificatePem())));
     store = await(LocalFileBlockStore.open(vertx, new LocalFileBlockStoreOptions().setDataDir(storeDir)));
-    service = await(DefaultVolumeService.open(vertx, store, store.metadataStore(), keys, BlockSealer.create(),
-        new VolumeServiceOptions()
-            .setServiceKekId(keyUrl(SERVICE_KEY))
-            .setUnwrapRetryInterval(Duration.ofMillis(100))
-            .setStartupUnwrapConcurrency(startupUnwrapConcurrency)));
+    VolumeServiceOptions options = new VolumeServiceOptions()
+        .setServiceKekId(keyUrl(SERVICE_KEY))
+        .setUnwrapRetryInterval(Duration.ofMillis(100))
+        .setStartupUnwrapConcurrency(startupUnwrapConcurrency);
+    tuning.accept(options);
+    service = await(DefaultVolumeService.open(vertx, store, store.metadataStore(), keys, BlockSealer.create(), options));
   }
 
   /** Graceful close of the service (and its store) and the key vaults. */
@@ -159,6 +168,33 @@ final class VolumeTestKit implements AutoCloseable {
         new JsonObject().put("kty", "RSA").put("key_size", 2048));
     assertEquals(200, r.statusCode(), () -> "create key: " + r.bodyAsString());
     return r.bodyAsJsonObject().getJsonObject("key").getString("kid");
+  }
+
+  /** Creates an RSA-2048 key with the given attributes (nbf, exp as epoch seconds, enabled); returns its versioned kid. */
+  String createKey(String name, JsonObject attributes) {
+    HttpResponse<Buffer> r = vaultCall(HttpMethod.POST, "/keys/" + name + "/create" + API,
+        new JsonObject().put("kty", "RSA").put("key_size", 2048).put("attributes", attributes));
+    assertEquals(200, r.statusCode(), () -> "create key: " + r.bodyAsString());
+    return r.bodyAsJsonObject().getJsonObject("key").getString("kid");
+  }
+
+  /** A new version of the key (the vault's rotate); returns its versioned kid. */
+  String rotateKey(String name) {
+    HttpResponse<Buffer> r = vaultCall(HttpMethod.POST, "/keys/" + name + "/rotate" + API, new JsonObject());
+    assertEquals(200, r.statusCode(), () -> "rotate key: " + r.bodyAsString());
+    return r.bodyAsJsonObject().getJsonObject("key").getString("kid");
+  }
+
+  /** Updates the attributes of a key version (kid with version). */
+  void updateAttributes(String versionedKid, JsonObject attributes) {
+    String path = versionedKid.substring(vault.vaultUrl().length());
+    HttpResponse<Buffer> r = vaultCall(HttpMethod.PATCH, path + API, new JsonObject().put("attributes", attributes));
+    assertEquals(200, r.statusCode(), () -> "update key: " + r.bodyAsString());
+  }
+
+  /** The volume's metadata document as stored. */
+  JsonObject metadataDocument(VolumeInfo info) {
+    return new JsonObject(await(store.metadataStore().read(info.id())).orElseThrow());
   }
 
   /** Enables or disables a key version (kid with version) in the vault. */
