@@ -14,7 +14,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -74,10 +76,18 @@ public final class KeyAccessMonitor {
     }
   }
 
-  /** One tick: deadlines first (they must not wait for a probe), then the probes that are due. */
+  /**
+   * One tick: deadlines first (they must not wait for a probe), then the probes that are due. KEKs no volume uses
+   * any more (say, the old key after a rotation) are left alone: nothing to protect, nothing to alert about.
+   */
   public void tick() {
     long now = System.nanoTime();
+    Set<KekRef> inUse = new HashSet<>();
+    context.allDeks().forEach(d -> inUse.add(d.kek()));
     for (KeyAccessSnapshot s : vaults.keyStates()) {
+      if (!inUse.contains(s.kek())) {
+        continue;
+      }
       KeyAccess access = vaults.access(s.kek());
       access.checkDeadline();
       ProbeSchedule schedule = schedules.computeIfAbsent(s.kek(), k -> {
@@ -134,7 +144,7 @@ public final class KeyAccessMonitor {
           .identity(kek.identity()).kek(kid.toString()).volumes(context.volumesUnder(kek)).latencyNanos(latency);
       if (ar.failed()) {
         boolean unusable = ar.cause() instanceof UnusableKey;
-        KeyAccessCause cause = unusable ? ((UnusableKey) ar.cause()).cause : KeyAccessCause.of(ar.cause());
+        KeyAccessCause cause = unusable ? ((UnusableKey) ar.cause()).accessCause : KeyAccessCause.of(ar.cause());
         context.activityLog().record(event.ok(false).cause(cause.jsonName())
             .detail(unusable ? ar.cause().getMessage() : KeyAccess.describe(ar.cause())).build());
         recordProbeFailure(access, ar.cause());
@@ -185,7 +195,7 @@ public final class KeyAccessMonitor {
 
   private void recordProbeFailure(KeyAccess access, Throwable failure) {
     if (failure instanceof UnusableKey u) {
-      access.recordFailure("probe", VaultErrorClass.KEY_DISABLED, u.cause, u.getMessage());
+      access.recordFailure("probe", VaultErrorClass.KEY_DISABLED, u.accessCause, u.getMessage());
     } else {
       access.recordFailure("probe", failure);
     }
@@ -233,11 +243,11 @@ public final class KeyAccessMonitor {
   /** The probe's own verdict on a key the vault returned. */
   private static final class UnusableKey extends RuntimeException {
     private static final long serialVersionUID = 1L;
-    private final transient KeyAccessCause cause;
+    private final transient KeyAccessCause accessCause;
 
-    UnusableKey(KeyAccessCause cause, String message) {
+    UnusableKey(KeyAccessCause accessCause, String message) {
       super(message, null, false, false);
-      this.cause = cause;
+      this.accessCause = accessCause;
     }
   }
 }
