@@ -34,6 +34,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class Gateway {
   private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
+  /** How often vault latency is sampled even without a metrics scrape (the clients warn when sampled). */
+  private static final long VAULT_LATENCY_SAMPLE_MILLIS = 30_000;
 
   private final Vertx vertx;
   private final GatewayConfig config;
@@ -46,6 +48,7 @@ public final class Gateway {
   private VolumeService volumes;
   private HttpApi api;
   private int httpPort;
+  private long latencyTimer = -1;
   private boolean closed;
 
   private Gateway(Vertx vertx, GatewayConfig config) {
@@ -126,6 +129,7 @@ public final class Gateway {
     api = new HttpApi(volumes, material.credentials().tokens(), metrics, observability,
         new GatewayKeyAdministration(volumes, keyVaults, keyAccess), config.limits());
     observability.registerMetrics(metrics);
+    latencyTimer = vertx.setPeriodic(VAULT_LATENCY_SAMPLE_MILLIS, id -> observability.sampleVaultLatency());
     if (config.getPort() != 0) {
       httpPort = config.getPort();
       return deploy(httpPort, config.getEventLoops());
@@ -158,6 +162,7 @@ public final class Gateway {
       return Future.succeededFuture();
     }
     closed = true;
+    vertx.cancelTimer(latencyTimer);
     if (keyAccess != null) {
       keyAccess.stopMonitor();
     }

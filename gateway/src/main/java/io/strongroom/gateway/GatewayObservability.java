@@ -11,11 +11,9 @@ import io.strongroom.gateway.metrics.PrometheusWriter;
 import io.strongroom.gateway.store.BlockStore;
 import io.strongroom.gateway.store.BlockStoreStats;
 import io.strongroom.gateway.store.Durability;
-import io.strongroom.vault.KeyVaultClient;
 import io.strongroom.vault.LatencySnapshot;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -29,6 +27,7 @@ final class GatewayObservability implements HealthReporter {
   private final AesNiReport aesNi;
   private final String transport;
   private final String tlsEngine;
+  private final VaultLatencySampler vaultLatency;
 
   GatewayObservability(KeyVaults keys, BlockStore store, Durability durability, AesNiReport aesNi, String transport,
                        String tlsEngine) {
@@ -38,6 +37,12 @@ final class GatewayObservability implements HealthReporter {
     this.aesNi = aesNi;
     this.transport = transport;
     this.tlsEngine = tlsEngine;
+    this.vaultLatency = new VaultLatencySampler(keys);
+  }
+
+  /** Samples vault latency (the clients log slow-vault and cross-region warnings when sampled). */
+  void sampleVaultLatency() {
+    vaultLatency.sample();
   }
 
   void registerMetrics(MetricsRegistry registry) {
@@ -76,6 +81,7 @@ final class GatewayObservability implements HealthReporter {
         .put("keys", keyStates)
         .put("aesNi", new JsonObject(aesNi.toMap()))
         .put("storage", storage)
+        .put("vault", new JsonObject().put("warnings", new JsonArray(vaultLatency.warnings())))
         .put("transport", new JsonObject().put("transport", transport).put("tlsEngine", tlsEngine));
   }
 
@@ -105,23 +111,21 @@ final class GatewayObservability implements HealthReporter {
     out.sample("strongroom_dek_cache_size", stats.size());
   }
 
-  /** Vault latency over the interval since the previous scrape (vault-client snapshots are interval-based). */
+  /** Vault calls (cumulative) and latency quantiles of the latest sampled interval that had calls. */
   private void vaultLatency(PrometheusWriter out) {
-    List<LatencySnapshot> snapshots = new ArrayList<>();
-    for (KeyVaultClient client : keys.clients().values()) {
-      snapshots.addAll(client.latency().snapshot());
+    List<VaultLatencySampler.Series> series = vaultLatency.sample();
+    out.family("strongroom_vault_calls_total", "counter", "Key vault calls per endpoint, region and operation");
+    for (VaultLatencySampler.Series s : series) {
+      LatencySnapshot l = s.latest();
+      out.sample("strongroom_vault_calls_total", s.totalCalls(), "endpoint", l.endpoint(), "region", l.region(),
+          "operation", l.operation(), "cross_region", Boolean.toString(l.crossRegion()));
     }
-    String name = "strongroom_vault_latency_seconds";
-    out.family(name, "gauge", "Key vault call latency per endpoint, region and operation since the previous scrape");
-    for (LatencySnapshot s : snapshots) {
-      quantile(out, s, "0.5", s.p50Millis());
-      quantile(out, s, "0.99", s.p99Millis());
-      quantile(out, s, "1", s.maxMillis());
-    }
-    out.family("strongroom_vault_calls", "gauge", "Key vault calls per endpoint, region and operation since the previous scrape");
-    for (LatencySnapshot s : snapshots) {
-      out.sample("strongroom_vault_calls", s.count(), "endpoint", s.endpoint(), "region", s.region(),
-          "operation", s.operation(), "cross_region", Boolean.toString(s.crossRegion()));
+    out.family("strongroom_vault_latency_seconds", "gauge",
+        "Key vault call latency per endpoint, region and operation over the latest sampled interval with calls");
+    for (VaultLatencySampler.Series s : series) {
+      quantile(out, s.latest(), "0.5", s.latest().p50Millis());
+      quantile(out, s.latest(), "0.99", s.latest().p99Millis());
+      quantile(out, s.latest(), "1", s.latest().maxMillis());
     }
   }
 

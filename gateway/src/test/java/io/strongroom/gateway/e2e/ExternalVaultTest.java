@@ -70,13 +70,29 @@ class ExternalVaultTest {
         assertEquals("InvalidArgument", elsewhere.errorCode());
 
         String metrics = new String(gw.get("/metrics", TestTokens.ADMIN).body());
-        assertTrue(metrics.contains("strongroom_vault_calls{endpoint=\"" + vault.baseUrl() + "\",region=\"local\",operation=\"wrap\""),
-            metrics);
+        String wraps = "strongroom_vault_calls_total{endpoint=\"" + vault.baseUrl()
+            + "\",region=\"local\",operation=\"wrap\",cross_region=\"false\"} ";
+        long calls = counter(metrics, wraps);
+        assertTrue(calls >= 2, "one wrap per volume at least: " + metrics);
+        assertTrue(metrics.contains("strongroom_vault_latency_seconds{endpoint=\"" + vault.baseUrl()
+            + "\",region=\"local\",operation=\"wrap\",cross_region=\"false\",quantile=\"0.99\"}"), metrics);
+        assertEquals(calls, counter(new String(gw.get("/metrics", TestTokens.ADMIN).body()), wraps),
+            "the call count is cumulative across scrapes");
+        assertTrue(gw.get("/health", TestTokens.ADMIN).json().getJsonObject("vault").containsKey("warnings"));
       }
     } finally {
       vault.close().await(30, TimeUnit.SECONDS);
       vaultVertx.close().await(30, TimeUnit.SECONDS);
     }
+  }
+
+  private static long counter(String metrics, String prefix) {
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith(prefix)) {
+        return Long.parseLong(line.substring(prefix.length()));
+      }
+    }
+    throw new AssertionError("no " + prefix + " in\n" + metrics);
   }
 
   /** An RSA 2048 wrapping key, made by the vault's operator (the gateway itself may not create keys). */
