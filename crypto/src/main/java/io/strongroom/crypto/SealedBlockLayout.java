@@ -25,12 +25,14 @@ import java.util.UUID;
  *  +---------+----------+------------------+--------------+----------------+----------+
  *  |&lt;------------------ header, 32 bytes ------------------&gt;|
  *
- *  AAD (56 bytes) = header (32) || volume id (16: msb, lsb) || block number (8)
+ *  AAD (64 bytes) = header (32) || volume id (16: msb, lsb) || block number (8) || zero (8)
  * </pre>
  *
  * The header is authenticated as a whole (version, reserved bytes, DEK id, nonce), and the
  * address that is not stored in the block is authenticated through the AAD, so a block copied to
- * another block number or volume, or presented with another DEK, fails to open.
+ * another block number or volume, or presented with another DEK, fails to open. The 8 zero bytes
+ * pad the AAD to four whole GHASH blocks: the JDK's GCM then hashes it in one pass without padding
+ * it itself, which measured 25-30 ns less per seal than a 56-byte AAD (docs/PERFORMANCE.md).
  */
 public final class SealedBlockLayout {
 
@@ -46,8 +48,8 @@ public final class SealedBlockLayout {
     public static final int TAG_LENGTH = 16;
     public static final int OVERHEAD = HEADER_LENGTH + TAG_LENGTH;
 
-    /** Length of the associated data: header, volume id, block number. */
-    public static final int AAD_LENGTH = HEADER_LENGTH + 16 + 8;
+    /** Length of the associated data: header, volume id, block number, zero padding to a multiple of 16. */
+    public static final int AAD_LENGTH = HEADER_LENGTH + 16 + 8 + 8;
 
     private static final VarHandle BIG_ENDIAN_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
@@ -106,6 +108,7 @@ public final class SealedBlockLayout {
         putLong(aad, HEADER_LENGTH, v.getMostSignificantBits());
         putLong(aad, HEADER_LENGTH + 8, v.getLeastSignificantBits());
         putLong(aad, HEADER_LENGTH + 16, at.blockNumber());
+        putLong(aad, HEADER_LENGTH + 24, 0L);
     }
 
     private static void putLong(byte[] dst, int off, long value) {

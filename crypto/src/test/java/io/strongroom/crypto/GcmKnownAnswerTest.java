@@ -138,5 +138,5 @@ class GcmKnownAnswerTest {
 
     private static final String GOLDEN_SEALED_V1 = "0100000000112233445566778899aabbccddeeff0f0e0d0c0b0a090807060504"
             + "f744c33335b0ddc184b2913957e8e4601d466951ef3e9e08322cc0df5066df496f"
-            + "3fa71deb045db86faaaad86871bfe5ad";
+            + "05acb0355bb9f04b12a981aaa9af3ea4";
 }

@@ -52,11 +52,11 @@ final class ReferenceGcm {
         return h.array();
     }
 
-    /** The 56-byte AAD per docs/FORMAT.md: header || volume id (msb, lsb) || block number, big-endian. */
+    /** The 64-byte AAD per docs/FORMAT.md: header || volume id (msb, lsb) || block number || 8 zeros, big-endian. */
     static byte[] aad(byte[] header, BlockAddress at) {
-        ByteBuffer a = ByteBuffer.allocate(56);
+        ByteBuffer a = ByteBuffer.allocate(64);
         a.put(header).putLong(at.volumeId().getMostSignificantBits()).putLong(at.volumeId().getLeastSignificantBits())
-                .putLong(at.blockNumber());
+                .putLong(at.blockNumber()).putLong(0L);
         return a.array();
     }
 

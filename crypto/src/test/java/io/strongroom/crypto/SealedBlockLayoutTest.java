@@ -19,7 +19,7 @@ class SealedBlockLayoutTest {
         assertEquals(1, SealedBlockLayout.FORMAT_VERSION);
         assertEquals(4, SealedBlockLayout.DEK_ID_OFFSET);
         assertEquals(20, SealedBlockLayout.NONCE_OFFSET);
-        assertEquals(56, SealedBlockLayout.AAD_LENGTH);
+        assertEquals(64, SealedBlockLayout.AAD_LENGTH);
         assertEquals(8192 + 48, BlockSealer.sealedSize(8192));
         assertThrows(IllegalArgumentException.class, () -> BlockSealer.sealedSize(-1));
         assertThrows(IllegalArgumentException.class, () -> BlockSealer.sealedSize(Integer.MAX_VALUE - 47));
