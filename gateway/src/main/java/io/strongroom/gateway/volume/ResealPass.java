@@ -6,6 +6,8 @@ import io.strongroom.crypto.BlockSealer;
 import io.strongroom.crypto.Dek;
 import io.strongroom.crypto.DekId;
 import io.strongroom.crypto.SealedBlockLayout;
+import io.strongroom.gateway.error.ErrorCode;
+import io.strongroom.gateway.error.GatewayException;
 import io.strongroom.gateway.keys.KeyVaults;
 import io.strongroom.gateway.store.BlockStore;
 import io.vertx.core.Future;
@@ -89,6 +91,13 @@ final class ResealPass {
         .andThen(x -> v.resealGate.release())
         .onComplete(ar -> {
           if (ar.failed()) {
+            if (keyProblem(ar.cause())) {
+              // The DEKs are not in memory (key unavailable or inaccessible): pause; the key watch restarts the pass.
+              LOG.log(Level.WARNING, "volume {0}: re-seal paused at block {1} until its DEKs are back: {2}", v.name(),
+                  String.valueOf(first), ar.cause().getMessage());
+              running.remove(v);
+              return;
+            }
             LOG.log(Level.WARNING, "volume {0}: re-seal of blocks {1}..{2} failed, retrying in {3} ms: {4}", v.name(),
                 String.valueOf(first), String.valueOf(first + n - 1), String.valueOf(RETRY_MILLIS),
                 ar.cause().toString());
@@ -111,6 +120,11 @@ final class ResealPass {
             vertx.setTimer(waitMillis, t -> step(v, nextCheckpoint));
           }
         });
+  }
+
+  private static boolean keyProblem(Throwable failure) {
+    ErrorCode code = GatewayException.codeOf(failure);
+    return code == ErrorCode.KeyUnavailable || code == ErrorCode.KeyInaccessible;
   }
 
   /** Completes once no client write counted in on the claimed run is in flight (they are short: a few ms). */
