@@ -91,6 +91,7 @@ class KeyAccessEndToEndTest {
             new JsonObject().put("attributes", new JsonObject().put("enabled", false)));
         long disabledAt = System.nanoTime();
         JsonObject degraded = nextAlert(alerts);
+        long degradedAfterMillis = (System.nanoTime() - disabledAt) / 1_000_000;
         assertEquals("degraded", degraded.getString("alert"), degraded::encode);
         assertEquals("keyDisabled", degraded.getString("cause"));
         assertEquals(kek, degraded.getString("kek"));
@@ -103,6 +104,8 @@ class KeyAccessEndToEndTest {
         assertEquals("inaccessible", dark.getString("alert"), dark::encode);
         long darkAfterMillis = (System.nanoTime() - disabledAt) / 1_000_000;
         assertTrue(darkAfterMillis >= 1_500 && darkAfterMillis < 6_000, "dark after " + darkAfterMillis + " ms");
+        System.out.printf("key-access e2e (grace 2 s, probe 300 ms): degraded alert after %d ms, inaccessible alert"
+            + " after %d ms from disabling the key%n", degradedAfterMillis, darkAfterMillis);
         for (GatewayFixture.Response r : List.of(
             gw.get("/v1/volumes/cust/blocks/0", TestTokens.DATA_ALL),
             gw.send("PUT", "/v1/volumes/cust/blocks/5", TestTokens.DATA_ALL, BlockApiTest.random(BS, 1)),

@@ -1,16 +1,24 @@
 package io.strongroom.gateway.keys;
 
+import io.strongroom.crypto.Dek;
+import io.strongroom.crypto.WrappedDek;
+import io.strongroom.gateway.error.ErrorCode;
+import io.strongroom.gateway.error.GatewayException;
 import io.strongroom.vault.KeyVaultException;
 import io.strongroom.vault.VaultErrorClass;
+import java.net.ConnectException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class KeyAccessTest {
@@ -73,10 +81,10 @@ class KeyAccessTest {
     Instant[] now = {T0};
     DekCache cache = new DekCache();
     KeyAccessContext context = new KeyAccessContext(new TestClock(() -> now[0]), cache);
-    io.strongroom.crypto.Dek dek = cache.put(io.strongroom.crypto.Dek.generate());
-    context.setDekDirectory(() -> java.util.List.of(new KeyAccessContext.DekInUse("v", kek,
-        new io.strongroom.crypto.WrappedDek(dek.id(), kek.keyUrl() + "/1", "RSA-OAEP-256", new byte[8], T0), 0)));
-    java.util.List<String> seen = new java.util.ArrayList<>();
+    Dek dek = cache.put(Dek.generate());
+    context.setDekDirectory(() -> List.of(new KeyAccessContext.DekInUse("v", kek,
+        new WrappedDek(dek.id(), kek.keyUrl() + "/1", "RSA-OAEP-256", new byte[8], T0), 0)));
+    List<String> seen = new ArrayList<>();
     context.addListener((before, after, volumes) -> seen.add(after.state() + " " + volumes));
     KeyAccess access = new KeyAccess(kek, context);
     KeyVaultException disabled = new KeyVaultException(VaultErrorClass.KEY_DISABLED, 403, "Forbidden", "KeyExpired",
@@ -89,9 +97,8 @@ class KeyAccessTest {
     assertEquals(false, access.checkDeadline());
     assertDoesNotThrow(() -> access.requireServing("v"));
     now[0] = T0.plusSeconds(600);
-    io.strongroom.gateway.error.GatewayException e = org.junit.jupiter.api.Assertions.assertThrows(
-        io.strongroom.gateway.error.GatewayException.class, () -> access.requireServing("v"));
-    assertEquals(io.strongroom.gateway.error.ErrorCode.KeyInaccessible, e.code());
+    GatewayException e = assertThrows(GatewayException.class, () -> access.requireServing("v"));
+    assertEquals(ErrorCode.KeyInaccessible, e.code());
     assertTrue(e.getMessage().contains("keyExpired") && e.getMessage().contains(T0.plusSeconds(600).toString()),
         e.getMessage());
     assertTrue(dek.isDestroyed(), "the DEK is destroyed when the KEK becomes inaccessible");
@@ -101,17 +108,17 @@ class KeyAccessTest {
     assertEquals(KeyState.INACCESSIBLE, access.state(), "a stray success does not bring the volumes back");
     access.revalidated("probe");
     assertEquals(KeyState.AVAILABLE, access.state());
-    assertEquals(java.util.List.of("DEGRADED [v]", "INACCESSIBLE [v]", "AVAILABLE [v]"), seen);
-    assertEquals(java.util.List.of("stateChange", "stateChange", "stateChange"), context.activityLog()
+    assertEquals(List.of("DEGRADED [v]", "INACCESSIBLE [v]", "AVAILABLE [v]"), seen);
+    assertEquals(List.of("stateChange", "stateChange", "stateChange"), context.activityLog()
         .recent(null, kek.keyUrl(), 10).stream().map(a -> a.type().jsonName()).toList());
   }
 
   @Test
   void theGracePeriodCannotBeTurnedOff() {
     KeyAccessContext context = new KeyAccessContext(Clock.systemUTC(), new DekCache());
-    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+    assertThrows(IllegalArgumentException.class,
         () -> context.setGracePeriod(Duration.ZERO));
-    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+    assertThrows(IllegalArgumentException.class,
         () -> context.setGracePeriod(Duration.ofSeconds(-1)));
   }
 
@@ -125,7 +132,7 @@ class KeyAccessTest {
     assertEquals(KeyAccessCause.IDENTITY_REJECTED, KeyAccessCause.of(VaultErrorClass.UNAUTHORIZED, null, null));
     assertEquals(KeyAccessCause.FIREWALL, KeyAccessCause.of(VaultErrorClass.FIREWALL, "Forbidden", null));
     assertEquals(KeyAccessCause.THROTTLED, KeyAccessCause.of(VaultErrorClass.THROTTLED, null, null));
-    assertEquals(KeyAccessCause.VAULT_UNREACHABLE, KeyAccessCause.of(new java.net.ConnectException("refused")));
+    assertEquals(KeyAccessCause.VAULT_UNREACHABLE, KeyAccessCause.of(new ConnectException("refused")));
     assertEquals("permissionRevoked", KeyAccessCause.PERMISSION_REVOKED.jsonName());
   }
 
