@@ -15,6 +15,7 @@ import io.strongroom.gateway.keys.KeyVaults;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,6 +25,8 @@ import java.util.List;
  * scrubbed on every event loop when a KEK goes INACCESSIBLE, and the monitor (deadline tick and probes).
  */
 final class GatewayKeyAccess {
+  private static final System.Logger LOG = System.getLogger(GatewayKeyAccess.class.getName());
+
   private final ActivityLog activityLog;
   private final List<AlertSink> sinks;
   private final KeyAccessMonitor monitor;
@@ -52,6 +55,9 @@ final class GatewayKeyAccess {
             ((VertxInternal) vertx).nettyEventLoopGroup().forEach(loop -> loop.execute(sealer::scrubThreadState));
           }
         });
+    LOG.log(Level.INFO, "key access: grace period {0}, probes every {1}, alerts to the log and {2} webhook(s), "
+        + "activity log {3}", settings.getGracePeriod(), settings.getProbeInterval(),
+        String.valueOf(settings.getAlertWebhooks().size()), config.getDataDir().resolve("activity.log"));
     return new GatewayKeyAccess(log, sinks, new KeyAccessMonitor(vertx, keys, settings.getProbeInterval()));
   }
 

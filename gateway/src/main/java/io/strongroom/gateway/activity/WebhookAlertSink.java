@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayDeque;
 
@@ -29,6 +30,7 @@ public final class WebhookAlertSink implements AlertSink {
   private final Context context;
   private final HttpClient client;
   private final String url;
+  private final String shownUrl;
   private final long initialBackoffMillis;
   private final int maxAttempts;
   private final ArrayDeque<JsonObject> queue = new ArrayDeque<>();
@@ -40,6 +42,7 @@ public final class WebhookAlertSink implements AlertSink {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.url = url;
+    this.shownUrl = shown(url);
     this.initialBackoffMillis = Math.max(1, initialBackoff.toMillis());
     this.maxAttempts = maxAttempts;
     this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5000).setIdleTimeout(30));
@@ -58,7 +61,7 @@ public final class WebhookAlertSink implements AlertSink {
       if (queue.size() == DEFAULT_QUEUE_CAPACITY) {
         queue.removeFirst();
         dropped++;
-        LOG.log(Level.WARNING, "webhook {0}: alert queue full, {1} alerts dropped", url, String.valueOf(dropped));
+        LOG.log(Level.WARNING, "webhook {0}: alert queue full, {1} alerts dropped", shownUrl, String.valueOf(dropped));
       }
       queue.addLast(alert);
       if (!sending) {
@@ -89,13 +92,13 @@ public final class WebhookAlertSink implements AlertSink {
           }
           String why = ar.succeeded() ? "HTTP " + ar.result() : ar.cause().toString();
           if (attempt >= maxAttempts || closed) {
-            LOG.log(Level.WARNING, "webhook {0}: alert not delivered after {1} attempts ({2})", url,
+            LOG.log(Level.WARNING, "webhook {0}: alert not delivered after {1} attempts ({2})", shownUrl,
                 String.valueOf(attempt), why);
             deliverNext();
             return;
           }
           long delay = Math.min(MAX_BACKOFF_MILLIS, initialBackoffMillis << Math.min(attempt - 1, 20));
-          LOG.log(Level.DEBUG, "webhook {0}: attempt {1} failed ({2}), retrying in {3} ms", url,
+          LOG.log(Level.DEBUG, "webhook {0}: attempt {1} failed ({2}), retrying in {3} ms", shownUrl,
               String.valueOf(attempt), why, String.valueOf(delay));
           vertx.setTimer(delay, id -> context.runOnContext(v -> attempt(alert, attempt + 1)));
         });
@@ -107,8 +110,21 @@ public final class WebhookAlertSink implements AlertSink {
     return client.close();
   }
 
+  /**
+   * The URL as logs show it: scheme, host and port only, because webhook URLs often carry a secret in the path
+   * or query (chat-service hooks do).
+   */
+  private static String shown(String url) {
+    try {
+      URI uri = URI.create(url);
+      return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + "/...";
+    } catch (IllegalArgumentException e) {
+      return "<invalid webhook URL>";
+    }
+  }
+
   @Override
   public String toString() {
-    return "WebhookAlertSink[" + url + "]";
+    return "WebhookAlertSink[" + shownUrl + "]";
   }
 }
