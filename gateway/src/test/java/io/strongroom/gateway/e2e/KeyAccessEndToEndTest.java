@@ -131,6 +131,18 @@ class KeyAccessEndToEndTest {
             "every block written before the outage reads back unchanged");
         assertTrue(deliveries.get() >= 4, "the refused first delivery was retried: " + deliveries.get());
 
+        GatewayFixture.Response byVolume = gw.send("POST", "/v1/volumes/cust/revalidate", TestTokens.KEY_ADMIN,
+            new byte[0]);
+        assertEquals(200, byVolume.status(), new String(byVolume.body()));
+        assertEquals("AVAILABLE", byVolume.json().getString("keyState"));
+        assertEquals(kek, byVolume.json().getString("kek"));
+        assertEquals("cust", byVolume.json().getString("volume"));
+        assertEquals("InvalidArgument", gw.json("POST", "/v1/keys/revalidate", TestTokens.KEY_ADMIN,
+            new JsonObject()).errorCode());
+        assertEquals("InvalidArgument", gw.json("POST", "/v1/keys/revalidate", TestTokens.KEY_ADMIN,
+            new JsonObject().put("kek", vault.vaultUrl() + "/keys/unused")).errorCode());
+        assertEquals("InvalidArgument", gw.get("/v1/activity?limit=0", TestTokens.KEY_ADMIN).errorCode());
+
         GatewayFixture.Response activity = gw.get("/v1/activity?volume=cust&limit=200", TestTokens.KEY_ADMIN);
         assertEquals(200, activity.status());
         List<String> details = activity.json().getJsonArray("events").stream()
