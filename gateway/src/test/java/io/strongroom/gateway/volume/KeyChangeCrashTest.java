@@ -32,11 +32,14 @@ import static org.junit.jupiter.api.Assertions.fail;
  * SIGKILLs the real gateway (a child process, {@link GatewayCrashTest.Child}) while it changes a volume's KEK and
  * rolls its DEK over again and again, with client writes going on. After each restart the volume opens, every
  * block reads back as its last acknowledged write or the write in flight at the kill, and an interrupted re-seal
- * finishes (one DEK left).
+ * finishes (one DEK left). The re-seal scans at the default pace (4096 blocks/s), so a kill often lands inside it,
+ * and KEK changes also run while it does.
  */
 class KeyChangeCrashTest {
   static final int BS = GatewayCrashTest.BS;
   static final int BLOCKS = 512;
+  /** Blocks of the volume: the ones past {@link #BLOCKS} stay unwritten but are scanned, so a re-seal takes ~1 s. */
+  static final int VOLUME_BLOCKS = 4096;
   static final int WRITERS = 2;
   static final int KILLS = 6;
   static final long NONE = -1;
@@ -64,7 +67,7 @@ class KeyChangeCrashTest {
     String token = new JsonObject(Files.readString(dataDir.resolve("credentials.json"))).getJsonObject("admin")
         .getString("token");
     HttpResponse<String> created = send(child.baseUrl, token, "POST", "/v1/volumes", new JsonObject()
-        .put("name", "kc").put("sizeBytes", (long) BS * BLOCKS).put("blockSize", BS).encode());
+        .put("name", "kc").put("sizeBytes", (long) BS * VOLUME_BLOCKS).put("blockSize", BS).encode());
     assertEquals(201, created.statusCode(), created.body());
     for (int n = 0; n < BLOCKS; n += 16) {
       ByteBuffer run = ByteBuffer.allocate(16 * BS);
@@ -108,8 +111,9 @@ class KeyChangeCrashTest {
     child.stop();
     System.out.printf("KeyChangeCrashTest: %d SIGKILLs, %d KEK changes and %d rollovers acknowledged, "
         + "%d restarts resumed an interrupted re-seal%n", KILLS, keyChanges.get(), rollovers.get(), resealsResumed);
-    assertTrue(keyChanges.get() >= KILLS && rollovers.get() >= KILLS,
+    assertTrue(keyChanges.get() >= KILLS && rollovers.get() >= KILLS / 2,
         "key changes happened: " + keyChanges + " KEK changes, " + rollovers + " rollovers");
+    assertTrue(resealsResumed > 0, "some kills landed inside a re-seal");
   }
 
   /** Alternates a KEK change (re-wrap under the service key's current version) and a rollover until the kill. */
