@@ -165,7 +165,8 @@ final class AdminRoutes {
     }
     Object identity = json.getValue("identity");
     Object autoFollow = json.getValue("autoFollow");
-    if ((identity != null && !(identity instanceof String)) || (autoFollow != null && !(autoFollow instanceof Boolean))) {
+    if ((identity != null && !(identity instanceof String))
+        || (autoFollow != null && !(autoFollow instanceof Boolean))) {
       throw new IllegalArgumentException("identity must be a string and autoFollow a boolean");
     }
     return new KekChange(kek, (String) identity, (Boolean) autoFollow);

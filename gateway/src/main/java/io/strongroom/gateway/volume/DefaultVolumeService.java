@@ -47,28 +47,20 @@ public final class DefaultVolumeService implements VolumeService {
   private final SealedRuns runs;
   private final VolumeServiceOptions options;
   private final VolumeLifecycle lifecycle;
-  private final Vertx vertx;
-  private final KekRotation rotation;
-  private final ResealPass reseal;
-  private final DekRollover rollover;
+  private final VolumeKeyChanges keyChanges;
   private final ConcurrentHashMap<String, Volume> volumes = new ConcurrentHashMap<>();
   private volatile boolean closed;
-  private long keyWatchTimer = -1;
 
   private DefaultVolumeService(Vertx vertx, BlockStore store, MetadataStore metadataStore, KeyVaults keys,
                                BlockSealer sealer, VolumeServiceOptions options) {
-    this.vertx = vertx;
     this.store = store;
     this.metadataStore = metadataStore;
     this.keys = keys;
     this.runs = new SealedRuns(sealer);
     this.options = options;
     KekValidator validator = new KekValidator(keys);
-    KeyEvents events = new KeyEvents(keys::activityLog, keys.clock());
     this.lifecycle = new VolumeLifecycle(store, metadataStore, keys, options, validator);
-    this.rotation = new KekRotation(keys, validator, options, events);
-    this.reseal = new ResealPass(vertx, store, sealer, keys, options, events, () -> closed);
-    this.rollover = new DekRollover(keys, options, events, reseal);
+    this.keyChanges = new VolumeKeyChanges(vertx, store, sealer, keys, validator, options, () -> closed);
   }
 
   /**
@@ -96,25 +88,9 @@ public final class DefaultVolumeService implements VolumeService {
           return service.unwrapAtStartup();
         })
         .map(x -> {
-          service.volumes.values().forEach(service.reseal::start); // passes interrupted by a stop or crash resume
-          service.keyWatchTimer = vertx.setPeriodic(options.getKeyWatchInterval().toMillis(), t -> service.watchKeys());
+          service.keyChanges.start(service.volumes::values);
           return service;
         });
-  }
-
-  /**
-   * On the key-watch interval: volumes with auto-follow re-wrap when their key has a newer current version, DEKs
-   * due by age roll over, and a re-seal pass that stopped (say, its DEK was not unwrapped yet) starts again.
-   */
-  private void watchKeys() {
-    for (Volume v : volumes.values()) {
-      rollover.maybeAutomatic(v);
-      reseal.start(v);
-      if (v.autoFollow()) {
-        rotation.followLatest(v).onFailure(e -> LOG.log(Level.WARNING,
-            "volume {0}: auto-follow could not check or adopt the current KEK version: {1}", v.name(), e.getMessage()));
-      }
-    }
   }
 
   private Future<Void> unwrapAtStartup() {
@@ -266,7 +242,7 @@ public final class DefaultVolumeService implements VolumeService {
     return v.resealGate.enter(firstBlock, count)
         .compose(admitted -> writeAdmitted(v, firstBlock, count, plaintext))
         .andThen(x -> v.resealGate.leave(firstBlock, count))
-        .onSuccess(x -> rollover.maybeAutomatic(v));
+        .onSuccess(x -> keyChanges.afterWrite(v));
   }
 
   private Future<Void> writeAdmitted(Volume v, long firstBlock, int count, Buffer plaintext) {
@@ -342,7 +318,7 @@ public final class DefaultVolumeService implements VolumeService {
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }
-    return rotation.change(v, change).map(x -> info(v));
+    return keyChanges.changeKek(v, change).map(x -> info(v));
   }
 
   @Override
@@ -353,7 +329,7 @@ public final class DefaultVolumeService implements VolumeService {
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }
-    return rollover.rollover(v, "on demand").map(x -> info(v));
+    return keyChanges.rollover(v).map(x -> info(v));
   }
 
   @Override
@@ -367,7 +343,7 @@ public final class DefaultVolumeService implements VolumeService {
       return Future.succeededFuture();
     }
     closed = true;
-    vertx.cancelTimer(keyWatchTimer);
+    keyChanges.stop();
     List<Future<Void>> metadataWrites = new ArrayList<>();
     volumes.values().forEach(v -> metadataWrites.add(v.metadataWritesDone()));
     return Future.join(metadataWrites)
@@ -422,12 +398,8 @@ public final class DefaultVolumeService implements VolumeService {
     List<String> dekIds = keyring.deks().stream().map(d -> d.id().toString()).toList();
     VolumeCounters counters = new VolumeCounters(v.reads.sum(), v.writes.sum(), v.bytesIn.sum(), v.bytesOut.sum(),
         v.dekInvocations());
-    ResealProgress progress = v.reseal();
-    VolumeInfo.Rollover rolloverState = progress == null ? null : new VolumeInfo.Rollover(
-        reseal.isRunning(v) ? "RESEALING" : "RESEAL_PENDING", progress.scanned(), progress.resealed(), v.blockCount(),
-        progress.started());
     return new VolumeInfo(v.id(), v.name(), v.sizeBytes(), v.blockSize(), v.blockCount(), keyring.kekId(), key.state(),
         key.since(), key.state() == KeyState.AVAILABLE ? null : key.causeText(), dekIds, counters, v.createdAt(),
-        v.autoFollow(), rolloverState);
+        v.autoFollow(), keyChanges.rolloverState(v));
   }
 }

@@ -7,7 +7,7 @@ import io.strongroom.gateway.error.GatewayException;
 import java.time.Clock;
 import java.util.function.Supplier;
 
-/** Rotation, rollover and re-seal events of the volume layer, written to the gateway's activity log. No key material. */
+/** Rotation, rollover and re-seal events of the volume layer, for the gateway's activity log. No key material. */
 final class KeyEvents {
   private final Supplier<ActivityLog> log;
   private final Clock clock;
@@ -47,7 +47,8 @@ final class KeyEvents {
       return;
     }
     if (failure != null) {
-      event.ok(false).cause(failure instanceof GatewayException g ? g.code().name() : failure.getClass().getSimpleName());
+      String cause = failure instanceof GatewayException g ? g.code().name() : failure.getClass().getSimpleName();
+      event.ok(false).cause(cause);
     }
     target.record(event.build());
   }

@@ -34,7 +34,8 @@ final class ResealGate {
 
   /**
    * Lets a client write or trim of blocks {@code first..first+count-1} in: completes once it may go ahead (at once
-   * unless the re-seal holds an overlapping run). Call {@link #leave} with the same blocks when it is durable or failed.
+   * unless the re-seal holds an overlapping run). Call {@link #leave} with the same blocks once it is durable or
+   * failed.
    */
   Future<Void> enter(long first, long count) {
     count(first, count, 1);

@@ -18,6 +18,7 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -195,7 +196,7 @@ final class ResealPass {
             buf.nioBuffer(buf.readerIndex() + i * slotSize, slotSize));
       }
     } finally {
-      java.util.Arrays.fill(plain, (byte) 0); // plaintext of client data: not left in a stray array
+      Arrays.fill(plain, (byte) 0); // plaintext of client data: not left in a stray array
     }
   }
 

@@ -4,7 +4,9 @@ import io.strongroom.gateway.store.MetadataStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * One open volume: its fixed geometry, its {@link VolumeKeyring} (KEK, access state, DEKs with their seal budgets;
@@ -99,7 +101,7 @@ final class Volume {
    * Runs {@code change} after every key change of this volume started before it (rotation, rollover, end of a
    * re-seal, auto-follow), so each one builds on the keyring the previous one left.
    */
-  <T> Future<T> serialKeyChange(java.util.function.Supplier<Future<T>> change) {
+  <T> Future<T> serialKeyChange(Supplier<Future<T>> change) {
     Promise<T> done = Promise.promise();
     Future<?> previous;
     synchronized (this) {
@@ -236,7 +238,7 @@ final class Volume {
    * accesses in one total order), so it never uses the old keyring.
    */
   static final class Epoch {
-    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
     private final Promise<Void> drained = Promise.promise();
     private volatile boolean closed;
 

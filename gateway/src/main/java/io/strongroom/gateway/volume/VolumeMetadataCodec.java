@@ -114,7 +114,8 @@ final class VolumeMetadataCodec {
       throw new IllegalArgumentException("reseal.cursor must be >= 0");
     }
     return new ResealProgress(cursor, required(r.getLong("scanned"), "reseal.scanned"),
-        required(r.getLong("resealed"), "reseal.resealed"), Instant.parse(required(r.getString("started"), "reseal.started")));
+        required(r.getLong("resealed"), "reseal.resealed"),
+        Instant.parse(required(r.getString("started"), "reseal.started")));
   }
 
   private static <T> T required(T value, String field) {

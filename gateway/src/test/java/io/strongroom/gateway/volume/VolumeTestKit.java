@@ -143,7 +143,8 @@ final class VolumeTestKit implements AutoCloseable {
         .setUnwrapRetryInterval(Duration.ofMillis(100))
         .setStartupUnwrapConcurrency(startupUnwrapConcurrency);
     tuning.accept(options);
-    service = await(DefaultVolumeService.open(vertx, store, store.metadataStore(), keys, BlockSealer.create(), options));
+    service = await(DefaultVolumeService.open(vertx, store, store.metadataStore(), keys, BlockSealer.create(),
+        options));
   }
 
   /** Graceful close of the service (and its store) and the key vaults. */
@@ -170,7 +171,7 @@ final class VolumeTestKit implements AutoCloseable {
     return r.bodyAsJsonObject().getJsonObject("key").getString("kid");
   }
 
-  /** Creates an RSA-2048 key with the given attributes (nbf, exp as epoch seconds, enabled); returns its versioned kid. */
+  /** Creates an RSA-2048 key with attributes (nbf, exp as epoch seconds, enabled); returns its versioned kid. */
   String createKey(String name, JsonObject attributes) {
     HttpResponse<Buffer> r = vaultCall(HttpMethod.POST, "/keys/" + name + "/create" + API,
         new JsonObject().put("kty", "RSA").put("key_size", 2048).put("attributes", attributes));
