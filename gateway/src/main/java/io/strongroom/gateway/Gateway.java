@@ -83,7 +83,9 @@ public final class Gateway {
           keyVaults = KeyVaults.create(vertx, vaults.keyVaultsConfig());
           keyAccess = GatewayKeyAccess.attach(vertx, config, keyVaults);
           return openStore().compose(s -> DefaultVolumeService.open(vertx, s, s.metadataStore(), keyVaults,
-              BlockSealer.create(), new VolumeServiceOptions().setServiceKekId(vaults.serviceKekId())));
+              BlockSealer.create(), new VolumeServiceOptions().setServiceKekId(vaults.serviceKekId())
+                  // auto-follow and DEK age checks ride on the key-access probe interval
+                  .setKeyWatchInterval(config.keyAccess().getProbeInterval())));
         })
         .compose(service -> {
           volumes = service;
