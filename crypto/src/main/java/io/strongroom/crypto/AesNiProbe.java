@@ -24,16 +24,22 @@ public final class AesNiProbe {
 
     /** HotSpot flags reported when this JVM has them (the intrinsic ones are diagnostic, readable but not settable by default). */
     private static final List<String> VM_FLAGS = List.of(
-            "UseAES", "UseAESIntrinsics", "UseAESCTRIntrinsics", "UseGHASHIntrinsics", "UseAVX");
+            "UseAES", "UseAESIntrinsics", "UseAESCTRIntrinsics", "UseGHASHIntrinsics", "UseAVX",
+            "TieredCompilation", "TieredStopAtLevel");
 
     private static final int SELF_TEST_BLOCK = 8192;
     /*
      * The AES and GHASH intrinsics only run in JIT-compiled code, and the JIT compiles after enough
      * calls, not enough bytes: warm up with many small seals (about 20k, 0.1-0.3 s on a cold JVM),
      * or an 8 KiB figure taken cold would read 50 MB/s where the steady state is several GB/s.
+     * Opens get their own warm-up, after the measurement so it does not delay the seal path's
+     * compilation: decryption is separate code in the JDK (JDK 17: GaloisCounterMode$GCMDecrypt), and
+     * left cold it runs the pure-Java GHASH and CTR through a server's first seconds of reads
+     * (docs/PERFORMANCE.md, "JDK 17 open path"). 10k opens are twice what C2's thresholds need.
      */
     private static final int WARM_UP_BLOCK = 512;
     private static final int WARM_UP_SEALS = 20_000;
+    private static final int WARM_UP_OPENS = 10_000;
     private static final long WARM_UP_MAX_NANOS = 400_000_000L;
     private static final long WARM_UP_MAX_WALL_NANOS = 2_000_000_000L;
     private static final long MEASURE_NANOS = 20_000_000L;
@@ -41,7 +47,7 @@ public final class AesNiProbe {
     private AesNiProbe() {
     }
 
-    /** Probes (0.1-0.5 s on an idle core, at most ~2 s on a busy one; nearly all of it JIT warm-up) and logs a WARNING per problem found. */
+    /** Probes (0.1-0.6 s on an idle core, at most ~4 s on a busy one; nearly all of it JIT warm-up) and logs a WARNING per problem found. */
     public static AesNiReport run() {
         String cpuModel = "unknown";
         List<String> flags = new ArrayList<>();
@@ -84,6 +90,10 @@ public final class AesNiProbe {
         if (flags.contains("avx512f") && flags.contains("vaes") && vmFlags.containsKey("UseAVX")
                 && parseIntOr(vmFlags.get("UseAVX"), 3) < 3) {
             warnings.add("CPU has AVX-512/VAES but UseAVX=" + vmFlags.get("UseAVX") + ": the fastest AES-GCM path is disabled");
+        }
+        if (!"false".equals(vmFlags.get("TieredCompilation")) && parseIntOr(vmFlags.get("TieredStopAtLevel"), 4) < 4) {
+            warnings.add("TieredStopAtLevel=" + vmFlags.get("TieredStopAtLevel")
+                    + ": C2 never compiles, and only C2 code uses the AES-CTR and GHASH intrinsics (AES-GCM ~100x slower)");
         }
         boolean intrinsicsOn = cpuHasAes && jvmUsesAes;
 
@@ -131,10 +141,10 @@ public final class AesNiProbe {
     }
 
     /**
-     * Warms up with small seals, then seals 8 KiB blocks for ~20 ms. Timed in this thread's CPU time
-     * where the JVM offers it, so a busy machine (other processes on the core) does not deflate the
-     * figure; the JIT's own compile threads still have to finish the warm-up. A rough figure, for the
-     * log and the health page.
+     * Warms up with small seals, then seals 8 KiB blocks for ~20 ms, then warms up opens. Timed in this
+     * thread's CPU time where the JVM offers it, so a busy machine (other processes on the core) does
+     * not deflate the figure; the JIT's own compile threads still have to finish the warm-up. A rough
+     * figure, for the log and the health page.
      */
     private static double selfTestMBps() {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -145,17 +155,7 @@ public final class AesNiProbe {
             BlockAddress at = new BlockAddress(new UUID(0, 0), 0);
             ByteBuffer in = ByteBuffer.allocate(SELF_TEST_BLOCK);
             ByteBuffer out = ByteBuffer.allocate(BlockSealer.sealedSize(SELF_TEST_BLOCK));
-            long wallStart = System.nanoTime();
-            long start = clock.getAsLong();
-            for (int i = 0; i < WARM_UP_SEALS; i++) {
-                in.clear().limit(WARM_UP_BLOCK);
-                out.clear();
-                sealer.seal(dek, at, in, out);
-                if ((i & 63) == 0 && (clock.getAsLong() - start > WARM_UP_MAX_NANOS
-                        || System.nanoTime() - wallStart > WARM_UP_MAX_WALL_NANOS)) {
-                    break;
-                }
-            }
+            warmUp(WARM_UP_SEALS, clock, () -> sealer.seal(dek, at, in.clear().limit(WARM_UP_BLOCK), out.clear()));
             long blocks = 0;
             long begin = clock.getAsLong();
             long elapsed;
@@ -168,9 +168,28 @@ public final class AesNiProbe {
                 blocks += 8;
                 elapsed = clock.getAsLong() - begin;
             } while (elapsed < MEASURE_NANOS);
-            return blocks * (double) SELF_TEST_BLOCK * 1000.0 / elapsed;
+            double mbps = blocks * (double) SELF_TEST_BLOCK * 1000.0 / elapsed;
+
+            ByteBuffer sealed = ByteBuffer.allocate(BlockSealer.sealedSize(WARM_UP_BLOCK));
+            sealer.seal(dek, at, in.clear().limit(WARM_UP_BLOCK), sealed);
+            ByteBuffer opened = ByteBuffer.allocate(WARM_UP_BLOCK);
+            warmUp(WARM_UP_OPENS, clock, () -> sealer.open(dek, at, sealed.flip(), opened.clear()));
+            return mbps;
         } finally {
             dek.destroy();
+        }
+    }
+
+    /** Runs {@code step} {@code times} times, or until it took {@value #WARM_UP_MAX_NANOS} ns of {@code clock} or 2 s of wall time. */
+    private static void warmUp(int times, LongSupplier clock, Runnable step) {
+        long wallStart = System.nanoTime();
+        long start = clock.getAsLong();
+        for (int i = 0; i < times; i++) {
+            step.run();
+            if ((i & 63) == 0 && (clock.getAsLong() - start > WARM_UP_MAX_NANOS
+                    || System.nanoTime() - wallStart > WARM_UP_MAX_WALL_NANOS)) {
+                return;
+            }
         }
     }
 }

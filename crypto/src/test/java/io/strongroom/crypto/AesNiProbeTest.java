@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,5 +46,23 @@ class AesNiProbeTest {
         assertTrue(line.startsWith("AES-GCM intrinsics " + (r.intrinsicsOn() ? "on" : "OFF")), line);
         assertTrue(line.contains(String.format(java.util.Locale.US, "%.0f MB/s", r.selfTestMBps())), line);
         assertTrue(line.contains(r.jvmVersion()), line);
+    }
+
+    /** A JVM that never reaches C2 runs AES-GCM in pure Java (~100x slower): the probe must say so. */
+    @Test
+    void warnsWhenC2IsOff() throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                PrintProbeWarnings.class.getName()).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), output);
+        assertTrue(output.contains("warning: TieredStopAtLevel=1: C2 never compiles"), output);
+    }
+
+    /** Entry point of the child JVM in {@link #warnsWhenC2IsOff()}. */
+    static final class PrintProbeWarnings {
+        public static void main(String[] args) {
+            AesNiProbe.run().warnings().forEach(w -> System.out.println("warning: " + w));
+        }
     }
 }

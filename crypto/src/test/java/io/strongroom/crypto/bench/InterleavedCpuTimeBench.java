@@ -16,10 +16,11 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The seal / raw-JCA ratio measured for a shared machine: the contenders run interleaved in short
- * slices, each timed in this thread's CPU time (as `openssl speed` times itself), so other
- * processes on the core neither slow one contender more than another nor deflate the figures.
- * Prints a markdown table of the median of 8 slices of 100 ms CPU each. Run by bench/crypto.sh.
+ * Seal and open against the raw JCA loops they are built on, measured for a shared machine: the
+ * contenders run interleaved in short slices, each timed in this thread's CPU time (as `openssl
+ * speed` times itself), so other processes on the core neither slow one contender more than another
+ * nor deflate the figures. Prints a markdown table of the median of 8 slices of 100 ms CPU each.
+ * Run by bench/crypto.sh; arguments, if any, are the block sizes (default 4096 8192 65536).
  */
 public final class InterleavedCpuTimeBench {
 
@@ -27,6 +28,12 @@ public final class InterleavedCpuTimeBench {
     private static final long SLICE_NANOS = 100_000_000L;
     private static final int WARM_UP_ROUNDS = 4;
     private static final int ROUNDS = 8;
+    private static final String[] NAMES = {"seal heap", "seal direct", "open heap", "raw JCA heap", "raw JCA direct",
+        "open byte[]", "open direct", "raw JCA decrypt heap", "raw JCA decrypt byte[]"};
+    private static final int SEAL_HEAP = 0;
+    private static final int OPEN_HEAP = 2;
+    private static final int RAW_HEAP = 3;
+    private static final int RAW_DECRYPT_HEAP = 7;
 
     private interface Op {
         void run() throws GeneralSecurityException;
@@ -36,14 +43,26 @@ public final class InterleavedCpuTimeBench {
     }
 
     public static void main(String[] args) throws GeneralSecurityException {
+        int[] sizes = args.length == 0 ? new int[] {4096, 8192, 65536} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
         String jdk = System.getProperty("java.specification.version");
-        System.out.println("| JDK | block | seal heap MB/s | seal direct MB/s | open heap MB/s | raw JCA heap MB/s"
-                + " | raw JCA direct MB/s | seal / raw JCA |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
-        for (int size : new int[] {4096, 8192, 65536}) {
+        // The first columns keep their places: bench/crypto.sh reads "seal heap" as the 4th field.
+        StringBuilder head = new StringBuilder("| JDK | block |");
+        StringBuilder rule = new StringBuilder("|---|---|");
+        for (String name : NAMES) {
+            head.append(' ').append(name).append(" MB/s |");
+            rule.append("---|");
+        }
+        System.out.println(head + " seal / raw JCA | open / seal | open / raw JCA decrypt |");
+        System.out.println(rule + "---|---|---|");
+        for (int size : sizes) {
             double[] mbps = measure(size);
-            System.out.printf(Locale.US, "| %s | %d KiB | %.0f | %.0f | %.0f | %.0f | %.0f | %.2f |%n", jdk, size / 1024,
-                    mbps[0], mbps[1], mbps[2], mbps[3], mbps[4], mbps[0] / mbps[3]);
+            StringBuilder row = new StringBuilder(String.format(Locale.US, "| %s | %d KiB |", jdk, size / 1024));
+            for (double v : mbps) {
+                row.append(String.format(Locale.US, " %.0f |", v));
+            }
+            row.append(String.format(Locale.US, " %.2f | %.2f | %.2f |", mbps[SEAL_HEAP] / mbps[RAW_HEAP],
+                    mbps[OPEN_HEAP] / mbps[SEAL_HEAP], mbps[OPEN_HEAP] / mbps[RAW_DECRYPT_HEAP]));
+            System.out.println(row);
         }
     }
 
@@ -57,10 +76,11 @@ public final class InterleavedCpuTimeBench {
         ByteBuffer heapOut = ByteBuffer.allocate(BlockSealer.sealedSize(size));
         ByteBuffer directIn = ByteBuffer.allocateDirect(size).put(p).flip();
         ByteBuffer directOut = ByteBuffer.allocateDirect(BlockSealer.sealedSize(size));
-        ByteBuffer sealed = ByteBuffer.allocate(BlockSealer.sealedSize(size));
-        sealer.seal(dek, at, heapIn.duplicate(), sealed);
-        sealed.flip();
+        byte[] sealedArray = sealer.seal(dek, at, p);
+        ByteBuffer sealed = ByteBuffer.wrap(sealedArray);
+        ByteBuffer sealedDirect = ByteBuffer.allocateDirect(sealedArray.length).put(sealedArray).flip();
         ByteBuffer opened = ByteBuffer.allocate(size);
+        ByteBuffer openedDirect = ByteBuffer.allocateDirect(size);
 
         Cipher raw = Cipher.getInstance("AES/GCM/NoPadding");
         byte[] key = new byte[32];
@@ -75,6 +95,13 @@ public final class InterleavedCpuTimeBench {
             }
             raw.init(Cipher.ENCRYPT_MODE, rawKey, new GCMParameterSpec(128, iv));
         };
+        // Decryption may repeat an IV (the JCA only refuses that for encryption): one ciphertext, opened again and again.
+        Cipher rawDec = Cipher.getInstance("AES/GCM/NoPadding");
+        GCMParameterSpec decIv = new GCMParameterSpec(128, new byte[12]);
+        rawDec.init(Cipher.ENCRYPT_MODE, rawKey, decIv);
+        byte[] rawSealed = rawDec.doFinal(p);
+        ByteBuffer rawSealedBuf = ByteBuffer.wrap(rawSealed);
+        byte[] rawOpened = new byte[size];
         Op[] ops = {
             () -> sealer.seal(dek, at, heapIn.clear(), heapOut.clear()),
             () -> sealer.seal(dek, at, directIn.clear(), directOut.clear()),
@@ -86,6 +113,16 @@ public final class InterleavedCpuTimeBench {
             () -> {
                 rawInit.run();
                 raw.doFinal(directIn.clear(), directOut.clear());
+            },
+            () -> sealer.open(dek, at, sealedArray),
+            () -> sealer.open(dek, at, sealedDirect.rewind(), openedDirect.clear()),
+            () -> {
+                rawDec.init(Cipher.DECRYPT_MODE, rawKey, decIv);
+                rawDec.doFinal(rawSealedBuf.rewind(), opened.clear());
+            },
+            () -> {
+                rawDec.init(Cipher.DECRYPT_MODE, rawKey, decIv);
+                rawDec.doFinal(rawSealed, 0, rawSealed.length, rawOpened, 0);
             },
         };
         double[][] samples = new double[ops.length][ROUNDS];
