@@ -85,7 +85,9 @@ public final class Gateway {
           return openStore().compose(s -> DefaultVolumeService.open(vertx, s, s.metadataStore(), keyVaults,
               BlockSealer.create(), new VolumeServiceOptions().setServiceKekId(vaults.serviceKekId())
                   // auto-follow and DEK age checks ride on the key-access probe interval
-                  .setKeyWatchInterval(config.keyAccess().getProbeInterval())));
+                  .setKeyWatchInterval(config.keyAccess().getProbeInterval())
+                  .setResealBlocksPerSecond(config.keyAccess().getResealBlocksPerSecond())
+                  .setDekMaxAge(config.keyAccess().getDekMaxAge())));
         })
         .compose(service -> {
           volumes = service;

@@ -41,6 +41,8 @@ final class Settings {
   static final String GRACE_PERIOD = "keyAccess.gracePeriod";
   static final String PROBE_INTERVAL = "keyAccess.probeInterval";
   static final String ALERT_WEBHOOKS = "keyAccess.alertWebhooks";
+  static final String RESEAL_RATE = "keyAccess.resealBlocksPerSecond";
+  static final String DEK_MAX_AGE = "keyAccess.dekMaxAge";
 
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
@@ -96,7 +98,12 @@ final class Settings {
       scalar(PROBE_INTERVAL, "--key-probe-interval", "<duration>", "KEK probe interval (default 60s)",
           (c, v) -> c.keyAccess().setProbeInterval(duration(PROBE_INTERVAL, v))),
       structured(ALERT_WEBHOOKS, "--alert-webhooks", "<json>", "[\"https://...\"] URLs receiving key-access alerts",
-          false, Settings::applyWebhooks));
+          false, Settings::applyWebhooks),
+      scalar(RESEAL_RATE, "--reseal-rate", "<blocks/s>", "background re-seal rate after a DEK rollover (default "
+          + KeyAccessConfig.DEFAULT_RESEAL_BLOCKS_PER_SECOND + ")",
+          (c, v) -> c.keyAccess().setResealBlocksPerSecond(integer(RESEAL_RATE, v, 1, 1_000_000))),
+      scalar(DEK_MAX_AGE, "--dek-max-age", "<duration>", "roll a volume's DEK over at this age (default: by seal count only)",
+          (c, v) -> c.keyAccess().setDekMaxAge(duration(DEK_MAX_AGE, v))));
 
   private Settings() {}
 

@@ -106,6 +106,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void dekLifecycleSettings() {
+    GatewayConfig defaults = load(Map.of());
+    assertEquals(KeyAccessConfig.DEFAULT_RESEAL_BLOCKS_PER_SECOND, defaults.keyAccess().getResealBlocksPerSecond());
+    assertNull(defaults.keyAccess().getDekMaxAge(), "rollover by age is off unless set");
+    GatewayConfig c = load(Map.of("STRONGROOM_KEY_ACCESS_DEK_MAX_AGE", "24h"), "--reseal-rate", "500");
+    assertEquals(500, c.keyAccess().getResealBlocksPerSecond());
+    assertEquals(Duration.ofHours(24), c.keyAccess().getDekMaxAge());
+    assertTrue(error(Map.of(), "--reseal-rate", "0").startsWith("invalid setting keyAccess.resealBlocksPerSecond: '0'"));
+    assertTrue(error(Map.of(), "--dek-max-age", "0s").startsWith("invalid setting keyAccess.dekMaxAge: "));
+  }
+
+  @Test
   void theProductionExampleLoads() {
     GatewayConfig c = load(Map.of(), "--config", Path.of("strongroom.example.yaml").toString());
     assertEquals("0.0.0.0", c.getHost());
