@@ -61,8 +61,8 @@ final class GatewayObservability implements HealthReporter {
       inaccessible += s.state() == KeyState.INACCESSIBLE ? 1 : 0;
       JsonObject k = new JsonObject().put("kek", s.kek().keyUrl()).put("identity", s.kek().identity())
           .put("state", s.state().name()).put("since", s.since().toString());
-      if (s.causeText() != null) {
-        k.put("cause", s.causeText());
+      if (s.causeName() != null) {
+        k.put("cause", s.causeName()).put("causeDetail", s.causeText());
       }
       keyStates.add(k);
     }

@@ -119,6 +119,10 @@ class KeyAccessEndToEndTest {
         assertArrayEquals(svcBlock, gw.get("/v1/volumes/svc/blocks/3", TestTokens.DATA_ALL).body(),
             "the volume under the service key is not affected");
         assertEquals("INACCESSIBLE", gw.get("/v1/volumes/cust", TestTokens.ADMIN).json().getString("keyState"));
+        JsonObject darkKey = gw.get("/health", TestTokens.ADMIN).json().getJsonArray("keys").stream()
+            .map(JsonObject.class::cast).filter(k -> kek.equals(k.getString("kek"))).findFirst().orElseThrow();
+        assertEquals("INACCESSIBLE", darkKey.getString("state"), darkKey::encode);
+        assertEquals("keyDisabled", darkKey.getString("cause"), darkKey::encode);
 
         vaultCall(vaultAdmin, vault, HttpMethod.PATCH, "/keys/customer-kek",
             new JsonObject().put("attributes", new JsonObject().put("enabled", true)));
