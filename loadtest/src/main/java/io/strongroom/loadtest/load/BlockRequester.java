@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Sends one block request and records its outcome. Called on a client event loop; the returned
  * future always succeeds (failures are recorded, not propagated) so drivers can simply chain.
  */
-public final class BlockRequester {
+public final class BlockRequester implements RequestSender {
 
   private static final CharSequence OCTET_STREAM = HttpHeaders.createOptimized("application/octet-stream");
 
@@ -33,6 +33,7 @@ public final class BlockRequester {
   private final AtomicInteger nextTarget = new AtomicInteger();
   private final AtomicLong inFlight = new AtomicLong();
   private final Handler<Buffer> countBytes;
+  private final Handler<Buffer> ignoreBytes = b -> { };
 
   public BlockRequester(HttpClient client, List<Target> targets, Workload workload, LatencyRecorders recorders,
                         String tokenOrNull, long timeoutMillis) {
@@ -55,8 +56,10 @@ public final class BlockRequester {
    *
    * @param intendedNanos when the schedule wanted it sent ({@link System#nanoTime()}); the corrected
    *                      latency is measured from here
+   * @param warmup        issued during the warm-up: recorded apart, never in the measured window
    */
-  public Future<Void> send(long intendedNanos, SplittableRandom rnd) {
+  @Override
+  public Future<Void> send(long intendedNanos, SplittableRandom rnd, boolean warmup) {
     boolean read = workload.nextIsRead(rnd);
     int volume = workload.nextVolume(rnd);
     long block = workload.nextBlock(volume, rnd);
@@ -73,7 +76,7 @@ public final class BlockRequester {
     inFlight.incrementAndGet();
     client.request(ro).onComplete(ar -> {
       if (ar.failed()) {
-        fail(ar.cause(), done);
+        fail(ar.cause(), warmup, done);
         return;
       }
       HttpClientRequest req = ar.result();
@@ -86,22 +89,24 @@ public final class BlockRequester {
         response = req.send();
       } else {
         req.putHeader(HttpHeaders.CONTENT_TYPE, OCTET_STREAM);
-        recorders.addBytesOut(body.length());
+        if (!warmup) {
+          recorders.addBytesOut(body.length());
+        }
         response = req.send(body);
       }
       response.onComplete(rar -> {
         if (rar.failed()) {
-          fail(rar.cause(), done);
+          fail(rar.cause(), warmup, done);
           return;
         }
         HttpClientResponse resp = rar.result();
-        resp.handler(countBytes);
+        resp.handler(warmup ? ignoreBytes : countBytes);
         resp.end().onComplete(end -> {
           long now = System.nanoTime();
           if (end.failed()) {
-            recorders.recordFailure(end.cause());
+            recorders.recordFailure(end.cause(), warmup);
           } else {
-            recorders.recordResponse(resp.statusCode(), intendedNanos, sentNanos, now);
+            recorders.recordResponse(resp.statusCode(), intendedNanos, sentNanos, now, warmup);
           }
           // after recording, so a drain that sees zero in flight has every value in the recorders
           inFlight.decrementAndGet();
@@ -112,8 +117,8 @@ public final class BlockRequester {
     return done.future();
   }
 
-  private void fail(Throwable cause, Promise<Void> done) {
-    recorders.recordFailure(cause);
+  private void fail(Throwable cause, boolean warmup, Promise<Void> done) {
+    recorders.recordFailure(cause, warmup);
     inFlight.decrementAndGet();
     done.complete();
   }

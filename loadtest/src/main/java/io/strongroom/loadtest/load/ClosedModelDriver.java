@@ -17,6 +17,7 @@ public final class ClosedModelDriver implements LoadDriver {
   private final int lanes;
   private final long seed;
   private volatile boolean running;
+  private volatile long measureStartNanos;
   private volatile long endNanos;
 
   public ClosedModelDriver(BlockRequester requester, List<Context> contexts, int lanes, long seed) {
@@ -27,7 +28,8 @@ public final class ClosedModelDriver implements LoadDriver {
   }
 
   @Override
-  public void start(long startNanos, long endNanos) {
+  public void start(long startNanos, long measureStartNanos, long endNanos) {
+    this.measureStartNanos = measureStartNanos;
     this.endNanos = endNanos;
     running = true;
     SplittableRandom root = new SplittableRandom(seed);
@@ -39,10 +41,11 @@ public final class ClosedModelDriver implements LoadDriver {
   }
 
   private void next(Context context, SplittableRandom rnd) {
-    if (!running || System.nanoTime() >= endNanos) {
+    long now = System.nanoTime();
+    if (!running || now >= endNanos) {
       return;
     }
-    Future<Void> f = requester.send(System.nanoTime(), rnd);
+    Future<Void> f = requester.send(now, rnd, now < measureStartNanos);
     if (f.isComplete()) {
       // failed without I/O (e.g. connection refused from the pool): go round the event loop, not the stack
       context.runOnContext(v -> next(context, rnd));

@@ -72,10 +72,10 @@ public final class LoadRun {
         primed.await();
       }
       long seed = System.nanoTime();
+      int lanes = options.connections() * options.streamsPerConnection() * targets.size();
       LoadDriver driver = open
-          ? new OpenModelDriver(requester, contexts, options.rate(), seed)
-          : new ClosedModelDriver(requester, contexts,
-              options.connections() * options.streamsPerConnection() * targets.size(), seed);
+          ? new OpenModelDriver(requester, recorders, contexts, options.rate(), lanes, seed)
+          : new ClosedModelDriver(requester, contexts, lanes, seed);
 
       long warmupNanos = options.warmup().toNanos();
       long durationNanos = options.duration().toNanos();
@@ -89,10 +89,10 @@ public final class LoadRun {
       });
       if (warmupNanos == 0) {
         runOn(ticker, sampler::beginMeasurement);
-        driver.start(start, end);
+        driver.start(start, measureStart, end);
         measure.run();
       } else {
-        driver.start(start, end);
+        driver.start(start, measureStart, end);
         scheduleTicks(ticker, sampler, start, warmupNanos, () -> {
           sampler.beginMeasurement();
           measure.run();
@@ -106,7 +106,8 @@ public final class LoadRun {
       return new RunResult(options, sampler.measureStartEpochMillis(),
           sampler.windowSeconds(), sampler.windowCount(), sampler.drainCount(), unfinished,
           recorders.countsByStatus(), recorders.errors(), recorders.bytesIn(), recorders.bytesOut(),
-          sampler.totalCorrected(), sampler.totalUncorrected(), sampler.timeline(),
+          sampler.totalCorrected(), sampler.totalUncorrected(), open ? sampler.totalGeneratorLag() : null,
+          sampler.timeline(),
           MachineFacts.collect(vertx.isNativeTransportEnabled()));
     } finally {
       ticker.shutdownNow();

@@ -13,9 +13,10 @@ import org.HdrHistogram.HistogramLogWriter;
  * interval logs, adds them to the run's totals, keeps the timeline and prints the progress line.
  *
  * <p>Not thread-safe: call every method from one thread (the run's sampler thread). The states are
- * warm-up (intervals are read and dropped), measuring (recorded), and drain (responses that arrive
- * after the measured window still count in the histograms, because in the open model the late ones
- * are exactly the slow ones, but not in the achieved rate).
+ * warm-up (the warm-up recorders are read for the progress line and dropped), measuring (the window's
+ * recorders, which only ever see requests issued inside the window, are recorded), and drain
+ * (responses that arrive after the measured window still count in the histograms, because in the
+ * open model the late ones are exactly the slow ones, but not in the achieved rate).
  */
 public final class IntervalSampler {
 
@@ -30,11 +31,14 @@ public final class IntervalSampler {
   private final boolean openModel;
   private final Histogram totalCorrected = new Histogram(LatencyRecorders.SIGNIFICANT_DIGITS);
   private final Histogram totalUncorrected = new Histogram(LatencyRecorders.SIGNIFICANT_DIGITS);
+  private final Histogram totalGeneratorLag = new Histogram(LatencyRecorders.SIGNIFICANT_DIGITS);
   private final List<TimelinePoint> timeline = new ArrayList<>();
   private HistogramLogWriter correctedLog;
   private HistogramLogWriter uncorrectedLog;
   private Histogram recycleCorrected;
   private Histogram recycleUncorrected;
+  private Histogram recycleLag;
+  private boolean firstWindowInterval = true;
   private State state = State.WARMUP;
   private long measureStartNanos;
   private long measureStartEpochMillis;
@@ -65,13 +69,15 @@ public final class IntervalSampler {
     return w;
   }
 
-  /** End of warm-up: drop what was recorded so far and start the measured window. */
+  /**
+   * End of warm-up: close the last warm-up interval and start the measured window. The window's
+   * recorders are not swapped here: they hold only requests issued from the window's start on, and
+   * the first of them may already have completed.
+   */
   public void beginMeasurement() {
-    // the recorders' next interval starts at the swap inside this tick: take the base time just before
     measureStartEpochMillis = System.currentTimeMillis();
     measureStartNanos = System.nanoTime();
     tick(measureStartNanos);
-    recorders.resetCounters();
     lastErrors = 0;
     state = State.MEASURING;
     lastTickNanos = measureStartNanos;
@@ -104,21 +110,27 @@ public final class IntervalSampler {
     if (state == State.DONE) {
       return;
     }
-    recycleCorrected = recorders.corrected().getIntervalHistogram(recycleCorrected);
-    recycleUncorrected = recorders.uncorrected().getIntervalHistogram(recycleUncorrected);
-    Histogram c = recycleCorrected;
-    Histogram u = recycleUncorrected;
-    long errorsNow = recorders.errors();
-    long intervalErrors = errorsNow - lastErrors;
-    lastErrors = errorsNow;
     double seconds = Math.max(1e-9, (now - lastTickNanos) / 1e9);
     lastTickNanos = now;
     if (state == State.WARMUP) {
-      if (seconds >= MIN_PRINTED_SECONDS) {
-        print("warm-up", c.getTotalCount() / seconds, intervalErrors, c, u);
-      }
+      warmupTick(seconds);
       return;
     }
+    recycleCorrected = recorders.corrected().getIntervalHistogram(recycleCorrected);
+    recycleUncorrected = recorders.uncorrected().getIntervalHistogram(recycleUncorrected);
+    recycleLag = recorders.generatorLag().getIntervalHistogram(recycleLag);
+    Histogram c = recycleCorrected;
+    Histogram u = recycleUncorrected;
+    if (firstWindowInterval) {
+      // the window's recorders started their interval when they were built: the window starts here
+      c.setStartTimeStamp(measureStartEpochMillis);
+      u.setStartTimeStamp(measureStartEpochMillis);
+      firstWindowInterval = false;
+    }
+    totalGeneratorLag.add(recycleLag);
+    long errorsNow = recorders.errors();
+    long intervalErrors = errorsNow - lastErrors;
+    lastErrors = errorsNow;
     if (state == State.DRAINING && u.getTotalCount() == 0) {
       return;
     }
@@ -137,6 +149,18 @@ public final class IntervalSampler {
     timeline.add(new TimelinePoint(windowNanos / 1e9, rate, intervalErrors, millis(c.getValueAtPercentile(50)),
         millis(c.getValueAtPercentile(99)), millis(u.getValueAtPercentile(99)), millis(c.getMaxValue())));
     print(String.format(Locale.US, "%4.0fs", windowNanos / 1e9), rate, errorsNow, totalCorrected, totalUncorrected);
+  }
+
+  private void warmupTick(double seconds) {
+    // a Recorder only takes back histograms it produced: the warm-up ones are not recycled (one a second)
+    Histogram c = recorders.warmupCorrected().getIntervalHistogram();
+    Histogram u = recorders.warmupUncorrected().getIntervalHistogram();
+    long errorsNow = recorders.warmupErrors();
+    long intervalErrors = errorsNow - lastErrors;
+    lastErrors = errorsNow;
+    if (seconds >= MIN_PRINTED_SECONDS) {
+      print("warm-up", c.getTotalCount() / seconds, intervalErrors, c, u);
+    }
   }
 
   private void print(String when, double rate, long errors, Histogram corrected, Histogram uncorrected) {
@@ -162,6 +186,8 @@ public final class IntervalSampler {
 
   public Histogram totalCorrected() { return totalCorrected; }
   public Histogram totalUncorrected() { return totalUncorrected; }
+  /** Open model: how late the generator learned each request of the window was due (nanoseconds). */
+  public Histogram totalGeneratorLag() { return totalGeneratorLag; }
   public List<TimelinePoint> timeline() { return List.copyOf(timeline); }
   /** Responses completed inside the measured window. */
   public long windowCount() { return windowCount; }

@@ -17,6 +17,12 @@ import org.HdrHistogram.Recorder;
  * sent (coordinated omission corrected, as wrk2 does); {@code uncorrected} measures from the moment
  * the request actually got a connection and was written, which is what a naive tool reports. In the
  * closed model there is no schedule and both get the same value. Values are nanoseconds.
+ *
+ * <p>Requests issued during the warm-up go to their own pair of recorders and counters, whenever they
+ * complete: a cold, backed-up warm-up never leaks into the measured window, and the window's
+ * recorders need no reset (no race with requests completing at the boundary). The open model also
+ * records, per request of the window, how late the generator itself learned it was due
+ * ({@link #recordGeneratorLag}): that delay is the generator's, not the server's.
  */
 public final class LatencyRecorders {
 
@@ -25,6 +31,10 @@ public final class LatencyRecorders {
 
   private final Recorder corrected = new Recorder(SIGNIFICANT_DIGITS);
   private final Recorder uncorrected = new Recorder(SIGNIFICANT_DIGITS);
+  private final Recorder warmupCorrected = new Recorder(SIGNIFICANT_DIGITS);
+  private final Recorder warmupUncorrected = new Recorder(SIGNIFICANT_DIGITS);
+  private final Recorder generatorLag = new Recorder(SIGNIFICANT_DIGITS);
+  private final LongAdder warmupErrors = new LongAdder();
   private final AtomicLongArray statusCounts = new AtomicLongArray(600);
   private final LongAdder errors = new LongAdder();
   private final LongAdder timeouts = new LongAdder();
@@ -32,8 +42,20 @@ public final class LatencyRecorders {
   private final LongAdder bytesIn = new LongAdder();
   private final LongAdder bytesOut = new LongAdder();
 
-  /** A response arrived (any status); times from {@link System#nanoTime()}. */
-  public void recordResponse(int status, long intendedNanos, long sentNanos, long doneNanos) {
+  /**
+   * A response arrived (any status); times from {@link System#nanoTime()}.
+   *
+   * @param warmup the request was issued during the warm-up: kept apart from the measured window
+   */
+  public void recordResponse(int status, long intendedNanos, long sentNanos, long doneNanos, boolean warmup) {
+    if (warmup) {
+      warmupCorrected.recordValue(Math.max(1, doneNanos - intendedNanos));
+      warmupUncorrected.recordValue(Math.max(1, doneNanos - sentNanos));
+      if (status < 200 || status >= 300) {
+        warmupErrors.increment();
+      }
+      return;
+    }
     corrected.recordValue(Math.max(1, doneNanos - intendedNanos));
     uncorrected.recordValue(Math.max(1, doneNanos - sentNanos));
     if (status >= 0 && status < 600) {
@@ -45,7 +67,11 @@ public final class LatencyRecorders {
   }
 
   /** The request failed without a response (connect error, reset, timeout). */
-  public void recordFailure(Throwable cause) {
+  public void recordFailure(Throwable cause, boolean warmup) {
+    if (warmup) {
+      warmupErrors.increment();
+      return;
+    }
     errors.increment();
     if (isTimeout(cause)) {
       timeouts.increment();
@@ -66,9 +92,21 @@ public final class LatencyRecorders {
   public void addBytesIn(long n) { bytesIn.add(n); }
   public void addBytesOut(long n) { bytesOut.add(n); }
 
+  /**
+   * Open model, measured window only: how long after its intended send time the generator got round
+   * to a request (pacer and client event loop), before any wait for a free connection.
+   */
+  public void recordGeneratorLag(long lagNanos) {
+    generatorLag.recordValue(Math.max(0, lagNanos));
+  }
+
   public Recorder corrected() { return corrected; }
   public Recorder uncorrected() { return uncorrected; }
+  public Recorder warmupCorrected() { return warmupCorrected; }
+  public Recorder warmupUncorrected() { return warmupUncorrected; }
+  public Recorder generatorLag() { return generatorLag; }
   public long errors() { return errors.sum(); }
+  public long warmupErrors() { return warmupErrors.sum(); }
   public long bytesIn() { return bytesIn.sum(); }
   public long bytesOut() { return bytesOut.sum(); }
 
@@ -85,17 +123,5 @@ public final class LatencyRecorders {
     all.put("timeout", timeouts.sum());
     all.put("io-error", ioErrors.sum());
     return all;
-  }
-
-  /** Forget everything counted so far (end of warm-up). Interval histograms are drained by the sampler. */
-  public void resetCounters() {
-    for (int s = 0; s < statusCounts.length(); s++) {
-      statusCounts.set(s, 0);
-    }
-    errors.reset();
-    timeouts.reset();
-    ioErrors.reset();
-    bytesIn.reset();
-    bytesOut.reset();
   }
 }

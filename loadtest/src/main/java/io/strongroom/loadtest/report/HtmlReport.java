@@ -42,6 +42,9 @@ public final class HtmlReport {
             ? fmt("open model at %.1f req/s (latency from intended send time: coordinated omission corrected)", o.rate())
             : fmt("closed model, %d connections as fast as they go", o.connections()))
         .append("</p>\n");
+    for (String w : r.warnings()) {
+      h.append("<p><strong>Warning:</strong> ").append(Html.escape(w)).append("</p>\n");
+    }
     results(h, r);
     h.append("<h2>Latency by percentile</h2>\n");
     h.append(percentileChart(r.corrected(), r.uncorrected(), o.model() == LoadTestOptions.Model.OPEN));
@@ -75,6 +78,9 @@ public final class HtmlReport {
     h.append("<th>max</th></tr>\n");
     latencyRow(h, "corrected", r.corrected());
     latencyRow(h, "uncorrected", r.uncorrected());
+    if (r.generatorLag() != null) {
+      latencyRow(h, "generator lag", r.generatorLag());
+    }
     h.append("</table>\n");
   }
 

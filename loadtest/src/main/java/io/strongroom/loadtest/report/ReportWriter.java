@@ -41,8 +41,12 @@ public final class ReportWriter {
     }
   }
 
-  /** A one-line human summary for the console. */
+  /** A one-line human summary for the console, then one line per warning. */
   public static String consoleSummary(RunResult r) {
+    StringBuilder warnings = new StringBuilder();
+    for (String w : r.warnings()) {
+      warnings.append(System.lineSeparator()).append("WARNING: ").append(w);
+    }
     return String.format(Locale.US,
         "%s: %.1f req/s achieved%s, %d requests, %d errors; corrected ms p50 %.3f p90 %.3f p99 %.3f p99.9 %.3f "
             + "p99.99 %.3f max %.3f; uncorrected p99 %.3f",
@@ -50,7 +54,8 @@ public final class ReportWriter {
         r.options().rate() > 0 ? String.format(Locale.US, " (target %.1f)", r.targetRate()) : "",
         r.windowCount(), r.errors(),
         ms(r.corrected(), 50), ms(r.corrected(), 90), ms(r.corrected(), 99), ms(r.corrected(), 99.9),
-        ms(r.corrected(), 99.99), r.corrected().getMaxValue() / NANOS_PER_MILLI, ms(r.uncorrected(), 99));
+        ms(r.corrected(), 99.99), r.corrected().getMaxValue() / NANOS_PER_MILLI, ms(r.uncorrected(), 99))
+        + warnings;
   }
 
   private static double ms(Histogram h, double p) {

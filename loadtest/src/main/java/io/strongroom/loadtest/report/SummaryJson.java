@@ -1,8 +1,10 @@
 package io.strongroom.loadtest.report;
 
 import io.strongroom.loadtest.load.RunResult;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
@@ -38,6 +40,11 @@ public final class SummaryJson {
     j.put("latencyMillis", new JsonObject()
         .put("corrected", latency(r.corrected()))
         .put("uncorrected", latency(r.uncorrected())));
+    j.put("generatorLagMillis", r.generatorLag() == null ? null : latency(r.generatorLag())
+        .put("toleranceMillis", RunResult.LAG_TOLERANCE_NANOS / 1e6)
+        .put("lateRequests", r.generatorLateCount()));
+    j.put("generatorBehind", r.generatorLag() == null ? null : r.generatorBehind());
+    j.put("warnings", new JsonArray(new ArrayList<Object>(r.warnings())));
     j.put("machine", new JsonObject(r.machine().toMap()));
     j.put("config", new JsonObject(r.options().toMap()));
     return j;
