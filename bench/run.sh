@@ -12,7 +12,7 @@
 #
 # Usage: bench/run.sh [--no-gateway]
 #   --no-gateway   only the anchors (baseline vs nginx), e.g. while the gateway is not built yet
-# Environment (defaults): CONNECTIONS=64 DURATION=10 WARMUP=3 WORKING_SET=4096 SERVER_CORE=0
+# Environment (defaults): CONNECTIONS=64 DURATION=10 WARMUP=3 SERVER_WARMUP=10 WORKING_SET=4096 SERVER_CORE=0
 #   CLIENT_CORE=1 JDKS="<jdk17 home> <jdk25 home>" OUT=bench/results/<utc time>
 #   PROFILE=1: after the measurements, one more wrk GET and PUT run each under JFR (settings=profile),
 #   summarised by bench/jfr-top.sh into OUT/*.profile.txt (where the gateway's time goes)
@@ -27,6 +27,9 @@ GATEWAY_JAR=$ROOT/gateway/target/strongroom-gateway.jar
 CONNECTIONS=${CONNECTIONS:-64}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-3}
+# seconds of unmeasured wrk load (GET, then PUT) given to a freshly started JVM server before its figures:
+# the JIT compiles on the server's single pinned core, and a cold first slot would flatter whichever tool runs second
+SERVER_WARMUP=${SERVER_WARMUP:-10}
 WORKING_SET=${WORKING_SET:-4096}
 SERVER_CORE=${SERVER_CORE:-0}
 CLIENT_CORE=${CLIENT_CORE:-1}
@@ -122,6 +125,16 @@ wrk_run() {
     log "WARNING $name: $(grep Non-2xx "$OUT/$name.wrk.txt")"
   fi
   awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$OUT/$name.wrk.txt"
+}
+
+# warm_up NAME URL TOKEN: unmeasured wrk GET then PUT load (outputs kept as NAME-*-warmup.wrk.txt)
+warm_up() {
+  local name=$1 url=$2 token=${3:-} saved=$DURATION
+  DURATION=$SERVER_WARMUP
+  wrk_run "$name-get-warmup" "$url" get.lua "$token" >/dev/null
+  DURATION=$(((SERVER_WARMUP + 1) / 2))
+  wrk_run "$name-put-warmup" "$url" put.lua "$token" >/dev/null
+  DURATION=$saved
 }
 
 # lt_run NAME JAVA URL TOKEN EXTRA... -> prints achieved req/s; reports kept in $OUT/NAME
@@ -231,6 +244,7 @@ run_jdk() {
 
   port=$(free_port)
   start_baseline "$java" "$port"
+  warm_up "jdk$jdk-baseline" "http://127.0.0.1:$port"
   base_get=$(wrk_run "jdk$jdk-baseline-get" "http://127.0.0.1:$port" get.lua)
   base_put=$(wrk_run "jdk$jdk-baseline-put" "http://127.0.0.1:$port" put.lua)
   lt_base_get=$(lt_run "jdk$jdk-baseline-get-lt" "$java" "http://127.0.0.1:$port" "" --read-ratio 1)
@@ -251,6 +265,7 @@ run_jdk() {
     # write every block of the working set first: a never-written block reads as zeros without decryption
     lt_run "jdk$jdk-gateway-fill" "$java" "http://127.0.0.1:$port" "$token" --read-ratio 0 --sequential --warmup 0s \
       --duration "$((WORKING_SET / 2000 + 2))s" >/dev/null
+    warm_up "jdk$jdk-gateway" "http://127.0.0.1:$port" "$token"
     gw_get=$(wrk_run "jdk$jdk-gateway-get" "http://127.0.0.1:$port" get.lua "$token")
     gw_put=$(wrk_run "jdk$jdk-gateway-put" "http://127.0.0.1:$port" put.lua "$token")
     lt_gw_get=$(lt_run "jdk$jdk-gateway-get-lt" "$java" "http://127.0.0.1:$port" "$token" --read-ratio 1)

@@ -121,6 +121,7 @@ public final class Gateway {
     LocalFileBlockStoreOptions options = new LocalFileBlockStoreOptions()
         .setDataDir(config.getDataDir().resolve("volumes"))
         .setDurability(config.getDurability())
+        .setCacheBytes(config.getCacheBytes())
         .setMaxPendingWrites(Math.max(LocalFileBlockStoreOptions.DEFAULT_MAX_PENDING_WRITES, 2 * bound))
         .setMaxRequestBytes(Math.max(LocalFileBlockStoreOptions.DEFAULT_MAX_REQUEST_BYTES, 2 * config.limits().getMaxBodyBytes()));
     return LocalFileBlockStore.open(vertx, options).onSuccess(s -> store = s);

@@ -73,6 +73,8 @@ final class GatewayObservability implements HealthReporter {
         .put("maxPendingWrites", store.maxPendingWrites())
         .put("writes", stats.writes())
         .put("reads", stats.reads())
+        .put("cacheHits", stats.cacheHits())
+        .put("cacheBytes", stats.cacheBytes())
         .put("journalSyncs", stats.journalSyncs());
     // DOWN: no volume can be served (every KEK in use is inaccessible); DEGRADED: some key or AES-NI trouble.
     String status = !states.isEmpty() && inaccessible == states.size() ? DOWN : keysOk && aesNi.intrinsicsOn() ? UP : DEGRADED;
@@ -145,6 +147,9 @@ final class GatewayObservability implements HealthReporter {
     BlockStoreStats s = store.stats();
     counter(out, "strongroom_store_reads_total", "Store read calls", s.reads());
     counter(out, "strongroom_store_read_bytes_total", "Bytes read from the store", s.readBytes());
+    counter(out, "strongroom_store_cache_hits_total", "Store reads served from the slot cache, without file I/O", s.cacheHits());
+    out.family("strongroom_store_cache_bytes", "gauge", "Memory held by the slot cache");
+    out.sample("strongroom_store_cache_bytes", s.cacheBytes());
     counter(out, "strongroom_store_writes_total", "Store write calls acknowledged", s.writes());
     counter(out, "strongroom_store_write_bytes_total", "Slot bytes written to the store", s.writeBytes());
     counter(out, "strongroom_store_journal_syncs_total", "fdatasync calls on journals", s.journalSyncs());

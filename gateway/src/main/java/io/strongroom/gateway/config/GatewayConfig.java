@@ -1,6 +1,7 @@
 package io.strongroom.gateway.config;
 
 import io.strongroom.gateway.store.Durability;
+import io.strongroom.gateway.store.LocalFileBlockStoreOptions;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ public class GatewayConfig {
   public static final int DEFAULT_PORT = 8080;
   public static final Path DEFAULT_DATA_DIR = Path.of("strongroom-data");
   public static final Durability DEFAULT_DURABILITY = Durability.FSYNC;
+  public static final long DEFAULT_CACHE_BYTES = LocalFileBlockStoreOptions.DEFAULT_CACHE_BYTES;
   public static final boolean DEFAULT_ALLOW_PLAIN_HTTP_OFF_LOOPBACK = false;
   /** Name of the service KEK created in the embedded vault. */
   public static final String EMBEDDED_SERVICE_KEK_NAME = "strongroom-service-key";
@@ -32,6 +34,7 @@ public class GatewayConfig {
   private boolean allowPlainHttpOffLoopback = DEFAULT_ALLOW_PLAIN_HTTP_OFF_LOOPBACK;
   private Path dataDir = DEFAULT_DATA_DIR;
   private Durability durability = DEFAULT_DURABILITY;
+  private long cacheBytes = DEFAULT_CACHE_BYTES;
   private int eventLoops = defaultEventLoops();
   private final LimitsConfig limits = new LimitsConfig();
   private final VaultConfig vault = new VaultConfig();
@@ -86,6 +89,15 @@ public class GatewayConfig {
 
   public GatewayConfig setDurability(Durability durability) {
     this.durability = durability;
+    return this;
+  }
+
+  public long getCacheBytes() {
+    return cacheBytes;
+  }
+
+  public GatewayConfig setCacheBytes(long cacheBytes) {
+    this.cacheBytes = cacheBytes;
     return this;
   }
 

@@ -25,6 +25,7 @@ final class Settings {
   static final String DATA_DIR = "dataDir";
   static final String DURABILITY = "durability";
   static final String EVENT_LOOPS = "eventLoops";
+  static final String CACHE_BYTES = "cacheBytes";
   static final String MAX_BODY_BYTES = "limits.maxBodyBytes";
   static final String MAX_BLOCKS_PER_REQUEST = "limits.maxBlocksPerRequest";
   static final String REQUEST_TIMEOUT = "limits.requestTimeout";
@@ -63,6 +64,9 @@ final class Settings {
           (c, v) -> c.setDataDir(path(v))),
       scalar(DURABILITY, "--durability", "fsync|none", "acknowledge writes once durable or once in page cache (default fsync)",
           (c, v) -> c.setDurability(enumValue(DURABILITY, v, Durability.class, "fsync or none"))),
+      scalar(CACHE_BYTES, "--cache-bytes", "<bytes>", "memory for cached sealed slots, so hot reads need no file I/O; 0 = off "
+          + "(default " + GatewayConfig.DEFAULT_CACHE_BYTES + ")",
+          (c, v) -> c.setCacheBytes(integer(CACHE_BYTES, v, 0, Integer.MAX_VALUE))),
       scalar(EVENT_LOOPS, "--event-loops", "<n>", "event loops and HTTP verticles (default: cores)",
           (c, v) -> c.setEventLoops(integer(EVENT_LOOPS, v, 1, 1024))),
       scalar(MAX_BODY_BYTES, "--max-body-bytes", "<bytes>", "largest request body (default " + LimitsConfig.DEFAULT_MAX_BODY_BYTES + ")",

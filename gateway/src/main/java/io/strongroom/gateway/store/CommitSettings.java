@@ -3,7 +3,7 @@ package io.strongroom.gateway.store;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** What every volume's group committer shares with the store. */
+/** What every volume and its group committer share with the store. */
 record CommitSettings(Executor executor, Durability durability, int maxBatchBytes, long checkpointBytes,
-                      StoreMetrics metrics, AtomicInteger pendingWrites) {
+                      StoreMetrics metrics, AtomicInteger pendingWrites, SlotCache cache) {
 }

@@ -35,7 +35,8 @@ import static io.strongroom.gateway.store.BlockStoreException.Reason.VOLUME_EXIS
  * written with positioned I/O, made atomic per slot by a double-write journal ({@link Journal}) and acknowledged
  * by group commit ({@link GroupCommitter}). All file I/O runs on the store's own bounded pools of threads, never
  * on an event loop: one for commits (which wait on fdatasync) and metadata, one for reads, so that reads never
- * queue behind a sync. Futures complete on the caller's context. Arguments are checked on the caller's thread,
+ * queue behind a sync. Reads of slots in the {@link SlotCache} need no file I/O and complete at once, on the
+ * caller's thread. Futures complete on the caller's context. Arguments are checked on the caller's thread,
  * so a bad request costs no thread hop and changes nothing.
  */
 public final class LocalFileBlockStore implements BlockStore {
@@ -62,7 +63,8 @@ public final class LocalFileBlockStore implements BlockStore {
         this.io = newExecutor("strongroom-store-io-", options.getIoThreads());
         this.reads = newExecutor("strongroom-store-read-", options.getReadThreads());
         this.settings = new CommitSettings(io, options.getDurability(), options.getMaxBatchBytes(),
-                options.getCheckpointBytes(), new StoreMetrics(), new AtomicInteger());
+                options.getCheckpointBytes(), new StoreMetrics(), new AtomicInteger(),
+                new SlotCache(options.getCacheBytes()));
         this.metadata = new LocalFileMetadataStore(this);
     }
 
@@ -190,6 +192,13 @@ public final class LocalFileBlockStore implements BlockStore {
         } catch (BlockStoreException e) {
             return Future.failedFuture(e);
         }
+        Buffer cached = v.readCached(firstBlock, count);
+        if (cached != null) {
+            settings.metrics().reads.increment();
+            settings.metrics().readBytes.add(cached.length());
+            settings.metrics().cacheHits.increment();
+            return Future.succeededFuture(cached);
+        }
         if (pendingReads.incrementAndGet() > options.getMaxPendingReads()) {
             pendingReads.decrementAndGet();
             return Future.failedFuture(new BlockStoreException(QUEUE_FULL, "read queue full ("
@@ -294,7 +303,7 @@ public final class LocalFileBlockStore implements BlockStore {
 
     @Override
     public BlockStoreStats stats() {
-        return settings.metrics().snapshot(pendingWrites());
+        return settings.metrics().snapshot(pendingWrites(), settings.cache().bytes());
     }
 
     private Future<Void> enqueueCounted(LocalVolume v, StoreOp op) {

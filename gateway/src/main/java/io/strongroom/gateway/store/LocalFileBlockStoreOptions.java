@@ -25,6 +25,8 @@ public class LocalFileBlockStoreOptions {
      * same at 16 and 64 MiB.
      */
     public static final long DEFAULT_CHECKPOINT_BYTES = 16L * 1024 * 1024;
+    /** Memory for cached slots ({@link SlotCache}), so that reads of hot blocks need no file I/O; 0 turns it off. */
+    public static final long DEFAULT_CACHE_BYTES = 64L * 1024 * 1024;
 
     private Path dataDir;
     private Durability durability = DEFAULT_DURABILITY;
@@ -35,6 +37,7 @@ public class LocalFileBlockStoreOptions {
     private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
     private int maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
     private long checkpointBytes = DEFAULT_CHECKPOINT_BYTES;
+    private long cacheBytes = DEFAULT_CACHE_BYTES;
 
     public LocalFileBlockStoreOptions() {
     }
@@ -49,6 +52,7 @@ public class LocalFileBlockStoreOptions {
         this.maxRequestBytes = other.maxRequestBytes;
         this.maxBatchBytes = other.maxBatchBytes;
         this.checkpointBytes = other.checkpointBytes;
+        this.cacheBytes = other.cacheBytes;
     }
 
     public Path getDataDir() {
@@ -134,6 +138,15 @@ public class LocalFileBlockStoreOptions {
     }
 
     /** Throws IllegalArgumentException naming the first bad setting. */
+    public long getCacheBytes() {
+        return cacheBytes;
+    }
+
+    public LocalFileBlockStoreOptions setCacheBytes(long cacheBytes) {
+        this.cacheBytes = cacheBytes;
+        return this;
+    }
+
     void validate() {
         if (dataDir == null) {
             throw new IllegalArgumentException("store dataDir is required");
@@ -145,6 +158,9 @@ public class LocalFileBlockStoreOptions {
         requirePositive("maxRequestBytes", maxRequestBytes);
         requirePositive("maxBatchBytes", maxBatchBytes);
         requirePositive("checkpointBytes", checkpointBytes);
+        if (cacheBytes < 0) {
+            throw new IllegalArgumentException("store cacheBytes must be 0 (off) or positive, not " + cacheBytes);
+        }
     }
 
     private static void requirePositive(String name, long value) {

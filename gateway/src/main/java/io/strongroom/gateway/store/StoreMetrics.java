@@ -8,6 +8,7 @@ final class StoreMetrics {
 
     final LongAdder reads = new LongAdder();
     final LongAdder readBytes = new LongAdder();
+    final LongAdder cacheHits = new LongAdder();
     final LongAdder writes = new LongAdder();
     final LongAdder writeBytes = new LongAdder();
     final LongAdder trims = new LongAdder();
@@ -27,10 +28,10 @@ final class StoreMetrics {
         largestBatch.accumulate(operations);
     }
 
-    BlockStoreStats snapshot(int pendingWrites) {
-        return new BlockStoreStats(reads.sum(), readBytes.sum(), writes.sum(), writeBytes.sum(), trims.sum(),
-                flushes.sum(), journalSyncs.sum(), dataSyncs.sum(), journalBytes.sum(), batches.sum(),
-                batchedOperations.sum(), largestBatch.get(), checkpoints.sum(), pendingWrites,
+    BlockStoreStats snapshot(int pendingWrites, long cacheBytes) {
+        return new BlockStoreStats(reads.sum(), readBytes.sum(), cacheHits.sum(), cacheBytes, writes.sum(),
+                writeBytes.sum(), trims.sum(), flushes.sum(), journalSyncs.sum(), dataSyncs.sum(), journalBytes.sum(),
+                batches.sum(), batchedOperations.sum(), largestBatch.get(), checkpoints.sum(), pendingWrites,
                 recoveredRecords.sum());
     }
 }

@@ -172,6 +172,8 @@ class BlockApiTest {
     assertTrue(health.getJsonObject("aesNi").containsKey("intrinsicsOn"));
     assertTrue(health.getJsonArray("keys").size() >= 1);
     assertEquals("none", health.getJsonObject("storage").getString("durability"));
+    assertTrue(health.getJsonObject("storage").getLong("cacheHits") >= 1, "the GET after the PUT hit the slot cache");
+    assertTrue(health.getJsonObject("storage").getLong("cacheBytes") > 0);
 
     GatewayFixture.Response metrics = gw.get("/metrics", TestTokens.DATA_A);
     assertEquals(200, metrics.status());
@@ -182,6 +184,8 @@ class BlockApiTest {
     assertTrue(text.contains("strongroom_http_request_duration_seconds_count{route=\"PUT /v1/volumes/{name}/blocks/{n}\","
         + "status=\"204\"}"), text);
     assertTrue(text.contains("strongroom_dek_cache_hits_total "), text);
+    assertTrue(text.contains("strongroom_store_cache_hits_total "), text);
+    assertTrue(text.contains("strongroom_store_cache_bytes "), text);
     assertTrue(text.contains("strongroom_key_state{kek=\"https://embedded-vault.strongroom.invalid/keys/strongroom-service-key\""), text);
     assertTrue(text.contains("strongroom_aes_intrinsics "), text);
     assertTrue(text.contains("strongroom_http_response_bytes_total "), text);

@@ -295,14 +295,18 @@ public abstract class BlockStoreContractTest {
         assertTrue(lastOfEachWriter.contains(last), "final content " + last + " is some writer's last write");
     }
 
-    /** Reads the block again and again until {@code done}; a loop of callbacks, not a chain of nested futures. */
+    /**
+     * Reads the block again and again on one event loop until {@code done}; each read is issued from a fresh task,
+     * so reads that complete at once (from a cache) loop instead of nesting.
+     */
     private Future<Void> readUntil(Future<Void> done, long block, List<Long> seen) {
         Promise<Void> finished = Promise.promise();
-        readAgain(done, block, seen, finished);
+        Context context = vertx.getOrCreateContext();
+        context.runOnContext(v -> readAgain(context, done, block, seen, finished));
         return finished.future();
     }
 
-    private void readAgain(Future<Void> done, long block, List<Long> seen, Promise<Void> finished) {
+    private void readAgain(Context context, Future<Void> done, long block, List<Long> seen, Promise<Void> finished) {
         store.read(volume, block, 1).onComplete(ar -> {
             if (ar.failed()) {
                 finished.fail(ar.cause());
@@ -312,7 +316,7 @@ public abstract class BlockStoreContractTest {
             if (done.isComplete()) {
                 finished.complete();
             } else {
-                readAgain(done, block, seen, finished);
+                context.runOnContext(v -> readAgain(context, done, block, seen, finished));
             }
         });
     }

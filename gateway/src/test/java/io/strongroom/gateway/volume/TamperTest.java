@@ -3,6 +3,7 @@ package io.strongroom.gateway.volume;
 import io.strongroom.crypto.SealedBlockLayout;
 import io.strongroom.gateway.error.ErrorCode;
 import io.strongroom.gateway.error.GatewayException;
+import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -19,7 +20,11 @@ import static io.strongroom.gateway.volume.VolumeTestKit.pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Changes made to the stored slots behind the gateway's back must be detected, never returned as data. */
+/**
+ * Changes made to the stored slots behind the gateway's back must be detected, never returned as data. They are
+ * found when a slot is read from the file: written slots stay in the store's slot cache, which holds what the
+ * gateway wrote, so each tampering below is followed by a restart (an empty cache).
+ */
 class TamperTest {
   static final int BS = 4096;
   static final int SLOT = BS + SealedBlockLayout.OVERHEAD;
@@ -52,6 +57,7 @@ class TamperTest {
     int[][] flips = {{1, 5}, {2, 25}, {3, SealedBlockLayout.HEADER_LENGTH + 100}, {4, SLOT - 1}};
     for (int[] flip : flips) {
       flipByte(kit.slotsFile(a), (long) flip[0] * SLOT + flip[1]);
+      kit.restart();
       GatewayException e = awaitFailure(kit.service.read("a", flip[0], 1), ErrorCode.BlockIntegrityError);
       assertTrue(e.getMessage().contains("block " + flip[0]), e.getMessage());
       // A run containing the bad block fails as a whole: no partial data.
@@ -63,9 +69,11 @@ class TamperTest {
   @Test
   void slotCopiedWithinAVolumeFails() throws IOException {
     copySlot(kit.slotsFile(a), 2, kit.slotsFile(a), 5);
+    kit.restart();
     awaitFailure(kit.service.read("a", 5, 1), ErrorCode.BlockIntegrityError);
     // Also to a never-written block.
     copySlot(kit.slotsFile(a), 2, kit.slotsFile(a), 12);
+    kit.restart();
     awaitFailure(kit.service.read("a", 12, 1), ErrorCode.BlockIntegrityError);
     assertEquals(pattern(BS, 8, 1).slice(2 * BS, 3 * BS), await(kit.service.read("a", 2, 1)), "the source still reads");
   }
@@ -73,8 +81,19 @@ class TamperTest {
   @Test
   void slotCopiedAcrossVolumesFails() throws IOException {
     copySlot(kit.slotsFile(b), 3, kit.slotsFile(a), 3);
+    kit.restart();
     awaitFailure(kit.service.read("a", 3, 1), ErrorCode.BlockIntegrityError);
     assertEquals(pattern(BS, 8, 2).slice(3 * BS, 4 * BS), await(kit.service.read("b", 3, 1)));
+  }
+
+  @Test
+  void aCachedSlotServesWhatWasWrittenUntilItIsReadFromTheFileAgain() throws IOException {
+    Buffer written = pattern(BS, 8, 1).slice(6 * BS, 7 * BS);
+    assertEquals(written, await(kit.service.read("a", 6, 1)));
+    flipByte(kit.slotsFile(a), 6L * SLOT + SealedBlockLayout.HEADER_LENGTH + 100);
+    assertEquals(written, await(kit.service.read("a", 6, 1)), "the cached slot is what the gateway wrote");
+    kit.restart();
+    awaitFailure(kit.service.read("a", 6, 1), ErrorCode.BlockIntegrityError);
   }
 
   private static void flipByte(Path file, long offset) throws IOException {
