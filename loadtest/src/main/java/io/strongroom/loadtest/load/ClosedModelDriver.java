@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
  */
 public final class ClosedModelDriver implements LoadDriver {
 
-  private final BlockRequester requester;
+  private final RequestSender requester;
   private final List<Context> contexts;
   private final int lanes;
   private final long seed;
@@ -20,7 +20,7 @@ public final class ClosedModelDriver implements LoadDriver {
   private volatile long measureStartNanos;
   private volatile long endNanos;
 
-  public ClosedModelDriver(BlockRequester requester, List<Context> contexts, int lanes, long seed) {
+  public ClosedModelDriver(RequestSender requester, List<Context> contexts, int lanes, long seed) {
     this.requester = requester;
     this.contexts = List.copyOf(contexts);
     this.lanes = lanes;

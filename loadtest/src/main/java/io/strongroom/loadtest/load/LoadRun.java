@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * One load test from start to report data: builds the client on its own Vert.x instance, runs the
@@ -59,17 +60,30 @@ public final class LoadRun {
       IntervalSampler sampler = new IntervalSampler(recorders, open, progress);
       sampler.logTo(correctedLog, uncorrectedLog);
       List<Target> targets = options.targets().stream().map(Target::parse).toList();
-      BlockRequester requester = new BlockRequester(client, targets, new Workload(options), recorders,
-          options.token(), options.requestTimeout().toMillis());
       List<Context> contexts = new ArrayList<>();
       for (int i = 0; i < options.eventLoops(); i++) {
         contexts.add(vertx.getOrCreateContext());
       }
-      for (Context context : contexts) {
-        Future<Void> primed = Future.future(p -> context.runOnContext(v -> ConnectionPrimer
-            .prime(client, targets, options.connections() * options.streamsPerConnection(), options.requestTimeout().toMillis())
-            .onComplete(p)));
-        primed.await();
+      Workload workload = new Workload(options);
+      RequestSender requester;
+      LongSupplier inFlight;
+      Http1Sender http1 = null;
+      if (options.protocol() == LoadTestOptions.Protocol.HTTP1) {
+        http1 = new Http1Sender(vertx, options, targets, workload, recorders);
+        http1.open(contexts, options.connections()).await();
+        requester = http1;
+        inFlight = http1::inFlight;
+      } else {
+        BlockRequester h2 = new BlockRequester(client, targets, workload, recorders, options.token(),
+            options.requestTimeout().toMillis());
+        for (Context context : contexts) {
+          Future<Void> primed = Future.future(p -> context.runOnContext(v -> ConnectionPrimer
+              .prime(client, targets, options.connections() * options.streamsPerConnection(), options.requestTimeout().toMillis())
+              .onComplete(p)));
+          primed.await();
+        }
+        requester = h2;
+        inFlight = h2::inFlight;
       }
       long seed = System.nanoTime();
       int lanes = options.connections() * options.streamsPerConnection() * targets.size();
@@ -100,8 +114,11 @@ public final class LoadRun {
       }
       windowClosed.await();
       driver.stop();
-      long unfinished = drain(requester);
+      long unfinished = drain(inFlight);
       runOn(ticker, sampler::finish);
+      if (http1 != null) {
+        http1.close().await();
+      }
       client.close().await();
       return new RunResult(options, sampler.measureStartEpochMillis(),
           sampler.windowSeconds(), sampler.windowCount(), sampler.drainCount(), unfinished,
@@ -144,12 +161,12 @@ public final class LoadRun {
     }, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
   }
 
-  private long drain(BlockRequester requester) throws InterruptedException {
+  private long drain(LongSupplier inFlight) throws InterruptedException {
     long deadline = System.nanoTime() + options.drainTimeout().toNanos();
-    while (requester.inFlight() > 0 && System.nanoTime() < deadline) {
+    while (inFlight.getAsLong() > 0 && System.nanoTime() < deadline) {
       Thread.sleep(DRAIN_POLL_MILLIS);
     }
-    return requester.inFlight();
+    return inFlight.getAsLong();
   }
 
   private static void runOn(ScheduledExecutorService ticker, Runnable task) throws InterruptedException {

@@ -21,8 +21,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** h2 over TLS, negotiated by ALPN, trusting the server's self-signed certificate from a PEM file. */
-class TlsHttp2Test {
+/**
+ * Both engines over TLS, trusting the server's self-signed certificate from a PEM file: h2 negotiated by ALPN
+ * (Vert.x's client) and HTTP/1.1 (the wrk-like engine).
+ */
+class TlsTest {
 
   private Vertx vertx;
   private HttpServer server;
@@ -74,6 +77,26 @@ class TlsHttp2Test {
     assertEquals(0, r.errors(), "errors: " + r.countsByStatus());
     assertTrue(r.countsByStatus().get("200") > 0 && r.countsByStatus().get("204") > 0, "GET and PUT: " + r.countsByStatus());
     assertEquals(Set.of(HttpVersion.HTTP_2), versionsSeen, "every request arrived over HTTP/2");
+  }
+
+  @Test
+  void http1OverTlsWithTrustedPem(@TempDir Path out) throws Exception {
+    LoadTestOptions o = new LoadTestOptions()
+        .targets(List.of("https://127.0.0.1:" + server.actualPort()))
+        .trustPem(Path.of(certificate.certificatePath()))
+        .verifyHost(false)
+        .connections(2)
+        .readRatio(0.5)
+        .rate(300)
+        .warmup(Duration.ZERO)
+        .duration(Duration.ofSeconds(1))
+        .out(out)
+        .quiet(true);
+    RunResult r = new LoadRun(o, line -> { }).run();
+
+    assertEquals(0, r.errors(), "errors: " + r.countsByStatus());
+    assertTrue(r.countsByStatus().get("200") > 0 && r.countsByStatus().get("204") > 0, "GET and PUT: " + r.countsByStatus());
+    assertEquals(Set.of(HttpVersion.HTTP_1_1), versionsSeen, "every request arrived over HTTP/1.1");
   }
 
   @Test
