@@ -3,7 +3,8 @@
 # docs/PERFORMANCE.md "## gateway"). On this 2-core machine the server is pinned to core 0 and the
 # load generator to core 1 (taskset); every server gets the same connection count.
 #
-#   1. gateway: 8 KiB random GET and random PUT (durability none), closed-model peak
+#   1. gateway: 8 KiB random GET and random PUT (durability none), closed-model peak; GET again with the
+#      slot cache off (every read from the file through the read pool)
 #   2. the bare Vert.x baseline (strongroom-loadtest --baseline-server): same URLs, blocks from memory
 #   3. nginx (Debian package): 1 worker, sendfile, static 8 KiB files from the page cache
 #   4. gateway latency at 50% of its measured GET peak (open model, coordinated omission corrected)
@@ -199,11 +200,13 @@ start_baseline() {
   wait_http "http://127.0.0.1:$port/health/live"
 }
 
+# start_gateway JAVA PORT DATA [EXTRA FLAGS...]
 start_gateway() {
   local java=$1 port=$2 data=$3
+  shift 3
   # shellcheck disable=SC2086
   taskset -c "$SERVER_CORE" "$java" $SERVER_JVM_OPTS $VERTX_SWITCHES -jar "$GATEWAY_JAR" \
-    --port "$port" --data-dir "$data" --durability none --event-loops 1 >"$OUT/gateway-server.log" 2>&1 &
+    --port "$port" --data-dir "$data" --durability none --event-loops 1 "$@" >>"$OUT/gateway-server.log" 2>&1 &
   GATEWAY_PID=$!
   PIDS+=("$GATEWAY_PID")
   wait_http "http://127.0.0.1:$port/health/live"
@@ -280,6 +283,15 @@ run_jdk() {
     stop_pid "$GATEWAY_PID"
     log "gateway GET: wrk $gw_get, loadtest $lt_gw_get; PUT: wrk $gw_put, loadtest $lt_gw_put"
     ROWS+="| $jdk | **gateway** (AES-256-GCM, files, durability none) | $gw_get | $gw_put | $lt_gw_get | $lt_gw_put |"$'\n'
+    # the same data without the slot cache: every GET reads the file on the read pool (two thread hand-offs)
+    local nc_get lt_nc_get
+    start_gateway "$java" "$port" "$data" --cache-bytes 0
+    warm_up "jdk$jdk-gateway-nocache" "http://127.0.0.1:$port" "$token"
+    nc_get=$(wrk_run "jdk$jdk-gateway-nocache-get" "http://127.0.0.1:$port" get.lua "$token")
+    lt_nc_get=$(lt_run "jdk$jdk-gateway-nocache-get-lt" "$java" "http://127.0.0.1:$port" "$token" --read-ratio 1)
+    stop_pid "$GATEWAY_PID"
+    log "gateway without slot cache GET: wrk $nc_get, loadtest $lt_nc_get"
+    ROWS+="| $jdk | gateway, slot cache off (\`--cache-bytes 0\`) | $nc_get | – | $lt_nc_get | – |"$'\n'
     LATENCY+="| $jdk | $rate | $(jq '.achievedRate' "$lat") | $(jq '.latencyMillis.corrected.p50' "$lat") | \
 $(jq '.latencyMillis.corrected.p99' "$lat") | $(jq '.latencyMillis.corrected."p99.9"' "$lat") | \
 $(jq '.latencyMillis.uncorrected.p99' "$lat") |"$'\n'
