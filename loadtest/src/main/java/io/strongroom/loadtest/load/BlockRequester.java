@@ -33,7 +33,7 @@ public final class BlockRequester implements RequestSender {
   private final AtomicInteger nextTarget = new AtomicInteger();
   private final AtomicLong inFlight = new AtomicLong();
   private final Handler<Buffer> countBytes;
-  private final Handler<Buffer> ignoreBytes = b -> { };
+  private final Handler<Buffer> countWarmupBytes;
 
   public BlockRequester(HttpClient client, List<Target> targets, Workload workload, LatencyRecorders recorders,
                         String tokenOrNull, long timeoutMillis) {
@@ -43,7 +43,8 @@ public final class BlockRequester implements RequestSender {
     this.recorders = recorders;
     this.authorization = tokenOrNull == null ? null : HttpHeaders.createOptimized("Bearer " + tokenOrNull);
     this.timeoutMillis = timeoutMillis;
-    this.countBytes = b -> recorders.addBytesIn(b.length());
+    this.countBytes = b -> recorders.addBytesIn(b.length(), false);
+    this.countWarmupBytes = b -> recorders.addBytesIn(b.length(), true);
   }
 
   /** Requests issued and not yet answered (or failed). */
@@ -89,9 +90,7 @@ public final class BlockRequester implements RequestSender {
         response = req.send();
       } else {
         req.putHeader(HttpHeaders.CONTENT_TYPE, OCTET_STREAM);
-        if (!warmup) {
-          recorders.addBytesOut(body.length());
-        }
+        recorders.addBytesOut(body.length(), warmup);
         response = req.send(body);
       }
       response.onComplete(rar -> {
@@ -100,7 +99,7 @@ public final class BlockRequester implements RequestSender {
           return;
         }
         HttpClientResponse resp = rar.result();
-        resp.handler(warmup ? ignoreBytes : countBytes);
+        resp.handler(warmup ? countWarmupBytes : countBytes);
         resp.end().onComplete(end -> {
           long now = System.nanoTime();
           if (end.failed()) {

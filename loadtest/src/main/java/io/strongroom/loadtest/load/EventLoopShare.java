@@ -3,37 +3,37 @@ package io.strongroom.loadtest.load;
 import io.strongroom.loadtest.measure.LatencyRecorders;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.internal.ContextInternal;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One client event loop's share of the open model: its own timetable (warm-up, then a fresh one for
- * the window), at most {@code lanes} requests in flight (one per connection or h2 stream), and the
- * requests that are due but wait for a free lane. Only the due count crosses threads (the pacer
- * publishes it, packed with the phase, in one atomic); everything else is confined to the event loop.
+ * One client event loop's share of the open model, paced by the loop itself: its own timetable (warm-up,
+ * then a fresh one for the window), at most {@code lanes} requests in flight (one per connection or h2
+ * stream), and the requests that are due but wait for a free lane. A timer of the loop (Netty's, with
+ * nanosecond deadlines) wakes it at the next request's intended time, as wrk2 paces in its event loop: no
+ * other thread is involved, so on a busy core pacing costs no thread switches. Everything is confined to
+ * the event loop.
  *
- * <p>Waiting for a lane is the server's doing (every connection is busy with an earlier request), so
- * it counts in the corrected latency. Learning late that a request is due is the generator's doing
- * (pacer not scheduled, event loop busy): that delay is recorded as generator lag. When the window
- * begins, warm-up requests still waiting for a lane are dropped, so a backlog built while the JIT
- * was cold is not replayed as a burst inside the window.
+ * <p>Waiting for a lane is the server's doing (every connection is busy with an earlier request), so it
+ * counts in the corrected latency. Learning late that a request is due (the loop was busy, or its timer
+ * fired late) is the generator's doing: that delay is recorded as generator lag. When the window begins,
+ * warm-up requests still waiting for a lane are dropped, so a backlog built while the JIT was cold is not
+ * replayed as a burst inside the window.
  */
 final class EventLoopShare {
 
-  /** Set in the published value from the first due count of the measured window on. */
-  static final long WINDOW_BIT = 1L << 62;
-
-  private final Context context;
+  private final ContextInternal context;
   private final RequestSender sender;
   private final LatencyRecorders recorders;
   private final SplittableRandom rnd;
   private final int lanes;
   private final RateSchedule warmupSchedule;
   private final RateSchedule windowSchedule;
-  private final AtomicLong published = new AtomicLong();
-  private final AtomicBoolean posted = new AtomicBoolean();
+  private volatile boolean running = true;
   // event-loop confined
+  private long warmupLast;
+  private long windowLast;
   private boolean inWindow;
   private long due;
   private long next;
@@ -41,7 +41,7 @@ final class EventLoopShare {
 
   EventLoopShare(Context context, RequestSender sender, LatencyRecorders recorders, SplittableRandom rnd, int lanes,
                  RateSchedule warmupSchedule, RateSchedule windowSchedule) {
-    this.context = context;
+    this.context = (ContextInternal) context;
     this.sender = sender;
     this.recorders = recorders;
     this.rnd = rnd;
@@ -54,39 +54,49 @@ final class EventLoopShare {
     return window ? windowSchedule : warmupSchedule;
   }
 
-  /**
-   * Pacer thread: requests 0 .. dueCount-1 of the phase are due. Posts at most one task at a time:
-   * while the event loop is busy the counts coalesce instead of piling up tasks.
-   */
-  void publish(long dueCount, boolean window) {
-    long v = dueCount | (window ? WINDOW_BIT : 0);
-    if (published.get() == v) {
-      return;
-    }
-    published.set(v);
-    if (posted.compareAndSet(false, true)) {
-      context.runOnContext(x -> onDue());
-    }
+  /** Starts pacing: the warm-up's requests are those due before the window, the window's those due before its end. */
+  void start(long endNanos) {
+    context.runOnContext(v -> {
+      warmupLast = warmupSchedule.dueCount(windowSchedule.startNanos() - 1);
+      windowLast = windowSchedule.dueCount(endNanos - 1);
+      tick();
+    });
   }
 
-  private void onDue() {
-    posted.set(false);
-    long v = published.get();
-    boolean window = (v & WINDOW_BIT) != 0;
-    long newDue = v & ~WINDOW_BIT;
-    if (window && !inWindow) {
+  /** Stops waking up; requests already in flight complete as usual. */
+  void stop() {
+    running = false;
+  }
+
+  private void tick() {
+    if (!running) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (!inWindow && now >= windowSchedule.startNanos()) {
       inWindow = true;
       due = 0;
       next = 0;
     }
-    if (inWindow) {
-      long now = System.nanoTime();
-      for (long i = due; i < newDue; i++) {
-        recorders.recordGeneratorLag(now - windowSchedule.intendedNanos(i));
-      }
+    RateSchedule schedule = schedule(inWindow);
+    long last = inWindow ? windowLast : warmupLast;
+    long newDue = Math.min(schedule.dueCount(now), last);
+    // recorded in the warm-up too (apart), so that the window runs code the warm-up already compiled
+    for (long i = due; i < newDue; i++) {
+      recorders.recordGeneratorLag(now - schedule.intendedNanos(i), !inWindow);
     }
     due = Math.max(due, newDue);
     pump();
+    long wakeAt;
+    if (due < last) {
+      wakeAt = schedule.intendedNanos(due);
+    } else if (!inWindow) {
+      wakeAt = windowSchedule.startNanos();
+    } else {
+      return;   // the window's last request is due: nothing more to pace
+    }
+    context.nettyEventLoop().schedule(() -> context.emit(v -> tick()),
+        Math.max(0, wakeAt - System.nanoTime()), TimeUnit.NANOSECONDS);
   }
 
   private void pump() {

@@ -4,15 +4,13 @@ import io.strongroom.loadtest.measure.LatencyRecorders;
 import io.vertx.core.Context;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * Open model: a fixed request rate whatever the server does. A pacer thread (not an event loop, so
- * it may park) wakes at each intended send time and tells each client event loop how many of its
- * requests are due; the event loop sends them with their intended time, from which the corrected
- * latency is measured. When the server stalls, requests keep falling due: they wait for a free
- * connection, and the time they wait is charged to them (coordinated omission corrected, as wrk2
- * does).
+ * Open model: a fixed request rate whatever the server does. Each client event loop paces its own
+ * share of the rate ({@link EventLoopShare}): a timer of the loop wakes it at each intended send time
+ * and it sends the requests due with their intended time, from which the corrected latency is
+ * measured. When the server stalls, requests keep falling due: they wait for a free connection, and
+ * the time they wait is charged to them (coordinated omission corrected, as wrk2 does).
  *
  * <p>The measured window gets a fresh timetable starting at its first instant, as wrk2 measures
  * after its calibration: whatever the warm-up left undone (a cold JIT, a slow first second of the
@@ -28,8 +26,7 @@ public final class OpenModelDriver implements LoadDriver {
   private final SplittableRandom[] randoms;
   private final double rate;
   private final int lanes;
-  private volatile boolean running;
-  private Thread pacer;
+  private EventLoopShare[] shares;
 
   /**
    * @param lanes requests in flight at most, over all event loops (connections x streams x targets)
@@ -51,58 +48,24 @@ public final class OpenModelDriver implements LoadDriver {
   @Override
   public void start(long startNanos, long measureStartNanos, long endNanos) {
     int n = contexts.size();
-    EventLoopShare[] shares = new EventLoopShare[n];
+    shares = new EventLoopShare[n];
     for (int k = 0; k < n; k++) {
       long offset = (long) (k * 1e9 / rate);
       int share = Math.max(1, lanes / n + (k < lanes % n ? 1 : 0));
       shares[k] = new EventLoopShare(contexts.get(k), sender, recorders, randoms[k], share,
           new RateSchedule(startNanos + offset, rate / n), new RateSchedule(measureStartNanos + offset, rate / n));
     }
-    running = true;
-    pacer = new Thread(() -> {
-      if (measureStartNanos > startNanos) {
-        pace(shares, false, measureStartNanos);
-      }
-      pace(shares, true, endNanos);
-    }, "loadtest-pacer");
-    pacer.setDaemon(true);
-    pacer.start();
-  }
-
-  /** One phase: publishes due counts until phaseEnd (requests due at or after it belong to the next). */
-  private void pace(EventLoopShare[] shares, boolean window, long phaseEnd) {
-    long[] last = new long[shares.length];
-    for (int k = 0; k < shares.length; k++) {
-      last[k] = shares[k].schedule(window).dueCount(phaseEnd - 1);
-    }
-    while (running) {
-      long now = System.nanoTime();
-      long wakeAt = phaseEnd;
-      for (int k = 0; k < shares.length; k++) {
-        RateSchedule schedule = shares[k].schedule(window);
-        long due = Math.min(schedule.dueCount(now), last[k]);
-        if (due > 0) {
-          shares[k].publish(due, window);
-        }
-        if (due < last[k]) {
-          wakeAt = Math.min(wakeAt, schedule.intendedNanos(due));
-        }
-      }
-      if (now >= phaseEnd) {
-        return;   // after publishing: a pacer woken late still hands over the phase's last requests
-      }
-      long wait = wakeAt - System.nanoTime();
-      if (wait > 0) {
-        LockSupport.parkNanos(wait);
-      }
+    for (EventLoopShare s : shares) {
+      s.start(endNanos);
     }
   }
 
   @Override
   public void stop() {
-    running = false;
-    if (pacer != null) {
-      LockSupport.unpark(pacer);
+    if (shares != null) {
+      for (EventLoopShare s : shares) {
+        s.stop();
+      }
     }
   }
 }

@@ -26,7 +26,7 @@ public record RunResult(LoadTestOptions options, long startEpochMillis, double w
                         Histogram generatorLag, List<TimelinePoint> timeline, MachineFacts machine) {
 
   /**
-   * Generator lag up to this is pacer and event-loop jitter; beyond it the generator, not the server,
+   * Generator lag up to this is timer and event-loop jitter; beyond it the generator, not the server,
    * is holding requests back and the corrected latency includes its own delay.
    */
   public static final long LAG_TOLERANCE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A slow server and a slow generator both raise the corrected latency; only the second is the
- * generator's lag. The open driver runs for real (pacer, event loop, lanes, recorders); the HTTP
+ * generator's lag. The open driver runs for real (loop timers, event loop, lanes, recorders); the HTTP
  * exchange is replaced by a sender that either answers after a delay (a slow server holding every
  * lane) or burns the client event loop (a generator without CPU to spare), because a real client
  * cannot be made CPU-starved on demand inside a test.
