@@ -1,5 +1,6 @@
 package io.strongroom.loadtest.measure;
 
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +39,15 @@ public final class IntervalSampler {
   private Histogram recycleCorrected;
   private Histogram recycleUncorrected;
   private Histogram recycleLag;
+  // the warm-up's ticks do a window tick's work into these, which nobody reads: see warmupTick
+  private final Histogram rehearsalCorrected = new Histogram(LatencyRecorders.SIGNIFICANT_DIGITS);
+  private final Histogram rehearsalUncorrected = new Histogram(LatencyRecorders.SIGNIFICANT_DIGITS);
+  private final Histogram rehearsalLag = new Histogram(LatencyRecorders.SIGNIFICANT_DIGITS);
+  private final HistogramLogWriter rehearsalLog = new HistogramLogWriter(new PrintStream(OutputStream.nullOutputStream()));
+  private final List<TimelinePoint> rehearsalTimeline = new ArrayList<>();
+  private Histogram warmupCorrected;
+  private Histogram warmupUncorrected;
+  private Histogram warmupLag;
   private boolean firstWindowInterval = true;
   private State state = State.WARMUP;
   private long measureStartNanos;
@@ -151,15 +161,31 @@ public final class IntervalSampler {
     print(String.format(Locale.US, "%4.0fs", windowNanos / 1e9), rate, errorsNow, totalCorrected, totalUncorrected);
   }
 
+  /**
+   * A warm-up interval does all the work of a window interval (totals, compressed log entries,
+   * percentiles, timeline point) into sinks nobody reads, so that the JIT has compiled that work before
+   * the window: run once a second, it would otherwise stay interpreted for many seconds, taking up to
+   * 20 ms of the generator's core per tick and delaying every request due meanwhile.
+   */
   private void warmupTick(double seconds) {
-    // a Recorder only takes back histograms it produced: the warm-up ones are not recycled (one a second)
-    Histogram c = recorders.warmupCorrected().getIntervalHistogram();
-    Histogram u = recorders.warmupUncorrected().getIntervalHistogram();
+    warmupCorrected = recorders.warmupCorrected().getIntervalHistogram(warmupCorrected);
+    warmupUncorrected = recorders.warmupUncorrected().getIntervalHistogram(warmupUncorrected);
+    warmupLag = recorders.warmupGeneratorLag().getIntervalHistogram(warmupLag);
+    Histogram c = warmupCorrected;
+    Histogram u = warmupUncorrected;
+    rehearsalLag.add(warmupLag);
     long errorsNow = recorders.warmupErrors();
     long intervalErrors = errorsNow - lastErrors;
     lastErrors = errorsNow;
+    rehearsalCorrected.add(c);
+    rehearsalUncorrected.add(u);
+    rehearsalLog.outputIntervalHistogram(c);
+    rehearsalLog.outputIntervalHistogram(u);
+    double rate = u.getTotalCount() / seconds;
+    rehearsalTimeline.add(new TimelinePoint(seconds, rate, intervalErrors, millis(c.getValueAtPercentile(50)),
+        millis(c.getValueAtPercentile(99)), millis(u.getValueAtPercentile(99)), millis(c.getMaxValue())));
     if (seconds >= MIN_PRINTED_SECONDS) {
-      print("warm-up", c.getTotalCount() / seconds, intervalErrors, c, u);
+      print("warm-up", rate, intervalErrors, rehearsalCorrected, rehearsalUncorrected);
     }
   }
 

@@ -111,6 +111,7 @@ public final class LatencyRecorders {
   public Recorder warmupCorrected() { return warmup.corrected; }
   public Recorder warmupUncorrected() { return warmup.uncorrected; }
   public Recorder generatorLag() { return window.generatorLag; }
+  public Recorder warmupGeneratorLag() { return warmup.generatorLag; }
   public long errors() { return window.errors.sum(); }
   public long warmupErrors() { return warmup.errors.sum(); }
   public long bytesIn() { return window.bytesIn.sum(); }
