@@ -7,7 +7,8 @@
 #      slot cache off (every read from the file through the read pool)
 #   2. the bare Vert.x baseline (strongroom-loadtest --baseline-server): same URLs, blocks from memory
 #   3. nginx (Debian package): 1 worker, sendfile, static 8 KiB files from the page cache
-#   4. gateway latency at 50% of its measured GET peak (open model, coordinated omission corrected)
+#   4. gateway latency at 50% of its measured GET peak (open model, coordinated omission corrected), and
+#      the bare baseline at the same rate: what the generator and the machine add by themselves
 #   5. wrk against every server as the independent cross-check of strongroom-loadtest
 #   6. all of it on JDK 17 and on JDK 25
 #
@@ -229,6 +230,15 @@ profile_run() {
   "$ROOT/bench/jfr-top.sh" "$OUT/$name.jfr" "$jhome" >"$OUT/$name.profile.txt" 2>&1 || true
 }
 
+# latency_row JDK SERVER RATE SUMMARY_JSON -> one row of the open-model table
+latency_row() {
+  local s=$4
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |' "$1" "$2" "$3" "$(jq '.achievedRate' "$s")" \
+    "$(jq '.latencyMillis.corrected.p50' "$s")" "$(jq '.latencyMillis.corrected.p99' "$s")" \
+    "$(jq '.latencyMillis.corrected."p99.9"' "$s")" "$(jq '.latencyMillis.uncorrected.p99' "$s")" \
+    "$(jq '.generatorLagMillis.p99' "$s")"
+}
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
 meets() { awk -v v="$1" -v g="$2" -v dir="$3" 'BEGIN { if (v == "n/a") print "n/a"; else if ((dir == "ge" && v >= g) || (dir == "le" && v <= g)) print "yes"; else print "**no**" }'; }
 
@@ -274,7 +284,8 @@ run_jdk() {
     lt_gw_get=$(lt_run "jdk$jdk-gateway-get-lt" "$java" "http://127.0.0.1:$port" "$token" --read-ratio 1)
     lt_gw_put=$(lt_run "jdk$jdk-gateway-put-lt" "$java" "http://127.0.0.1:$port" "$token" --read-ratio 0)
     rate=$((gw_get / 2))
-    lt_run "jdk$jdk-gateway-get-50pct" "$java" "http://127.0.0.1:$port" "$token" --read-ratio 1 --rate "$rate" >/dev/null
+    lt_run "jdk$jdk-gateway-get-50pct" "$java" "http://127.0.0.1:$port" "$token" --read-ratio 1 --rate "$rate" \
+      --warmup "${SERVER_WARMUP}s" >/dev/null
     lat=$OUT/jdk$jdk-gateway-get-50pct/summary.json
     if ((PROFILE)); then
       profile_run "$jhome" "jdk$jdk-gateway-get" "http://127.0.0.1:$port" get.lua "$token"
@@ -292,9 +303,13 @@ run_jdk() {
     stop_pid "$GATEWAY_PID"
     log "gateway without slot cache GET: wrk $nc_get, loadtest $lt_nc_get"
     ROWS+="| $jdk | gateway, slot cache off (\`--cache-bytes 0\`) | $nc_get | – | $lt_nc_get | – |"$'\n'
-    LATENCY+="| $jdk | $rate | $(jq '.achievedRate' "$lat") | $(jq '.latencyMillis.corrected.p50' "$lat") | \
-$(jq '.latencyMillis.corrected.p99' "$lat") | $(jq '.latencyMillis.corrected."p99.9"' "$lat") | \
-$(jq '.latencyMillis.uncorrected.p99' "$lat") |"$'\n'
+    LATENCY+="$(latency_row "$jdk" "**gateway**" "$rate" "$lat")"$'\n'
+    # the same rate against the bare baseline: what the generator and the machine add by themselves
+    start_baseline "$java" "$port"
+    lt_run "jdk$jdk-baseline-get-rate" "$java" "http://127.0.0.1:$port" "" --read-ratio 1 --rate "$rate" \
+      --warmup "${SERVER_WARMUP}s" >/dev/null
+    stop_pid "$BASELINE_PID"
+    LATENCY+="$(latency_row "$jdk" "Vert.x baseline, same rate" "$rate" "$OUT/jdk$jdk-baseline-get-rate/summary.json")"$'\n'
     local r_nginx r_base r_put p99 cross
     r_nginx=$(ratio "$gw_get" "$nginx_get"); r_base=$(ratio "$gw_get" "$base_get"); r_put=$(ratio "$gw_put" "$gw_get")
     p99=$(jq '.latencyMillis.corrected.p99' "$lat")
@@ -333,8 +348,8 @@ $WORKING_SET blocks; $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)."
     echo
     echo "Gateway GET latency at 50% of its wrk GET peak (open model, strongroom-loadtest; ms):"
     echo
-    echo "| JDK | target req/s | achieved req/s | p50 | p99 | p99.9 | uncorrected p99 |"
-    echo "|---|---:|---:|---:|---:|---:|---:|"
+    echo "| JDK | server | target req/s | achieved req/s | p50 | p99 | p99.9 | uncorrected p99 | generator lag p99 |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
     printf '%s' "$LATENCY"
   fi
   echo
