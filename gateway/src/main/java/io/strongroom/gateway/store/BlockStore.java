@@ -30,7 +30,10 @@ public interface BlockStore {
     /** Deletes the volume and all its files (slots and metadata); fails with UNKNOWN_VOLUME if absent. */
     Future<Void> deleteVolume(UUID volumeId);
 
-    /** Reads {@code count} consecutive slots: a buffer of {@code count * slotSize} bytes. */
+    /**
+     * Reads {@code count} consecutive slots: a buffer of {@code count * slotSize} bytes. It may be a read-only view
+     * of memory the store keeps (a cache): copy it to change it.
+     */
     Future<Buffer> read(UUID volumeId, long firstBlock, int count);
 
     /** Writes {@code slots.length() / slotSize} consecutive slots starting at {@code firstBlock}; atomic per slot. */

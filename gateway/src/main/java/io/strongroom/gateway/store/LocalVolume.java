@@ -1,5 +1,6 @@
 package io.strongroom.gateway.store;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -162,7 +163,8 @@ final class LocalVolume {
     }
 
     /**
-     * The run's slots from the {@link SlotCache}, without file I/O, or null when one of them is not cached or a
+     * The run's slots from the {@link SlotCache} (a read-only view), without file I/O, or null when one of them is
+     * not cached or a
      * writer holds or waits for the slot lock: this never waits, and never overtakes a waiting writer (the timed
      * tryLock honours the queue, the untimed one would barge and could starve the committer).
      */
@@ -176,8 +178,8 @@ final class LocalVolume {
             return null;
         }
         try {
-            byte[] bytes = closed ? null : cache.get(this, firstBlock, count, geometry.slotSize());
-            return bytes == null ? null : BufferInternal.buffer(Unpooled.wrappedBuffer(bytes));
+            ByteBuf view = closed ? null : cache.get(this, firstBlock, count);
+            return view == null ? null : BufferInternal.buffer(view);
         } finally {
             slotLock.readLock().unlock();
         }

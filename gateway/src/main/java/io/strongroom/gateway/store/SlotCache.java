@@ -2,6 +2,8 @@ package io.strongroom.gateway.store;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 
 import java.nio.ByteBuffer;
 
@@ -14,7 +16,7 @@ import java.nio.ByteBuffer;
  * exact by the volume's slot lock: a write replaces its slots' entries while holding the lock exclusively, a read
  * from the file adds the slots it read while holding it shared, a trim removes its range after zeroing it, and a
  * read from the cache holds the lock shared like a read from the file, so it sees a run as the file would. Entries
- * are never changed in place; a hit returns a copy. Eviction is Caffeine's (W-TinyLFU by weight), with its upkeep
+ * are never changed in place, so a hit hands out a read-only view of them, no copy. Eviction is Caffeine's (W-TinyLFU by weight), with its upkeep
  * done on the calling thread rather than on a pool.
  */
 final class SlotCache {
@@ -50,23 +52,22 @@ final class SlotCache {
         return slots.policy().eviction().orElseThrow().weightedSize().orElse(0);
     }
 
-    /** The run's slots as one new array, or null unless every one of them is cached. Caller holds the slot lock. */
-    byte[] get(LocalVolume volume, long firstBlock, int count, int slotSize) {
+    /**
+     * A read-only view of the run's cached slots, or null unless every one of them is cached. Caller holds the
+     * slot lock.
+     */
+    ByteBuf get(LocalVolume volume, long firstBlock, int count) {
         if (slots == null) {
             return null;
         }
-        byte[] run = null;
+        byte[][] run = new byte[count][];
         for (int i = 0; i < count; i++) {
-            byte[] one = slots.getIfPresent(new Key(volume, firstBlock + i));
-            if (one == null) {
+            run[i] = slots.getIfPresent(new Key(volume, firstBlock + i));
+            if (run[i] == null) {
                 return null;
             }
-            if (run == null) {
-                run = new byte[count * slotSize];
-            }
-            System.arraycopy(one, 0, run, i * slotSize, slotSize);
         }
-        return run;
+        return Unpooled.wrappedBuffer(run).asReadOnly();
     }
 
     /** Caches copies of the {@code count} slots in {@code run} (position onwards). Caller holds the slot lock. */

@@ -157,8 +157,10 @@ final class ResealPass {
         return Future.failedFuture(VolumeErrors.keyUnavailable(v, "the active DEK is not in memory"));
       }
       return active.budget().claim(stale.size(), v::persistMetadata).compose(claimed -> {
-        resealInPlace(v, keyring, first, slots, stale, activeDek);
-        return store.write(v.id(), first, slots).map((long) stale.size());
+        // the store may hand out a read-only view of its cache (and Buffer.copy() returns a read-only buffer itself)
+        Buffer own = Buffer.buffer(slots.getBytes());
+        resealInPlace(v, keyring, first, own, stale, activeDek);
+        return store.write(v.id(), first, own).map((long) stale.size());
       });
     });
   }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.ReadOnlyBufferException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -66,6 +68,16 @@ class SlotCacheTest {
         assertEquals(2, store.stats().cacheHits(), "the run read from the file is cached");
         assertEquals(3, store.stats().reads());
         assertTrue(store.stats().cacheBytes() >= 3L * SLOT, "cacheBytes " + store.stats().cacheBytes());
+    }
+
+    @Test
+    void aHitIsAReadOnlyViewSoNoCallerCanChangeTheCache() throws Exception {
+        UUID v = open(LocalFileBlockStoreOptions.DEFAULT_CACHE_BYTES);
+        await(store.write(v, 5, slots(5, 2, 3)));
+        Buffer hit = await(store.read(v, 5, 2));
+        assertEquals(1, store.stats().cacheHits());
+        assertThrows(ReadOnlyBufferException.class, () -> hit.setByte(0, (byte) 0x55));
+        assertArrayEquals(slots(5, 2, 3).getBytes(), bytes(store.read(v, 5, 2)));
     }
 
     @Test
