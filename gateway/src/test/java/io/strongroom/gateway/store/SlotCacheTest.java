@@ -13,9 +13,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
+import static io.strongroom.gateway.store.BlockStoreContractTest.await;
+import static io.strongroom.gateway.store.BlockStoreContractTest.bytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -188,20 +188,5 @@ class SlotCacheTest {
             b.appendBuffer(slots(first + i, 1, generations[i]));
         }
         return b.getBytes();
-    }
-
-    private static byte[] bytes(Future<Buffer> f) throws Exception {
-        return await(f).getBytes();
-    }
-
-    private static <T> T await(Future<T> f) throws Exception {
-        try {
-            return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            throw e;
-        }
     }
 }
