@@ -194,9 +194,7 @@ public final class LocalFileBlockStore implements BlockStore {
         }
         Buffer cached = v.readCached(firstBlock, count);
         if (cached != null) {
-            settings.metrics().reads.increment();
-            settings.metrics().readBytes.add(cached.length());
-            settings.metrics().cacheHits.increment();
+            settings.metrics().read(cached.length(), true);
             return Future.succeededFuture(cached);
         }
         if (pendingReads.incrementAndGet() > options.getMaxPendingReads()) {
@@ -207,8 +205,7 @@ public final class LocalFileBlockStore implements BlockStore {
         return onIoThread(reads, () -> {
             try {
                 Buffer slots = v.read(firstBlock, count);
-                settings.metrics().reads.increment();
-                settings.metrics().readBytes.add(slots.length());
+                settings.metrics().read(slots.length(), false);
                 return slots;
             } finally {
                 pendingReads.decrementAndGet();

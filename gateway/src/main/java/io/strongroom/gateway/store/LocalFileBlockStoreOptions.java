@@ -137,7 +137,6 @@ public class LocalFileBlockStoreOptions {
         return this;
     }
 
-    /** Throws IllegalArgumentException naming the first bad setting. */
     public long getCacheBytes() {
         return cacheBytes;
     }
@@ -147,6 +146,7 @@ public class LocalFileBlockStoreOptions {
         return this;
     }
 
+    /** Throws IllegalArgumentException naming the first bad setting. */
     void validate() {
         if (dataDir == null) {
             throw new IllegalArgumentException("store dataDir is required");

@@ -164,9 +164,8 @@ final class LocalVolume {
 
     /**
      * The run's slots from the {@link SlotCache} (a read-only view), without file I/O, or null when one of them is
-     * not cached or a
-     * writer holds or waits for the slot lock: this never waits, and never overtakes a waiting writer (the timed
-     * tryLock honours the queue, the untimed one would barge and could starve the committer).
+     * not cached or a writer holds or waits for the slot lock: this never waits, and never overtakes a waiting
+     * writer (the timed tryLock honours the queue, the untimed one would barge and could starve the committer).
      */
     Buffer readCached(long firstBlock, int count) {
         try {

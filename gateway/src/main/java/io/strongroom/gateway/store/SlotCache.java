@@ -16,8 +16,8 @@ import java.nio.ByteBuffer;
  * exact by the volume's slot lock: a write replaces its slots' entries while holding the lock exclusively, a read
  * from the file adds the slots it read while holding it shared, a trim removes its range after zeroing it, and a
  * read from the cache holds the lock shared like a read from the file, so it sees a run as the file would. Entries
- * are never changed in place, so a hit hands out a read-only view of them, no copy. Eviction is Caffeine's (W-TinyLFU by weight), with its upkeep
- * done on the calling thread rather than on a pool.
+ * are never changed in place, so a hit hands out a read-only view of them, no copy. Eviction is Caffeine's
+ * (W-TinyLFU by weight), with its upkeep done on the calling thread rather than on a pool.
  */
 final class SlotCache {
     /** Rough cost of one entry beyond its bytes: key, node and array header. */
@@ -27,20 +27,14 @@ final class SlotCache {
     }
 
     private final Cache<Key, byte[]> slots;
-    private final long maxBytes;
 
     /** A cache of at most {@code maxBytes} (entries included); 0 turns it off. */
     SlotCache(long maxBytes) {
-        this.maxBytes = maxBytes;
         this.slots = maxBytes == 0 ? null : Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
                 .weigher((Key k, byte[] v) -> v.length + ENTRY_OVERHEAD)
                 .executor(Runnable::run)
                 .build();
-    }
-
-    long maxBytes() {
-        return maxBytes;
     }
 
     /** Bytes held now (entries included), after any pending eviction. */

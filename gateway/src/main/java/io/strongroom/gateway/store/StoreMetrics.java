@@ -22,6 +22,15 @@ final class StoreMetrics {
     final LongAdder checkpoints = new LongAdder();
     final LongAdder recoveredRecords = new LongAdder();
 
+    /** A read completed: {@code bytes} returned, from the slot cache or from the file. */
+    void read(int bytes, boolean fromCache) {
+        reads.increment();
+        readBytes.add(bytes);
+        if (fromCache) {
+            cacheHits.increment();
+        }
+    }
+
     void batch(int operations) {
         batches.increment();
         batchedOperations.add(operations);
