@@ -48,8 +48,7 @@ public final class Http1Sender implements RequestSender {
 
   private static final int MAX_HEAD_BYTES = 16 * 1024;
   private static final long RECONNECT_DELAY_MILLIS = 100;
-  private static final byte[] PUT_HEADERS = ("Content-Type: application/octet-stream\r\nContent-Length: ")
-      .getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] PUT_HEADERS = ascii("Content-Type: application/octet-stream\r\nContent-Length: ");
 
   private final Vertx vertx;
   private final NetClient client;

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
+import org.HdrHistogram.Recorder;
 
 /**
  * Pulls the interval histograms out of {@link LatencyRecorders} (once a second), writes them to the
@@ -30,24 +31,15 @@ public final class IntervalSampler {
   private final LatencyRecorders recorders;
   private final Consumer<String> progress;
   private final boolean openModel;
-  private final Histogram totalCorrected = new Histogram(LatencyRecorders.SIGNIFICANT_DIGITS);
-  private final Histogram totalUncorrected = new Histogram(LatencyRecorders.SIGNIFICANT_DIGITS);
-  private final Histogram totalGeneratorLag = new Histogram(LatencyRecorders.SIGNIFICANT_DIGITS);
-  private final List<TimelinePoint> timeline = new ArrayList<>();
-  private HistogramLogWriter correctedLog;
-  private HistogramLogWriter uncorrectedLog;
-  private Histogram recycleCorrected;
-  private Histogram recycleUncorrected;
-  private Histogram recycleLag;
-  // the warm-up's ticks do a window tick's work into these, which nobody reads: see warmupTick
-  private final Histogram rehearsalCorrected = new Histogram(LatencyRecorders.SIGNIFICANT_DIGITS);
-  private final Histogram rehearsalUncorrected = new Histogram(LatencyRecorders.SIGNIFICANT_DIGITS);
-  private final Histogram rehearsalLag = new Histogram(LatencyRecorders.SIGNIFICANT_DIGITS);
-  private final HistogramLogWriter rehearsalLog = new HistogramLogWriter(new PrintStream(OutputStream.nullOutputStream()));
-  private final List<TimelinePoint> rehearsalTimeline = new ArrayList<>();
-  private Histogram warmupCorrected;
-  private Histogram warmupUncorrected;
-  private Histogram warmupLag;
+  private final Phase window;
+  /**
+   * The warm-up's intervals go through the same code as the window's (totals, compressed log entries,
+   * percentiles, timeline point) into sinks nobody reads, so that the JIT has compiled that work before
+   * the window: run once a second, it would otherwise stay interpreted for many seconds, taking up to
+   * 20 ms of the generator's core per tick and delaying every request due meanwhile.
+   */
+  private final Phase warmup;
+  private final long createdNanos;
   private boolean firstWindowInterval = true;
   private State state = State.WARMUP;
   private long measureStartNanos;
@@ -62,13 +54,58 @@ public final class IntervalSampler {
     this.recorders = recorders;
     this.openModel = openModel;
     this.progress = progress;
-    this.lastTickNanos = System.nanoTime();
+    this.window = new Phase(recorders.corrected(), recorders.uncorrected(), recorders.generatorLag());
+    this.warmup = new Phase(recorders.warmupCorrected(), recorders.warmupUncorrected(), recorders.warmupGeneratorLag());
+    this.createdNanos = System.nanoTime();
+    this.lastTickNanos = createdNanos;
   }
 
   /** Interval logs to write (one interval per tick); both streams are owned by the caller. */
   public void logTo(PrintStream corrected, PrintStream uncorrected) {
-    correctedLog = startLog(corrected, "corrected: latency from each request's intended send time");
-    uncorrectedLog = startLog(uncorrected, "uncorrected: latency from each request's actual send time");
+    window.correctedLog = startLog(corrected, "corrected: latency from each request's intended send time");
+    window.uncorrectedLog = startLog(uncorrected, "uncorrected: latency from each request's actual send time");
+  }
+
+  /** One phase's side of the sampling: its recorders, their recycled intervals, totals, interval logs, timeline. */
+  private static final class Phase {
+    final Recorder correctedRecorder;
+    final Recorder uncorrectedRecorder;
+    final Recorder lagRecorder;
+    final Histogram totalCorrected = new Histogram(LatencyRecorders.SIGNIFICANT_DIGITS);
+    final Histogram totalUncorrected = new Histogram(LatencyRecorders.SIGNIFICANT_DIGITS);
+    final Histogram totalLag = new Histogram(LatencyRecorders.SIGNIFICANT_DIGITS);
+    final List<TimelinePoint> timeline = new ArrayList<>();
+    HistogramLogWriter correctedLog = discardingLog();
+    HistogramLogWriter uncorrectedLog = discardingLog();
+    Histogram corrected;
+    Histogram uncorrected;
+    Histogram lag;
+
+    Phase(Recorder corrected, Recorder uncorrected, Recorder lag) {
+      this.correctedRecorder = corrected;
+      this.uncorrectedRecorder = uncorrected;
+      this.lagRecorder = lag;
+    }
+
+    private static HistogramLogWriter discardingLog() {
+      return new HistogramLogWriter(new PrintStream(OutputStream.nullOutputStream()));
+    }
+
+    /** Swaps the recorders' intervals out (recycling the previous ones) and adds the lag to its total. */
+    void takeInterval() {
+      corrected = correctedRecorder.getIntervalHistogram(corrected);
+      uncorrected = uncorrectedRecorder.getIntervalHistogram(uncorrected);
+      lag = lagRecorder.getIntervalHistogram(lag);
+      totalLag.add(lag);
+    }
+
+    /** Adds the interval to the totals and writes it to the logs. */
+    void record() {
+      totalCorrected.add(corrected);
+      totalUncorrected.add(uncorrected);
+      correctedLog.outputIntervalHistogram(corrected);
+      uncorrectedLog.outputIntervalHistogram(uncorrected);
+    }
   }
 
   private static HistogramLogWriter startLog(PrintStream out, String comment) {
@@ -91,7 +128,7 @@ public final class IntervalSampler {
     lastErrors = 0;
     state = State.MEASURING;
     lastTickNanos = measureStartNanos;
-    for (HistogramLogWriter w : logs()) {
+    for (HistogramLogWriter w : List.of(window.correctedLog, window.uncorrectedLog)) {
       w.outputStartTime(measureStartEpochMillis);
       w.outputBaseTime(measureStartEpochMillis);
       w.setBaseTime(measureStartEpochMillis);
@@ -122,71 +159,41 @@ public final class IntervalSampler {
     }
     double seconds = Math.max(1e-9, (now - lastTickNanos) / 1e9);
     lastTickNanos = now;
-    if (state == State.WARMUP) {
-      warmupTick(seconds);
-      return;
-    }
-    recycleCorrected = recorders.corrected().getIntervalHistogram(recycleCorrected);
-    recycleUncorrected = recorders.uncorrected().getIntervalHistogram(recycleUncorrected);
-    recycleLag = recorders.generatorLag().getIntervalHistogram(recycleLag);
-    Histogram c = recycleCorrected;
-    Histogram u = recycleUncorrected;
-    if (firstWindowInterval) {
+    boolean inWarmup = state == State.WARMUP;
+    Phase phase = inWarmup ? warmup : window;
+    phase.takeInterval();
+    Histogram c = phase.corrected;
+    Histogram u = phase.uncorrected;
+    if (!inWarmup && firstWindowInterval) {
       // the window's recorders started their interval when they were built: the window starts here
       c.setStartTimeStamp(measureStartEpochMillis);
       u.setStartTimeStamp(measureStartEpochMillis);
       firstWindowInterval = false;
     }
-    totalGeneratorLag.add(recycleLag);
-    long errorsNow = recorders.errors();
+    long errorsNow = inWarmup ? recorders.warmupErrors() : recorders.errors();
     long intervalErrors = errorsNow - lastErrors;
     lastErrors = errorsNow;
     if (state == State.DRAINING && u.getTotalCount() == 0) {
       return;
     }
-    totalCorrected.add(c);
-    totalUncorrected.add(u);
-    for (HistogramLogWriter w : logs()) {
-      w.outputIntervalHistogram(w == correctedLog ? c : u);
-    }
+    phase.record();
     if (state == State.DRAINING) {
       drainCount += u.getTotalCount();
       return;
     }
+    double rate = u.getTotalCount() / seconds;
+    double at = (now - (inWarmup ? createdNanos : measureStartNanos)) / 1e9;
+    phase.timeline.add(new TimelinePoint(at, rate, intervalErrors, millis(c.getValueAtPercentile(50)),
+        millis(c.getValueAtPercentile(99)), millis(u.getValueAtPercentile(99)), millis(c.getMaxValue())));
+    if (inWarmup) {
+      if (seconds >= MIN_PRINTED_SECONDS) {
+        print("warm-up", rate, intervalErrors, phase.totalCorrected, phase.totalUncorrected);
+      }
+      return;
+    }
     windowCount += u.getTotalCount();
     windowNanos = now - measureStartNanos;
-    double rate = u.getTotalCount() / seconds;
-    timeline.add(new TimelinePoint(windowNanos / 1e9, rate, intervalErrors, millis(c.getValueAtPercentile(50)),
-        millis(c.getValueAtPercentile(99)), millis(u.getValueAtPercentile(99)), millis(c.getMaxValue())));
-    print(String.format(Locale.US, "%4.0fs", windowNanos / 1e9), rate, errorsNow, totalCorrected, totalUncorrected);
-  }
-
-  /**
-   * A warm-up interval does all the work of a window interval (totals, compressed log entries,
-   * percentiles, timeline point) into sinks nobody reads, so that the JIT has compiled that work before
-   * the window: run once a second, it would otherwise stay interpreted for many seconds, taking up to
-   * 20 ms of the generator's core per tick and delaying every request due meanwhile.
-   */
-  private void warmupTick(double seconds) {
-    warmupCorrected = recorders.warmupCorrected().getIntervalHistogram(warmupCorrected);
-    warmupUncorrected = recorders.warmupUncorrected().getIntervalHistogram(warmupUncorrected);
-    warmupLag = recorders.warmupGeneratorLag().getIntervalHistogram(warmupLag);
-    Histogram c = warmupCorrected;
-    Histogram u = warmupUncorrected;
-    rehearsalLag.add(warmupLag);
-    long errorsNow = recorders.warmupErrors();
-    long intervalErrors = errorsNow - lastErrors;
-    lastErrors = errorsNow;
-    rehearsalCorrected.add(c);
-    rehearsalUncorrected.add(u);
-    rehearsalLog.outputIntervalHistogram(c);
-    rehearsalLog.outputIntervalHistogram(u);
-    double rate = u.getTotalCount() / seconds;
-    rehearsalTimeline.add(new TimelinePoint(seconds, rate, intervalErrors, millis(c.getValueAtPercentile(50)),
-        millis(c.getValueAtPercentile(99)), millis(u.getValueAtPercentile(99)), millis(c.getMaxValue())));
-    if (seconds >= MIN_PRINTED_SECONDS) {
-      print("warm-up", rate, intervalErrors, rehearsalCorrected, rehearsalUncorrected);
-    }
+    print(String.format(Locale.US, "%4.0fs", at), rate, errorsNow, phase.totalCorrected, phase.totalUncorrected);
   }
 
   private void print(String when, double rate, long errors, Histogram corrected, Histogram uncorrected) {
@@ -197,24 +204,15 @@ public final class IntervalSampler {
     progress.accept(String.format(Locale.US, "[%s] %10.1f req/s  errors %d  %s", when, rate, errors, latency));
   }
 
-  private List<HistogramLogWriter> logs() {
-    List<HistogramLogWriter> l = new ArrayList<>(2);
-    if (correctedLog != null) {
-      l.add(correctedLog);
-      l.add(uncorrectedLog);
-    }
-    return l;
-  }
-
   static double millis(long nanos) {
     return nanos / NANOS_PER_MILLI;
   }
 
-  public Histogram totalCorrected() { return totalCorrected; }
-  public Histogram totalUncorrected() { return totalUncorrected; }
+  public Histogram totalCorrected() { return window.totalCorrected; }
+  public Histogram totalUncorrected() { return window.totalUncorrected; }
   /** Open model: how late the generator learned each request of the window was due (nanoseconds). */
-  public Histogram totalGeneratorLag() { return totalGeneratorLag; }
-  public List<TimelinePoint> timeline() { return List.copyOf(timeline); }
+  public Histogram totalGeneratorLag() { return window.totalLag; }
+  public List<TimelinePoint> timeline() { return List.copyOf(window.timeline); }
   /** Responses completed inside the measured window. */
   public long windowCount() { return windowCount; }
   /** Length of the measured window. */
