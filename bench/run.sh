@@ -117,11 +117,11 @@ request = function() return wrk.format("PUT", prefix .. math.random(0, n - 1), n
 LUA
 }
 
-# wrk_run NAME URL SCRIPT TOKEN -> prints req/s; the full output is kept in $OUT
+# wrk_run NAME URL SCRIPT TOKEN [SECONDS] -> prints req/s (DURATION seconds unless given); output kept in $OUT
 wrk_run() {
-  local name=$1 url=$2 script=$3 token=${4:-}
+  local name=$1 url=$2 script=$3 token=${4:-} seconds=${5:-$DURATION}
   WS=$WORKING_SET PREFIX="/v1/volumes/$VOLUME/blocks/" TOKEN=$token \
-    taskset -c "$CLIENT_CORE" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$WORK/$script" "$url" \
+    taskset -c "$CLIENT_CORE" wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --latency -s "$WORK/$script" "$url" \
     >"$OUT/$name.wrk.txt" 2>&1
   if grep -q "Non-2xx" "$OUT/$name.wrk.txt"; then
     log "WARNING $name: $(grep Non-2xx "$OUT/$name.wrk.txt")"
@@ -131,12 +131,9 @@ wrk_run() {
 
 # warm_up NAME URL TOKEN: unmeasured wrk GET then PUT load (outputs kept as NAME-*-warmup.wrk.txt)
 warm_up() {
-  local name=$1 url=$2 token=${3:-} saved=$DURATION
-  DURATION=$SERVER_WARMUP
-  wrk_run "$name-get-warmup" "$url" get.lua "$token" >/dev/null
-  DURATION=$(((SERVER_WARMUP + 1) / 2))
-  wrk_run "$name-put-warmup" "$url" put.lua "$token" >/dev/null
-  DURATION=$saved
+  local name=$1 url=$2 token=${3:-}
+  wrk_run "$name-get-warmup" "$url" get.lua "$token" "$SERVER_WARMUP" >/dev/null
+  wrk_run "$name-put-warmup" "$url" put.lua "$token" $(((SERVER_WARMUP + 1) / 2)) >/dev/null
 }
 
 # lt_run NAME JAVA URL TOKEN EXTRA... -> prints achieved req/s; reports kept in $OUT/NAME
