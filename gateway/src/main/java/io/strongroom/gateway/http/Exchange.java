@@ -6,6 +6,7 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -20,6 +21,9 @@ import java.util.function.Supplier;
  */
 final class Exchange {
   static final int CLIENT_CLOSED = 499;
+  /** Longest a connection answered before its body was read keeps reading (and dropping) that body. */
+  static final long LINGER_MILLIS = 2000;
+  private static final Handler<Buffer> DROP = b -> { };
 
   final ApiHandler owner;
   final HttpServerRequest request;
@@ -223,12 +227,34 @@ final class Exchange {
     if (bodyPending) {
       request.handler(null);
       if (close) {
-        sent.onComplete(ar -> request.connection().close());
+        sent.onComplete(ar -> closeAfterLinger());
       } else {
         request.resume();
       }
     }
     finish(status, length);
+  }
+
+  /**
+   * Closes the connection of an answer sent before its request body was read. Closing at once can cost the client
+   * the answer: while it is still sending, its data reaches a closed socket, the kernel answers with a reset, and
+   * the reset may discard the answer before the client reads it. So, like nginx's lingering close, the rest of the
+   * body is read and dropped until it ends or {@link #LINGER_MILLIS} pass; a stalled client (timed out) is closed
+   * at once.
+   */
+  private void closeAfterLinger() {
+    HttpConnection connection = request.connection();
+    if (stalled || request.isEnded()) {
+      connection.close();
+      return;
+    }
+    long timer = owner.context.owner().setTimer(LINGER_MILLIS, t -> connection.close());
+    request.handler(DROP);
+    request.endHandler(v -> {
+      owner.context.owner().cancelTimer(timer);
+      connection.close();
+    });
+    request.resume();
   }
 
   /**
