@@ -104,26 +104,51 @@ class LimitsTest {
     fail("metrics never showed '" + line + "':\n" + metrics);
   }
 
+  /** Waits until the gateway counts {@code n} requests in progress. */
+  private static void awaitInFlight(GatewayFixture gw, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (gw.gateway.httpApi().inFlight() != n) {
+      if (System.nanoTime() > deadline) {
+        fail("in flight stayed " + gw.gateway.httpApi().inFlight() + ", expected " + n);
+      }
+      Thread.sleep(10);
+    }
+  }
+
   @Test
-  void tooManyRequestsAndRequestTimeout() throws Exception {
-    try (GatewayFixture gw = start(1, 16, Duration.ofSeconds(3))) {
-      try (RawRequest stalled = new RawRequest(gw, "PUT", "/v1/volumes/v/blocks/0", TestTokens.DATA_ALL, BS)) {
-        stalled.send(new byte[100]);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (gw.gateway.httpApi().inFlight() == 0 && System.nanoTime() < deadline) {
-          Thread.sleep(10);
-        }
+  void pastTheConcurrencyLimitANewRequestIsRefusedAtOnce() throws Exception {
+    // A long request timeout: the held request must still be in progress when the second one arrives.
+    try (GatewayFixture gw = start(1, 16, Duration.ofSeconds(60))) {
+      byte[] block = BlockApiTest.random(BS, 7);
+      try (RawRequest held = new RawRequest(gw, "PUT", "/v1/volumes/v/blocks/0", TestTokens.DATA_ALL, BS)) {
+        held.send(java.util.Arrays.copyOf(block, 100));
+        awaitInFlight(gw, 1);
         GatewayFixture.Response refused = gw.get("/v1/volumes/v/blocks/1", TestTokens.DATA_ALL);
         assertEquals(429, refused.status());
         assertEquals("TooManyRequests", refused.errorCode());
         assertEquals(200, gw.get("/health/live", null).status(), "liveness is not limited");
 
+        held.send(java.util.Arrays.copyOfRange(block, 100, BS));
+        assertTrue(held.response().startsWith("HTTP/1.1 204"), "the held request completes");
+      }
+      awaitInFlight(gw, 0);
+      assertEquals(new String(block, StandardCharsets.ISO_8859_1),
+          new String(gw.get("/v1/volumes/v/blocks/0", TestTokens.DATA_ALL).body(), StandardCharsets.ISO_8859_1));
+    }
+  }
+
+  @Test
+  void aStalledRequestTimesOutAndLeavesNothingWritten() throws Exception {
+    try (GatewayFixture gw = start(1, 16, Duration.ofSeconds(1))) {
+      try (RawRequest stalled = new RawRequest(gw, "PUT", "/v1/volumes/v/blocks/0", TestTokens.DATA_ALL, BS)) {
+        stalled.send(new byte[100]);
         String answer = stalled.response();
         assertTrue(answer.startsWith("HTTP/1.1 503"), answer);
         assertTrue(answer.contains("\"RequestTimeout\""), answer);
         assertTrue(answer.toLowerCase().contains("connection: close"), answer);
       }
-      assertEquals(200, gw.get("/v1/volumes/v/blocks/0", TestTokens.DATA_ALL).status(), "slots are free again");
+      awaitInFlight(gw, 0);
+      assertEquals(200, gw.get("/v1/volumes/v/blocks/0", TestTokens.DATA_ALL).status(), "the slot is free again");
       assertTrue(new String(gw.get("/v1/volumes/v/blocks/0", TestTokens.DATA_ALL).body()).chars().allMatch(c -> c == 0),
           "the timed-out write never happened");
     }
