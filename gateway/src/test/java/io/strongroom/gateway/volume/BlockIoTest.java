@@ -5,15 +5,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static io.strongroom.gateway.volume.VolumeTestKit.await;
 import static io.strongroom.gateway.volume.VolumeTestKit.awaitFailure;
@@ -21,23 +18,13 @@ import static io.strongroom.gateway.volume.VolumeTestKit.pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class BlockIoTest {
+class BlockIoTest extends WithVolumeKit {
   static final int BS = 8192;
   static final int BLOCKS = 64;
 
-  @TempDir
-  Path tmp;
-  VolumeTestKit kit;
-
   @BeforeEach
   void start() {
-    kit = VolumeTestKit.start(tmp);
     await(kit.service.create(new VolumeSpec("vol", (long) BS * BLOCKS)));
-  }
-
-  @AfterEach
-  void stop() {
-    kit.close();
   }
 
   @Test

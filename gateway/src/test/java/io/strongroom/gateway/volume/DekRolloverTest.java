@@ -8,16 +8,12 @@ import io.strongroom.gateway.error.ErrorCode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static io.strongroom.gateway.volume.VolumeTestKit.await;
 import static io.strongroom.gateway.volume.VolumeTestKit.awaitFailure;
@@ -35,23 +31,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * background re-seal moves every block to the new DEK without failing a request or losing a client's write, then
  * the old DEK leaves the metadata and memory.
  */
-class DekRolloverTest {
+class DekRolloverTest extends WithVolumeKit {
   static final int BS = 4096;
   static final int BLOCKS = 1024;
-
-  @TempDir
-  Path tmp;
-  VolumeTestKit kit;
-
-  @BeforeEach
-  void start() {
-    kit = VolumeTestKit.start(tmp);
-  }
-
-  @AfterEach
-  void stop() {
-    kit.close();
-  }
 
   @Test
   void rolloverAndReSealUnderLoad() throws Exception {

@@ -1,13 +1,9 @@
 package io.strongroom.gateway.volume;
 
 import io.vertx.core.Future;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static io.strongroom.gateway.volume.VolumeTestKit.await;
 import static io.strongroom.gateway.volume.VolumeTestKit.pattern;
@@ -15,22 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The DEK seal count is persisted ahead of use and never goes backwards across restarts. */
-class DekUsageTest {
+class DekUsageTest extends WithVolumeKit {
   static final int BS = 4096;
-
-  @TempDir
-  Path tmp;
-  VolumeTestKit kit;
-
-  @BeforeEach
-  void start() {
-    kit = VolumeTestKit.start(tmp);
-  }
-
-  @AfterEach
-  void stop() {
-    kit.close();
-  }
 
   @Test
   void usageSurvivesRestartsAndNeverGoesBackwards() {

@@ -3,13 +3,10 @@ package io.strongroom.gateway.volume;
 import io.strongroom.gateway.activity.ActivityEvent;
 import io.strongroom.gateway.activity.ActivityType;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static io.strongroom.gateway.volume.VolumeTestKit.await;
 import static io.strongroom.gateway.volume.VolumeTestKit.pattern;
@@ -23,24 +20,14 @@ import static org.junit.jupiter.api.Assertions.fail;
  * version → service key. No request fails, the DEKs stay the same, and afterwards the old keys are not needed
  * (disabled in the vault, the restarted service still opens and reads everything).
  */
-class KekRotationTest {
+class KekRotationTest extends WithVolumeKit {
   static final int BS = 8192;
   static final int BLOCKS = 256;
 
-  @TempDir
-  Path tmp;
-  VolumeTestKit kit;
-
   @BeforeEach
   void start() {
-    kit = VolumeTestKit.start(tmp);
     kit.tuning = o -> o.setKeyWatchInterval(Duration.ofMillis(200));
     kit.restart();
-  }
-
-  @AfterEach
-  void stop() {
-    kit.close();
   }
 
   @Test

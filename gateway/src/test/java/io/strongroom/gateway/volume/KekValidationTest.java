@@ -5,13 +5,10 @@ import io.strongroom.gateway.error.GatewayException;
 import io.strongroom.vault.KeyId;
 import io.strongroom.vault.KeyProperties;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static io.strongroom.gateway.volume.VolumeTestKit.await;
 import static io.strongroom.gateway.volume.VolumeTestKit.awaitFailure;
@@ -20,22 +17,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Setting a KEK checks each requirement with its own error code, against the real local-vault. */
-class KekValidationTest {
+class KekValidationTest extends WithVolumeKit {
   static final int BS = 8192;
-
-  @TempDir
-  Path tmp;
-  VolumeTestKit kit;
 
   @BeforeEach
   void start() {
-    kit = VolumeTestKit.start(tmp);
     await(kit.service.create(new VolumeSpec("v", BS * 8L)));
-  }
-
-  @AfterEach
-  void stop() {
-    kit.close();
   }
 
   @Test

@@ -8,11 +8,7 @@ import io.strongroom.vault.VaultErrorClass;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static io.strongroom.gateway.volume.VolumeTestKit.await;
 import static io.strongroom.gateway.volume.VolumeTestKit.awaitFailure;
@@ -22,22 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** A DEK that cannot be unwrapped at start-up makes its volume answer KeyUnavailable until the vault allows. */
-class KeyUnavailableTest {
+class KeyUnavailableTest extends WithVolumeKit {
   static final int BS = 8192;
-
-  @TempDir
-  Path tmp;
-  VolumeTestKit kit;
-
-  @BeforeEach
-  void start() {
-    kit = VolumeTestKit.start(tmp);
-  }
-
-  @AfterEach
-  void stop() {
-    kit.close();
-  }
 
   @Test
   void disabledKeyAtStartupThenReenabled() {

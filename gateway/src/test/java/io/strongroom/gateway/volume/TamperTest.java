@@ -9,10 +9,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static io.strongroom.gateway.volume.VolumeTestKit.await;
 import static io.strongroom.gateway.volume.VolumeTestKit.awaitFailure;
@@ -25,30 +23,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * found when a slot is read from the file: written slots stay in the store's slot cache, which holds what the
  * gateway wrote, so each tampering below is followed by a restart (an empty cache).
  */
-class TamperTest {
+class TamperTest extends WithVolumeKit {
   static final int BS = 4096;
   static final int SLOT = BS + SealedBlockLayout.OVERHEAD;
 
-  @TempDir
-  Path tmp;
-  VolumeTestKit kit;
   VolumeInfo a;
   VolumeInfo b;
 
   @BeforeEach
   void start() {
-    kit = VolumeTestKit.start(tmp);
     a = await(kit.service.create(new VolumeSpec("a", BS * 16L, BS, null, null)));
     b = await(kit.service.create(new VolumeSpec("b", BS * 16L, BS, null, null)));
     await(kit.service.write("a", 0, pattern(BS, 8, 1)));
     await(kit.service.write("b", 0, pattern(BS, 8, 2)));
     await(kit.service.flush("a"));
     await(kit.service.flush("b"));
-  }
-
-  @AfterEach
-  void stop() {
-    kit.close();
   }
 
   @Test

@@ -7,10 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static io.strongroom.gateway.volume.VolumeTestKit.await;
 import static io.strongroom.gateway.volume.VolumeTestKit.awaitFailure;
@@ -18,21 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class VolumeLifecycleTest {
-  @TempDir
-  Path tmp;
-  VolumeTestKit kit;
-
-  @BeforeEach
-  void start() {
-    kit = VolumeTestKit.start(tmp);
-  }
-
-  @AfterEach
-  void stop() {
-    kit.close();
-  }
-
+class VolumeLifecycleTest extends WithVolumeKit {
   @Test
   void createGetListDelete() {
     VolumeInfo created = await(kit.service.create(new VolumeSpec("db-1", 1 << 20)));
