@@ -134,6 +134,7 @@ public final class Gateway {
     api = new HttpApi(volumes, material.credentials().tokens(), metrics, observability,
         new GatewayKeyAdministration(volumes, keyVaults, keyAccess), config.limits());
     observability.registerMetrics(metrics);
+    keyAccess.registerMetrics(metrics);
     latencyTimer = vertx.setPeriodic(VAULT_LATENCY_SAMPLE_MILLIS, id -> observability.sampleVaultLatency());
     if (config.getPort() != 0) {
       httpPort = config.getPort();

@@ -12,6 +12,7 @@ import io.strongroom.gateway.keys.KeyAccessAlerts;
 import io.strongroom.gateway.keys.KeyAccessMonitor;
 import io.strongroom.gateway.keys.KeyState;
 import io.strongroom.gateway.keys.KeyVaults;
+import io.strongroom.gateway.metrics.MetricsRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
@@ -75,6 +76,18 @@ final class GatewayKeyAccess {
 
   void stopMonitor() {
     monitor.stop();
+  }
+
+  /** Counters of what key-access reporting lost: activity-log events not written, alerts not delivered. */
+  void registerMetrics(MetricsRegistry registry) {
+    registry.register(out -> {
+      out.family("strongroom_activity_events_dropped_total", "counter",
+          "Activity-log events not written to the file (writer queue full, or recorded after close)");
+      out.sample("strongroom_activity_events_dropped_total", activityLog.dropped());
+      out.family("strongroom_alerts_undelivered_total", "counter",
+          "Key-access alerts given up on (webhook queue full, or refused on every attempt)");
+      out.sample("strongroom_alerts_undelivered_total", sinks.stream().mapToLong(AlertSink::undelivered).sum());
+    });
   }
 
   /** Closes the sinks and the log (after the vault clients: their last unwraps are logged too). */

@@ -17,6 +17,9 @@ public interface ActivityLog {
    */
   List<ActivityEvent> recent(String volumeOrNull, String kekOrNull, int limit);
 
+  /** Events recorded but not written to the file: the writer's queue was full, or the log was closed. */
+  long dropped();
+
   /** Writes what is queued and closes the file. */
   Future<Void> close();
 

@@ -7,6 +7,11 @@ import io.vertx.core.json.JsonObject;
 public interface AlertSink {
   void send(JsonObject alert);
 
+  /** Alerts given up on: dropped from a full queue, or refused on every attempt. */
+  default long undelivered() {
+    return 0;
+  }
+
   default Future<Void> close() {
     return Future.succeededFuture();
   }

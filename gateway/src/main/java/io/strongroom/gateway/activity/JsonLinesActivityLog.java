@@ -93,7 +93,7 @@ public final class JsonLinesActivityLog implements ActivityLog {
     return out;
   }
 
-  /** Events that could not be written (queue full, or recorded after close). */
+  @Override
   public long dropped() {
     return dropped.get();
   }

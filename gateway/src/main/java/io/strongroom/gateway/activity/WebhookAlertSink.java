@@ -13,6 +13,7 @@ import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Alerts POSTed as JSON to one URL, one at a time and in order. A failed delivery (no answer, or a status other
@@ -36,7 +37,7 @@ public final class WebhookAlertSink implements AlertSink {
   private final ArrayDeque<JsonObject> queue = new ArrayDeque<>();
   private boolean sending;
   private boolean closed;
-  private long dropped;
+  private final AtomicLong undelivered = new AtomicLong();
 
   public WebhookAlertSink(Vertx vertx, String url, Duration initialBackoff, int maxAttempts) {
     this.vertx = vertx;
@@ -60,8 +61,8 @@ public final class WebhookAlertSink implements AlertSink {
       }
       if (queue.size() == DEFAULT_QUEUE_CAPACITY) {
         queue.removeFirst();
-        dropped++;
-        LOG.log(Level.WARNING, "webhook {0}: alert queue full, {1} alerts dropped", shownUrl, String.valueOf(dropped));
+        LOG.log(Level.WARNING, "webhook {0}: alert queue full, the oldest alert dropped ({1} undelivered so far)",
+            shownUrl, String.valueOf(undelivered.incrementAndGet()));
       }
       queue.addLast(alert);
       if (!sending) {
@@ -92,6 +93,7 @@ public final class WebhookAlertSink implements AlertSink {
           }
           String why = ar.succeeded() ? "HTTP " + ar.result() : ar.cause().toString();
           if (attempt >= maxAttempts || closed) {
+            undelivered.incrementAndGet();
             LOG.log(Level.WARNING, "webhook {0}: alert not delivered after {1} attempts ({2})", shownUrl,
                 String.valueOf(attempt), why);
             deliverNext();
@@ -102,6 +104,11 @@ public final class WebhookAlertSink implements AlertSink {
               String.valueOf(attempt), why, String.valueOf(delay));
           vertx.setTimer(delay, id -> context.runOnContext(v -> attempt(alert, attempt + 1)));
         });
+  }
+
+  @Override
+  public long undelivered() {
+    return undelivered.get();
   }
 
   @Override

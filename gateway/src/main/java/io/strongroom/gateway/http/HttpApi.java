@@ -52,7 +52,7 @@ public final class HttpApi {
     return requestMetrics;
   }
 
-  /** Requests in progress now; shutdown waits for this to reach zero. */
+  /** Requests admitted and not yet answered, over all event loops. */
   public int inFlight() {
     return concurrency.inFlight();
   }

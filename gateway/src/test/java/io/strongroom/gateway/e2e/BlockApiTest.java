@@ -190,6 +190,8 @@ class BlockApiTest {
     assertTrue(text.contains("strongroom_aes_intrinsics "), text);
     assertTrue(text.contains("strongroom_http_response_bytes_total "), text);
     assertTrue(text.contains("strongroom_vault_latency_seconds"), text);
+    assertTrue(text.contains("\nstrongroom_activity_events_dropped_total 0\n"), text);
+    assertTrue(text.contains("\nstrongroom_alerts_undelivered_total 0\n"), text);
     for (String line : text.split("\n")) {
       assertTrue(line.startsWith("#") || line.matches("[a-z_]+(\\{.*})? (-?[0-9.e+-]+|NaN)"), "bad exposition line: " + line);
     }

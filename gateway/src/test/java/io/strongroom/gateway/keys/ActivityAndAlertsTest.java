@@ -58,6 +58,11 @@ class ActivityAndAlertsTest {
     assertEquals(2, reopened.recent("vol0", null, 2).size(), "limit applies");
     assertEquals(1, reopened.recent(null, "https://vault.example/keys/k0/v2", 10).size(), "versioned filter");
     assertEquals(6, Files.readAllLines(file).size());
+    assertEquals(0, reopened.dropped());
+
+    reopened.record(ActivityEvent.of(ActivityType.PROBE, T0.plusSeconds(10)).ok(true).build());
+    assertEquals(1, reopened.dropped(), "an event recorded after close is counted, not written");
+    assertEquals(6, Files.readAllLines(file).size());
   }
 
   @Test
@@ -85,6 +90,7 @@ class ActivityAndAlertsTest {
       long millis = (System.nanoTime() - started) / 1_000_000;
       assertEquals(4, calls.get(), "three attempts for the refused alert, then the next one");
       assertTrue(millis >= 60, "backoff 20 + 40 ms between attempts, took " + millis + " ms");
+      assertEquals(1, sink.undelivered(), "the refused alert is counted as undelivered");
       await(sink.close());
     } finally {
       await(vertx.close());
