@@ -223,6 +223,9 @@ final class Exchange {
     if (close) {
       response.putHeader(HeaderValues.CONNECTION, HeaderValues.CLOSE);
     }
+    // Slots are freed before the answer leaves: a client that has it may send its next request at once, on
+    // another event loop, and must not find its own finished request still counted against the limit.
+    finish(status, length);
     Future<Void> sent = body == null ? response.end() : response.end(body);
     if (bodyPending) {
       request.handler(null);
@@ -232,7 +235,6 @@ final class Exchange {
         request.resume();
       }
     }
-    finish(status, length);
   }
 
   /**

@@ -105,7 +105,7 @@ class LimitsTest {
   }
 
   /** Waits until the gateway counts {@code n} requests in progress. */
-  private static void awaitInFlight(GatewayFixture gw, int n) throws InterruptedException {
+  static void awaitInFlight(GatewayFixture gw, int n) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (gw.gateway.httpApi().inFlight() != n) {
       if (System.nanoTime() > deadline) {
@@ -134,6 +134,23 @@ class LimitsTest {
       awaitInFlight(gw, 0);
       assertEquals(new String(block, StandardCharsets.ISO_8859_1),
           new String(gw.get("/v1/volumes/v/blocks/0", TestTokens.DATA_ALL).body(), StandardCharsets.ISO_8859_1));
+    }
+  }
+
+  @Test
+  void anAnsweredRequestNoLongerCountsAgainstTheLimit() throws Exception {
+    // Limit 1, each request on a new connection (so on either event loop): the next request is sent as soon as
+    // the previous answer is read, and must never find that finished request still counted.
+    try (GatewayFixture gw = start(1, 16, Duration.ofSeconds(60))) {
+      byte[] block = BlockApiTest.random(BS, 9);
+      for (int i = 0; i < 100; i++) {
+        try (RawRequest put = new RawRequest(gw, "PUT", "/v1/volumes/v/blocks/" + (i % 16), TestTokens.DATA_ALL, BS)) {
+          put.send(block);
+          String answer = put.response();
+          assertEquals(0, gw.gateway.httpApi().inFlight(), "counted after its answer (request " + i + ")");
+          assertTrue(answer.startsWith("HTTP/1.1 204"), "request " + i + ": " + answer);
+        }
+      }
     }
   }
 

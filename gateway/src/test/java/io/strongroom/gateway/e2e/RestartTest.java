@@ -63,10 +63,7 @@ class RestartTest {
       try (LimitsTest.RawRequest inProgress = new LimitsTest.RawRequest(gw, "PUT", "/v1/volumes/g/blocks/3",
           TestTokens.DATA_ALL, 8192)) {
         inProgress.send(Arrays.copyOf(block, 1000));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (gw.gateway.httpApi().inFlight() == 0 && System.nanoTime() < deadline) {
-          Thread.sleep(10);
-        }
+        LimitsTest.awaitInFlight(gw, 1);
         Future<Void> closing = gw.gateway.close();
         Thread.sleep(300);
         assertFalse(closing.isComplete(), "close waits for the request in progress");
