@@ -2,6 +2,7 @@ package io.strongroom.loadtest.load;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.strongroom.loadtest.cli.LoadTestOptions;
 import io.strongroom.loadtest.measure.LatencyRecorders;
@@ -49,12 +50,23 @@ public final class Http1Sender implements RequestSender {
   private static final int MAX_HEAD_BYTES = 16 * 1024;
   private static final long RECONNECT_DELAY_MILLIS = 100;
   private static final byte[] PUT_HEADERS = ascii("Content-Type: application/octet-stream\r\nContent-Length: ");
+  private static final byte[] CRLF = ascii("\r\n");
+  private static final AsciiString CRLF_TEXT = AsciiString.cached("\r\n");
+  private static final AsciiString HTTP_1 = AsciiString.cached("HTTP/1.");
+  private static final AsciiString CONTENT_LENGTH = AsciiString.cached("Content-Length");
+  private static final AsciiString TRANSFER_ENCODING = AsciiString.cached("Transfer-Encoding");
+  private static final AsciiString CONNECTION = AsciiString.cached("Connection");
+  private static final AsciiString CHUNKED = AsciiString.cached("chunked");
+  private static final AsciiString CLOSE = AsciiString.cached("close");
 
   private final Vertx vertx;
   private final NetClient client;
   private final Target[] targets;
-  private final byte[][] hostLines;
-  private final byte[] authorizationLine;
+  /** By target and volume: {@code "GET "} or {@code "PUT "} and the path up to the block number. */
+  private final byte[][][] getStarts;
+  private final byte[][][] putStarts;
+  /** By target: the rest of the request line and the headers every request has. */
+  private final byte[][] headEnds;
   private final Workload workload;
   private final LatencyRecorders recorders;
   private final long timeoutNanos;
@@ -70,11 +82,19 @@ public final class Http1Sender implements RequestSender {
     this.workload = workload;
     this.recorders = recorders;
     this.timeoutNanos = o.requestTimeout().toNanos();
-    this.hostLines = new byte[this.targets.length][];
-    for (int i = 0; i < this.targets.length; i++) {
-      hostLines[i] = ascii(" HTTP/1.1\r\nHost: " + this.targets[i].host() + ":" + this.targets[i].port() + "\r\n");
+    int volumes = workload.volumes().size();
+    this.getStarts = new byte[this.targets.length][volumes][];
+    this.putStarts = new byte[this.targets.length][volumes][];
+    this.headEnds = new byte[this.targets.length][];
+    String authorization = o.token() == null ? "" : "Authorization: Bearer " + o.token() + "\r\n";
+    for (int t = 0; t < this.targets.length; t++) {
+      for (int v = 0; v < volumes; v++) {
+        getStarts[t][v] = ascii("GET " + this.targets[t].basePath() + workload.pathPrefix(v));
+        putStarts[t][v] = ascii("PUT " + this.targets[t].basePath() + workload.pathPrefix(v));
+      }
+      headEnds[t] = ascii(workload.pathSuffix() + " HTTP/1.1\r\nHost: " + this.targets[t].host() + ":"
+          + this.targets[t].port() + "\r\n" + authorization);
     }
-    this.authorizationLine = o.token() == null ? new byte[0] : ascii("Authorization: Bearer " + o.token() + "\r\n");
     NetClientOptions options = new NetClientOptions()
         .setTcpNoDelay(true)
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, o.requestTimeout().toMillis()))
@@ -87,6 +107,19 @@ public final class Http1Sender implements RequestSender {
 
   private static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** Appends a non-negative number in decimal ASCII. */
+  static void appendDecimal(Buffer buffer, long n) {
+    int digits = 1;
+    for (long rest = n / 10; rest > 0; rest /= 10) {
+      digits++;
+    }
+    int at = buffer.length();
+    for (int i = digits - 1; i >= 0; i--) {
+      buffer.setByte(at + i, (byte) ('0' + n % 10));
+      n /= 10;
+    }
   }
 
   /**
@@ -134,17 +167,18 @@ public final class Http1Sender implements RequestSender {
     int volume = workload.nextVolume(rnd);
     long block = workload.nextBlock(volume, rnd);
     Buffer body = read ? null : workload.payload(volume, block);
+    // Built from prebuilt bytes and digits: no strings per request (the generator's garbage is its GC pauses).
     Buffer head = Buffer.buffer(256)
-        .appendString(read ? "GET " : "PUT ")
-        .appendString(targets[target].basePath())
-        .appendString(workload.path(volume, block))
-        .appendBytes(hostLines[target])
-        .appendBytes(authorizationLine);
+        .appendBytes((read ? getStarts : putStarts)[target][volume]);
+    appendDecimal(head, block);
+    head.appendBytes(headEnds[target]);
     if (body != null) {
-      head.appendBytes(PUT_HEADERS).appendString(Integer.toString(body.length())).appendString("\r\n");
+      head.appendBytes(PUT_HEADERS);
+      appendDecimal(head, body.length());
+      head.appendBytes(CRLF);
       recorders.addBytesOut(body.length(), warmup);
     }
-    head.appendString("\r\n");
+    head.appendBytes(CRLF);
     Buffer request = body == null ? head : BufferInternal.buffer(Unpooled.wrappedBuffer(
         ((BufferInternal) head).getByteBuf(), ((BufferInternal) body).getByteBuf()));
     inFlight.incrementAndGet();
@@ -370,34 +404,37 @@ public final class Http1Sender implements RequestSender {
 
     /** Status, body length and connection handling from the head; a problem description or null. */
     private String parseHead() {
-      String text = new String(head, 0, headLength, StandardCharsets.ISO_8859_1);
-      if (!text.startsWith("HTTP/1.") || text.length() < 12) {
+      // Views over the lane's head bytes (no copy): a response parsed into strings was most of the generator's garbage.
+      AsciiString text = new AsciiString(head, 0, headLength, false);
+      if (headLength < 12 || !text.startsWith(HTTP_1)) {
         return "not an HTTP/1.x response";
       }
       try {
-        status = Integer.parseInt(text.substring(9, 12));
+        status = text.parseInt(9, 12);
       } catch (NumberFormatException e) {
         return "bad status line";
       }
       long contentLength = -1;
       boolean chunked = false;
-      for (String line : text.split("\r\n")) {
-        int colon = line.indexOf(':');
-        if (colon <= 0) {
+      // header lines: after the status line's CRLF, up to the CRLF that ends the head
+      for (int at = text.indexOf(CRLF_TEXT, 0) + 2, end; at < headLength - 2; at = end + 2) {
+        end = text.indexOf(CRLF_TEXT, at);
+        int colon = text.indexOf(':', at);
+        if (colon <= at || colon > end) {
           continue;
         }
-        String name = line.substring(0, colon).trim();
-        String value = line.substring(colon + 1).trim();
-        if (name.equalsIgnoreCase("Content-Length")) {
+        AsciiString name = text.subSequence(at, colon, false).trim();
+        AsciiString value = text.subSequence(colon + 1, end, false).trim();
+        if (name.contentEqualsIgnoreCase(CONTENT_LENGTH)) {
           try {
-            contentLength = Long.parseLong(value);
+            contentLength = value.parseLong();
           } catch (NumberFormatException e) {
             return "bad Content-Length '" + value + "'";
           }
-        } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
-          chunked = value.toLowerCase().contains("chunked");
-        } else if (name.equalsIgnoreCase("Connection")) {
-          closeAfter = value.equalsIgnoreCase("close");
+        } else if (name.contentEqualsIgnoreCase(TRANSFER_ENCODING)) {
+          chunked = AsciiString.containsIgnoreCase(value, CHUNKED);
+        } else if (name.contentEqualsIgnoreCase(CONNECTION)) {
+          closeAfter = value.contentEqualsIgnoreCase(CLOSE);
         }
       }
       if (chunked) {

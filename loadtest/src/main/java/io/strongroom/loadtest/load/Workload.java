@@ -79,6 +79,16 @@ public final class Workload {
     return pathPrefixes[v] + firstBlock + pathSuffix;
   }
 
+  /** What precedes the block number in {@link #path}. */
+  public String pathPrefix(int v) {
+    return pathPrefixes[v];
+  }
+
+  /** What follows the block number in {@link #path}. */
+  public String pathSuffix() {
+    return pathSuffix;
+  }
+
   /** The prebuilt payload for a PUT at firstBlock of volume v. */
   public Buffer payload(int v, long firstBlock) {
     Buffer[] p = payloads[v];

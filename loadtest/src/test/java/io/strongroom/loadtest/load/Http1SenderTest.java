@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
@@ -32,6 +34,7 @@ class Http1SenderTest {
   private final AtomicInteger connections = new AtomicInteger();
   private volatile Function<NetSocket, Buffer[]> answer;
   private volatile boolean closeAfterAnswer;
+  private final Queue<String> requestHeads = new ConcurrentLinkedQueue<>();
 
   @BeforeEach
   void startServer() {
@@ -43,6 +46,7 @@ class Http1SenderTest {
         pending.append(data.toString(StandardCharsets.ISO_8859_1));
         int end;
         while ((end = pending.indexOf("\r\n\r\n")) >= 0) {
+          requestHeads.add(pending.substring(0, end + 4));
           pending.delete(0, end + 4);
           for (Buffer piece : answer.apply(socket)) {
             socket.write(piece);
@@ -102,6 +106,28 @@ class Http1SenderTest {
     assertTrue(ok >= 190 && ok <= 210, "about 200 answered in the window: " + ok);
     assertEquals(ok * BODY, r.bytesIn(), "every body byte counted, none of the heads");
     assertEquals(2, connections.get(), "keep-alive: the two lanes were never replaced");
+  }
+
+  @Test
+  void requestsCarryTheirBlockAddressAndTheHost(@TempDir Path out) throws Exception {
+    answer = s -> new Buffer[] {ascii("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")};
+    RunResult r = run(out);
+    assertEquals(0, r.errors(), "errors: " + r.countsByStatus());
+    assertTrue(requestHeads.size() > 100, "requests seen: " + requestHeads.size());
+    String expected = "GET /v1/volumes/[^/ ]+/blocks/(0|[1-9][0-9]*) HTTP/1\\.1\r\nHost: 127\\.0\\.0\\.1:"
+        + server.actualPort() + "\r\n\r\n";
+    for (String head : requestHeads) {
+      assertTrue(head.matches(expected), "request head: " + head);
+    }
+  }
+
+  @Test
+  void numbersAreWrittenInDecimal() {
+    for (long n : new long[] {0, 7, 10, 4095, 1_000_000, Long.MAX_VALUE}) {
+      Buffer b = Buffer.buffer("x");
+      Http1Sender.appendDecimal(b, n);
+      assertEquals("x" + n, b.toString(StandardCharsets.US_ASCII));
+    }
   }
 
   @Test
