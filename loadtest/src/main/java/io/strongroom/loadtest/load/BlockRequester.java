@@ -27,24 +27,18 @@ public final class BlockRequester implements RequestSender {
   private final HttpClient client;
   private final Target[] targets;
   private final Workload workload;
-  private final LatencyRecorders recorders;
   private final CharSequence authorization;
   private final long timeoutMillis;
   private final AtomicInteger nextTarget = new AtomicInteger();
   private final AtomicLong inFlight = new AtomicLong();
-  private final Handler<Buffer> countBytes;
-  private final Handler<Buffer> countWarmupBytes;
 
-  public BlockRequester(HttpClient client, List<Target> targets, Workload workload, LatencyRecorders recorders,
-                        String tokenOrNull, long timeoutMillis) {
+  public BlockRequester(HttpClient client, List<Target> targets, Workload workload, String tokenOrNull,
+                        long timeoutMillis) {
     this.client = client;
     this.targets = targets.toArray(new Target[0]);
     this.workload = workload;
-    this.recorders = recorders;
     this.authorization = tokenOrNull == null ? null : HttpHeaders.createOptimized("Bearer " + tokenOrNull);
     this.timeoutMillis = timeoutMillis;
-    this.countBytes = b -> recorders.addBytesIn(b.length(), false);
-    this.countWarmupBytes = b -> recorders.addBytesIn(b.length(), true);
   }
 
   /** Requests issued and not yet answered (or failed). */
@@ -57,10 +51,10 @@ public final class BlockRequester implements RequestSender {
    *
    * @param intendedNanos when the schedule wanted it sent ({@link System#nanoTime()}); the corrected
    *                      latency is measured from here
-   * @param warmup        issued during the warm-up: recorded apart, never in the measured window
+   * @param phase         where the outcome is recorded: the warm-up's or the measured window's
    */
   @Override
-  public Future<Void> send(long intendedNanos, SplittableRandom rnd, boolean warmup) {
+  public Future<Void> send(long intendedNanos, SplittableRandom rnd, LatencyRecorders.Phase phase) {
     boolean read = workload.nextIsRead(rnd);
     int volume = workload.nextVolume(rnd);
     long block = workload.nextBlock(volume, rnd);
@@ -77,7 +71,7 @@ public final class BlockRequester implements RequestSender {
     inFlight.incrementAndGet();
     client.request(ro).onComplete(ar -> {
       if (ar.failed()) {
-        fail(ar.cause(), warmup, done);
+        fail(ar.cause(), phase, done);
         return;
       }
       HttpClientRequest req = ar.result();
@@ -90,22 +84,22 @@ public final class BlockRequester implements RequestSender {
         response = req.send();
       } else {
         req.putHeader(HttpHeaders.CONTENT_TYPE, OCTET_STREAM);
-        recorders.addBytesOut(body.length(), warmup);
+        phase.bytesOut(body.length());
         response = req.send(body);
       }
       response.onComplete(rar -> {
         if (rar.failed()) {
-          fail(rar.cause(), warmup, done);
+          fail(rar.cause(), phase, done);
           return;
         }
         HttpClientResponse resp = rar.result();
-        resp.handler(warmup ? countWarmupBytes : countBytes);
+        resp.handler(b -> phase.bytesIn(b.length()));
         resp.end().onComplete(end -> {
           long now = System.nanoTime();
           if (end.failed()) {
-            recorders.recordFailure(end.cause(), warmup);
+            phase.failure(end.cause());
           } else {
-            recorders.recordResponse(resp.statusCode(), intendedNanos, sentNanos, now, warmup);
+            phase.response(resp.statusCode(), intendedNanos, sentNanos, now);
           }
           // after recording, so a drain that sees zero in flight has every value in the recorders
           inFlight.decrementAndGet();
@@ -116,8 +110,8 @@ public final class BlockRequester implements RequestSender {
     return done.future();
   }
 
-  private void fail(Throwable cause, boolean warmup, Promise<Void> done) {
-    recorders.recordFailure(cause, warmup);
+  private void fail(Throwable cause, LatencyRecorders.Phase phase, Promise<Void> done) {
+    phase.failure(cause);
     inFlight.decrementAndGet();
     done.complete();
   }

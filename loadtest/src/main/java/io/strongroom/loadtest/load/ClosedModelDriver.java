@@ -1,9 +1,12 @@
 package io.strongroom.loadtest.load;
 
+import io.strongroom.loadtest.measure.LatencyRecorders;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.internal.ContextInternal;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Closed model: a fixed number of lanes, each with one request outstanding, sending the next as soon
@@ -13,15 +16,19 @@ import java.util.SplittableRandom;
 public final class ClosedModelDriver implements LoadDriver {
 
   private final RequestSender requester;
+  private final LatencyRecorders recorders;
   private final List<Context> contexts;
   private final int lanes;
   private final long seed;
   private volatile boolean running;
-  private volatile long measureStartNanos;
   private volatile long endNanos;
+  /** Where requests issued now are recorded: switched to the window's by a timer (no per-request branch). */
+  private volatile LatencyRecorders.Phase phase;
 
-  public ClosedModelDriver(RequestSender requester, List<Context> contexts, int lanes, long seed) {
+  public ClosedModelDriver(RequestSender requester, LatencyRecorders recorders, List<Context> contexts, int lanes,
+                           long seed) {
     this.requester = requester;
+    this.recorders = recorders;
     this.contexts = List.copyOf(contexts);
     this.lanes = lanes;
     this.seed = seed;
@@ -29,8 +36,15 @@ public final class ClosedModelDriver implements LoadDriver {
 
   @Override
   public void start(long startNanos, long measureStartNanos, long endNanos) {
-    this.measureStartNanos = measureStartNanos;
     this.endNanos = endNanos;
+    long untilWindow = measureStartNanos - System.nanoTime();
+    if (untilWindow > 0) {
+      phase = recorders.warmupPhase();
+      ((ContextInternal) contexts.get(0)).nettyEventLoop()
+          .schedule(() -> phase = recorders.windowPhase(), untilWindow, TimeUnit.NANOSECONDS);
+    } else {
+      phase = recorders.windowPhase();
+    }
     running = true;
     SplittableRandom root = new SplittableRandom(seed);
     for (int lane = 0; lane < lanes; lane++) {
@@ -45,7 +59,7 @@ public final class ClosedModelDriver implements LoadDriver {
     if (!running || now >= endNanos) {
       return;
     }
-    Future<Void> f = requester.send(now, rnd, now < measureStartNanos);
+    Future<Void> f = requester.send(now, rnd, phase);
     if (f.isComplete()) {
       // failed without I/O (e.g. connection refused from the pool): go round the event loop, not the stack
       context.runOnContext(v -> next(context, rnd));

@@ -31,10 +31,10 @@ final class EventLoopShare {
   private final RateSchedule warmupSchedule;
   private final RateSchedule windowSchedule;
   private volatile boolean running = true;
-  // event-loop confined
-  private long warmupLast;
-  private long windowLast;
-  private boolean inWindow;
+  // event-loop confined; the current phase's schedule, last request and recorders, swapped by enterWindow()
+  private RateSchedule schedule;
+  private long last;
+  private LatencyRecorders.Phase phase;
   private long due;
   private long next;
   private int inFlight;
@@ -50,15 +50,18 @@ final class EventLoopShare {
     this.windowSchedule = windowSchedule;
   }
 
-  RateSchedule schedule(boolean window) {
-    return window ? windowSchedule : warmupSchedule;
-  }
-
-  /** Starts pacing: the warm-up's requests are those due before the window, the window's those due before its end. */
+  /**
+   * Starts pacing: the warm-up's requests are those due before the window, the window's those due before its end.
+   * The switch to the window is a task of its own at the window's start, so that the pacing code has no branch
+   * the warm-up never took (see {@link LatencyRecorders}).
+   */
   void start(long endNanos) {
     context.runOnContext(v -> {
-      warmupLast = warmupSchedule.dueCount(windowSchedule.startNanos() - 1);
-      windowLast = windowSchedule.dueCount(endNanos - 1);
+      schedule = warmupSchedule;
+      last = warmupSchedule.dueCount(windowSchedule.startNanos() - 1);
+      phase = recorders.warmupPhase();
+      context.nettyEventLoop().schedule(() -> context.emit(x -> enterWindow(endNanos)),
+          Math.max(0, windowSchedule.startNanos() - System.nanoTime()), TimeUnit.NANOSECONDS);
       tick();
     });
   }
@@ -68,42 +71,38 @@ final class EventLoopShare {
     running = false;
   }
 
+  /** The window's fresh timetable; warm-up requests still waiting for a lane are dropped, not replayed. */
+  private void enterWindow(long endNanos) {
+    schedule = windowSchedule;
+    last = windowSchedule.dueCount(endNanos - 1);
+    phase = recorders.windowPhase();
+    due = 0;
+    next = 0;
+    tick();
+  }
+
   private void tick() {
     if (!running) {
       return;
     }
     long now = System.nanoTime();
-    if (!inWindow && now >= windowSchedule.startNanos()) {
-      inWindow = true;
-      due = 0;
-      next = 0;
-    }
-    RateSchedule schedule = schedule(inWindow);
-    long last = inWindow ? windowLast : warmupLast;
-    long newDue = Math.min(schedule.dueCount(now), last);
-    // recorded in the warm-up too (apart), so that the window runs code the warm-up already compiled
+    RateSchedule current = schedule;
+    long newDue = Math.min(current.dueCount(now), last);
     for (long i = due; i < newDue; i++) {
-      recorders.recordGeneratorLag(now - schedule.intendedNanos(i), !inWindow);
+      phase.generatorLag(now - current.intendedNanos(i));
     }
     due = Math.max(due, newDue);
     pump();
-    long wakeAt;
     if (due < last) {
-      wakeAt = schedule.intendedNanos(due);
-    } else if (!inWindow) {
-      wakeAt = windowSchedule.startNanos();
-    } else {
-      return;   // the window's last request is due: nothing more to pace
+      context.nettyEventLoop().schedule(() -> context.emit(v -> tick()),
+          Math.max(0, current.intendedNanos(due) - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
-    context.nettyEventLoop().schedule(() -> context.emit(v -> tick()),
-        Math.max(0, wakeAt - System.nanoTime()), TimeUnit.NANOSECONDS);
   }
 
   private void pump() {
-    RateSchedule schedule = schedule(inWindow);
     while (inFlight < lanes && next < due) {
       inFlight++;
-      Future<Void> f = sender.send(schedule.intendedNanos(next++), rnd, !inWindow);
+      Future<Void> f = sender.send(schedule.intendedNanos(next++), rnd, phase);
       if (f.isComplete()) {
         // failed without I/O (e.g. connection refused): free the lane without recursing
         inFlight--;

@@ -68,19 +68,16 @@ public final class Http1Sender implements RequestSender {
   /** By target: the rest of the request line and the headers every request has. */
   private final byte[][] headEnds;
   private final Workload workload;
-  private final LatencyRecorders recorders;
   private final long timeoutNanos;
   private final AtomicLong inFlight = new AtomicLong();
   /** By event-loop thread: handlers run on duplicates of a loop's context, never on the context itself. */
   private final Map<Thread, Loop> loops = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  public Http1Sender(Vertx vertx, LoadTestOptions o, List<Target> targets, Workload workload,
-                     LatencyRecorders recorders) {
+  public Http1Sender(Vertx vertx, LoadTestOptions o, List<Target> targets, Workload workload) {
     this.vertx = vertx;
     this.targets = targets.toArray(new Target[0]);
     this.workload = workload;
-    this.recorders = recorders;
     this.timeoutNanos = o.requestTimeout().toNanos();
     int volumes = workload.volumes().size();
     this.getStarts = new byte[this.targets.length][volumes][];
@@ -156,10 +153,10 @@ public final class Http1Sender implements RequestSender {
   }
 
   @Override
-  public Future<Void> send(long intendedNanos, SplittableRandom rnd, boolean warmup) {
+  public Future<Void> send(long intendedNanos, SplittableRandom rnd, LatencyRecorders.Phase phase) {
     Loop loop = loops.get(Thread.currentThread());
     if (loop == null) {
-      recorders.recordFailure(new IllegalStateException("send called off the client's event loops"), warmup);
+      phase.failure(new IllegalStateException("send called off the client's event loops"));
       return Future.succeededFuture();
     }
     int target = loop.nextTarget();
@@ -176,13 +173,13 @@ public final class Http1Sender implements RequestSender {
       head.appendBytes(PUT_HEADERS);
       appendDecimal(head, body.length());
       head.appendBytes(CRLF);
-      recorders.addBytesOut(body.length(), warmup);
+      phase.bytesOut(body.length());
     }
     head.appendBytes(CRLF);
     Buffer request = body == null ? head : BufferInternal.buffer(Unpooled.wrappedBuffer(
         ((BufferInternal) head).getByteBuf(), ((BufferInternal) body).getByteBuf()));
     inFlight.incrementAndGet();
-    Exchange exchange = new Exchange(request, intendedNanos, warmup);
+    Exchange exchange = new Exchange(request, intendedNanos, phase);
     Lane lane = loop.idle[target].pollFirst();
     if (lane == null) {
       loop.waiting[target].addLast(exchange);
@@ -197,17 +194,17 @@ public final class Http1Sender implements RequestSender {
     final Buffer request;
     final long intendedNanos;
     final long queuedNanos = System.nanoTime();
-    final boolean warmup;
+    final LatencyRecorders.Phase phase;
     final Promise<Void> done = Promise.promise();
 
-    Exchange(Buffer request, long intendedNanos, boolean warmup) {
+    Exchange(Buffer request, long intendedNanos, LatencyRecorders.Phase phase) {
       this.request = request;
       this.intendedNanos = intendedNanos;
-      this.warmup = warmup;
+      this.phase = phase;
     }
 
     void fail(Throwable cause) {
-      recorders.recordFailure(cause, warmup);
+      phase.failure(cause);
       inFlight.decrementAndGet();
       done.complete();
     }
@@ -454,8 +451,8 @@ public final class Http1Sender implements RequestSender {
       long now = System.nanoTime();
       Exchange finished = exchange;
       exchange = null;
-      recorders.addBytesIn(bodyBytes, finished.warmup);
-      recorders.recordResponse(status, finished.intendedNanos, sentNanos, now, finished.warmup);
+      finished.phase.bytesIn(bodyBytes);
+      finished.phase.response(status, finished.intendedNanos, sentNanos, now);
       inFlight.decrementAndGet();
       if (closeAfter) {
         socket.close();

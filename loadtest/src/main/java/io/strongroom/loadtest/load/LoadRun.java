@@ -72,12 +72,12 @@ public final class LoadRun {
       LongSupplier inFlight;
       Http1Sender http1 = null;
       if (options.protocol() == LoadTestOptions.Protocol.HTTP1) {
-        http1 = new Http1Sender(vertx, options, targets, workload, recorders);
+        http1 = new Http1Sender(vertx, options, targets, workload);
         http1.open(contexts, options.connections()).await();
         requester = http1;
         inFlight = http1::inFlight;
       } else {
-        BlockRequester h2 = new BlockRequester(client, targets, workload, recorders, options.token(),
+        BlockRequester h2 = new BlockRequester(client, targets, workload, options.token(),
             options.requestTimeout().toMillis());
         for (Context context : contexts) {
           Future<Void> primed = Future.future(p -> context.runOnContext(v -> ConnectionPrimer
@@ -92,7 +92,7 @@ public final class LoadRun {
       int lanes = options.connections() * options.streamsPerConnection() * targets.size();
       LoadDriver driver = open
           ? new OpenModelDriver(requester, recorders, contexts, options.rate(), lanes, seed)
-          : new ClosedModelDriver(requester, contexts, lanes, seed);
+          : new ClosedModelDriver(requester, recorders, contexts, lanes, seed);
 
       long warmupNanos = options.warmup().toNanos();
       long durationNanos = options.duration().toNanos();

@@ -1,5 +1,6 @@
 package io.strongroom.loadtest.load;
 
+import io.strongroom.loadtest.measure.LatencyRecorders;
 import io.vertx.core.Future;
 import java.util.SplittableRandom;
 
@@ -9,7 +10,7 @@ public interface RequestSender {
 
   /**
    * @param intendedNanos when the schedule wanted it sent ({@link System#nanoTime()})
-   * @param warmup        issued during the warm-up: recorded apart from the measured window
+   * @param phase         where the outcome is recorded: the warm-up's or the measured window's
    */
-  Future<Void> send(long intendedNanos, SplittableRandom rnd, boolean warmup);
+  Future<Void> send(long intendedNanos, SplittableRandom rnd, LatencyRecorders.Phase phase);
 }

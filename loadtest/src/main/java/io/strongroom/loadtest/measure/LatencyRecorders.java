@@ -3,6 +3,7 @@ package io.strongroom.loadtest.measure;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -20,23 +21,26 @@ import org.HdrHistogram.Recorder;
  *
  * <p>Requests issued during the warm-up go to their own set of recorders and counters (a {@link Phase}),
  * whenever they complete: a cold, backed-up warm-up never leaks into the measured window, and the
- * window's recorders need no reset (no race with requests completing at the boundary). Both phases are
- * recorded by the same code, so the warm-up also warms the JIT for exactly what the window runs: a
- * branch first taken when the window opens would send compiled code back to the interpreter and
- * stall the generator in the window's first seconds. The open model also records, per request, how
- * late the generator itself learned it was due ({@link #recordGeneratorLag}): that delay is the
- * generator's, not the server's.
+ * window's recorders need no reset (no race with requests completing at the boundary). A request carries
+ * its phase as an object, chosen when it is issued, never as a flag tested on the way: the JIT compiles a
+ * branch the warm-up never took as a trap, and the window taking it would send the generator's hottest
+ * code back to the interpreter in the window's first second. For the same reason the histograms have a
+ * fixed range (values are clamped to it) rather than resizing on the window's first values. The open model
+ * also records, per request, how late the generator itself learned it was due ({@link Phase#generatorLag}):
+ * that delay is the generator's, not the server's.
  */
 public final class LatencyRecorders {
 
-  /** HdrHistogram precision: 3 significant digits (0.1% value error), auto-resizing range. */
+  /** HdrHistogram precision: 3 significant digits (0.1% value error). */
   public static final int SIGNIFICANT_DIGITS = 3;
+  /** The largest value recorded: one hour in nanoseconds (requests time out long before). */
+  public static final long MAX_NANOS = TimeUnit.HOURS.toNanos(1);
 
   /** The recorders and counters of one phase (warm-up or measured window). */
-  private static final class Phase {
-    final Recorder corrected = new Recorder(SIGNIFICANT_DIGITS);
-    final Recorder uncorrected = new Recorder(SIGNIFICANT_DIGITS);
-    final Recorder generatorLag = new Recorder(SIGNIFICANT_DIGITS);
+  public static final class Phase {
+    final Recorder corrected = recorder();
+    final Recorder uncorrected = recorder();
+    final Recorder generatorLag = recorder();
     final AtomicLongArray statusCounts = new AtomicLongArray(600);
     final LongAdder errors = new LongAdder();
     final LongAdder timeouts = new LongAdder();
@@ -44,9 +48,13 @@ public final class LatencyRecorders {
     final LongAdder bytesIn = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
 
-    void response(int status, long intendedNanos, long sentNanos, long doneNanos) {
-      corrected.recordValue(Math.max(1, doneNanos - intendedNanos));
-      uncorrected.recordValue(Math.max(1, doneNanos - sentNanos));
+    private Phase() {
+    }
+
+    /** A response arrived (any status); times from {@link System#nanoTime()}. */
+    public void response(int status, long intendedNanos, long sentNanos, long doneNanos) {
+      corrected.recordValue(clamp(doneNanos - intendedNanos, 1));
+      uncorrected.recordValue(clamp(doneNanos - sentNanos, 1));
       if (status >= 0 && status < 600) {
         statusCounts.incrementAndGet(status);
       }
@@ -55,7 +63,8 @@ public final class LatencyRecorders {
       }
     }
 
-    void failure(Throwable cause) {
+    /** The request failed without a response (connect error, reset, timeout). */
+    public void failure(Throwable cause) {
       errors.increment();
       if (isTimeout(cause)) {
         timeouts.increment();
@@ -63,27 +72,44 @@ public final class LatencyRecorders {
         ioErrors.increment();
       }
     }
+
+    /**
+     * Open model: how long after its intended send time the generator got round to a request (timer and
+     * client event loop), before any wait for a free connection.
+     */
+    public void generatorLag(long lagNanos) {
+      generatorLag.recordValue(clamp(lagNanos, 0));
+    }
+
+    public void bytesIn(long n) {
+      bytesIn.add(n);
+    }
+
+    public void bytesOut(long n) {
+      bytesOut.add(n);
+    }
   }
 
   private final Phase warmup = new Phase();
   private final Phase window = new Phase();
 
-  private Phase phase(boolean inWarmup) {
-    return inWarmup ? warmup : window;
+  /** A recorder over the fixed range 1 ns .. {@link #MAX_NANOS}. */
+  public static Recorder recorder() {
+    return new Recorder(MAX_NANOS, SIGNIFICANT_DIGITS);
   }
 
-  /**
-   * A response arrived (any status); times from {@link System#nanoTime()}.
-   *
-   * @param warmup the request was issued during the warm-up: kept apart from the measured window
-   */
-  public void recordResponse(int status, long intendedNanos, long sentNanos, long doneNanos, boolean warmup) {
-    phase(warmup).response(status, intendedNanos, sentNanos, doneNanos);
+  private static long clamp(long nanos, long min) {
+    return Math.min(MAX_NANOS, Math.max(min, nanos));
   }
 
-  /** The request failed without a response (connect error, reset, timeout). */
-  public void recordFailure(Throwable cause, boolean warmup) {
-    phase(warmup).failure(cause);
+  /** Requests issued during the warm-up. */
+  public Phase warmupPhase() {
+    return warmup;
+  }
+
+  /** Requests issued during the measured window. */
+  public Phase windowPhase() {
+    return window;
   }
 
   private static boolean isTimeout(Throwable t) {
@@ -93,17 +119,6 @@ public final class LatencyRecorders {
       }
     }
     return false;
-  }
-
-  public void addBytesIn(long n, boolean warmup) { phase(warmup).bytesIn.add(n); }
-  public void addBytesOut(long n, boolean warmup) { phase(warmup).bytesOut.add(n); }
-
-  /**
-   * Open model: how long after its intended send time the generator got round to a request (timer and
-   * client event loop), before any wait for a free connection.
-   */
-  public void recordGeneratorLag(long lagNanos, boolean warmup) {
-    phase(warmup).generatorLag.recordValue(Math.max(0, lagNanos));
   }
 
   public Recorder corrected() { return window.corrected; }
