@@ -267,7 +267,7 @@ run_jdk() {
   ROWS+="| $jdk | Vert.x baseline (bytes from memory) | $base_get | $base_put | $lt_base_get | $lt_base_put |"$'\n'
 
   if ((WITH_GATEWAY)); then
-    local data token gw_get gw_put lt_gw_get lt_gw_put rate lat
+    local data token gw_get gw_get2 gw_put lt_gw_get lt_gw_put rate lat
     port=$(free_port)
     data=$WORK/gateway-data-$jdk
     start_gateway "$java" "$port" "$data"
@@ -281,6 +281,8 @@ run_jdk() {
     gw_put=$(wrk_run "jdk$jdk-gateway-put" "http://127.0.0.1:$port" put.lua "$token")
     lt_gw_get=$(lt_run "jdk$jdk-gateway-get-lt" "$java" "http://127.0.0.1:$port" "$token" --read-ratio 1)
     lt_gw_put=$(lt_run "jdk$jdk-gateway-put-lt" "$java" "http://127.0.0.1:$port" "$token" --read-ratio 0)
+    # wrk once more: the cross-check compares loadtest with wrk before and after it (the server drifts between runs)
+    gw_get2=$(wrk_run "jdk$jdk-gateway-get-again" "http://127.0.0.1:$port" get.lua "$token")
     rate=$((gw_get / 2))
     lt_run "jdk$jdk-gateway-get-50pct" "$java" "http://127.0.0.1:$port" "$token" --read-ratio 1 --rate "$rate" \
       --warmup "${SERVER_WARMUP}s" >/dev/null
@@ -290,7 +292,7 @@ run_jdk() {
       profile_run "$jhome" "jdk$jdk-gateway-put" "http://127.0.0.1:$port" put.lua "$token"
     fi
     stop_pid "$GATEWAY_PID"
-    log "gateway GET: wrk $gw_get, loadtest $lt_gw_get; PUT: wrk $gw_put, loadtest $lt_gw_put"
+    log "gateway GET: wrk $gw_get (again after loadtest: $gw_get2), loadtest $lt_gw_get; PUT: wrk $gw_put, loadtest $lt_gw_put"
     ROWS+="| $jdk | **gateway** (AES-256-GCM, files, durability none) | $gw_get | $gw_put | $lt_gw_get | $lt_gw_put |"$'\n'
     # the same data without the slot cache: every GET reads the file on the read pool (two thread hand-offs)
     local nc_get lt_nc_get
@@ -308,12 +310,13 @@ run_jdk() {
       --warmup "${SERVER_WARMUP}s" >/dev/null
     stop_pid "$BASELINE_PID"
     LATENCY+="$(latency_row "$jdk" "Vert.x baseline, same rate" "$rate" "$OUT/jdk$jdk-baseline-get-rate/summary.json")"$'\n'
-    local r_nginx r_base r_put p99 cross
+    local r_nginx r_base r_put p99 cross wrk_mean
     r_nginx=$(ratio "$gw_get" "$nginx_get"); r_base=$(ratio "$gw_get" "$base_get"); r_put=$(ratio "$gw_put" "$gw_get")
     p99=$(jq '.latencyMillis.corrected.p99' "$lat")
-    cross=$(awk -v a="$lt_gw_get" -v b="$gw_get" 'BEGIN { d = (a - b) / b * 100; printf "%+.1f%%", d }')
+    wrk_mean=$(((gw_get + gw_get2) / 2))
+    cross=$(awk -v a="$lt_gw_get" -v b="$wrk_mean" 'BEGIN { d = (a - b) / b * 100; printf "%+.1f%%", d }')
     GOALS+="| $jdk | $r_nginx ($(meets "$r_nginx" 0.85 ge)) | $r_base ($(meets "$r_base" 0.90 ge)) | \
-$r_put ($(meets "$r_put" 0.80 ge)) | $p99 ms ($(meets "$p99" 1.0 le)) | $cross ($(awk -v a="$lt_gw_get" -v b="$gw_get" \
+$r_put ($(meets "$r_put" 0.80 ge)) | $p99 ms ($(meets "$p99" 1.0 le)) | $cross ($(awk -v a="$lt_gw_get" -v b="$wrk_mean" \
 'BEGIN { d = (a - b) / b; if (d < 0) d = -d; print (d <= 0.10 ? "yes" : "**no**") }')) |"$'\n'
   else
     GOALS+="| $jdk | n/a (no gateway) | n/a | n/a | n/a | $(awk -v a="$lt_base_get" -v b="$base_get" 'BEGIN { printf "%+.1f%% (baseline)", (a - b) / b * 100 }') |"$'\n'
@@ -353,7 +356,7 @@ $WORKING_SET blocks; $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)."
   echo
   echo "Goals (wrk figures; the last column compares strongroom-loadtest with wrk on the same server):"
   echo
-  echo "| JDK | GET / nginx ≥ 0.85 | GET / baseline ≥ 0.90 | PUT / GET ≥ 0.80 | p99 at 50% ≤ 1 ms | loadtest vs wrk GET within 10% |"
+  echo "| JDK | GET / nginx ≥ 0.85 | GET / baseline ≥ 0.90 | PUT / GET ≥ 0.80 | p99 at 50% ≤ 1 ms | loadtest GET vs wrk GET (mean of the runs before and after) within 10% |"
   echo "|---|---|---|---|---|---|"
   printf '%s' "$GOALS"
 } | tee "$OUT/table.md"

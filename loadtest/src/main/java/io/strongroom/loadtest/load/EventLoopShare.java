@@ -51,17 +51,22 @@ final class EventLoopShare {
   }
 
   /**
-   * Starts pacing: the warm-up's requests are those due before the window, the window's those due before its end.
-   * The switch to the window is a task of its own at the window's start, so that the pacing code has no branch
-   * the warm-up never took (see {@link LatencyRecorders}).
+   * Starts pacing: the warm-up's timetable until the window starts, then the window's until its end. The switch
+   * is a task of its own at the window's start that swaps the fields the one chain of ticks reads, so the pacing
+   * code has no branch the warm-up never took (see {@link LatencyRecorders}): the warm-up's timetable has no end.
    */
   void start(long endNanos) {
     context.runOnContext(v -> {
-      schedule = warmupSchedule;
-      last = warmupSchedule.dueCount(windowSchedule.startNanos() - 1);
-      phase = recorders.warmupPhase();
-      context.nettyEventLoop().schedule(() -> context.emit(x -> enterWindow(endNanos)),
-          Math.max(0, windowSchedule.startNanos() - System.nanoTime()), TimeUnit.NANOSECONDS);
+      long untilWindow = windowSchedule.startNanos() - System.nanoTime();
+      if (untilWindow > 0) {
+        schedule = warmupSchedule;
+        last = Long.MAX_VALUE;
+        phase = recorders.warmupPhase();
+        context.nettyEventLoop().schedule(() -> context.emit(x -> enterWindow(endNanos)), untilWindow,
+            TimeUnit.NANOSECONDS);
+      } else {
+        enterWindow(endNanos);
+      }
       tick();
     });
   }
@@ -78,7 +83,6 @@ final class EventLoopShare {
     phase = recorders.windowPhase();
     due = 0;
     next = 0;
-    tick();
   }
 
   private void tick() {

@@ -58,6 +58,8 @@ public final class IntervalSampler {
     this.warmup = new Phase(recorders.warmupCorrected(), recorders.warmupUncorrected(), recorders.warmupGeneratorLag());
     this.createdNanos = System.nanoTime();
     this.lastTickNanos = createdNanos;
+    // the window writes the same when it starts: dates are formatted (and ~100 JDK classes loaded) now, not then
+    warmup.startLogs(System.currentTimeMillis());
   }
 
   /** Interval logs to write (one interval per tick); both streams are owned by the caller. */
@@ -89,6 +91,16 @@ public final class IntervalSampler {
 
     private static HistogramLogWriter discardingLog() {
       return new HistogramLogWriter(new PrintStream(OutputStream.nullOutputStream()));
+    }
+
+    /** The interval logs' start time, base time and legend. */
+    void startLogs(long epochMillis) {
+      for (HistogramLogWriter w : List.of(correctedLog, uncorrectedLog)) {
+        w.outputStartTime(epochMillis);
+        w.outputBaseTime(epochMillis);
+        w.setBaseTime(epochMillis);
+        w.outputLegend();
+      }
     }
 
     /** Swaps the recorders' intervals out (recycling the previous ones) and adds the lag to its total. */
@@ -128,12 +140,7 @@ public final class IntervalSampler {
     lastErrors = 0;
     state = State.MEASURING;
     lastTickNanos = measureStartNanos;
-    for (HistogramLogWriter w : List.of(window.correctedLog, window.uncorrectedLog)) {
-      w.outputStartTime(measureStartEpochMillis);
-      w.outputBaseTime(measureStartEpochMillis);
-      w.setBaseTime(measureStartEpochMillis);
-      w.outputLegend();
-    }
+    window.startLogs(measureStartEpochMillis);
   }
 
   /** One interval: called once a second by the run's scheduler. */
