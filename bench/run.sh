@@ -277,12 +277,13 @@ run_jdk() {
     lt_run "jdk$jdk-gateway-fill" "$java" "http://127.0.0.1:$port" "$token" --read-ratio 0 --sequential --warmup 0s \
       --duration "$((WORKING_SET / 2000 + 2))s" >/dev/null
     warm_up "jdk$jdk-gateway" "http://127.0.0.1:$port" "$token"
+    # GETs first, loadtest between two wrk runs: the cross-check compares it with wrk just before and after (the
+    # server drifts between runs, and after a PUT run its heap holds the new cache entries)
     gw_get=$(wrk_run "jdk$jdk-gateway-get" "http://127.0.0.1:$port" get.lua "$token")
-    gw_put=$(wrk_run "jdk$jdk-gateway-put" "http://127.0.0.1:$port" put.lua "$token")
     lt_gw_get=$(lt_run "jdk$jdk-gateway-get-lt" "$java" "http://127.0.0.1:$port" "$token" --read-ratio 1)
-    lt_gw_put=$(lt_run "jdk$jdk-gateway-put-lt" "$java" "http://127.0.0.1:$port" "$token" --read-ratio 0)
-    # wrk once more: the cross-check compares loadtest with wrk before and after it (the server drifts between runs)
     gw_get2=$(wrk_run "jdk$jdk-gateway-get-again" "http://127.0.0.1:$port" get.lua "$token")
+    gw_put=$(wrk_run "jdk$jdk-gateway-put" "http://127.0.0.1:$port" put.lua "$token")
+    lt_gw_put=$(lt_run "jdk$jdk-gateway-put-lt" "$java" "http://127.0.0.1:$port" "$token" --read-ratio 0)
     rate=$((gw_get / 2))
     lt_run "jdk$jdk-gateway-get-50pct" "$java" "http://127.0.0.1:$port" "$token" --read-ratio 1 --rate "$rate" \
       --warmup "${SERVER_WARMUP}s" >/dev/null
