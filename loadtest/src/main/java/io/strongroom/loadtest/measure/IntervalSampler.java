@@ -73,9 +73,9 @@ public final class IntervalSampler {
     final Recorder correctedRecorder;
     final Recorder uncorrectedRecorder;
     final Recorder lagRecorder;
-    final Histogram totalCorrected = new Histogram(LatencyRecorders.MAX_NANOS, LatencyRecorders.SIGNIFICANT_DIGITS);
-    final Histogram totalUncorrected = new Histogram(LatencyRecorders.MAX_NANOS, LatencyRecorders.SIGNIFICANT_DIGITS);
-    final Histogram totalLag = new Histogram(LatencyRecorders.MAX_NANOS, LatencyRecorders.SIGNIFICANT_DIGITS);
+    final Histogram totalCorrected = LatencyRecorders.histogram();
+    final Histogram totalUncorrected = LatencyRecorders.histogram();
+    final Histogram totalLag = LatencyRecorders.histogram();
     final List<TimelinePoint> timeline = new ArrayList<>();
     HistogramLogWriter correctedLog = discardingLog();
     HistogramLogWriter uncorrectedLog = discardingLog();

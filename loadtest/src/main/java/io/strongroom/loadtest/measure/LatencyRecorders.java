@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -96,6 +97,11 @@ public final class LatencyRecorders {
   /** A recorder over the fixed range 1 ns .. {@link #MAX_NANOS}. */
   public static Recorder recorder() {
     return new Recorder(MAX_NANOS, SIGNIFICANT_DIGITS);
+  }
+
+  /** A histogram over the same fixed range (totals of the recorders' intervals). */
+  public static Histogram histogram() {
+    return new Histogram(MAX_NANOS, SIGNIFICANT_DIGITS);
   }
 
   private static long clamp(long nanos, long min) {

@@ -87,6 +87,12 @@ class Http1SenderTest {
     return Buffer.buffer(s.getBytes(StandardCharsets.ISO_8859_1));
   }
 
+  /** Answers {@code odd} to the 1st, 3rd... request and {@code even} to the 2nd, 4th... (over all connections). */
+  private static Function<NetSocket, Buffer[]> alternately(String even, String odd) {
+    AtomicInteger n = new AtomicInteger();
+    return s -> new Buffer[] {ascii(n.incrementAndGet() % 2 == 0 ? even : odd)};
+  }
+
   /** The whole response in pieces of {@code size} bytes, each its own write. */
   private static Buffer[] inPieces(String head, int bodyLength, int size) {
     Buffer whole = ascii(head).appendBytes(new byte[bodyLength]);
@@ -132,10 +138,7 @@ class Http1SenderTest {
 
   @Test
   void statusesWithoutABodyAndErrorsAreCountedByStatus(@TempDir Path out) throws Exception {
-    AtomicInteger n = new AtomicInteger();
-    answer = s -> new Buffer[] {n.incrementAndGet() % 2 == 0
-        ? ascii("HTTP/1.1 204 No Content\r\n\r\n")
-        : ascii("HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\n{}")};
+    answer = alternately("HTTP/1.1 204 No Content\r\n\r\n", "HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\n{}");
     RunResult r = run(out);
     assertTrue(r.countsByStatus().getOrDefault("204", 0L) > 50 && r.countsByStatus().getOrDefault("404", 0L) > 50, "by status: " + r.countsByStatus());
     assertEquals(0, r.countsByStatus().getOrDefault("io-error", 0L) + r.countsByStatus().getOrDefault("timeout", 0L));
@@ -154,10 +157,8 @@ class Http1SenderTest {
 
   @Test
   void chunkedOrUnsizedBodiesAreReportedAsErrors(@TempDir Path out) throws Exception {
-    AtomicInteger n = new AtomicInteger();
-    answer = s -> new Buffer[] {n.incrementAndGet() % 2 == 0
-        ? ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n")
-        : ascii("HTTP/1.1 200 OK\r\n\r\nabc")};
+    answer = alternately("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\n\r\nabc");
     RunResult r = run(out);
     assertEquals(0, r.countsByStatus().getOrDefault("200", 0L), "no such response passes: " + r.countsByStatus());
     assertTrue(r.countsByStatus().getOrDefault("io-error", 0L) > 100, "reported as errors: " + r.countsByStatus());

@@ -59,33 +59,24 @@ class TlsTest {
 
   @Test
   void h2OverTlsWithTrustedPem(@TempDir Path out) throws Exception {
-    LoadTestOptions o = new LoadTestOptions()
-        .targets(List.of("https://127.0.0.1:" + server.actualPort()))
-        .protocol(LoadTestOptions.Protocol.HTTP2)
-        .trustPem(Path.of(certificate.certificatePath()))
-        .verifyHost(false)     // the certificate names localhost; the test connects to 127.0.0.1
-        .connections(2)
-        .streamsPerConnection(4)
-        .readRatio(0.5)
-        .rate(300)
-        .warmup(Duration.ZERO)
-        .duration(Duration.ofSeconds(1))
-        .out(out)
-        .quiet(true);
-    RunResult r = new LoadRun(o, line -> { }).run();
-
-    assertEquals(0, r.errors(), "errors: " + r.countsByStatus());
-    assertTrue(r.countsByStatus().get("200") > 0 && r.countsByStatus().get("204") > 0, "GET and PUT: " + r.countsByStatus());
-    assertEquals(Set.of(HttpVersion.HTTP_2), versionsSeen, "every request arrived over HTTP/2");
+    assertGetsAndPutsOverTls(out, LoadTestOptions.Protocol.HTTP2, HttpVersion.HTTP_2);
   }
 
   @Test
   void http1OverTlsWithTrustedPem(@TempDir Path out) throws Exception {
+    assertGetsAndPutsOverTls(out, LoadTestOptions.Protocol.HTTP1, HttpVersion.HTTP_1_1);
+  }
+
+  /** A mixed run over TLS, trusting the server's PEM: no errors, both methods answered, all on {@code expected}. */
+  private void assertGetsAndPutsOverTls(Path out, LoadTestOptions.Protocol protocol, HttpVersion expected)
+      throws Exception {
     LoadTestOptions o = new LoadTestOptions()
         .targets(List.of("https://127.0.0.1:" + server.actualPort()))
+        .protocol(protocol)
         .trustPem(Path.of(certificate.certificatePath()))
-        .verifyHost(false)
+        .verifyHost(false)     // the certificate names localhost; the test connects to 127.0.0.1
         .connections(2)
+        .streamsPerConnection(protocol == LoadTestOptions.Protocol.HTTP2 ? 4 : LoadTestOptions.DEFAULT_STREAMS_PER_CONNECTION)
         .readRatio(0.5)
         .rate(300)
         .warmup(Duration.ZERO)
@@ -96,7 +87,7 @@ class TlsTest {
 
     assertEquals(0, r.errors(), "errors: " + r.countsByStatus());
     assertTrue(r.countsByStatus().get("200") > 0 && r.countsByStatus().get("204") > 0, "GET and PUT: " + r.countsByStatus());
-    assertEquals(Set.of(HttpVersion.HTTP_1_1), versionsSeen, "every request arrived over HTTP/1.1");
+    assertEquals(Set.of(expected), versionsSeen, "every request arrived over " + expected);
   }
 
   @Test
