@@ -68,4 +68,17 @@ class VaultLatencyTest {
     l.snapshot();
     assertTrue(l.warnings().isEmpty(), "a quiet interval clears the warning");
   }
+
+  @Test
+  void keyGenerationIsRecordedButNotHeldToTheThreshold() {
+    VaultLatency l = latency();
+    l.record(near, "create", Duration.ofSeconds(2).toNanos());
+    l.record(near, "rotate", Duration.ofSeconds(1).toNanos());
+    l.record(near, "delete", Duration.ofMillis(80).toNanos());
+    List<LatencySnapshot> s = l.snapshot();
+    assertEquals(3, s.size());
+    assertEquals(2000.0, s.stream().filter(x -> x.operation().equals("create")).findFirst().orElseThrow().maxMillis(), 2.0);
+    assertEquals(1, l.warnings().size(), l.warnings().toString());
+    assertTrue(l.warnings().get(0).startsWith("slow same-region vault: delete p99"), l.warnings().get(0));
+  }
 }

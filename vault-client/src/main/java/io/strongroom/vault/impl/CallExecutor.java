@@ -21,9 +21,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Runs one vault call: endpoint choice, token, the 401 bearer challenge, per-attempt timeouts,
- * classification, and retries (THROTTLED and UNAVAILABLE only) with backoff or Retry-After, all
- * inside the call deadline. Waits are Vert.x timers; nothing blocks.
+ * Runs one vault call: endpoint choice, token, the 401 bearer challenge, per-attempt timeouts
+ * (except for key generation, see {@link VaultRequest#generatesKey()}), classification, and retries
+ * (THROTTLED and UNAVAILABLE only) with backoff or Retry-After, all inside the call deadline. Waits
+ * are Vert.x timers; nothing blocks.
  */
 public final class CallExecutor {
   private static final System.Logger LOG = System.getLogger(CallExecutor.class.getName());
@@ -74,7 +75,7 @@ public final class CallExecutor {
       return;
     }
     VaultEndpoint endpoint = selector.choose();
-    long timeoutNanos = Math.min(remaining, settings.attemptTimeoutNanos());
+    long timeoutNanos = request.generatesKey() ? remaining : Math.min(remaining, settings.attemptTimeoutNanos());
     sendWithTimeout(request, endpoint, timeoutNanos).onComplete(ar -> {
       if (ar.succeeded()) {
         result.complete(ar.result());

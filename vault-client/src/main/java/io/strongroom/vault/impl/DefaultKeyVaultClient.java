@@ -1,6 +1,7 @@
 package io.strongroom.vault.impl;
 
 import io.strongroom.vault.CachingTokenProvider;
+import io.strongroom.vault.CreateKeyOptions;
 import io.strongroom.vault.KeyId;
 import io.strongroom.vault.KeyProperties;
 import io.strongroom.vault.KeyVaultClient;
@@ -111,13 +112,8 @@ public final class DefaultKeyVaultClient implements KeyVaultClient {
 
   @Override
   public Future<List<KeyProperties>> listVersions(String name) {
-    KeyId kid;
-    try {
-      kid = new KeyId(vaultUrl, name, null);
-    } catch (IllegalArgumentException e) {
-      return badRequest(e.getMessage());
-    }
-    return listPages(kid.path() + "/versions?" + listQuery(), deadline(), new ArrayList<>(), 0);
+    return keyNamed(name).compose(kid ->
+        listPages(kid.path() + "/versions?" + listQuery(), deadline(), new ArrayList<>(), 0));
   }
 
   private String listQuery() {
@@ -210,6 +206,47 @@ public final class DefaultKeyVaultClient implements KeyVaultClient {
   }
 
   @Override
+  public Future<KeyProperties> createKey(String name, CreateKeyOptions options) {
+    Buffer body = Buffer.buffer(createKeyBody(Objects.requireNonNull(options, "options")).encode());
+    return keyNamed(name).compose(kid -> executor.execute(
+            new VaultRequest(HttpMethod.POST, kid.path() + "/create?" + apiQuery, body, "create"), deadline()))
+        .compose(response -> parse(response, KeyBundles::fromKeyBundle));
+  }
+
+  /** Azure's key-create body; attributes only when one is set, so the vault's defaults apply otherwise. */
+  private static JsonObject createKeyBody(CreateKeyOptions options) {
+    JsonObject body = new JsonObject()
+        .put("kty", options.getKty())
+        .put("key_size", options.getKeySize())
+        .put("key_ops", new JsonArray(new ArrayList<>(options.getKeyOps())));
+    JsonObject attributes = new JsonObject();
+    if (options.getEnabled() != null) {
+      attributes.put("enabled", options.getEnabled());
+    }
+    if (options.getNotBefore() != null) {
+      attributes.put("nbf", options.getNotBefore().getEpochSecond());
+    }
+    if (options.getExpires() != null) {
+      attributes.put("exp", options.getExpires().getEpochSecond());
+    }
+    return attributes.isEmpty() ? body : body.put("attributes", attributes);
+  }
+
+  @Override
+  public Future<KeyProperties> rotateKey(String name) {
+    return keyNamed(name).compose(kid -> executor.execute(
+            new VaultRequest(HttpMethod.POST, kid.path() + "/rotate?" + apiQuery, null, "rotate"), deadline()))
+        .compose(response -> parse(response, KeyBundles::fromKeyBundle));
+  }
+
+  @Override
+  public Future<KeyProperties> deleteKey(String name) {
+    return keyNamed(name).compose(kid -> executor.execute(
+            new VaultRequest(HttpMethod.DELETE, kid.path() + "?" + apiQuery, null, "delete"), deadline()))
+        .compose(response -> parse(response, KeyBundles::fromKeyBundle));
+  }
+
+  @Override
   public VaultLatency latency() {
     return latency;
   }
@@ -239,6 +276,15 @@ public final class DefaultKeyVaultClient implements KeyVaultClient {
 
   private long deadline() {
     return System.nanoTime() + options.getCallDeadline().toNanos();
+  }
+
+  /** The versionless id of a key of this vault; a bad name fails as BAD_REQUEST before anything is sent. */
+  private Future<KeyId> keyNamed(String name) {
+    try {
+      return Future.succeededFuture(new KeyId(vaultUrl, name, null));
+    } catch (IllegalArgumentException e) {
+      return badRequest(e.getMessage());
+    }
   }
 
   private Future<KeyId> checkVault(KeyId kid) {

@@ -1,5 +1,6 @@
 package io.strongroom.vault.bench;
 
+import io.strongroom.vault.CreateKeyOptions;
 import io.strongroom.vault.KeyId;
 import io.strongroom.vault.KeyVaultClient;
 import io.strongroom.vault.KeyVaultClientOptions;
@@ -13,11 +14,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.PemTrustOptions;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -66,15 +62,15 @@ public final class UnwrapBenchmark {
     try {
       LocalVault vault = await(LocalVault.start(serverVertx, new LocalVaultOptions().setDataDir(dataDir)
           .addIdentity(TOKEN, new Identity("bench", Set.of("all")))));
-      String kid = createKey(clientVertx, vault);
       KeyVaultClientOptions options = new KeyVaultClientOptions().setVaultUrl(vault.vaultUrl())
           .setEndpoints(List.of(new VaultEndpoint(vault.baseUrl(), "local")))
           .setTrustPem(vault.certificatePem()).setHttp2(http2).setMaxPoolSize(64)
           .setCallDeadline(Duration.ofSeconds(30));
       KeyVaultClient client = KeyVaultClient.create(clientVertx, options, new StaticTokenProvider(TOKEN));
+      KeyId kid = await(client.createKey("bench-kek", new CreateKeyOptions())).kid();
       byte[] dek = new byte[32];
       new SecureRandom().nextBytes(dek);
-      WrapResult wrapped = await(client.wrapKey(KeyId.parse(kid), "RSA-OAEP-256", dek));
+      WrapResult wrapped = await(client.wrapKey(kid, "RSA-OAEP-256", dek));
       System.out.printf(Locale.US, "# vault-client unwrap benchmark: %s, TLS engine %s, %s, %d cpus, JDK %s%n",
           "RSA-2048 RSA-OAEP-256", client.transport().tlsEngine(),
           client.transport().httpVersionByEndpoint().get(vault.baseUrl()),
@@ -167,22 +163,6 @@ public final class UnwrapBenchmark {
       n++;
     }
     return n / ((System.nanoTime() - start) / 1e9);
-  }
-
-  private static String createKey(Vertx vertx, LocalVault vault) throws Exception {
-    WebClient admin = WebClient.create(vertx, new WebClientOptions().setSsl(true)
-        .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(vault.certificatePem()))));
-    try {
-      var response = await(admin.post(vault.port(), "127.0.0.1", "/keys/bench-kek/create?api-version=7.4")
-          .putHeader("Authorization", "Bearer " + TOKEN)
-          .sendJsonObject(new JsonObject().put("kty", "RSA").put("key_size", 2048)));
-      if (response.statusCode() != 200) {
-        throw new IllegalStateException("create failed: " + response.statusCode() + " " + response.bodyAsString());
-      }
-      return response.bodyAsJsonObject().getJsonObject("key").getString("kid");
-    } finally {
-      admin.close();
-    }
   }
 
   private static List<Integer> parseLevels(String csv) {

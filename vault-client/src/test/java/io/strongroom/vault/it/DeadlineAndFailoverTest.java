@@ -50,7 +50,7 @@ class DeadlineAndFailoverTest {
   @Test
   void deadlineBoundsAllAttemptsAgainstABlackholedVault(@TempDir Path data) {
     try (LocalVaultFixture fx = LocalVaultFixture.start(vertx, LocalVaultFixture.defaultOptions(data, "eastus"))) {
-      KeyId kid = KeyId.parse(fx.createKey("bh", 2048));
+      KeyId kid = fx.createKey("bh", 2048);
       fx.faults(new JsonObject().put("blackholeRate", 1.0));
       KeyVaultClientOptions options = fx.clientOptions().setCallDeadline(Duration.ofMillis(900))
           .setAttemptTimeout(Duration.ofMillis(250));
@@ -134,7 +134,7 @@ class DeadlineAndFailoverTest {
   void failsOverToAnotherRegionAndReportsIt() {
     Path shared = dir.resolve("shared");
     LocalVaultFixture east = LocalVaultFixture.start(vertx, LocalVaultFixture.defaultOptions(shared, "eastus"));
-    KeyId kid = KeyId.parse(east.createKey("replicated", 2048));
+    KeyId kid = east.createKey("replicated", 2048);
     // same data dir and master secret: the second instance serves the same keys (a replica in westus)
     LocalVaultFixture west = LocalVaultFixture.start(vertx, LocalVaultFixture.defaultOptions(shared, "westus")
         .setAuditLogFile(shared.resolve("audit-west.log").toString()));

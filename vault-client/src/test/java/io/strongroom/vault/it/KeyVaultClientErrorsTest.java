@@ -68,7 +68,7 @@ class KeyVaultClientErrorsTest {
     assertEquals(404, unknown.httpStatus());
     assertEquals(fx.vault.baseUrl(), unknown.endpoint());
 
-    KeyId kid = KeyId.parse(fx.createKey("to-delete", 2048));
+    KeyId kid = fx.createKey("to-delete", 2048);
     WrapResult wrapped = await(app.wrapKey(kid, "RSA-OAEP-256", DEK));
     fx.delete("to-delete");
     assertEquals(VaultErrorClass.KEY_NOT_FOUND, failure(app.unwrapKey(kid, "RSA-OAEP-256", wrapped.wrapped())).errorClass());
@@ -77,7 +77,7 @@ class KeyVaultClientErrorsTest {
 
   @Test
   void disabledKey() {
-    KeyId kid = KeyId.parse(fx.createKey("disabled", 2048));
+    KeyId kid = fx.createKey("disabled", 2048);
     WrapResult wrapped = await(app.wrapKey(kid, "RSA-OAEP-256", DEK));
     fx.update("disabled", kid.versionOrNull(), new JsonObject().put("enabled", false));
     KeyVaultException e = failure(app.unwrapKey(kid, "RSA-OAEP-256", wrapped.wrapped()));
@@ -90,7 +90,7 @@ class KeyVaultClientErrorsTest {
 
   @Test
   void expiredKey() {
-    KeyId kid = KeyId.parse(fx.createKey("expired", 2048));
+    KeyId kid = fx.createKey("expired", 2048);
     WrapResult wrapped = await(app.wrapKey(kid, "RSA-OAEP-256", DEK));
     long past = Instant.now().minusSeconds(60).getEpochSecond();
     fx.update("expired", kid.versionOrNull(), new JsonObject().put("exp", past));
@@ -102,14 +102,14 @@ class KeyVaultClientErrorsTest {
 
   @Test
   void notYetActiveKey() {
-    KeyId kid = KeyId.parse(fx.createKey("future", 2048));
+    KeyId kid = fx.createKey("future", 2048);
     fx.update("future", kid.versionOrNull(), new JsonObject().put("nbf", Instant.now().plusSeconds(3600).getEpochSecond()));
     assertEquals(VaultErrorClass.KEY_DISABLED, failure(app.wrapKey(kid, "RSA-OAEP-256", DEK)).errorClass());
   }
 
   @Test
   void unwrapPermissionRevoked() {
-    KeyId kid = KeyId.parse(fx.createKey("perm", 2048));
+    KeyId kid = fx.createKey("perm", 2048);
     KeyVaultClient limited = fx.client(new StaticTokenProvider(LocalVaultFixture.NO_UNWRAP_TOKEN));
     try {
       WrapResult wrapped = await(limited.wrapKey(kid, "RSA-OAEP-256", DEK));
@@ -168,7 +168,7 @@ class KeyVaultClientErrorsTest {
 
   @Test
   void throttlingHonoursRetryAfter() {
-    KeyId kid = KeyId.parse(fx.createKey("throttled", 2048));
+    KeyId kid = fx.createKey("throttled", 2048);
     WrapResult wrapped = await(app.wrapKey(kid, "RSA-OAEP-256", DEK));
     fx.faults(new JsonObject().put("errors", List.of(new JsonObject().put("status", 429).put("retryAfterSeconds", 1)
         .put("count", 1).put("operations", List.of("unwrapKey")))));
@@ -181,7 +181,7 @@ class KeyVaultClientErrorsTest {
 
   @Test
   void throttlingBeyondTheDeadlineFailsAtOnce() {
-    KeyId kid = KeyId.parse(fx.createKey("throttled2", 2048));
+    KeyId kid = fx.createKey("throttled2", 2048);
     fx.faults(new JsonObject().put("errors", List.of(new JsonObject().put("status", 429).put("retryAfterSeconds", 30))));
     KeyVaultClient c = vertxClient(fx.clientOptions().setCallDeadline(java.time.Duration.ofSeconds(2)),
         LocalVaultFixture.APP_TOKEN);
@@ -199,7 +199,7 @@ class KeyVaultClientErrorsTest {
 
   @Test
   void serviceUnavailableIsRetriedThenSucceeds() {
-    KeyId kid = KeyId.parse(fx.createKey("flaky", 2048));
+    KeyId kid = fx.createKey("flaky", 2048);
     fx.faults(new JsonObject().put("errors", List.of(new JsonObject().put("status", 503).put("count", 2))));
     assertEquals(kid, await(app.getKey(kid)).kid());
   }
@@ -219,7 +219,7 @@ class KeyVaultClientErrorsTest {
 
   @Test
   void slowSameRegionVaultRaisesALatencyWarning() {
-    KeyId kid = KeyId.parse(fx.createKey("slow", 2048));
+    KeyId kid = fx.createKey("slow", 2048);
     fx.faults(new JsonObject().put("latency", new JsonObject().put("distribution", "fixed").put("ms", 80)
         .put("operations", List.of("get"))));
     KeyVaultClient c = fx.appClient();

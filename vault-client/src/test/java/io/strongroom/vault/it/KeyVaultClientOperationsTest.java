@@ -39,8 +39,8 @@ class KeyVaultClientOperationsTest {
   static void start() {
     vertx = Vertx.vertx();
     fx = LocalVaultFixture.start(vertx, LocalVaultFixture.defaultOptions(dir, "eastus"));
-    kek = KeyId.parse(fx.createKey("kek-a", 2048));
-    kek3072 = KeyId.parse(fx.createKey("kek-b", 3072));
+    kek = fx.createKey("kek-a", 2048);
+    kek3072 = fx.createKey("kek-b", 3072);
     fx.createKey("kek-c", 2048);
     client = fx.appClient();
   }
@@ -89,7 +89,7 @@ class KeyVaultClientOperationsTest {
   @Test
   void listVersionsAfterRotation() {
     fx.createKey("kek-rot", 2048);
-    KeyId v2 = KeyId.parse(fx.rotate("kek-rot"));
+    KeyId v2 = fx.rotate("kek-rot");
     List<KeyProperties> versions = await(client.listVersions("kek-rot"));
     assertEquals(2, versions.size());
     assertTrue(versions.stream().allMatch(p -> p.kid().hasVersion()));

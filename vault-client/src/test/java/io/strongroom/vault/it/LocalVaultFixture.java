@@ -2,6 +2,8 @@ package io.strongroom.vault.it;
 
 import static io.strongroom.vault.it.Await.await;
 
+import io.strongroom.vault.CreateKeyOptions;
+import io.strongroom.vault.KeyId;
 import io.strongroom.vault.KeyVaultClient;
 import io.strongroom.vault.KeyVaultClientOptions;
 import io.strongroom.vault.StaticTokenProvider;
@@ -10,7 +12,6 @@ import io.strongroom.vault.VaultEndpoint;
 import io.strongroom.vault.local.Identity;
 import io.strongroom.vault.local.LocalVault;
 import io.strongroom.vault.local.LocalVaultOptions;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -26,9 +27,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A real local-vault over HTTPS on an ephemeral loopback port, with identities for the tests and a
- * small management client (create, update, rotate, delete, faults) for what vault-client itself
- * does not do.
+ * A real local-vault over HTTPS on an ephemeral loopback port, with identities for the tests, a
+ * vault-client with the admin identity for creating, rotating and deleting keys, and raw requests
+ * for what vault-client itself does not do (attribute updates, fault plans).
  */
 final class LocalVaultFixture implements AutoCloseable {
   /** The vault's identity in key ids; requests go to 127.0.0.1, as with a private endpoint. */
@@ -43,6 +44,7 @@ final class LocalVaultFixture implements AutoCloseable {
   final LocalVault vault;
   final Path dataDir;
   private final WebClient admin;
+  private final KeyVaultClient adminClient;
 
   private LocalVaultFixture(Vertx vertx, LocalVault vault, Path dataDir) {
     this.vertx = vertx;
@@ -50,6 +52,7 @@ final class LocalVaultFixture implements AutoCloseable {
     this.dataDir = dataDir;
     this.admin = WebClient.create(vertx, new WebClientOptions().setSsl(true).setVerifyHost(true)
         .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(vault.certificatePem()))));
+    this.adminClient = client(new StaticTokenProvider(ADMIN_TOKEN));
   }
 
   static LocalVaultOptions defaultOptions(Path dataDir, String region) {
@@ -88,22 +91,28 @@ final class LocalVaultFixture implements AutoCloseable {
   }
 
   /** Creates an RSA key; returns its versioned kid. */
-  String createKey(String name, int size) {
-    JsonObject body = new JsonObject().put("kty", "RSA").put("key_size", size)
-        .put("key_ops", List.of("wrapKey", "unwrapKey", "encrypt", "decrypt"));
-    return call(HttpMethod.POST, "/keys/" + name + "/create", body).getJsonObject("key").getString("kid");
+  KeyId createKey(String name, int size) {
+    return await(adminClient.createKey(name, new CreateKeyOptions().setKeySize(size)
+        .setKeyOps(List.of("wrapKey", "unwrapKey", "encrypt", "decrypt")))).kid();
   }
 
-  String rotate(String name) {
-    return call(HttpMethod.POST, "/keys/" + name + "/rotate", new JsonObject()).getJsonObject("key").getString("kid");
+  KeyId rotate(String name) {
+    return await(adminClient.rotateKey(name)).kid();
   }
 
+  /** Sets attributes of a key version (a raw PATCH: vault-client has no update call). */
   void update(String name, String version, JsonObject attributes) {
-    call(HttpMethod.PATCH, "/keys/" + name + "/" + version, new JsonObject().put("attributes", attributes));
+    String path = "/keys/" + name + "/" + version;
+    HttpResponse<Buffer> r = await(admin.request(HttpMethod.PATCH, port(), "127.0.0.1", path + "?api-version=7.4")
+        .putHeader("Authorization", "Bearer " + ADMIN_TOKEN)
+        .sendJsonObject(new JsonObject().put("attributes", attributes)));
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("PATCH " + path + " → " + r.statusCode() + " " + r.bodyAsString());
+    }
   }
 
   void delete(String name) {
-    call(HttpMethod.DELETE, "/keys/" + name, null);
+    await(adminClient.deleteKey(name));
   }
 
   /** Replaces the fault plan (admin API of local-vault's fault injection). */
@@ -123,19 +132,9 @@ final class LocalVaultFixture implements AutoCloseable {
     return URI.create(vault.baseUrl()).getPort();
   }
 
-  private JsonObject call(HttpMethod method, String path, JsonObject body) {
-    var request = admin.request(method, port(), "127.0.0.1", path + "?api-version=7.4")
-        .putHeader("Authorization", "Bearer " + ADMIN_TOKEN);
-    Future<HttpResponse<Buffer>> sent = body == null ? request.send() : request.sendJsonObject(body);
-    HttpResponse<Buffer> r = await(sent);
-    if (r.statusCode() / 100 != 2) {
-      throw new IllegalStateException(method + " " + path + " → " + r.statusCode() + " " + r.bodyAsString());
-    }
-    return r.body() == null || r.body().length() == 0 ? new JsonObject() : r.bodyAsJsonObject();
-  }
-
   @Override
   public void close() {
+    await(adminClient.close());
     admin.close();
     await(vault.close());
   }

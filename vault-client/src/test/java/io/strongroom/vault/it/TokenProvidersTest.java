@@ -48,7 +48,7 @@ class TokenProvidersTest {
   static void start() {
     vertx = Vertx.vertx();
     fx = LocalVaultFixture.start(vertx, LocalVaultFixture.defaultOptions(dir, "eastus"));
-    kid = KeyId.parse(fx.createKey("tok", 2048));
+    kid = fx.createKey("tok", 2048);
   }
 
   @AfterAll
