@@ -13,9 +13,9 @@ top=${3:-25}
     if (frame == "...") next
     if (first) { self[frame]++; first = 0 }
     layer = "other"
-    if (frame ~ /^io\.strongroom\.gateway\.store/) layer = "gateway storage (io.strongroom.gateway.store)"
-    else if (frame ~ /^io\.strongroom\.gateway\.http/) layer = "gateway HTTP (io.strongroom.gateway.http)"
-    else if (frame ~ /^io\.strongroom\.gateway\.volume/) layer = "gateway volumes (io.strongroom.gateway.volume)"
+    if (frame ~ /^io\.strongroom\.store/) layer = "gateway storage (io.strongroom.store.local)"
+    else if (frame ~ /^io\.strongroom\.http/) layer = "gateway HTTP (io.strongroom.http)"
+    else if (frame ~ /^io\.strongroom\.core/) layer = "gateway core (io.strongroom.core)"
     else if (frame ~ /^io\.strongroom\.crypto/) layer = "crypto (io.strongroom.crypto)"
     else if (frame ~ /^(com\.sun\.crypto|javax\.crypto|sun\.security)/) layer = "JCA AES-GCM (com.sun.crypto, javax.crypto)"
     else if (frame ~ /^io\.vertx/) layer = "Vert.x (io.vertx)"

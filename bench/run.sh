@@ -19,13 +19,13 @@
 #   PROFILE=1: after the measurements, one more wrk GET and PUT run each under JFR (settings=profile),
 #   summarised by bench/jfr-top.sh into OUT/*.profile.txt (where the gateway's time goes)
 # Needs the jars: mvn -B -DskipTests install (loadtest/target/strongroom-loadtest.jar and
-# gateway/target/strongroom-gateway.jar). Installs wrk, nginx-light, jq and curl with apt-get if missing.
+# gateway/server/target/strongroom-gateway.jar). Installs wrk, nginx-light, jq and curl with apt-get if missing.
 # Network: loopback only. Every process it starts is stopped by its pid on exit.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 LOADTEST_JAR=$ROOT/loadtest/target/strongroom-loadtest.jar
-GATEWAY_JAR=$ROOT/gateway/target/strongroom-gateway.jar
+GATEWAY_JAR=$ROOT/gateway/server/target/strongroom-gateway.jar
 CONNECTIONS=${CONNECTIONS:-64}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-3}

@@ -1,8 +1,8 @@
 package io.strongroom.loadtest.embedded;
 
-import io.strongroom.gateway.Gateway;
-import io.strongroom.gateway.config.GatewayConfig;
-import io.strongroom.gateway.store.Durability;
+import io.strongroom.server.Gateway;
+import io.strongroom.server.config.GatewayConfig;
+import io.strongroom.core.store.Durability;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,0 +1,11 @@
+package io.strongroom.core.keys;
+
+/**
+ * Access state of one KEK (state machine in shared/DESIGN.md): blocks are served in AVAILABLE and DEGRADED,
+ * refused in INACCESSIBLE.
+ */
+public enum KeyState {
+  AVAILABLE,
+  DEGRADED,
+  INACCESSIBLE
+}

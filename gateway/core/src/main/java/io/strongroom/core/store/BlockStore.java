@@ -1,0 +1,75 @@
+package io.strongroom.core.store;
+
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+
+import java.util.UUID;
+
+/**
+ * Asynchronous storage of opaque fixed-size slots, grouped in volumes. A store knows nothing about
+ * cryptography: the layer above hands it sealed blocks and gets them back byte for byte.
+ *
+ * <p>Guarantees every implementation gives (checked by {@code BlockStoreContractTest}):
+ * <ul>
+ *   <li>A never-written or trimmed slot reads as {@code slotSize} zero bytes.</li>
+ *   <li>Each slot of a write is atomic: after a crash at any moment, and for a concurrent reader, a slot
+ *       holds either its last acknowledged content or the content of a write that was in flight, never a mix.</li>
+ *   <li>A write or trim is acknowledged according to the store's {@link Durability}; {@link #flush} is a
+ *       barrier: everything acknowledged before it was called is durable once it completes.</li>
+ *   <li>No method blocks its caller; futures complete on the caller's Vert.x context when there is one.</li>
+ *   <li>Invalid arguments fail the returned future with a {@link BlockStoreException} whose
+ *       {@link BlockStoreException.Reason} says why, and nothing is changed.</li>
+ * </ul>
+ * The caller must not modify a {@link Buffer} passed to {@link #write} until the returned future completes.
+ */
+public interface BlockStore {
+
+    /** Creates an empty volume of {@code blockCount} slots of {@code slotSize} bytes; fails with VOLUME_EXISTS if present. */
+    Future<Void> createVolume(UUID volumeId, int slotSize, long blockCount);
+
+    /** Deletes the volume and all its files (slots and metadata); fails with UNKNOWN_VOLUME if absent. */
+    Future<Void> deleteVolume(UUID volumeId);
+
+    /**
+     * Reads {@code count} consecutive slots: a buffer of {@code count * slotSize} bytes. It may be a read-only view
+     * of memory the store keeps (a cache): copy it to change it.
+     */
+    Future<Buffer> read(UUID volumeId, long firstBlock, int count);
+
+    /** Writes {@code slots.length() / slotSize} consecutive slots starting at {@code firstBlock}; atomic per slot. */
+    Future<Void> write(UUID volumeId, long firstBlock, Buffer slots);
+
+    /**
+     * A write that, with {@code fua} (force unit access, as NBD's {@code NBD_CMD_FLAG_FUA}), is acknowledged only
+     * once durable whatever the store's {@link Durability}. This default completes the write, then a flush;
+     * stores that can make one write durable more cheaply override it.
+     */
+    default Future<Void> write(UUID volumeId, long firstBlock, Buffer slots, boolean fua) {
+        return fua ? write(volumeId, firstBlock, slots).compose(v -> flush(volumeId)) : write(volumeId, firstBlock, slots);
+    }
+
+    /** Makes {@code count} consecutive slots read back as zeros; atomic per slot, acknowledged like a write. */
+    Future<Void> trim(UUID volumeId, long firstBlock, long count);
+
+    /** Durability barrier: completes once everything acknowledged before the call is durable. */
+    Future<Void> flush(UUID volumeId);
+
+    /** Finishes queued work, makes it durable and releases files; later calls fail with CLOSED. */
+    Future<Void> close();
+
+    /** Writes, trims and flushes accepted but not yet acknowledged, over all volumes (for backpressure). */
+    default int pendingWrites() {
+        return 0;
+    }
+
+    /** The bound on {@link #pendingWrites()} past which new writes fail with QUEUE_FULL. */
+    default int maxPendingWrites() {
+        return Integer.MAX_VALUE;
+    }
+
+    /** Counters since the store was opened, for metrics. */
+    default BlockStoreStats stats() {
+        return BlockStoreStats.EMPTY;
+    }
+}

@@ -1,0 +1,55 @@
+package io.strongroom.core.store;
+
+import java.util.UUID;
+
+/** Why a store operation was refused or failed. Messages name volumes and blocks, never slot contents. */
+public class BlockStoreException extends RuntimeException {
+
+    /** Stable causes, so the layers above can map them (e.g. to HTTP statuses) without parsing messages. */
+    public enum Reason {
+        /** No such volume (never created, deleted, or being deleted). */
+        UNKNOWN_VOLUME,
+        /** createVolume for an id that exists. */
+        VOLUME_EXISTS,
+        /** A block address or run outside [0, blockCount). */
+        OUT_OF_RANGE,
+        /** A payload length that is not a positive multiple of the slot size, or a non-positive count. */
+        BAD_LENGTH,
+        /** A bad geometry or other argument (slot size, block count, null). */
+        INVALID_ARGUMENT,
+        /** One request larger than the store accepts at once. */
+        TOO_LARGE,
+        /** The bounded queue of pending writes is full: back off and retry. */
+        QUEUE_FULL,
+        /** The store was closed. */
+        CLOSED,
+        /** The file system failed; the operation may not have happened. */
+        IO_ERROR,
+        /** A store file is damaged beyond what recovery repairs. */
+        CORRUPT
+    }
+
+    private final Reason reason;
+
+    public BlockStoreException(Reason reason, String message) {
+        super(message);
+        this.reason = reason;
+    }
+
+    public BlockStoreException(Reason reason, String message, Throwable cause) {
+        super(message, cause);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+
+    public static BlockStoreException unknownVolume(UUID volumeId) {
+        return new BlockStoreException(Reason.UNKNOWN_VOLUME, "unknown volume " + volumeId);
+    }
+
+    public static BlockStoreException closed() {
+        return new BlockStoreException(Reason.CLOSED, "block store is closed");
+    }
+}

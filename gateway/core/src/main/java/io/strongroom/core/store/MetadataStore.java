@@ -1,0 +1,25 @@
+package io.strongroom.core.store;
+
+import io.vertx.core.Future;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Small per-volume documents (JSON text written by the gateway's volume layer: configuration, wrapped DEKs,
+ * counters), each replaced atomically: a reader, and a restart after a crash at any moment, sees the last
+ * completely written version, never a partial one. A document belongs to a volume of the sibling
+ * {@link BlockStore}: create the volume there first; deleting the volume deletes its document.
+ */
+public interface MetadataStore {
+
+    /** Replaces the volume's document; completes once it is durable. Fails with UNKNOWN_VOLUME if the volume does not exist. */
+    Future<Void> write(UUID volumeId, String json);
+
+    /** The last completely written document, or empty if none was written (or the volume does not exist). */
+    Future<Optional<String>> read(UUID volumeId);
+
+    /** Volumes that have a document, for start-up. */
+    Future<List<UUID>> listVolumes();
+}

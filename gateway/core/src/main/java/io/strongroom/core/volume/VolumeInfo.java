@@ -1,0 +1,77 @@
+package io.strongroom.core.volume;
+
+import io.strongroom.core.keys.KeyState;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * What the API shows about a volume. No key material: DEK ids and the KEK identifier are not secret.
+ *
+ * @param kekId           versioned key identifier URL of the KEK wrapping the volume's DEKs
+ * @param keyState        access state of that KEK
+ * @param keyStateSince   when the KEK entered {@code keyState}
+ * @param keyStateCause   why the last key access failed (a {@code VaultErrorClass} name or short text), null if none
+ * @param dekIds          ids of the volume's DEKs, the active (sealing) one first
+ * @param autoFollow      whether the volume re-wraps on its own when its KEK gets a new version
+ * @param rollover        the re-seal after the last DEK rollover while it is not done, else null
+ */
+public record VolumeInfo(
+    UUID id,
+    String name,
+    long sizeBytes,
+    int blockSize,
+    long blockCount,
+    String kekId,
+    KeyState keyState,
+    Instant keyStateSince,
+    String keyStateCause,
+    List<String> dekIds,
+    VolumeCounters counters,
+    Instant created,
+    boolean autoFollow,
+    Rollover rollover) {
+
+  /**
+   * Progress of the background re-seal after a DEK rollover.
+   *
+   * @param state    RESEALING (the pass runs) or RESEAL_PENDING (it waits, e.g. for a DEK to be unwrapped)
+   * @param scanned  blocks scanned so far
+   * @param resealed blocks found under an older DEK and re-sealed with the active one
+   * @param total    blocks of the volume (the pass ends when {@code scanned == total})
+   * @param started  when the rollover happened
+   */
+  public record Rollover(String state, long scanned, long resealed, long total, Instant started) {
+    JsonObject toJson() {
+      return new JsonObject().put("state", state).put("blocksScanned", scanned).put("blocksResealed", resealed)
+          .put("blocksTotal", total).put("started", started.toString());
+    }
+  }
+
+  public VolumeInfo {
+    dekIds = List.copyOf(dekIds);
+  }
+
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject()
+        .put("id", id.toString())
+        .put("name", name)
+        .put("sizeBytes", sizeBytes)
+        .put("blockSize", blockSize)
+        .put("blockCount", blockCount)
+        .put("kek", kekId)
+        .put("keyState", keyState.name())
+        .put("keyStateSince", keyStateSince.toString());
+    if (keyStateCause != null) {
+      json.put("keyStateCause", keyStateCause);
+    }
+    return json
+        .put("dekIds", new JsonArray(List.copyOf(dekIds)))
+        .put("counters", counters.toJson())
+        .put("created", created.toString())
+        .put("autoFollow", autoFollow)
+        .put("rollover", rollover == null ? null : rollover.toJson());
+  }
+}

@@ -1,0 +1,55 @@
+package io.strongroom.core.volume;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.util.List;
+
+/**
+ * The one entry point of every frontend (HTTP today; NBD and an in-process API later) to encrypted volumes.
+ * All operations are asynchronous; a failure is a failed future carrying a
+ * {@link io.strongroom.core.error.StrongroomException} with its {@link io.strongroom.core.error.ErrorCode}.
+ * Data calls may be made from any event loop; crypto runs on the calling thread, file I/O on worker threads.
+ */
+public interface VolumeService {
+
+  /** Creates a volume and its DEK (wrapped under the volume's KEK); VolumeExists if the name is taken. */
+  Future<VolumeInfo> create(VolumeSpec spec);
+
+  Future<List<VolumeInfo>> list();
+
+  Future<VolumeInfo> get(String name);
+
+  /** Destroys the volume's DEKs, then its data and metadata. */
+  Future<Void> delete(String name);
+
+  /** Plaintext of {@code count} consecutive blocks ({@code count * blockSize} bytes); never-written ones are zeros. */
+  Future<Buffer> read(String name, long firstBlock, int count);
+
+  /** Writes {@code plaintext.length() / blockSize} consecutive blocks; the length is a positive multiple of it. */
+  Future<Void> write(String name, long firstBlock, Buffer plaintext);
+
+  /** Blocks read back as zeros afterwards. */
+  Future<Void> trim(String name, long firstBlock, long count);
+
+  /** Durability barrier: every write acknowledged before it is durable when it completes. */
+  Future<Void> flush(String name);
+
+  /**
+   * Sets the volume's KEK (rotation): validates the new key (one error code per unmet requirement), re-wraps every
+   * DEK under it and replaces the metadata atomically. No block is re-encrypted; requests keep being served.
+   */
+  Future<VolumeInfo> changeKek(String name, KekChange change);
+
+  /**
+   * Rolls the volume over to a new DEK now: new writes use it at once, and a background pass re-seals the blocks
+   * under older DEKs, then drops them (progress in {@link VolumeInfo#rollover()}). RolloverInProgress while the
+   * previous pass runs.
+   */
+  Future<VolumeInfo> rollover(String name);
+
+  /** Cheap lookup for request validation; throws StrongroomException VolumeNotFound. */
+  int blockSize(String name);
+
+  /** Graceful: flush, close files, destroy every DEK. */
+  Future<Void> close();
+}

@@ -1,9 +1,0 @@
-package io.strongroom.gateway.store;
-
-import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
-
-/** What every volume and its group committer share with the store. */
-record CommitSettings(Executor executor, Durability durability, int maxBatchBytes, long checkpointBytes,
-                      StoreMetrics metrics, AtomicInteger pendingWrites, SlotCache cache) {
-}

@@ -1,0 +1,272 @@
+package io.strongroom.store.local;
+
+import io.strongroom.core.store.BlockStoreException;
+import io.strongroom.core.store.Durability;
+
+import io.netty.buffer.ByteBuf;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The write path of one volume. Callers enqueue operations; at most one commit task per volume runs at a time
+ * on the store's I/O executor and takes everything queued (up to {@code maxBatchBytes}) as one batch:
+ * <ol>
+ *   <li>append a journal record per write/trim (one positioned write for the batch),</li>
+ *   <li>FSYNC mode: one fdatasync of the journal for the whole batch (group commit),</li>
+ *   <li>write the slot images in place (page cache) under the volume's slot lock,</li>
+ *   <li>flush/close: fdatasync the data file (after the journal in NONE mode); past the checkpoint bound or on
+ *       close, checkpoint (data fdatasync, journal restart),</li>
+ *   <li>acknowledge the batch.</li>
+ * </ol>
+ * Writers that arrive during an fdatasync form the next batch, which is where FSYNC throughput comes from.
+ * After an I/O error the volume fails every later operation (fail-stop, like PostgreSQL after a failed fsync):
+ * the kernel may have dropped the dirty pages, so retrying could acknowledge data that is not on disk.
+ */
+final class GroupCommitter {
+
+    private static final int INITIAL_BATCH_BUFFER = 256 * 1024;
+    /** One direct batch buffer per I/O thread, grown on demand: writes to a FileChannel from it need no copy. */
+    private static final ThreadLocal<ByteBuffer> BATCH_BUFFER =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(INITIAL_BATCH_BUFFER));
+
+    private final LocalVolume volume;
+    private final CommitSettings settings;
+    private final Queue<StoreOp> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private volatile BlockStoreException stoppedWith;
+
+    GroupCommitter(LocalVolume volume, CommitSettings settings) {
+        this.volume = volume;
+        this.settings = settings;
+    }
+
+    void submit(StoreOp op) {
+        queue.add(op);
+        if (stoppedWith != null) {
+            failQueued();
+        } else {
+            schedule();
+        }
+    }
+
+    private void schedule() {
+        if (scheduled.compareAndSet(false, true)) {
+            try {
+                settings.executor().execute(this::runOnce);
+            } catch (RejectedExecutionException e) {
+                scheduled.set(false);
+                stoppedWith = BlockStoreException.closed();
+                failQueued();
+            }
+        }
+    }
+
+    /** One batch per task, then yield the thread: volumes share the executor fairly. */
+    private void runOnce() {
+        try {
+            List<StoreOp> batch = takeBatch();
+            if (!batch.isEmpty()) {
+                commit(batch);
+            }
+        } finally {
+            scheduled.set(false);
+        }
+        if (stoppedWith != null) {
+            failQueued();
+        } else if (!queue.isEmpty()) {
+            schedule();
+        }
+    }
+
+    private List<StoreOp> takeBatch() {
+        List<StoreOp> batch = new ArrayList<>();
+        long bytes = 0;
+        for (StoreOp op = queue.peek(); op != null; op = queue.peek()) {
+            if (!batch.isEmpty() && bytes + op.journalBytes() > settings.maxBatchBytes()) {
+                break;
+            }
+            queue.poll();
+            batch.add(op);
+            bytes += op.journalBytes();
+            if (op.kind == StoreOp.Kind.CLOSE || op.kind == StoreOp.Kind.DELETE) {
+                break;
+            }
+        }
+        return batch;
+    }
+
+    private void commit(List<StoreOp> batch) {
+        if (stoppedWith != null) {
+            releaseFilesIfClosing(batch);
+            finish(batch, stoppedWith);
+            return;
+        }
+        try {
+            ByteBuffer records = encodeRecords(batch);
+            StoreOp last = batch.get(batch.size() - 1);
+            if (last.kind == StoreOp.Kind.DELETE) {
+                journalAndApply(batch, records, false);
+                volume.closeFiles();
+                volume.deleteFiles();
+                stoppedWith = BlockStoreException.unknownVolume(volume.id());
+            } else {
+                journalAndApply(batch, records, settings.durability() == Durability.FSYNC);
+                makeDurableIfAsked(batch, last);
+            }
+            count(batch);
+            finish(batch, null);
+        } catch (IOException | RuntimeException e) {
+            stoppedWith = new BlockStoreException(BlockStoreException.Reason.IO_ERROR,
+                    "volume " + volume.id() + ": storage I/O failed, volume stopped until reopened", e);
+            finish(batch, stoppedWith);
+        }
+    }
+
+    /** A volume stopped by an I/O error still gives its file handles back when the store closes or deletes it. */
+    private void releaseFilesIfClosing(List<StoreOp> batch) {
+        StoreOp last = batch.get(batch.size() - 1);
+        if (last.kind == StoreOp.Kind.CLOSE || last.kind == StoreOp.Kind.DELETE) {
+            try {
+                volume.closeFiles();
+            } catch (IOException e) {
+                // Nothing more to do for a volume already failed; the close reports the original error.
+            }
+        }
+    }
+
+    private void journalAndApply(List<StoreOp> batch, ByteBuffer records, boolean sync) throws IOException {
+        Journal journal = volume.journal();
+        if (records.hasRemaining()) {
+            settings.metrics().journalBytes.add(records.remaining());
+            journal.append(records.duplicate());
+            if (sync) {
+                journal.sync();
+                settings.metrics().journalSyncs.increment();
+            }
+        }
+        volume.applyInPlace(batch, records);
+    }
+
+    private void makeDurableIfAsked(List<StoreOp> batch, StoreOp last) throws IOException {
+        boolean closing = last.kind == StoreOp.Kind.CLOSE;
+        boolean flushing = closing || batch.stream().anyMatch(op -> op.kind == StoreOp.Kind.FLUSH);
+        Journal journal = volume.journal();
+        if (flushing && settings.durability() == Durability.NONE) {
+            // Journal first: if power fails while the data file syncs, the torn slots can still be repaired.
+            journal.sync();
+            settings.metrics().journalSyncs.increment();
+            volume.syncData();
+            settings.metrics().dataSyncs.increment();
+        }
+        if (closing || journal.roundBytes() >= settings.checkpointBytes()) {
+            // In NONE mode a size-triggered checkpoint syncs nothing: that mode promises nothing across power loss
+            // between flushes, and the page cache keeps the order of writes across a process crash.
+            boolean fsync = settings.durability() == Durability.FSYNC;
+            if (fsync) {
+                volume.syncData();
+                settings.metrics().dataSyncs.increment();
+            }
+            journal.restart(fsync || closing);
+            settings.metrics().checkpoints.increment();
+        }
+        if (closing) {
+            volume.closeFiles();
+            stoppedWith = BlockStoreException.closed();
+        }
+    }
+
+    /**
+     * Lays out the batch's journal records in the thread's direct buffer: header, then the slot images copied
+     * once from the caller's buffer. The in-place writes later read the images from the same memory.
+     */
+    private ByteBuffer encodeRecords(List<StoreOp> batch) {
+        int total = 0;
+        for (StoreOp op : batch) {
+            total += op.journalBytes();
+        }
+        ByteBuffer buf = batchBuffer(total);
+        Journal journal = volume.journal();
+        int at = 0;
+        for (StoreOp op : batch) {
+            if (op.kind == StoreOp.Kind.WRITE) {
+                int length = op.payload.length();
+                JournalRecordDescriptor.encodeHeader(buf, at, JournalRecordDescriptor.KIND_WRITE,
+                        journal.takeSequence(), op.firstBlock, op.blockCount, length);
+                copyPayload(op.payload, buf, at + JournalRecordDescriptor.HEADER_LENGTH);
+                JournalRecordDescriptor.seal(buf, at);
+                at += JournalRecordDescriptor.HEADER_LENGTH + length;
+            } else if (op.kind == StoreOp.Kind.TRIM) {
+                JournalRecordDescriptor.encodeHeader(buf, at, JournalRecordDescriptor.KIND_TRIM,
+                        journal.takeSequence(), op.firstBlock, op.blockCount, 0);
+                JournalRecordDescriptor.seal(buf, at);
+                at += JournalRecordDescriptor.HEADER_LENGTH;
+            }
+        }
+        return buf.limit(at).position(0);
+    }
+
+    private static ByteBuffer batchBuffer(int needed) {
+        ByteBuffer buf = BATCH_BUFFER.get();
+        if (buf.capacity() < needed) {
+            buf = ByteBuffer.allocateDirect(Math.max(needed, buf.capacity() * 2));
+            BATCH_BUFFER.set(buf);
+        }
+        return buf.clear();
+    }
+
+    /** Copies a Vert.x buffer into direct memory without an intermediate byte[] when it is Netty-backed. */
+    private static void copyPayload(Buffer src, ByteBuffer dst, int at) {
+        ByteBuffer target = dst.duplicate().limit(at + src.length()).position(at);
+        if (src instanceof BufferInternal internal) {
+            ByteBuf bytes = internal.getByteBuf();
+            bytes.getBytes(bytes.readerIndex(), target);
+        } else {
+            target.put(src.getBytes());
+        }
+    }
+
+    private void count(List<StoreOp> batch) {
+        StoreMetrics m = settings.metrics();
+        m.batch(batch.size());
+        for (StoreOp op : batch) {
+            switch (op.kind) {
+                case WRITE -> {
+                    m.writes.increment();
+                    m.writeBytes.add(op.payload.length());
+                }
+                case TRIM -> m.trims.increment();
+                case FLUSH -> m.flushes.increment();
+                default -> {
+                }
+            }
+        }
+    }
+
+    private void finish(List<StoreOp> batch, Throwable failure) {
+        for (StoreOp op : batch) {
+            if (op.counted()) {
+                settings.pendingWrites().decrementAndGet();
+            }
+        }
+        StoreOp.completeAll(batch, failure);
+    }
+
+    private void failQueued() {
+        List<StoreOp> left = new ArrayList<>();
+        for (StoreOp op = queue.poll(); op != null; op = queue.poll()) {
+            left.add(op);
+        }
+        if (!left.isEmpty()) {
+            finish(left, stoppedWith);
+        }
+    }
+}

@@ -1,0 +1,377 @@
+package io.strongroom.store.local;
+
+import io.strongroom.core.store.BlockStore;
+import io.strongroom.core.store.BlockStoreException;
+import io.strongroom.core.store.BlockStoreStats;
+import io.strongroom.core.store.Durability;
+import io.strongroom.core.store.MetadataStore;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.strongroom.core.store.BlockStoreException.Reason.BAD_LENGTH;
+import static io.strongroom.core.store.BlockStoreException.Reason.INVALID_ARGUMENT;
+import static io.strongroom.core.store.BlockStoreException.Reason.OUT_OF_RANGE;
+import static io.strongroom.core.store.BlockStoreException.Reason.QUEUE_FULL;
+import static io.strongroom.core.store.BlockStoreException.Reason.TOO_LARGE;
+import static io.strongroom.core.store.BlockStoreException.Reason.VOLUME_EXISTS;
+
+/**
+ * The default {@link BlockStore}: one directory per volume under the data directory ({@link LocalVolume}), slots
+ * written with positioned I/O, made atomic per slot by a double-write journal ({@link Journal}) and acknowledged
+ * by group commit ({@link GroupCommitter}). All file I/O runs on the store's own bounded pools of threads, never
+ * on an event loop: one for commits (which wait on fdatasync) and metadata, one for reads, so that reads never
+ * queue behind a sync. Reads of slots in the {@link SlotCache} need no file I/O and complete at once, on the
+ * caller's thread. Futures complete on the caller's context. Arguments are checked on the caller's thread,
+ * so a bad request costs no thread hop and changes nothing.
+ */
+public final class LocalFileBlockStore implements BlockStore {
+
+    private static final System.Logger LOG = System.getLogger(LocalFileBlockStore.class.getName());
+    /** Slots larger than this are surely a configuration mistake (blocks go up to 32 KiB plus sealing overhead). */
+    static final int MAX_SLOT_SIZE = 1024 * 1024;
+
+    private final Vertx vertx;
+    private final LocalFileBlockStoreOptions options;
+    private final ExecutorService io;
+    private final ExecutorService reads;
+    private final CommitSettings settings;
+    private final Map<UUID, LocalVolume> volumes = new ConcurrentHashMap<>();
+    private final AtomicInteger pendingReads = new AtomicInteger();
+    private final Object createLock = new Object();
+    private final LocalFileMetadataStore metadata;
+    private volatile boolean closed;
+    private Future<Void> closing;
+
+    private LocalFileBlockStore(Vertx vertx, LocalFileBlockStoreOptions options) {
+        this.vertx = vertx;
+        this.options = options;
+        this.io = newExecutor("strongroom-store-io-", options.getIoThreads());
+        this.reads = newExecutor("strongroom-store-read-", options.getReadThreads());
+        this.settings = new CommitSettings(io, options.getDurability(), options.getMaxBatchBytes(),
+                options.getCheckpointBytes(), new StoreMetrics(), new AtomicInteger(),
+                new SlotCache(options.getCacheBytes()));
+        this.metadata = new LocalFileMetadataStore(this);
+    }
+
+    /**
+     * Opens (creating if needed) the store under {@code options.getDataDir()}, finishing interrupted volume
+     * creations and deletions and recovering every volume from its journal before the future completes.
+     */
+    public static Future<LocalFileBlockStore> open(Vertx vertx, LocalFileBlockStoreOptions options) {
+        LocalFileBlockStoreOptions copy = new LocalFileBlockStoreOptions(options);
+        try {
+            copy.validate();
+        } catch (IllegalArgumentException e) {
+            return Future.failedFuture(e);
+        }
+        LocalFileBlockStore store = new LocalFileBlockStore(vertx, copy);
+        return store.onIoThread(store.io, () -> {
+            store.recoverAll();
+            return store;
+        }).onFailure(e -> store.shutdownExecutors());
+    }
+
+    private static ExecutorService newExecutor(String namePrefix, int threads) {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, namePrefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    private void recoverAll() throws IOException {
+        Path dataDir = options.getDataDir();
+        Files.createDirectories(dataDir);
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dataDir)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (name.startsWith(LocalVolume.CREATING_PREFIX) || name.startsWith(LocalVolume.DELETING_PREFIX)) {
+                    StoreFiles.deleteTree(entry);
+                } else if (Files.isDirectory(entry) && isUuid(name)) {
+                    LocalVolume v = LocalVolume.open(entry, settings);
+                    volumes.put(v.id(), v);
+                }
+            }
+            StoreFiles.syncDirectory(dataDir);
+        } catch (IOException | RuntimeException e) {
+            for (LocalVolume v : volumes.values()) {
+                v.closeFiles();
+            }
+            throw e;
+        }
+        LOG.log(System.Logger.Level.INFO, "block store {0}: {1} volume(s) recovered, durability {2}",
+                dataDir, volumes.size(), options.getDurability().configName());
+    }
+
+    private static boolean isUuid(String name) {
+        try {
+            return UUID.fromString(name).toString().equals(name);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** The sibling metadata store, keeping each volume's document in its directory. */
+    public MetadataStore metadataStore() {
+        return metadata;
+    }
+
+    /** Volumes present in the store (including any whose metadata was never written). */
+    public List<UUID> volumes() {
+        return new ArrayList<>(volumes.keySet());
+    }
+
+    public Durability durability() {
+        return options.getDurability();
+    }
+
+    @Override
+    public Future<Void> createVolume(UUID volumeId, int slotSize, long blockCount) {
+        if (closed) {
+            return Future.failedFuture(BlockStoreException.closed());
+        }
+        if (volumeId == null || slotSize <= 0 || slotSize > MAX_SLOT_SIZE || blockCount <= 0
+                || blockCount > Long.MAX_VALUE / 2 / slotSize) {
+            return Future.failedFuture(new BlockStoreException(INVALID_ARGUMENT, "bad volume geometry: slot size "
+                    + slotSize + " (1.." + MAX_SLOT_SIZE + "), block count " + blockCount));
+        }
+        return onIoThread(io, () -> {
+            synchronized (createLock) {
+                if (volumes.containsKey(volumeId) || Files.exists(volumeDir(volumeId))) {
+                    throw new BlockStoreException(VOLUME_EXISTS, "volume " + volumeId + " exists");
+                }
+                LocalVolume v = LocalVolume.create(options.getDataDir(),
+                        new VolumeHeaderDescriptor.Geometry(volumeId, slotSize, blockCount), settings);
+                volumes.put(volumeId, v);
+                return null;
+            }
+        });
+    }
+
+    @Override
+    public Future<Void> deleteVolume(UUID volumeId) {
+        if (closed) {
+            return Future.failedFuture(BlockStoreException.closed());
+        }
+        LocalVolume v = volumeId == null ? null : volumes.remove(volumeId);
+        if (v == null) {
+            return Future.failedFuture(BlockStoreException.unknownVolume(volumeId));
+        }
+        return enqueue(v, new StoreOp(StoreOp.Kind.DELETE, 0, 0, null, vertx.getOrCreateContext()));
+    }
+
+    @Override
+    public Future<Buffer> read(UUID volumeId, long firstBlock, int count) {
+        LocalVolume v;
+        try {
+            v = volume(volumeId);
+            checkRun(v, firstBlock, count);
+            if ((long) count * v.slotSize() > options.getMaxRequestBytes()) {
+                throw new BlockStoreException(TOO_LARGE, "read of " + count + " blocks exceeds "
+                        + options.getMaxRequestBytes() + " bytes");
+            }
+        } catch (BlockStoreException e) {
+            return Future.failedFuture(e);
+        }
+        Buffer cached = v.readCached(firstBlock, count);
+        if (cached != null) {
+            settings.metrics().read(cached.length(), true);
+            return Future.succeededFuture(cached);
+        }
+        if (pendingReads.incrementAndGet() > options.getMaxPendingReads()) {
+            pendingReads.decrementAndGet();
+            return Future.failedFuture(new BlockStoreException(QUEUE_FULL, "read queue full ("
+                    + options.getMaxPendingReads() + " pending): retry later"));
+        }
+        return onIoThread(reads, () -> {
+            try {
+                Buffer slots = v.read(firstBlock, count);
+                settings.metrics().read(slots.length(), false);
+                return slots;
+            } finally {
+                pendingReads.decrementAndGet();
+            }
+        });
+    }
+
+    @Override
+    public Future<Void> write(UUID volumeId, long firstBlock, Buffer slots) {
+        LocalVolume v;
+        long count;
+        try {
+            v = volume(volumeId);
+            if (slots == null) {
+                throw new BlockStoreException(INVALID_ARGUMENT, "no slots to write");
+            }
+            if (slots.length() == 0 || slots.length() % v.slotSize() != 0) {
+                throw new BlockStoreException(BAD_LENGTH, "write of " + slots.length()
+                        + " bytes is not a positive multiple of the slot size " + v.slotSize());
+            }
+            if (slots.length() > options.getMaxRequestBytes()) {
+                throw new BlockStoreException(TOO_LARGE, "write of " + slots.length() + " bytes exceeds "
+                        + options.getMaxRequestBytes());
+            }
+            count = slots.length() / v.slotSize();
+            checkRun(v, firstBlock, count);
+        } catch (BlockStoreException e) {
+            return Future.failedFuture(e);
+        }
+        return enqueueCounted(v, new StoreOp(StoreOp.Kind.WRITE, firstBlock, count, slots, vertx.getOrCreateContext()));
+    }
+
+    @Override
+    public Future<Void> trim(UUID volumeId, long firstBlock, long count) {
+        LocalVolume v;
+        try {
+            v = volume(volumeId);
+            checkRun(v, firstBlock, count);
+        } catch (BlockStoreException e) {
+            return Future.failedFuture(e);
+        }
+        return enqueueCounted(v, new StoreOp(StoreOp.Kind.TRIM, firstBlock, count, null, vertx.getOrCreateContext()));
+    }
+
+    @Override
+    public Future<Void> flush(UUID volumeId) {
+        LocalVolume v;
+        try {
+            v = volume(volumeId);
+        } catch (BlockStoreException e) {
+            return Future.failedFuture(e);
+        }
+        settings.pendingWrites().incrementAndGet();
+        return enqueue(v, new StoreOp(StoreOp.Kind.FLUSH, 0, 0, null, vertx.getOrCreateContext()));
+    }
+
+    @Override
+    public synchronized Future<Void> close() {
+        if (closing == null) {
+            closed = true;
+            List<Future<Void>> volumesClosed = new ArrayList<>();
+            for (LocalVolume v : volumes.values()) {
+                volumesClosed.add(enqueue(v, new StoreOp(StoreOp.Kind.CLOSE, 0, 0, null, vertx.getOrCreateContext())));
+            }
+            closing = Future.join(volumesClosed).transform(ar -> {
+                shutdownExecutors();
+                return ar.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(ar.cause());
+            });
+        }
+        return closing;
+    }
+
+    private void shutdownExecutors() {
+        io.shutdown();
+        reads.shutdown();
+    }
+
+    @Override
+    public int pendingWrites() {
+        return settings.pendingWrites().get();
+    }
+
+    @Override
+    public int maxPendingWrites() {
+        return options.getMaxPendingWrites();
+    }
+
+    /** Reads queued or running now. */
+    public int pendingReads() {
+        return pendingReads.get();
+    }
+
+    @Override
+    public BlockStoreStats stats() {
+        return settings.metrics().snapshot(pendingWrites(), settings.cache().bytes());
+    }
+
+    private Future<Void> enqueueCounted(LocalVolume v, StoreOp op) {
+        if (settings.pendingWrites().incrementAndGet() > options.getMaxPendingWrites()) {
+            settings.pendingWrites().decrementAndGet();
+            return Future.failedFuture(new BlockStoreException(QUEUE_FULL, "write queue full ("
+                    + options.getMaxPendingWrites() + " pending): retry later"));
+        }
+        return enqueue(v, op);
+    }
+
+    private Future<Void> enqueue(LocalVolume v, StoreOp op) {
+        v.committer().submit(op);
+        return op.promise.future();
+    }
+
+    LocalVolume volume(UUID volumeId) {
+        if (closed) {
+            throw BlockStoreException.closed();
+        }
+        LocalVolume v = volumeId == null ? null : volumes.get(volumeId);
+        if (v == null) {
+            throw BlockStoreException.unknownVolume(volumeId);
+        }
+        return v;
+    }
+
+    Path volumeDir(UUID volumeId) {
+        return options.getDataDir().resolve(volumeId.toString());
+    }
+
+    private static void checkRun(LocalVolume v, long firstBlock, long count) {
+        if (count <= 0) {
+            throw new BlockStoreException(BAD_LENGTH, "block count must be positive, not " + count);
+        }
+        if (firstBlock < 0 || count > v.blockCount() - firstBlock) {
+            throw new BlockStoreException(OUT_OF_RANGE, "blocks " + firstBlock + "+" + count
+                    + " outside volume " + v.id() + " of " + v.blockCount() + " blocks");
+        }
+    }
+
+    /** Runs blocking work (creation, metadata) on a commit-pool thread; the future completes on the caller's context. */
+    <T> Future<T> onIoThread(Callable<T> work) {
+        return onIoThread(io, work);
+    }
+
+    private <T> Future<T> onIoThread(ExecutorService executor, Callable<T> work) {
+        Context context = vertx.getOrCreateContext();
+        Promise<T> promise = Promise.promise();
+        try {
+            executor.execute(() -> {
+                try {
+                    T result = work.call();
+                    context.runOnContext(v -> promise.complete(result));
+                } catch (BlockStoreException e) {
+                    context.runOnContext(v -> promise.fail(e));
+                } catch (Exception e) {
+                    BlockStoreException failure = new BlockStoreException(BlockStoreException.Reason.IO_ERROR,
+                            "storage I/O failed: " + e, e);
+                    context.runOnContext(v -> promise.fail(failure));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            return Future.failedFuture(BlockStoreException.closed());
+        }
+        return promise.future();
+    }
+}

@@ -1,0 +1,271 @@
+package io.strongroom.store.local;
+
+import io.strongroom.core.store.BlockStoreException;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The files of one volume, in {@code <dataDir>/<volume-uuid>/}: {@code volume.hdr} (geometry,
+ * {@link VolumeHeaderDescriptor}), {@code slots.dat} (slot {@code n} at byte {@code n * slotSize}, sparse),
+ * {@code journal.wal} ({@link Journal}) and {@code metadata.json} ({@link LocalFileMetadataStore}).
+ *
+ * <p>The slot lock keeps readers from seeing a slot half-written in the page cache: in-place writes of a batch
+ * hold it exclusively (microseconds: page-cache copies), reads hold it shared. The fdatasync of a batch happens
+ * outside it, so reads never wait for the disk.
+ */
+final class LocalVolume {
+
+    private static final System.Logger LOG = System.getLogger(LocalVolume.class.getName());
+    static final String HEADER_FILE = "volume.hdr";
+    static final String DATA_FILE = "slots.dat";
+    static final String CREATING_PREFIX = ".creating-";
+    static final String DELETING_PREFIX = ".deleting-";
+    private static final long TRIM_CHUNK_BYTES = 1024 * 1024;
+
+    private final VolumeHeaderDescriptor.Geometry geometry;
+    private final Path dir;
+    private final FileChannel data;
+    private final Journal journal;
+    private final ReentrantReadWriteLock slotLock = new ReentrantReadWriteLock();
+    private final GroupCommitter committer;
+    private final SlotCache cache;
+    /** Serialises metadata replacement with deletion of the directory. */
+    final Object metadataLock = new Object();
+    private boolean closed;
+    private boolean deleted;
+
+    private LocalVolume(VolumeHeaderDescriptor.Geometry geometry, Path dir, FileChannel data, Journal journal,
+                        CommitSettings settings) {
+        this.geometry = geometry;
+        this.dir = dir;
+        this.data = data;
+        this.journal = journal;
+        this.committer = new GroupCommitter(this, settings);
+        this.cache = settings.cache();
+    }
+
+    /** Creates the files in a temporary directory, makes them durable, then renames the directory into place. */
+    static LocalVolume create(Path dataDir, VolumeHeaderDescriptor.Geometry geometry, CommitSettings settings)
+            throws IOException {
+        Path tmp = dataDir.resolve(CREATING_PREFIX + geometry.volumeId());
+        StoreFiles.deleteTree(tmp);
+        Files.createDirectory(tmp);
+        StoreFiles.writeNewFileDurably(tmp.resolve(HEADER_FILE), VolumeHeaderDescriptor.encode(geometry));
+        FileChannel data = FileChannel.open(tmp.resolve(DATA_FILE), StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.READ, StandardOpenOption.WRITE);
+        Journal journal = null;
+        try {
+            data.force(true);
+            journal = Journal.create(tmp.resolve(Journal.FILE_NAME), geometry.slotSize());
+            StoreFiles.syncDirectory(tmp);
+            Path dir = dataDir.resolve(geometry.volumeId().toString());
+            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            StoreFiles.syncDirectory(dataDir);
+            return new LocalVolume(geometry, dir, data, journal, settings);
+        } catch (IOException | RuntimeException e) {
+            data.close();
+            if (journal != null) {
+                journal.close();
+            }
+            StoreFiles.deleteTree(tmp);
+            throw e;
+        }
+    }
+
+    /** Opens an existing volume and recovers it: replays its journal into the data file (see {@link JournalReplay}). */
+    static LocalVolume open(Path dir, CommitSettings settings) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(VolumeHeaderDescriptor.LENGTH);
+        try (FileChannel ch = FileChannel.open(dir.resolve(HEADER_FILE), StandardOpenOption.READ)) {
+            StoreFiles.readFully(ch, header, 0);
+        }
+        VolumeHeaderDescriptor.Geometry geometry = VolumeHeaderDescriptor.decode(header.flip(), dir.toString());
+        if (!geometry.volumeId().toString().equals(dir.getFileName().toString())) {
+            throw new BlockStoreException(BlockStoreException.Reason.CORRUPT,
+                    dir + ": header names volume " + geometry.volumeId());
+        }
+        FileChannel data = FileChannel.open(dir.resolve(DATA_FILE), StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel journalChannel = null;
+        try {
+            journalChannel = FileChannel.open(dir.resolve(Journal.FILE_NAME), StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            JournalReplay.Result replayed = JournalReplay.replay(journalChannel, data, geometry.slotSize(),
+                    geometry.blockCount(), dir.toString());
+            settings.metrics().recoveredRecords.add(replayed.recordsApplied());
+            if (replayed.recordsApplied() > 0) {
+                LOG.log(System.Logger.Level.INFO, "volume {0}: replayed {1} journal record(s), {2} bytes",
+                        geometry.volumeId(), replayed.recordsApplied(), replayed.bytesApplied());
+            }
+            Journal journal = Journal.resumeAfterReplay(journalChannel, geometry.slotSize(), replayed);
+            return new LocalVolume(geometry, dir, data, journal, settings);
+        } catch (IOException | RuntimeException e) {
+            data.close();
+            if (journalChannel != null) {
+                journalChannel.close();
+            }
+            throw e;
+        }
+    }
+
+    UUID id() {
+        return geometry.volumeId();
+    }
+
+    int slotSize() {
+        return geometry.slotSize();
+    }
+
+    long blockCount() {
+        return geometry.blockCount();
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    Journal journal() {
+        return journal;
+    }
+
+    GroupCommitter committer() {
+        return committer;
+    }
+
+    /**
+     * Reads whole slots under the shared slot lock and caches them; bytes past the end of the sparse file are
+     * zeros.
+     */
+    Buffer read(long firstBlock, int count) throws IOException {
+        byte[] bytes = new byte[count * geometry.slotSize()];
+        slotLock.readLock().lock();
+        try {
+            if (closed) {
+                throw BlockStoreException.unknownVolume(id());
+            }
+            StoreFiles.readFully(data, ByteBuffer.wrap(bytes), firstBlock * geometry.slotSize());
+            cache.put(this, firstBlock, count, geometry.slotSize(), ByteBuffer.wrap(bytes));
+        } finally {
+            slotLock.readLock().unlock();
+        }
+        return BufferInternal.buffer(Unpooled.wrappedBuffer(bytes));
+    }
+
+    /**
+     * The run's slots from the {@link SlotCache} (a read-only view), without file I/O, or null when one of them is
+     * not cached or a writer holds or waits for the slot lock: this never waits, and never overtakes a waiting
+     * writer (the timed tryLock honours the queue, the untimed one would barge and could starve the committer).
+     */
+    Buffer readCached(long firstBlock, int count) {
+        try {
+            if (!slotLock.readLock().tryLock(0, TimeUnit.NANOSECONDS)) {
+                return null;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        try {
+            ByteBuf view = closed ? null : cache.get(this, firstBlock, count);
+            return view == null ? null : BufferInternal.buffer(view);
+        } finally {
+            slotLock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Writes the batch's slot images and trims in place, in sequence order. Each write holds the exclusive slot lock
+     * while its images are copied; a trim takes it per chunk of whole slots, so zeroing a large range never stalls
+     * readers for long, while each slot still changes in one piece.
+     */
+    void applyInPlace(List<StoreOp> batch, ByteBuffer records) throws IOException {
+        int at = 0;
+        for (StoreOp op : batch) {
+            long offset = op.firstBlock * geometry.slotSize();
+            if (op.kind == StoreOp.Kind.WRITE) {
+                int start = at + JournalRecordDescriptor.HEADER_LENGTH;
+                ByteBuffer images = records.duplicate().limit(start + op.payload.length()).position(start);
+                slotLock.writeLock().lock();
+                try {
+                    StoreFiles.writeFully(data, images.duplicate(), offset);
+                    cache.put(this, op.firstBlock, (int) op.blockCount, geometry.slotSize(), images);
+                } finally {
+                    slotLock.writeLock().unlock();
+                }
+            } else if (op.kind == StoreOp.Kind.TRIM) {
+                zeroInPlace(offset, op.blockCount * geometry.slotSize());
+                cache.invalidate(this, op.firstBlock, op.blockCount);
+            }
+            at += op.journalBytes();
+        }
+    }
+
+    private void zeroInPlace(long offset, long length) throws IOException {
+        // Only the committer changes the file's size, so it is stable here; past it the file reads as zeros.
+        long end = Math.min(offset + length, data.size());
+        long chunk = Math.max(1, TRIM_CHUNK_BYTES / geometry.slotSize()) * geometry.slotSize();
+        for (long at = offset; at < end; at += chunk) {
+            slotLock.writeLock().lock();
+            try {
+                StoreFiles.zeroRange(data, at, Math.min(chunk, end - at));
+            } finally {
+                slotLock.writeLock().unlock();
+            }
+        }
+    }
+
+    void syncData() throws IOException {
+        data.force(false);
+    }
+
+    /** Closes the files and drops the volume's cached slots; later reads fail with UNKNOWN_VOLUME. Idempotent. */
+    void closeFiles() throws IOException {
+        slotLock.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                cache.invalidate(this);
+                try {
+                    journal.close();
+                } finally {
+                    data.close();
+                }
+            }
+        } finally {
+            slotLock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Removes the volume directory: first renamed (atomically) to a {@code .deleting-} name that start-up finishes
+     * removing, so a crash never leaves half a volume under its real name.
+     */
+    void deleteFiles() throws IOException {
+        synchronized (metadataLock) {
+            deleted = true;
+            Path doomed = dir.resolveSibling(DELETING_PREFIX + id());
+            StoreFiles.deleteTree(doomed);
+            Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
+            StoreFiles.syncDirectory(dir.getParent());
+            StoreFiles.deleteTree(doomed);
+        }
+    }
+
+    /** Under {@link #metadataLock}: whether the volume's directory is gone or going. */
+    boolean deleted() {
+        return deleted;
+    }
+}

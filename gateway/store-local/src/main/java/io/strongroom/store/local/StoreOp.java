@@ -1,0 +1,71 @@
+package io.strongroom.store.local;
+
+import io.vertx.core.Context;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One queued mutation of a volume, waiting for its group commit; completed on the caller's context. */
+final class StoreOp {
+
+    enum Kind {
+        WRITE, TRIM, FLUSH,
+        /** Checkpoint and close the volume's files (store close). */
+        CLOSE,
+        /** Close the volume's files without syncing and delete them (volume deletion). */
+        DELETE
+    }
+
+    final Kind kind;
+    final long firstBlock;
+    final long blockCount;
+    final Buffer payload;
+    final Promise<Void> promise = Promise.promise();
+    private final Context context;
+
+    StoreOp(Kind kind, long firstBlock, long blockCount, Buffer payload, Context context) {
+        this.kind = kind;
+        this.firstBlock = firstBlock;
+        this.blockCount = blockCount;
+        this.payload = payload;
+        this.context = context;
+    }
+
+    /** Bytes this operation appends to the journal. */
+    int journalBytes() {
+        return switch (kind) {
+            case WRITE -> JournalRecordDescriptor.HEADER_LENGTH + payload.length();
+            case TRIM -> JournalRecordDescriptor.HEADER_LENGTH;
+            default -> 0;
+        };
+    }
+
+    /** Whether this operation counts against the store's pending-write bound. */
+    boolean counted() {
+        return kind == Kind.WRITE || kind == Kind.TRIM || kind == Kind.FLUSH;
+    }
+
+    /**
+     * Completes a batch of operations, with one hop per caller context rather than one per operation: a group
+     * commit often acknowledges many requests of the same event loop.
+     */
+    static void completeAll(List<StoreOp> ops, Throwable failure) {
+        Map<Context, List<StoreOp>> byContext = new IdentityHashMap<>();
+        for (StoreOp op : ops) {
+            byContext.computeIfAbsent(op.context, c -> new ArrayList<>()).add(op);
+        }
+        byContext.forEach((context, group) -> context.runOnContext(v -> {
+            for (StoreOp op : group) {
+                if (failure == null) {
+                    op.promise.tryComplete();
+                } else {
+                    op.promise.tryFail(failure);
+                }
+            }
+        }));
+    }
+}

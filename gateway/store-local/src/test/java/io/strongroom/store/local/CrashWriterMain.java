@@ -1,0 +1,105 @@
+package io.strongroom.store.local;
+
+import io.strongroom.core.store.BlockStore;
+import io.strongroom.core.store.Durability;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Child process of {@link CrashAtomicityTest}: opens the store and keeps {@code writers} concurrent writers busy
+ * until it is killed. Writer {@code w} owns blocks {@code [w * perWriter, (w + 1) * perWriter)} and issues one
+ * operation at a time: a write of a run of 1 to 3 blocks filled with {@link SlotPattern}s of a fresh generation, or
+ * now and then a trim (generation 0) or a flush. It logs to a file (appended with one write call per line, so
+ * what was written survives the kill in the page cache; a pipe is not used because the JDK may drop the unread end
+ * of a killed child's stdout), one line per event, each ending in ';' so a line cut by the kill is recognisable:
+ * <pre>
+ *   READY;                       store open, writers starting
+ *   I first count generation;    about to issue (printed before the call)
+ *   A first count generation;    acknowledged (printed after the future completed)
+ * </pre>
+ * Arguments: dataDir durability volumeId slotSize writers perWriter firstGeneration logFile.
+ */
+public final class CrashWriterMain {
+
+    private CrashWriterMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dataDir = Path.of(args[0]);
+        Durability durability = Durability.parse(args[1]);
+        UUID volume = UUID.fromString(args[2]);
+        int slotSize = Integer.parseInt(args[3]);
+        int writers = Integer.parseInt(args[4]);
+        int perWriter = Integer.parseInt(args[5]);
+        AtomicLong generations = new AtomicLong(Long.parseLong(args[6]));
+        OutputStream out = new FileOutputStream(args[7], true);
+
+        Vertx vertx = Vertx.vertx();
+        BlockStore store = LocalFileBlockStore.open(vertx, new LocalFileBlockStoreOptions().setDataDir(dataDir)
+                        .setDurability(durability).setCheckpointBytes(512 * 1024))
+                .toCompletionStage().toCompletableFuture().get();
+        emit(out, "READY;");
+        for (int w = 0; w < writers; w++) {
+            new Writer(store, volume, slotSize, w * perWriter, perWriter, generations, out,
+                    new SplittableRandom(w * 7919L + generations.get())).next();
+        }
+        Thread.sleep(Long.MAX_VALUE);
+    }
+
+    private static void emit(OutputStream out, String line) {
+        byte[] bytes = (line + "\n").getBytes(StandardCharsets.US_ASCII);
+        synchronized (out) {
+            try {
+                out.write(bytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** One writer: an endless sequence of operations, each issued when the previous one was acknowledged. */
+    private record Writer(BlockStore store, UUID volume, int slotSize, int firstBlock, int blocks,
+                          AtomicLong generations, OutputStream out, SplittableRandom random) {
+
+        void next() {
+            int choice = random.nextInt(100);
+            int count = 1 + random.nextInt(3);
+            long first = firstBlock + random.nextInt(blocks - count + 1);
+            Future<Void> op;
+            if (choice < 3) {
+                op = store.flush(volume);
+            } else {
+                long generation = choice < 10 ? 0 : generations.getAndIncrement();
+                emit(out, "I " + first + " " + count + " " + generation + ";");
+                op = (generation == 0 ? store.trim(volume, first, count) : store.write(volume, first, run(first, count, generation)))
+                        .onSuccess(v -> emit(out, "A " + first + " " + count + " " + generation + ";"));
+            }
+            op.onComplete(ar -> {
+                if (ar.failed()) {
+                    emit(out, "FAILED " + ar.cause() + ";");
+                }
+                next();
+            });
+        }
+
+        private Buffer run(long first, int count, long generation) {
+            Buffer b = Buffer.buffer(count * slotSize);
+            for (int i = 0; i < count; i++) {
+                b.appendBytes(SlotPattern.slot(slotSize, first + i, generation));
+            }
+            return b;
+        }
+    }
+}
