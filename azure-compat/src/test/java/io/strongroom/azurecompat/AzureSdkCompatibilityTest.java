@@ -1,5 +1,12 @@
 package io.strongroom.azurecompat;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.exception.HttpResponseException;
@@ -22,14 +29,6 @@ import io.strongroom.vault.local.LocalVault;
 import io.strongroom.vault.local.LocalVaultOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import reactor.core.publisher.Mono;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,13 +42,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Mono;
 
 /**
  * Drives local-vault with Microsoft's own Key Vault client (azure-security-keyvault-keys) over
@@ -62,6 +61,7 @@ class AzureSdkCompatibilityTest {
 
     @TempDir
     static Path dir;
+
     static Vertx vertx;
     static LocalVault vault;
     static HttpClient http;
@@ -74,10 +74,12 @@ class AzureSdkCompatibilityTest {
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
-        vault = await(LocalVault.start(vertx, new LocalVaultOptions().setDataDir(dir)
-                .addIdentity(TOKEN, new Identity("azure-sdk", Set.of("all")))));
-        http = new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder()
-                .sslContext(trusting(vault.certificatePem()))).build();
+        vault = await(LocalVault.start(
+                vertx,
+                new LocalVaultOptions().setDataDir(dir).addIdentity(TOKEN, new Identity("azure-sdk", Set.of("all")))));
+        http = new JdkHttpClientBuilder(
+                        java.net.http.HttpClient.newBuilder().sslContext(trusting(vault.certificatePem())))
+                .build();
     }
 
     @AfterAll
@@ -89,8 +91,10 @@ class AzureSdkCompatibilityTest {
     private static SSLContext trusting(String pem) throws Exception {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
-        trust.setCertificateEntry("local-vault", CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))));
+        trust.setCertificateEntry(
+                "local-vault",
+                CertificateFactory.getInstance("X.509")
+                        .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))));
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         SSLContext ssl = SSLContext.getInstance("TLS");
@@ -99,13 +103,21 @@ class AzureSdkCompatibilityTest {
     }
 
     private static KeyClient keyClient() {
-        return new KeyClientBuilder().vaultUrl(vault.baseUrl()).credential(credential).httpClient(http)
-                .disableChallengeResourceVerification().buildClient();
+        return new KeyClientBuilder()
+                .vaultUrl(vault.baseUrl())
+                .credential(credential)
+                .httpClient(http)
+                .disableChallengeResourceVerification()
+                .buildClient();
     }
 
     private static CryptographyClient cryptoClient(String keyId) {
-        return new CryptographyClientBuilder().keyIdentifier(keyId).credential(credential).httpClient(http)
-                .disableChallengeResourceVerification().buildClient();
+        return new CryptographyClientBuilder()
+                .keyIdentifier(keyId)
+                .credential(credential)
+                .httpClient(http)
+                .disableChallengeResourceVerification()
+                .buildClient();
     }
 
     @Test
@@ -129,7 +141,8 @@ class AzureSdkCompatibilityTest {
 
         KeyVaultKey disabled = keys.updateKeyProperties(key.getProperties().setEnabled(false));
         assertFalse(disabled.getProperties().isEnabled());
-        HttpResponseException refused = assertThrows(HttpResponseException.class,
+        HttpResponseException refused = assertThrows(
+                HttpResponseException.class,
                 () -> crypto.unwrapKey(KeyWrapAlgorithm.RSA_OAEP_256, wrapped.getEncryptedKey()));
         assertEquals(403, refused.getResponse().getStatusCode());
         assertTrue(refused.getMessage().contains("disabled"), refused.getMessage());
@@ -141,10 +154,16 @@ class AzureSdkCompatibilityTest {
         KeyVaultKey first = keys.createRsaKey(new CreateRsaKeyOptions("sdk-life").setKeySize(3072));
         KeyVaultKey second = keys.rotateKey("sdk-life");
         assertEquals(second.getId(), keys.getKey("sdk-life").getId());
-        assertEquals(first.getId(), keys.getKey("sdk-life", first.getProperties().getVersion()).getId());
+        assertEquals(
+                first.getId(),
+                keys.getKey("sdk-life", first.getProperties().getVersion()).getId());
         List<String> versions = new ArrayList<>();
         keys.listPropertiesOfKeyVersions("sdk-life").forEach(p -> versions.add(p.getVersion()));
-        assertEquals(List.of(first.getProperties().getVersion(), second.getProperties().getVersion()), versions);
+        assertEquals(
+                List.of(
+                        first.getProperties().getVersion(),
+                        second.getProperties().getVersion()),
+                versions);
         List<String> names = new ArrayList<>();
         keys.listPropertiesOfKeys().forEach(p -> names.add(p.getName()));
         assertTrue(names.contains("sdk-life"), names.toString());
@@ -154,7 +173,8 @@ class AzureSdkCompatibilityTest {
         assertNotNull(deleted.getScheduledPurgeDate());
         assertThrows(ResourceNotFoundException.class, () -> keys.getKey("sdk-life"));
         assertEquals("sdk-life", keys.getDeletedKey("sdk-life").getName());
-        KeyVaultKey back = keys.beginRecoverDeletedKey("sdk-life").waitForCompletion().getValue();
+        KeyVaultKey back =
+                keys.beginRecoverDeletedKey("sdk-life").waitForCompletion().getValue();
         assertEquals(second.getId(), back.getId());
     }
 

@@ -24,8 +24,13 @@ public final class AesNiProbe {
 
     /** HotSpot flags reported when this JVM has them (the intrinsic ones are diagnostic, readable but not settable by default). */
     private static final List<String> VM_FLAGS = List.of(
-            "UseAES", "UseAESIntrinsics", "UseAESCTRIntrinsics", "UseGHASHIntrinsics", "UseAVX",
-            "TieredCompilation", "TieredStopAtLevel");
+            "UseAES",
+            "UseAESIntrinsics",
+            "UseAESCTRIntrinsics",
+            "UseGHASHIntrinsics",
+            "UseAVX",
+            "TieredCompilation",
+            "TieredStopAtLevel");
 
     private static final int SELF_TEST_BLOCK = 8192;
     /*
@@ -44,8 +49,7 @@ public final class AesNiProbe {
     private static final long WARM_UP_MAX_WALL_NANOS = 2_000_000_000L;
     private static final long MEASURE_NANOS = 20_000_000L;
 
-    private AesNiProbe() {
-    }
+    private AesNiProbe() {}
 
     /** Probes (0.1-0.6 s on an idle core, at most ~4 s on a busy one; nearly all of it JIT warm-up) and logs a WARNING per problem found. */
     public static AesNiReport run() {
@@ -87,19 +91,29 @@ public final class AesNiProbe {
                 warnings.add("HotSpot flag " + f + " is off: AES-GCM is many times slower");
             }
         }
-        if (flags.contains("avx512f") && flags.contains("vaes") && vmFlags.containsKey("UseAVX")
+        if (flags.contains("avx512f")
+                && flags.contains("vaes")
+                && vmFlags.containsKey("UseAVX")
                 && parseIntOr(vmFlags.get("UseAVX"), 3) < 3) {
-            warnings.add("CPU has AVX-512/VAES but UseAVX=" + vmFlags.get("UseAVX") + ": the fastest AES-GCM path is disabled");
+            warnings.add("CPU has AVX-512/VAES but UseAVX=" + vmFlags.get("UseAVX")
+                    + ": the fastest AES-GCM path is disabled");
         }
         if (!"false".equals(vmFlags.get("TieredCompilation")) && parseIntOr(vmFlags.get("TieredStopAtLevel"), 4) < 4) {
-            warnings.add("TieredStopAtLevel=" + vmFlags.get("TieredStopAtLevel")
-                    + ": C2 never compiles, and only C2 code uses the AES-CTR and GHASH intrinsics (AES-GCM ~100x slower)");
+            warnings.add(
+                    "TieredStopAtLevel=" + vmFlags.get("TieredStopAtLevel")
+                            + ": C2 never compiles, and only C2 code uses the AES-CTR and GHASH intrinsics (AES-GCM ~100x slower)");
         }
         boolean intrinsicsOn = cpuHasAes && jvmUsesAes;
 
-        AesNiReport report = new AesNiReport(cpuModel, flags, System.getProperty("java.vm.vendor", "unknown"),
+        AesNiReport report = new AesNiReport(
+                cpuModel,
+                flags,
+                System.getProperty("java.vm.vendor", "unknown"),
                 System.getProperty("java.runtime.version", System.getProperty("java.version", "unknown")),
-                vmFlags, intrinsicsOn, selfTestMBps(), warnings);
+                vmFlags,
+                intrinsicsOn,
+                selfTestMBps(),
+                warnings);
         for (String w : report.warnings()) {
             LOG.log(System.Logger.Level.WARNING, "AES-NI probe: " + w);
         }
@@ -107,8 +121,13 @@ public final class AesNiProbe {
     }
 
     private static boolean isAesRelevant(String flag) {
-        return flag.equals("aes") || flag.equals("pclmulqdq") || flag.equals("vaes") || flag.equals("vpclmulqdq")
-                || flag.equals("avx") || flag.equals("avx2") || flag.startsWith("avx512");
+        return flag.equals("aes")
+                || flag.equals("pclmulqdq")
+                || flag.equals("vaes")
+                || flag.equals("vpclmulqdq")
+                || flag.equals("avx")
+                || flag.equals("avx2")
+                || flag.startsWith("avx512");
     }
 
     private static Map<String, String> readVmFlags() {
@@ -148,7 +167,8 @@ public final class AesNiProbe {
      */
     private static double selfTestMBps() {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        LongSupplier clock = threads.isCurrentThreadCpuTimeSupported() ? threads::getCurrentThreadCpuTime : System::nanoTime;
+        LongSupplier clock =
+                threads.isCurrentThreadCpuTimeSupported() ? threads::getCurrentThreadCpuTime : System::nanoTime;
         BlockSealer sealer = BlockSealer.create();
         Dek dek = Dek.generate();
         try {
@@ -186,8 +206,9 @@ public final class AesNiProbe {
         long start = clock.getAsLong();
         for (int i = 0; i < times; i++) {
             step.run();
-            if ((i & 63) == 0 && (clock.getAsLong() - start > WARM_UP_MAX_NANOS
-                    || System.nanoTime() - wallStart > WARM_UP_MAX_WALL_NANOS)) {
+            if ((i & 63) == 0
+                    && (clock.getAsLong() - start > WARM_UP_MAX_NANOS
+                            || System.nanoTime() - wallStart > WARM_UP_MAX_WALL_NANOS)) {
                 return;
             }
         }

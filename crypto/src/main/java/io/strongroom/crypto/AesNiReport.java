@@ -18,9 +18,15 @@ import java.util.TreeMap;
  * @param selfTestMBps  MB/s (10^6 bytes) sealing 8 KiB blocks on one thread during the short self-test
  * @param warnings      what is wrong or suspicious, empty when all is well
  */
-public record AesNiReport(String cpuModel, List<String> cpuFlags, String jvmVendor, String jvmVersion,
-                          Map<String, String> vmFlags, boolean intrinsicsOn, double selfTestMBps,
-                          List<String> warnings) {
+public record AesNiReport(
+        String cpuModel,
+        List<String> cpuFlags,
+        String jvmVendor,
+        String jvmVersion,
+        Map<String, String> vmFlags,
+        boolean intrinsicsOn,
+        double selfTestMBps,
+        List<String> warnings) {
 
     public AesNiReport {
         cpuFlags = List.copyOf(cpuFlags);
@@ -45,11 +51,17 @@ public record AesNiReport(String cpuModel, List<String> cpuFlags, String jvmVend
     /** One log line, e.g. "AES-GCM intrinsics on, self-test 3400 MB/s (8 KiB seals); cpu: aes pclmulqdq ...". */
     public String summaryLine() {
         StringBuilder sb = new StringBuilder(160);
-        sb.append("AES-GCM intrinsics ").append(intrinsicsOn ? "on" : "OFF")
-          .append(String.format(Locale.US, ", self-test %.0f MB/s (8 KiB seals)", selfTestMBps))
-          .append("; cpu: ").append(cpuFlags.isEmpty() ? "no AES flags seen" : String.join(" ", cpuFlags))
-          .append("; jvm: ").append(jvmVendor).append(' ').append(jvmVersion);
-        new TreeMap<>(vmFlags).forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
+        sb.append("AES-GCM intrinsics ")
+                .append(intrinsicsOn ? "on" : "OFF")
+                .append(String.format(Locale.US, ", self-test %.0f MB/s (8 KiB seals)", selfTestMBps))
+                .append("; cpu: ")
+                .append(cpuFlags.isEmpty() ? "no AES flags seen" : String.join(" ", cpuFlags))
+                .append("; jvm: ")
+                .append(jvmVendor)
+                .append(' ')
+                .append(jvmVersion);
+        new TreeMap<>(vmFlags)
+                .forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
         if (!warnings.isEmpty()) {
             sb.append("; WARNINGS: ").append(String.join(" | ", warnings));
         }

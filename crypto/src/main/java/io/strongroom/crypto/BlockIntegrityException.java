@@ -14,7 +14,9 @@ public class BlockIntegrityException extends RuntimeException {
     }
 
     public BlockIntegrityException(BlockAddress address, String reason, Throwable cause) {
-        super("block " + address.blockNumber() + " of volume " + address.volumeId() + " failed integrity check: " + reason,
+        super(
+                "block " + address.blockNumber() + " of volume " + address.volumeId() + " failed integrity check: "
+                        + reason,
                 cause);
         this.address = address;
     }

@@ -29,8 +29,7 @@ public final class BlockSealer {
     private static final int TAG_BITS = TAG_LENGTH * 8;
     private static final BlockSealer INSTANCE = new BlockSealer();
 
-    private BlockSealer() {
-    }
+    private BlockSealer() {}
 
     /** The sealer. All state is per thread, so every caller may share this one instance. */
     public static BlockSealer create() {
@@ -110,7 +109,8 @@ public final class BlockSealer {
     public int open(Dek dek, BlockAddress at, ByteBuffer sealed, ByteBuffer plaintextOut) {
         int len = checkedPlaintextLength(at, sealed.remaining());
         if (plaintextOut.remaining() < len) {
-            throw new IllegalArgumentException("plaintextOut has " + plaintextOut.remaining() + " bytes left, needs " + len);
+            throw new IllegalArgumentException(
+                    "plaintextOut has " + plaintextOut.remaining() + " bytes left, needs " + len);
         }
         ThreadGcm gcm = ThreadGcm.current();
         int sealedStart = sealed.position();
@@ -165,11 +165,12 @@ public final class BlockSealer {
         dek.checkNotDestroyed();
         byte[] aad = gcm.aad;
         if (aad[SealedBlockLayout.VERSION_OFFSET] != SealedBlockLayout.FORMAT_VERSION) {
-            throw new BlockIntegrityException(at, "unknown format version " + (aad[SealedBlockLayout.VERSION_OFFSET] & 0xff));
+            throw new BlockIntegrityException(
+                    at, "unknown format version " + (aad[SealedBlockLayout.VERSION_OFFSET] & 0xff));
         }
         if (!dek.id().matches(aad, SealedBlockLayout.DEK_ID_OFFSET)) {
-            throw new BlockIntegrityException(at, "sealed under DEK " + DekId.readAt(aad, SealedBlockLayout.DEK_ID_OFFSET)
-                    + ", not " + dek.id());
+            throw new BlockIntegrityException(
+                    at, "sealed under DEK " + DekId.readAt(aad, SealedBlockLayout.DEK_ID_OFFSET) + ", not " + dek.id());
         }
         SealedBlockLayout.writeAddress(aad, at);
         init(gcm, Cipher.DECRYPT_MODE, dek);
@@ -177,7 +178,8 @@ public final class BlockSealer {
 
     private static void init(ThreadGcm gcm, int mode, Dek dek) {
         try {
-            gcm.cipher.init(mode, dek.providerKey(), new GCMParameterSpec(TAG_BITS, gcm.aad, NONCE_OFFSET, NONCE_LENGTH));
+            gcm.cipher.init(
+                    mode, dek.providerKey(), new GCMParameterSpec(TAG_BITS, gcm.aad, NONCE_OFFSET, NONCE_LENGTH));
         } catch (InvalidKeyException e) {
             // The provider reports a key that vanished under it (destroyed concurrently) as an invalid key.
             dek.checkNotDestroyed();
@@ -226,8 +228,9 @@ public final class BlockSealer {
     private static int checkedPlaintextLength(BlockAddress at, int sealedLength) {
         int len = SealedBlockLayout.plaintextLength(sealedLength);
         if (len < 0) {
-            throw new BlockIntegrityException(at, "sealed block of " + sealedLength + " bytes is shorter than the "
-                    + OVERHEAD + "-byte overhead");
+            throw new BlockIntegrityException(
+                    at,
+                    "sealed block of " + sealedLength + " bytes is shorter than the " + OVERHEAD + "-byte overhead");
         }
         return len;
     }

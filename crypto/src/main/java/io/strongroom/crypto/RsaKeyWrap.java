@@ -26,8 +26,7 @@ public final class RsaKeyWrap {
     private static final OAEPParameterSpec OAEP_SHA1 =
             new OAEPParameterSpec("SHA-1", "MGF1", MGF1ParameterSpec.SHA1, PSource.PSpecified.DEFAULT);
 
-    private RsaKeyWrap() {
-    }
+    private RsaKeyWrap() {}
 
     /** Encrypts {@code keyBytes} to {@code kek}. Does not modify or keep {@code keyBytes}. */
     public static byte[] wrap(KeyWrapAlgorithm alg, RSAPublicKey kek, byte[] keyBytes) {
@@ -43,7 +42,8 @@ public final class RsaKeyWrap {
      * Decrypts a wrapped key with {@code kek}. A wrong key or damaged ciphertext throws a
      * {@link GeneralSecurityException} subclass (BadPaddingException).
      */
-    public static byte[] unwrap(KeyWrapAlgorithm alg, RSAPrivateKey kek, byte[] wrapped) throws GeneralSecurityException {
+    public static byte[] unwrap(KeyWrapAlgorithm alg, RSAPrivateKey kek, byte[] wrapped)
+            throws GeneralSecurityException {
         Objects.requireNonNull(wrapped, "wrapped");
         return cipher(alg, Cipher.DECRYPT_MODE, kek).doFinal(wrapped);
     }

@@ -51,10 +51,10 @@ public final class SealedBlockLayout {
     /** Length of the associated data: header, volume id, block number, zero padding to a multiple of 16. */
     public static final int AAD_LENGTH = HEADER_LENGTH + 16 + 8 + 8;
 
-    private static final VarHandle BIG_ENDIAN_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle BIG_ENDIAN_LONG =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
-    private SealedBlockLayout() {
-    }
+    private SealedBlockLayout() {}
 
     /** Length of the ciphertext inside a sealed block of {@code sealedLength} bytes (negative when too short). */
     public static int plaintextLength(int sealedLength) {
@@ -117,7 +117,8 @@ public final class SealedBlockLayout {
 
     private static void requireHeader(int length) {
         if (length < HEADER_LENGTH) {
-            throw new IllegalArgumentException("a sealed block has at least a " + HEADER_LENGTH + "-byte header, got " + length);
+            throw new IllegalArgumentException(
+                    "a sealed block has at least a " + HEADER_LENGTH + "-byte header, got " + length);
         }
     }
 }

@@ -44,10 +44,11 @@ final class ThreadGcm {
         try {
             cipher = Cipher.getInstance("AES/GCM/NoPadding");
             // The personalisation string only separates instances; the seed comes from the system source.
-            byte[] personalisation = ("strongroom-nonce/" + Thread.currentThread().getId() + "/" + System.nanoTime())
+            byte[] personalisation = ("strongroom-nonce/"
+                            + Thread.currentThread().getId() + "/" + System.nanoTime())
                     .getBytes(StandardCharsets.US_ASCII);
-            drbg = SecureRandom.getInstance("DRBG",
-                    DrbgParameters.instantiation(256, DrbgParameters.Capability.NONE, personalisation));
+            drbg = SecureRandom.getInstance(
+                    "DRBG", DrbgParameters.instantiation(256, DrbgParameters.Capability.NONE, personalisation));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this JVM lacks AES/GCM/NoPadding or DRBG", e);
         }

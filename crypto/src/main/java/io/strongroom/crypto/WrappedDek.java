@@ -59,7 +59,8 @@ public record WrappedDek(DekId dekId, String kekId, String algorithm, byte[] wra
             g.writeStringField("dekId", dekId.toString());
             g.writeStringField("kek", kekId);
             g.writeStringField("alg", algorithm);
-            g.writeStringField("wrapped", Base64.getUrlEncoder().withoutPadding().encodeToString(wrapped));
+            g.writeStringField(
+                    "wrapped", Base64.getUrlEncoder().withoutPadding().encodeToString(wrapped));
             g.writeStringField("created", created.toString());
             g.writeEndObject();
         } catch (IOException e) {
@@ -102,8 +103,12 @@ public record WrappedDek(DekId dekId, String kekId, String algorithm, byte[] wra
         }
         KeyWrapAlgorithm.fromJwaName(require(alg, "alg"));
         try {
-            return new WrappedDek(DekId.parse(require(dekId, "dekId")), require(kek, "kek"), alg,
-                    Base64.getUrlDecoder().decode(require(wrapped, "wrapped")), Instant.parse(require(created, "created")));
+            return new WrappedDek(
+                    DekId.parse(require(dekId, "dekId")),
+                    require(kek, "kek"),
+                    alg,
+                    Base64.getUrlDecoder().decode(require(wrapped, "wrapped")),
+                    Instant.parse(require(created, "created")));
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("wrapped DEK field \"created\" is not an ISO-8601 instant", e);
         }
@@ -125,8 +130,12 @@ public record WrappedDek(DekId dekId, String kekId, String algorithm, byte[] wra
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof WrappedDek w && dekId.equals(w.dekId) && kekId.equals(w.kekId)
-                && algorithm.equals(w.algorithm) && Arrays.equals(wrapped, w.wrapped) && created.equals(w.created);
+        return o instanceof WrappedDek w
+                && dekId.equals(w.dekId)
+                && kekId.equals(w.kekId)
+                && algorithm.equals(w.algorithm)
+                && Arrays.equals(wrapped, w.wrapped)
+                && created.equals(w.created);
     }
 
     @Override

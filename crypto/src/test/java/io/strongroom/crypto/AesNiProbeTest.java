@@ -28,18 +28,30 @@ class AesNiProbeTest {
             assertEquals(cpuinfo.contains(" aes "), r.cpuFlags().contains("aes"));
             assertFalse(r.cpuModel().isBlank());
         }
-        boolean expectOn = r.cpuFlags().contains("aes") && "true".equals(r.vmFlags().get("UseAES"))
+        boolean expectOn = r.cpuFlags().contains("aes")
+                && "true".equals(r.vmFlags().get("UseAES"))
                 && !"false".equals(r.vmFlags().get("UseAESIntrinsics"));
         assertEquals(expectOn, r.intrinsicsOn());
-        assertEquals(r.intrinsicsOn(), r.warnings().stream().noneMatch(w -> w.contains("is off") || w.contains("no AES-NI")));
+        assertEquals(
+                r.intrinsicsOn(),
+                r.warnings().stream().noneMatch(w -> w.contains("is off") || w.contains("no AES-NI")));
     }
 
     @Test
     void mapAndSummaryCarryTheFigures() {
         AesNiReport r = AesNiProbe.run();
         Map<String, Object> m = r.toMap();
-        assertEquals(List.of("intrinsicsOn", "selfTestMBps", "cpuModel", "cpuFlags", "jvmVendor", "jvmVersion", "vmFlags",
-                "warnings"), List.copyOf(m.keySet()));
+        assertEquals(
+                List.of(
+                        "intrinsicsOn",
+                        "selfTestMBps",
+                        "cpuModel",
+                        "cpuFlags",
+                        "jvmVendor",
+                        "jvmVersion",
+                        "vmFlags",
+                        "warnings"),
+                List.copyOf(m.keySet()));
         assertEquals(r.intrinsicsOn(), m.get("intrinsicsOn"));
         assertEquals(Math.round(r.selfTestMBps()), m.get("selfTestMBps"));
         String line = r.summaryLine();
@@ -52,8 +64,14 @@ class AesNiProbeTest {
     @Test
     void warnsWhenC2IsOff() throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                PrintProbeWarnings.class.getName()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        java,
+                        "-XX:TieredStopAtLevel=1",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        PrintProbeWarnings.class.getName())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), output);
         assertTrue(output.contains("warning: TieredStopAtLevel=1: C2 never compiles"), output);

@@ -93,11 +93,13 @@ class BlockSealerTest {
             for (int mix = 0; mix < 16; mix++) {
                 ByteBuffer in = alloc((mix & 1) != 0, size + 7).position(7);
                 in.put(p).flip().position(7);
-                ByteBuffer sealed = alloc((mix & 2) != 0, BlockSealer.sealedSize(size) + 5).position(5);
+                ByteBuffer sealed =
+                        alloc((mix & 2) != 0, BlockSealer.sealedSize(size) + 5).position(5);
                 assertEquals(BlockSealer.sealedSize(size), sealer.seal(dek, at, in, sealed));
                 assertEquals(in.limit(), in.position());
                 sealed.flip().position(5);
-                ByteBuffer sealedIn = alloc((mix & 4) != 0, sealed.remaining()).put(sealed).flip();
+                ByteBuffer sealedIn =
+                        alloc((mix & 4) != 0, sealed.remaining()).put(sealed).flip();
                 ByteBuffer out = alloc((mix & 8) != 0, size + 3).position(3);
                 assertEquals(size, sealer.open(dek, at, sealedIn, out));
                 assertEquals(sealedIn.limit(), sealedIn.position());
@@ -125,11 +127,13 @@ class BlockSealerTest {
     @Test
     void tooSmallOutputBuffersAreRejectedBeforeAnyWork() {
         long before = dek.invocations();
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> sealer.seal(dek, at, ByteBuffer.allocate(100), ByteBuffer.allocate(147)));
         assertEquals(before, dek.invocations());
         byte[] sealed = sealer.seal(dek, at, new byte[100]);
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> sealer.open(dek, at, ByteBuffer.wrap(sealed), ByteBuffer.allocate(99)));
     }
 

@@ -78,10 +78,12 @@ class DekTest {
         dek.destroy();
         assertTrue(dek.isDestroyed());
         assertThrows(DestroyedKeyException.class, () -> sealer.seal(dek, at, new byte[32]));
-        assertThrows(DestroyedKeyException.class,
+        assertThrows(
+                DestroyedKeyException.class,
                 () -> sealer.seal(dek, at, ByteBuffer.allocateDirect(8), ByteBuffer.allocateDirect(64)));
         assertThrows(DestroyedKeyException.class, () -> sealer.open(dek, at, sealed));
-        assertThrows(DestroyedKeyException.class,
+        assertThrows(
+                DestroyedKeyException.class,
                 () -> sealer.open(dek, at, ByteBuffer.wrap(sealed), ByteBuffer.allocate(32)));
         assertThrows(DestroyedKeyException.class, dek::insecureKeyBytesForWrapping);
         assertEquals(1, dek.invocations(), "a refused seal is not counted");
@@ -158,8 +160,10 @@ class DekTest {
         id.writeTo(b);
         assertEquals(18, b.position());
         assertArrayEquals(id.toBytes(), Arrays.copyOfRange(b.array(), 2, 18));
-        assertEquals("000102030405060708090a0b0c0d0eff",
-                DekId.fromBytes(new byte[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, -1}).toString());
+        assertEquals(
+                "000102030405060708090a0b0c0d0eff",
+                DekId.fromBytes(new byte[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, -1})
+                        .toString());
     }
 
     @Test
@@ -174,8 +178,16 @@ class DekTest {
 
     @Test
     void dekIdRejectsBadText() {
-        for (String bad : new String[] {"", "00", "0".repeat(31), "0".repeat(33), "A".repeat(32), "g".repeat(32),
-                " " + "0".repeat(31), "0".repeat(30) + "-0"}) {
+        for (String bad : new String[] {
+            "",
+            "00",
+            "0".repeat(31),
+            "0".repeat(33),
+            "A".repeat(32),
+            "g".repeat(32),
+            " " + "0".repeat(31),
+            "0".repeat(30) + "-0"
+        }) {
             assertThrows(IllegalArgumentException.class, () -> DekId.parse(bad), bad);
         }
         assertThrows(IllegalArgumentException.class, () -> DekId.parse(null));

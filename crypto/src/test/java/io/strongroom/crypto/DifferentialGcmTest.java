@@ -74,7 +74,8 @@ class DifferentialGcmTest {
 
         byte[] jdkSealed = sealWithJdk(dek, at, plaintext, path);
         byte[] jdkNonce = Arrays.copyOfRange(jdkSealed, 20, 32);
-        assertArrayEquals(ReferenceGcm.seal(key, id, jdkNonce, at, plaintext), jdkSealed, "JDK seal differs from BC, " + where);
+        assertArrayEquals(
+                ReferenceGcm.seal(key, id, jdkNonce, at, plaintext), jdkSealed, "JDK seal differs from BC, " + where);
         assertArrayEquals(plaintext, ReferenceGcm.open(key, at, jdkSealed), "BC cannot open JDK seal, " + where);
 
         byte[] bcSealed = ReferenceGcm.seal(key, id, nonce, at, plaintext);

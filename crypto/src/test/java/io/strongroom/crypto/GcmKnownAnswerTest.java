@@ -37,37 +37,84 @@ class GcmKnownAnswerTest {
     static Stream<Vector> vectors() {
         return Stream.of(
                 // McGrew & Viega, "The Galois/Counter Mode of Operation (GCM)", test cases 13-18 (AES-256).
-                new Vector("GCM spec TC13", "00".repeat(32), "00".repeat(12), "", "", "",
+                new Vector(
+                        "GCM spec TC13",
+                        "00".repeat(32),
+                        "00".repeat(12),
+                        "",
+                        "",
+                        "",
                         "530f8afbc74536b9a963b4f1c4cb738b"),
-                new Vector("GCM spec TC14", "00".repeat(32), "00".repeat(12), "", "00".repeat(16),
-                        "cea7403d4d606b6e074ec5d3baf39d18", "d0d1c8a799996bf0265b98b5d48ab919"),
-                new Vector("GCM spec TC15", K15, "cafebabefacedbaddecaf888", "", P15,
+                new Vector(
+                        "GCM spec TC14",
+                        "00".repeat(32),
+                        "00".repeat(12),
+                        "",
+                        "00".repeat(16),
+                        "cea7403d4d606b6e074ec5d3baf39d18",
+                        "d0d1c8a799996bf0265b98b5d48ab919"),
+                new Vector(
+                        "GCM spec TC15",
+                        K15,
+                        "cafebabefacedbaddecaf888",
+                        "",
+                        P15,
                         "522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa"
                                 + "8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662898015ad",
                         "b094dac5d93471bdec1a502270e3cc6c"),
-                new Vector("GCM spec TC16", K15, "cafebabefacedbaddecaf888", A16, P16,
+                new Vector(
+                        "GCM spec TC16",
+                        K15,
+                        "cafebabefacedbaddecaf888",
+                        A16,
+                        P16,
                         "522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa"
                                 + "8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662",
                         "76fc6ece0f4e1768cddf8853bb2d551b"),
-                new Vector("GCM spec TC17 (64-bit IV)", K15, "cafebabefacedbad", A16, P16,
+                new Vector(
+                        "GCM spec TC17 (64-bit IV)",
+                        K15,
+                        "cafebabefacedbad",
+                        A16,
+                        P16,
                         "c3762df1ca787d32ae47c13bf19844cbaf1ae14d0b976afac52ff7d79bba9de0"
                                 + "feb582d33934a4f0954cc2363bc73f7862ac430e64abe499f47c9b1f",
                         "3a337dbf46a792c45e454913fe2ea8f2"),
-                new Vector("GCM spec TC18 (480-bit IV)", K15,
+                new Vector(
+                        "GCM spec TC18 (480-bit IV)",
+                        K15,
                         "9313225df88406e555909c5aff5269aa6a7a9538534f7da1e4c303d2a318a728"
-                                + "c3c0c95156809539fcf0e2429a6b525416aedbf5a0de6a57a637b39b", A16, P16,
+                                + "c3c0c95156809539fcf0e2429a6b525416aedbf5a0de6a57a637b39b",
+                        A16,
+                        P16,
                         "5a8def2f0c9e53f1f75d7853659e2a20eeb2b22aafde6419a058ab4f6f746bf4"
                                 + "0fc0c3b780f244452da3ebf1c5d82cdea2418997200ef82e44ae7e3f",
                         "a44a8266ee1c8eb0c8b5d4cf5ae9f19a"),
                 // NIST CAVP gcmEncryptExtIV256.rsp, 96-bit IV, 128-bit tag.
-                new Vector("CAVP 256 PT0 AAD0 #0", "b52c505a37d78eda5dd34f20c22540ea1b58963cf8e5bf8ffa85f9f2492505b4",
-                        "516c33929df5a3284ff463d7", "", "", "", "bdc1ac884d332457a1d2664f168c76f0"),
-                new Vector("CAVP 256 PT0 AAD128 #0", "78dc4e0aaf52d935c3c01eea57428f00ca1fd475f5da86a49c8dd73d68c8e223",
-                        "d79cf22d504cc793c3fb6c8a", "b96baa8c1c75a671bfb2d08d06be5f36", "", "",
+                new Vector(
+                        "CAVP 256 PT0 AAD0 #0",
+                        "b52c505a37d78eda5dd34f20c22540ea1b58963cf8e5bf8ffa85f9f2492505b4",
+                        "516c33929df5a3284ff463d7",
+                        "",
+                        "",
+                        "",
+                        "bdc1ac884d332457a1d2664f168c76f0"),
+                new Vector(
+                        "CAVP 256 PT0 AAD128 #0",
+                        "78dc4e0aaf52d935c3c01eea57428f00ca1fd475f5da86a49c8dd73d68c8e223",
+                        "d79cf22d504cc793c3fb6c8a",
+                        "b96baa8c1c75a671bfb2d08d06be5f36",
+                        "",
+                        "",
                         "3e5d486aa2e30b22e040b85723a06e76"),
-                new Vector("CAVP 256 PT128 AAD0 #0", "31bdadd96698c204aa9ce1448ea94ae1fb4a9a0b3c9d773b51bb1822666b8f22",
-                        "0d18e06c7c725ac9e362e1ce", "", "2db5168e932556f8089a0622981d017d",
-                        "fa4362189661d163fcd6a56d8bf0405a", "d636ac1bbedd5cc3ee727dc2ab4a9489"));
+                new Vector(
+                        "CAVP 256 PT128 AAD0 #0",
+                        "31bdadd96698c204aa9ce1448ea94ae1fb4a9a0b3c9d773b51bb1822666b8f22",
+                        "0d18e06c7c725ac9e362e1ce",
+                        "",
+                        "2db5168e932556f8089a0622981d017d",
+                        "fa4362189661d163fcd6a56d8bf0405a",
+                        "d636ac1bbedd5cc3ee727dc2ab4a9489"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -4,8 +4,7 @@ import java.util.HexFormat;
 
 /** Test helper: hex without spaces, as the published vectors print them. */
 final class Hex {
-    private Hex() {
-    }
+    private Hex() {}
 
     static byte[] of(String hex) {
         return HexFormat.of().parseHex(hex.replace(" ", ""));

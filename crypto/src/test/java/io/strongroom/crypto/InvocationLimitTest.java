@@ -30,7 +30,8 @@ class InvocationLimitTest {
         byte[] last = sealer.seal(dek, at, new byte[8]);
         assertEquals(0, dek.remainingInvocations());
         DekExhaustedException e = assertThrows(DekExhaustedException.class, () -> sealer.seal(dek, at, new byte[8]));
-        assertEquals("DEK " + dek.id() + " reached its limit of 1073741824 seals; a new DEK is required", e.getMessage());
+        assertEquals(
+                "DEK " + dek.id() + " reached its limit of 1073741824 seals; a new DEK is required", e.getMessage());
         assertEquals(Dek.INVOCATION_LIMIT, dek.invocations());
         assertEquals(8, sealer.open(dek, at, last).length, "an exhausted DEK still opens its blocks");
     }

@@ -16,8 +16,7 @@ import org.bouncycastle.crypto.params.KeyParameter;
  */
 final class ReferenceGcm {
 
-    private ReferenceGcm() {
-    }
+    private ReferenceGcm() {}
 
     /** Plain AES-GCM with BouncyCastle: returns ciphertext || tag. */
     static byte[] encrypt(byte[] key, byte[] nonce, byte[] aad, byte[] plaintext) {
@@ -55,8 +54,11 @@ final class ReferenceGcm {
     /** The 64-byte AAD per docs/FORMAT.md: header || volume id (msb, lsb) || block number || 8 zeros, big-endian. */
     static byte[] aad(byte[] header, BlockAddress at) {
         ByteBuffer a = ByteBuffer.allocate(64);
-        a.put(header).putLong(at.volumeId().getMostSignificantBits()).putLong(at.volumeId().getLeastSignificantBits())
-                .putLong(at.blockNumber()).putLong(0L);
+        a.put(header)
+                .putLong(at.volumeId().getMostSignificantBits())
+                .putLong(at.volumeId().getLeastSignificantBits())
+                .putLong(at.blockNumber())
+                .putLong(0L);
         return a.array();
     }
 
@@ -64,7 +66,10 @@ final class ReferenceGcm {
     static byte[] seal(byte[] key, DekId dekId, byte[] nonce, BlockAddress at, byte[] plaintext) {
         byte[] header = header(dekId, nonce);
         byte[] body = encrypt(key, nonce, aad(header, at), plaintext);
-        return ByteBuffer.allocate(header.length + body.length).put(header).put(body).array();
+        return ByteBuffer.allocate(header.length + body.length)
+                .put(header)
+                .put(body)
+                .array();
     }
 
     /** Opens a sealed block with BouncyCastle, reading the nonce from its header. */

@@ -59,7 +59,8 @@ class RsaKeyWrapTest {
         byte[] wrapped = RsaKeyWrap.wrap(KeyWrapAlgorithm.RSA_OAEP_256, publicKey, new byte[32]);
         OAEPEncoding sha256WithMgf1Sha1 = new OAEPEncoding(new RSAEngine(), new SHA256Digest(), new SHA1Digest(), null);
         sha256WithMgf1Sha1.init(false, bcPrivate());
-        assertThrows(InvalidCipherTextException.class, () -> sha256WithMgf1Sha1.processBlock(wrapped, 0, wrapped.length));
+        assertThrows(
+                InvalidCipherTextException.class, () -> sha256WithMgf1Sha1.processBlock(wrapped, 0, wrapped.length));
     }
 
     @Test
@@ -71,7 +72,8 @@ class RsaKeyWrapTest {
             damaged[100] ^= 1;
             assertThrows(GeneralSecurityException.class, () -> RsaKeyWrap.unwrap(alg, privateKey, damaged));
         }
-        assertThrows(GeneralSecurityException.class,
+        assertThrows(
+                GeneralSecurityException.class,
                 () -> RsaKeyWrap.unwrap(KeyWrapAlgorithm.RSA_OAEP_256, privateKey, new byte[10]));
     }
 
@@ -91,9 +93,12 @@ class RsaKeyWrapTest {
             case RSA_OAEP -> oaep(new SHA1Digest(), new SHA1Digest());
             case RSA1_5 -> new PKCS1Encoding(new RSAEngine());
         };
-        c.init(encrypt, encrypt
-                ? new ParametersWithRandom(new RSAKeyParameters(false, publicKey.getModulus(), publicKey.getPublicExponent()))
-                : bcPrivate());
+        c.init(
+                encrypt,
+                encrypt
+                        ? new ParametersWithRandom(
+                                new RSAKeyParameters(false, publicKey.getModulus(), publicKey.getPublicExponent()))
+                        : bcPrivate());
         return c;
     }
 
@@ -103,7 +108,14 @@ class RsaKeyWrapTest {
 
     private static RSAPrivateCrtKeyParameters bcPrivate() {
         RSAPrivateCrtKey k = privateKey;
-        return new RSAPrivateCrtKeyParameters(k.getModulus(), k.getPublicExponent(), k.getPrivateExponent(),
-                k.getPrimeP(), k.getPrimeQ(), k.getPrimeExponentP(), k.getPrimeExponentQ(), k.getCrtCoefficient());
+        return new RSAPrivateCrtKeyParameters(
+                k.getModulus(),
+                k.getPublicExponent(),
+                k.getPrivateExponent(),
+                k.getPrimeP(),
+                k.getPrimeQ(),
+                k.getPrimeExponentP(),
+                k.getPrimeExponentQ(),
+                k.getCrtCoefficient());
     }
 }

@@ -37,8 +37,8 @@ class SecretLeakTest {
         Dek exhausted = Dek.adopt(dek.id(), key.clone(), Dek.INVOCATION_LIMIT);
         texts.add(message(() -> sealer.seal(exhausted, at, new byte[1])));
         texts.add(exhausted.toString());
-        WrappedDek wrapped = new WrappedDek(dek.id(), "https://v.example/keys/k/1", "RSA-OAEP-256", new byte[] {1, 2},
-                Instant.EPOCH);
+        WrappedDek wrapped = new WrappedDek(
+                dek.id(), "https://v.example/keys/k/1", "RSA-OAEP-256", new byte[] {1, 2}, Instant.EPOCH);
         texts.add(wrapped.toString());
         texts.add(wrapped.toJson());
         dek.destroy();
@@ -46,9 +46,13 @@ class SecretLeakTest {
         texts.add(message(dek::insecureKeyBytesForWrapping));
         texts.add(dek.toString());
 
-        List<String> forms = List.of(HexFormat.of().formatHex(key), HexFormat.of().formatHex(key).toUpperCase(Locale.ROOT),
-                Base64.getEncoder().encodeToString(key), Base64.getUrlEncoder().withoutPadding().encodeToString(key),
-                HexFormat.of().formatHex(key, 0, 8), Arrays.toString(key));
+        List<String> forms = List.of(
+                HexFormat.of().formatHex(key),
+                HexFormat.of().formatHex(key).toUpperCase(Locale.ROOT),
+                Base64.getEncoder().encodeToString(key),
+                Base64.getUrlEncoder().withoutPadding().encodeToString(key),
+                HexFormat.of().formatHex(key, 0, 8),
+                Arrays.toString(key));
         for (String text : texts) {
             for (String form : forms) {
                 assertFalse(text.contains(form), "key material in: " + text);

@@ -54,8 +54,14 @@ class TamperTest {
     @Test
     void truncatedOrExtendedBlocksFail() {
         byte[] sealed = sealer.seal(dek, at, new byte[100]);
-        for (int len : new int[] {0, 1, SealedBlockLayout.HEADER_LENGTH, SealedBlockLayout.OVERHEAD - 1,
-                SealedBlockLayout.OVERHEAD, sealed.length - 1}) {
+        for (int len : new int[] {
+            0,
+            1,
+            SealedBlockLayout.HEADER_LENGTH,
+            SealedBlockLayout.OVERHEAD - 1,
+            SealedBlockLayout.OVERHEAD,
+            sealed.length - 1
+        }) {
             assertOpenFails(Arrays.copyOf(sealed, len), "truncated to " + len);
         }
         assertOpenFails(Arrays.copyOf(sealed, sealed.length + 1), "one byte appended");
@@ -69,14 +75,15 @@ class TamperTest {
     @Test
     void anotherBlockNumberVolumeOrDekFails() {
         byte[] sealed = sealer.seal(dek, at, new byte[4096]);
-        assertThrows(BlockIntegrityException.class,
+        assertThrows(
+                BlockIntegrityException.class,
                 () -> sealer.open(dek, new BlockAddress(at.volumeId(), at.blockNumber() + 1), sealed));
-        assertThrows(BlockIntegrityException.class,
-                () -> sealer.open(dek, new BlockAddress(at.volumeId(), 0), sealed));
-        assertThrows(BlockIntegrityException.class,
+        assertThrows(BlockIntegrityException.class, () -> sealer.open(dek, new BlockAddress(at.volumeId(), 0), sealed));
+        assertThrows(
+                BlockIntegrityException.class,
                 () -> sealer.open(dek, new BlockAddress(UUID.randomUUID(), at.blockNumber()), sealed));
-        BlockIntegrityException otherDek = assertThrows(BlockIntegrityException.class,
-                () -> sealer.open(Dek.generate(), at, sealed));
+        BlockIntegrityException otherDek =
+                assertThrows(BlockIntegrityException.class, () -> sealer.open(Dek.generate(), at, sealed));
         assertTrue(otherDek.getMessage().contains(dek.id().toString()), otherDek.getMessage());
         // Same id, different key bytes (a wrongly unwrapped DEK): the tag catches it.
         Dek impostor = Dek.adopt(dek.id(), new byte[Dek.KEY_LENGTH], 0);
@@ -104,7 +111,8 @@ class TamperTest {
         for (boolean direct : new boolean[] {false, true}) {
             ByteBuffer in = direct ? ByteBuffer.allocateDirect(sealed.length) : ByteBuffer.allocate(sealed.length);
             in.put(sealed).flip();
-            ByteBuffer out = direct ? ByteBuffer.allocateDirect(plaintext.length) : ByteBuffer.allocate(plaintext.length);
+            ByteBuffer out =
+                    direct ? ByteBuffer.allocateDirect(plaintext.length) : ByteBuffer.allocate(plaintext.length);
             assertThrows(BlockIntegrityException.class, () -> sealer.open(dek, at, in, out));
             assertEquals(0, in.position());
             assertEquals(0, out.position());
@@ -116,7 +124,9 @@ class TamperTest {
 
     private void assertOpenFails(byte[] sealed, String what) {
         assertThrows(BlockIntegrityException.class, () -> sealer.open(dek, at, sealed), what);
-        ByteBuffer in = ByteBuffer.allocateDirect(Math.max(1, sealed.length)).put(sealed).flip();
+        ByteBuffer in = ByteBuffer.allocateDirect(Math.max(1, sealed.length))
+                .put(sealed)
+                .flip();
         ByteBuffer out = ByteBuffer.allocateDirect(Math.max(0, sealed.length - SealedBlockLayout.OVERHEAD));
         assertThrows(BlockIntegrityException.class, () -> sealer.open(dek, at, in, out), what + " (direct buffers)");
     }

@@ -11,15 +11,22 @@ import org.junit.jupiter.api.Test;
 
 class WrappedDekTest {
 
-    private static final String KEK = "https://myvault.vault.azure.net/keys/volume-kek/0123456789abcdef0123456789abcdef";
+    private static final String KEK =
+            "https://myvault.vault.azure.net/keys/volume-kek/0123456789abcdef0123456789abcdef";
 
-    private final WrappedDek sample = new WrappedDek(DekId.parse("00112233445566778899aabbccddeeff"), KEK, "RSA-OAEP-256",
-            new byte[] {(byte) 0xfb, (byte) 0xff, 0x00, 0x3e}, Instant.parse("2026-11-28T05:45:00.123Z"));
+    private final WrappedDek sample = new WrappedDek(
+            DekId.parse("00112233445566778899aabbccddeeff"),
+            KEK,
+            "RSA-OAEP-256",
+            new byte[] {(byte) 0xfb, (byte) 0xff, 0x00, 0x3e},
+            Instant.parse("2026-11-28T05:45:00.123Z"));
 
     @Test
     void jsonHasTheDocumentedShape() {
-        assertEquals("{\"dekId\":\"00112233445566778899aabbccddeeff\",\"kek\":\"" + KEK + "\",\"alg\":\"RSA-OAEP-256\","
-                + "\"wrapped\":\"-_8APg\",\"created\":\"2026-11-28T05:45:00.123Z\"}", sample.toJson());
+        assertEquals(
+                "{\"dekId\":\"00112233445566778899aabbccddeeff\",\"kek\":\"" + KEK + "\",\"alg\":\"RSA-OAEP-256\","
+                        + "\"wrapped\":\"-_8APg\",\"created\":\"2026-11-28T05:45:00.123Z\"}",
+                sample.toJson());
     }
 
     @Test
@@ -37,7 +44,8 @@ class WrappedDekTest {
     @Test
     void acceptsFieldsInAnyOrderPaddedBase64urlAndUnknownFields() {
         String json = "{ \"created\":\"2026-11-28T05:45:00.123Z\", \"future\":{\"x\":[1,2]}, \"wrapped\":\"-_8APg==\","
-                + " \"alg\":\"RSA-OAEP-256\", \"kek\":\"" + KEK + "\", \"dekId\":\"00112233445566778899aabbccddeeff\" }";
+                + " \"alg\":\"RSA-OAEP-256\", \"kek\":\"" + KEK
+                + "\", \"dekId\":\"00112233445566778899aabbccddeeff\" }";
         assertEquals(sample, WrappedDek.fromJson(json));
     }
 
@@ -45,7 +53,13 @@ class WrappedDekTest {
     void rejectsBadJson() {
         String good = sample.toJson();
         String[] bad = {
-            "", "[]", "null", "\"x\"", "{", good + "{}", good.replace("}", ""),
+            "",
+            "[]",
+            "null",
+            "\"x\"",
+            "{",
+            good + "{}",
+            good.replace("}", ""),
             good.replace("\"dekId\":\"00112233445566778899aabbccddeeff\",", ""),
             good.replace(",\"kek\":\"" + KEK + "\"", ""),
             good.replace(",\"alg\":\"RSA-OAEP-256\"", ""),
@@ -79,7 +93,8 @@ class WrappedDekTest {
         w.wrapped()[1] = 9;
         assertEquals(2, w.wrapped()[1]);
         assertNotEquals(w, new WrappedDek(w.dekId(), KEK, "RSA-OAEP-256", new byte[] {1, 2, 4}, Instant.EPOCH));
-        assertEquals(Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[] {1, 2, 3}),
+        assertEquals(
+                Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[] {1, 2, 3}),
                 w.toJson().replaceAll(".*\"wrapped\":\"([^\"]*)\".*", "$1"));
     }
 }

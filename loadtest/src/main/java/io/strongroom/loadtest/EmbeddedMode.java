@@ -14,23 +14,23 @@ import java.util.List;
  */
 final class EmbeddedMode {
 
-  private EmbeddedMode() {
-  }
+    private EmbeddedMode() {}
 
-  static int run(CommandLine.Command command) throws Exception {
-    LoadTestOptions o = command.load();
-    try (EmbeddedGateway gateway = EmbeddedGateway.start(o.durability(), o.serverEventLoops())) {
-      System.out.printf("embedded gateway at %s (local-vault in-process, durability %s, data in %s)%n",
-          gateway.baseUrl(), o.durability(), gateway.dataDir());
-      o.targets(List.of(gateway.baseUrl())).token(gateway.adminToken()).createVolumes(true);
-      if (o.label().isEmpty()) {
-        o.label("embedded gateway, durability " + o.durability());
-      }
-      RunResult result = new LoadRun(o, System.out::println).run();
-      ReportWriter.write(result, o.out());
-      System.out.println(ReportWriter.consoleSummary(result));
-      System.out.println("reports in " + o.out().toAbsolutePath());
-      return result.windowCount() > 0 ? 0 : 2;
+    static int run(CommandLine.Command command) throws Exception {
+        LoadTestOptions o = command.load();
+        try (EmbeddedGateway gateway = EmbeddedGateway.start(o.durability(), o.serverEventLoops())) {
+            System.out.printf(
+                    "embedded gateway at %s (local-vault in-process, durability %s, data in %s)%n",
+                    gateway.baseUrl(), o.durability(), gateway.dataDir());
+            o.targets(List.of(gateway.baseUrl())).token(gateway.adminToken()).createVolumes(true);
+            if (o.label().isEmpty()) {
+                o.label("embedded gateway, durability " + o.durability());
+            }
+            RunResult result = new LoadRun(o, System.out::println).run();
+            ReportWriter.write(result, o.out());
+            System.out.println(ReportWriter.consoleSummary(result));
+            System.out.println("reports in " + o.out().toAbsolutePath());
+            return result.windowCount() > 0 ? 0 : 2;
+        }
     }
-  }
 }

@@ -9,40 +9,39 @@ import io.strongroom.loadtest.cli.CommandLine;
  */
 public final class Main {
 
-  private Main() {
-  }
+    private Main() {}
 
-  public static void main(String[] args) {
-    CommandLine.Command command;
-    try {
-      command = CommandLine.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("strongroom-loadtest: " + e.getMessage());
-      System.exit(64);
-      return;
+    public static void main(String[] args) {
+        CommandLine.Command command;
+        try {
+            command = CommandLine.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("strongroom-loadtest: " + e.getMessage());
+            System.exit(64);
+            return;
+        }
+        if (command.mode() == CommandLine.Mode.HELP) {
+            System.out.print(CommandLine.USAGE);
+            return;
+        }
+        fastVertxSwitches(command.mode());
+        System.exit(Modes.run(command));
     }
-    if (command.mode() == CommandLine.Mode.HELP) {
-      System.out.print(CommandLine.USAGE);
-      return;
-    }
-    fastVertxSwitches(command.mode());
-    System.exit(Modes.run(command));
-  }
 
-  private static void fastVertxSwitches(CommandLine.Mode mode) {
-    setIfAbsent("vertx.disableMetrics", "true");
-    setIfAbsent("vertx.disableContextTimings", "true");
-    setIfAbsent("vertx.disableHttpHeadersValidation", "true");
-    setIfAbsent("vertx.disableWebsockets", "true");
-    if (mode == CommandLine.Mode.BASELINE_SERVER) {
-      // the baseline serves HTTP/1.1 only; the client keeps h2c for --h2c
-      setIfAbsent("vertx.disableH2c", "true");
+    private static void fastVertxSwitches(CommandLine.Mode mode) {
+        setIfAbsent("vertx.disableMetrics", "true");
+        setIfAbsent("vertx.disableContextTimings", "true");
+        setIfAbsent("vertx.disableHttpHeadersValidation", "true");
+        setIfAbsent("vertx.disableWebsockets", "true");
+        if (mode == CommandLine.Mode.BASELINE_SERVER) {
+            // the baseline serves HTTP/1.1 only; the client keeps h2c for --h2c
+            setIfAbsent("vertx.disableH2c", "true");
+        }
     }
-  }
 
-  private static void setIfAbsent(String key, String value) {
-    if (System.getProperty(key) == null) {
-      System.setProperty(key, value);
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
     }
-  }
 }

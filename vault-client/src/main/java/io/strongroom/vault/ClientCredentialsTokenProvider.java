@@ -13,53 +13,58 @@ import java.util.Objects;
  * it in a {@link CachingTokenProvider} (the client does so itself).
  */
 public final class ClientCredentialsTokenProvider implements TokenProvider {
-  public static final String DEFAULT_AUTHORITY = "https://login.microsoftonline.com";
+    public static final String DEFAULT_AUTHORITY = "https://login.microsoftonline.com";
 
-  private final String tokenUrl;
-  private final String clientId;
-  private final String clientSecret;
-  private final TokenEndpointClient http;
+    private final String tokenUrl;
+    private final String clientId;
+    private final String clientSecret;
+    private final TokenEndpointClient http;
 
-  public ClientCredentialsTokenProvider(Vertx vertx, String authorityUrl, String tenant, String clientId,
-                                        String clientSecret) {
-    this(vertx, authorityUrl, tenant, clientId, clientSecret, null);
-  }
-
-  public ClientCredentialsTokenProvider(Vertx vertx, String authorityUrl, String tenant, String clientId,
-                                        String clientSecret, String trustPemOrNull) {
-    String authority = authorityUrl == null ? DEFAULT_AUTHORITY : authorityUrl;
-    authority = authority.endsWith("/") ? authority.substring(0, authority.length() - 1) : authority;
-    this.tokenUrl = authority + "/" + Objects.requireNonNull(tenant, "tenant") + "/oauth2/v2.0/token";
-    this.clientId = Objects.requireNonNull(clientId, "clientId");
-    this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret");
-    this.http = new TokenEndpointClient(vertx, tokenUrl, trustPemOrNull);
-  }
-
-  /** {@code https://vault.azure.net} → {@code https://vault.azure.net/.default}. */
-  public static String scopeOf(String resource) {
-    if (resource.endsWith("/.default")) {
-      return resource;
+    public ClientCredentialsTokenProvider(
+            Vertx vertx, String authorityUrl, String tenant, String clientId, String clientSecret) {
+        this(vertx, authorityUrl, tenant, clientId, clientSecret, null);
     }
-    return (resource.endsWith("/") ? resource.substring(0, resource.length() - 1) : resource) + "/.default";
-  }
 
-  @Override
-  public Future<AccessToken> token(String resource) {
-    MultiMap form = MultiMap.caseInsensitiveMultiMap()
-        .add("grant_type", "client_credentials")
-        .add("client_id", clientId)
-        .add("client_secret", clientSecret)
-        .add("scope", scopeOf(resource));
-    return http.fetch(HttpMethod.POST, request -> request.sendForm(form));
-  }
+    public ClientCredentialsTokenProvider(
+            Vertx vertx,
+            String authorityUrl,
+            String tenant,
+            String clientId,
+            String clientSecret,
+            String trustPemOrNull) {
+        String authority = authorityUrl == null ? DEFAULT_AUTHORITY : authorityUrl;
+        authority = authority.endsWith("/") ? authority.substring(0, authority.length() - 1) : authority;
+        this.tokenUrl = authority + "/" + Objects.requireNonNull(tenant, "tenant") + "/oauth2/v2.0/token";
+        this.clientId = Objects.requireNonNull(clientId, "clientId");
+        this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret");
+        this.http = new TokenEndpointClient(vertx, tokenUrl, trustPemOrNull);
+    }
 
-  @Override
-  public Future<Void> close() {
-    return http.close();
-  }
+    /** {@code https://vault.azure.net} → {@code https://vault.azure.net/.default}. */
+    public static String scopeOf(String resource) {
+        if (resource.endsWith("/.default")) {
+            return resource;
+        }
+        return (resource.endsWith("/") ? resource.substring(0, resource.length() - 1) : resource) + "/.default";
+    }
 
-  @Override
-  public String toString() {
-    return "ClientCredentialsTokenProvider[" + tokenUrl + ", client_id=" + clientId + "]";
-  }
+    @Override
+    public Future<AccessToken> token(String resource) {
+        MultiMap form = MultiMap.caseInsensitiveMultiMap()
+                .add("grant_type", "client_credentials")
+                .add("client_id", clientId)
+                .add("client_secret", clientSecret)
+                .add("scope", scopeOf(resource));
+        return http.fetch(HttpMethod.POST, request -> request.sendForm(form));
+    }
+
+    @Override
+    public Future<Void> close() {
+        return http.close();
+    }
+
+    @Override
+    public String toString() {
+        return "ClientCredentialsTokenProvider[" + tokenUrl + ", client_id=" + clientId + "]";
+    }
 }

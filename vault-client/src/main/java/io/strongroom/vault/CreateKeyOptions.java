@@ -11,81 +11,81 @@ import java.util.Objects;
  * with {@link VaultErrorClass#BAD_REQUEST} and the vault's own message.
  */
 public class CreateKeyOptions {
-  public static final String DEFAULT_KTY = "RSA";
-  public static final int DEFAULT_KEY_SIZE = 2048;
-  /**
-   * What a key-encryption key is for. Azure's default when no operations are sent would also allow
-   * encrypt, decrypt, sign and verify, so this default is always sent explicitly.
-   */
-  public static final List<String> DEFAULT_KEY_OPS = List.of("wrapKey", "unwrapKey");
+    public static final String DEFAULT_KTY = "RSA";
+    public static final int DEFAULT_KEY_SIZE = 2048;
+    /**
+     * What a key-encryption key is for. Azure's default when no operations are sent would also allow
+     * encrypt, decrypt, sign and verify, so this default is always sent explicitly.
+     */
+    public static final List<String> DEFAULT_KEY_OPS = List.of("wrapKey", "unwrapKey");
 
-  private String kty = DEFAULT_KTY;
-  private int keySize = DEFAULT_KEY_SIZE;
-  private List<String> keyOps = DEFAULT_KEY_OPS;
-  private Boolean enabled;
-  private Instant notBefore;
-  private Instant expires;
+    private String kty = DEFAULT_KTY;
+    private int keySize = DEFAULT_KEY_SIZE;
+    private List<String> keyOps = DEFAULT_KEY_OPS;
+    private Boolean enabled;
+    private Instant notBefore;
+    private Instant expires;
 
-  /** JSON web key type: {@code RSA} (software-protected) or {@code RSA-HSM}. */
-  public String getKty() {
-    return kty;
-  }
-
-  public CreateKeyOptions setKty(String kty) {
-    this.kty = Objects.requireNonNull(kty, "kty");
-    return this;
-  }
-
-  /** Size of the RSA modulus in bits. */
-  public int getKeySize() {
-    return keySize;
-  }
-
-  public CreateKeyOptions setKeySize(int keySize) {
-    if (keySize < 1) {
-      throw new IllegalArgumentException("keySize < 1");
+    /** JSON web key type: {@code RSA} (software-protected) or {@code RSA-HSM}. */
+    public String getKty() {
+        return kty;
     }
-    this.keySize = keySize;
-    return this;
-  }
 
-  /** JSON web key operations the key allows, e.g. {@code wrapKey}, {@code unwrapKey}, {@code encrypt}. */
-  public List<String> getKeyOps() {
-    return keyOps;
-  }
+    public CreateKeyOptions setKty(String kty) {
+        this.kty = Objects.requireNonNull(kty, "kty");
+        return this;
+    }
 
-  public CreateKeyOptions setKeyOps(List<String> keyOps) {
-    this.keyOps = List.copyOf(Objects.requireNonNull(keyOps, "keyOps"));
-    return this;
-  }
+    /** Size of the RSA modulus in bits. */
+    public int getKeySize() {
+        return keySize;
+    }
 
-  /** Whether the key is usable; null leaves it to the vault (enabled). */
-  public Boolean getEnabled() {
-    return enabled;
-  }
+    public CreateKeyOptions setKeySize(int keySize) {
+        if (keySize < 1) {
+            throw new IllegalArgumentException("keySize < 1");
+        }
+        this.keySize = keySize;
+        return this;
+    }
 
-  public CreateKeyOptions setEnabled(Boolean enabled) {
-    this.enabled = enabled;
-    return this;
-  }
+    /** JSON web key operations the key allows, e.g. {@code wrapKey}, {@code unwrapKey}, {@code encrypt}. */
+    public List<String> getKeyOps() {
+        return keyOps;
+    }
 
-  /** Not usable before this time ({@code nbf}, whole seconds); null for no bound. */
-  public Instant getNotBefore() {
-    return notBefore;
-  }
+    public CreateKeyOptions setKeyOps(List<String> keyOps) {
+        this.keyOps = List.copyOf(Objects.requireNonNull(keyOps, "keyOps"));
+        return this;
+    }
 
-  public CreateKeyOptions setNotBefore(Instant notBefore) {
-    this.notBefore = notBefore;
-    return this;
-  }
+    /** Whether the key is usable; null leaves it to the vault (enabled). */
+    public Boolean getEnabled() {
+        return enabled;
+    }
 
-  /** Not usable from this time on ({@code exp}, whole seconds); null for no bound. */
-  public Instant getExpires() {
-    return expires;
-  }
+    public CreateKeyOptions setEnabled(Boolean enabled) {
+        this.enabled = enabled;
+        return this;
+    }
 
-  public CreateKeyOptions setExpires(Instant expires) {
-    this.expires = expires;
-    return this;
-  }
+    /** Not usable before this time ({@code nbf}, whole seconds); null for no bound. */
+    public Instant getNotBefore() {
+        return notBefore;
+    }
+
+    public CreateKeyOptions setNotBefore(Instant notBefore) {
+        this.notBefore = notBefore;
+        return this;
+    }
+
+    /** Not usable from this time on ({@code exp}, whole seconds); null for no bound. */
+    public Instant getExpires() {
+        return expires;
+    }
+
+    public CreateKeyOptions setExpires(Instant expires) {
+        this.expires = expires;
+        return this;
+    }
 }

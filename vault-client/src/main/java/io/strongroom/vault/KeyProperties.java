@@ -9,10 +9,19 @@ import java.util.List;
  *
  * @param keySizeBits bits of the RSA modulus {@code n} (unsigned big-endian), 0 when unknown
  */
-public record KeyProperties(KeyId kid, String kty, int keySizeBits, List<String> keyOps, boolean enabled,
-                            Instant notBefore, Instant expires, Instant created, Instant updated,
-                            String recoveryLevel, Integer recoverableDays) {
-  public KeyProperties {
-    keyOps = keyOps == null ? List.of() : List.copyOf(keyOps);
-  }
+public record KeyProperties(
+        KeyId kid,
+        String kty,
+        int keySizeBits,
+        List<String> keyOps,
+        boolean enabled,
+        Instant notBefore,
+        Instant expires,
+        Instant created,
+        Instant updated,
+        String recoveryLevel,
+        Integer recoverableDays) {
+    public KeyProperties {
+        keyOps = keyOps == null ? List.of() : List.copyOf(keyOps);
+    }
 }

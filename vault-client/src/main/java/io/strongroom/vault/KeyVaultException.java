@@ -7,84 +7,91 @@ import java.time.Duration;
  * never carries tokens or key bytes.
  */
 public class KeyVaultException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final VaultErrorClass errorClass;
-  private final int httpStatus;
-  private final String vaultCode;
-  private final String vaultInnerCode;
-  private final String vaultMessage;
-  private final String endpoint;
-  private final transient Duration retryAfter;
+    private final VaultErrorClass errorClass;
+    private final int httpStatus;
+    private final String vaultCode;
+    private final String vaultInnerCode;
+    private final String vaultMessage;
+    private final String endpoint;
+    private final transient Duration retryAfter;
 
-  public KeyVaultException(VaultErrorClass errorClass, int httpStatus, String vaultCode, String vaultInnerCode,
-                           String vaultMessage, String endpoint, Duration retryAfter, Throwable cause) {
-    super(describe(errorClass, httpStatus, vaultCode, vaultInnerCode, vaultMessage, endpoint), cause);
-    this.errorClass = errorClass;
-    this.httpStatus = httpStatus;
-    this.vaultCode = vaultCode;
-    this.vaultInnerCode = vaultInnerCode;
-    this.vaultMessage = vaultMessage;
-    this.endpoint = endpoint;
-    this.retryAfter = retryAfter;
-  }
-
-  public KeyVaultException(VaultErrorClass errorClass, String message, String endpoint, Throwable cause) {
-    this(errorClass, 0, null, null, message, endpoint, null, cause);
-  }
-
-  public VaultErrorClass errorClass() {
-    return errorClass;
-  }
-
-  /** HTTP status of the vault's answer, 0 when there was none (connect error, timeout, deadline). */
-  public int httpStatus() {
-    return httpStatus;
-  }
-
-  /** The vault's {@code error.code}, or null. */
-  public String vaultCode() {
-    return vaultCode;
-  }
-
-  /** The vault's {@code error.innererror.code}, or null. */
-  public String vaultInnerCode() {
-    return vaultInnerCode;
-  }
-
-  /** The vault's {@code error.message} (or a description of the local failure), or null. */
-  public String vaultMessage() {
-    return vaultMessage;
-  }
-
-  /** Base URL of the endpoint (or token endpoint) that failed, or null. */
-  public String endpoint() {
-    return endpoint;
-  }
-
-  /** The server's Retry-After, when it sent one (429, 503), else null. */
-  public Duration retryAfter() {
-    return retryAfter;
-  }
-
-  private static String describe(VaultErrorClass errorClass, int status, String code, String innerCode,
-                                 String message, String endpoint) {
-    StringBuilder sb = new StringBuilder(errorClass.name());
-    if (status != 0) {
-      sb.append(" (HTTP ").append(status).append(')');
+    public KeyVaultException(
+            VaultErrorClass errorClass,
+            int httpStatus,
+            String vaultCode,
+            String vaultInnerCode,
+            String vaultMessage,
+            String endpoint,
+            Duration retryAfter,
+            Throwable cause) {
+        super(describe(errorClass, httpStatus, vaultCode, vaultInnerCode, vaultMessage, endpoint), cause);
+        this.errorClass = errorClass;
+        this.httpStatus = httpStatus;
+        this.vaultCode = vaultCode;
+        this.vaultInnerCode = vaultInnerCode;
+        this.vaultMessage = vaultMessage;
+        this.endpoint = endpoint;
+        this.retryAfter = retryAfter;
     }
-    if (code != null) {
-      sb.append(' ').append(code);
-      if (innerCode != null) {
-        sb.append('/').append(innerCode);
-      }
+
+    public KeyVaultException(VaultErrorClass errorClass, String message, String endpoint, Throwable cause) {
+        this(errorClass, 0, null, null, message, endpoint, null, cause);
     }
-    if (message != null) {
-      sb.append(": ").append(message);
+
+    public VaultErrorClass errorClass() {
+        return errorClass;
     }
-    if (endpoint != null) {
-      sb.append(" [").append(endpoint).append(']');
+
+    /** HTTP status of the vault's answer, 0 when there was none (connect error, timeout, deadline). */
+    public int httpStatus() {
+        return httpStatus;
     }
-    return sb.toString();
-  }
+
+    /** The vault's {@code error.code}, or null. */
+    public String vaultCode() {
+        return vaultCode;
+    }
+
+    /** The vault's {@code error.innererror.code}, or null. */
+    public String vaultInnerCode() {
+        return vaultInnerCode;
+    }
+
+    /** The vault's {@code error.message} (or a description of the local failure), or null. */
+    public String vaultMessage() {
+        return vaultMessage;
+    }
+
+    /** Base URL of the endpoint (or token endpoint) that failed, or null. */
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /** The server's Retry-After, when it sent one (429, 503), else null. */
+    public Duration retryAfter() {
+        return retryAfter;
+    }
+
+    private static String describe(
+            VaultErrorClass errorClass, int status, String code, String innerCode, String message, String endpoint) {
+        StringBuilder sb = new StringBuilder(errorClass.name());
+        if (status != 0) {
+            sb.append(" (HTTP ").append(status).append(')');
+        }
+        if (code != null) {
+            sb.append(' ').append(code);
+            if (innerCode != null) {
+                sb.append('/').append(innerCode);
+            }
+        }
+        if (message != null) {
+            sb.append(": ").append(message);
+        }
+        if (endpoint != null) {
+            sb.append(" [").append(endpoint).append(']');
+        }
+        return sb.toString();
+    }
 }

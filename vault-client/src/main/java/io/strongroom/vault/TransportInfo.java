@@ -9,7 +9,7 @@ import java.util.Map;
  * @param httpVersionByEndpoint last negotiated version per endpoint base URL, e.g. "HTTP_2"
  */
 public record TransportInfo(String tlsEngine, Map<String, String> httpVersionByEndpoint) {
-  public TransportInfo {
-    httpVersionByEndpoint = Map.copyOf(httpVersionByEndpoint);
-  }
+    public TransportInfo {
+        httpVersionByEndpoint = Map.copyOf(httpVersionByEndpoint);
+    }
 }

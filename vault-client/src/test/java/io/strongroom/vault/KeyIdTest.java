@@ -9,37 +9,40 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 class KeyIdTest {
-  @Test
-  void parsesVersionedAndVersionless() {
-    KeyId k = KeyId.parse("https://myvault.vault.azure.net/keys/kek-1/78deebed173b48e48f55abf87ed4cf71");
-    assertEquals("https://myvault.vault.azure.net", k.vaultUrl());
-    assertEquals("kek-1", k.name());
-    assertEquals("78deebed173b48e48f55abf87ed4cf71", k.versionOrNull());
-    assertTrue(k.hasVersion());
-    assertEquals("https://myvault.vault.azure.net/keys/kek-1/78deebed173b48e48f55abf87ed4cf71", k.toString());
-    KeyId latest = KeyId.parse("https://myvault.vault.azure.net/keys/kek-1");
-    assertNull(latest.versionOrNull());
-    assertFalse(latest.hasVersion());
-    assertEquals(latest, k.versionless());
-    assertEquals("/keys/kek-1", latest.path());
-  }
+    @Test
+    void parsesVersionedAndVersionless() {
+        KeyId k = KeyId.parse("https://myvault.vault.azure.net/keys/kek-1/78deebed173b48e48f55abf87ed4cf71");
+        assertEquals("https://myvault.vault.azure.net", k.vaultUrl());
+        assertEquals("kek-1", k.name());
+        assertEquals("78deebed173b48e48f55abf87ed4cf71", k.versionOrNull());
+        assertTrue(k.hasVersion());
+        assertEquals("https://myvault.vault.azure.net/keys/kek-1/78deebed173b48e48f55abf87ed4cf71", k.toString());
+        KeyId latest = KeyId.parse("https://myvault.vault.azure.net/keys/kek-1");
+        assertNull(latest.versionOrNull());
+        assertFalse(latest.hasVersion());
+        assertEquals(latest, k.versionless());
+        assertEquals("/keys/kek-1", latest.path());
+    }
 
-  @Test
-  void normalizesPortAndCase() {
-    assertEquals(KeyId.parse("https://MyVault.vault.azure.net:443/keys/a/1"),
-        KeyId.parse("https://myvault.vault.azure.net/keys/a/1"));
-    assertEquals("https://127.0.0.1:8443", KeyId.parse("https://127.0.0.1:8443/keys/a/").vaultUrl());
-    assertNull(KeyId.parse("https://127.0.0.1:8443/keys/a/").versionOrNull());
-  }
+    @Test
+    void normalizesPortAndCase() {
+        assertEquals(
+                KeyId.parse("https://MyVault.vault.azure.net:443/keys/a/1"),
+                KeyId.parse("https://myvault.vault.azure.net/keys/a/1"));
+        assertEquals(
+                "https://127.0.0.1:8443",
+                KeyId.parse("https://127.0.0.1:8443/keys/a/").vaultUrl());
+        assertNull(KeyId.parse("https://127.0.0.1:8443/keys/a/").versionOrNull());
+    }
 
-  @Test
-  void rejectsNonKeyUrls() {
-    assertThrows(IllegalArgumentException.class, () -> KeyId.parse("https://v/secrets/a/1"));
-    assertThrows(IllegalArgumentException.class, () -> KeyId.parse("https://v/keys"));
-    assertThrows(IllegalArgumentException.class, () -> KeyId.parse("https://v/keys/a/1/wrapkey"));
-    assertThrows(IllegalArgumentException.class, () -> KeyId.parse("https://v/keys/a_b/1"));
-    assertThrows(IllegalArgumentException.class, () -> KeyId.parse("https://v/keys/a/1?x=y"));
-    assertThrows(IllegalArgumentException.class, () -> KeyId.parse("keys/a/1"));
-    assertThrows(IllegalArgumentException.class, () -> KeyId.parse("https://v/keys/../1"));
-  }
+    @Test
+    void rejectsNonKeyUrls() {
+        assertThrows(IllegalArgumentException.class, () -> KeyId.parse("https://v/secrets/a/1"));
+        assertThrows(IllegalArgumentException.class, () -> KeyId.parse("https://v/keys"));
+        assertThrows(IllegalArgumentException.class, () -> KeyId.parse("https://v/keys/a/1/wrapkey"));
+        assertThrows(IllegalArgumentException.class, () -> KeyId.parse("https://v/keys/a_b/1"));
+        assertThrows(IllegalArgumentException.class, () -> KeyId.parse("https://v/keys/a/1?x=y"));
+        assertThrows(IllegalArgumentException.class, () -> KeyId.parse("keys/a/1"));
+        assertThrows(IllegalArgumentException.class, () -> KeyId.parse("https://v/keys/../1"));
+    }
 }

@@ -28,8 +28,17 @@ public final class InterleavedCpuTimeBench {
     private static final long SLICE_NANOS = 100_000_000L;
     private static final int WARM_UP_ROUNDS = 4;
     private static final int ROUNDS = 8;
-    private static final String[] NAMES = {"seal heap", "seal direct", "open heap", "raw JCA heap", "raw JCA direct",
-        "open byte[]", "open direct", "raw JCA decrypt heap", "raw JCA decrypt byte[]"};
+    private static final String[] NAMES = {
+        "seal heap",
+        "seal direct",
+        "open heap",
+        "raw JCA heap",
+        "raw JCA direct",
+        "open byte[]",
+        "open direct",
+        "raw JCA decrypt heap",
+        "raw JCA decrypt byte[]"
+    };
     private static final int SEAL_HEAP = 0;
     private static final int OPEN_HEAP = 2;
     private static final int RAW_HEAP = 3;
@@ -39,11 +48,12 @@ public final class InterleavedCpuTimeBench {
         void run() throws GeneralSecurityException;
     }
 
-    private InterleavedCpuTimeBench() {
-    }
+    private InterleavedCpuTimeBench() {}
 
     public static void main(String[] args) throws GeneralSecurityException {
-        int[] sizes = args.length == 0 ? new int[] {4096, 8192, 65536} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+        int[] sizes = args.length == 0
+                ? new int[] {4096, 8192, 65536}
+                : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
         String jdk = System.getProperty("java.specification.version");
         // The first columns keep their places: bench/crypto.sh reads "seal heap" as the 4th field.
         StringBuilder head = new StringBuilder("| JDK | block |");
@@ -60,8 +70,12 @@ public final class InterleavedCpuTimeBench {
             for (double v : mbps) {
                 row.append(String.format(Locale.US, " %.0f |", v));
             }
-            row.append(String.format(Locale.US, " %.2f | %.2f | %.2f |", mbps[SEAL_HEAP] / mbps[RAW_HEAP],
-                    mbps[OPEN_HEAP] / mbps[SEAL_HEAP], mbps[OPEN_HEAP] / mbps[RAW_DECRYPT_HEAP]));
+            row.append(String.format(
+                    Locale.US,
+                    " %.2f | %.2f | %.2f |",
+                    mbps[SEAL_HEAP] / mbps[RAW_HEAP],
+                    mbps[OPEN_HEAP] / mbps[SEAL_HEAP],
+                    mbps[OPEN_HEAP] / mbps[RAW_DECRYPT_HEAP]));
             System.out.println(row);
         }
     }
@@ -78,7 +92,8 @@ public final class InterleavedCpuTimeBench {
         ByteBuffer directOut = ByteBuffer.allocateDirect(BlockSealer.sealedSize(size));
         byte[] sealedArray = sealer.seal(dek, at, p);
         ByteBuffer sealed = ByteBuffer.wrap(sealedArray);
-        ByteBuffer sealedDirect = ByteBuffer.allocateDirect(sealedArray.length).put(sealedArray).flip();
+        ByteBuffer sealedDirect =
+                ByteBuffer.allocateDirect(sealedArray.length).put(sealedArray).flip();
         ByteBuffer opened = ByteBuffer.allocate(size);
         ByteBuffer openedDirect = ByteBuffer.allocateDirect(size);
 
@@ -95,7 +110,8 @@ public final class InterleavedCpuTimeBench {
             }
             raw.init(Cipher.ENCRYPT_MODE, rawKey, new GCMParameterSpec(128, iv));
         };
-        // Decryption may repeat an IV (the JCA only refuses that for encryption): one ciphertext, opened again and again.
+        // Decryption may repeat an IV (the JCA only refuses that for encryption): one ciphertext, opened again and
+        // again.
         Cipher rawDec = Cipher.getInstance("AES/GCM/NoPadding");
         GCMParameterSpec decIv = new GCMParameterSpec(128, new byte[12]);
         rawDec.init(Cipher.ENCRYPT_MODE, rawKey, decIv);

@@ -30,7 +30,8 @@ public class NonceBenchmark {
 
     @Setup
     public void drbg() throws GeneralSecurityException {
-        drbg = SecureRandom.getInstance("DRBG", DrbgParameters.instantiation(256, DrbgParameters.Capability.NONE, null));
+        drbg = SecureRandom.getInstance(
+                "DRBG", DrbgParameters.instantiation(256, DrbgParameters.Capability.NONE, null));
     }
 
     @Benchmark

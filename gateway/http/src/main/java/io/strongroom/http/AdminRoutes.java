@@ -11,200 +11,207 @@ import io.vertx.core.json.JsonObject;
 
 /** Volume administration, health and metrics: JSON in and out, off the hot path. */
 final class AdminRoutes {
-  private final HttpApi api;
-  private final VolumeService volumes;
+    private final HttpApi api;
+    private final VolumeService volumes;
 
-  AdminRoutes(HttpApi api) {
-    this.api = api;
-    this.volumes = api.volumes();
-  }
+    AdminRoutes(HttpApi api) {
+        this.api = api;
+        this.volumes = api.volumes();
+    }
 
-  void create(Exchange ex) {
-    BlockRoutes.readJson(ex, json -> {
-      VolumeSpec spec;
-      try {
-        spec = spec(json);
-      } catch (IllegalArgumentException e) {
-        ex.error(ErrorCode.InvalidArgument, e.getMessage());
-        return;
-      }
-      ex.run(() -> volumes.create(spec), ar -> {
-        if (ar.succeeded()) {
-          ex.json(201, ar.result().toJson());
-        } else {
-          ex.fail(ar.cause());
+    void create(Exchange ex) {
+        BlockRoutes.readJson(ex, json -> {
+            VolumeSpec spec;
+            try {
+                spec = spec(json);
+            } catch (IllegalArgumentException e) {
+                ex.error(ErrorCode.InvalidArgument, e.getMessage());
+                return;
+            }
+            ex.run(() -> volumes.create(spec), ar -> {
+                if (ar.succeeded()) {
+                    ex.json(201, ar.result().toJson());
+                } else {
+                    ex.fail(ar.cause());
+                }
+            });
+        });
+    }
+
+    void list(Exchange ex) {
+        ex.run(() -> volumes.list(), ar -> {
+            if (ar.failed()) {
+                ex.fail(ar.cause());
+                return;
+            }
+            JsonArray all = new JsonArray();
+            for (VolumeInfo info : ar.result()) {
+                all.add(info.toJson());
+            }
+            ex.json(200, new JsonObject().put("volumes", all));
+        });
+    }
+
+    void get(Exchange ex, String volume) {
+        ex.run(() -> volumes.get(volume), ar -> {
+            if (ar.succeeded()) {
+                ex.json(200, ar.result().toJson());
+            } else {
+                ex.fail(ar.cause());
+            }
+        });
+    }
+
+    void delete(Exchange ex, String volume) {
+        ex.run(() -> volumes.delete(volume), ar -> {
+            if (ar.succeeded()) {
+                ex.noContent();
+            } else {
+                ex.fail(ar.cause());
+            }
+        });
+    }
+
+    void revalidate(Exchange ex, String volume) {
+        ex.run(() -> api.keyAdmin().revalidate(volume), ar -> {
+            if (ar.succeeded()) {
+                ex.json(200, ar.result());
+            } else {
+                ex.fail(ar.cause());
+            }
+        });
+    }
+
+    /** {@code POST /v1/keys/revalidate {"kek": key URL, "identity"?}}. */
+    void revalidateKek(Exchange ex) {
+        BlockRoutes.readJson(ex, json -> {
+            if (!(json.getValue("kek") instanceof String kek)
+                    || (json.getValue("identity") != null && !(json.getValue("identity") instanceof String))) {
+                ex.error(ErrorCode.InvalidArgument, "kek (a key URL) is required; identity is an optional string");
+                return;
+            }
+            ex.run(() -> api.keyAdmin().revalidateKek(kek, json.getString("identity")), ar -> {
+                if (ar.succeeded()) {
+                    ex.json(200, ar.result());
+                } else {
+                    ex.fail(ar.cause());
+                }
+            });
+        });
+    }
+
+    /** {@code GET /v1/activity?volume=&kek=&limit=} (limit 1..1000, default 100). */
+    void activity(Exchange ex) {
+        int limit;
+        String limitText = ex.request.getParam("limit");
+        try {
+            limit = limitText == null ? 100 : Integer.parseInt(limitText);
+        } catch (NumberFormatException e) {
+            limit = -1;
         }
-      });
-    });
-  }
-
-  void list(Exchange ex) {
-    ex.run(() -> volumes.list(), ar -> {
-      if (ar.failed()) {
-        ex.fail(ar.cause());
-        return;
-      }
-      JsonArray all = new JsonArray();
-      for (VolumeInfo info : ar.result()) {
-        all.add(info.toJson());
-      }
-      ex.json(200, new JsonObject().put("volumes", all));
-    });
-  }
-
-  void get(Exchange ex, String volume) {
-    ex.run(() -> volumes.get(volume), ar -> {
-      if (ar.succeeded()) {
-        ex.json(200, ar.result().toJson());
-      } else {
-        ex.fail(ar.cause());
-      }
-    });
-  }
-
-  void delete(Exchange ex, String volume) {
-    ex.run(() -> volumes.delete(volume), ar -> {
-      if (ar.succeeded()) {
-        ex.noContent();
-      } else {
-        ex.fail(ar.cause());
-      }
-    });
-  }
-
-  void revalidate(Exchange ex, String volume) {
-    ex.run(() -> api.keyAdmin().revalidate(volume), ar -> {
-      if (ar.succeeded()) {
-        ex.json(200, ar.result());
-      } else {
-        ex.fail(ar.cause());
-      }
-    });
-  }
-
-  /** {@code POST /v1/keys/revalidate {"kek": key URL, "identity"?}}. */
-  void revalidateKek(Exchange ex) {
-    BlockRoutes.readJson(ex, json -> {
-      if (!(json.getValue("kek") instanceof String kek)
-          || (json.getValue("identity") != null && !(json.getValue("identity") instanceof String))) {
-        ex.error(ErrorCode.InvalidArgument, "kek (a key URL) is required; identity is an optional string");
-        return;
-      }
-      ex.run(() -> api.keyAdmin().revalidateKek(kek, json.getString("identity")), ar -> {
-        if (ar.succeeded()) {
-          ex.json(200, ar.result());
-        } else {
-          ex.fail(ar.cause());
+        if (limit < 1 || limit > 1000) {
+            ex.error(ErrorCode.InvalidArgument, "limit must be an integer 1..1000");
+            return;
         }
-      });
-    });
-  }
-
-  /** {@code GET /v1/activity?volume=&kek=&limit=} (limit 1..1000, default 100). */
-  void activity(Exchange ex) {
-    int limit;
-    String limitText = ex.request.getParam("limit");
-    try {
-      limit = limitText == null ? 100 : Integer.parseInt(limitText);
-    } catch (NumberFormatException e) {
-      limit = -1;
+        int max = limit;
+        ex.run(() -> api.keyAdmin().activity(ex.request.getParam("volume"), ex.request.getParam("kek"), max), ar -> {
+            if (ar.succeeded()) {
+                ex.json(200, ar.result());
+            } else {
+                ex.fail(ar.cause());
+            }
+        });
     }
-    if (limit < 1 || limit > 1000) {
-      ex.error(ErrorCode.InvalidArgument, "limit must be an integer 1..1000");
-      return;
-    }
-    int max = limit;
-    ex.run(() -> api.keyAdmin().activity(ex.request.getParam("volume"), ex.request.getParam("kek"), max), ar -> {
-      if (ar.succeeded()) {
-        ex.json(200, ar.result());
-      } else {
-        ex.fail(ar.cause());
-      }
-    });
-  }
 
-  /** {@code PUT /v1/volumes/{name}/kek {"kek", "identity"?, "autoFollow"?}}: validate, re-wrap, answer the volume. */
-  void setKek(Exchange ex, String volume) {
-    BlockRoutes.readJson(ex, json -> {
-      KekChange change;
-      try {
-        change = kekChange(json);
-      } catch (IllegalArgumentException e) {
-        ex.error(ErrorCode.InvalidArgument, e.getMessage());
-        return;
-      }
-      ex.run(() -> volumes.changeKek(volume, change), ar -> {
-        if (ar.succeeded()) {
-          ex.json(200, ar.result().toJson());
-        } else {
-          ex.fail(ar.cause());
+    /** {@code PUT /v1/volumes/{name}/kek {"kek", "identity"?, "autoFollow"?}}: validate, re-wrap, answer the volume. */
+    void setKek(Exchange ex, String volume) {
+        BlockRoutes.readJson(ex, json -> {
+            KekChange change;
+            try {
+                change = kekChange(json);
+            } catch (IllegalArgumentException e) {
+                ex.error(ErrorCode.InvalidArgument, e.getMessage());
+                return;
+            }
+            ex.run(() -> volumes.changeKek(volume, change), ar -> {
+                if (ar.succeeded()) {
+                    ex.json(200, ar.result().toJson());
+                } else {
+                    ex.fail(ar.cause());
+                }
+            });
+        });
+    }
+
+    /** {@code POST /v1/volumes/{name}/rollover}: a new active DEK now; the re-seal runs in the background. */
+    void rollover(Exchange ex, String volume) {
+        ex.run(() -> volumes.rollover(volume), ar -> {
+            if (ar.succeeded()) {
+                ex.json(202, ar.result().toJson());
+            } else {
+                ex.fail(ar.cause());
+            }
+        });
+    }
+
+    private static KekChange kekChange(JsonObject json) {
+        for (String field : json.fieldNames()) {
+            if (!field.equals("kek") && !field.equals("identity") && !field.equals("autoFollow")) {
+                throw new IllegalArgumentException(
+                        "unknown field '" + field + "' (expected kek, identity, autoFollow)");
+            }
         }
-      });
-    });
-  }
+        if (!(json.getValue("kek") instanceof String kek)) {
+            throw new IllegalArgumentException(
+                    "kek is required: a key identifier URL or \"" + KekChange.SERVICE_KEK + "\"");
+        }
+        Object identity = json.getValue("identity");
+        Object autoFollow = json.getValue("autoFollow");
+        if ((identity != null && !(identity instanceof String))
+                || (autoFollow != null && !(autoFollow instanceof Boolean))) {
+            throw new IllegalArgumentException("identity must be a string and autoFollow a boolean");
+        }
+        return new KekChange(kek, (String) identity, (Boolean) autoFollow);
+    }
 
-  /** {@code POST /v1/volumes/{name}/rollover}: a new active DEK now; the re-seal runs in the background. */
-  void rollover(Exchange ex, String volume) {
-    ex.run(() -> volumes.rollover(volume), ar -> {
-      if (ar.succeeded()) {
-        ex.json(202, ar.result().toJson());
-      } else {
-        ex.fail(ar.cause());
-      }
-    });
-  }
+    void health(Exchange ex) {
+        JsonObject report = api.health().report();
+        ex.json(HealthReporter.DOWN.equals(report.getString(HealthReporter.STATUS)) ? 503 : 200, report);
+    }
 
-  private static KekChange kekChange(JsonObject json) {
-    for (String field : json.fieldNames()) {
-      if (!field.equals("kek") && !field.equals("identity") && !field.equals("autoFollow")) {
-        throw new IllegalArgumentException("unknown field '" + field + "' (expected kek, identity, autoFollow)");
-      }
+    void metrics(Exchange ex) {
+        ex.text(HeaderValues.PROMETHEUS_TEXT, Buffer.buffer(api.metrics().scrape()));
     }
-    if (!(json.getValue("kek") instanceof String kek)) {
-      throw new IllegalArgumentException("kek is required: a key identifier URL or \"" + KekChange.SERVICE_KEK + "\"");
-    }
-    Object identity = json.getValue("identity");
-    Object autoFollow = json.getValue("autoFollow");
-    if ((identity != null && !(identity instanceof String))
-        || (autoFollow != null && !(autoFollow instanceof Boolean))) {
-      throw new IllegalArgumentException("identity must be a string and autoFollow a boolean");
-    }
-    return new KekChange(kek, (String) identity, (Boolean) autoFollow);
-  }
 
-  void health(Exchange ex) {
-    JsonObject report = api.health().report();
-    ex.json(HealthReporter.DOWN.equals(report.getString(HealthReporter.STATUS)) ? 503 : 200, report);
-  }
-
-  void metrics(Exchange ex) {
-    ex.text(HeaderValues.PROMETHEUS_TEXT, Buffer.buffer(api.metrics().scrape()));
-  }
-
-  /** The create body {@code {name, sizeBytes, blockSize?, kek?, identity?}}; the volume service checks the values. */
-  private static VolumeSpec spec(JsonObject json) {
-    for (String field : json.fieldNames()) {
-      if (!field.equals("name") && !field.equals("sizeBytes") && !field.equals("blockSize") && !field.equals("kek")
-          && !field.equals("identity")) {
-        throw new IllegalArgumentException("unknown field '" + field + "' (expected name, sizeBytes, blockSize, kek, identity)");
-      }
+    /** The create body {@code {name, sizeBytes, blockSize?, kek?, identity?}}; the volume service checks the values. */
+    private static VolumeSpec spec(JsonObject json) {
+        for (String field : json.fieldNames()) {
+            if (!field.equals("name")
+                    && !field.equals("sizeBytes")
+                    && !field.equals("blockSize")
+                    && !field.equals("kek")
+                    && !field.equals("identity")) {
+                throw new IllegalArgumentException(
+                        "unknown field '" + field + "' (expected name, sizeBytes, blockSize, kek, identity)");
+            }
+        }
+        if (!(json.getValue("name") instanceof String name)) {
+            throw new IllegalArgumentException("name is required (a string)");
+        }
+        if (!(json.getValue("sizeBytes") instanceof Number size) || size.doubleValue() != size.longValue()) {
+            throw new IllegalArgumentException("sizeBytes is required (an integer)");
+        }
+        Object blockSize = json.getValue("blockSize");
+        if (blockSize != null && (!(blockSize instanceof Number b) || b.doubleValue() != b.intValue())) {
+            throw new IllegalArgumentException("blockSize must be 4096, 8192, 16384 or 32768");
+        }
+        Object kek = json.getValue("kek");
+        Object identity = json.getValue("identity");
+        if ((kek != null && !(kek instanceof String)) || (identity != null && !(identity instanceof String))) {
+            throw new IllegalArgumentException("kek and identity must be strings");
+        }
+        return new VolumeSpec(
+                name, size.longValue(), blockSize == null ? 0 : ((Number) blockSize).intValue(), (String) kek, (String)
+                        identity);
     }
-    if (!(json.getValue("name") instanceof String name)) {
-      throw new IllegalArgumentException("name is required (a string)");
-    }
-    if (!(json.getValue("sizeBytes") instanceof Number size) || size.doubleValue() != size.longValue()) {
-      throw new IllegalArgumentException("sizeBytes is required (an integer)");
-    }
-    Object blockSize = json.getValue("blockSize");
-    if (blockSize != null && (!(blockSize instanceof Number b) || b.doubleValue() != b.intValue())) {
-      throw new IllegalArgumentException("blockSize must be 4096, 8192, 16384 or 32768");
-    }
-    Object kek = json.getValue("kek");
-    Object identity = json.getValue("identity");
-    if ((kek != null && !(kek instanceof String)) || (identity != null && !(identity instanceof String))) {
-      throw new IllegalArgumentException("kek and identity must be strings");
-    }
-    return new VolumeSpec(name, size.longValue(), blockSize == null ? 0 : ((Number) blockSize).intValue(),
-        (String) kek, (String) identity);
-  }
 }

@@ -14,95 +14,98 @@ import java.nio.charset.StandardCharsets;
  * apply the concurrency limit, hand over to the block or admin routes. Liveness needs no token.
  */
 final class ApiHandler implements Handler<HttpServerRequest> {
-  private static final byte[] LIVE_BODY = "{\"status\":\"UP\"}".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LIVE_BODY = "{\"status\":\"UP\"}".getBytes(StandardCharsets.US_ASCII);
 
-  final HttpApi api;
-  final Context context;
-  final Thread loopThread;
-  final RequestTimeouts timeouts = new RequestTimeouts();
-  private final BlockRoutes blocks;
-  private final AdminRoutes admin;
+    final HttpApi api;
+    final Context context;
+    final Thread loopThread;
+    final RequestTimeouts timeouts = new RequestTimeouts();
+    private final BlockRoutes blocks;
+    private final AdminRoutes admin;
 
-  ApiHandler(HttpApi api, Context context, Thread loopThread) {
-    this.api = api;
-    this.context = context;
-    this.loopThread = loopThread;
-    this.blocks = new BlockRoutes(api);
-    this.admin = new AdminRoutes(api);
-  }
+    ApiHandler(HttpApi api, Context context, Thread loopThread) {
+        this.api = api;
+        this.context = context;
+        this.loopThread = loopThread;
+        this.blocks = new BlockRoutes(api);
+        this.admin = new AdminRoutes(api);
+    }
 
-  @Override
-  public void handle(HttpServerRequest request) {
-    Exchange ex = new Exchange(this, request, System.nanoTime());
-    try {
-      dispatch(ex);
-    } catch (RuntimeException e) {
-      // Synchronous failures, e.g. VolumeService.blockSize for an unknown volume.
-      ex.fail(e);
+    @Override
+    public void handle(HttpServerRequest request) {
+        Exchange ex = new Exchange(this, request, System.nanoTime());
+        try {
+            dispatch(ex);
+        } catch (RuntimeException e) {
+            // Synchronous failures, e.g. VolumeService.blockSize for an unknown volume.
+            ex.fail(e);
+        }
     }
-  }
 
-  private void dispatch(Exchange ex) {
-    HttpServerRequest request = ex.request;
-    RouteMatcher.Target target = RouteMatcher.match(request.method(), request.path());
-    ex.route = target.route();
-    if (target.route() == Route.UNMATCHED) {
-      if (target.allow() != null) {
-        ex.methodNotAllowed(target.allow());
-      } else {
-        ex.error(ErrorCode.RouteNotFound, "no route " + request.method() + " " + request.path());
-      }
-      return;
+    private void dispatch(Exchange ex) {
+        HttpServerRequest request = ex.request;
+        RouteMatcher.Target target = RouteMatcher.match(request.method(), request.path());
+        ex.route = target.route();
+        if (target.route() == Route.UNMATCHED) {
+            if (target.allow() != null) {
+                ex.methodNotAllowed(target.allow());
+            } else {
+                ex.error(ErrorCode.RouteNotFound, "no route " + request.method() + " " + request.path());
+            }
+            return;
+        }
+        if (target.route() == Route.LIVE) {
+            ex.text(HeaderValues.JSON, Buffer.buffer(LIVE_BODY));
+            return;
+        }
+        Principal principal = api.tokens().authenticate(request.getHeader(HeaderValues.AUTHORIZATION));
+        if (principal == null) {
+            ex.error(ErrorCode.Unauthorized, "a valid bearer token is required (Authorization: Bearer <token>)");
+            return;
+        }
+        if (!authorized(principal, target)) {
+            ex.error(
+                    ErrorCode.Forbidden,
+                    "token '" + principal.name() + "' may not use "
+                            + target.route().label()
+                            + (target.volume() == null ? "" : " on volume " + target.volume()));
+            return;
+        }
+        if (!ex.admit()) {
+            return;
+        }
+        switch (target.route()) {
+            case BLOCK_READ -> blocks.read(ex, target.volume(), target.block());
+            case BLOCK_WRITE -> blocks.write(ex, target.volume(), target.block());
+            case TRIM -> blocks.trim(ex, target.volume());
+            case FLUSH -> blocks.flush(ex, target.volume());
+            case HEALTH -> admin.health(ex);
+            case METRICS -> admin.metrics(ex);
+            case VOLUME_CREATE -> admin.create(ex);
+            case VOLUME_LIST -> admin.list(ex);
+            case VOLUME_GET -> admin.get(ex, target.volume());
+            case VOLUME_DELETE -> admin.delete(ex, target.volume());
+            case REVALIDATE -> admin.revalidate(ex, target.volume());
+            case KEK_SET -> admin.setKek(ex, target.volume());
+            case ROLLOVER -> admin.rollover(ex, target.volume());
+            case KEK_REVALIDATE -> admin.revalidateKek(ex);
+            case ACTIVITY -> admin.activity(ex);
+            default -> ex.error(ErrorCode.RouteNotFound, "no route " + request.method() + " " + request.path());
+        }
     }
-    if (target.route() == Route.LIVE) {
-      ex.text(HeaderValues.JSON, Buffer.buffer(LIVE_BODY));
-      return;
-    }
-    Principal principal = api.tokens().authenticate(request.getHeader(HeaderValues.AUTHORIZATION));
-    if (principal == null) {
-      ex.error(ErrorCode.Unauthorized, "a valid bearer token is required (Authorization: Bearer <token>)");
-      return;
-    }
-    if (!authorized(principal, target)) {
-      ex.error(ErrorCode.Forbidden, "token '" + principal.name() + "' may not use " + target.route().label()
-          + (target.volume() == null ? "" : " on volume " + target.volume()));
-      return;
-    }
-    if (!ex.admit()) {
-      return;
-    }
-    switch (target.route()) {
-      case BLOCK_READ -> blocks.read(ex, target.volume(), target.block());
-      case BLOCK_WRITE -> blocks.write(ex, target.volume(), target.block());
-      case TRIM -> blocks.trim(ex, target.volume());
-      case FLUSH -> blocks.flush(ex, target.volume());
-      case HEALTH -> admin.health(ex);
-      case METRICS -> admin.metrics(ex);
-      case VOLUME_CREATE -> admin.create(ex);
-      case VOLUME_LIST -> admin.list(ex);
-      case VOLUME_GET -> admin.get(ex, target.volume());
-      case VOLUME_DELETE -> admin.delete(ex, target.volume());
-      case REVALIDATE -> admin.revalidate(ex, target.volume());
-      case KEK_SET -> admin.setKek(ex, target.volume());
-      case ROLLOVER -> admin.rollover(ex, target.volume());
-      case KEK_REVALIDATE -> admin.revalidateKek(ex);
-      case ACTIVITY -> admin.activity(ex);
-      default -> ex.error(ErrorCode.RouteNotFound, "no route " + request.method() + " " + request.path());
-    }
-  }
 
-  /** Data routes need the data role on that volume; reading a volume's description is also open to its data tokens. */
-  private static boolean authorized(Principal principal, RouteMatcher.Target target) {
-    Role role = target.route().role();
-    if (role == null) {
-      return true;
+    /** Data routes need the data role on that volume; reading a volume's description is also open to its data tokens. */
+    private static boolean authorized(Principal principal, RouteMatcher.Target target) {
+        Role role = target.route().role();
+        if (role == null) {
+            return true;
+        }
+        if (role == Role.DATA) {
+            return principal.mayUseData(target.volume());
+        }
+        if (target.route() == Route.VOLUME_GET && principal.mayUseData(target.volume())) {
+            return true;
+        }
+        return principal.has(role);
     }
-    if (role == Role.DATA) {
-      return principal.mayUseData(target.volume());
-    }
-    if (target.route() == Route.VOLUME_GET && principal.mayUseData(target.volume())) {
-      return true;
-    }
-    return principal.has(role);
-  }
 }

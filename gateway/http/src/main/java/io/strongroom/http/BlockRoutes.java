@@ -13,190 +13,202 @@ import java.util.function.Consumer;
  * its length is known to be right and a storage slot is free (backpressure).
  */
 final class BlockRoutes {
-  static final String COUNT_PARAM = "count=";
-  private static final int MAX_JSON_BODY = 4096;
+    static final String COUNT_PARAM = "count=";
+    private static final int MAX_JSON_BODY = 4096;
 
-  private final HttpApi api;
-  private final VolumeService volumes;
+    private final HttpApi api;
+    private final VolumeService volumes;
 
-  BlockRoutes(HttpApi api) {
-    this.api = api;
-    this.volumes = api.volumes();
-  }
-
-  void read(Exchange ex, String volume, String blockText) {
-    long first = parseAddress(blockText);
-    int count = parseCount(ex.request.query());
-    if (first < 0 || count < 0) {
-      rejectAddress(ex, blockText, first);
-      return;
+    BlockRoutes(HttpApi api) {
+        this.api = api;
+        this.volumes = api.volumes();
     }
-    volumes.blockSize(volume); // VolumeNotFound before a storage slot is taken
-    ex.withStorageSlot(v -> ex.run(() -> volumes.read(volume, first, count), ar -> {
-      if (ar.succeeded()) {
-        ex.bytes(ar.result());
-      } else {
-        ex.fail(ar.cause());
-      }
-    }));
-  }
 
-  void write(Exchange ex, String volume, String blockText) {
-    HttpServerRequest request = ex.request;
-    long first = parseAddress(blockText);
-    int count = parseCount(request.query());
-    if (first < 0 || count < 0) {
-      rejectAddress(ex, blockText, first);
-      return;
+    void read(Exchange ex, String volume, String blockText) {
+        long first = parseAddress(blockText);
+        int count = parseCount(ex.request.query());
+        if (first < 0 || count < 0) {
+            rejectAddress(ex, blockText, first);
+            return;
+        }
+        volumes.blockSize(volume); // VolumeNotFound before a storage slot is taken
+        ex.withStorageSlot(v -> ex.run(() -> volumes.read(volume, first, count), ar -> {
+            if (ar.succeeded()) {
+                ex.bytes(ar.result());
+            } else {
+                ex.fail(ar.cause());
+            }
+        }));
     }
-    int blockSize = volumes.blockSize(volume);
-    long expected = (long) count * blockSize;
-    if (expected > api.maxBodyBytes()) {
-      ex.error(ErrorCode.PayloadTooLarge, count + " blocks of " + blockSize + " bytes exceed the body limit of "
-          + api.maxBodyBytes() + " bytes");
-      return;
+
+    void write(Exchange ex, String volume, String blockText) {
+        HttpServerRequest request = ex.request;
+        long first = parseAddress(blockText);
+        int count = parseCount(request.query());
+        if (first < 0 || count < 0) {
+            rejectAddress(ex, blockText, first);
+            return;
+        }
+        int blockSize = volumes.blockSize(volume);
+        long expected = (long) count * blockSize;
+        if (expected > api.maxBodyBytes()) {
+            ex.error(
+                    ErrorCode.PayloadTooLarge,
+                    count + " blocks of " + blockSize + " bytes exceed the body limit of " + api.maxBodyBytes()
+                            + " bytes");
+            return;
+        }
+        String declared = request.getHeader(HeaderValues.CONTENT_LENGTH);
+        if (declared != null) {
+            long length = parseLength(declared);
+            if (length > api.maxBodyBytes()) {
+                ex.error(
+                        ErrorCode.PayloadTooLarge,
+                        "the body of " + declared + " bytes exceeds the limit of " + api.maxBodyBytes());
+                return;
+            }
+            if (length != expected) {
+                ex.error(ErrorCode.BadBodyLength, badLength(declared, count, blockSize, expected));
+                return;
+            }
+        }
+        BodyCollector body = new BodyCollector(
+                (int) expected,
+                (int) expected,
+                () -> ex.error(
+                        ErrorCode.BadBodyLength,
+                        "the body is longer than " + count + " x " + blockSize + " = " + expected + " bytes"));
+        request.handler(body);
+        request.exceptionHandler(ex::connectionFailed);
+        request.endHandler(v -> {
+            if (ex.answered()) {
+                return;
+            }
+            api.requestMetrics().addBytesIn(body.length());
+            if (body.length() != expected) {
+                ex.error(ErrorCode.BadBodyLength, badLength(Long.toString(body.length()), count, blockSize, expected));
+                return;
+            }
+            ex.run(() -> volumes.write(volume, first, body.body()), ar -> done(ex, ar.cause()));
+        });
+        ex.withStorageSlot(v -> continueIfExpected(request));
     }
-    String declared = request.getHeader(HeaderValues.CONTENT_LENGTH);
-    if (declared != null) {
-      long length = parseLength(declared);
-      if (length > api.maxBodyBytes()) {
-        ex.error(ErrorCode.PayloadTooLarge, "the body of " + declared + " bytes exceeds the limit of " + api.maxBodyBytes());
-        return;
-      }
-      if (length != expected) {
-        ex.error(ErrorCode.BadBodyLength, badLength(declared, count, blockSize, expected));
-        return;
-      }
+
+    void trim(Exchange ex, String volume) {
+        readJson(ex, json -> {
+            long first = json.getValue("first") instanceof Number n ? n.longValue() : -1;
+            long count = json.getValue("count") instanceof Number n ? n.longValue() : -1;
+            if (first < 0 || count < 1) {
+                ex.error(ErrorCode.InvalidArgument, "trim needs {\"first\": <block, >= 0>, \"count\": <blocks, >= 1>}");
+                return;
+            }
+            volumes.blockSize(volume);
+            ex.withStorageSlot(v -> ex.run(() -> volumes.trim(volume, first, count), ar -> done(ex, ar.cause())));
+        });
     }
-    BodyCollector body = new BodyCollector((int) expected, (int) expected,
-        () -> ex.error(ErrorCode.BadBodyLength, "the body is longer than " + count + " x " + blockSize + " = " + expected + " bytes"));
-    request.handler(body);
-    request.exceptionHandler(ex::connectionFailed);
-    request.endHandler(v -> {
-      if (ex.answered()) {
-        return;
-      }
-      api.requestMetrics().addBytesIn(body.length());
-      if (body.length() != expected) {
-        ex.error(ErrorCode.BadBodyLength, badLength(Long.toString(body.length()), count, blockSize, expected));
-        return;
-      }
-      ex.run(() -> volumes.write(volume, first, body.body()), ar -> done(ex, ar.cause()));
-    });
-    ex.withStorageSlot(v -> continueIfExpected(request));
-  }
 
-  void trim(Exchange ex, String volume) {
-    readJson(ex, json -> {
-      long first = json.getValue("first") instanceof Number n ? n.longValue() : -1;
-      long count = json.getValue("count") instanceof Number n ? n.longValue() : -1;
-      if (first < 0 || count < 1) {
-        ex.error(ErrorCode.InvalidArgument, "trim needs {\"first\": <block, >= 0>, \"count\": <blocks, >= 1>}");
-        return;
-      }
-      volumes.blockSize(volume);
-      ex.withStorageSlot(v -> ex.run(() -> volumes.trim(volume, first, count), ar -> done(ex, ar.cause())));
-    });
-  }
-
-  void flush(Exchange ex, String volume) {
-    volumes.blockSize(volume);
-    ex.withStorageSlot(v -> ex.run(() -> volumes.flush(volume), ar -> done(ex, ar.cause())));
-  }
-
-  /** Reads a small JSON object body (trim, create); InvalidArgument if it is not one. */
-  static void readJson(Exchange ex, Consumer<JsonObject> then) {
-    HttpServerRequest request = ex.request;
-    BodyCollector body = new BodyCollector(MAX_JSON_BODY, 256,
-        () -> ex.error(ErrorCode.PayloadTooLarge, "a JSON body is limited to " + MAX_JSON_BODY + " bytes"));
-    request.handler(body);
-    request.exceptionHandler(ex::connectionFailed);
-    request.endHandler(v -> {
-      if (ex.answered()) {
-        return;
-      }
-      JsonObject json;
-      try {
-        json = body.length() == 0 ? new JsonObject() : new JsonObject(body.body());
-      } catch (DecodeException | ClassCastException e) {
-        ex.error(ErrorCode.InvalidArgument, "the body is not a JSON object");
-        return;
-      }
-      try {
-        then.accept(json);
-      } catch (RuntimeException e) {
-        ex.fail(e);
-      }
-    });
-    continueIfExpected(request);
-  }
-
-  private static void done(Exchange ex, Throwable failure) {
-    if (failure == null) {
-      ex.noContent();
-    } else {
-      ex.fail(failure);
+    void flush(Exchange ex, String volume) {
+        volumes.blockSize(volume);
+        ex.withStorageSlot(v -> ex.run(() -> volumes.flush(volume), ar -> done(ex, ar.cause())));
     }
-  }
 
-  /** Answers {@code Expect: 100-continue} once the request has passed every check that needs no body. */
-  private static void continueIfExpected(HttpServerRequest request) {
-    String expect = request.getHeader(HeaderValues.EXPECT);
-    if (expect != null && expect.equalsIgnoreCase("100-continue")) {
-      request.response().writeContinue();
+    /** Reads a small JSON object body (trim, create); InvalidArgument if it is not one. */
+    static void readJson(Exchange ex, Consumer<JsonObject> then) {
+        HttpServerRequest request = ex.request;
+        BodyCollector body = new BodyCollector(
+                MAX_JSON_BODY,
+                256,
+                () -> ex.error(ErrorCode.PayloadTooLarge, "a JSON body is limited to " + MAX_JSON_BODY + " bytes"));
+        request.handler(body);
+        request.exceptionHandler(ex::connectionFailed);
+        request.endHandler(v -> {
+            if (ex.answered()) {
+                return;
+            }
+            JsonObject json;
+            try {
+                json = body.length() == 0 ? new JsonObject() : new JsonObject(body.body());
+            } catch (DecodeException | ClassCastException e) {
+                ex.error(ErrorCode.InvalidArgument, "the body is not a JSON object");
+                return;
+            }
+            try {
+                then.accept(json);
+            } catch (RuntimeException e) {
+                ex.fail(e);
+            }
+        });
+        continueIfExpected(request);
     }
-  }
 
-  private void rejectAddress(Exchange ex, String blockText, long first) {
-    if (first < 0) {
-      ex.error(ErrorCode.InvalidAddress, "block address '" + abbreviate(blockText) + "' is not a non-negative integer");
-    } else {
-      ex.error(ErrorCode.InvalidArgument, "count must be an integer 1.." + api.maxBlocksPerRequest());
+    private static void done(Exchange ex, Throwable failure) {
+        if (failure == null) {
+            ex.noContent();
+        } else {
+            ex.fail(failure);
+        }
     }
-  }
 
-  private static String badLength(String actual, int count, int blockSize, long expected) {
-    return "the body has " + actual + " bytes; " + count + " block(s) of " + blockSize + " bytes need " + expected;
-  }
-
-  /** Decimal digits only (no sign, no spaces), at most 18 of them; -1 otherwise. */
-  static long parseAddress(String text) {
-    int n = text.length();
-    if (n == 0 || n > 18) {
-      return -1;
+    /** Answers {@code Expect: 100-continue} once the request has passed every check that needs no body. */
+    private static void continueIfExpected(HttpServerRequest request) {
+        String expect = request.getHeader(HeaderValues.EXPECT);
+        if (expect != null && expect.equalsIgnoreCase("100-continue")) {
+            request.response().writeContinue();
+        }
     }
-    long value = 0;
-    for (int i = 0; i < n; i++) {
-      char c = text.charAt(i);
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      value = value * 10 + (c - '0');
-    }
-    return value;
-  }
 
-  /** The {@code count} query parameter: 1 when absent, -1 when not an integer in 1..maxBlocksPerRequest. */
-  int parseCount(String query) {
-    if (query == null || query.isEmpty()) {
-      return 1;
+    private void rejectAddress(Exchange ex, String blockText, long first) {
+        if (first < 0) {
+            ex.error(
+                    ErrorCode.InvalidAddress,
+                    "block address '" + abbreviate(blockText) + "' is not a non-negative integer");
+        } else {
+            ex.error(ErrorCode.InvalidArgument, "count must be an integer 1.." + api.maxBlocksPerRequest());
+        }
     }
-    int at = query.startsWith(COUNT_PARAM) ? 0 : query.indexOf("&" + COUNT_PARAM);
-    if (at < 0) {
-      return 1;
+
+    private static String badLength(String actual, int count, int blockSize, long expected) {
+        return "the body has " + actual + " bytes; " + count + " block(s) of " + blockSize + " bytes need " + expected;
     }
-    int start = at == 0 ? COUNT_PARAM.length() : at + 1 + COUNT_PARAM.length();
-    int end = query.indexOf('&', start);
-    long count = parseAddress(end < 0 ? query.substring(start) : query.substring(start, end));
-    return count >= 1 && count <= api.maxBlocksPerRequest() ? (int) count : -1;
-  }
 
-  private static long parseLength(String text) {
-    long n = parseAddress(text.trim());
-    return n < 0 ? Long.MAX_VALUE : n;
-  }
+    /** Decimal digits only (no sign, no spaces), at most 18 of them; -1 otherwise. */
+    static long parseAddress(String text) {
+        int n = text.length();
+        if (n == 0 || n > 18) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
 
-  private static String abbreviate(String text) {
-    return text.length() <= 40 ? text : text.substring(0, 40) + "...";
-  }
+    /** The {@code count} query parameter: 1 when absent, -1 when not an integer in 1..maxBlocksPerRequest. */
+    int parseCount(String query) {
+        if (query == null || query.isEmpty()) {
+            return 1;
+        }
+        int at = query.startsWith(COUNT_PARAM) ? 0 : query.indexOf("&" + COUNT_PARAM);
+        if (at < 0) {
+            return 1;
+        }
+        int start = at == 0 ? COUNT_PARAM.length() : at + 1 + COUNT_PARAM.length();
+        int end = query.indexOf('&', start);
+        long count = parseAddress(end < 0 ? query.substring(start) : query.substring(start, end));
+        return count >= 1 && count <= api.maxBlocksPerRequest() ? (int) count : -1;
+    }
+
+    private static long parseLength(String text) {
+        long n = parseAddress(text.trim());
+        return n < 0 ? Long.MAX_VALUE : n;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "...";
+    }
 }

@@ -9,54 +9,54 @@ import io.vertx.core.buffer.Buffer;
  * drops what it has and calls {@code onOverflow} once, so a client cannot make the gateway buffer more.
  */
 final class BodyCollector implements Handler<Buffer> {
-  private final int limit;
-  private final int initialCapacity;
-  private final Runnable onOverflow;
-  private Buffer single;
-  private Buffer joined;
-  private long length;
-  private boolean overflow;
+    private final int limit;
+    private final int initialCapacity;
+    private final Runnable onOverflow;
+    private Buffer single;
+    private Buffer joined;
+    private long length;
+    private boolean overflow;
 
-  BodyCollector(int limit, int initialCapacity, Runnable onOverflow) {
-    this.limit = limit;
-    this.initialCapacity = initialCapacity;
-    this.onOverflow = onOverflow;
-  }
-
-  @Override
-  public void handle(Buffer chunk) {
-    if (overflow) {
-      return;
+    BodyCollector(int limit, int initialCapacity, Runnable onOverflow) {
+        this.limit = limit;
+        this.initialCapacity = initialCapacity;
+        this.onOverflow = onOverflow;
     }
-    length += chunk.length();
-    if (length > limit) {
-      overflow = true;
-      single = null;
-      joined = null;
-      onOverflow.run();
-      return;
-    }
-    if (single == null && joined == null) {
-      single = chunk;
-      return;
-    }
-    if (joined == null) {
-      joined = Buffer.buffer(Math.max(initialCapacity, (int) length));
-      joined.appendBuffer(single);
-      single = null;
-    }
-    joined.appendBuffer(chunk);
-  }
 
-  boolean overflowed() {
-    return overflow;
-  }
+    @Override
+    public void handle(Buffer chunk) {
+        if (overflow) {
+            return;
+        }
+        length += chunk.length();
+        if (length > limit) {
+            overflow = true;
+            single = null;
+            joined = null;
+            onOverflow.run();
+            return;
+        }
+        if (single == null && joined == null) {
+            single = chunk;
+            return;
+        }
+        if (joined == null) {
+            joined = Buffer.buffer(Math.max(initialCapacity, (int) length));
+            joined.appendBuffer(single);
+            single = null;
+        }
+        joined.appendBuffer(chunk);
+    }
 
-  long length() {
-    return length;
-  }
+    boolean overflowed() {
+        return overflow;
+    }
 
-  Buffer body() {
-    return joined != null ? joined : single != null ? single : Buffer.buffer();
-  }
+    long length() {
+        return length;
+    }
+
+    Buffer body() {
+        return joined != null ? joined : single != null ? single : Buffer.buffer();
+    }
 }

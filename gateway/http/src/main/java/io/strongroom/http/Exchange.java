@@ -1,7 +1,6 @@
 package io.strongroom.http;
 
 import io.strongroom.core.admission.StorageAdmission;
-
 import io.strongroom.core.error.ErrorCode;
 import io.strongroom.core.error.StrongroomException;
 import io.vertx.core.AsyncResult;
@@ -22,286 +21,292 @@ import java.util.function.Supplier;
  * Confined to the event loop of its connection: completions from elsewhere hop back first.
  */
 final class Exchange {
-  static final int CLIENT_CLOSED = 499;
-  /** Longest a connection answered before its body was read keeps reading (and dropping) that body. */
-  static final long LINGER_MILLIS = 2000;
-  private static final Handler<Buffer> DROP = b -> { };
+    static final int CLIENT_CLOSED = 499;
+    /** Longest a connection answered before its body was read keeps reading (and dropping) that body. */
+    static final long LINGER_MILLIS = 2000;
 
-  final ApiHandler owner;
-  final HttpServerRequest request;
-  final HttpServerResponse response;
-  final long startNanos;
-  Route route = Route.UNMATCHED;
+    private static final Handler<Buffer> DROP = b -> {};
 
-  // RequestTimeouts links
-  Exchange prev;
-  Exchange next;
-  long deadlineNanos;
-  boolean linked;
+    final ApiHandler owner;
+    final HttpServerRequest request;
+    final HttpServerResponse response;
+    final long startNanos;
+    Route route = Route.UNMATCHED;
 
-  private boolean answered;
-  private boolean stalled;
-  private boolean holdsConcurrency;
-  private boolean holdsStorage;
-  private boolean storageBusy;
-  private StorageAdmission.Ticket ticket;
-  private Handler<Void> onStorageSlot;
+    // RequestTimeouts links
+    Exchange prev;
+    Exchange next;
+    long deadlineNanos;
+    boolean linked;
 
-  Exchange(ApiHandler owner, HttpServerRequest request, long startNanos) {
-    this.owner = owner;
-    this.request = request;
-    this.response = request.response();
-    this.startNanos = startNanos;
-  }
+    private boolean answered;
+    private boolean stalled;
+    private boolean holdsConcurrency;
+    private boolean holdsStorage;
+    private boolean storageBusy;
+    private StorageAdmission.Ticket ticket;
+    private Handler<Void> onStorageSlot;
 
-  boolean answered() {
-    return answered;
-  }
-
-  /** Takes a concurrency slot and starts the request timeout; false (and 429 answered) when at the limit. */
-  boolean admit() {
-    if (!owner.api.concurrency().tryAcquire()) {
-      error(ErrorCode.TooManyRequests, "too many requests in progress; retry later");
-      return false;
+    Exchange(ApiHandler owner, HttpServerRequest request, long startNanos) {
+        this.owner = owner;
+        this.request = request;
+        this.response = request.response();
+        this.startNanos = startNanos;
     }
-    holdsConcurrency = true;
-    owner.timeouts.add(this, startNanos + owner.api.requestTimeoutNanos());
-    return true;
-  }
 
-  /**
-   * Runs {@code action} once a storage slot is held. Without a free slot the request is paused (its
-   * connection stops being read) until one is handed over.
-   */
-  void withStorageSlot(Handler<Void> action) {
-    StorageAdmission admission = owner.api.admission();
-    if (admission.tryAcquire()) {
-      holdsStorage = true;
-      action.handle(null);
-      return;
+    boolean answered() {
+        return answered;
     }
-    request.pause();
-    onStorageSlot = action;
-    ticket = admission.enqueue(owner.context, v -> admitted());
-  }
 
-  private void admitted() {
-    ticket = null;
-    holdsStorage = true;
-    if (answered) {
-      releaseStorage();
-      return;
+    /** Takes a concurrency slot and starts the request timeout; false (and 429 answered) when at the limit. */
+    boolean admit() {
+        if (!owner.api.concurrency().tryAcquire()) {
+            error(ErrorCode.TooManyRequests, "too many requests in progress; retry later");
+            return false;
+        }
+        holdsConcurrency = true;
+        owner.timeouts.add(this, startNanos + owner.api.requestTimeoutNanos());
+        return true;
     }
-    request.resume();
-    Handler<Void> action = onStorageSlot;
-    onStorageSlot = null;
-    try {
-      action.handle(null);
-    } catch (RuntimeException e) {
-      fail(e);
+
+    /**
+     * Runs {@code action} once a storage slot is held. Without a free slot the request is paused (its
+     * connection stops being read) until one is handed over.
+     */
+    void withStorageSlot(Handler<Void> action) {
+        StorageAdmission admission = owner.api.admission();
+        if (admission.tryAcquire()) {
+            holdsStorage = true;
+            action.handle(null);
+            return;
+        }
+        request.pause();
+        onStorageSlot = action;
+        ticket = admission.enqueue(owner.context, v -> admitted());
     }
-  }
 
-  /**
-   * Starts an operation of the volume service and hands its outcome to {@code then} on this event loop. A storage
-   * slot held is kept until the operation completes, even if a timeout answers first. A synchronous throw counts
-   * as a failed operation, so every request is answered.
-   */
-  <T> void run(Supplier<Future<T>> operation, Handler<AsyncResult<T>> then) {
-    storageBusy = true;
-    Future<T> started;
-    try {
-      started = operation.get();
-    } catch (RuntimeException e) {
-      started = Future.failedFuture(e);
-    }
-    started.onComplete(onLoop(then));
-  }
-
-  private void storageDone() {
-    storageBusy = false;
-    releaseStorage();
-  }
-
-  private void releaseStorage() {
-    if (holdsStorage) {
-      holdsStorage = false;
-      owner.api.admission().release();
-    }
-  }
-
-  private <T> Handler<AsyncResult<T>> onLoop(Handler<AsyncResult<T>> then) {
-    return ar -> {
-      if (Thread.currentThread() == owner.loopThread) {
-        storageDone();
-        then.handle(ar);
-      } else {
-        owner.context.runOnContext(v -> {
-          storageDone();
-          then.handle(ar);
-        });
-      }
-    };
-  }
-
-  void bytes(Buffer body) {
-    if (begin()) {
-      int length = body.length();
-      response.putHeader(HeaderValues.CONTENT_TYPE, HeaderValues.OCTET_STREAM)
-          .putHeader(HeaderValues.CONTENT_LENGTH, HeaderValues.contentLength(length));
-      end(200, body, length);
-    }
-  }
-
-  void json(int status, JsonObject json) {
-    if (begin()) {
-      Buffer body = json.toBuffer();
-      response.putHeader(HeaderValues.CONTENT_TYPE, HeaderValues.JSON).putHeader(HeaderValues.CACHE_CONTROL, HeaderValues.NO_STORE);
-      end(status, body, body.length());
-    }
-  }
-
-  void text(CharSequence contentType, Buffer body) {
-    if (begin()) {
-      response.putHeader(HeaderValues.CONTENT_TYPE, contentType);
-      end(200, body, body.length());
-    }
-  }
-
-  void noContent() {
-    if (begin()) {
-      end(204, null, 0);
-    }
-  }
-
-  void fail(Throwable failure) {
-    StrongroomException g = Failures.toGateway(failure);
-    error(g.code(), g.getMessage());
-  }
-
-  void error(ErrorCode code, String message) {
-    if (!begin()) {
-      return;
-    }
-    if (code == ErrorCode.Unauthorized) {
-      response.putHeader(HeaderValues.WWW_AUTHENTICATE, HeaderValues.BEARER_CHALLENGE);
-    }
-    Buffer body = Failures.body(code, message);
-    response.putHeader(HeaderValues.CONTENT_TYPE, HeaderValues.JSON);
-    end(code.httpStatus(), body, body.length());
-  }
-
-  void methodNotAllowed(String allow) {
-    if (begin()) {
-      response.putHeader(HeaderValues.ALLOW, allow);
-      Buffer body = Failures.body(ErrorCode.MethodNotAllowed, request.method() + " is not allowed here; allowed: " + allow);
-      response.putHeader(HeaderValues.CONTENT_TYPE, HeaderValues.JSON);
-      end(ErrorCode.MethodNotAllowed.httpStatus(), body, body.length());
-    }
-  }
-
-  /** Called by {@link RequestTimeouts}: answers 503 RequestTimeout unless already answered. */
-  void timedOut() {
-    stalled = true;
-    if (ticket != null && owner.api.admission().cancel(ticket)) {
-      ticket = null;
-    }
-    error(ErrorCode.RequestTimeout, "the request did not complete within " + owner.api.requestTimeoutMillis() + " ms");
-  }
-
-  private boolean begin() {
-    if (answered) {
-      return false;
-    }
-    answered = true;
-    owner.timeouts.remove(this);
-    return true;
-  }
-
-  private void end(int status, Buffer body, int length) {
-    response.setStatusCode(status);
-    boolean bodyPending = !request.isEnded() && (request.method() == HttpMethod.PUT || request.method() == HttpMethod.POST);
-    boolean close = bodyPending && request.version() != HttpVersion.HTTP_2 && (stalled || !drainable());
-    if (close) {
-      response.putHeader(HeaderValues.CONNECTION, HeaderValues.CLOSE);
-    }
-    // Slots are freed before the answer leaves: a client that has it may send its next request at once, on
-    // another event loop, and must not find its own finished request still counted against the limit.
-    finish(status, length);
-    Future<Void> sent = body == null ? response.end() : response.end(body);
-    if (bodyPending) {
-      request.handler(null);
-      if (close) {
-        sent.onComplete(ar -> closeAfterLinger());
-      } else {
+    private void admitted() {
+        ticket = null;
+        holdsStorage = true;
+        if (answered) {
+            releaseStorage();
+            return;
+        }
         request.resume();
-      }
+        Handler<Void> action = onStorageSlot;
+        onStorageSlot = null;
+        try {
+            action.handle(null);
+        } catch (RuntimeException e) {
+            fail(e);
+        }
     }
-  }
 
-  /**
-   * Closes the connection of an answer sent before its request body was read. Closing at once can cost the client
-   * the answer: while it is still sending, its data reaches a closed socket, the kernel answers with a reset, and
-   * the reset may discard the answer before the client reads it. So, like nginx's lingering close, the rest of the
-   * body is read and dropped until it ends or {@link #LINGER_MILLIS} pass; a stalled client (timed out) is closed
-   * at once.
-   */
-  private void closeAfterLinger() {
-    HttpConnection connection = request.connection();
-    if (stalled || request.isEnded()) {
-      connection.close();
-      return;
+    /**
+     * Starts an operation of the volume service and hands its outcome to {@code then} on this event loop. A storage
+     * slot held is kept until the operation completes, even if a timeout answers first. A synchronous throw counts
+     * as a failed operation, so every request is answered.
+     */
+    <T> void run(Supplier<Future<T>> operation, Handler<AsyncResult<T>> then) {
+        storageBusy = true;
+        Future<T> started;
+        try {
+            started = operation.get();
+        } catch (RuntimeException e) {
+            started = Future.failedFuture(e);
+        }
+        started.onComplete(onLoop(then));
     }
-    long timer = owner.context.owner().setTimer(LINGER_MILLIS, t -> connection.close());
-    request.handler(DROP);
-    request.endHandler(v -> {
-      owner.context.owner().cancelTimer(timer);
-      connection.close();
-    });
-    request.resume();
-  }
 
-  /**
-   * The connection closed or failed before the answer (client gone): nothing can be sent; the slots are freed
-   * and the request is counted with status 499, as nginx does for a client that closed the request.
-   */
-  void connectionFailed(Throwable cause) {
-    if (!begin()) {
-      return;
+    private void storageDone() {
+        storageBusy = false;
+        releaseStorage();
     }
-    if (ticket != null && owner.api.admission().cancel(ticket)) {
-      ticket = null;
-    }
-    finish(CLIENT_CLOSED, 0);
-  }
 
-  private void finish(int status, int length) {
-    if (!storageBusy) {
-      releaseStorage();
+    private void releaseStorage() {
+        if (holdsStorage) {
+            holdsStorage = false;
+            owner.api.admission().release();
+        }
     }
-    if (holdsConcurrency) {
-      holdsConcurrency = false;
-      owner.api.concurrency().release();
-    }
-    owner.api.requestMetrics().record(route.ordinal(), status, System.nanoTime() - startNanos);
-    if (length > 0) {
-      owner.api.requestMetrics().addBytesOut(length);
-    }
-  }
 
-  /**
-   * Answered before the request body was read (an error, a timeout). A small body of declared length that is
-   * not held back by backpressure is read and dropped, keeping the connection (unless the request timed out:
-   * its client is stalled); HTTP/2 does the same per
-   * stream (which returns its flow-control credit). Otherwise an HTTP/1.x connection is closed once the
-   * answer is written, since the rest of its body may be paused or unbounded.
-   */
-  private boolean drainable() {
-    if (ticket != null) {
-      return false;
+    private <T> Handler<AsyncResult<T>> onLoop(Handler<AsyncResult<T>> then) {
+        return ar -> {
+            if (Thread.currentThread() == owner.loopThread) {
+                storageDone();
+                then.handle(ar);
+            } else {
+                owner.context.runOnContext(v -> {
+                    storageDone();
+                    then.handle(ar);
+                });
+            }
+        };
     }
-    String declared = request.getHeader(HeaderValues.CONTENT_LENGTH);
-    long length = declared == null ? -1 : BlockRoutes.parseAddress(declared.trim());
-    return length >= 0 && length <= owner.api.maxBodyBytes();
-  }
+
+    void bytes(Buffer body) {
+        if (begin()) {
+            int length = body.length();
+            response.putHeader(HeaderValues.CONTENT_TYPE, HeaderValues.OCTET_STREAM)
+                    .putHeader(HeaderValues.CONTENT_LENGTH, HeaderValues.contentLength(length));
+            end(200, body, length);
+        }
+    }
+
+    void json(int status, JsonObject json) {
+        if (begin()) {
+            Buffer body = json.toBuffer();
+            response.putHeader(HeaderValues.CONTENT_TYPE, HeaderValues.JSON)
+                    .putHeader(HeaderValues.CACHE_CONTROL, HeaderValues.NO_STORE);
+            end(status, body, body.length());
+        }
+    }
+
+    void text(CharSequence contentType, Buffer body) {
+        if (begin()) {
+            response.putHeader(HeaderValues.CONTENT_TYPE, contentType);
+            end(200, body, body.length());
+        }
+    }
+
+    void noContent() {
+        if (begin()) {
+            end(204, null, 0);
+        }
+    }
+
+    void fail(Throwable failure) {
+        StrongroomException g = Failures.toGateway(failure);
+        error(g.code(), g.getMessage());
+    }
+
+    void error(ErrorCode code, String message) {
+        if (!begin()) {
+            return;
+        }
+        if (code == ErrorCode.Unauthorized) {
+            response.putHeader(HeaderValues.WWW_AUTHENTICATE, HeaderValues.BEARER_CHALLENGE);
+        }
+        Buffer body = Failures.body(code, message);
+        response.putHeader(HeaderValues.CONTENT_TYPE, HeaderValues.JSON);
+        end(code.httpStatus(), body, body.length());
+    }
+
+    void methodNotAllowed(String allow) {
+        if (begin()) {
+            response.putHeader(HeaderValues.ALLOW, allow);
+            Buffer body = Failures.body(
+                    ErrorCode.MethodNotAllowed, request.method() + " is not allowed here; allowed: " + allow);
+            response.putHeader(HeaderValues.CONTENT_TYPE, HeaderValues.JSON);
+            end(ErrorCode.MethodNotAllowed.httpStatus(), body, body.length());
+        }
+    }
+
+    /** Called by {@link RequestTimeouts}: answers 503 RequestTimeout unless already answered. */
+    void timedOut() {
+        stalled = true;
+        if (ticket != null && owner.api.admission().cancel(ticket)) {
+            ticket = null;
+        }
+        error(
+                ErrorCode.RequestTimeout,
+                "the request did not complete within " + owner.api.requestTimeoutMillis() + " ms");
+    }
+
+    private boolean begin() {
+        if (answered) {
+            return false;
+        }
+        answered = true;
+        owner.timeouts.remove(this);
+        return true;
+    }
+
+    private void end(int status, Buffer body, int length) {
+        response.setStatusCode(status);
+        boolean bodyPending =
+                !request.isEnded() && (request.method() == HttpMethod.PUT || request.method() == HttpMethod.POST);
+        boolean close = bodyPending && request.version() != HttpVersion.HTTP_2 && (stalled || !drainable());
+        if (close) {
+            response.putHeader(HeaderValues.CONNECTION, HeaderValues.CLOSE);
+        }
+        // Slots are freed before the answer leaves: a client that has it may send its next request at once, on
+        // another event loop, and must not find its own finished request still counted against the limit.
+        finish(status, length);
+        Future<Void> sent = body == null ? response.end() : response.end(body);
+        if (bodyPending) {
+            request.handler(null);
+            if (close) {
+                sent.onComplete(ar -> closeAfterLinger());
+            } else {
+                request.resume();
+            }
+        }
+    }
+
+    /**
+     * Closes the connection of an answer sent before its request body was read. Closing at once can cost the client
+     * the answer: while it is still sending, its data reaches a closed socket, the kernel answers with a reset, and
+     * the reset may discard the answer before the client reads it. So, like nginx's lingering close, the rest of the
+     * body is read and dropped until it ends or {@link #LINGER_MILLIS} pass; a stalled client (timed out) is closed
+     * at once.
+     */
+    private void closeAfterLinger() {
+        HttpConnection connection = request.connection();
+        if (stalled || request.isEnded()) {
+            connection.close();
+            return;
+        }
+        long timer = owner.context.owner().setTimer(LINGER_MILLIS, t -> connection.close());
+        request.handler(DROP);
+        request.endHandler(v -> {
+            owner.context.owner().cancelTimer(timer);
+            connection.close();
+        });
+        request.resume();
+    }
+
+    /**
+     * The connection closed or failed before the answer (client gone): nothing can be sent; the slots are freed
+     * and the request is counted with status 499, as nginx does for a client that closed the request.
+     */
+    void connectionFailed(Throwable cause) {
+        if (!begin()) {
+            return;
+        }
+        if (ticket != null && owner.api.admission().cancel(ticket)) {
+            ticket = null;
+        }
+        finish(CLIENT_CLOSED, 0);
+    }
+
+    private void finish(int status, int length) {
+        if (!storageBusy) {
+            releaseStorage();
+        }
+        if (holdsConcurrency) {
+            holdsConcurrency = false;
+            owner.api.concurrency().release();
+        }
+        owner.api.requestMetrics().record(route.ordinal(), status, System.nanoTime() - startNanos);
+        if (length > 0) {
+            owner.api.requestMetrics().addBytesOut(length);
+        }
+    }
+
+    /**
+     * Answered before the request body was read (an error, a timeout). A small body of declared length that is
+     * not held back by backpressure is read and dropped, keeping the connection (unless the request timed out:
+     * its client is stalled); HTTP/2 does the same per
+     * stream (which returns its flow-control credit). Otherwise an HTTP/1.x connection is closed once the
+     * answer is written, since the rest of its body may be paused or unbounded.
+     */
+    private boolean drainable() {
+        if (ticket != null) {
+            return false;
+        }
+        String declared = request.getHeader(HeaderValues.CONTENT_LENGTH);
+        long length = declared == null ? -1 : BlockRoutes.parseAddress(declared.trim());
+        return length >= 0 && length <= owner.api.maxBodyBytes();
+    }
 }

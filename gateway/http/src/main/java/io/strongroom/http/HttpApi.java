@@ -2,12 +2,9 @@ package io.strongroom.http;
 
 import io.strongroom.core.admission.ConcurrencyLimit;
 import io.strongroom.core.admission.StorageAdmission;
-import io.strongroom.core.keys.KeyAdministration;
-
 import io.strongroom.core.auth.TokenStore;
-import io.strongroom.http.LimitsConfig;
+import io.strongroom.core.keys.KeyAdministration;
 import io.strongroom.core.metrics.MetricsRegistry;
-import io.strongroom.http.RequestMetrics;
 import io.strongroom.core.volume.VolumeService;
 import java.util.concurrent.TimeUnit;
 
@@ -16,92 +13,103 @@ import java.util.concurrent.TimeUnit;
  * Thread-safe; one per gateway.
  */
 public final class HttpApi {
-  private final VolumeService volumes;
-  private final TokenStore tokens;
-  private final MetricsRegistry metrics;
-  private final RequestMetrics requestMetrics = new RequestMetrics(Route.labels());
-  private final HealthReporter health;
-  private final KeyAdministration keyAdmin;
-  private final ConcurrencyLimit concurrency;
-  private final StorageAdmission admission;
-  private final int maxBlocksPerRequest;
-  private final int maxBodyBytes;
-  private final long requestTimeoutNanos;
+    private final VolumeService volumes;
+    private final TokenStore tokens;
+    private final MetricsRegistry metrics;
+    private final RequestMetrics requestMetrics = new RequestMetrics(Route.labels());
+    private final HealthReporter health;
+    private final KeyAdministration keyAdmin;
+    private final ConcurrencyLimit concurrency;
+    private final StorageAdmission admission;
+    private final int maxBlocksPerRequest;
+    private final int maxBodyBytes;
+    private final long requestTimeoutNanos;
 
-  public HttpApi(VolumeService volumes, TokenStore tokens, MetricsRegistry metrics, HealthReporter health,
-                 KeyAdministration keyAdmin, LimitsConfig limits) {
-    this.volumes = volumes;
-    this.tokens = tokens;
-    this.metrics = metrics;
-    this.health = health;
-    this.keyAdmin = keyAdmin;
-    this.concurrency = new ConcurrencyLimit(limits.getMaxConcurrentRequests());
-    this.admission = new StorageAdmission(limits.getStorageQueueBound());
-    this.maxBlocksPerRequest = limits.getMaxBlocksPerRequest();
-    this.maxBodyBytes = limits.getMaxBodyBytes();
-    this.requestTimeoutNanos = limits.getRequestTimeout().toNanos();
-    metrics.register(requestMetrics);
-    metrics.register(out -> {
-      out.family("strongroom_http_requests_in_flight", "gauge", "Requests in progress");
-      out.sample("strongroom_http_requests_in_flight", concurrency.inFlight());
-      out.family("strongroom_storage_slots_in_use", "gauge", "Storage operations in flight (bound: limits.storageQueueBound)");
-      out.sample("strongroom_storage_slots_in_use", admission.inUse());
-      out.family("strongroom_storage_requests_waiting", "gauge", "Requests paused waiting for a storage slot (backpressure)");
-      out.sample("strongroom_storage_requests_waiting", admission.waiting());
-    });
-  }
+    public HttpApi(
+            VolumeService volumes,
+            TokenStore tokens,
+            MetricsRegistry metrics,
+            HealthReporter health,
+            KeyAdministration keyAdmin,
+            LimitsConfig limits) {
+        this.volumes = volumes;
+        this.tokens = tokens;
+        this.metrics = metrics;
+        this.health = health;
+        this.keyAdmin = keyAdmin;
+        this.concurrency = new ConcurrencyLimit(limits.getMaxConcurrentRequests());
+        this.admission = new StorageAdmission(limits.getStorageQueueBound());
+        this.maxBlocksPerRequest = limits.getMaxBlocksPerRequest();
+        this.maxBodyBytes = limits.getMaxBodyBytes();
+        this.requestTimeoutNanos = limits.getRequestTimeout().toNanos();
+        metrics.register(requestMetrics);
+        metrics.register(out -> {
+            out.family("strongroom_http_requests_in_flight", "gauge", "Requests in progress");
+            out.sample("strongroom_http_requests_in_flight", concurrency.inFlight());
+            out.family(
+                    "strongroom_storage_slots_in_use",
+                    "gauge",
+                    "Storage operations in flight (bound: limits.storageQueueBound)");
+            out.sample("strongroom_storage_slots_in_use", admission.inUse());
+            out.family(
+                    "strongroom_storage_requests_waiting",
+                    "gauge",
+                    "Requests paused waiting for a storage slot (backpressure)");
+            out.sample("strongroom_storage_requests_waiting", admission.waiting());
+        });
+    }
 
-  /** Requests recorded per route and status (tests and health). */
-  public RequestMetrics requestMetrics() {
-    return requestMetrics;
-  }
+    /** Requests recorded per route and status (tests and health). */
+    public RequestMetrics requestMetrics() {
+        return requestMetrics;
+    }
 
-  /** Requests admitted and not yet answered, over all event loops. */
-  public int inFlight() {
-    return concurrency.inFlight();
-  }
+    /** Requests admitted and not yet answered, over all event loops. */
+    public int inFlight() {
+        return concurrency.inFlight();
+    }
 
-  VolumeService volumes() {
-    return volumes;
-  }
+    VolumeService volumes() {
+        return volumes;
+    }
 
-  TokenStore tokens() {
-    return tokens;
-  }
+    TokenStore tokens() {
+        return tokens;
+    }
 
-  MetricsRegistry metrics() {
-    return metrics;
-  }
+    MetricsRegistry metrics() {
+        return metrics;
+    }
 
-  HealthReporter health() {
-    return health;
-  }
+    HealthReporter health() {
+        return health;
+    }
 
-  KeyAdministration keyAdmin() {
-    return keyAdmin;
-  }
+    KeyAdministration keyAdmin() {
+        return keyAdmin;
+    }
 
-  ConcurrencyLimit concurrency() {
-    return concurrency;
-  }
+    ConcurrencyLimit concurrency() {
+        return concurrency;
+    }
 
-  StorageAdmission admission() {
-    return admission;
-  }
+    StorageAdmission admission() {
+        return admission;
+    }
 
-  int maxBlocksPerRequest() {
-    return maxBlocksPerRequest;
-  }
+    int maxBlocksPerRequest() {
+        return maxBlocksPerRequest;
+    }
 
-  int maxBodyBytes() {
-    return maxBodyBytes;
-  }
+    int maxBodyBytes() {
+        return maxBodyBytes;
+    }
 
-  long requestTimeoutNanos() {
-    return requestTimeoutNanos;
-  }
+    long requestTimeoutNanos() {
+        return requestTimeoutNanos;
+    }
 
-  long requestTimeoutMillis() {
-    return TimeUnit.NANOSECONDS.toMillis(requestTimeoutNanos);
-  }
+    long requestTimeoutMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(requestTimeoutNanos);
+    }
 }

@@ -7,56 +7,56 @@ package io.strongroom.http;
  * request. Confined to its event loop.
  */
 final class RequestTimeouts {
-  private Exchange head;
-  private Exchange tail;
+    private Exchange head;
+    private Exchange tail;
 
-  void add(Exchange e, long deadlineNanos) {
-    e.deadlineNanos = deadlineNanos;
-    e.prev = tail;
-    e.next = null;
-    if (tail == null) {
-      head = e;
-    } else {
-      tail.next = e;
+    void add(Exchange e, long deadlineNanos) {
+        e.deadlineNanos = deadlineNanos;
+        e.prev = tail;
+        e.next = null;
+        if (tail == null) {
+            head = e;
+        } else {
+            tail.next = e;
+        }
+        tail = e;
+        e.linked = true;
     }
-    tail = e;
-    e.linked = true;
-  }
 
-  void remove(Exchange e) {
-    if (!e.linked) {
-      return;
+    void remove(Exchange e) {
+        if (!e.linked) {
+            return;
+        }
+        if (e.prev == null) {
+            head = e.next;
+        } else {
+            e.prev.next = e.next;
+        }
+        if (e.next == null) {
+            tail = e.prev;
+        } else {
+            e.next.prev = e.prev;
+        }
+        e.prev = null;
+        e.next = null;
+        e.linked = false;
     }
-    if (e.prev == null) {
-      head = e.next;
-    } else {
-      e.prev.next = e.next;
-    }
-    if (e.next == null) {
-      tail = e.prev;
-    } else {
-      e.next.prev = e.prev;
-    }
-    e.prev = null;
-    e.next = null;
-    e.linked = false;
-  }
 
-  /** Times out every request whose deadline has passed. */
-  void expire(long nowNanos) {
-    while (head != null && head.deadlineNanos - nowNanos <= 0) {
-      Exchange e = head;
-      remove(e);
-      e.timedOut();
+    /** Times out every request whose deadline has passed. */
+    void expire(long nowNanos) {
+        while (head != null && head.deadlineNanos - nowNanos <= 0) {
+            Exchange e = head;
+            remove(e);
+            e.timedOut();
+        }
     }
-  }
 
-  /** Times out every request (server stopping after its grace period). */
-  void expireAll() {
-    while (head != null) {
-      Exchange e = head;
-      remove(e);
-      e.timedOut();
+    /** Times out every request (server stopping after its grace period). */
+    void expireAll() {
+        while (head != null) {
+            Exchange e = head;
+            remove(e);
+            e.timedOut();
+        }
     }
-  }
 }

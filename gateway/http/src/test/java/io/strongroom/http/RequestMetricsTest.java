@@ -1,68 +1,75 @@
 package io.strongroom.http;
 
-import io.strongroom.core.metrics.MetricsRegistry;
-import io.strongroom.core.metrics.PrometheusWriter;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strongroom.core.metrics.MetricsRegistry;
+import io.strongroom.core.metrics.PrometheusWriter;
 import java.util.List;
-import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 class RequestMetricsTest {
 
-  @Test
-  void summariesPerRouteAndStatusInPrometheusText() {
-    RequestMetrics metrics = new RequestMetrics(List.of("GET /a", "PUT /b"));
-    for (int i = 1; i <= 1000; i++) {
-      metrics.record(0, 200, i * 1000L);
+    @Test
+    void summariesPerRouteAndStatusInPrometheusText() {
+        RequestMetrics metrics = new RequestMetrics(List.of("GET /a", "PUT /b"));
+        for (int i = 1; i <= 1000; i++) {
+            metrics.record(0, 200, i * 1000L);
+        }
+        metrics.record(1, 404, 5_000_000L);
+        metrics.addBytesOut(8192);
+        assertEquals(1000, metrics.count(0, 200));
+        assertEquals(0, metrics.count(1, 200));
+
+        PrometheusWriter out = new PrometheusWriter();
+        metrics.writeTo(out);
+        String text = out.toString();
+        assertTrue(text.contains("# TYPE strongroom_http_request_duration_seconds summary"), text);
+        assertTrue(
+                text.contains("strongroom_http_request_duration_seconds_count{route=\"GET /a\",status=\"200\"} 1000"),
+                text);
+        assertTrue(
+                text.contains("strongroom_http_request_duration_seconds_count{route=\"PUT /b\",status=\"404\"} 1"),
+                text);
+        double p50 = value(
+                text, "strongroom_http_request_duration_seconds{route=\"GET /a\",status=\"200\",quantile=\"0.5\"}");
+        assertEquals(500e-6, p50, 10e-6);
+        double p999 = value(
+                text, "strongroom_http_request_duration_seconds{route=\"GET /a\",status=\"200\",quantile=\"0.999\"}");
+        assertEquals(999e-6, p999, 15e-6);
+        assertEquals(
+                0.5005,
+                value(text, "strongroom_http_request_duration_seconds_sum{route=\"GET /a\",status=\"200\"}"),
+                1e-9);
+        assertEquals(8192, value(text, "strongroom_http_response_bytes_total"));
     }
-    metrics.record(1, 404, 5_000_000L);
-    metrics.addBytesOut(8192);
-    assertEquals(1000, metrics.count(0, 200));
-    assertEquals(0, metrics.count(1, 200));
 
-    PrometheusWriter out = new PrometheusWriter();
-    metrics.writeTo(out);
-    String text = out.toString();
-    assertTrue(text.contains("# TYPE strongroom_http_request_duration_seconds summary"), text);
-    assertTrue(text.contains("strongroom_http_request_duration_seconds_count{route=\"GET /a\",status=\"200\"} 1000"), text);
-    assertTrue(text.contains("strongroom_http_request_duration_seconds_count{route=\"PUT /b\",status=\"404\"} 1"), text);
-    double p50 = value(text, "strongroom_http_request_duration_seconds{route=\"GET /a\",status=\"200\",quantile=\"0.5\"}");
-    assertEquals(500e-6, p50, 10e-6);
-    double p999 = value(text, "strongroom_http_request_duration_seconds{route=\"GET /a\",status=\"200\",quantile=\"0.999\"}");
-    assertEquals(999e-6, p999, 15e-6);
-    assertEquals(0.5005, value(text, "strongroom_http_request_duration_seconds_sum{route=\"GET /a\",status=\"200\"}"), 1e-9);
-    assertEquals(8192, value(text, "strongroom_http_response_bytes_total"));
-  }
-
-  @Test
-  void labelValuesAreEscaped() {
-    String text = new PrometheusWriter().sample("m", 1, "l", "a\"b\\c\nd").toString();
-    assertEquals("m{l=\"a\\\"b\\\\c\\nd\"} 1\n", text);
-  }
-
-  @Test
-  void aFailingSourceDoesNotBreakTheScrape() {
-    MetricsRegistry registry = new MetricsRegistry()
-        .register(out -> out.family("ok", "gauge", "fine").sample("ok", 1))
-        .register(out -> {
-          out.family("half", "gauge", "written before failing");
-          throw new IllegalStateException("boom");
-        });
-    String text = registry.scrape();
-    assertTrue(text.contains("ok 1\n"), text);
-    assertTrue(!text.contains("half"), text);
-    assertTrue(text.contains("strongroom_metrics_source_errors 1"), text);
-  }
-
-  private static double value(String text, String series) {
-    for (String line : text.split("\n")) {
-      if (line.startsWith(series + " ")) {
-        return Double.parseDouble(line.substring(series.length() + 1));
-      }
+    @Test
+    void labelValuesAreEscaped() {
+        String text = new PrometheusWriter().sample("m", 1, "l", "a\"b\\c\nd").toString();
+        assertEquals("m{l=\"a\\\"b\\\\c\\nd\"} 1\n", text);
     }
-    throw new AssertionError("no series " + series + " in\n" + text);
-  }
+
+    @Test
+    void aFailingSourceDoesNotBreakTheScrape() {
+        MetricsRegistry registry = new MetricsRegistry()
+                .register(out -> out.family("ok", "gauge", "fine").sample("ok", 1))
+                .register(out -> {
+                    out.family("half", "gauge", "written before failing");
+                    throw new IllegalStateException("boom");
+                });
+        String text = registry.scrape();
+        assertTrue(text.contains("ok 1\n"), text);
+        assertTrue(!text.contains("half"), text);
+        assertTrue(text.contains("strongroom_metrics_source_errors 1"), text);
+    }
+
+    private static double value(String text, String series) {
+        for (String line : text.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1));
+            }
+        }
+        throw new AssertionError("no series " + series + " in\n" + text);
+    }
 }

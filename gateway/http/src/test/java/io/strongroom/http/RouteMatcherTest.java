@@ -8,52 +8,68 @@ import org.junit.jupiter.api.Test;
 
 class RouteMatcherTest {
 
-  private static RouteMatcher.Target match(HttpMethod m, String path) {
-    return RouteMatcher.match(m, path);
-  }
-
-  @Test
-  void matchesEveryRoute() {
-    assertEquals(Route.LIVE, match(HttpMethod.GET, "/health/live").route());
-    assertEquals(Route.HEALTH, match(HttpMethod.GET, "/health").route());
-    assertEquals(Route.METRICS, match(HttpMethod.GET, "/metrics").route());
-    assertEquals(Route.VOLUME_LIST, match(HttpMethod.GET, "/v1/volumes").route());
-    assertEquals(Route.VOLUME_CREATE, match(HttpMethod.POST, "/v1/volumes").route());
-    RouteMatcher.Target get = match(HttpMethod.GET, "/v1/volumes/db1");
-    assertEquals(Route.VOLUME_GET, get.route());
-    assertEquals("db1", get.volume());
-    assertEquals(Route.VOLUME_DELETE, match(HttpMethod.DELETE, "/v1/volumes/db1").route());
-    RouteMatcher.Target read = match(HttpMethod.GET, "/v1/volumes/db1/blocks/42");
-    assertEquals(Route.BLOCK_READ, read.route());
-    assertEquals("db1", read.volume());
-    assertEquals("42", read.block());
-    assertEquals(Route.BLOCK_WRITE, match(HttpMethod.PUT, "/v1/volumes/db1/blocks/x").route());
-    assertEquals(Route.TRIM, match(HttpMethod.POST, "/v1/volumes/db1/trim").route());
-    assertEquals(Route.FLUSH, match(HttpMethod.POST, "/v1/volumes/db1/flush").route());
-    assertEquals(Route.REVALIDATE, match(HttpMethod.POST, "/v1/volumes/db1/revalidate").route());
-  }
-
-  @Test
-  void unknownPathsAndWrongMethods() {
-    for (String path : new String[] {"/", "/v1", "/v1/volumes/", "/v1/volumes//blocks/1", "/v1/volumes/a/blocks/1/2",
-        "/v1/volumes/a/blocks", "/v1/volumes/a/other", "/health/", "/metricsx"}) {
-      RouteMatcher.Target t = match(HttpMethod.GET, path);
-      assertEquals(Route.UNMATCHED, t.route(), path);
-      assertNull(t.allow(), path);
+    private static RouteMatcher.Target match(HttpMethod m, String path) {
+        return RouteMatcher.match(m, path);
     }
-    assertEquals("GET, PUT", match(HttpMethod.POST, "/v1/volumes/a/blocks/1").allow());
-    assertEquals("GET, POST", match(HttpMethod.DELETE, "/v1/volumes").allow());
-    assertEquals("GET, DELETE", match(HttpMethod.PUT, "/v1/volumes/a").allow());
-    assertEquals("POST", match(HttpMethod.GET, "/v1/volumes/a/flush").allow());
-    assertEquals("GET", match(HttpMethod.POST, "/health/live").allow());
-  }
 
-  @Test
-  void addressesAreDecimalDigitsOnly() {
-    assertEquals(0, BlockRoutes.parseAddress("0"));
-    assertEquals(123456789012345678L, BlockRoutes.parseAddress("123456789012345678"));
-    for (String bad : new String[] {"", "-1", "+1", "1.0", " 1", "0x1", "1234567890123456789", "１"}) {
-      assertEquals(-1, BlockRoutes.parseAddress(bad), bad);
+    @Test
+    void matchesEveryRoute() {
+        assertEquals(Route.LIVE, match(HttpMethod.GET, "/health/live").route());
+        assertEquals(Route.HEALTH, match(HttpMethod.GET, "/health").route());
+        assertEquals(Route.METRICS, match(HttpMethod.GET, "/metrics").route());
+        assertEquals(Route.VOLUME_LIST, match(HttpMethod.GET, "/v1/volumes").route());
+        assertEquals(Route.VOLUME_CREATE, match(HttpMethod.POST, "/v1/volumes").route());
+        RouteMatcher.Target get = match(HttpMethod.GET, "/v1/volumes/db1");
+        assertEquals(Route.VOLUME_GET, get.route());
+        assertEquals("db1", get.volume());
+        assertEquals(
+                Route.VOLUME_DELETE, match(HttpMethod.DELETE, "/v1/volumes/db1").route());
+        RouteMatcher.Target read = match(HttpMethod.GET, "/v1/volumes/db1/blocks/42");
+        assertEquals(Route.BLOCK_READ, read.route());
+        assertEquals("db1", read.volume());
+        assertEquals("42", read.block());
+        assertEquals(
+                Route.BLOCK_WRITE,
+                match(HttpMethod.PUT, "/v1/volumes/db1/blocks/x").route());
+        assertEquals(Route.TRIM, match(HttpMethod.POST, "/v1/volumes/db1/trim").route());
+        assertEquals(
+                Route.FLUSH, match(HttpMethod.POST, "/v1/volumes/db1/flush").route());
+        assertEquals(
+                Route.REVALIDATE,
+                match(HttpMethod.POST, "/v1/volumes/db1/revalidate").route());
     }
-  }
+
+    @Test
+    void unknownPathsAndWrongMethods() {
+        for (String path : new String[] {
+            "/",
+            "/v1",
+            "/v1/volumes/",
+            "/v1/volumes//blocks/1",
+            "/v1/volumes/a/blocks/1/2",
+            "/v1/volumes/a/blocks",
+            "/v1/volumes/a/other",
+            "/health/",
+            "/metricsx"
+        }) {
+            RouteMatcher.Target t = match(HttpMethod.GET, path);
+            assertEquals(Route.UNMATCHED, t.route(), path);
+            assertNull(t.allow(), path);
+        }
+        assertEquals(
+                "GET, PUT", match(HttpMethod.POST, "/v1/volumes/a/blocks/1").allow());
+        assertEquals("GET, POST", match(HttpMethod.DELETE, "/v1/volumes").allow());
+        assertEquals("GET, DELETE", match(HttpMethod.PUT, "/v1/volumes/a").allow());
+        assertEquals("POST", match(HttpMethod.GET, "/v1/volumes/a/flush").allow());
+        assertEquals("GET", match(HttpMethod.POST, "/health/live").allow());
+    }
+
+    @Test
+    void addressesAreDecimalDigitsOnly() {
+        assertEquals(0, BlockRoutes.parseAddress("0"));
+        assertEquals(123456789012345678L, BlockRoutes.parseAddress("123456789012345678"));
+        for (String bad : new String[] {"", "-1", "+1", "1.0", " 1", "0x1", "1234567890123456789", "１"}) {
+            assertEquals(-1, BlockRoutes.parseAddress(bad), bad);
+        }
+    }
 }

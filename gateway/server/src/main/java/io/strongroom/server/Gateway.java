@@ -1,24 +1,22 @@
 package io.strongroom.server;
 
 import io.strongroom.core.keys.DefaultKeyAdministration;
-import io.strongroom.core.keys.KeyAccessRule;
-
-import io.strongroom.crypto.BlockSealer;
-import io.strongroom.server.config.ConfigException;
-import io.strongroom.server.config.GatewayConfig;
-import io.strongroom.server.config.KeyAccessConfig;
-import io.strongroom.http.HttpApi;
-import io.strongroom.http.HttpServerVerticle;
-import io.strongroom.server.ServerOptionsFactory;
 import io.strongroom.core.keys.IdentityConfig;
+import io.strongroom.core.keys.KeyAccessRule;
 import io.strongroom.core.keys.KeyVaults;
 import io.strongroom.core.keys.KeyVaultsConfig;
 import io.strongroom.core.metrics.MetricsRegistry;
-import io.strongroom.store.local.LocalFileBlockStore;
-import io.strongroom.store.local.LocalFileBlockStoreOptions;
 import io.strongroom.core.volume.DefaultVolumeService;
 import io.strongroom.core.volume.VolumeService;
 import io.strongroom.core.volume.VolumeServiceOptions;
+import io.strongroom.crypto.BlockSealer;
+import io.strongroom.http.HttpApi;
+import io.strongroom.http.HttpServerVerticle;
+import io.strongroom.server.config.ConfigException;
+import io.strongroom.server.config.GatewayConfig;
+import io.strongroom.server.config.KeyAccessConfig;
+import io.strongroom.store.local.LocalFileBlockStore;
+import io.strongroom.store.local.LocalFileBlockStoreOptions;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -37,210 +35,250 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * verticle per event loop. Used by {@link Main}, the tests and {@code loadtest --embedded}.
  */
 public final class Gateway {
-  private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
-  /** How often vault latency is sampled even without a metrics scrape (the clients warn when sampled). */
-  private static final long VAULT_LATENCY_SAMPLE_MILLIS = 30_000;
+    private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
+    /** How often vault latency is sampled even without a metrics scrape (the clients warn when sampled). */
+    private static final long VAULT_LATENCY_SAMPLE_MILLIS = 30_000;
 
-  private final Vertx vertx;
-  private final GatewayConfig config;
-  private final List<String> deployments = new CopyOnWriteArrayList<>();
-  private StartupMaterial material;
-  private EmbeddedVault embeddedVault;
-  private KeyVaults keyVaults;
-  private KeyAccessRule keyAccess;
-  private LocalFileBlockStore store;
-  private VolumeService volumes;
-  private HttpApi api;
-  private int httpPort;
-  private long latencyTimer = -1;
-  private boolean closed;
+    private final Vertx vertx;
+    private final GatewayConfig config;
+    private final List<String> deployments = new CopyOnWriteArrayList<>();
+    private StartupMaterial material;
+    private EmbeddedVault embeddedVault;
+    private KeyVaults keyVaults;
+    private KeyAccessRule keyAccess;
+    private LocalFileBlockStore store;
+    private VolumeService volumes;
+    private HttpApi api;
+    private int httpPort;
+    private long latencyTimer = -1;
+    private boolean closed;
 
-  private Gateway(Vertx vertx, GatewayConfig config) {
-    this.vertx = vertx;
-    this.config = config;
-  }
-
-  /** Vert.x options for a gateway process: one event loop per configured loop, native transport preferred. */
-  public static VertxOptions vertxOptions(GatewayConfig config) {
-    return new VertxOptions().setEventLoopPoolSize(config.getEventLoops()).setPreferNativeTransport(true);
-  }
-
-  /** Starts everything; on failure, whatever was started is closed again and the future fails. */
-  public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
-    try {
-      config.validate();
-    } catch (ConfigException e) {
-      return Future.failedFuture(e);
+    private Gateway(Vertx vertx, GatewayConfig config) {
+        this.vertx = vertx;
+        this.config = config;
     }
-    Gateway gateway = new Gateway(vertx, config);
-    return gateway.startAll().recover(e -> gateway.close().transform(ignored -> Future.failedFuture(e)));
-  }
 
-  private Future<Gateway> startAll() {
-    return vertx.executeBlocking(() -> StartupMaterial.load(config), false)
-        .compose(m -> {
-          material = m;
-          LOG.log(m.aesNi().intrinsicsOn() ? Level.INFO : Level.WARNING, m.aesNi().summaryLine());
-          return config.vault().embedded() ? startEmbeddedVault() : Future.succeededFuture(ExternalVaults.from(config, m));
-        })
-        .compose(vaults -> {
-          keyVaults = KeyVaults.create(vertx, vaults.keyVaultsConfig());
-          KeyAccessConfig ka = config.keyAccess();
-          keyAccess = KeyAccessRule.attach(vertx, new KeyAccessRule.Settings(ka.getGracePeriod(), ka.getProbeInterval(),
-              ka.getAlertWebhooks(), config.getDataDir().resolve("activity.log")), keyVaults);
-          return openStore().compose(s -> DefaultVolumeService.open(vertx, s, s.metadataStore(), keyVaults,
-              BlockSealer.create(), new VolumeServiceOptions().setServiceKekId(vaults.serviceKekId())
-                  // auto-follow and DEK age checks ride on the key-access probe interval
-                  .setKeyWatchInterval(config.keyAccess().getProbeInterval())
-                  .setResealBlocksPerSecond(config.keyAccess().getResealBlocksPerSecond())
-                  .setDekMaxAge(config.keyAccess().getDekMaxAge())));
-        })
-        .compose(service -> {
-          volumes = service;
-          keyAccess.startMonitor();
-          return deployHttp();
-        })
-        .map(v -> {
-          LOG.log(Level.INFO, "Strongroom gateway on {0} ({1} event loops, transport {2}, TLS engine {3}); credentials file {4}",
-              baseUrl(), config.getEventLoops(), transportName(), tlsEngineName(), credentialsFile());
-          return this;
+    /** Vert.x options for a gateway process: one event loop per configured loop, native transport preferred. */
+    public static VertxOptions vertxOptions(GatewayConfig config) {
+        return new VertxOptions().setEventLoopPoolSize(config.getEventLoops()).setPreferNativeTransport(true);
+    }
+
+    /** Starts everything; on failure, whatever was started is closed again and the future fails. */
+    public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
+        try {
+            config.validate();
+        } catch (ConfigException e) {
+            return Future.failedFuture(e);
+        }
+        Gateway gateway = new Gateway(vertx, config);
+        return gateway.startAll().recover(e -> gateway.close().transform(ignored -> Future.failedFuture(e)));
+    }
+
+    private Future<Gateway> startAll() {
+        return vertx.executeBlocking(() -> StartupMaterial.load(config), false)
+                .compose(m -> {
+                    material = m;
+                    LOG.log(
+                            m.aesNi().intrinsicsOn() ? Level.INFO : Level.WARNING,
+                            m.aesNi().summaryLine());
+                    return config.vault().embedded()
+                            ? startEmbeddedVault()
+                            : Future.succeededFuture(ExternalVaults.from(config, m));
+                })
+                .compose(vaults -> {
+                    keyVaults = KeyVaults.create(vertx, vaults.keyVaultsConfig());
+                    KeyAccessConfig ka = config.keyAccess();
+                    keyAccess = KeyAccessRule.attach(
+                            vertx,
+                            new KeyAccessRule.Settings(
+                                    ka.getGracePeriod(),
+                                    ka.getProbeInterval(),
+                                    ka.getAlertWebhooks(),
+                                    config.getDataDir().resolve("activity.log")),
+                            keyVaults);
+                    return openStore()
+                            .compose(s -> DefaultVolumeService.open(
+                                    vertx,
+                                    s,
+                                    s.metadataStore(),
+                                    keyVaults,
+                                    BlockSealer.create(),
+                                    new VolumeServiceOptions()
+                                            .setServiceKekId(vaults.serviceKekId())
+                                            // auto-follow and DEK age checks ride on the key-access probe interval
+                                            .setKeyWatchInterval(
+                                                    config.keyAccess().getProbeInterval())
+                                            .setResealBlocksPerSecond(
+                                                    config.keyAccess().getResealBlocksPerSecond())
+                                            .setDekMaxAge(config.keyAccess().getDekMaxAge())));
+                })
+                .compose(service -> {
+                    volumes = service;
+                    keyAccess.startMonitor();
+                    return deployHttp();
+                })
+                .map(v -> {
+                    LOG.log(
+                            Level.INFO,
+                            "Strongroom gateway on {0} ({1} event loops, transport {2}, TLS engine {3}); credentials file {4}",
+                            baseUrl(),
+                            config.getEventLoops(),
+                            transportName(),
+                            tlsEngineName(),
+                            credentialsFile());
+                    return this;
+                });
+    }
+
+    /** The key vaults to use and the service KEK id. */
+    record Vaults(KeyVaultsConfig keyVaultsConfig, String serviceKekId) {}
+
+    private Future<Vaults> startEmbeddedVault() {
+        return EmbeddedVault.start(vertx, config.getDataDir())
+                .compose(v -> {
+                    embeddedVault = v;
+                    return v.ensureServiceKey(vertx);
+                })
+                .map(x -> new Vaults(
+                        new KeyVaultsConfig()
+                                .addVault(embeddedVault.clientOptions)
+                                .addIdentity(
+                                        EmbeddedVault.IDENTITY, new IdentityConfig.StaticToken(embeddedVault.token))
+                                .setDefaultIdentity(EmbeddedVault.IDENTITY),
+                        EmbeddedVault.serviceKekId()));
+    }
+
+    private Future<LocalFileBlockStore> openStore() {
+        int bound = config.limits().getStorageQueueBound();
+        LocalFileBlockStoreOptions options = new LocalFileBlockStoreOptions()
+                .setDataDir(config.getDataDir().resolve("volumes"))
+                .setDurability(config.getDurability())
+                .setCacheBytes(config.getCacheBytes())
+                .setMaxPendingWrites(Math.max(LocalFileBlockStoreOptions.DEFAULT_MAX_PENDING_WRITES, 2 * bound))
+                .setMaxRequestBytes(Math.max(
+                        LocalFileBlockStoreOptions.DEFAULT_MAX_REQUEST_BYTES,
+                        2 * config.limits().getMaxBodyBytes()));
+        return LocalFileBlockStore.open(vertx, options).onSuccess(s -> store = s);
+    }
+
+    private Future<Void> deployHttp() {
+        GatewayObservability observability = new GatewayObservability(
+                keyVaults, store, config.getDurability(), material.aesNi(), transportName(), tlsEngineName());
+        MetricsRegistry metrics = new MetricsRegistry();
+        api = new HttpApi(
+                volumes,
+                material.credentials().tokens(),
+                metrics,
+                observability,
+                new DefaultKeyAdministration(volumes, keyVaults, keyAccess),
+                config.limits());
+        observability.registerMetrics(metrics);
+        keyAccess.registerMetrics(metrics);
+        latencyTimer = vertx.setPeriodic(VAULT_LATENCY_SAMPLE_MILLIS, id -> observability.sampleVaultLatency());
+        if (config.getPort() != 0) {
+            httpPort = config.getPort();
+            return deploy(httpPort, config.getEventLoops());
+        }
+        // Port 0: Vert.x would give every instance its own ephemeral port, so pick one free port for all of them.
+        return vertx.executeBlocking(this::freePort, false).compose(port -> {
+            httpPort = port;
+            return deploy(port, config.getEventLoops());
         });
-  }
-
-  /** The key vaults to use and the service KEK id. */
-  record Vaults(KeyVaultsConfig keyVaultsConfig, String serviceKekId) {}
-
-  private Future<Vaults> startEmbeddedVault() {
-    return EmbeddedVault.start(vertx, config.getDataDir())
-        .compose(v -> {
-          embeddedVault = v;
-          return v.ensureServiceKey(vertx);
-        })
-        .map(x -> new Vaults(new KeyVaultsConfig()
-            .addVault(embeddedVault.clientOptions)
-            .addIdentity(EmbeddedVault.IDENTITY, new IdentityConfig.StaticToken(embeddedVault.token))
-            .setDefaultIdentity(EmbeddedVault.IDENTITY), EmbeddedVault.serviceKekId()));
-  }
-
-  private Future<LocalFileBlockStore> openStore() {
-    int bound = config.limits().getStorageQueueBound();
-    LocalFileBlockStoreOptions options = new LocalFileBlockStoreOptions()
-        .setDataDir(config.getDataDir().resolve("volumes"))
-        .setDurability(config.getDurability())
-        .setCacheBytes(config.getCacheBytes())
-        .setMaxPendingWrites(Math.max(LocalFileBlockStoreOptions.DEFAULT_MAX_PENDING_WRITES, 2 * bound))
-        .setMaxRequestBytes(Math.max(LocalFileBlockStoreOptions.DEFAULT_MAX_REQUEST_BYTES, 2 * config.limits().getMaxBodyBytes()));
-    return LocalFileBlockStore.open(vertx, options).onSuccess(s -> store = s);
-  }
-
-  private Future<Void> deployHttp() {
-    GatewayObservability observability = new GatewayObservability(keyVaults, store, config.getDurability(),
-        material.aesNi(), transportName(), tlsEngineName());
-    MetricsRegistry metrics = new MetricsRegistry();
-    api = new HttpApi(volumes, material.credentials().tokens(), metrics, observability,
-        new DefaultKeyAdministration(volumes, keyVaults, keyAccess), config.limits());
-    observability.registerMetrics(metrics);
-    keyAccess.registerMetrics(metrics);
-    latencyTimer = vertx.setPeriodic(VAULT_LATENCY_SAMPLE_MILLIS, id -> observability.sampleVaultLatency());
-    if (config.getPort() != 0) {
-      httpPort = config.getPort();
-      return deploy(httpPort, config.getEventLoops());
     }
-    // Port 0: Vert.x would give every instance its own ephemeral port, so pick one free port for all of them.
-    return vertx.executeBlocking(this::freePort, false).compose(port -> {
-      httpPort = port;
-      return deploy(port, config.getEventLoops());
-    });
-  }
 
-  private int freePort() throws IOException {
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(config.getHost()))) {
-      return probe.getLocalPort();
+    private int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(config.getHost()))) {
+            return probe.getLocalPort();
+        }
     }
-  }
 
-  private Future<Void> deploy(int port, int instances) {
-    var options = ServerOptionsFactory.create(config, port, material.tls());
-    return vertx.deployVerticle(() -> new HttpServerVerticle(api, options, config.limits().getRequestTimeout()),
-        new DeploymentOptions().setInstances(instances)).onSuccess(deployments::add).mapEmpty();
-  }
-
-  /**
-   * Graceful shutdown: stop accepting and let requests in progress finish (up to the request timeout), then
-   * flush and close the volumes (files closed, DEKs destroyed), the vault clients and the embedded vault.
-   */
-  public Future<Void> close() {
-    if (closed) {
-      return Future.succeededFuture();
+    private Future<Void> deploy(int port, int instances) {
+        var options = ServerOptionsFactory.create(config, port, material.tls());
+        return vertx.deployVerticle(
+                        () -> new HttpServerVerticle(
+                                api, options, config.limits().getRequestTimeout()),
+                        new DeploymentOptions().setInstances(instances))
+                .onSuccess(deployments::add)
+                .mapEmpty();
     }
-    closed = true;
-    vertx.cancelTimer(latencyTimer);
-    if (keyAccess != null) {
-      keyAccess.stopMonitor();
+
+    /**
+     * Graceful shutdown: stop accepting and let requests in progress finish (up to the request timeout), then
+     * flush and close the volumes (files closed, DEKs destroyed), the vault clients and the embedded vault.
+     */
+    public Future<Void> close() {
+        if (closed) {
+            return Future.succeededFuture();
+        }
+        closed = true;
+        vertx.cancelTimer(latencyTimer);
+        if (keyAccess != null) {
+            keyAccess.stopMonitor();
+        }
+        List<Future<Void>> undeploys = new ArrayList<>();
+        deployments.forEach(id -> undeploys.add(vertx.undeploy(id)));
+        return Future.join(undeploys)
+                .transform(x ->
+                        volumes != null ? volumes.close() : store != null ? store.close() : Future.succeededFuture())
+                .transform(x -> keyVaults != null ? keyVaults.close() : Future.succeededFuture())
+                .transform(x -> keyAccess != null ? keyAccess.close() : Future.succeededFuture())
+                .transform(x -> embeddedVault != null ? embeddedVault.close() : Future.succeededFuture())
+                .onComplete(x -> LOG.log(Level.INFO, "Strongroom gateway stopped"))
+                .mapEmpty();
     }
-    List<Future<Void>> undeploys = new ArrayList<>();
-    deployments.forEach(id -> undeploys.add(vertx.undeploy(id)));
-    return Future.join(undeploys)
-        .transform(x -> volumes != null ? volumes.close() : store != null ? store.close() : Future.succeededFuture())
-        .transform(x -> keyVaults != null ? keyVaults.close() : Future.succeededFuture())
-        .transform(x -> keyAccess != null ? keyAccess.close() : Future.succeededFuture())
-        .transform(x -> embeddedVault != null ? embeddedVault.close() : Future.succeededFuture())
-        .onComplete(x -> LOG.log(Level.INFO, "Strongroom gateway stopped"))
-        .mapEmpty();
-  }
 
-  /** The actual HTTP port (the ephemeral one when the configured port is 0). */
-  public int httpPort() {
-    return httpPort;
-  }
-
-  public String baseUrl() {
-    String host = config.getHost();
-    if (host.equals("0.0.0.0") || host.equals("::")) {
-      host = "127.0.0.1";
-    } else if (host.contains(":")) {
-      host = "[" + host + "]";
+    /** The actual HTTP port (the ephemeral one when the configured port is 0). */
+    public int httpPort() {
+        return httpPort;
     }
-    return (config.tls().enabled() ? "https" : "http") + "://" + host + ":" + httpPort;
-  }
 
-  /** The 0600 file with the tokens generated on first start (it may have been removed by the operator since). */
-  public Path credentialsFile() {
-    return material.credentials().credentialsFile();
-  }
-
-  /** The generated admin token (all roles), or null when the credentials file no longer holds it. */
-  public String adminToken() {
-    return material.adminToken();
-  }
-
-  /** The volume service (for in-process callers and tests). */
-  public VolumeService volumes() {
-    return volumes;
-  }
-
-  /** The HTTP layer's shared state (request metrics, requests in flight). */
-  public HttpApi httpApi() {
-    return api;
-  }
-
-  public GatewayConfig config() {
-    return config;
-  }
-
-  private String transportName() {
-    return vertx.isNativeTransportEnabled() ? "epoll" : "nio";
-  }
-
-  private String tlsEngineName() {
-    if (!config.tls().enabled()) {
-      return "none";
+    public String baseUrl() {
+        String host = config.getHost();
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            host = "127.0.0.1";
+        } else if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return (config.tls().enabled() ? "https" : "http") + "://" + host + ":" + httpPort;
     }
-    return ServerOptionsFactory.openSslAvailable() ? "openssl" : "jdk";
-  }
 
-  @Override
-  public String toString() {
-    return "Gateway[" + (httpPort == 0 ? "starting" : baseUrl()) + "]";
-  }
+    /** The 0600 file with the tokens generated on first start (it may have been removed by the operator since). */
+    public Path credentialsFile() {
+        return material.credentials().credentialsFile();
+    }
+
+    /** The generated admin token (all roles), or null when the credentials file no longer holds it. */
+    public String adminToken() {
+        return material.adminToken();
+    }
+
+    /** The volume service (for in-process callers and tests). */
+    public VolumeService volumes() {
+        return volumes;
+    }
+
+    /** The HTTP layer's shared state (request metrics, requests in flight). */
+    public HttpApi httpApi() {
+        return api;
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    private String transportName() {
+        return vertx.isNativeTransportEnabled() ? "epoll" : "nio";
+    }
+
+    private String tlsEngineName() {
+        if (!config.tls().enabled()) {
+            return "none";
+        }
+        return ServerOptionsFactory.openSslAvailable() ? "openssl" : "jdk";
+    }
+
+    @Override
+    public String toString() {
+        return "Gateway[" + (httpPort == 0 ? "starting" : baseUrl()) + "]";
+    }
 }

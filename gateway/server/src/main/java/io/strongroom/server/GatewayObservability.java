@@ -1,8 +1,5 @@
 package io.strongroom.server;
 
-
-import io.strongroom.crypto.AesNiReport;
-import io.strongroom.http.HealthReporter;
 import io.strongroom.core.keys.DekCache;
 import io.strongroom.core.keys.KeyAccessSnapshot;
 import io.strongroom.core.keys.KeyState;
@@ -12,6 +9,8 @@ import io.strongroom.core.metrics.PrometheusWriter;
 import io.strongroom.core.store.BlockStore;
 import io.strongroom.core.store.BlockStoreStats;
 import io.strongroom.core.store.Durability;
+import io.strongroom.crypto.AesNiReport;
+import io.strongroom.http.HealthReporter;
 import io.strongroom.vault.LatencySnapshot;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,150 +21,209 @@ import java.util.List;
  * latency per endpoint/operation/region, AES-NI probe, storage, transport. Reads only in-memory state.
  */
 final class GatewayObservability implements HealthReporter {
-  private final KeyVaults keys;
-  private final BlockStore store;
-  private final Durability durability;
-  private final AesNiReport aesNi;
-  private final String transport;
-  private final String tlsEngine;
-  private final VaultLatencySampler vaultLatency;
+    private final KeyVaults keys;
+    private final BlockStore store;
+    private final Durability durability;
+    private final AesNiReport aesNi;
+    private final String transport;
+    private final String tlsEngine;
+    private final VaultLatencySampler vaultLatency;
 
-  GatewayObservability(KeyVaults keys, BlockStore store, Durability durability, AesNiReport aesNi, String transport,
-                       String tlsEngine) {
-    this.keys = keys;
-    this.store = store;
-    this.durability = durability;
-    this.aesNi = aesNi;
-    this.transport = transport;
-    this.tlsEngine = tlsEngine;
-    this.vaultLatency = new VaultLatencySampler(keys);
-  }
-
-  /** Samples vault latency (the clients log slow-vault and cross-region warnings when sampled). */
-  void sampleVaultLatency() {
-    vaultLatency.sample();
-  }
-
-  void registerMetrics(MetricsRegistry registry) {
-    registry.register(this::keyStates).register(this::dekCache).register(this::vaultLatency)
-        .register(this::aesNi).register(this::storage).register(this::transportInfo);
-  }
-
-  @Override
-  public JsonObject report() {
-    JsonArray keyStates = new JsonArray();
-    boolean keysOk = true;
-    int inaccessible = 0;
-    List<KeyAccessSnapshot> states = keys.keyStates();
-    for (KeyAccessSnapshot s : states) {
-      keysOk &= s.state() == KeyState.AVAILABLE;
-      inaccessible += s.state() == KeyState.INACCESSIBLE ? 1 : 0;
-      JsonObject k = new JsonObject().put("kek", s.kek().keyUrl()).put("identity", s.kek().identity())
-          .put("state", s.state().name()).put("since", s.since().toString());
-      if (s.causeName() != null) {
-        k.put("cause", s.causeName()).put("causeDetail", s.causeText());
-      }
-      keyStates.add(k);
+    GatewayObservability(
+            KeyVaults keys,
+            BlockStore store,
+            Durability durability,
+            AesNiReport aesNi,
+            String transport,
+            String tlsEngine) {
+        this.keys = keys;
+        this.store = store;
+        this.durability = durability;
+        this.aesNi = aesNi;
+        this.transport = transport;
+        this.tlsEngine = tlsEngine;
+        this.vaultLatency = new VaultLatencySampler(keys);
     }
-    BlockStoreStats stats = store.stats();
-    JsonObject storage = new JsonObject()
-        .put("durability", durability.configName())
-        .put("pendingWrites", store.pendingWrites())
-        .put("maxPendingWrites", store.maxPendingWrites())
-        .put("writes", stats.writes())
-        .put("reads", stats.reads())
-        .put("cacheHits", stats.cacheHits())
-        .put("cacheBytes", stats.cacheBytes())
-        .put("journalSyncs", stats.journalSyncs());
-    // DOWN: no volume can be served (every KEK in use is inaccessible); DEGRADED: some key or AES-NI trouble.
-    String status = !states.isEmpty() && inaccessible == states.size() ? DOWN : keysOk && aesNi.intrinsicsOn() ? UP : DEGRADED;
-    return new JsonObject()
-        .put(STATUS, status)
-        .put("keys", keyStates)
-        .put("aesNi", new JsonObject(aesNi.toMap()))
-        .put("storage", storage)
-        .put("vault", new JsonObject().put("warnings", new JsonArray(vaultLatency.warnings())))
-        .put("transport", new JsonObject().put("transport", transport).put("tlsEngine", tlsEngine));
-  }
 
-  private void keyStates(PrometheusWriter out) {
-    List<KeyAccessSnapshot> states = keys.keyStates();
-    out.family("strongroom_key_state", "gauge", "Access state of each KEK in use: 1 for the current state");
-    for (KeyAccessSnapshot s : states) {
-      for (KeyState state : KeyState.values()) {
-        out.sample("strongroom_key_state", s.state() == state ? 1 : 0,
-            "kek", s.kek().keyUrl(), "identity", s.kek().identity(), "state", state.name());
-      }
+    /** Samples vault latency (the clients log slow-vault and cross-region warnings when sampled). */
+    void sampleVaultLatency() {
+        vaultLatency.sample();
     }
-    out.family("strongroom_key_state_since_seconds", "gauge", "Unix time when each KEK entered its current state");
-    for (KeyAccessSnapshot s : states) {
-      out.sample("strongroom_key_state_since_seconds", s.since().getEpochSecond(),
-          "kek", s.kek().keyUrl(), "identity", s.kek().identity());
+
+    void registerMetrics(MetricsRegistry registry) {
+        registry.register(this::keyStates)
+                .register(this::dekCache)
+                .register(this::vaultLatency)
+                .register(this::aesNi)
+                .register(this::storage)
+                .register(this::transportInfo);
     }
-  }
 
-  private void dekCache(PrometheusWriter out) {
-    DekCache.DekCacheStats stats = keys.dekCache().stats();
-    out.family("strongroom_dek_cache_hits_total", "counter", "DEK lookups served from memory");
-    out.sample("strongroom_dek_cache_hits_total", stats.hits());
-    out.family("strongroom_dek_cache_misses_total", "counter", "DEK lookups that found no unwrapped DEK");
-    out.sample("strongroom_dek_cache_misses_total", stats.misses());
-    out.family("strongroom_dek_cache_size", "gauge", "Unwrapped DEKs in memory");
-    out.sample("strongroom_dek_cache_size", stats.size());
-  }
-
-  /** Vault calls (cumulative) and latency quantiles of the latest sampled interval that had calls. */
-  private void vaultLatency(PrometheusWriter out) {
-    List<VaultLatencySampler.Series> series = vaultLatency.sample();
-    out.family("strongroom_vault_calls_total", "counter", "Key vault calls per endpoint, region and operation");
-    for (VaultLatencySampler.Series s : series) {
-      LatencySnapshot l = s.latest();
-      out.sample("strongroom_vault_calls_total", s.totalCalls(), "endpoint", l.endpoint(), "region", l.region(),
-          "operation", l.operation(), "cross_region", Boolean.toString(l.crossRegion()));
+    @Override
+    public JsonObject report() {
+        JsonArray keyStates = new JsonArray();
+        boolean keysOk = true;
+        int inaccessible = 0;
+        List<KeyAccessSnapshot> states = keys.keyStates();
+        for (KeyAccessSnapshot s : states) {
+            keysOk &= s.state() == KeyState.AVAILABLE;
+            inaccessible += s.state() == KeyState.INACCESSIBLE ? 1 : 0;
+            JsonObject k = new JsonObject()
+                    .put("kek", s.kek().keyUrl())
+                    .put("identity", s.kek().identity())
+                    .put("state", s.state().name())
+                    .put("since", s.since().toString());
+            if (s.causeName() != null) {
+                k.put("cause", s.causeName()).put("causeDetail", s.causeText());
+            }
+            keyStates.add(k);
+        }
+        BlockStoreStats stats = store.stats();
+        JsonObject storage = new JsonObject()
+                .put("durability", durability.configName())
+                .put("pendingWrites", store.pendingWrites())
+                .put("maxPendingWrites", store.maxPendingWrites())
+                .put("writes", stats.writes())
+                .put("reads", stats.reads())
+                .put("cacheHits", stats.cacheHits())
+                .put("cacheBytes", stats.cacheBytes())
+                .put("journalSyncs", stats.journalSyncs());
+        // DOWN: no volume can be served (every KEK in use is inaccessible); DEGRADED: some key or AES-NI trouble.
+        String status = !states.isEmpty() && inaccessible == states.size()
+                ? DOWN
+                : keysOk && aesNi.intrinsicsOn() ? UP : DEGRADED;
+        return new JsonObject()
+                .put(STATUS, status)
+                .put("keys", keyStates)
+                .put("aesNi", new JsonObject(aesNi.toMap()))
+                .put("storage", storage)
+                .put("vault", new JsonObject().put("warnings", new JsonArray(vaultLatency.warnings())))
+                .put("transport", new JsonObject().put("transport", transport).put("tlsEngine", tlsEngine));
     }
-    out.family("strongroom_vault_latency_seconds", "gauge",
-        "Key vault call latency per endpoint, region and operation over the latest sampled interval with calls");
-    for (VaultLatencySampler.Series s : series) {
-      quantile(out, s.latest(), "0.5", s.latest().p50Millis());
-      quantile(out, s.latest(), "0.99", s.latest().p99Millis());
-      quantile(out, s.latest(), "1", s.latest().maxMillis());
+
+    private void keyStates(PrometheusWriter out) {
+        List<KeyAccessSnapshot> states = keys.keyStates();
+        out.family("strongroom_key_state", "gauge", "Access state of each KEK in use: 1 for the current state");
+        for (KeyAccessSnapshot s : states) {
+            for (KeyState state : KeyState.values()) {
+                out.sample(
+                        "strongroom_key_state",
+                        s.state() == state ? 1 : 0,
+                        "kek",
+                        s.kek().keyUrl(),
+                        "identity",
+                        s.kek().identity(),
+                        "state",
+                        state.name());
+            }
+        }
+        out.family("strongroom_key_state_since_seconds", "gauge", "Unix time when each KEK entered its current state");
+        for (KeyAccessSnapshot s : states) {
+            out.sample(
+                    "strongroom_key_state_since_seconds",
+                    s.since().getEpochSecond(),
+                    "kek",
+                    s.kek().keyUrl(),
+                    "identity",
+                    s.kek().identity());
+        }
     }
-  }
 
-  private static void quantile(PrometheusWriter out, LatencySnapshot s, String quantile, double millis) {
-    out.sample("strongroom_vault_latency_seconds", millis / 1e3, "endpoint", s.endpoint(), "region", s.region(),
-        "operation", s.operation(), "cross_region", Boolean.toString(s.crossRegion()), "quantile", quantile);
-  }
+    private void dekCache(PrometheusWriter out) {
+        DekCache.DekCacheStats stats = keys.dekCache().stats();
+        out.family("strongroom_dek_cache_hits_total", "counter", "DEK lookups served from memory");
+        out.sample("strongroom_dek_cache_hits_total", stats.hits());
+        out.family("strongroom_dek_cache_misses_total", "counter", "DEK lookups that found no unwrapped DEK");
+        out.sample("strongroom_dek_cache_misses_total", stats.misses());
+        out.family("strongroom_dek_cache_size", "gauge", "Unwrapped DEKs in memory");
+        out.sample("strongroom_dek_cache_size", stats.size());
+    }
 
-  private void aesNi(PrometheusWriter out) {
-    out.family("strongroom_aes_intrinsics", "gauge", "1 when the CPU has AES-NI and the JVM uses its AES intrinsics");
-    out.sample("strongroom_aes_intrinsics", aesNi.intrinsicsOn() ? 1 : 0);
-    out.family("strongroom_aes_selftest_megabytes_per_second", "gauge", "Start-up self-test: MB/s sealing 8 KiB blocks");
-    out.sample("strongroom_aes_selftest_megabytes_per_second", aesNi.selfTestMBps());
-  }
+    /** Vault calls (cumulative) and latency quantiles of the latest sampled interval that had calls. */
+    private void vaultLatency(PrometheusWriter out) {
+        List<VaultLatencySampler.Series> series = vaultLatency.sample();
+        out.family("strongroom_vault_calls_total", "counter", "Key vault calls per endpoint, region and operation");
+        for (VaultLatencySampler.Series s : series) {
+            LatencySnapshot l = s.latest();
+            out.sample(
+                    "strongroom_vault_calls_total",
+                    s.totalCalls(),
+                    "endpoint",
+                    l.endpoint(),
+                    "region",
+                    l.region(),
+                    "operation",
+                    l.operation(),
+                    "cross_region",
+                    Boolean.toString(l.crossRegion()));
+        }
+        out.family(
+                "strongroom_vault_latency_seconds",
+                "gauge",
+                "Key vault call latency per endpoint, region and operation over the latest sampled interval with calls");
+        for (VaultLatencySampler.Series s : series) {
+            quantile(out, s.latest(), "0.5", s.latest().p50Millis());
+            quantile(out, s.latest(), "0.99", s.latest().p99Millis());
+            quantile(out, s.latest(), "1", s.latest().maxMillis());
+        }
+    }
 
-  private void storage(PrometheusWriter out) {
-    BlockStoreStats s = store.stats();
-    counter(out, "strongroom_store_reads_total", "Store read calls", s.reads());
-    counter(out, "strongroom_store_read_bytes_total", "Bytes read from the store", s.readBytes());
-    counter(out, "strongroom_store_cache_hits_total", "Store reads served from the slot cache, without file I/O", s.cacheHits());
-    out.family("strongroom_store_cache_bytes", "gauge", "Memory held by the slot cache");
-    out.sample("strongroom_store_cache_bytes", s.cacheBytes());
-    counter(out, "strongroom_store_writes_total", "Store write calls acknowledged", s.writes());
-    counter(out, "strongroom_store_write_bytes_total", "Slot bytes written to the store", s.writeBytes());
-    counter(out, "strongroom_store_journal_syncs_total", "fdatasync calls on journals", s.journalSyncs());
-    counter(out, "strongroom_store_batches_total", "Group-commit batches", s.batches());
-    out.family("strongroom_store_pending_writes", "gauge", "Writes, trims and flushes accepted and not yet acknowledged");
-    out.sample("strongroom_store_pending_writes", s.pendingWrites());
-  }
+    private static void quantile(PrometheusWriter out, LatencySnapshot s, String quantile, double millis) {
+        out.sample(
+                "strongroom_vault_latency_seconds",
+                millis / 1e3,
+                "endpoint",
+                s.endpoint(),
+                "region",
+                s.region(),
+                "operation",
+                s.operation(),
+                "cross_region",
+                Boolean.toString(s.crossRegion()),
+                "quantile",
+                quantile);
+    }
 
-  private void transportInfo(PrometheusWriter out) {
-    out.family("strongroom_transport_info", "gauge", "Network transport and TLS engine in use");
-    out.sample("strongroom_transport_info", 1, "transport", transport, "tls_engine", tlsEngine);
-  }
+    private void aesNi(PrometheusWriter out) {
+        out.family(
+                "strongroom_aes_intrinsics", "gauge", "1 when the CPU has AES-NI and the JVM uses its AES intrinsics");
+        out.sample("strongroom_aes_intrinsics", aesNi.intrinsicsOn() ? 1 : 0);
+        out.family(
+                "strongroom_aes_selftest_megabytes_per_second",
+                "gauge",
+                "Start-up self-test: MB/s sealing 8 KiB blocks");
+        out.sample("strongroom_aes_selftest_megabytes_per_second", aesNi.selfTestMBps());
+    }
 
-  private static void counter(PrometheusWriter out, String name, String help, long value) {
-    out.family(name, "counter", help);
-    out.sample(name, value);
-  }
+    private void storage(PrometheusWriter out) {
+        BlockStoreStats s = store.stats();
+        counter(out, "strongroom_store_reads_total", "Store read calls", s.reads());
+        counter(out, "strongroom_store_read_bytes_total", "Bytes read from the store", s.readBytes());
+        counter(
+                out,
+                "strongroom_store_cache_hits_total",
+                "Store reads served from the slot cache, without file I/O",
+                s.cacheHits());
+        out.family("strongroom_store_cache_bytes", "gauge", "Memory held by the slot cache");
+        out.sample("strongroom_store_cache_bytes", s.cacheBytes());
+        counter(out, "strongroom_store_writes_total", "Store write calls acknowledged", s.writes());
+        counter(out, "strongroom_store_write_bytes_total", "Slot bytes written to the store", s.writeBytes());
+        counter(out, "strongroom_store_journal_syncs_total", "fdatasync calls on journals", s.journalSyncs());
+        counter(out, "strongroom_store_batches_total", "Group-commit batches", s.batches());
+        out.family(
+                "strongroom_store_pending_writes",
+                "gauge",
+                "Writes, trims and flushes accepted and not yet acknowledged");
+        out.sample("strongroom_store_pending_writes", s.pendingWrites());
+    }
+
+    private void transportInfo(PrometheusWriter out) {
+        out.family("strongroom_transport_info", "gauge", "Network transport and TLS engine in use");
+        out.sample("strongroom_transport_info", 1, "transport", transport, "tls_engine", tlsEngine);
+    }
+
+    private static void counter(PrometheusWriter out, String name, String help, long value) {
+        out.family(name, "counter", help);
+        out.sample(name, value);
+    }
 }

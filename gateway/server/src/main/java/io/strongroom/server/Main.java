@@ -15,53 +15,62 @@ import java.util.concurrent.TimeUnit;
  * SIGTERM or Ctrl-C. A bad setting ends the process with one line naming it (exit code 2).
  */
 public final class Main {
-  private static final System.Logger LOG = System.getLogger(Main.class.getName());
+    private static final System.Logger LOG = System.getLogger(Main.class.getName());
 
-  private Main() {}
+    private Main() {}
 
-  public static void main(String[] args) {
-    if (ConfigLoader.wantsHelp(args)) {
-      System.out.print(ConfigLoader.help());
-      return;
+    public static void main(String[] args) {
+        if (ConfigLoader.wantsHelp(args)) {
+            System.out.print(ConfigLoader.help());
+            return;
+        }
+        GatewayConfig config;
+        try {
+            config = ConfigLoader.load(args, System.getenv());
+        } catch (ConfigException e) {
+            System.err.println("strongroom: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Vertx vertx = Vertx.builder().with(Gateway.vertxOptions(config)).build();
+        if (!vertx.isNativeTransportEnabled()) {
+            LOG.log(
+                    Level.INFO,
+                    "native epoll transport unavailable, using NIO: {0}",
+                    String.valueOf(vertx.unavailableNativeTransportCause()));
+        }
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(vertx, config)
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            System.err.println("strongroom: "
+                    + (cause instanceof ConfigException ? cause.getMessage() : "start-up failed: " + cause));
+            vertx.close();
+            System.exit(cause instanceof ConfigException ? 2 : 1);
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, gateway), "strongroom-shutdown"));
+        System.out.println("Strongroom gateway listening on " + gateway.baseUrl() + " — credentials: "
+                + gateway.credentialsFile());
     }
-    GatewayConfig config;
-    try {
-      config = ConfigLoader.load(args, System.getenv());
-    } catch (ConfigException e) {
-      System.err.println("strongroom: " + e.getMessage());
-      System.exit(2);
-      return;
-    }
-    Vertx vertx = Vertx.builder().with(Gateway.vertxOptions(config)).build();
-    if (!vertx.isNativeTransportEnabled()) {
-      LOG.log(Level.INFO, "native epoll transport unavailable, using NIO: {0}", String.valueOf(vertx.unavailableNativeTransportCause()));
-    }
-    Gateway gateway;
-    try {
-      gateway = Gateway.start(vertx, config).toCompletionStage().toCompletableFuture().get();
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      System.err.println("strongroom: " + (cause instanceof ConfigException ? cause.getMessage() : "start-up failed: " + cause));
-      vertx.close();
-      System.exit(cause instanceof ConfigException ? 2 : 1);
-      return;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
-    }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, gateway), "strongroom-shutdown"));
-    System.out.println("Strongroom gateway listening on " + gateway.baseUrl() + " — credentials: " + gateway.credentialsFile());
-  }
 
-  /** Graceful: in-flight requests finish, volumes flush and close, DEKs are destroyed, then Vert.x stops. */
-  private static void stop(Vertx vertx, Gateway gateway) {
-    CompletableFuture<Void> done = gateway.close().eventually(vertx::close).toCompletionStage().toCompletableFuture();
-    try {
-      done.get(60, TimeUnit.SECONDS);
-      // java.util.logging shuts down in its own hook, so this goes to stderr directly.
-      System.err.println("strongroom: stopped (requests finished, volumes flushed and closed, keys destroyed)");
-    } catch (Exception e) {
-      System.err.println("strongroom: shutdown did not complete cleanly: " + e);
+    /** Graceful: in-flight requests finish, volumes flush and close, DEKs are destroyed, then Vert.x stops. */
+    private static void stop(Vertx vertx, Gateway gateway) {
+        CompletableFuture<Void> done =
+                gateway.close().eventually(vertx::close).toCompletionStage().toCompletableFuture();
+        try {
+            done.get(60, TimeUnit.SECONDS);
+            // java.util.logging shuts down in its own hook, so this goes to stderr directly.
+            System.err.println("strongroom: stopped (requests finished, volumes flushed and closed, keys destroyed)");
+        } catch (Exception e) {
+            System.err.println("strongroom: shutdown did not complete cleanly: " + e);
+        }
     }
-  }
 }

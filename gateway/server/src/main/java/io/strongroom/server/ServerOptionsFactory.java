@@ -17,51 +17,52 @@ import java.util.Set;
  * no h2c; with TLS, the OpenSSL (BoringSSL) engine when it loads, TLS 1.2 and 1.3 only, HTTP/2 by ALPN.
  */
 public final class ServerOptionsFactory {
-  /** TLS versions the gateway accepts; anything older is refused in the handshake. */
-  public static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
+    /** TLS versions the gateway accepts; anything older is refused in the handshake. */
+    public static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
 
-  /** PEM material read from the configured files (reading is blocking; done once at start-up). */
-  public record TlsMaterial(Buffer certChain, Buffer privateKey, Buffer clientCa) {
-    @Override
-    public String toString() {
-      return "TlsMaterial[private key not shown]";
+    /** PEM material read from the configured files (reading is blocking; done once at start-up). */
+    public record TlsMaterial(Buffer certChain, Buffer privateKey, Buffer clientCa) {
+        @Override
+        public String toString() {
+            return "TlsMaterial[private key not shown]";
+        }
     }
-  }
 
-  private ServerOptionsFactory() {}
+    private ServerOptionsFactory() {}
 
-  /** @param tls null for plain HTTP */
-  public static HttpServerOptions create(GatewayConfig config, int port, TlsMaterial tls) {
-    HttpServerOptions options = new HttpServerOptions()
-        .setHost(config.getHost())
-        .setPort(port)
-        .setStrictThreadMode(true)
-        .setCompressionSupported(false)
-        .setDecompressionSupported(false)
-        .setHttp2ClearTextEnabled(false)
-        .setHandle100ContinueAutomatically(false)
-        .setTcpNoDelay(true)
-        .setReuseAddress(true);
-    if (tls == null) {
-      return options;
+    /** @param tls null for plain HTTP */
+    public static HttpServerOptions create(GatewayConfig config, int port, TlsMaterial tls) {
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(config.getHost())
+                .setPort(port)
+                .setStrictThreadMode(true)
+                .setCompressionSupported(false)
+                .setDecompressionSupported(false)
+                .setHttp2ClearTextEnabled(false)
+                .setHandle100ContinueAutomatically(false)
+                .setTcpNoDelay(true)
+                .setReuseAddress(true);
+        if (tls == null) {
+            return options;
+        }
+        options.setSsl(true)
+                .setUseAlpn(true)
+                .setEnabledSecureTransportProtocols(TLS_PROTOCOLS)
+                .setSslEngineOptions(openSslAvailable() ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions())
+                .setKeyCertOptions(
+                        new PemKeyCertOptions().setCertValue(tls.certChain()).setKeyValue(tls.privateKey()));
+        ClientAuthMode clientAuth = config.tls().getClientAuth();
+        if (clientAuth != ClientAuthMode.NONE) {
+            options.setClientAuth(clientAuth == ClientAuthMode.REQUIRE ? ClientAuth.REQUIRED : ClientAuth.REQUEST);
+        }
+        if (tls.clientCa() != null) {
+            options.setTrustOptions(new PemTrustOptions().addCertValue(tls.clientCa()));
+        }
+        return options;
     }
-    options.setSsl(true)
-        .setUseAlpn(true)
-        .setEnabledSecureTransportProtocols(TLS_PROTOCOLS)
-        .setSslEngineOptions(openSslAvailable() ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions())
-        .setKeyCertOptions(new PemKeyCertOptions().setCertValue(tls.certChain()).setKeyValue(tls.privateKey()));
-    ClientAuthMode clientAuth = config.tls().getClientAuth();
-    if (clientAuth != ClientAuthMode.NONE) {
-      options.setClientAuth(clientAuth == ClientAuthMode.REQUIRE ? ClientAuth.REQUIRED : ClientAuth.REQUEST);
-    }
-    if (tls.clientCa() != null) {
-      options.setTrustOptions(new PemTrustOptions().addCertValue(tls.clientCa()));
-    }
-    return options;
-  }
 
-  /** True when netty-tcnative (BoringSSL) loaded: TLS runs through the OpenSSL engine. */
-  public static boolean openSslAvailable() {
-    return OpenSsl.isAvailable();
-  }
+    /** True when netty-tcnative (BoringSSL) loaded: TLS runs through the OpenSSL engine. */
+    public static boolean openSslAvailable() {
+        return OpenSsl.isAvailable();
+    }
 }

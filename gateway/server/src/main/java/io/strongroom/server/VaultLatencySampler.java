@@ -18,36 +18,36 @@ import java.util.Set;
  */
 final class VaultLatencySampler {
 
-  /** One series: the latest interval with calls and the calls counted so far. */
-  record Series(LatencySnapshot latest, long totalCalls) {}
+    /** One series: the latest interval with calls and the calls counted so far. */
+    record Series(LatencySnapshot latest, long totalCalls) {}
 
-  private final KeyVaults keys;
-  private final Map<String, Series> series = new LinkedHashMap<>();
+    private final KeyVaults keys;
+    private final Map<String, Series> series = new LinkedHashMap<>();
 
-  VaultLatencySampler(KeyVaults keys) {
-    this.keys = keys;
-  }
-
-  /** Consumes the clients' current intervals; returns every series seen so far. */
-  synchronized List<Series> sample() {
-    for (KeyVaultClient client : keys.clients().values()) {
-      for (LatencySnapshot s : client.latency().snapshot()) {
-        String key = s.endpoint() + " " + s.region() + " " + s.operation();
-        Series before = series.get(key);
-        long total = (before == null ? 0 : before.totalCalls()) + s.count();
-        LatencySnapshot latest = s.count() > 0 || before == null ? s : before.latest();
-        series.put(key, new Series(latest, total));
-      }
+    VaultLatencySampler(KeyVaults keys) {
+        this.keys = keys;
     }
-    return List.copyOf(series.values());
-  }
 
-  /** The clients' current warnings (slow same-region p99, cross-region calls), without duplicates. */
-  List<String> warnings() {
-    Set<String> all = new LinkedHashSet<>();
-    for (KeyVaultClient client : keys.clients().values()) {
-      all.addAll(client.latency().warnings());
+    /** Consumes the clients' current intervals; returns every series seen so far. */
+    synchronized List<Series> sample() {
+        for (KeyVaultClient client : keys.clients().values()) {
+            for (LatencySnapshot s : client.latency().snapshot()) {
+                String key = s.endpoint() + " " + s.region() + " " + s.operation();
+                Series before = series.get(key);
+                long total = (before == null ? 0 : before.totalCalls()) + s.count();
+                LatencySnapshot latest = s.count() > 0 || before == null ? s : before.latest();
+                series.put(key, new Series(latest, total));
+            }
+        }
+        return List.copyOf(series.values());
     }
-    return new ArrayList<>(all);
-  }
+
+    /** The clients' current warnings (slow same-region p99, cross-region calls), without duplicates. */
+    List<String> warnings() {
+        Set<String> all = new LinkedHashSet<>();
+        for (KeyVaultClient client : keys.clients().values()) {
+            all.addAll(client.latency().warnings());
+        }
+        return new ArrayList<>(all);
+    }
 }

@@ -14,31 +14,31 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class BaselineServer {
 
-  private final Vertx vertx;
-  private final int port;
+    private final Vertx vertx;
+    private final int port;
 
-  private BaselineServer(Vertx vertx, int port) {
-    this.vertx = vertx;
-    this.port = port;
-  }
+    private BaselineServer(Vertx vertx, int port) {
+        this.vertx = vertx;
+        this.port = port;
+    }
 
-  /**
-   * Listens on host:port (0 = ephemeral) with one verticle on one event loop: the per-core ceiling
-   * the gateway (pinned to one core in bench/run.sh) is compared with. One instance only, because
-   * strict thread mode with several servers sharing a port hung requests in our tests.
-   */
-  public static Future<BaselineServer> start(Vertx vertx, String host, int port, int blockSize) {
-    AtomicInteger bound = new AtomicInteger(port);
-    return vertx.deployVerticle(new BaselineVerticle(host, port, blockSize, bound::set))
-        .map(id -> new BaselineServer(vertx, bound.get()));
-  }
+    /**
+     * Listens on host:port (0 = ephemeral) with one verticle on one event loop: the per-core ceiling
+     * the gateway (pinned to one core in bench/run.sh) is compared with. One instance only, because
+     * strict thread mode with several servers sharing a port hung requests in our tests.
+     */
+    public static Future<BaselineServer> start(Vertx vertx, String host, int port, int blockSize) {
+        AtomicInteger bound = new AtomicInteger(port);
+        return vertx.deployVerticle(new BaselineVerticle(host, port, blockSize, bound::set))
+                .map(id -> new BaselineServer(vertx, bound.get()));
+    }
 
-  public int port() {
-    return port;
-  }
+    public int port() {
+        return port;
+    }
 
-  /** Closes the Vert.x instance it runs on. */
-  public Future<Void> close() {
-    return vertx.close();
-  }
+    /** Closes the Vert.x instance it runs on. */
+    public Future<Void> close() {
+        return vertx.close();
+    }
 }

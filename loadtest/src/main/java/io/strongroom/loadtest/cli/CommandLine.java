@@ -12,13 +12,19 @@ import java.util.Locale;
  */
 public final class CommandLine {
 
-  /** What the process does. */
-  public enum Mode { LOAD, EMBEDDED, BASELINE_SERVER, VAULT_STORM, HELP }
+    /** What the process does. */
+    public enum Mode {
+        LOAD,
+        EMBEDDED,
+        BASELINE_SERVER,
+        VAULT_STORM,
+        HELP
+    }
 
-  /** A parsed command line. */
-  public record Command(Mode mode, LoadTestOptions load, int port, VaultStormOptions vault) {}
+    /** A parsed command line. */
+    public record Command(Mode mode, LoadTestOptions load, int port, VaultStormOptions vault) {}
 
-  public static final String USAGE = """
+    public static final String USAGE = """
       strongroom-loadtest: HdrHistogram load generator for the Strongroom block API.
 
       Usage:
@@ -77,150 +83,152 @@ public final class CommandLine {
       summary.json, report.html (self-contained).
       """;
 
-  private CommandLine() {
-  }
+    private CommandLine() {}
 
-  /** Parses args; IllegalArgumentException with a message naming the flag on bad input. */
-  public static Command parse(String... args) {
-    LoadTestOptions load = new LoadTestOptions();
-    VaultStormOptions vault = new VaultStormOptions();
-    Mode mode = Mode.LOAD;
-    int port = 8080;
-    String envToken = System.getenv("STRONGROOM_TOKEN");
-    if (envToken != null && !envToken.isBlank()) {
-      load.token(envToken);
-    }
-    String envVaultToken = System.getenv("STRONGROOM_VAULT_TOKEN");
-    if (envVaultToken != null && !envVaultToken.isBlank()) {
-      vault.token(envVaultToken);
-    }
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      String value = null;
-      int eq = arg.indexOf('=');
-      if (arg.startsWith("--") && eq > 0) {
-        value = arg.substring(eq + 1);
-        arg = arg.substring(0, eq);
-      }
-      switch (arg) {
-        case "--help", "-h" -> mode = Mode.HELP;
-        case "--embedded" -> mode = Mode.EMBEDDED;
-        case "--baseline-server" -> mode = Mode.BASELINE_SERVER;
-        case "--vault-storm" -> mode = Mode.VAULT_STORM;
-        case "--create-volumes" -> load.createVolumes(true);
-        case "--sequential" -> load.sequential(true);
-        case "--random" -> load.sequential(false);
-        case "--http2" -> load.protocol(LoadTestOptions.Protocol.HTTP2);
-        case "--h2c" -> load.protocol(LoadTestOptions.Protocol.HTTP2).h2c(true);
-        case "--http1" -> load.protocol(LoadTestOptions.Protocol.HTTP1);
-        case "--no-verify-host" -> load.verifyHost(false);
-        case "--quiet" -> load.quiet(true);
-        default -> {
-          if (value == null) {
-            if (i + 1 >= args.length) {
-              throw new IllegalArgumentException(arg + ": missing value (see --help)");
-            }
-            value = args[++i];
-          }
-          port = applyValued(arg, value, load, vault, port);
+    /** Parses args; IllegalArgumentException with a message naming the flag on bad input. */
+    public static Command parse(String... args) {
+        LoadTestOptions load = new LoadTestOptions();
+        VaultStormOptions vault = new VaultStormOptions();
+        Mode mode = Mode.LOAD;
+        int port = 8080;
+        String envToken = System.getenv("STRONGROOM_TOKEN");
+        if (envToken != null && !envToken.isBlank()) {
+            load.token(envToken);
         }
-      }
+        String envVaultToken = System.getenv("STRONGROOM_VAULT_TOKEN");
+        if (envVaultToken != null && !envVaultToken.isBlank()) {
+            vault.token(envVaultToken);
+        }
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                value = arg.substring(eq + 1);
+                arg = arg.substring(0, eq);
+            }
+            switch (arg) {
+                case "--help", "-h" -> mode = Mode.HELP;
+                case "--embedded" -> mode = Mode.EMBEDDED;
+                case "--baseline-server" -> mode = Mode.BASELINE_SERVER;
+                case "--vault-storm" -> mode = Mode.VAULT_STORM;
+                case "--create-volumes" -> load.createVolumes(true);
+                case "--sequential" -> load.sequential(true);
+                case "--random" -> load.sequential(false);
+                case "--http2" -> load.protocol(LoadTestOptions.Protocol.HTTP2);
+                case "--h2c" -> load.protocol(LoadTestOptions.Protocol.HTTP2).h2c(true);
+                case "--http1" -> load.protocol(LoadTestOptions.Protocol.HTTP1);
+                case "--no-verify-host" -> load.verifyHost(false);
+                case "--quiet" -> load.quiet(true);
+                default -> {
+                    if (value == null) {
+                        if (i + 1 >= args.length) {
+                            throw new IllegalArgumentException(arg + ": missing value (see --help)");
+                        }
+                        value = args[++i];
+                    }
+                    port = applyValued(arg, value, load, vault, port);
+                }
+            }
+        }
+        if (mode != Mode.HELP) {
+            load.validate();
+            vault.validate();
+        }
+        return new Command(mode, load, port, vault);
     }
-    if (mode != Mode.HELP) {
-      load.validate();
-      vault.validate();
-    }
-    return new Command(mode, load, port, vault);
-  }
 
-  private static int applyValued(String flag, String v, LoadTestOptions load, VaultStormOptions vault, int port) {
-    switch (flag) {
-      case "--target", "--targets" -> load.targets(list(v));
-      case "--token" -> load.token(v);
-      case "--volumes", "--volume" -> load.volumes(list(v));
-      case "--block-size" -> load.blockSize(intValue(flag, v));
-      case "--blocks-per-request" -> load.blocksPerRequest(intValue(flag, v));
-      case "--read-ratio" -> load.readRatio(doubleValue(flag, v));
-      case "--working-set" -> load.workingSetBlocks(longValue(flag, v));
-      case "--connections" -> load.connections(intValue(flag, v));
-      case "--streams" -> load.streamsPerConnection(intValue(flag, v));
-      case "--trust" -> load.trustPem(Path.of(v));
-      case "--rate" -> load.rate(doubleValue(flag, v));
-      case "--warmup" -> load.warmup(duration(flag, v));
-      case "--duration" -> load.duration(duration(flag, v));
-      case "--timeout" -> load.requestTimeout(duration(flag, v));
-      case "--event-loops" -> load.eventLoops(intValue(flag, v));
-      case "--payloads" -> load.payloadsPerVolume(intValue(flag, v));
-      case "--label" -> load.label(v);
-      case "--durability" -> load.durability(v);
-      case "--server-event-loops" -> load.serverEventLoops(intValue(flag, v));
-      case "--out" -> {
-        load.out(Path.of(v));
-        vault.out(Path.of(v));
-      }
-      case "--port" -> {
-        return intValue(flag, v);
-      }
-      case "--unwraps" -> vault.unwraps(intValue(flag, v));
-      case "--concurrency" -> vault.concurrency(intValue(flag, v));
-      case "--rounds" -> vault.rounds(intValue(flag, v));
-      case "--vault-url" -> vault.vaultUrl(v);
-      case "--vault-endpoint" -> vault.addEndpoint(v);
-      case "--vault-token" -> vault.token(v);
-      case "--vault-key" -> vault.keyName(v);
-      case "--vault-trust" -> vault.trustPem(Path.of(v));
-      default -> throw new IllegalArgumentException("unknown flag " + flag + " (see --help)");
+    private static int applyValued(String flag, String v, LoadTestOptions load, VaultStormOptions vault, int port) {
+        switch (flag) {
+            case "--target", "--targets" -> load.targets(list(v));
+            case "--token" -> load.token(v);
+            case "--volumes", "--volume" -> load.volumes(list(v));
+            case "--block-size" -> load.blockSize(intValue(flag, v));
+            case "--blocks-per-request" -> load.blocksPerRequest(intValue(flag, v));
+            case "--read-ratio" -> load.readRatio(doubleValue(flag, v));
+            case "--working-set" -> load.workingSetBlocks(longValue(flag, v));
+            case "--connections" -> load.connections(intValue(flag, v));
+            case "--streams" -> load.streamsPerConnection(intValue(flag, v));
+            case "--trust" -> load.trustPem(Path.of(v));
+            case "--rate" -> load.rate(doubleValue(flag, v));
+            case "--warmup" -> load.warmup(duration(flag, v));
+            case "--duration" -> load.duration(duration(flag, v));
+            case "--timeout" -> load.requestTimeout(duration(flag, v));
+            case "--event-loops" -> load.eventLoops(intValue(flag, v));
+            case "--payloads" -> load.payloadsPerVolume(intValue(flag, v));
+            case "--label" -> load.label(v);
+            case "--durability" -> load.durability(v);
+            case "--server-event-loops" -> load.serverEventLoops(intValue(flag, v));
+            case "--out" -> {
+                load.out(Path.of(v));
+                vault.out(Path.of(v));
+            }
+            case "--port" -> {
+                return intValue(flag, v);
+            }
+            case "--unwraps" -> vault.unwraps(intValue(flag, v));
+            case "--concurrency" -> vault.concurrency(intValue(flag, v));
+            case "--rounds" -> vault.rounds(intValue(flag, v));
+            case "--vault-url" -> vault.vaultUrl(v);
+            case "--vault-endpoint" -> vault.addEndpoint(v);
+            case "--vault-token" -> vault.token(v);
+            case "--vault-key" -> vault.keyName(v);
+            case "--vault-trust" -> vault.trustPem(Path.of(v));
+            default -> throw new IllegalArgumentException("unknown flag " + flag + " (see --help)");
+        }
+        return port;
     }
-    return port;
-  }
 
-  private static List<String> list(String v) {
-    return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-  }
-
-  private static int intValue(String flag, String v) {
-    try {
-      return Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(flag + ": not an integer: " + v);
+    private static List<String> list(String v) {
+        return Arrays.stream(v.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
-  }
 
-  private static long longValue(String flag, String v) {
-    try {
-      return Long.parseLong(v.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(flag + ": not an integer: " + v);
+    private static int intValue(String flag, String v) {
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + ": not an integer: " + v);
+        }
     }
-  }
 
-  private static double doubleValue(String flag, String v) {
-    try {
-      return Double.parseDouble(v.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(flag + ": not a number: " + v);
+    private static long longValue(String flag, String v) {
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + ": not an integer: " + v);
+        }
     }
-  }
 
-  /** "30s", "500ms", "2m", "1h", or a plain number of seconds. */
-  static Duration duration(String flag, String v) {
-    String s = v.trim().toLowerCase(Locale.ROOT);
-    try {
-      if (s.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
-      }
-      if (s.endsWith("s")) {
-        return Duration.ofMillis(Math.round(Double.parseDouble(s.substring(0, s.length() - 1)) * 1000));
-      }
-      if (s.endsWith("m")) {
-        return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)) * 60);
-      }
-      if (s.endsWith("h")) {
-        return Duration.ofHours(Long.parseLong(s.substring(0, s.length() - 1)));
-      }
-      return Duration.ofMillis(Math.round(Double.parseDouble(s) * 1000));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(flag + ": not a duration (e.g. 30s, 500ms, 2m): " + v);
+    private static double doubleValue(String flag, String v) {
+        try {
+            return Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + ": not a number: " + v);
+        }
     }
-  }
+
+    /** "30s", "500ms", "2m", "1h", or a plain number of seconds. */
+    static Duration duration(String flag, String v) {
+        String s = v.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (s.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+            }
+            if (s.endsWith("s")) {
+                return Duration.ofMillis(Math.round(Double.parseDouble(s.substring(0, s.length() - 1)) * 1000));
+            }
+            if (s.endsWith("m")) {
+                return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)) * 60);
+            }
+            if (s.endsWith("h")) {
+                return Duration.ofHours(Long.parseLong(s.substring(0, s.length() - 1)));
+            }
+            return Duration.ofMillis(Math.round(Double.parseDouble(s) * 1000));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + ": not a duration (e.g. 30s, 500ms, 2m): " + v);
+        }
+    }
 }

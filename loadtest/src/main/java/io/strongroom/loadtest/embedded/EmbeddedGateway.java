@@ -1,8 +1,8 @@
 package io.strongroom.loadtest.embedded;
 
+import io.strongroom.core.store.Durability;
 import io.strongroom.server.Gateway;
 import io.strongroom.server.config.GatewayConfig;
-import io.strongroom.core.store.Durability;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,66 +16,66 @@ import java.util.Comparator;
  */
 public final class EmbeddedGateway implements AutoCloseable {
 
-  private final Vertx vertx;
-  private final Gateway gateway;
-  private final Path dataDir;
+    private final Vertx vertx;
+    private final Gateway gateway;
+    private final Path dataDir;
 
-  private EmbeddedGateway(Vertx vertx, Gateway gateway, Path dataDir) {
-    this.vertx = vertx;
-    this.gateway = gateway;
-    this.dataDir = dataDir;
-  }
-
-  /** Blocking: call from a plain thread. */
-  public static EmbeddedGateway start(String durability, int eventLoops) throws IOException {
-    Path dataDir = Files.createTempDirectory("strongroom-embedded");
-    GatewayConfig config = new GatewayConfig()
-        .setHost("127.0.0.1")
-        .setPort(0)
-        .setDataDir(dataDir)
-        .setDurability(Durability.parse(durability))
-        .setEventLoops(eventLoops);
-    Vertx vertx = Vertx.vertx(Gateway.vertxOptions(config));
-    try {
-      return new EmbeddedGateway(vertx, Gateway.start(vertx, config).await(), dataDir);
-    } catch (RuntimeException e) {
-      vertx.close().await();
-      deleteTree(dataDir);
-      throw e;
+    private EmbeddedGateway(Vertx vertx, Gateway gateway, Path dataDir) {
+        this.vertx = vertx;
+        this.gateway = gateway;
+        this.dataDir = dataDir;
     }
-  }
 
-  public String baseUrl() {
-    return gateway.baseUrl();
-  }
-
-  /** A token with every role, from the gateway's generated credentials; never printed. */
-  public String adminToken() {
-    return gateway.adminToken();
-  }
-
-  public Path dataDir() {
-    return dataDir;
-  }
-
-  @Override
-  public void close() throws IOException {
-    try {
-      gateway.close().await();
-    } finally {
-      vertx.close().await();
-      deleteTree(dataDir);
+    /** Blocking: call from a plain thread. */
+    public static EmbeddedGateway start(String durability, int eventLoops) throws IOException {
+        Path dataDir = Files.createTempDirectory("strongroom-embedded");
+        GatewayConfig config = new GatewayConfig()
+                .setHost("127.0.0.1")
+                .setPort(0)
+                .setDataDir(dataDir)
+                .setDurability(Durability.parse(durability))
+                .setEventLoops(eventLoops);
+        Vertx vertx = Vertx.vertx(Gateway.vertxOptions(config));
+        try {
+            return new EmbeddedGateway(vertx, Gateway.start(vertx, config).await(), dataDir);
+        } catch (RuntimeException e) {
+            vertx.close().await();
+            deleteTree(dataDir);
+            throw e;
+        }
     }
-  }
 
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
+    public String baseUrl() {
+        return gateway.baseUrl();
     }
-    try (var paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+
+    /** A token with every role, from the gateway's generated credentials; never printed. */
+    public String adminToken() {
+        return gateway.adminToken();
     }
-  }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            gateway.close().await();
+        } finally {
+            vertx.close().await();
+            deleteTree(dataDir);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
 }

@@ -15,30 +15,37 @@ import java.util.List;
  */
 final class ConnectionPrimer {
 
-  private static final String PATH = "/health/live";
-  private static final int ROUNDS = 3;
+    private static final String PATH = "/health/live";
+    private static final int ROUNDS = 3;
 
-  private ConnectionPrimer() {
-  }
+    private ConnectionPrimer() {}
 
-  static Future<Void> prime(HttpClient client, List<Target> targets, int connections, long timeoutMillis) {
-    Future<Void> chain = Future.succeededFuture();
-    for (int round = 0; round < ROUNDS; round++) {
-      chain = chain.compose(v -> oneRound(client, targets, connections, timeoutMillis));
+    static Future<Void> prime(HttpClient client, List<Target> targets, int connections, long timeoutMillis) {
+        Future<Void> chain = Future.succeededFuture();
+        for (int round = 0; round < ROUNDS; round++) {
+            chain = chain.compose(v -> oneRound(client, targets, connections, timeoutMillis));
+        }
+        return chain;
     }
-    return chain;
-  }
 
-  private static Future<Void> oneRound(HttpClient client, List<Target> targets, int connections, long timeoutMillis) {
-    List<Future<Void>> all = new ArrayList<>();
-    for (Target t : targets) {
-      for (int i = 0; i < connections; i++) {
-        RequestOptions ro = new RequestOptions().setMethod(HttpMethod.GET).setHost(t.host()).setPort(t.port())
-            .setSsl(t.ssl()).setURI(t.basePath() + PATH).setIdleTimeout(timeoutMillis);
-        all.add(client.request(ro).compose(req -> req.send()).compose(resp -> resp.body()).<Void>mapEmpty()
-            .recover(e -> Future.succeededFuture()));
-      }
+    private static Future<Void> oneRound(HttpClient client, List<Target> targets, int connections, long timeoutMillis) {
+        List<Future<Void>> all = new ArrayList<>();
+        for (Target t : targets) {
+            for (int i = 0; i < connections; i++) {
+                RequestOptions ro = new RequestOptions()
+                        .setMethod(HttpMethod.GET)
+                        .setHost(t.host())
+                        .setPort(t.port())
+                        .setSsl(t.ssl())
+                        .setURI(t.basePath() + PATH)
+                        .setIdleTimeout(timeoutMillis);
+                all.add(client.request(ro)
+                        .compose(req -> req.send())
+                        .compose(resp -> resp.body())
+                        .<Void>mapEmpty()
+                        .recover(e -> Future.succeededFuture()));
+            }
+        }
+        return Future.all(all).mapEmpty();
     }
-    return Future.all(all).mapEmpty();
-  }
 }

@@ -23,99 +23,108 @@ import java.util.concurrent.TimeUnit;
  */
 final class EventLoopShare {
 
-  private final ContextInternal context;
-  private final RequestSender sender;
-  private final LatencyRecorders recorders;
-  private final SplittableRandom rnd;
-  private final int lanes;
-  private final RateSchedule warmupSchedule;
-  private final RateSchedule windowSchedule;
-  private volatile boolean running = true;
-  // event-loop confined; the current phase's schedule, last request and recorders, swapped by enterWindow()
-  private RateSchedule schedule;
-  private long last;
-  private LatencyRecorders.Phase phase;
-  private long due;
-  private long next;
-  private int inFlight;
+    private final ContextInternal context;
+    private final RequestSender sender;
+    private final LatencyRecorders recorders;
+    private final SplittableRandom rnd;
+    private final int lanes;
+    private final RateSchedule warmupSchedule;
+    private final RateSchedule windowSchedule;
+    private volatile boolean running = true;
+    // event-loop confined; the current phase's schedule, last request and recorders, swapped by enterWindow()
+    private RateSchedule schedule;
+    private long last;
+    private LatencyRecorders.Phase phase;
+    private long due;
+    private long next;
+    private int inFlight;
 
-  EventLoopShare(Context context, RequestSender sender, LatencyRecorders recorders, SplittableRandom rnd, int lanes,
-                 RateSchedule warmupSchedule, RateSchedule windowSchedule) {
-    this.context = (ContextInternal) context;
-    this.sender = sender;
-    this.recorders = recorders;
-    this.rnd = rnd;
-    this.lanes = lanes;
-    this.warmupSchedule = warmupSchedule;
-    this.windowSchedule = windowSchedule;
-  }
-
-  /**
-   * Starts pacing: the warm-up's timetable until the window starts, then the window's until its end. The switch
-   * is a task of its own at the window's start that swaps the fields the one chain of ticks reads, so the pacing
-   * code has no branch the warm-up never took (see {@link LatencyRecorders}): the warm-up's timetable has no end.
-   */
-  void start(long endNanos) {
-    context.runOnContext(v -> {
-      long untilWindow = windowSchedule.startNanos() - System.nanoTime();
-      if (untilWindow > 0) {
-        schedule = warmupSchedule;
-        last = Long.MAX_VALUE;
-        phase = recorders.warmupPhase();
-        context.nettyEventLoop().schedule(() -> context.emit(x -> enterWindow(endNanos)), untilWindow,
-            TimeUnit.NANOSECONDS);
-      } else {
-        enterWindow(endNanos);
-      }
-      tick();
-    });
-  }
-
-  /** Stops waking up; requests already in flight complete as usual. */
-  void stop() {
-    running = false;
-  }
-
-  /** The window's fresh timetable; warm-up requests still waiting for a lane are dropped, not replayed. */
-  private void enterWindow(long endNanos) {
-    schedule = windowSchedule;
-    last = windowSchedule.dueCount(endNanos - 1);
-    phase = recorders.windowPhase();
-    due = 0;
-    next = 0;
-  }
-
-  private void tick() {
-    if (!running) {
-      return;
+    EventLoopShare(
+            Context context,
+            RequestSender sender,
+            LatencyRecorders recorders,
+            SplittableRandom rnd,
+            int lanes,
+            RateSchedule warmupSchedule,
+            RateSchedule windowSchedule) {
+        this.context = (ContextInternal) context;
+        this.sender = sender;
+        this.recorders = recorders;
+        this.rnd = rnd;
+        this.lanes = lanes;
+        this.warmupSchedule = warmupSchedule;
+        this.windowSchedule = windowSchedule;
     }
-    long now = System.nanoTime();
-    RateSchedule current = schedule;
-    long newDue = Math.min(current.dueCount(now), last);
-    for (long i = due; i < newDue; i++) {
-      phase.generatorLag(now - current.intendedNanos(i));
-    }
-    due = Math.max(due, newDue);
-    pump();
-    if (due < last) {
-      context.nettyEventLoop().schedule(() -> context.emit(v -> tick()),
-          Math.max(0, current.intendedNanos(due) - System.nanoTime()), TimeUnit.NANOSECONDS);
-    }
-  }
 
-  private void pump() {
-    while (inFlight < lanes && next < due) {
-      inFlight++;
-      Future<Void> f = sender.send(schedule.intendedNanos(next++), rnd, phase);
-      if (f.isComplete()) {
-        // failed without I/O (e.g. connection refused): free the lane without recursing
-        inFlight--;
-      } else {
-        f.onComplete(x -> {
-          inFlight--;
-          pump();
+    /**
+     * Starts pacing: the warm-up's timetable until the window starts, then the window's until its end. The switch
+     * is a task of its own at the window's start that swaps the fields the one chain of ticks reads, so the pacing
+     * code has no branch the warm-up never took (see {@link LatencyRecorders}): the warm-up's timetable has no end.
+     */
+    void start(long endNanos) {
+        context.runOnContext(v -> {
+            long untilWindow = windowSchedule.startNanos() - System.nanoTime();
+            if (untilWindow > 0) {
+                schedule = warmupSchedule;
+                last = Long.MAX_VALUE;
+                phase = recorders.warmupPhase();
+                context.nettyEventLoop()
+                        .schedule(() -> context.emit(x -> enterWindow(endNanos)), untilWindow, TimeUnit.NANOSECONDS);
+            } else {
+                enterWindow(endNanos);
+            }
+            tick();
         });
-      }
     }
-  }
+
+    /** Stops waking up; requests already in flight complete as usual. */
+    void stop() {
+        running = false;
+    }
+
+    /** The window's fresh timetable; warm-up requests still waiting for a lane are dropped, not replayed. */
+    private void enterWindow(long endNanos) {
+        schedule = windowSchedule;
+        last = windowSchedule.dueCount(endNanos - 1);
+        phase = recorders.windowPhase();
+        due = 0;
+        next = 0;
+    }
+
+    private void tick() {
+        if (!running) {
+            return;
+        }
+        long now = System.nanoTime();
+        RateSchedule current = schedule;
+        long newDue = Math.min(current.dueCount(now), last);
+        for (long i = due; i < newDue; i++) {
+            phase.generatorLag(now - current.intendedNanos(i));
+        }
+        due = Math.max(due, newDue);
+        pump();
+        if (due < last) {
+            context.nettyEventLoop()
+                    .schedule(
+                            () -> context.emit(v -> tick()),
+                            Math.max(0, current.intendedNanos(due) - System.nanoTime()),
+                            TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void pump() {
+        while (inFlight < lanes && next < due) {
+            inFlight++;
+            Future<Void> f = sender.send(schedule.intendedNanos(next++), rnd, phase);
+            if (f.isComplete()) {
+                // failed without I/O (e.g. connection refused): free the lane without recursing
+                inFlight--;
+            } else {
+                f.onComplete(x -> {
+                    inFlight--;
+                    pump();
+                });
+            }
+        }
+    }
 }

@@ -13,7 +13,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -30,164 +29,189 @@ import java.util.function.LongSupplier;
  */
 public final class LoadRun {
 
-  private static final long DRAIN_POLL_MILLIS = 10;
-  /** An interval shorter than this at the end is folded into the last one instead of ticking twice. */
-  private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long DRAIN_POLL_MILLIS = 10;
+    /** An interval shorter than this at the end is folded into the last one instead of ticking twice. */
+    private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
-  private final LoadTestOptions options;
-  private final Consumer<String> progress;
+    private final LoadTestOptions options;
+    private final Consumer<String> progress;
 
-  /** How long before the window the generator collects its garbage (see {@link #run}). */
-  private static final long COLLECT_BEFORE_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** How long before the window the generator collects its garbage (see {@link #run}). */
+    private static final long COLLECT_BEFORE_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
-  public LoadRun(LoadTestOptions options, Consumer<String> progress) {
-    this.options = options.validate();
-    this.progress = options.quiet() ? line -> { } : progress;
-  }
+    public LoadRun(LoadTestOptions options, Consumer<String> progress) {
+        this.options = options.validate();
+        this.progress = options.quiet() ? line -> {} : progress;
+    }
 
-  public RunResult run() throws IOException, InterruptedException {
-    Files.createDirectories(options.out());
-    Vertx vertx = HttpClients.clientVertx(options.eventLoops());
-    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "loadtest-sampler");
-      t.setDaemon(true);
-      return t;
-    });
-    try (PrintStream correctedLog = log("corrected.hlog"); PrintStream uncorrectedLog = log("uncorrected.hlog")) {
-      HttpClientAgent client = HttpClients.create(vertx, options);
-      if (options.createVolumes()) {
-        VolumeCreator.createAll(client, options).await();
-      }
-      LatencyRecorders recorders = new LatencyRecorders();
-      boolean open = options.model() == LoadTestOptions.Model.OPEN;
-      IntervalSampler sampler = new IntervalSampler(recorders, open, progress);
-      sampler.logTo(correctedLog, uncorrectedLog);
-      List<Target> targets = options.targets().stream().map(Target::parse).toList();
-      List<Context> contexts = new ArrayList<>();
-      for (int i = 0; i < options.eventLoops(); i++) {
-        contexts.add(vertx.getOrCreateContext());
-      }
-      Workload workload = new Workload(options);
-      RequestSender requester;
-      LongSupplier inFlight;
-      Http1Sender http1 = null;
-      if (options.protocol() == LoadTestOptions.Protocol.HTTP1) {
-        http1 = new Http1Sender(vertx, options, targets, workload);
-        http1.open(contexts, options.connections()).await();
-        requester = http1;
-        inFlight = http1::inFlight;
-      } else {
-        BlockRequester h2 = new BlockRequester(client, targets, workload, options.token(),
-            options.requestTimeout().toMillis());
-        for (Context context : contexts) {
-          Future<Void> primed = Future.future(p -> context.runOnContext(v -> ConnectionPrimer
-              .prime(client, targets, options.connections() * options.streamsPerConnection(), options.requestTimeout().toMillis())
-              .onComplete(p)));
-          primed.await();
-        }
-        requester = h2;
-        inFlight = h2::inFlight;
-      }
-      long seed = System.nanoTime();
-      int lanes = options.connections() * options.streamsPerConnection() * targets.size();
-      LoadDriver driver = open
-          ? new OpenModelDriver(requester, recorders, contexts, options.rate(), lanes, seed)
-          : new ClosedModelDriver(requester, recorders, contexts, lanes, seed);
-
-      long warmupNanos = options.warmup().toNanos();
-      long durationNanos = options.duration().toNanos();
-      long start = System.nanoTime();
-      long measureStart = start + warmupNanos;
-      long end = measureStart + durationNanos;
-      CountDownLatch windowClosed = new CountDownLatch(1);
-      Runnable measure = () -> scheduleTicks(ticker, sampler, measureStart, durationNanos, () -> {
-        sampler.endMeasurement();
-        windowClosed.countDown();
-      });
-      if (warmupNanos == 0) {
-        runOn(ticker, sampler::beginMeasurement);
-        driver.start(start, measureStart, end);
-        measure.run();
-      } else {
-        driver.start(start, measureStart, end);
-        if (warmupNanos >= COLLECT_BEFORE_WINDOW_NANOS * 2) {
-          // A full collection inside the warm-up, as benchmark harnesses do between phases: the window starts with
-          // an empty young generation and the long-lived recorders in the old one, so at the usual rates no young
-          // collection (each a pause of the generator's single core) falls inside a window of 10 s.
-          ticker.schedule(System::gc, measureStart - COLLECT_BEFORE_WINDOW_NANOS - System.nanoTime(),
-              TimeUnit.NANOSECONDS);
-        }
-        scheduleTicks(ticker, sampler, start, warmupNanos, () -> {
-          sampler.beginMeasurement();
-          measure.run();
+    public RunResult run() throws IOException, InterruptedException {
+        Files.createDirectories(options.out());
+        Vertx vertx = HttpClients.clientVertx(options.eventLoops());
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "loadtest-sampler");
+            t.setDaemon(true);
+            return t;
         });
-      }
-      windowClosed.await();
-      driver.stop();
-      long unfinished = drain(inFlight);
-      runOn(ticker, sampler::finish);
-      if (http1 != null) {
-        http1.close().await();
-      }
-      client.close().await();
-      return new RunResult(options, sampler.measureStartEpochMillis(),
-          sampler.windowSeconds(), sampler.windowCount(), sampler.drainCount(), unfinished,
-          recorders.countsByStatus(), recorders.errors(), recorders.bytesIn(), recorders.bytesOut(),
-          sampler.totalCorrected(), sampler.totalUncorrected(), open ? sampler.totalGeneratorLag() : null,
-          sampler.timeline(),
-          MachineFacts.collect(vertx.isNativeTransportEnabled()));
-    } finally {
-      ticker.shutdownNow();
-      vertx.close().await();
+        try (PrintStream correctedLog = log("corrected.hlog");
+                PrintStream uncorrectedLog = log("uncorrected.hlog")) {
+            HttpClientAgent client = HttpClients.create(vertx, options);
+            if (options.createVolumes()) {
+                VolumeCreator.createAll(client, options).await();
+            }
+            LatencyRecorders recorders = new LatencyRecorders();
+            boolean open = options.model() == LoadTestOptions.Model.OPEN;
+            IntervalSampler sampler = new IntervalSampler(recorders, open, progress);
+            sampler.logTo(correctedLog, uncorrectedLog);
+            List<Target> targets = options.targets().stream().map(Target::parse).toList();
+            List<Context> contexts = new ArrayList<>();
+            for (int i = 0; i < options.eventLoops(); i++) {
+                contexts.add(vertx.getOrCreateContext());
+            }
+            Workload workload = new Workload(options);
+            RequestSender requester;
+            LongSupplier inFlight;
+            Http1Sender http1 = null;
+            if (options.protocol() == LoadTestOptions.Protocol.HTTP1) {
+                http1 = new Http1Sender(vertx, options, targets, workload);
+                http1.open(contexts, options.connections()).await();
+                requester = http1;
+                inFlight = http1::inFlight;
+            } else {
+                BlockRequester h2 = new BlockRequester(
+                        client,
+                        targets,
+                        workload,
+                        options.token(),
+                        options.requestTimeout().toMillis());
+                for (Context context : contexts) {
+                    Future<Void> primed = Future.future(p -> context.runOnContext(v -> ConnectionPrimer.prime(
+                                    client,
+                                    targets,
+                                    options.connections() * options.streamsPerConnection(),
+                                    options.requestTimeout().toMillis())
+                            .onComplete(p)));
+                    primed.await();
+                }
+                requester = h2;
+                inFlight = h2::inFlight;
+            }
+            long seed = System.nanoTime();
+            int lanes = options.connections() * options.streamsPerConnection() * targets.size();
+            LoadDriver driver = open
+                    ? new OpenModelDriver(requester, recorders, contexts, options.rate(), lanes, seed)
+                    : new ClosedModelDriver(requester, recorders, contexts, lanes, seed);
+
+            long warmupNanos = options.warmup().toNanos();
+            long durationNanos = options.duration().toNanos();
+            long start = System.nanoTime();
+            long measureStart = start + warmupNanos;
+            long end = measureStart + durationNanos;
+            CountDownLatch windowClosed = new CountDownLatch(1);
+            Runnable measure = () -> scheduleTicks(ticker, sampler, measureStart, durationNanos, () -> {
+                sampler.endMeasurement();
+                windowClosed.countDown();
+            });
+            if (warmupNanos == 0) {
+                runOn(ticker, sampler::beginMeasurement);
+                driver.start(start, measureStart, end);
+                measure.run();
+            } else {
+                driver.start(start, measureStart, end);
+                if (warmupNanos >= COLLECT_BEFORE_WINDOW_NANOS * 2) {
+                    // A full collection inside the warm-up, as benchmark harnesses do between phases: the window starts
+                    // with
+                    // an empty young generation and the long-lived recorders in the old one, so at the usual rates no
+                    // young
+                    // collection (each a pause of the generator's single core) falls inside a window of 10 s.
+                    ticker.schedule(
+                            System::gc,
+                            measureStart - COLLECT_BEFORE_WINDOW_NANOS - System.nanoTime(),
+                            TimeUnit.NANOSECONDS);
+                }
+                scheduleTicks(ticker, sampler, start, warmupNanos, () -> {
+                    sampler.beginMeasurement();
+                    measure.run();
+                });
+            }
+            windowClosed.await();
+            driver.stop();
+            long unfinished = drain(inFlight);
+            runOn(ticker, sampler::finish);
+            if (http1 != null) {
+                http1.close().await();
+            }
+            client.close().await();
+            return new RunResult(
+                    options,
+                    sampler.measureStartEpochMillis(),
+                    sampler.windowSeconds(),
+                    sampler.windowCount(),
+                    sampler.drainCount(),
+                    unfinished,
+                    recorders.countsByStatus(),
+                    recorders.errors(),
+                    recorders.bytesIn(),
+                    recorders.bytesOut(),
+                    sampler.totalCorrected(),
+                    sampler.totalUncorrected(),
+                    open ? sampler.totalGeneratorLag() : null,
+                    sampler.timeline(),
+                    MachineFacts.collect(vertx.isNativeTransportEnabled()));
+        } finally {
+            ticker.shutdownNow();
+            vertx.close().await();
+        }
     }
-  }
 
-  private PrintStream log(String name) throws IOException {
-    OutputStream out = Files.newOutputStream(options.out().resolve(name));
-    return new PrintStream(out, false, StandardCharsets.US_ASCII);
-  }
-
-  /**
-   * Ticks once a second from {@code from} for {@code length}, then runs {@code atEnd} exactly at the
-   * end (the last interval may be shorter than a second).
-   */
-  private static void scheduleTicks(ScheduledExecutorService ticker, IntervalSampler sampler, long from,
-                                    long length, Runnable atEnd) {
-    scheduleTick(ticker, sampler, from, length, 1, atEnd);
-  }
-
-  private static void scheduleTick(ScheduledExecutorService ticker, IntervalSampler sampler, long from,
-                                   long length, int k, Runnable atEnd) {
-    long offset = Math.min(TimeUnit.SECONDS.toNanos(k), length);
-    boolean last = offset >= length - MIN_TICK_NANOS;
-    long at = from + (last ? length : offset);
-    ticker.schedule(() -> {
-      if (last) {
-        atEnd.run();
-      } else {
-        sampler.tick();
-        scheduleTick(ticker, sampler, from, length, k + 1, atEnd);
-      }
-    }, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
-  }
-
-  private long drain(LongSupplier inFlight) throws InterruptedException {
-    long deadline = System.nanoTime() + options.drainTimeout().toNanos();
-    while (inFlight.getAsLong() > 0 && System.nanoTime() < deadline) {
-      Thread.sleep(DRAIN_POLL_MILLIS);
+    private PrintStream log(String name) throws IOException {
+        OutputStream out = Files.newOutputStream(options.out().resolve(name));
+        return new PrintStream(out, false, StandardCharsets.US_ASCII);
     }
-    return inFlight.getAsLong();
-  }
 
-  private static void runOn(ScheduledExecutorService ticker, Runnable task) throws InterruptedException {
-    CountDownLatch done = new CountDownLatch(1);
-    ticker.execute(() -> {
-      try {
-        task.run();
-      } finally {
-        done.countDown();
-      }
-    });
-    done.await();
-  }
+    /**
+     * Ticks once a second from {@code from} for {@code length}, then runs {@code atEnd} exactly at the
+     * end (the last interval may be shorter than a second).
+     */
+    private static void scheduleTicks(
+            ScheduledExecutorService ticker, IntervalSampler sampler, long from, long length, Runnable atEnd) {
+        scheduleTick(ticker, sampler, from, length, 1, atEnd);
+    }
+
+    private static void scheduleTick(
+            ScheduledExecutorService ticker, IntervalSampler sampler, long from, long length, int k, Runnable atEnd) {
+        long offset = Math.min(TimeUnit.SECONDS.toNanos(k), length);
+        boolean last = offset >= length - MIN_TICK_NANOS;
+        long at = from + (last ? length : offset);
+        ticker.schedule(
+                () -> {
+                    if (last) {
+                        atEnd.run();
+                    } else {
+                        sampler.tick();
+                        scheduleTick(ticker, sampler, from, length, k + 1, atEnd);
+                    }
+                },
+                Math.max(0, at - System.nanoTime()),
+                TimeUnit.NANOSECONDS);
+    }
+
+    private long drain(LongSupplier inFlight) throws InterruptedException {
+        long deadline = System.nanoTime() + options.drainTimeout().toNanos();
+        while (inFlight.getAsLong() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(DRAIN_POLL_MILLIS);
+        }
+        return inFlight.getAsLong();
+    }
+
+    private static void runOn(ScheduledExecutorService ticker, Runnable task) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        ticker.execute(() -> {
+            try {
+                task.run();
+            } finally {
+                done.countDown();
+            }
+        });
+        done.await();
+    }
 }

@@ -20,52 +20,63 @@ import java.util.SplittableRandom;
  */
 public final class OpenModelDriver implements LoadDriver {
 
-  private final RequestSender sender;
-  private final LatencyRecorders recorders;
-  private final List<Context> contexts;
-  private final SplittableRandom[] randoms;
-  private final double rate;
-  private final int lanes;
-  private EventLoopShare[] shares;
+    private final RequestSender sender;
+    private final LatencyRecorders recorders;
+    private final List<Context> contexts;
+    private final SplittableRandom[] randoms;
+    private final double rate;
+    private final int lanes;
+    private EventLoopShare[] shares;
 
-  /**
-   * @param lanes requests in flight at most, over all event loops (connections x streams x targets)
-   */
-  public OpenModelDriver(RequestSender sender, LatencyRecorders recorders, List<Context> contexts, double rate,
-                         int lanes, long seed) {
-    this.sender = sender;
-    this.recorders = recorders;
-    this.contexts = List.copyOf(contexts);
-    this.rate = rate;
-    this.lanes = lanes;
-    this.randoms = new SplittableRandom[contexts.size()];
-    SplittableRandom root = new SplittableRandom(seed);
-    for (int i = 0; i < randoms.length; i++) {
-      randoms[i] = root.split();
+    /**
+     * @param lanes requests in flight at most, over all event loops (connections x streams x targets)
+     */
+    public OpenModelDriver(
+            RequestSender sender,
+            LatencyRecorders recorders,
+            List<Context> contexts,
+            double rate,
+            int lanes,
+            long seed) {
+        this.sender = sender;
+        this.recorders = recorders;
+        this.contexts = List.copyOf(contexts);
+        this.rate = rate;
+        this.lanes = lanes;
+        this.randoms = new SplittableRandom[contexts.size()];
+        SplittableRandom root = new SplittableRandom(seed);
+        for (int i = 0; i < randoms.length; i++) {
+            randoms[i] = root.split();
+        }
     }
-  }
 
-  @Override
-  public void start(long startNanos, long measureStartNanos, long endNanos) {
-    int n = contexts.size();
-    shares = new EventLoopShare[n];
-    for (int k = 0; k < n; k++) {
-      long offset = (long) (k * 1e9 / rate);
-      int share = Math.max(1, lanes / n + (k < lanes % n ? 1 : 0));
-      shares[k] = new EventLoopShare(contexts.get(k), sender, recorders, randoms[k], share,
-          new RateSchedule(startNanos + offset, rate / n), new RateSchedule(measureStartNanos + offset, rate / n));
+    @Override
+    public void start(long startNanos, long measureStartNanos, long endNanos) {
+        int n = contexts.size();
+        shares = new EventLoopShare[n];
+        for (int k = 0; k < n; k++) {
+            long offset = (long) (k * 1e9 / rate);
+            int share = Math.max(1, lanes / n + (k < lanes % n ? 1 : 0));
+            shares[k] = new EventLoopShare(
+                    contexts.get(k),
+                    sender,
+                    recorders,
+                    randoms[k],
+                    share,
+                    new RateSchedule(startNanos + offset, rate / n),
+                    new RateSchedule(measureStartNanos + offset, rate / n));
+        }
+        for (EventLoopShare s : shares) {
+            s.start(endNanos);
+        }
     }
-    for (EventLoopShare s : shares) {
-      s.start(endNanos);
-    }
-  }
 
-  @Override
-  public void stop() {
-    if (shares != null) {
-      for (EventLoopShare s : shares) {
-        s.stop();
-      }
+    @Override
+    public void stop() {
+        if (shares != null) {
+            for (EventLoopShare s : shares) {
+                s.stop();
+            }
+        }
     }
-  }
 }

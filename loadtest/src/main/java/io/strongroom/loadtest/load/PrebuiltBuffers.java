@@ -12,11 +12,10 @@ import java.nio.ByteBuffer;
  */
 public final class PrebuiltBuffers {
 
-  private PrebuiltBuffers() {
-  }
+    private PrebuiltBuffers() {}
 
-  public static Buffer direct(byte[] data) {
-    ByteBuffer bb = ByteBuffer.allocateDirect(data.length).put(data).flip();
-    return BufferInternal.buffer(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(bb)));
-  }
+    public static Buffer direct(byte[] data) {
+        ByteBuffer bb = ByteBuffer.allocateDirect(data.length).put(data).flip();
+        return BufferInternal.buffer(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(bb)));
+    }
 }

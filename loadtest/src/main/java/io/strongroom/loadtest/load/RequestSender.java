@@ -8,9 +8,9 @@ import java.util.SplittableRandom;
 @FunctionalInterface
 public interface RequestSender {
 
-  /**
-   * @param intendedNanos when the schedule wanted it sent ({@link System#nanoTime()})
-   * @param phase         where the outcome is recorded: the warm-up's or the measured window's
-   */
-  Future<Void> send(long intendedNanos, SplittableRandom rnd, LatencyRecorders.Phase phase);
+    /**
+     * @param intendedNanos when the schedule wanted it sent ({@link System#nanoTime()})
+     * @param phase         where the outcome is recorded: the warm-up's or the measured window's
+     */
+    Future<Void> send(long intendedNanos, SplittableRandom rnd, LatencyRecorders.Phase phase);
 }

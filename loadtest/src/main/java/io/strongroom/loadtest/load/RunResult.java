@@ -20,51 +20,68 @@ import org.HdrHistogram.Histogram;
  * @param generatorLag    open model: per request of the window, how late after its intended time
  *                        the generator itself got round to it (null in the closed model)
  */
-public record RunResult(LoadTestOptions options, long startEpochMillis, double windowSeconds, long windowCount,
-                        long drainCount, long unfinished, Map<String, Long> countsByStatus, long errors,
-                        long bytesIn, long bytesOut, Histogram corrected, Histogram uncorrected,
-                        Histogram generatorLag, List<TimelinePoint> timeline, MachineFacts machine) {
+public record RunResult(
+        LoadTestOptions options,
+        long startEpochMillis,
+        double windowSeconds,
+        long windowCount,
+        long drainCount,
+        long unfinished,
+        Map<String, Long> countsByStatus,
+        long errors,
+        long bytesIn,
+        long bytesOut,
+        Histogram corrected,
+        Histogram uncorrected,
+        Histogram generatorLag,
+        List<TimelinePoint> timeline,
+        MachineFacts machine) {
 
-  /**
-   * Generator lag up to this is timer and event-loop jitter; beyond it the generator, not the server,
-   * is holding requests back and the corrected latency includes its own delay.
-   */
-  public static final long LAG_TOLERANCE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-  /** More than this share of the window's requests late beyond the tolerance: the run gets a warning. */
-  public static final double LATE_SHARE_WARNING = 0.01;
+    /**
+     * Generator lag up to this is timer and event-loop jitter; beyond it the generator, not the server,
+     * is holding requests back and the corrected latency includes its own delay.
+     */
+    public static final long LAG_TOLERANCE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** More than this share of the window's requests late beyond the tolerance: the run gets a warning. */
+    public static final double LATE_SHARE_WARNING = 0.01;
 
-  public double achievedRate() {
-    return windowSeconds > 0 ? windowCount / windowSeconds : 0;
-  }
-
-  public double targetRate() {
-    return options.rate();
-  }
-
-  /** Requests of the window the generator got round to more than {@link #LAG_TOLERANCE_NANOS} late. */
-  public long generatorLateCount() {
-    if (generatorLag == null || generatorLag.getTotalCount() == 0) {
-      return 0;
+    public double achievedRate() {
+        return windowSeconds > 0 ? windowCount / windowSeconds : 0;
     }
-    return generatorLag.getTotalCount() - generatorLag.getCountBetweenValues(0, LAG_TOLERANCE_NANOS);
-  }
 
-  /** True when the open model's own generator could not keep its schedule (see {@link #warnings()}). */
-  public boolean generatorBehind() {
-    return generatorLag != null && generatorLateCount() > generatorLag.getTotalCount() * LATE_SHARE_WARNING;
-  }
-
-  /** Lines a reader must see before trusting the figures (empty when there is nothing to say). */
-  public List<String> warnings() {
-    List<String> w = new ArrayList<>();
-    if (generatorBehind()) {
-      w.add(String.format(Locale.US,
-          "generator behind its schedule: %d of %d requests (%.1f%%) were sent more than %.1f ms late by the "
-              + "load generator itself (lag p99 %.3f ms, max %.3f ms); the corrected latency includes that "
-              + "delay: give the generator more CPU or lower the rate before blaming the server",
-          generatorLateCount(), generatorLag.getTotalCount(), 100.0 * generatorLateCount() / generatorLag.getTotalCount(),
-          LAG_TOLERANCE_NANOS / 1e6, generatorLag.getValueAtPercentile(99) / 1e6, generatorLag.getMaxValue() / 1e6));
+    public double targetRate() {
+        return options.rate();
     }
-    return w;
-  }
+
+    /** Requests of the window the generator got round to more than {@link #LAG_TOLERANCE_NANOS} late. */
+    public long generatorLateCount() {
+        if (generatorLag == null || generatorLag.getTotalCount() == 0) {
+            return 0;
+        }
+        return generatorLag.getTotalCount() - generatorLag.getCountBetweenValues(0, LAG_TOLERANCE_NANOS);
+    }
+
+    /** True when the open model's own generator could not keep its schedule (see {@link #warnings()}). */
+    public boolean generatorBehind() {
+        return generatorLag != null && generatorLateCount() > generatorLag.getTotalCount() * LATE_SHARE_WARNING;
+    }
+
+    /** Lines a reader must see before trusting the figures (empty when there is nothing to say). */
+    public List<String> warnings() {
+        List<String> w = new ArrayList<>();
+        if (generatorBehind()) {
+            w.add(String.format(
+                    Locale.US,
+                    "generator behind its schedule: %d of %d requests (%.1f%%) were sent more than %.1f ms late by the "
+                            + "load generator itself (lag p99 %.3f ms, max %.3f ms); the corrected latency includes that "
+                            + "delay: give the generator more CPU or lower the rate before blaming the server",
+                    generatorLateCount(),
+                    generatorLag.getTotalCount(),
+                    100.0 * generatorLateCount() / generatorLag.getTotalCount(),
+                    LAG_TOLERANCE_NANOS / 1e6,
+                    generatorLag.getValueAtPercentile(99) / 1e6,
+                    generatorLag.getMaxValue() / 1e6));
+        }
+        return w;
+    }
 }

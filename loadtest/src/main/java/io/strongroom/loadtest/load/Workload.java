@@ -19,82 +19,88 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Workload {
 
-  private final double readRatio;
-  private final boolean sequential;
-  private final long slots;           // number of request-aligned start positions in the working set
-  private final int blocksPerRequest;
-  private final int requestBytes;
-  private final String[] pathPrefixes;
-  private final String pathSuffix;
-  private final Buffer[][] payloads;
-  private final AtomicLong[] cursors;
-  private final List<String> volumes;
+    private final double readRatio;
+    private final boolean sequential;
+    private final long slots; // number of request-aligned start positions in the working set
+    private final int blocksPerRequest;
+    private final int requestBytes;
+    private final String[] pathPrefixes;
+    private final String pathSuffix;
+    private final Buffer[][] payloads;
+    private final AtomicLong[] cursors;
+    private final List<String> volumes;
 
-  public Workload(LoadTestOptions o) {
-    this.readRatio = o.readRatio();
-    this.sequential = o.sequential();
-    this.blocksPerRequest = o.blocksPerRequest();
-    this.slots = o.workingSetBlocks() / o.blocksPerRequest();
-    this.requestBytes = o.blockSize() * o.blocksPerRequest();
-    this.volumes = List.copyOf(o.volumes());
-    this.pathSuffix = o.blocksPerRequest() > 1 ? "?count=" + o.blocksPerRequest() : "";
-    int n = volumes.size();
-    this.pathPrefixes = new String[n];
-    this.payloads = new Buffer[n][];
-    this.cursors = new AtomicLong[n];
-    SecureRandom seeds = new SecureRandom();
-    for (int v = 0; v < n; v++) {
-      pathPrefixes[v] = "/v1/volumes/" + volumes.get(v) + "/blocks/";
-      cursors[v] = new AtomicLong();
-      payloads[v] = o.readRatio() < 1.0 ? randomPayloads(o.payloadsPerVolume(), requestBytes, seeds) : new Buffer[0];
+    public Workload(LoadTestOptions o) {
+        this.readRatio = o.readRatio();
+        this.sequential = o.sequential();
+        this.blocksPerRequest = o.blocksPerRequest();
+        this.slots = o.workingSetBlocks() / o.blocksPerRequest();
+        this.requestBytes = o.blockSize() * o.blocksPerRequest();
+        this.volumes = List.copyOf(o.volumes());
+        this.pathSuffix = o.blocksPerRequest() > 1 ? "?count=" + o.blocksPerRequest() : "";
+        int n = volumes.size();
+        this.pathPrefixes = new String[n];
+        this.payloads = new Buffer[n][];
+        this.cursors = new AtomicLong[n];
+        SecureRandom seeds = new SecureRandom();
+        for (int v = 0; v < n; v++) {
+            pathPrefixes[v] = "/v1/volumes/" + volumes.get(v) + "/blocks/";
+            cursors[v] = new AtomicLong();
+            payloads[v] =
+                    o.readRatio() < 1.0 ? randomPayloads(o.payloadsPerVolume(), requestBytes, seeds) : new Buffer[0];
+        }
     }
-  }
 
-  private static Buffer[] randomPayloads(int count, int bytes, SecureRandom seeds) {
-    SplittableRandom rnd = new SplittableRandom(seeds.nextLong());
-    Buffer[] out = new Buffer[count];
-    byte[] data = new byte[bytes];
-    for (int i = 0; i < count; i++) {
-      rnd.nextBytes(data);
-      out[i] = PrebuiltBuffers.direct(data);
+    private static Buffer[] randomPayloads(int count, int bytes, SecureRandom seeds) {
+        SplittableRandom rnd = new SplittableRandom(seeds.nextLong());
+        Buffer[] out = new Buffer[count];
+        byte[] data = new byte[bytes];
+        for (int i = 0; i < count; i++) {
+            rnd.nextBytes(data);
+            out[i] = PrebuiltBuffers.direct(data);
+        }
+        return out;
     }
-    return out;
-  }
 
-  public boolean nextIsRead(SplittableRandom rnd) {
-    return readRatio >= 1.0 || (readRatio > 0.0 && rnd.nextDouble() < readRatio);
-  }
+    public boolean nextIsRead(SplittableRandom rnd) {
+        return readRatio >= 1.0 || (readRatio > 0.0 && rnd.nextDouble() < readRatio);
+    }
 
-  public int nextVolume(SplittableRandom rnd) {
-    return pathPrefixes.length == 1 ? 0 : rnd.nextInt(pathPrefixes.length);
-  }
+    public int nextVolume(SplittableRandom rnd) {
+        return pathPrefixes.length == 1 ? 0 : rnd.nextInt(pathPrefixes.length);
+    }
 
-  /** First block of the next request on volume v, aligned to blocks-per-request. */
-  public long nextBlock(int v, SplittableRandom rnd) {
-    long slot = sequential ? Math.floorMod(cursors[v].getAndIncrement(), slots) : rnd.nextLong(slots);
-    return slot * blocksPerRequest;
-  }
+    /** First block of the next request on volume v, aligned to blocks-per-request. */
+    public long nextBlock(int v, SplittableRandom rnd) {
+        long slot = sequential ? Math.floorMod(cursors[v].getAndIncrement(), slots) : rnd.nextLong(slots);
+        return slot * blocksPerRequest;
+    }
 
-  public String path(int v, long firstBlock) {
-    return pathPrefixes[v] + firstBlock + pathSuffix;
-  }
+    public String path(int v, long firstBlock) {
+        return pathPrefixes[v] + firstBlock + pathSuffix;
+    }
 
-  /** What precedes the block number in {@link #path}. */
-  public String pathPrefix(int v) {
-    return pathPrefixes[v];
-  }
+    /** What precedes the block number in {@link #path}. */
+    public String pathPrefix(int v) {
+        return pathPrefixes[v];
+    }
 
-  /** What follows the block number in {@link #path}. */
-  public String pathSuffix() {
-    return pathSuffix;
-  }
+    /** What follows the block number in {@link #path}. */
+    public String pathSuffix() {
+        return pathSuffix;
+    }
 
-  /** The prebuilt payload for a PUT at firstBlock of volume v. */
-  public Buffer payload(int v, long firstBlock) {
-    Buffer[] p = payloads[v];
-    return p[(int) ((firstBlock / blocksPerRequest) % p.length)];
-  }
+    /** The prebuilt payload for a PUT at firstBlock of volume v. */
+    public Buffer payload(int v, long firstBlock) {
+        Buffer[] p = payloads[v];
+        return p[(int) ((firstBlock / blocksPerRequest) % p.length)];
+    }
 
-  public int requestBytes() { return requestBytes; }
-  public List<String> volumes() { return volumes; }
+    public int requestBytes() {
+        return requestBytes;
+    }
+
+    public List<String> volumes() {
+        return volumes;
+    }
 }

@@ -32,124 +32,152 @@ import org.HdrHistogram.Recorder;
  */
 public final class LatencyRecorders {
 
-  /** HdrHistogram precision: 3 significant digits (0.1% value error). */
-  public static final int SIGNIFICANT_DIGITS = 3;
-  /** The largest value recorded: one hour in nanoseconds (requests time out long before). */
-  public static final long MAX_NANOS = TimeUnit.HOURS.toNanos(1);
+    /** HdrHistogram precision: 3 significant digits (0.1% value error). */
+    public static final int SIGNIFICANT_DIGITS = 3;
+    /** The largest value recorded: one hour in nanoseconds (requests time out long before). */
+    public static final long MAX_NANOS = TimeUnit.HOURS.toNanos(1);
 
-  /** The recorders and counters of one phase (warm-up or measured window). */
-  public static final class Phase {
-    final Recorder corrected = recorder();
-    final Recorder uncorrected = recorder();
-    final Recorder generatorLag = recorder();
-    final AtomicLongArray statusCounts = new AtomicLongArray(600);
-    final LongAdder errors = new LongAdder();
-    final LongAdder timeouts = new LongAdder();
-    final LongAdder ioErrors = new LongAdder();
-    final LongAdder bytesIn = new LongAdder();
-    final LongAdder bytesOut = new LongAdder();
+    /** The recorders and counters of one phase (warm-up or measured window). */
+    public static final class Phase {
+        final Recorder corrected = recorder();
+        final Recorder uncorrected = recorder();
+        final Recorder generatorLag = recorder();
+        final AtomicLongArray statusCounts = new AtomicLongArray(600);
+        final LongAdder errors = new LongAdder();
+        final LongAdder timeouts = new LongAdder();
+        final LongAdder ioErrors = new LongAdder();
+        final LongAdder bytesIn = new LongAdder();
+        final LongAdder bytesOut = new LongAdder();
 
-    private Phase() {
+        private Phase() {}
+
+        /** A response arrived (any status); times from {@link System#nanoTime()}. */
+        public void response(int status, long intendedNanos, long sentNanos, long doneNanos) {
+            corrected.recordValue(clamp(doneNanos - intendedNanos, 1));
+            uncorrected.recordValue(clamp(doneNanos - sentNanos, 1));
+            if (status >= 0 && status < 600) {
+                statusCounts.incrementAndGet(status);
+            }
+            if (status < 200 || status >= 300) {
+                errors.increment();
+            }
+        }
+
+        /** The request failed without a response (connect error, reset, timeout). */
+        public void failure(Throwable cause) {
+            errors.increment();
+            if (isTimeout(cause)) {
+                timeouts.increment();
+            } else {
+                ioErrors.increment();
+            }
+        }
+
+        /**
+         * Open model: how long after its intended send time the generator got round to a request (timer and
+         * client event loop), before any wait for a free connection.
+         */
+        public void generatorLag(long lagNanos) {
+            generatorLag.recordValue(clamp(lagNanos, 0));
+        }
+
+        public void bytesIn(long n) {
+            bytesIn.add(n);
+        }
+
+        public void bytesOut(long n) {
+            bytesOut.add(n);
+        }
     }
 
-    /** A response arrived (any status); times from {@link System#nanoTime()}. */
-    public void response(int status, long intendedNanos, long sentNanos, long doneNanos) {
-      corrected.recordValue(clamp(doneNanos - intendedNanos, 1));
-      uncorrected.recordValue(clamp(doneNanos - sentNanos, 1));
-      if (status >= 0 && status < 600) {
-        statusCounts.incrementAndGet(status);
-      }
-      if (status < 200 || status >= 300) {
-        errors.increment();
-      }
+    private final Phase warmup = new Phase();
+    private final Phase window = new Phase();
+
+    /** A recorder over the fixed range 1 ns .. {@link #MAX_NANOS}. */
+    public static Recorder recorder() {
+        return new Recorder(MAX_NANOS, SIGNIFICANT_DIGITS);
     }
 
-    /** The request failed without a response (connect error, reset, timeout). */
-    public void failure(Throwable cause) {
-      errors.increment();
-      if (isTimeout(cause)) {
-        timeouts.increment();
-      } else {
-        ioErrors.increment();
-      }
+    /** A histogram over the same fixed range (totals of the recorders' intervals). */
+    public static Histogram histogram() {
+        return new Histogram(MAX_NANOS, SIGNIFICANT_DIGITS);
     }
 
-    /**
-     * Open model: how long after its intended send time the generator got round to a request (timer and
-     * client event loop), before any wait for a free connection.
-     */
-    public void generatorLag(long lagNanos) {
-      generatorLag.recordValue(clamp(lagNanos, 0));
+    private static long clamp(long nanos, long min) {
+        return Math.min(MAX_NANOS, Math.max(min, nanos));
     }
 
-    public void bytesIn(long n) {
-      bytesIn.add(n);
+    /** Requests issued during the warm-up. */
+    public Phase warmupPhase() {
+        return warmup;
     }
 
-    public void bytesOut(long n) {
-      bytesOut.add(n);
+    /** Requests issued during the measured window. */
+    public Phase windowPhase() {
+        return window;
     }
-  }
 
-  private final Phase warmup = new Phase();
-  private final Phase window = new Phase();
-
-  /** A recorder over the fixed range 1 ns .. {@link #MAX_NANOS}. */
-  public static Recorder recorder() {
-    return new Recorder(MAX_NANOS, SIGNIFICANT_DIGITS);
-  }
-
-  /** A histogram over the same fixed range (totals of the recorders' intervals). */
-  public static Histogram histogram() {
-    return new Histogram(MAX_NANOS, SIGNIFICANT_DIGITS);
-  }
-
-  private static long clamp(long nanos, long min) {
-    return Math.min(MAX_NANOS, Math.max(min, nanos));
-  }
-
-  /** Requests issued during the warm-up. */
-  public Phase warmupPhase() {
-    return warmup;
-  }
-
-  /** Requests issued during the measured window. */
-  public Phase windowPhase() {
-    return window;
-  }
-
-  private static boolean isTimeout(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof TimeoutException || c.getClass().getSimpleName().contains("Timeout")) {
-        return true;
-      }
+    private static boolean isTimeout(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof TimeoutException || c.getClass().getSimpleName().contains("Timeout")) {
+                return true;
+            }
+        }
+        return false;
     }
-    return false;
-  }
 
-  public Recorder corrected() { return window.corrected; }
-  public Recorder uncorrected() { return window.uncorrected; }
-  public Recorder warmupCorrected() { return warmup.corrected; }
-  public Recorder warmupUncorrected() { return warmup.uncorrected; }
-  public Recorder generatorLag() { return window.generatorLag; }
-  public Recorder warmupGeneratorLag() { return warmup.generatorLag; }
-  public long errors() { return window.errors.sum(); }
-  public long warmupErrors() { return warmup.errors.sum(); }
-  public long bytesIn() { return window.bytesIn.sum(); }
-  public long bytesOut() { return window.bytesOut.sum(); }
-
-  /** Window responses by HTTP status plus "timeout" and "io-error" for requests without a response. */
-  public Map<String, Long> countsByStatus() {
-    Map<String, Long> byStatus = new TreeMap<>();
-    for (int s = 0; s < window.statusCounts.length(); s++) {
-      long n = window.statusCounts.get(s);
-      if (n > 0) {
-        byStatus.put(Integer.toString(s), n);
-      }
+    public Recorder corrected() {
+        return window.corrected;
     }
-    Map<String, Long> all = new LinkedHashMap<>(byStatus);
-    all.put("timeout", window.timeouts.sum());
-    all.put("io-error", window.ioErrors.sum());
-    return all;
-  }
+
+    public Recorder uncorrected() {
+        return window.uncorrected;
+    }
+
+    public Recorder warmupCorrected() {
+        return warmup.corrected;
+    }
+
+    public Recorder warmupUncorrected() {
+        return warmup.uncorrected;
+    }
+
+    public Recorder generatorLag() {
+        return window.generatorLag;
+    }
+
+    public Recorder warmupGeneratorLag() {
+        return warmup.generatorLag;
+    }
+
+    public long errors() {
+        return window.errors.sum();
+    }
+
+    public long warmupErrors() {
+        return warmup.errors.sum();
+    }
+
+    public long bytesIn() {
+        return window.bytesIn.sum();
+    }
+
+    public long bytesOut() {
+        return window.bytesOut.sum();
+    }
+
+    /** Window responses by HTTP status plus "timeout" and "io-error" for requests without a response. */
+    public Map<String, Long> countsByStatus() {
+        Map<String, Long> byStatus = new TreeMap<>();
+        for (int s = 0; s < window.statusCounts.length(); s++) {
+            long n = window.statusCounts.get(s);
+            if (n > 0) {
+                byStatus.put(Integer.toString(s), n);
+            }
+        }
+        Map<String, Long> all = new LinkedHashMap<>(byStatus);
+        all.put("timeout", window.timeouts.sum());
+        all.put("io-error", window.ioErrors.sum());
+        return all;
+    }
 }

@@ -11,6 +11,11 @@ package io.strongroom.loadtest.measure;
  * @param p99UncorrectedMillis uncorrected p99 of the interval
  * @param maxMillis      corrected max of the interval
  */
-public record TimelinePoint(double endSeconds, double requestsPerSec, long errors, double p50Millis,
-                            double p99Millis, double p99UncorrectedMillis, double maxMillis) {
-}
+public record TimelinePoint(
+        double endSeconds,
+        double requestsPerSec,
+        long errors,
+        double p50Millis,
+        double p99Millis,
+        double p99UncorrectedMillis,
+        double maxMillis) {}

@@ -11,126 +11,141 @@ import java.util.Locale;
  */
 final class SvgChart {
 
-  record Series(String name, String color, double[] xs, double[] ys) {}
+    record Series(String name, String color, double[] xs, double[] ys) {}
 
-  record Tick(double value, String label) {}
+    record Tick(double value, String label) {}
 
-  private static final int WIDTH = 760;
-  private static final int HEIGHT = 340;
-  private static final int LEFT = 70;
-  private static final int RIGHT = 20;
-  private static final int TOP = 34;
-  private static final int BOTTOM = 50;
+    private static final int WIDTH = 760;
+    private static final int HEIGHT = 340;
+    private static final int LEFT = 70;
+    private static final int RIGHT = 20;
+    private static final int TOP = 34;
+    private static final int BOTTOM = 50;
 
-  private SvgChart() {
-  }
+    private SvgChart() {}
 
-  static String render(String title, String xLabel, String yLabel, List<Series> series, List<Tick> xTicks) {
-    double xMin = Double.MAX_VALUE;
-    double xMax = -Double.MAX_VALUE;
-    double yMax = 0;
-    for (Series s : series) {
-      for (int i = 0; i < s.xs().length; i++) {
-        xMin = Math.min(xMin, s.xs()[i]);
-        xMax = Math.max(xMax, s.xs()[i]);
-        yMax = Math.max(yMax, s.ys()[i]);
-      }
+    static String render(String title, String xLabel, String yLabel, List<Series> series, List<Tick> xTicks) {
+        double xMin = Double.MAX_VALUE;
+        double xMax = -Double.MAX_VALUE;
+        double yMax = 0;
+        for (Series s : series) {
+            for (int i = 0; i < s.xs().length; i++) {
+                xMin = Math.min(xMin, s.xs()[i]);
+                xMax = Math.max(xMax, s.xs()[i]);
+                yMax = Math.max(yMax, s.ys()[i]);
+            }
+        }
+        if (xTicks != null && !xTicks.isEmpty()) {
+            xMin = xTicks.get(0).value();
+            xMax = Math.max(xMax, xTicks.get(xTicks.size() - 1).value());
+        }
+        if (xMin == Double.MAX_VALUE) {
+            xMin = 0;
+            xMax = 1;
+        }
+        if (xMax <= xMin) {
+            xMax = xMin + 1;
+        }
+        double yTop = niceCeiling(yMax);
+        List<Tick> yTicks = ticks(0, yTop);
+        List<Tick> xs = xTicks != null ? xTicks : ticks(xMin, niceCeiling(xMax));
+        if (xTicks == null) {
+            xMax = xs.get(xs.size() - 1).value();
+        }
+        Frame f = new Frame(xMin, xMax, 0, yTop);
+        StringBuilder svg = new StringBuilder(4096);
+        svg.append(fmt(
+                "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\" "
+                        + "style=\"font-family:sans-serif;font-size:11px;background:#fff\">\n",
+                WIDTH, HEIGHT, WIDTH, HEIGHT, Html.escape(title)));
+        svg.append(fmt(
+                "<text x=\"%d\" y=\"18\" style=\"font-size:14px;font-weight:bold\">%s</text>\n",
+                LEFT, Html.escape(title)));
+        for (Tick t : yTicks) {
+            double y = f.y(t.value());
+            svg.append(fmt(
+                    "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>", LEFT, y, WIDTH - RIGHT, y));
+            svg.append(fmt(
+                    "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
+                    LEFT - 6, y + 4, Html.escape(t.label())));
+        }
+        for (Tick t : xs) {
+            double x = f.x(t.value());
+            svg.append(fmt(
+                    "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#eee\"/>", x, TOP, x, HEIGHT - BOTTOM));
+            svg.append(fmt(
+                    "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
+                    x, HEIGHT - BOTTOM + 16, Html.escape(t.label())));
+        }
+        svg.append(fmt(
+                "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#888\"/>\n",
+                LEFT, TOP, WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM));
+        svg.append(fmt(
+                "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
+                LEFT + (WIDTH - LEFT - RIGHT) / 2, HEIGHT - 10, Html.escape(xLabel)));
+        svg.append(fmt(
+                "<text x=\"14\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 14 %d)\">%s</text>\n",
+                TOP + (HEIGHT - TOP - BOTTOM) / 2, TOP + (HEIGHT - TOP - BOTTOM) / 2, Html.escape(yLabel)));
+        int legendX = LEFT + 10;
+        for (Series s : series) {
+            svg.append("<polyline fill=\"none\" stroke-width=\"1.8\" stroke=\"")
+                    .append(s.color())
+                    .append("\" points=\"");
+            for (int i = 0; i < s.xs().length; i++) {
+                svg.append(fmt("%.1f,%.1f ", f.x(s.xs()[i]), f.y(s.ys()[i])));
+            }
+            svg.append("\"/>\n");
+            svg.append(fmt(
+                    "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"3\" fill=\"%s\"/>", legendX, TOP + 10, s.color()));
+            svg.append(fmt("<text x=\"%d\" y=\"%d\">%s</text>\n", legendX + 16, TOP + 15, Html.escape(s.name())));
+            legendX += 30 + 7 * s.name().length();
+        }
+        svg.append("</svg>\n");
+        return svg.toString();
     }
-    if (xTicks != null && !xTicks.isEmpty()) {
-      xMin = xTicks.get(0).value();
-      xMax = Math.max(xMax, xTicks.get(xTicks.size() - 1).value());
-    }
-    if (xMin == Double.MAX_VALUE) {
-      xMin = 0;
-      xMax = 1;
-    }
-    if (xMax <= xMin) {
-      xMax = xMin + 1;
-    }
-    double yTop = niceCeiling(yMax);
-    List<Tick> yTicks = ticks(0, yTop);
-    List<Tick> xs = xTicks != null ? xTicks : ticks(xMin, niceCeiling(xMax));
-    if (xTicks == null) {
-      xMax = xs.get(xs.size() - 1).value();
-    }
-    Frame f = new Frame(xMin, xMax, 0, yTop);
-    StringBuilder svg = new StringBuilder(4096);
-    svg.append(fmt("<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\" "
-        + "style=\"font-family:sans-serif;font-size:11px;background:#fff\">\n", WIDTH, HEIGHT, WIDTH, HEIGHT, Html.escape(title)));
-    svg.append(fmt("<text x=\"%d\" y=\"18\" style=\"font-size:14px;font-weight:bold\">%s</text>\n", LEFT, Html.escape(title)));
-    for (Tick t : yTicks) {
-      double y = f.y(t.value());
-      svg.append(fmt("<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>", LEFT, y, WIDTH - RIGHT, y));
-      svg.append(fmt("<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", LEFT - 6, y + 4, Html.escape(t.label())));
-    }
-    for (Tick t : xs) {
-      double x = f.x(t.value());
-      svg.append(fmt("<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#eee\"/>", x, TOP, x, HEIGHT - BOTTOM));
-      svg.append(fmt("<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", x, HEIGHT - BOTTOM + 16, Html.escape(t.label())));
-    }
-    svg.append(fmt("<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#888\"/>\n",
-        LEFT, TOP, WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM));
-    svg.append(fmt("<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
-        LEFT + (WIDTH - LEFT - RIGHT) / 2, HEIGHT - 10, Html.escape(xLabel)));
-    svg.append(fmt("<text x=\"14\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 14 %d)\">%s</text>\n",
-        TOP + (HEIGHT - TOP - BOTTOM) / 2, TOP + (HEIGHT - TOP - BOTTOM) / 2, Html.escape(yLabel)));
-    int legendX = LEFT + 10;
-    for (Series s : series) {
-      svg.append("<polyline fill=\"none\" stroke-width=\"1.8\" stroke=\"").append(s.color()).append("\" points=\"");
-      for (int i = 0; i < s.xs().length; i++) {
-        svg.append(fmt("%.1f,%.1f ", f.x(s.xs()[i]), f.y(s.ys()[i])));
-      }
-      svg.append("\"/>\n");
-      svg.append(fmt("<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"3\" fill=\"%s\"/>", legendX, TOP + 10, s.color()));
-      svg.append(fmt("<text x=\"%d\" y=\"%d\">%s</text>\n", legendX + 16, TOP + 15, Html.escape(s.name())));
-      legendX += 30 + 7 * s.name().length();
-    }
-    svg.append("</svg>\n");
-    return svg.toString();
-  }
 
-  private record Frame(double xMin, double xMax, double yMin, double yMax) {
-    double x(double v) {
-      return LEFT + (v - xMin) / (xMax - xMin) * (WIDTH - LEFT - RIGHT);
+    private record Frame(double xMin, double xMax, double yMin, double yMax) {
+        double x(double v) {
+            return LEFT + (v - xMin) / (xMax - xMin) * (WIDTH - LEFT - RIGHT);
+        }
+
+        double y(double v) {
+            double h = yMax - yMin;
+            return HEIGHT - BOTTOM - (h <= 0 ? 0 : (v - yMin) / h * (HEIGHT - TOP - BOTTOM));
+        }
     }
 
-    double y(double v) {
-      double h = yMax - yMin;
-      return HEIGHT - BOTTOM - (h <= 0 ? 0 : (v - yMin) / h * (HEIGHT - TOP - BOTTOM));
+    /** The smallest 1, 2 or 5 times a power of ten that is >= v (1 for v <= 0). */
+    static double niceCeiling(double v) {
+        if (!(v > 0)) {
+            return 1;
+        }
+        double p = Math.pow(10, Math.floor(Math.log10(v)));
+        for (double m : new double[] {1, 2, 5, 10}) {
+            if (m * p >= v) {
+                return m * p;
+            }
+        }
+        return 10 * p;
     }
-  }
 
-  /** The smallest 1, 2 or 5 times a power of ten that is >= v (1 for v <= 0). */
-  static double niceCeiling(double v) {
-    if (!(v > 0)) {
-      return 1;
+    private static List<Tick> ticks(double from, double to) {
+        List<Tick> t = new ArrayList<>();
+        for (int i = 0; i <= 5; i++) {
+            double v = from + (to - from) * i / 5;
+            t.add(new Tick(v, number(v)));
+        }
+        return t;
     }
-    double p = Math.pow(10, Math.floor(Math.log10(v)));
-    for (double m : new double[] {1, 2, 5, 10}) {
-      if (m * p >= v) {
-        return m * p;
-      }
-    }
-    return 10 * p;
-  }
 
-  private static List<Tick> ticks(double from, double to) {
-    List<Tick> t = new ArrayList<>();
-    for (int i = 0; i <= 5; i++) {
-      double v = from + (to - from) * i / 5;
-      t.add(new Tick(v, number(v)));
+    static String number(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return String.format(Locale.US, "%d", (long) v);
+        }
+        return Math.abs(v) >= 10 ? String.format(Locale.US, "%.1f", v) : String.format(Locale.US, "%.3g", v);
     }
-    return t;
-  }
 
-  static String number(double v) {
-    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-      return String.format(Locale.US, "%d", (long) v);
+    private static String fmt(String pattern, Object... args) {
+        return String.format(Locale.US, pattern, args);
     }
-    return Math.abs(v) >= 10 ? String.format(Locale.US, "%.1f", v) : String.format(Locale.US, "%.3g", v);
-  }
-
-  private static String fmt(String pattern, Object... args) {
-    return String.format(Locale.US, pattern, args);
-  }
 }

@@ -10,10 +10,16 @@ import org.HdrHistogram.Histogram;
  * @param latency   per-unwrap latency as the caller saw it (nanoseconds), retries included
  * @param perEndpoint the vault client's own latency per endpoint, region and operation for this round
  */
-public record RoundResult(int round, int unwraps, long failures, long mismatches, double seconds, Histogram latency,
-                          List<LatencySnapshot> perEndpoint) {
+public record RoundResult(
+        int round,
+        int unwraps,
+        long failures,
+        long mismatches,
+        double seconds,
+        Histogram latency,
+        List<LatencySnapshot> perEndpoint) {
 
-  public double unwrapsPerSecond() {
-    return seconds > 0 ? (unwraps - failures) / seconds : 0;
-  }
+    public double unwrapsPerSecond() {
+        return seconds > 0 ? (unwraps - failures) / seconds : 0;
+    }
 }

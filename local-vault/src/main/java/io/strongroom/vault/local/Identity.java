@@ -15,8 +15,8 @@ import java.util.TreeSet;
  */
 public final class Identity {
     /** Every key permission this vault checks. */
-    public static final Set<String> ALL_PERMISSIONS = Set.of(
-            "get", "list", "create", "update", "delete", "recover", "purge", "rotate", "wrapkey", "unwrapkey");
+    public static final Set<String> ALL_PERMISSIONS =
+            Set.of("get", "list", "create", "update", "delete", "recover", "purge", "rotate", "wrapkey", "unwrapkey");
 
     private final String name;
     private final Set<String> keyPermissions;

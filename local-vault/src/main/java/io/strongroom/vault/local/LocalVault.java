@@ -23,7 +23,6 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -48,8 +47,15 @@ public final class LocalVault {
     private final String certificatePem;
     private final long sweepTimer;
 
-    private LocalVault(Vertx vertx, HttpServer server, AuditLog audit, String baseUrl, String vaultUrl, String region,
-                       String certificatePem, long sweepTimer) {
+    private LocalVault(
+            Vertx vertx,
+            HttpServer server,
+            AuditLog audit,
+            String baseUrl,
+            String vaultUrl,
+            String region,
+            String certificatePem,
+            long sweepTimer) {
         this.vertx = vertx;
         this.server = server;
         this.audit = audit;
@@ -61,8 +67,7 @@ public final class LocalVault {
     }
 
     /** What start() prepares off the event loop: loaded keys, master secret, audit file, certificate. */
-    private record Prepared(KeyRegistry registry, AuditLog audit, String certPem, String keyPem) {
-    }
+    private record Prepared(KeyRegistry registry, AuditLog audit, String certPem, String keyPem) {}
 
     public static Future<LocalVault> start(Vertx vertx, LocalVaultOptions options) {
         Objects.requireNonNull(options.getDataDir(), "LocalVaultOptions.dataDir is required");
@@ -75,21 +80,21 @@ public final class LocalVault {
         if ((options.getTlsCertPem() == null) != (options.getTlsKeyPem() == null)) {
             return Future.failedFuture(new IllegalArgumentException("tlsCertPem and tlsKeyPem go together"));
         }
-        return vertx.executeBlocking(() -> prepare(options), false)
-                .compose(p -> listen(vertx, options, firewall, p));
+        return vertx.executeBlocking(() -> prepare(options), false).compose(p -> listen(vertx, options, firewall, p));
     }
 
     private static Prepared prepare(LocalVaultOptions options) throws Exception {
         Path dataDir = options.getDataDir();
         Files.createDirectories(dataDir);
-        Path masterFile = options.getMasterSecretFile() != null ? Path.of(options.getMasterSecretFile())
+        Path masterFile = options.getMasterSecretFile() != null
+                ? Path.of(options.getMasterSecretFile())
                 : dataDir.resolve("master.key");
         KeyFileStore store = new KeyFileStore(dataDir, new AtRestCipher(MasterSecret.loadOrCreate(masterFile)));
-        KeyRegistry registry = KeyRegistry.open(store, options.getClock(), options.getSoftDeleteRetentionDays(),
-                options.isPurgeProtection());
+        KeyRegistry registry = KeyRegistry.open(
+                store, options.getClock(), options.getSoftDeleteRetentionDays(), options.isPurgeProtection());
         registry.purgeDue();
-        Path auditFile = options.getAuditLogFile() != null ? Path.of(options.getAuditLogFile())
-                : dataDir.resolve("audit.log");
+        Path auditFile =
+                options.getAuditLogFile() != null ? Path.of(options.getAuditLogFile()) : dataDir.resolve("audit.log");
         AuditLog audit = new AuditLog(auditFile, options.getRegion());
         if (options.getTlsCertPem() != null) {
             return new Prepared(registry, audit, options.getTlsCertPem(), options.getTlsKeyPem());
@@ -98,13 +103,22 @@ public final class LocalVault {
         return new Prepared(registry, audit, cert.certificatePem(), cert.privateKeyPem());
     }
 
-    private static Future<LocalVault> listen(Vertx vertx, LocalVaultOptions options, CidrAllowList firewall, Prepared p) {
+    private static Future<LocalVault> listen(
+            Vertx vertx, LocalVaultOptions options, CidrAllowList firewall, Prepared p) {
         TokenRegistry tokens = new TokenRegistry(options.getIdentities(), options.getClock());
         FaultInjector faults = options.isFaultInjection() ? new FaultInjector() : null;
         // Known once the server listens (the default contains the port); no request is served before.
         AtomicReference<String> vaultUrl = new AtomicReference<>();
-        VaultHttpContext context = new VaultHttpContext(p.registry(), tokens, firewall, faults, p.audit(),
-                options.getClock(), options.getRegion(), options.getTenantId(), options.isAllowRsa15(),
+        VaultHttpContext context = new VaultHttpContext(
+                p.registry(),
+                tokens,
+                firewall,
+                faults,
+                p.audit(),
+                options.getClock(),
+                options.getRegion(),
+                options.getTenantId(),
+                options.isAllowRsa15(),
                 vaultUrl::get);
 
         Router router = Router.router(vertx);
@@ -116,7 +130,9 @@ public final class LocalVault {
         BodyHandler body = BodyHandler.create().setBodyLimit(64 * 1024).setHandleFileUploads(false);
         router.route("/keys*").handler(body).handler(vaultHandler);
         router.route("/deletedkeys*").handler(body).handler(vaultHandler);
-        router.route().handler(ctx -> jsonError(ctx, VaultError.notFoundPath(ctx.request().path())));
+        router.route()
+                .handler(ctx ->
+                        jsonError(ctx, VaultError.notFoundPath(ctx.request().path())));
         router.route().failureHandler(LocalVault::routingFailure);
 
         HttpServerOptions serverOptions = new HttpServerOptions()
@@ -127,23 +143,29 @@ public final class LocalVault {
                 .setKeyCertOptions(new PemKeyCertOptions()
                         .addCertValue(Buffer.buffer(p.certPem()))
                         .addKeyValue(Buffer.buffer(p.keyPem())));
-        return vertx.createHttpServer(serverOptions).requestHandler(router).listen()
+        return vertx.createHttpServer(serverOptions)
+                .requestHandler(router)
+                .listen()
                 .recover(err -> closeAudit(vertx, p.audit()).transform(ignored -> Future.failedFuture(err)))
                 .map(server -> {
-                    String host = options.getHost().equals("0.0.0.0") ? "127.0.0.1"
+                    String host = options.getHost().equals("0.0.0.0")
+                            ? "127.0.0.1"
                             : options.getHost().contains(":") ? "[" + options.getHost() + "]" : options.getHost();
                     String base = "https://" + host + ":" + server.actualPort();
                     vaultUrl.set(options.getVaultUrl() != null ? stripSlash(options.getVaultUrl()) : base);
                     long timer = vertx.setPeriodic(SWEEP_PERIOD_MS, id -> {
                         tokens.sweep();
                         vertx.executeBlocking(() -> p.registry().purgeDue(), false)
-                                .onFailure(e -> LOG.log(System.Logger.Level.WARNING,
+                                .onFailure(e -> LOG.log(
+                                        System.Logger.Level.WARNING,
                                         "purge sweep failed: " + e.getClass().getName()));
                     });
-                    LOG.log(System.Logger.Level.INFO, "local-vault (region " + options.getRegion() + ") listening on "
-                            + base + ", vault URL " + vaultUrl.get());
-                    return new LocalVault(vertx, server, p.audit(), base, vaultUrl.get(), options.getRegion(),
-                            p.certPem(), timer);
+                    LOG.log(
+                            System.Logger.Level.INFO,
+                            "local-vault (region " + options.getRegion() + ") listening on " + base + ", vault URL "
+                                    + vaultUrl.get());
+                    return new LocalVault(
+                            vertx, server, p.audit(), base, vaultUrl.get(), options.getRegion(), p.certPem(), timer);
                 });
     }
 
@@ -155,15 +177,21 @@ public final class LocalVault {
         } else if (status >= 400 && status < 500) {
             jsonError(ctx, VaultError.badParameter("The request could not be processed."));
         } else {
-            LOG.log(System.Logger.Level.ERROR, "unhandled failure on " + ctx.request().path() + ": "
-                    + (ctx.failure() == null ? "status " + status : ctx.failure().getClass().getName()));
+            LOG.log(
+                    System.Logger.Level.ERROR,
+                    "unhandled failure on " + ctx.request().path() + ": "
+                            + (ctx.failure() == null
+                                    ? "status " + status
+                                    : ctx.failure().getClass().getName()));
             jsonError(ctx, VaultError.internal());
         }
     }
 
     private static void jsonError(RoutingContext ctx, VaultError e) {
         if (!ctx.response().ended()) {
-            ctx.response().setStatusCode(e.status()).putHeader("content-type", "application/json; charset=utf-8")
+            ctx.response()
+                    .setStatusCode(e.status())
+                    .putHeader("content-type", "application/json; charset=utf-8")
                     .end(e.toJson().toBuffer());
         }
     }
@@ -173,10 +201,12 @@ public final class LocalVault {
     }
 
     private static Future<Void> closeAudit(Vertx vertx, AuditLog audit) {
-        return vertx.executeBlocking(() -> {
-            audit.close();
-            return null;
-        }, false);
+        return vertx.executeBlocking(
+                () -> {
+                    audit.close();
+                    return null;
+                },
+                false);
     }
 
     public int port() {

@@ -2,7 +2,6 @@ package io.strongroom.vault.local;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -105,48 +104,102 @@ public class LocalVaultOptions {
             for (Object p : id.getJsonArray("keyPermissions", new JsonArray())) {
                 perms.add((String) p);
             }
-            o.addIdentity(token, new Identity(id.getString("name", token), perms,
-                    id.getString("clientId"), id.getString("clientSecret")));
+            o.addIdentity(
+                    token,
+                    new Identity(
+                            id.getString("name", token),
+                            perms,
+                            id.getString("clientId"),
+                            id.getString("clientSecret")));
         }
         return o;
     }
 
-    public Path getDataDir() { return dataDir; }
-    public LocalVaultOptions setDataDir(Path dataDir) { this.dataDir = dataDir; return this; }
+    public Path getDataDir() {
+        return dataDir;
+    }
 
-    public String getHost() { return host; }
-    public LocalVaultOptions setHost(String host) { this.host = Objects.requireNonNull(host); return this; }
+    public LocalVaultOptions setDataDir(Path dataDir) {
+        this.dataDir = dataDir;
+        return this;
+    }
 
-    public int getPort() { return port; }
-    public LocalVaultOptions setPort(int port) { this.port = port; return this; }
+    public String getHost() {
+        return host;
+    }
 
-    public String getRegion() { return region; }
-    public LocalVaultOptions setRegion(String region) { this.region = Objects.requireNonNull(region); return this; }
+    public LocalVaultOptions setHost(String host) {
+        this.host = Objects.requireNonNull(host);
+        return this;
+    }
+
+    public int getPort() {
+        return port;
+    }
+
+    public LocalVaultOptions setPort(int port) {
+        this.port = port;
+        return this;
+    }
+
+    public String getRegion() {
+        return region;
+    }
+
+    public LocalVaultOptions setRegion(String region) {
+        this.region = Objects.requireNonNull(region);
+        return this;
+    }
 
     /** The vault's identity in key ids (e.g. https://myvault.vault.azure.net); null = https://host:port. */
-    public String getVaultUrl() { return vaultUrl; }
-    public LocalVaultOptions setVaultUrl(String vaultUrl) { this.vaultUrl = vaultUrl; return this; }
+    public String getVaultUrl() {
+        return vaultUrl;
+    }
+
+    public LocalVaultOptions setVaultUrl(String vaultUrl) {
+        this.vaultUrl = vaultUrl;
+        return this;
+    }
 
     /** Null = {@code <dataDir>/master.key}, generated with mode 0600 when missing. */
-    public String getMasterSecretFile() { return masterSecretFile; }
-    public LocalVaultOptions setMasterSecretFile(String f) { this.masterSecretFile = f; return this; }
+    public String getMasterSecretFile() {
+        return masterSecretFile;
+    }
+
+    public LocalVaultOptions setMasterSecretFile(String f) {
+        this.masterSecretFile = f;
+        return this;
+    }
 
     /** Bearer token → identity. */
-    public Map<String, Identity> getIdentities() { return identities; }
+    public Map<String, Identity> getIdentities() {
+        return identities;
+    }
+
     public LocalVaultOptions setIdentities(Map<String, Identity> identities) {
         this.identities = new LinkedHashMap<>(identities);
         return this;
     }
+
     public LocalVaultOptions addIdentity(String token, Identity identity) {
         identities.put(Objects.requireNonNull(token), Objects.requireNonNull(identity));
         return this;
     }
 
     /** Client address allow-list (CIDRs, IPv4 or IPv6); empty = every address allowed. */
-    public List<String> getAllowedCidrs() { return allowedCidrs; }
-    public LocalVaultOptions setAllowedCidrs(List<String> cidrs) { this.allowedCidrs = new ArrayList<>(cidrs); return this; }
+    public List<String> getAllowedCidrs() {
+        return allowedCidrs;
+    }
 
-    public int getSoftDeleteRetentionDays() { return softDeleteRetentionDays; }
+    public LocalVaultOptions setAllowedCidrs(List<String> cidrs) {
+        this.allowedCidrs = new ArrayList<>(cidrs);
+        return this;
+    }
+
+    public int getSoftDeleteRetentionDays() {
+        return softDeleteRetentionDays;
+    }
+
     public LocalVaultOptions setSoftDeleteRetentionDays(int days) {
         if (days < 7 || days > 90) {
             throw new IllegalArgumentException("softDeleteRetentionDays must be 7..90 (as in Azure)");
@@ -155,46 +208,119 @@ public class LocalVaultOptions {
         return this;
     }
 
-    public boolean isPurgeProtection() { return purgeProtection; }
-    public LocalVaultOptions setPurgeProtection(boolean on) { this.purgeProtection = on; return this; }
+    public boolean isPurgeProtection() {
+        return purgeProtection;
+    }
 
-    public boolean isAllowRsa15() { return allowRsa15; }
-    public LocalVaultOptions setAllowRsa15(boolean allow) { this.allowRsa15 = allow; return this; }
+    public LocalVaultOptions setPurgeProtection(boolean on) {
+        this.purgeProtection = on;
+        return this;
+    }
+
+    public boolean isAllowRsa15() {
+        return allowRsa15;
+    }
+
+    public LocalVaultOptions setAllowRsa15(boolean allow) {
+        this.allowRsa15 = allow;
+        return this;
+    }
 
     /** Enables the fault-injection admin API under /_admin/faults. */
-    public boolean isFaultInjection() { return faultInjection; }
-    public LocalVaultOptions setFaultInjection(boolean on) { this.faultInjection = on; return this; }
+    public boolean isFaultInjection() {
+        return faultInjection;
+    }
+
+    public LocalVaultOptions setFaultInjection(boolean on) {
+        this.faultInjection = on;
+        return this;
+    }
 
     /** Server certificate chain and private key (PEM); both null = a self-signed certificate is generated. */
-    public String getTlsCertPem() { return tlsCertPem; }
-    public LocalVaultOptions setTlsCertPem(String pem) { this.tlsCertPem = pem; return this; }
-    public String getTlsKeyPem() { return tlsKeyPem; }
-    public LocalVaultOptions setTlsKeyPem(String pem) { this.tlsKeyPem = pem; return this; }
+    public String getTlsCertPem() {
+        return tlsCertPem;
+    }
+
+    public LocalVaultOptions setTlsCertPem(String pem) {
+        this.tlsCertPem = pem;
+        return this;
+    }
+
+    public String getTlsKeyPem() {
+        return tlsKeyPem;
+    }
+
+    public LocalVaultOptions setTlsKeyPem(String pem) {
+        this.tlsKeyPem = pem;
+        return this;
+    }
 
     /** Serves GET /metadata/identity/oauth2/token (managed-identity compatible). */
-    public boolean isManagedIdentityEndpoint() { return managedIdentityEndpoint; }
-    public LocalVaultOptions setManagedIdentityEndpoint(boolean on) { this.managedIdentityEndpoint = on; return this; }
+    public boolean isManagedIdentityEndpoint() {
+        return managedIdentityEndpoint;
+    }
+
+    public LocalVaultOptions setManagedIdentityEndpoint(boolean on) {
+        this.managedIdentityEndpoint = on;
+        return this;
+    }
 
     /** Serves POST /{tenant}/oauth2/v2.0/token (OAuth2 client credentials). */
-    public boolean isClientCredentialsEndpoint() { return clientCredentialsEndpoint; }
-    public LocalVaultOptions setClientCredentialsEndpoint(boolean on) { this.clientCredentialsEndpoint = on; return this; }
+    public boolean isClientCredentialsEndpoint() {
+        return clientCredentialsEndpoint;
+    }
+
+    public LocalVaultOptions setClientCredentialsEndpoint(boolean on) {
+        this.clientCredentialsEndpoint = on;
+        return this;
+    }
 
     /** Identity name the managed-identity endpoint issues for when no client_id is given; null = the only identity. */
-    public String getSystemAssignedIdentity() { return systemAssignedIdentity; }
-    public LocalVaultOptions setSystemAssignedIdentity(String name) { this.systemAssignedIdentity = name; return this; }
+    public String getSystemAssignedIdentity() {
+        return systemAssignedIdentity;
+    }
+
+    public LocalVaultOptions setSystemAssignedIdentity(String name) {
+        this.systemAssignedIdentity = name;
+        return this;
+    }
 
     /** Tenant named in the 401 challenge's authorization URI. */
-    public String getTenantId() { return tenantId; }
-    public LocalVaultOptions setTenantId(String tenantId) { this.tenantId = Objects.requireNonNull(tenantId); return this; }
+    public String getTenantId() {
+        return tenantId;
+    }
 
-    public Duration getIssuedTokenLifetime() { return issuedTokenLifetime; }
-    public LocalVaultOptions setIssuedTokenLifetime(Duration d) { this.issuedTokenLifetime = Objects.requireNonNull(d); return this; }
+    public LocalVaultOptions setTenantId(String tenantId) {
+        this.tenantId = Objects.requireNonNull(tenantId);
+        return this;
+    }
+
+    public Duration getIssuedTokenLifetime() {
+        return issuedTokenLifetime;
+    }
+
+    public LocalVaultOptions setIssuedTokenLifetime(Duration d) {
+        this.issuedTokenLifetime = Objects.requireNonNull(d);
+        return this;
+    }
 
     /** Null = {@code <dataDir>/audit.log}. */
-    public String getAuditLogFile() { return auditLogFile; }
-    public LocalVaultOptions setAuditLogFile(String f) { this.auditLogFile = f; return this; }
+    public String getAuditLogFile() {
+        return auditLogFile;
+    }
+
+    public LocalVaultOptions setAuditLogFile(String f) {
+        this.auditLogFile = f;
+        return this;
+    }
 
     /** Time source for created/updated, nbf/exp checks, soft-delete retention and issued tokens. */
-    public Clock getClock() { return clock; }
-    public LocalVaultOptions setClock(Clock clock) { this.clock = Objects.requireNonNull(clock); return this; }
+    public Clock getClock() {
+        return clock;
+    }
+
+    public LocalVaultOptions setClock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock);
+        return this;
+    }
 }

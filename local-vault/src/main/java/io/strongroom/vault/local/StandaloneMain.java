@@ -1,7 +1,6 @@
 package io.strongroom.vault.local;
 
 import io.vertx.core.Vertx;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,8 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 /** The standalone launcher behind {@link LocalVault#main}: reads the config, starts, waits for SIGTERM. */
 final class StandaloneMain {
-    private StandaloneMain() {
-    }
+    private StandaloneMain() {}
 
     static void run(String[] args) throws Exception {
         Path config = null;
@@ -32,7 +30,10 @@ final class StandaloneMain {
         Vertx vertx = Vertx.vertx();
         LocalVault vault;
         try {
-            vault = LocalVault.start(vertx, options).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            vault = LocalVault.start(vertx, options)
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             System.err.println("local-vault failed to start: " + e.getMessage());
             vertx.close();
@@ -44,17 +45,26 @@ final class StandaloneMain {
         System.out.println("local-vault listening on " + vault.baseUrl() + " (vault URL " + vault.vaultUrl()
                 + ", region " + vault.region() + "); server certificate in " + certFile);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                // Two steps from this (non-Vert.x) thread: composing vertx.close() onto an event-loop
-                // future would complete it on a loop that close() has just terminated.
-                vault.close().toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
-                vertx.close().toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                System.err.println("local-vault did not close cleanly: " + e.getMessage());
-            }
-            stopped.countDown();
-        }, "local-vault-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                // Two steps from this (non-Vert.x) thread: composing vertx.close() onto an event-loop
+                                // future would complete it on a loop that close() has just terminated.
+                                vault.close()
+                                        .toCompletionStage()
+                                        .toCompletableFuture()
+                                        .get(15, TimeUnit.SECONDS);
+                                vertx.close()
+                                        .toCompletionStage()
+                                        .toCompletableFuture()
+                                        .get(15, TimeUnit.SECONDS);
+                            } catch (Exception e) {
+                                System.err.println("local-vault did not close cleanly: " + e.getMessage());
+                            }
+                            stopped.countDown();
+                        },
+                        "local-vault-shutdown"));
         stopped.await();
     }
 

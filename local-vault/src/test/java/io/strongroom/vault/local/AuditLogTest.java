@@ -1,21 +1,20 @@
 package io.strongroom.vault.local;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Collectors;
-
 import static io.strongroom.vault.local.VaultTestKit.ADMIN_TOKEN;
 import static io.strongroom.vault.local.VaultTestKit.API;
 import static io.strongroom.vault.local.VaultTestKit.READER_TOKEN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AuditLogTest {
     @TempDir
@@ -28,10 +27,20 @@ class AuditLogTest {
         String kid = kit.createKey("audited", 2048).getJsonObject("key").getString("kid");
         String version = kid.substring(kid.lastIndexOf('/') + 1);
         String dekB64 = "c2VjcmV0LWRlay1ieXRlcy10aGF0LW11c3Qtbm90LWxlYWs";
-        String wrapped = kit.post("/keys/audited/wrapkey?" + API, ADMIN_TOKEN,
-                new JsonObject().put("alg", "RSA-OAEP-256").put("value", dekB64)).bodyAsJsonObject().getString("value");
-        kit.post("/keys/audited/unwrapkey?" + API, ADMIN_TOKEN, new JsonObject().put("alg", "RSA-OAEP-256").put("value", wrapped));
-        kit.post("/keys/audited/wrapkey?" + API, READER_TOKEN, new JsonObject().put("alg", "RSA-OAEP-256").put("value", dekB64));
+        String wrapped = kit.post(
+                        "/keys/audited/wrapkey?" + API,
+                        ADMIN_TOKEN,
+                        new JsonObject().put("alg", "RSA-OAEP-256").put("value", dekB64))
+                .bodyAsJsonObject()
+                .getString("value");
+        kit.post(
+                "/keys/audited/unwrapkey?" + API,
+                ADMIN_TOKEN,
+                new JsonObject().put("alg", "RSA-OAEP-256").put("value", wrapped));
+        kit.post(
+                "/keys/audited/wrapkey?" + API,
+                READER_TOKEN,
+                new JsonObject().put("alg", "RSA-OAEP-256").put("value", dekB64));
         kit.get("/keys/audited?" + API, null);
         kit.close();
         VaultTestKit.await(vertx.close());

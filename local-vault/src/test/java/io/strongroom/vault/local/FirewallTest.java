@@ -1,15 +1,5 @@
 package io.strongroom.vault.local;
 
-import io.strongroom.vault.local.firewall.CidrAllowList;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.List;
-
 import static io.strongroom.vault.local.VaultTestKit.ADMIN_TOKEN;
 import static io.strongroom.vault.local.VaultTestKit.API;
 import static io.strongroom.vault.local.VaultTestKit.errorCode;
@@ -19,6 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strongroom.vault.local.firewall.CidrAllowList;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 class FirewallTest {
     @TempDir
     Path dir;
@@ -26,17 +25,20 @@ class FirewallTest {
     @Test
     void clientOutsideTheAllowListIsForbiddenByFirewall() {
         Vertx vertx = Vertx.vertx();
-        try (VaultTestKit blocked = VaultTestKit.start(vertx, VaultTestKit.defaults(dir.resolve("a"))
-                .setAllowedCidrs(List.of("10.0.0.0/8", "::1/128")))) {
+        try (VaultTestKit blocked = VaultTestKit.start(
+                vertx, VaultTestKit.defaults(dir.resolve("a")).setAllowedCidrs(List.of("10.0.0.0/8", "::1/128")))) {
             HttpResponse<Buffer> r = blocked.get("/keys?" + API, ADMIN_TOKEN);
             assertEquals(403, r.statusCode());
             assertEquals("Forbidden", errorCode(r));
             assertEquals("ForbiddenByFirewall", innerCode(r));
-            assertTrue(r.bodyAsJsonObject().getJsonObject("error").getString("message").contains("127.0.0.1"));
+            assertTrue(r.bodyAsJsonObject()
+                    .getJsonObject("error")
+                    .getString("message")
+                    .contains("127.0.0.1"));
             assertEquals(401, blocked.get("/keys?" + API, null).statusCode(), "no token: the challenge comes first");
         }
-        try (VaultTestKit allowed = VaultTestKit.start(vertx, VaultTestKit.defaults(dir.resolve("b"))
-                .setAllowedCidrs(List.of("127.0.0.0/8")))) {
+        try (VaultTestKit allowed = VaultTestKit.start(
+                vertx, VaultTestKit.defaults(dir.resolve("b")).setAllowedCidrs(List.of("127.0.0.0/8")))) {
             assertEquals(200, allowed.get("/keys?" + API, ADMIN_TOKEN).statusCode());
         }
         VaultTestKit.await(vertx.close());

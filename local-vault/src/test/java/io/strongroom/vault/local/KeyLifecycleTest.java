@@ -1,23 +1,5 @@
 package io.strongroom.vault.local;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
-
 import static io.strongroom.vault.local.VaultTestKit.ADMIN_TOKEN;
 import static io.strongroom.vault.local.VaultTestKit.API;
 import static io.strongroom.vault.local.VaultTestKit.errorCode;
@@ -28,13 +10,32 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 class KeyLifecycleTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-    private static final JsonObject DEK = new JsonObject().put("alg", "RSA-OAEP-256")
+    private static final JsonObject DEK = new JsonObject()
+            .put("alg", "RSA-OAEP-256")
             .put("value", Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]));
 
     @TempDir
     Path dir;
+
     Vertx vertx;
     MutableClock clock;
     VaultTestKit kit;
@@ -66,8 +67,10 @@ class KeyLifecycleTest {
         String url = kit.url(firstPath);
         int pages = 0;
         while (url != null) {
-            HttpResponse<Buffer> r = VaultTestKit.await(kit.client.getAbs(url)
-                    .putHeader("Authorization", "Bearer " + ADMIN_TOKEN).send());
+            HttpResponse<Buffer> r = VaultTestKit.await(kit.client
+                    .getAbs(url)
+                    .putHeader("Authorization", "Bearer " + ADMIN_TOKEN)
+                    .send());
             assertEquals(200, r.statusCode(), r.bodyAsString());
             JsonObject page = r.bodyAsJsonObject();
             page.getJsonArray("value").forEach(o -> kids.add(((JsonObject) o).getString("kid")));
@@ -102,13 +105,33 @@ class KeyLifecycleTest {
         assertEquals(200, rotated.statusCode(), rotated.bodyAsString());
         String v2 = rotated.bodyAsJsonObject().getJsonObject("key").getString("kid");
         assertNotEquals(v1, v2);
-        assertEquals(v2, kit.get("/keys/rot?" + API, ADMIN_TOKEN).bodyAsJsonObject().getJsonObject("key").getString("kid"));
-        assertEquals(v2, kit.get("/keys/rot/?" + API, ADMIN_TOKEN).bodyAsJsonObject().getJsonObject("key").getString("kid"));
+        assertEquals(
+                v2,
+                kit.get("/keys/rot?" + API, ADMIN_TOKEN)
+                        .bodyAsJsonObject()
+                        .getJsonObject("key")
+                        .getString("kid"));
+        assertEquals(
+                v2,
+                kit.get("/keys/rot/?" + API, ADMIN_TOKEN)
+                        .bodyAsJsonObject()
+                        .getJsonObject("key")
+                        .getString("kid"));
         String v1Path = v1.substring(kit.vault.vaultUrl().length());
-        assertEquals(v1, kit.get(v1Path + "?" + API, ADMIN_TOKEN).bodyAsJsonObject().getJsonObject("key").getString("kid"));
+        assertEquals(
+                v1,
+                kit.get(v1Path + "?" + API, ADMIN_TOKEN)
+                        .bodyAsJsonObject()
+                        .getJsonObject("key")
+                        .getString("kid"));
         kit.post("/keys/rot/create?" + API, ADMIN_TOKEN, new JsonObject().put("kty", "RSA"));
-        assertEquals(3, listAll("/keys/rot/versions?maxresults=1&" + API).size(), "create on an existing name adds a version");
-        assertEquals(List.of(v1, v2), listAll("/keys/rot/versions?maxresults=1&" + API).subList(0, 2));
+        assertEquals(
+                3,
+                listAll("/keys/rot/versions?maxresults=1&" + API).size(),
+                "create on an existing name adds a version");
+        assertEquals(
+                List.of(v1, v2),
+                listAll("/keys/rot/versions?maxresults=1&" + API).subList(0, 2));
         HttpResponse<Buffer> unknownVersion = kit.get("/keys/rot/0123456789abcdef0123456789abcdef?" + API, ADMIN_TOKEN);
         assertEquals(404, unknownVersion.statusCode());
         assertEquals("KeyNotFound", errorCode(unknownVersion));
@@ -119,7 +142,8 @@ class KeyLifecycleTest {
         kit.createKey("dis", 2048);
         String wrapped = wrap("dis").bodyAsJsonObject().getString("value");
         clock.advance(Duration.ofSeconds(5));
-        HttpResponse<Buffer> upd = patch("/keys/dis", new JsonObject().put("attributes", new JsonObject().put("enabled", false)));
+        HttpResponse<Buffer> upd =
+                patch("/keys/dis", new JsonObject().put("attributes", new JsonObject().put("enabled", false)));
         assertEquals(200, upd.statusCode(), upd.bodyAsString());
         JsonObject attrs = upd.bodyAsJsonObject().getJsonObject("attributes");
         assertFalse(attrs.getBoolean("enabled"));
@@ -129,21 +153,35 @@ class KeyLifecycleTest {
         assertEquals(403, w.statusCode());
         assertEquals("Forbidden", errorCode(w));
         assertEquals("KeyDisabled", innerCode(w));
-        HttpResponse<Buffer> u = kit.post("/keys/dis/unwrapkey?" + API, ADMIN_TOKEN,
+        HttpResponse<Buffer> u = kit.post(
+                "/keys/dis/unwrapkey?" + API,
+                ADMIN_TOKEN,
                 new JsonObject().put("alg", "RSA-OAEP-256").put("value", wrapped));
         assertEquals(403, u.statusCode());
         assertEquals("KeyDisabled", innerCode(u));
-        assertFalse(kit.get("/keys/dis?" + API, ADMIN_TOKEN).bodyAsJsonObject().getJsonObject("attributes").getBoolean("enabled"));
+        assertFalse(kit.get("/keys/dis?" + API, ADMIN_TOKEN)
+                .bodyAsJsonObject()
+                .getJsonObject("attributes")
+                .getBoolean("enabled"));
         patch("/keys/dis", new JsonObject().put("attributes", new JsonObject().put("enabled", true)));
-        assertEquals(200, kit.post("/keys/dis/unwrapkey?" + API, ADMIN_TOKEN,
-                new JsonObject().put("alg", "RSA-OAEP-256").put("value", wrapped)).statusCode());
+        assertEquals(
+                200,
+                kit.post(
+                                "/keys/dis/unwrapkey?" + API,
+                                ADMIN_TOKEN,
+                                new JsonObject().put("alg", "RSA-OAEP-256").put("value", wrapped))
+                        .statusCode());
     }
 
     @Test
     void notYetActiveAndExpiredKeysRefuseCrypto() {
         long now = T0.getEpochSecond();
-        kit.post("/keys/window/create?" + API, ADMIN_TOKEN, new JsonObject().put("kty", "RSA")
-                .put("attributes", new JsonObject().put("nbf", now + 60).put("exp", now + 120)));
+        kit.post(
+                "/keys/window/create?" + API,
+                ADMIN_TOKEN,
+                new JsonObject()
+                        .put("kty", "RSA")
+                        .put("attributes", new JsonObject().put("nbf", now + 60).put("exp", now + 120)));
         HttpResponse<Buffer> early = wrap("window");
         assertEquals(403, early.statusCode());
         assertEquals("KeyNotYetValid", innerCode(early));
@@ -153,26 +191,42 @@ class KeyLifecycleTest {
         HttpResponse<Buffer> late = wrap("window");
         assertEquals(403, late.statusCode());
         assertEquals("KeyExpired", innerCode(late));
-        HttpResponse<Buffer> cleared = patch("/keys/window", new JsonObject().put("attributes", new JsonObject().putNull("exp")));
+        HttpResponse<Buffer> cleared =
+                patch("/keys/window", new JsonObject().put("attributes", new JsonObject().putNull("exp")));
         assertNull(cleared.bodyAsJsonObject().getJsonObject("attributes").getLong("exp"));
         assertEquals(200, wrap("window").statusCode());
     }
 
     @Test
     void keyOpsLimitWhatTheKeyMayDo() {
-        kit.post("/keys/ops/create?" + API, ADMIN_TOKEN, new JsonObject().put("kty", "RSA")
-                .put("key_ops", new JsonArray().add("unwrapKey")));
+        kit.post(
+                "/keys/ops/create?" + API,
+                ADMIN_TOKEN,
+                new JsonObject().put("kty", "RSA").put("key_ops", new JsonArray().add("unwrapKey")));
         HttpResponse<Buffer> w = wrap("ops");
         assertEquals(403, w.statusCode());
         assertEquals("KeyOperationForbidden", innerCode(w));
-        HttpResponse<Buffer> upd = patch("/keys/ops", new JsonObject().put("key_ops", new JsonArray().add("wrapKey").add("unwrapKey")));
-        assertEquals(new JsonArray().add("wrapKey").add("unwrapKey"), upd.bodyAsJsonObject().getJsonObject("key").getJsonArray("key_ops"));
+        HttpResponse<Buffer> upd = patch(
+                "/keys/ops",
+                new JsonObject().put("key_ops", new JsonArray().add("wrapKey").add("unwrapKey")));
+        assertEquals(
+                new JsonArray().add("wrapKey").add("unwrapKey"),
+                upd.bodyAsJsonObject().getJsonObject("key").getJsonArray("key_ops"));
         assertEquals(200, wrap("ops").statusCode());
-        HttpResponse<Buffer> bad = kit.post("/keys/ops2/create?" + API, ADMIN_TOKEN, new JsonObject().put("kty", "RSA").put("key_size", 1024));
+        HttpResponse<Buffer> bad = kit.post(
+                "/keys/ops2/create?" + API,
+                ADMIN_TOKEN,
+                new JsonObject().put("kty", "RSA").put("key_size", 1024));
         assertEquals(400, bad.statusCode());
         assertEquals("BadParameter", errorCode(bad));
-        assertEquals(400, kit.post("/keys/ops3/create?" + API, ADMIN_TOKEN, new JsonObject().put("kty", "EC")).statusCode());
-        assertEquals(400, kit.post("/keys/bad_name/create?" + API, ADMIN_TOKEN, new JsonObject().put("kty", "RSA")).statusCode());
+        assertEquals(
+                400,
+                kit.post("/keys/ops3/create?" + API, ADMIN_TOKEN, new JsonObject().put("kty", "EC"))
+                        .statusCode());
+        assertEquals(
+                400,
+                kit.post("/keys/bad_name/create?" + API, ADMIN_TOKEN, new JsonObject().put("kty", "RSA"))
+                        .statusCode());
     }
 
     @Test
@@ -189,10 +243,13 @@ class KeyLifecycleTest {
         assertEquals("KeyNotFound", errorCode(kit.get("/keys/gone?" + API, ADMIN_TOKEN)));
         assertEquals(404, wrap("gone").statusCode());
         assertEquals(200, kit.get("/deletedkeys/gone?" + API, ADMIN_TOKEN).statusCode());
-        JsonArray listed = kit.get("/deletedkeys?" + API, ADMIN_TOKEN).bodyAsJsonObject().getJsonArray("value");
+        JsonArray listed =
+                kit.get("/deletedkeys?" + API, ADMIN_TOKEN).bodyAsJsonObject().getJsonArray("value");
         assertEquals(1, listed.size());
-        assertEquals(kit.vault.vaultUrl() + "/keys/gone", listed.getJsonObject(0).getString("kid"));
-        HttpResponse<Buffer> reuse = kit.post("/keys/gone/create?" + API, ADMIN_TOKEN, new JsonObject().put("kty", "RSA"));
+        assertEquals(
+                kit.vault.vaultUrl() + "/keys/gone", listed.getJsonObject(0).getString("kid"));
+        HttpResponse<Buffer> reuse =
+                kit.post("/keys/gone/create?" + API, ADMIN_TOKEN, new JsonObject().put("kty", "RSA"));
         assertEquals(409, reuse.statusCode());
         assertEquals("ObjectIsDeletedButRecoverable", innerCode(reuse));
 
@@ -211,7 +268,8 @@ class KeyLifecycleTest {
         assertEquals(200, kit.get("/deletedkeys/gone?" + API, ADMIN_TOKEN).statusCode());
         clock.advance(Duration.ofSeconds(1));
         assertEquals(404, kit.get("/deletedkeys/gone?" + API, ADMIN_TOKEN).statusCode(), "purged after retention");
-        HttpResponse<Buffer> fresh = kit.post("/keys/gone/create?" + API, ADMIN_TOKEN, new JsonObject().put("kty", "RSA"));
+        HttpResponse<Buffer> fresh =
+                kit.post("/keys/gone/create?" + API, ADMIN_TOKEN, new JsonObject().put("kty", "RSA"));
         assertEquals(200, fresh.statusCode(), "the name is free again");
         assertNotEquals(kid, fresh.bodyAsJsonObject().getJsonObject("key").getString("kid"));
     }
@@ -219,14 +277,26 @@ class KeyLifecycleTest {
     @Test
     void withoutPurgeProtectionPurgeIsImmediate() {
         kit.close();
-        kit = VaultTestKit.start(vertx, VaultTestKit.defaults(dir.resolve("other")).setClock(clock)
-                .setPurgeProtection(false).setSoftDeleteRetentionDays(7));
+        kit = VaultTestKit.start(
+                vertx,
+                VaultTestKit.defaults(dir.resolve("other"))
+                        .setClock(clock)
+                        .setPurgeProtection(false)
+                        .setSoftDeleteRetentionDays(7));
         JsonObject bundle = kit.createKey("p", 2048);
-        assertEquals("CustomizedRecoverable+Purgeable", bundle.getJsonObject("attributes").getString("recoveryLevel"));
+        assertEquals(
+                "CustomizedRecoverable+Purgeable",
+                bundle.getJsonObject("attributes").getString("recoveryLevel"));
         assertEquals(7, bundle.getJsonObject("attributes").getInteger("recoverableDays"));
         kit.send(HttpMethod.DELETE, "/keys/p?" + API, ADMIN_TOKEN, null);
-        assertEquals(204, kit.send(HttpMethod.DELETE, "/deletedkeys/p?" + API, ADMIN_TOKEN, null).statusCode());
+        assertEquals(
+                204,
+                kit.send(HttpMethod.DELETE, "/deletedkeys/p?" + API, ADMIN_TOKEN, null)
+                        .statusCode());
         assertEquals(404, kit.get("/deletedkeys/p?" + API, ADMIN_TOKEN).statusCode());
-        assertEquals(200, kit.post("/keys/p/create?" + API, ADMIN_TOKEN, new JsonObject().put("kty", "RSA")).statusCode());
+        assertEquals(
+                200,
+                kit.post("/keys/p/create?" + API, ADMIN_TOKEN, new JsonObject().put("kty", "RSA"))
+                        .statusCode());
     }
 }

@@ -1,20 +1,19 @@
 package io.strongroom.vault.local;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Set;
-
 import static io.strongroom.vault.local.VaultTestKit.API;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class OptionsFileTest {
     @TempDir
@@ -49,10 +48,16 @@ class OptionsFileTest {
             assertEquals("https://myvault.vault.azure.net", kit.vault.vaultUrl());
             assertEquals("northeurope", kit.vault.region());
             String kid = kit.post("/keys/k/create?" + API, "file-token", new JsonObject().put("kty", "RSA"))
-                    .bodyAsJsonObject().getJsonObject("key").getString("kid");
+                    .bodyAsJsonObject()
+                    .getJsonObject("key")
+                    .getString("kid");
             assertTrue(kid.startsWith("https://myvault.vault.azure.net/keys/k/"), kid);
-            assertEquals("CustomizedRecoverable+Purgeable",
-                    kit.get("/keys/k?" + API, "file-token").bodyAsJsonObject().getJsonObject("attributes").getString("recoveryLevel"));
+            assertEquals(
+                    "CustomizedRecoverable+Purgeable",
+                    kit.get("/keys/k?" + API, "file-token")
+                            .bodyAsJsonObject()
+                            .getJsonObject("attributes")
+                            .getString("recoveryLevel"));
         }
         VaultTestKit.await(vertx.close());
     }

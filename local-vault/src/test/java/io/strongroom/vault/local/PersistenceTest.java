@@ -1,23 +1,5 @@
 package io.strongroom.vault.local;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.List;
-import java.util.stream.Stream;
-
 import static io.strongroom.vault.local.VaultTestKit.ADMIN_TOKEN;
 import static io.strongroom.vault.local.VaultTestKit.API;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -26,9 +8,27 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 class PersistenceTest {
     @TempDir
     Path dir;
+
     Vertx vertx;
     VaultTestKit kit;
 
@@ -50,11 +50,27 @@ class PersistenceTest {
         String v1Path = v1.getString("kid").substring(kit.vault.vaultUrl().length());
         byte[] dek = new byte[32];
         new SecureRandom().nextBytes(dek);
-        String wrapped = kit.post(v1Path + "/wrapkey?" + API, ADMIN_TOKEN, new JsonObject().put("alg", "RSA-OAEP-256")
-                .put("value", Base64.getUrlEncoder().withoutPadding().encodeToString(dek))).bodyAsJsonObject().getString("value");
-        String v2 = kit.post("/keys/kept/rotate?" + API, ADMIN_TOKEN, null).bodyAsJsonObject().getJsonObject("key").getString("kid");
-        kit.send(HttpMethod.PATCH, v1Path + "?" + API, ADMIN_TOKEN, new JsonObject()
-                .put("attributes", new JsonObject().put("exp", 4_000_000_000L)).put("tags", new JsonObject().put("owner", "ops")));
+        String wrapped = kit.post(
+                        v1Path + "/wrapkey?" + API,
+                        ADMIN_TOKEN,
+                        new JsonObject()
+                                .put("alg", "RSA-OAEP-256")
+                                .put(
+                                        "value",
+                                        Base64.getUrlEncoder().withoutPadding().encodeToString(dek)))
+                .bodyAsJsonObject()
+                .getString("value");
+        String v2 = kit.post("/keys/kept/rotate?" + API, ADMIN_TOKEN, null)
+                .bodyAsJsonObject()
+                .getJsonObject("key")
+                .getString("kid");
+        kit.send(
+                HttpMethod.PATCH,
+                v1Path + "?" + API,
+                ADMIN_TOKEN,
+                new JsonObject()
+                        .put("attributes", new JsonObject().put("exp", 4_000_000_000L))
+                        .put("tags", new JsonObject().put("owner", "ops")));
         kit.createKey("dropped", 2048);
         kit.send(HttpMethod.DELETE, "/keys/dropped?" + API, ADMIN_TOKEN, null);
 
@@ -63,15 +79,20 @@ class PersistenceTest {
 
         HttpResponse<Buffer> latest = kit.get("/keys/kept?" + API, ADMIN_TOKEN);
         assertEquals(200, latest.statusCode());
-        assertEquals(v2.replace(oldBase, kit.vault.vaultUrl()), latest.bodyAsJsonObject().getJsonObject("key").getString("kid"));
+        assertEquals(
+                v2.replace(oldBase, kit.vault.vaultUrl()),
+                latest.bodyAsJsonObject().getJsonObject("key").getString("kid"));
         JsonObject v1Again = kit.get(v1Path + "?" + API, ADMIN_TOKEN).bodyAsJsonObject();
         assertEquals(v1.getString("n"), v1Again.getJsonObject("key").getString("n"));
         assertEquals(4_000_000_000L, v1Again.getJsonObject("attributes").getLong("exp"));
         assertEquals("ops", v1Again.getJsonObject("tags").getString("owner"));
-        HttpResponse<Buffer> unwrapped = kit.post(v1Path + "/unwrapkey?" + API, ADMIN_TOKEN,
+        HttpResponse<Buffer> unwrapped = kit.post(
+                v1Path + "/unwrapkey?" + API,
+                ADMIN_TOKEN,
                 new JsonObject().put("alg", "RSA-OAEP-256").put("value", wrapped));
         assertEquals(200, unwrapped.statusCode(), unwrapped.bodyAsString());
-        assertArrayEquals(dek, Base64.getUrlDecoder().decode(unwrapped.bodyAsJsonObject().getString("value")));
+        assertArrayEquals(
+                dek, Base64.getUrlDecoder().decode(unwrapped.bodyAsJsonObject().getString("value")));
         assertEquals(404, kit.get("/keys/dropped?" + API, ADMIN_TOKEN).statusCode());
         assertEquals(200, kit.get("/deletedkeys/dropped?" + API, ADMIN_TOKEN).statusCode());
     }
@@ -79,7 +100,8 @@ class PersistenceTest {
     @Test
     void secretsAtRestAreOwnerOnlyAndPrivateKeysAreSealed() throws Exception {
         kit.createKey("sealed", 2048);
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("master.key"))));
+        assertEquals(
+                "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("master.key"))));
         Path file = dir.resolve("keys").resolve("sealed.key.json");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         JsonObject stored = new JsonObject(Files.readString(file));
@@ -99,8 +121,8 @@ class PersistenceTest {
         byte[] other = new byte[32];
         new SecureRandom().nextBytes(other);
         Files.writeString(dir.resolve("master.key"), Base64.getEncoder().encodeToString(other));
-        AssertionError failure = assertThrows(AssertionError.class,
-                () -> VaultTestKit.await(LocalVault.start(vertx, kit.options)));
+        AssertionError failure =
+                assertThrows(AssertionError.class, () -> VaultTestKit.await(LocalVault.start(vertx, kit.options)));
         assertTrue(failure.getCause() instanceof javax.crypto.AEADBadTagException, String.valueOf(failure.getCause()));
         kit.vault = null;
         kit.client = null;

@@ -1,29 +1,30 @@
 package io.strongroom.vault.local;
 
+import static io.strongroom.vault.local.VaultTestKit.API;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Set;
-
-import static io.strongroom.vault.local.VaultTestKit.API;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-
 class TokenEndpointsTest {
-    private static final String MI = "/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://vault.azure.net";
+    private static final String MI =
+            "/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://vault.azure.net";
 
     @TempDir
     Path dir;
+
     Vertx vertx;
     MutableClock clock;
     VaultTestKit kit;
@@ -32,9 +33,14 @@ class TokenEndpointsTest {
     void start() {
         vertx = Vertx.vertx();
         clock = new MutableClock(Instant.parse("2026-03-01T00:00:00Z"));
-        kit = VaultTestKit.start(vertx, VaultTestKit.defaults(dir).setClock(clock)
-                .addIdentity("wrapper-token", new Identity("wrapper", Set.of("get", "wrapKey", "unwrapKey"), "wrapper-client", null))
-                .setSystemAssignedIdentity("reader"));
+        kit = VaultTestKit.start(
+                vertx,
+                VaultTestKit.defaults(dir)
+                        .setClock(clock)
+                        .addIdentity(
+                                "wrapper-token",
+                                new Identity("wrapper", Set.of("get", "wrapKey", "unwrapKey"), "wrapper-client", null))
+                        .setSystemAssignedIdentity("reader"));
         kit.createKey("kek", 2048);
     }
 
@@ -45,7 +51,10 @@ class TokenEndpointsTest {
     }
 
     private HttpResponse<Buffer> managedIdentity(String query) {
-        return VaultTestKit.await(kit.client.getAbs(kit.url(MI + query)).putHeader("Metadata", "true").send());
+        return VaultTestKit.await(kit.client
+                .getAbs(kit.url(MI + query))
+                .putHeader("Metadata", "true")
+                .send());
     }
 
     @Test
@@ -63,13 +72,24 @@ class TokenEndpointsTest {
         assertEquals(Long.toString(clock.instant().getEpochSecond() + 3600), body.getString("expires_on"));
         String readerToken = body.getString("access_token");
         assertEquals(200, kit.get("/keys/kek?" + API, readerToken).statusCode());
-        assertEquals(403, kit.post("/keys/kek/wrapkey?" + API, readerToken,
-                new JsonObject().put("alg", "RSA-OAEP-256").put("value", "AAAA")).statusCode());
+        assertEquals(
+                403,
+                kit.post(
+                                "/keys/kek/wrapkey?" + API,
+                                readerToken,
+                                new JsonObject().put("alg", "RSA-OAEP-256").put("value", "AAAA"))
+                        .statusCode());
 
-        String wrapperToken = managedIdentity("&client_id=wrapper-client").bodyAsJsonObject().getString("access_token");
+        String wrapperToken =
+                managedIdentity("&client_id=wrapper-client").bodyAsJsonObject().getString("access_token");
         assertNotEquals(readerToken, wrapperToken);
-        assertEquals(200, kit.post("/keys/kek/wrapkey?" + API, wrapperToken,
-                new JsonObject().put("alg", "RSA-OAEP-256").put("value", "AAAA")).statusCode());
+        assertEquals(
+                200,
+                kit.post(
+                                "/keys/kek/wrapkey?" + API,
+                                wrapperToken,
+                                new JsonObject().put("alg", "RSA-OAEP-256").put("value", "AAAA"))
+                        .statusCode());
         assertEquals(400, managedIdentity("&client_id=nobody").statusCode());
 
         clock.advance(Duration.ofHours(1));
@@ -80,21 +100,36 @@ class TokenEndpointsTest {
     void clientCredentialsIssueTokensForTheRightSecretOnly() {
         String path = "/" + LocalVaultOptions.DEFAULT_TENANT_ID + "/oauth2/v2.0/token";
         MultiMap form = MultiMap.caseInsensitiveMultiMap()
-                .add("grant_type", "client_credentials").add("client_id", "admin-client")
-                .add("client_secret", "admin-secret").add("scope", "https://vault.azure.net/.default");
-        HttpResponse<Buffer> ok = VaultTestKit.await(kit.client.postAbs(kit.url(path)).sendForm(form));
+                .add("grant_type", "client_credentials")
+                .add("client_id", "admin-client")
+                .add("client_secret", "admin-secret")
+                .add("scope", "https://vault.azure.net/.default");
+        HttpResponse<Buffer> ok =
+                VaultTestKit.await(kit.client.postAbs(kit.url(path)).sendForm(form));
         assertEquals(200, ok.statusCode(), ok.bodyAsString());
         assertEquals(3600L, ok.bodyAsJsonObject().getLong("expires_in"));
-        assertEquals(200, kit.get("/keys/kek?" + API, ok.bodyAsJsonObject().getString("access_token")).statusCode());
+        assertEquals(
+                200,
+                kit.get("/keys/kek?" + API, ok.bodyAsJsonObject().getString("access_token"))
+                        .statusCode());
 
         form.set("client_secret", "wrong");
-        HttpResponse<Buffer> bad = VaultTestKit.await(kit.client.postAbs(kit.url(path)).sendForm(form));
+        HttpResponse<Buffer> bad =
+                VaultTestKit.await(kit.client.postAbs(kit.url(path)).sendForm(form));
         assertEquals(401, bad.statusCode());
         assertEquals("invalid_client", bad.bodyAsJsonObject().getString("error"));
 
         form.set("client_secret", "admin-secret").set("grant_type", "password");
-        assertEquals(400, VaultTestKit.await(kit.client.postAbs(kit.url(path)).sendForm(form)).statusCode());
+        assertEquals(
+                400,
+                VaultTestKit.await(kit.client.postAbs(kit.url(path)).sendForm(form))
+                        .statusCode());
         form.set("grant_type", "client_credentials");
-        assertEquals(400, VaultTestKit.await(kit.client.postAbs(kit.url("/other-tenant/oauth2/v2.0/token")).sendForm(form)).statusCode());
+        assertEquals(
+                400,
+                VaultTestKit.await(kit.client
+                                .postAbs(kit.url("/other-tenant/oauth2/v2.0/token"))
+                                .sendForm(form))
+                        .statusCode());
     }
 }

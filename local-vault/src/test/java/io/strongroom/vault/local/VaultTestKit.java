@@ -10,7 +10,6 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -54,9 +53,11 @@ final class VaultTestKit implements AutoCloseable {
             client.close();
         }
         vault = await(LocalVault.start(vertx, options));
-        client = WebClient.create(vertx, new WebClientOptions()
-                .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(vault.certificatePem())))
-                .setVerifyHost(true));
+        client = WebClient.create(
+                vertx,
+                new WebClientOptions()
+                        .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(vault.certificatePem())))
+                        .setVerifyHost(true));
     }
 
     String url(String pathAndQuery) {
@@ -86,7 +87,9 @@ final class VaultTestKit implements AutoCloseable {
 
     /** Creates an RSA key as admin and returns its bundle. */
     JsonObject createKey(String name, int size) {
-        HttpResponse<Buffer> r = post("/keys/" + name + "/create?" + API, ADMIN_TOKEN,
+        HttpResponse<Buffer> r = post(
+                "/keys/" + name + "/create?" + API,
+                ADMIN_TOKEN,
                 new JsonObject().put("kty", "RSA").put("key_size", size));
         if (r.statusCode() != 200) {
             throw new AssertionError("create " + name + ": " + r.statusCode() + " " + r.bodyAsString());

@@ -1,20 +1,5 @@
 package io.strongroom.vault.local;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.math.BigInteger;
-import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.Base64;
-
 import static io.strongroom.vault.local.VaultTestKit.ADMIN_TOKEN;
 import static io.strongroom.vault.local.VaultTestKit.API;
 import static io.strongroom.vault.local.VaultTestKit.READER_TOKEN;
@@ -25,9 +10,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 class WrapUnwrapTest {
     @TempDir
     static Path dir;
+
     static Vertx vertx;
     static VaultTestKit kit;
 
@@ -58,7 +58,8 @@ class WrapUnwrapTest {
         JsonObject bundle = kit.createKey("kek-attrs", 3072);
         JsonObject key = bundle.getJsonObject("key");
         assertEquals("RSA", key.getString("kty"));
-        assertTrue(key.getString("kid").matches(kit.vault.vaultUrl().replace(".", "\\.") + "/keys/kek-attrs/[0-9a-f]{32}"));
+        assertTrue(key.getString("kid")
+                .matches(kit.vault.vaultUrl().replace(".", "\\.") + "/keys/kek-attrs/[0-9a-f]{32}"));
         assertEquals(3072, new BigInteger(1, Base64.getUrlDecoder().decode(key.getString("n"))).bitLength());
         assertEquals("AQAB", key.getString("e"));
         assertFalse(key.getString("n").contains("="), "base64url without padding");
@@ -76,27 +77,39 @@ class WrapUnwrapTest {
         String versionPath = kid.substring(kit.vault.vaultUrl().length());
         for (String alg : new String[] {"RSA-OAEP-256", "RSA-OAEP"}) {
             byte[] dek = dek();
-            HttpResponse<Buffer> wrapped = kit.post(versionPath + "/wrapkey?" + API, ADMIN_TOKEN,
+            HttpResponse<Buffer> wrapped = kit.post(
+                    versionPath + "/wrapkey?" + API,
+                    ADMIN_TOKEN,
                     new JsonObject().put("alg", alg).put("value", b64u(dek)));
             assertEquals(200, wrapped.statusCode(), wrapped.bodyAsString());
             assertEquals(kid, wrapped.bodyAsJsonObject().getString("kid"));
             byte[] ct = Base64.getUrlDecoder().decode(wrapped.bodyAsJsonObject().getString("value"));
             assertEquals(256, ct.length);
-            HttpResponse<Buffer> unwrapped = kit.post(versionPath + "/unwrapkey?" + API, ADMIN_TOKEN,
-                    new JsonObject().put("alg", alg).put("value", wrapped.bodyAsJsonObject().getString("value")));
+            HttpResponse<Buffer> unwrapped = kit.post(
+                    versionPath + "/unwrapkey?" + API,
+                    ADMIN_TOKEN,
+                    new JsonObject()
+                            .put("alg", alg)
+                            .put("value", wrapped.bodyAsJsonObject().getString("value")));
             assertEquals(200, unwrapped.statusCode(), unwrapped.bodyAsString());
-            assertArrayEquals(dek, Base64.getUrlDecoder().decode(unwrapped.bodyAsJsonObject().getString("value")));
+            assertArrayEquals(
+                    dek,
+                    Base64.getUrlDecoder().decode(unwrapped.bodyAsJsonObject().getString("value")));
         }
     }
 
     @Test
     void versionlessWrapUsesTheCurrentVersionAndSaysWhich() {
         String kid = kit.createKey("kek-versionless", 2048).getJsonObject("key").getString("kid");
-        HttpResponse<Buffer> wrapped = kit.post("/keys/kek-versionless/wrapkey?" + API, ADMIN_TOKEN,
+        HttpResponse<Buffer> wrapped = kit.post(
+                "/keys/kek-versionless/wrapkey?" + API,
+                ADMIN_TOKEN,
                 new JsonObject().put("alg", "RSA-OAEP-256").put("value", b64u(dek())));
         assertEquals(200, wrapped.statusCode());
         assertEquals(kid, wrapped.bodyAsJsonObject().getString("kid"));
-        HttpResponse<Buffer> emptyVersion = kit.post("/keys/kek-versionless//wrapkey?" + API, ADMIN_TOKEN,
+        HttpResponse<Buffer> emptyVersion = kit.post(
+                "/keys/kek-versionless//wrapkey?" + API,
+                ADMIN_TOKEN,
                 new JsonObject().put("alg", "RSA-OAEP-256").put("value", b64u(dek())));
         assertEquals(200, emptyVersion.statusCode());
     }
@@ -104,7 +117,9 @@ class WrapUnwrapTest {
     @Test
     void rsa15IsRefusedUnlessAllowed() {
         kit.createKey("kek-rsa15", 2048);
-        HttpResponse<Buffer> r = kit.post("/keys/kek-rsa15/wrapkey?" + API, ADMIN_TOKEN,
+        HttpResponse<Buffer> r = kit.post(
+                "/keys/kek-rsa15/wrapkey?" + API,
+                ADMIN_TOKEN,
                 new JsonObject().put("alg", "RSA1_5").put("value", b64u(dek())));
         assertEquals(400, r.statusCode());
         assertEquals("BadParameter", errorCode(r));
@@ -113,11 +128,15 @@ class WrapUnwrapTest {
     @Test
     void tamperedCiphertextIsABadParameterNotAServerError() {
         kit.createKey("kek-tamper", 2048);
-        HttpResponse<Buffer> wrapped = kit.post("/keys/kek-tamper/wrapkey?" + API, ADMIN_TOKEN,
+        HttpResponse<Buffer> wrapped = kit.post(
+                "/keys/kek-tamper/wrapkey?" + API,
+                ADMIN_TOKEN,
                 new JsonObject().put("alg", "RSA-OAEP-256").put("value", b64u(dek())));
         byte[] ct = Base64.getUrlDecoder().decode(wrapped.bodyAsJsonObject().getString("value"));
         ct[10] ^= 1;
-        HttpResponse<Buffer> r = kit.post("/keys/kek-tamper/unwrapkey?" + API, ADMIN_TOKEN,
+        HttpResponse<Buffer> r = kit.post(
+                "/keys/kek-tamper/unwrapkey?" + API,
+                ADMIN_TOKEN,
                 new JsonObject().put("alg", "RSA-OAEP-256").put("value", b64u(ct)));
         assertEquals(400, r.statusCode());
         assertEquals("BadParameter", errorCode(r));
@@ -129,8 +148,10 @@ class WrapUnwrapTest {
         HttpResponse<Buffer> r = kit.post("/keys/kek-auth/wrapkey?" + API, null, null);
         assertEquals(401, r.statusCode());
         assertEquals("Unauthorized", errorCode(r));
-        assertEquals("Bearer authorization=\"https://login.microsoftonline.com/" + LocalVaultOptions.DEFAULT_TENANT_ID
-                + "\", resource=\"https://vault.azure.net\"", r.getHeader("WWW-Authenticate"));
+        assertEquals(
+                "Bearer authorization=\"https://login.microsoftonline.com/" + LocalVaultOptions.DEFAULT_TENANT_ID
+                        + "\", resource=\"https://vault.azure.net\"",
+                r.getHeader("WWW-Authenticate"));
         HttpResponse<Buffer> bad = kit.get("/keys/kek-auth?" + API, "not-a-token");
         assertEquals(401, bad.statusCode());
         assertTrue(bad.getHeader("WWW-Authenticate").startsWith("Bearer authorization="));
@@ -139,12 +160,15 @@ class WrapUnwrapTest {
     @Test
     void missingPermissionIsForbidden() {
         kit.createKey("kek-perm", 2048);
-        HttpResponse<Buffer> r = kit.post("/keys/kek-perm/wrapkey?" + API, READER_TOKEN,
+        HttpResponse<Buffer> r = kit.post(
+                "/keys/kek-perm/wrapkey?" + API,
+                READER_TOKEN,
                 new JsonObject().put("alg", "RSA-OAEP-256").put("value", b64u(dek())));
         assertEquals(403, r.statusCode());
         assertEquals("Forbidden", errorCode(r));
         assertEquals("AccessDenied", innerCode(r));
-        assertTrue(r.bodyAsJsonObject().getJsonObject("error").getString("message").contains("wrapKey"));
+        assertTrue(
+                r.bodyAsJsonObject().getJsonObject("error").getString("message").contains("wrapKey"));
         assertEquals(200, kit.get("/keys/kek-perm?" + API, READER_TOKEN).statusCode());
     }
 
@@ -153,7 +177,9 @@ class WrapUnwrapTest {
         HttpResponse<Buffer> r = kit.get("/keys/no-such-key?" + API, ADMIN_TOKEN);
         assertEquals(404, r.statusCode());
         assertEquals("KeyNotFound", errorCode(r));
-        HttpResponse<Buffer> w = kit.post("/keys/no-such-key/wrapkey?" + API, ADMIN_TOKEN,
+        HttpResponse<Buffer> w = kit.post(
+                "/keys/no-such-key/wrapkey?" + API,
+                ADMIN_TOKEN,
                 new JsonObject().put("alg", "RSA-OAEP-256").put("value", b64u(dek())));
         assertEquals(404, w.statusCode());
     }
@@ -173,7 +199,9 @@ class WrapUnwrapTest {
         HttpResponse<Buffer> method = kit.send(HttpMethod.PUT, "/keys/x?" + API, ADMIN_TOKEN, new JsonObject());
         assertEquals(405, method.statusCode());
         assertEquals("MethodNotAllowed", errorCode(method));
-        HttpResponse<Buffer> big = kit.post("/keys/x/wrapkey?" + API, ADMIN_TOKEN,
+        HttpResponse<Buffer> big = kit.post(
+                "/keys/x/wrapkey?" + API,
+                ADMIN_TOKEN,
                 new JsonObject().put("alg", "RSA-OAEP-256").put("value", "A".repeat(100_000)));
         assertEquals(413, big.statusCode());
         assertEquals("RequestTooLarge", errorCode(big));

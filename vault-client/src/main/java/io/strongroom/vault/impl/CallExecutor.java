@@ -27,218 +27,270 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * are Vert.x timers; nothing blocks.
  */
 public final class CallExecutor {
-  private static final System.Logger LOG = System.getLogger(CallExecutor.class.getName());
+    private static final System.Logger LOG = System.getLogger(CallExecutor.class.getName());
 
-  /** Settings the executor needs from the client options. */
-  public record Settings(long attemptTimeoutNanos, int maxRetries, boolean verifyChallengeResource,
-                         String vaultHost) {
-  }
+    /** Settings the executor needs from the client options. */
+    public record Settings(
+            long attemptTimeoutNanos, int maxRetries, boolean verifyChallengeResource, String vaultHost) {}
 
-  private final Vertx vertx;
-  private final WebClient client;
-  private final TokenProvider tokens;
-  private final EndpointSelector selector;
-  private final VaultLatency latency;
-  private final Backoff backoff;
-  private final Settings settings;
-  private final Map<String, String> httpVersions;
-  private final Clock clock = Clock.systemUTC();
-  /** The token resource; replaced by the one a validated 401 challenge names. */
-  private volatile String resource;
+    private final Vertx vertx;
+    private final WebClient client;
+    private final TokenProvider tokens;
+    private final EndpointSelector selector;
+    private final VaultLatency latency;
+    private final Backoff backoff;
+    private final Settings settings;
+    private final Map<String, String> httpVersions;
+    private final Clock clock = Clock.systemUTC();
+    /** The token resource; replaced by the one a validated 401 challenge names. */
+    private volatile String resource;
 
-  public CallExecutor(Vertx vertx, WebClient client, TokenProvider tokens, EndpointSelector selector,
-                      VaultLatency latency, Backoff backoff, Settings settings, String initialResource,
-                      Map<String, String> httpVersions) {
-    this.vertx = vertx;
-    this.client = client;
-    this.tokens = tokens;
-    this.selector = selector;
-    this.latency = latency;
-    this.backoff = backoff;
-    this.settings = settings;
-    this.resource = initialResource;
-    this.httpVersions = httpVersions;
-  }
-
-  /** Sends the request until a 2xx answer, a non-retryable failure, or the deadline (System.nanoTime). */
-  public Future<HttpResponse<Buffer>> execute(VaultRequest request, long deadlineNanos) {
-    Promise<HttpResponse<Buffer>> result = Promise.promise();
-    attempt(request, deadlineNanos, 0, null, result);
-    return result.future();
-  }
-
-  private void attempt(VaultRequest request, long deadlineNanos, int retry, KeyVaultException last,
-                       Promise<HttpResponse<Buffer>> result) {
-    long remaining = deadlineNanos - System.nanoTime();
-    if (remaining <= 0) {
-      result.fail(deadlineExceeded(request, retry, last));
-      return;
+    public CallExecutor(
+            Vertx vertx,
+            WebClient client,
+            TokenProvider tokens,
+            EndpointSelector selector,
+            VaultLatency latency,
+            Backoff backoff,
+            Settings settings,
+            String initialResource,
+            Map<String, String> httpVersions) {
+        this.vertx = vertx;
+        this.client = client;
+        this.tokens = tokens;
+        this.selector = selector;
+        this.latency = latency;
+        this.backoff = backoff;
+        this.settings = settings;
+        this.resource = initialResource;
+        this.httpVersions = httpVersions;
     }
-    VaultEndpoint endpoint = selector.choose();
-    long timeoutNanos = request.generatesKey() ? remaining : Math.min(remaining, settings.attemptTimeoutNanos());
-    sendWithTimeout(request, endpoint, timeoutNanos).onComplete(ar -> {
-      if (ar.succeeded()) {
-        result.complete(ar.result());
-        return;
-      }
-      KeyVaultException failure = asVaultException(ar.cause(), endpoint);
-      // a failing token endpoint says nothing about the vault endpoint's health
-      if (failure.errorClass() == VaultErrorClass.UNAVAILABLE && endpoint.baseUrl().equals(failure.endpoint())) {
-        selector.markUnhealthy(endpoint);
-      }
-      if (!failure.errorClass().retryable() || retry >= settings.maxRetries()) {
-        result.fail(failure);
-        return;
-      }
-      long delayNanos = retryDelayNanos(failure, endpoint, retry, deadlineNanos - System.nanoTime());
-      if (System.nanoTime() + delayNanos >= deadlineNanos) {
-        // waiting would overrun the deadline: report now, keeping the last failure's class
-        result.fail(deadlineExceeded(request, retry + 1, failure));
-        return;
-      }
-      LOG.log(Level.DEBUG, () -> "vault " + request.operation() + " retry " + (retry + 1) + " in "
-          + TimeUnit.NANOSECONDS.toMillis(delayNanos) + " ms after " + failure.getMessage());
-      if (delayNanos <= 0) {
-        attempt(request, deadlineNanos, retry + 1, failure, result);
-      } else {
-        vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(delayNanos)),
-            t -> attempt(request, deadlineNanos, retry + 1, failure, result));
-      }
-    });
-  }
 
-  /**
-   * Retry-After when the server sent one (exactly: it may exceed the deadline, then the call ends);
-   * no wait when failing over to another endpoint; otherwise exponential backoff with full jitter,
-   * capped at half the remaining time so a last attempt still fits before the deadline.
-   */
-  private long retryDelayNanos(KeyVaultException failure, VaultEndpoint failed, int retry, long remainingNanos) {
-    if (failure.retryAfter() != null) {
-      return failure.retryAfter().toNanos();
+    /** Sends the request until a 2xx answer, a non-retryable failure, or the deadline (System.nanoTime). */
+    public Future<HttpResponse<Buffer>> execute(VaultRequest request, long deadlineNanos) {
+        Promise<HttpResponse<Buffer>> result = Promise.promise();
+        attempt(request, deadlineNanos, 0, null, result);
+        return result.future();
     }
-    if (failure.errorClass() == VaultErrorClass.UNAVAILABLE && !selector.choose().equals(failed)) {
-      return 0;
-    }
-    return Math.min(backoff.delay(retry).toNanos(), Math.max(0, remainingNanos / 2));
-  }
 
-  private Future<HttpResponse<Buffer>> sendWithTimeout(VaultRequest request, VaultEndpoint endpoint,
-                                                       long timeoutNanos) {
-    Promise<HttpResponse<Buffer>> attempt = Promise.promise();
-    long timeoutMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
-    AtomicBoolean tokenReady = new AtomicBoolean();
-    // a slow token endpoint is not the vault endpoint's fault: no endpoint, so it is not marked unhealthy
-    long timer = vertx.setTimer(timeoutMillis, t -> attempt.tryFail(tokenReady.get()
-        ? new KeyVaultException(VaultErrorClass.UNAVAILABLE, "no answer within " + timeoutMillis + " ms",
-            endpoint.baseUrl(), null)
-        : new KeyVaultException(VaultErrorClass.UNAVAILABLE, "no token within " + timeoutMillis + " ms", null, null)));
-    authorizedSend(request, endpoint, timeoutMillis, false, tokenReady).onComplete(ar -> {
-      vertx.cancelTimer(timer);
-      if (ar.succeeded()) {
-        attempt.tryComplete(ar.result());
-      } else {
-        attempt.tryFail(ar.cause());
-      }
-    });
-    return attempt.future();
-  }
-
-  private Future<HttpResponse<Buffer>> authorizedSend(VaultRequest request, VaultEndpoint endpoint,
-                                                      long timeoutMillis, boolean afterChallenge,
-                                                      AtomicBoolean tokenReady) {
-    String tokenResource = resource;
-    return tokens.token(tokenResource).compose(token -> {
-      tokenReady.set(true);
-      return send(request, endpoint, token, timeoutMillis).compose(response -> {
-        int status = response.statusCode();
-        if (status / 100 == 2) {
-          selector.markHealthy(endpoint);
-          return Future.succeededFuture(response);
+    private void attempt(
+            VaultRequest request,
+            long deadlineNanos,
+            int retry,
+            KeyVaultException last,
+            Promise<HttpResponse<Buffer>> result) {
+        long remaining = deadlineNanos - System.nanoTime();
+        if (remaining <= 0) {
+            result.fail(deadlineExceeded(request, retry, last));
+            return;
         }
-        if (status != 401 || afterChallenge) {
-          if (status < 500) {
-            selector.markHealthy(endpoint);
-          }
-          return Future.failedFuture(ErrorClassifier.toException(status, response.body(),
-              response.getHeader(HttpHeaders.RETRY_AFTER), endpoint.baseUrl(), clock.instant()));
+        VaultEndpoint endpoint = selector.choose();
+        long timeoutNanos = request.generatesKey() ? remaining : Math.min(remaining, settings.attemptTimeoutNanos());
+        sendWithTimeout(request, endpoint, timeoutNanos).onComplete(ar -> {
+            if (ar.succeeded()) {
+                result.complete(ar.result());
+                return;
+            }
+            KeyVaultException failure = asVaultException(ar.cause(), endpoint);
+            // a failing token endpoint says nothing about the vault endpoint's health
+            if (failure.errorClass() == VaultErrorClass.UNAVAILABLE
+                    && endpoint.baseUrl().equals(failure.endpoint())) {
+                selector.markUnhealthy(endpoint);
+            }
+            if (!failure.errorClass().retryable() || retry >= settings.maxRetries()) {
+                result.fail(failure);
+                return;
+            }
+            long delayNanos = retryDelayNanos(failure, endpoint, retry, deadlineNanos - System.nanoTime());
+            if (System.nanoTime() + delayNanos >= deadlineNanos) {
+                // waiting would overrun the deadline: report now, keeping the last failure's class
+                result.fail(deadlineExceeded(request, retry + 1, failure));
+                return;
+            }
+            LOG.log(
+                    Level.DEBUG,
+                    () -> "vault " + request.operation() + " retry " + (retry + 1) + " in "
+                            + TimeUnit.NANOSECONDS.toMillis(delayNanos) + " ms after " + failure.getMessage());
+            if (delayNanos <= 0) {
+                attempt(request, deadlineNanos, retry + 1, failure, result);
+            } else {
+                vertx.setTimer(
+                        Math.max(1, TimeUnit.NANOSECONDS.toMillis(delayNanos)),
+                        t -> attempt(request, deadlineNanos, retry + 1, failure, result));
+            }
+        });
+    }
+
+    /**
+     * Retry-After when the server sent one (exactly: it may exceed the deadline, then the call ends);
+     * no wait when failing over to another endpoint; otherwise exponential backoff with full jitter,
+     * capped at half the remaining time so a last attempt still fits before the deadline.
+     */
+    private long retryDelayNanos(KeyVaultException failure, VaultEndpoint failed, int retry, long remainingNanos) {
+        if (failure.retryAfter() != null) {
+            return failure.retryAfter().toNanos();
         }
-        return onChallenge(request, endpoint, timeoutMillis, tokenResource, token, response, tokenReady);
-      });
-    });
-  }
-
-  /** 401: as Azure's clients do, take the resource from the challenge, drop the token, retry once. */
-  private Future<HttpResponse<Buffer>> onChallenge(VaultRequest request, VaultEndpoint endpoint, long timeoutMillis,
-                                                   String tokenResource, AccessToken rejected,
-                                                   HttpResponse<Buffer> response, AtomicBoolean tokenReady) {
-    KeyVaultException unauthorized = ErrorClassifier.toException(401, response.body(), null,
-        endpoint.baseUrl(), clock.instant());
-    BearerChallenge challenge = BearerChallenge.parse(response.getHeader("WWW-Authenticate"));
-    if (challenge == null) {
-      return Future.failedFuture(unauthorized);
+        if (failure.errorClass() == VaultErrorClass.UNAVAILABLE
+                && !selector.choose().equals(failed)) {
+            return 0;
+        }
+        return Math.min(backoff.delay(retry).toNanos(), Math.max(0, remainingNanos / 2));
     }
-    if (settings.verifyChallengeResource() && !challenge.resourceMatchesHost(endpoint.host())
-        && !challenge.resourceMatchesHost(settings.vaultHost())) {
-      return Future.failedFuture(new KeyVaultException(VaultErrorClass.UNAUTHORIZED, 401,
-          unauthorized.vaultCode(), unauthorized.vaultInnerCode(),
-          "challenge resource " + challenge.resource() + " does not belong to vault host " + settings.vaultHost(),
-          endpoint.baseUrl(), null, null));
+
+    private Future<HttpResponse<Buffer>> sendWithTimeout(
+            VaultRequest request, VaultEndpoint endpoint, long timeoutNanos) {
+        Promise<HttpResponse<Buffer>> attempt = Promise.promise();
+        long timeoutMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
+        AtomicBoolean tokenReady = new AtomicBoolean();
+        // a slow token endpoint is not the vault endpoint's fault: no endpoint, so it is not marked unhealthy
+        long timer = vertx.setTimer(
+                timeoutMillis,
+                t -> attempt.tryFail(
+                        tokenReady.get()
+                                ? new KeyVaultException(
+                                        VaultErrorClass.UNAVAILABLE,
+                                        "no answer within " + timeoutMillis + " ms",
+                                        endpoint.baseUrl(),
+                                        null)
+                                : new KeyVaultException(
+                                        VaultErrorClass.UNAVAILABLE,
+                                        "no token within " + timeoutMillis + " ms",
+                                        null,
+                                        null)));
+        authorizedSend(request, endpoint, timeoutMillis, false, tokenReady).onComplete(ar -> {
+            vertx.cancelTimer(timer);
+            if (ar.succeeded()) {
+                attempt.tryComplete(ar.result());
+            } else {
+                attempt.tryFail(ar.cause());
+            }
+        });
+        return attempt.future();
     }
-    tokens.invalidate(tokenResource, rejected);
-    resource = challenge.resource();
-    return authorizedSend(request, endpoint, timeoutMillis, true, tokenReady);
-  }
 
-  private Future<HttpResponse<Buffer>> send(VaultRequest request, VaultEndpoint endpoint, AccessToken token,
-                                            long timeoutMillis) {
-    HttpRequest<Buffer> http = client.request(request.method(), endpoint.port(), endpoint.host(),
-            request.pathAndQuery())
-        .ssl(endpoint.ssl())
-        // No per-request connectTimeout: in Vert.x 5.0.7 a pool waiter timing out while its connection
-        // is still being set up can leave HttpClient.close() pending forever. Connect and TLS
-        // handshake are bounded at the client level (attempt timeout) and the attempt by its timer.
-        .idleTimeout(timeoutMillis)
-        .putHeader(HttpHeaders.AUTHORIZATION.toString(), "Bearer " + token.token())
-        .putHeader(HttpHeaders.ACCEPT.toString(), "application/json");
-    long start = System.nanoTime();
-    Future<HttpResponse<Buffer>> sent;
-    if (request.body() != null) {
-      http.putHeader(HttpHeaders.CONTENT_TYPE.toString(), "application/json");
-      sent = http.sendBuffer(request.body());
-    } else {
-      sent = http.send();
+    private Future<HttpResponse<Buffer>> authorizedSend(
+            VaultRequest request,
+            VaultEndpoint endpoint,
+            long timeoutMillis,
+            boolean afterChallenge,
+            AtomicBoolean tokenReady) {
+        String tokenResource = resource;
+        return tokens.token(tokenResource).compose(token -> {
+            tokenReady.set(true);
+            return send(request, endpoint, token, timeoutMillis).compose(response -> {
+                int status = response.statusCode();
+                if (status / 100 == 2) {
+                    selector.markHealthy(endpoint);
+                    return Future.succeededFuture(response);
+                }
+                if (status != 401 || afterChallenge) {
+                    if (status < 500) {
+                        selector.markHealthy(endpoint);
+                    }
+                    return Future.failedFuture(ErrorClassifier.toException(
+                            status,
+                            response.body(),
+                            response.getHeader(HttpHeaders.RETRY_AFTER),
+                            endpoint.baseUrl(),
+                            clock.instant()));
+                }
+                return onChallenge(request, endpoint, timeoutMillis, tokenResource, token, response, tokenReady);
+            });
+        });
     }
-    return sent.transform(ar -> {
-      if (ar.failed()) {
-        return Future.failedFuture(new KeyVaultException(VaultErrorClass.UNAVAILABLE,
-            "request failed: " + describe(ar.cause()), endpoint.baseUrl(), ar.cause()));
-      }
-      latency.record(endpoint, request.operation(), System.nanoTime() - start);
-      httpVersions.put(endpoint.baseUrl(), ar.result().version().name());
-      return Future.succeededFuture(ar.result());
-    });
-  }
 
-  private static KeyVaultException asVaultException(Throwable t, VaultEndpoint endpoint) {
-    if (t instanceof KeyVaultException e) {
-      return e;
+    /** 401: as Azure's clients do, take the resource from the challenge, drop the token, retry once. */
+    private Future<HttpResponse<Buffer>> onChallenge(
+            VaultRequest request,
+            VaultEndpoint endpoint,
+            long timeoutMillis,
+            String tokenResource,
+            AccessToken rejected,
+            HttpResponse<Buffer> response,
+            AtomicBoolean tokenReady) {
+        KeyVaultException unauthorized =
+                ErrorClassifier.toException(401, response.body(), null, endpoint.baseUrl(), clock.instant());
+        BearerChallenge challenge = BearerChallenge.parse(response.getHeader("WWW-Authenticate"));
+        if (challenge == null) {
+            return Future.failedFuture(unauthorized);
+        }
+        if (settings.verifyChallengeResource()
+                && !challenge.resourceMatchesHost(endpoint.host())
+                && !challenge.resourceMatchesHost(settings.vaultHost())) {
+            return Future.failedFuture(new KeyVaultException(
+                    VaultErrorClass.UNAUTHORIZED,
+                    401,
+                    unauthorized.vaultCode(),
+                    unauthorized.vaultInnerCode(),
+                    "challenge resource " + challenge.resource() + " does not belong to vault host "
+                            + settings.vaultHost(),
+                    endpoint.baseUrl(),
+                    null,
+                    null));
+        }
+        tokens.invalidate(tokenResource, rejected);
+        resource = challenge.resource();
+        return authorizedSend(request, endpoint, timeoutMillis, true, tokenReady);
     }
-    return new KeyVaultException(VaultErrorClass.UNAVAILABLE, "unexpected failure: " + describe(t),
-        endpoint.baseUrl(), t);
-  }
 
-  private static KeyVaultException deadlineExceeded(VaultRequest request, int attempts, KeyVaultException last) {
-    VaultErrorClass cls = last == null ? VaultErrorClass.UNAVAILABLE : last.errorClass();
-    String text = "call deadline exceeded for " + request.operation() + " after " + attempts + " attempt(s)"
-        + (last == null ? "" : "; last: " + last.getMessage());
-    return new KeyVaultException(cls, last == null ? 0 : last.httpStatus(), last == null ? null : last.vaultCode(),
-        last == null ? null : last.vaultInnerCode(), text, last == null ? null : last.endpoint(),
-        last == null ? null : last.retryAfter(), last);
-  }
+    private Future<HttpResponse<Buffer>> send(
+            VaultRequest request, VaultEndpoint endpoint, AccessToken token, long timeoutMillis) {
+        HttpRequest<Buffer> http = client.request(
+                        request.method(), endpoint.port(), endpoint.host(), request.pathAndQuery())
+                .ssl(endpoint.ssl())
+                // No per-request connectTimeout: in Vert.x 5.0.7 a pool waiter timing out while its connection
+                // is still being set up can leave HttpClient.close() pending forever. Connect and TLS
+                // handshake are bounded at the client level (attempt timeout) and the attempt by its timer.
+                .idleTimeout(timeoutMillis)
+                .putHeader(HttpHeaders.AUTHORIZATION.toString(), "Bearer " + token.token())
+                .putHeader(HttpHeaders.ACCEPT.toString(), "application/json");
+        long start = System.nanoTime();
+        Future<HttpResponse<Buffer>> sent;
+        if (request.body() != null) {
+            http.putHeader(HttpHeaders.CONTENT_TYPE.toString(), "application/json");
+            sent = http.sendBuffer(request.body());
+        } else {
+            sent = http.send();
+        }
+        return sent.transform(ar -> {
+            if (ar.failed()) {
+                return Future.failedFuture(new KeyVaultException(
+                        VaultErrorClass.UNAVAILABLE,
+                        "request failed: " + describe(ar.cause()),
+                        endpoint.baseUrl(),
+                        ar.cause()));
+            }
+            latency.record(endpoint, request.operation(), System.nanoTime() - start);
+            httpVersions.put(endpoint.baseUrl(), ar.result().version().name());
+            return Future.succeededFuture(ar.result());
+        });
+    }
 
-  private static String describe(Throwable t) {
-    String m = t.getMessage();
-    return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
-  }
+    private static KeyVaultException asVaultException(Throwable t, VaultEndpoint endpoint) {
+        if (t instanceof KeyVaultException e) {
+            return e;
+        }
+        return new KeyVaultException(
+                VaultErrorClass.UNAVAILABLE, "unexpected failure: " + describe(t), endpoint.baseUrl(), t);
+    }
 
+    private static KeyVaultException deadlineExceeded(VaultRequest request, int attempts, KeyVaultException last) {
+        VaultErrorClass cls = last == null ? VaultErrorClass.UNAVAILABLE : last.errorClass();
+        String text = "call deadline exceeded for " + request.operation() + " after " + attempts + " attempt(s)"
+                + (last == null ? "" : "; last: " + last.getMessage());
+        return new KeyVaultException(
+                cls,
+                last == null ? 0 : last.httpStatus(),
+                last == null ? null : last.vaultCode(),
+                last == null ? null : last.vaultInnerCode(),
+                text,
+                last == null ? null : last.endpoint(),
+                last == null ? null : last.retryAfter(),
+                last);
+    }
+
+    private static String describe(Throwable t) {
+        String m = t.getMessage();
+        return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
 }

@@ -10,23 +10,22 @@ import java.util.concurrent.TimeoutException;
 
 /** Test-thread helpers to wait for Vert.x futures (never used on an event loop). */
 final class Await {
-  private Await() {
-  }
+    private Await() {}
 
-  static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (InterruptedException | TimeoutException e) {
-      throw new IllegalStateException(e);
+    static <T> T await(Future<T> future) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
     }
-  }
 
-  static KeyVaultException failure(Future<?> future) {
-    return assertThrows(KeyVaultException.class, () -> await(future));
-  }
+    static KeyVaultException failure(Future<?> future) {
+        return assertThrows(KeyVaultException.class, () -> await(future));
+    }
 }

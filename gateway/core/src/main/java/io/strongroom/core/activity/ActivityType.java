@@ -2,41 +2,41 @@ package io.strongroom.core.activity;
 
 /** What an activity event records; {@link #jsonName()} is the stable name in the log and the admin API. */
 public enum ActivityType {
-  /** A DEK wrapped under a KEK (volume creation, rotation). */
-  WRAP("wrap"),
-  /** A DEK unwrapped (start-up, revalidation, lazy retry). */
-  UNWRAP("unwrap"),
-  /** A key-access probe: get on the key and an unwrap of one of its DEKs. */
-  PROBE("probe"),
-  /** A KEK's access state changed (AVAILABLE, DEGRADED, INACCESSIBLE). */
-  STATE_CHANGE("stateChange"),
-  /** A revalidation asked for by an operator (volume or KEK). */
-  REVALIDATION("revalidation"),
-  /** A volume's KEK validated before it is set. */
-  KEK_VALIDATION("kekValidation"),
-  /** A volume's DEKs re-wrapped under another KEK (rotation, auto-follow, key change). */
-  ROTATION("rotation"),
-  /** A volume got a new active DEK. */
-  ROLLOVER("rollover"),
-  /** Background re-seal progress or completion (blocks moved off an old DEK, old DEK dropped). */
-  RESEAL("reseal");
+    /** A DEK wrapped under a KEK (volume creation, rotation). */
+    WRAP("wrap"),
+    /** A DEK unwrapped (start-up, revalidation, lazy retry). */
+    UNWRAP("unwrap"),
+    /** A key-access probe: get on the key and an unwrap of one of its DEKs. */
+    PROBE("probe"),
+    /** A KEK's access state changed (AVAILABLE, DEGRADED, INACCESSIBLE). */
+    STATE_CHANGE("stateChange"),
+    /** A revalidation asked for by an operator (volume or KEK). */
+    REVALIDATION("revalidation"),
+    /** A volume's KEK validated before it is set. */
+    KEK_VALIDATION("kekValidation"),
+    /** A volume's DEKs re-wrapped under another KEK (rotation, auto-follow, key change). */
+    ROTATION("rotation"),
+    /** A volume got a new active DEK. */
+    ROLLOVER("rollover"),
+    /** Background re-seal progress or completion (blocks moved off an old DEK, old DEK dropped). */
+    RESEAL("reseal");
 
-  private final String jsonName;
+    private final String jsonName;
 
-  ActivityType(String jsonName) {
-    this.jsonName = jsonName;
-  }
-
-  public String jsonName() {
-    return jsonName;
-  }
-
-  public static ActivityType fromJsonName(String name) {
-    for (ActivityType t : values()) {
-      if (t.jsonName.equals(name)) {
-        return t;
-      }
+    ActivityType(String jsonName) {
+        this.jsonName = jsonName;
     }
-    throw new IllegalArgumentException("unknown activity type " + name);
-  }
+
+    public String jsonName() {
+        return jsonName;
+    }
+
+    public static ActivityType fromJsonName(String name) {
+        for (ActivityType t : values()) {
+            if (t.jsonName.equals(name)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("unknown activity type " + name);
+    }
 }

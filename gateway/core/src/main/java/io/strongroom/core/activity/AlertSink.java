@@ -5,14 +5,14 @@ import io.vertx.core.json.JsonObject;
 
 /** Where key-access alerts go (log, webhook). {@link #send} never blocks and may be called from any thread. */
 public interface AlertSink {
-  void send(JsonObject alert);
+    void send(JsonObject alert);
 
-  /** Alerts given up on: dropped from a full queue, or refused on every attempt. */
-  default long undelivered() {
-    return 0;
-  }
+    /** Alerts given up on: dropped from a full queue, or refused on every attempt. */
+    default long undelivered() {
+        return 0;
+    }
 
-  default Future<Void> close() {
-    return Future.succeededFuture();
-  }
+    default Future<Void> close() {
+        return Future.succeededFuture();
+    }
 }

@@ -12,96 +12,96 @@ import java.util.concurrent.atomic.AtomicInteger;
  * handed over in arrival order. Thread-safe; waiters are resumed on their own event loop.
  */
 public final class StorageAdmission {
-  private static final int WAITING = 0;
-  private static final int ADMITTED = 1;
-  private static final int CANCELLED = 2;
+    private static final int WAITING = 0;
+    private static final int ADMITTED = 1;
+    private static final int CANCELLED = 2;
 
-  /** A place in the queue. */
-  public static final class Ticket {
-    private final AtomicInteger state = new AtomicInteger(WAITING);
-    private final Context context;
-    private final Handler<Void> onAdmitted;
+    /** A place in the queue. */
+    public static final class Ticket {
+        private final AtomicInteger state = new AtomicInteger(WAITING);
+        private final Context context;
+        private final Handler<Void> onAdmitted;
 
-    private Ticket(Context context, Handler<Void> onAdmitted) {
-      this.context = context;
-      this.onAdmitted = onAdmitted;
+        private Ticket(Context context, Handler<Void> onAdmitted) {
+            this.context = context;
+            this.onAdmitted = onAdmitted;
+        }
     }
-  }
 
-  private final int bound;
-  private final AtomicInteger inUse = new AtomicInteger();
-  private final AtomicInteger waiting = new AtomicInteger();
-  private final ConcurrentLinkedQueue<Ticket> queue = new ConcurrentLinkedQueue<>();
+    private final int bound;
+    private final AtomicInteger inUse = new AtomicInteger();
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final ConcurrentLinkedQueue<Ticket> queue = new ConcurrentLinkedQueue<>();
 
-  public StorageAdmission(int bound) {
-    this.bound = bound;
-  }
-
-  /** Takes a slot if one is free and nobody is queued before us. */
-  public boolean tryAcquire() {
-    return queue.isEmpty() && acquireSlot();
-  }
-
-  /** Queues for a slot; {@code onAdmitted} runs on {@code context} holding it. */
-  public Ticket enqueue(Context context, Handler<Void> onAdmitted) {
-    Ticket ticket = new Ticket(context, onAdmitted);
-    waiting.incrementAndGet();
-    queue.add(ticket);
-    drain();
-    return ticket;
-  }
-
-  /**
-   * Leaves the queue. True if the ticket was still waiting; false if it was admitted meanwhile, in which
-   * case its {@code onAdmitted} runs (or ran) and the holder must {@link #release()} the slot.
-   */
-  public boolean cancel(Ticket ticket) {
-    if (ticket.state.compareAndSet(WAITING, CANCELLED)) {
-      waiting.decrementAndGet();
-      return true;
+    public StorageAdmission(int bound) {
+        this.bound = bound;
     }
-    return false;
-  }
 
-  public void release() {
-    inUse.decrementAndGet();
-    drain();
-  }
+    /** Takes a slot if one is free and nobody is queued before us. */
+    public boolean tryAcquire() {
+        return queue.isEmpty() && acquireSlot();
+    }
 
-  public int inUse() {
-    return inUse.get();
-  }
+    /** Queues for a slot; {@code onAdmitted} runs on {@code context} holding it. */
+    public Ticket enqueue(Context context, Handler<Void> onAdmitted) {
+        Ticket ticket = new Ticket(context, onAdmitted);
+        waiting.incrementAndGet();
+        queue.add(ticket);
+        drain();
+        return ticket;
+    }
 
-  public int waiting() {
-    return waiting.get();
-  }
-
-  public int bound() {
-    return bound;
-  }
-
-  private boolean acquireSlot() {
-    for (;;) {
-      int used = inUse.get();
-      if (used >= bound) {
+    /**
+     * Leaves the queue. True if the ticket was still waiting; false if it was admitted meanwhile, in which
+     * case its {@code onAdmitted} runs (or ran) and the holder must {@link #release()} the slot.
+     */
+    public boolean cancel(Ticket ticket) {
+        if (ticket.state.compareAndSet(WAITING, CANCELLED)) {
+            waiting.decrementAndGet();
+            return true;
+        }
         return false;
-      }
-      if (inUse.compareAndSet(used, used + 1)) {
-        return true;
-      }
     }
-  }
 
-  /** Hands free slots to waiters. Called after every enqueue and release, so no waiter misses a freed slot. */
-  private void drain() {
-    while (!queue.isEmpty() && acquireSlot()) {
-      Ticket next = queue.poll();
-      if (next != null && next.state.compareAndSet(WAITING, ADMITTED)) {
-        waiting.decrementAndGet();
-        next.context.runOnContext(next.onAdmitted);
-      } else {
+    public void release() {
         inUse.decrementAndGet();
-      }
+        drain();
     }
-  }
+
+    public int inUse() {
+        return inUse.get();
+    }
+
+    public int waiting() {
+        return waiting.get();
+    }
+
+    public int bound() {
+        return bound;
+    }
+
+    private boolean acquireSlot() {
+        for (; ; ) {
+            int used = inUse.get();
+            if (used >= bound) {
+                return false;
+            }
+            if (inUse.compareAndSet(used, used + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Hands free slots to waiters. Called after every enqueue and release, so no waiter misses a freed slot. */
+    private void drain() {
+        while (!queue.isEmpty() && acquireSlot()) {
+            Ticket next = queue.poll();
+            if (next != null && next.state.compareAndSet(WAITING, ADMITTED)) {
+                waiting.decrementAndGet();
+                next.context.runOnContext(next.onAdmitted);
+            } else {
+                inUse.decrementAndGet();
+            }
+        }
+    }
 }

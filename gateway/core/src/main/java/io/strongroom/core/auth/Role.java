@@ -4,30 +4,30 @@ import java.util.Locale;
 
 /** Separation of duties: each API route needs one of these. */
 public enum Role {
-  /** Read and write blocks (trim, flush) of the volumes the token lists. */
-  DATA("data"),
-  /** Create, list, inspect and delete volumes. */
-  VOLUME_ADMIN("volume-admin"),
-  /** Set a volume's KEK, rotate, revalidate key access. */
-  KEY_ADMIN("key-admin");
+    /** Read and write blocks (trim, flush) of the volumes the token lists. */
+    DATA("data"),
+    /** Create, list, inspect and delete volumes. */
+    VOLUME_ADMIN("volume-admin"),
+    /** Set a volume's KEK, rotate, revalidate key access. */
+    KEY_ADMIN("key-admin");
 
-  private final String wireName;
+    private final String wireName;
 
-  Role(String wireName) {
-    this.wireName = wireName;
-  }
-
-  /** The name in tokens.json and credentials.json. */
-  public String wireName() {
-    return wireName;
-  }
-
-  public static Role fromWireName(String name) {
-    for (Role r : values()) {
-      if (r.wireName.equals(name.toLowerCase(Locale.ROOT))) {
-        return r;
-      }
+    Role(String wireName) {
+        this.wireName = wireName;
     }
-    throw new IllegalArgumentException("unknown role '" + name + "' (expected data, volume-admin or key-admin)");
-  }
+
+    /** The name in tokens.json and credentials.json. */
+    public String wireName() {
+        return wireName;
+    }
+
+    public static Role fromWireName(String name) {
+        for (Role r : values()) {
+            if (r.wireName.equals(name.toLowerCase(Locale.ROOT))) {
+                return r;
+            }
+        }
+        throw new IllegalArgumentException("unknown role '" + name + "' (expected data, volume-admin or key-admin)");
+    }
 }

@@ -17,55 +17,56 @@ import java.util.Map;
  */
 public final class TokenStore {
 
-  /** One stored token: its name, the hex SHA-256 of its UTF-8 text, and its grants. */
-  public record Entry(String name, String sha256Hex, Principal principal) {}
+    /** One stored token: its name, the hex SHA-256 of its UTF-8 text, and its grants. */
+    public record Entry(String name, String sha256Hex, Principal principal) {}
 
-  private static final String BEARER = "bearer ";
-  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(TokenStore::newDigest);
+    private static final String BEARER = "bearer ";
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(TokenStore::newDigest);
 
-  private record Stored(byte[] hash, Principal principal) {}
+    private record Stored(byte[] hash, Principal principal) {}
 
-  private final Map<ByteBuffer, Stored> byHash = new HashMap<>();
-  private final List<Entry> entries;
+    private final Map<ByteBuffer, Stored> byHash = new HashMap<>();
+    private final List<Entry> entries;
 
-  public TokenStore(List<Entry> entries) {
-    this.entries = List.copyOf(entries);
-    for (Entry e : entries) {
-      byte[] stored = HexFormat.of().parseHex(e.sha256Hex());
-      byHash.put(ByteBuffer.wrap(stored), new Stored(stored, e.principal()));
+    public TokenStore(List<Entry> entries) {
+        this.entries = List.copyOf(entries);
+        for (Entry e : entries) {
+            byte[] stored = HexFormat.of().parseHex(e.sha256Hex());
+            byHash.put(ByteBuffer.wrap(stored), new Stored(stored, e.principal()));
+        }
     }
-  }
 
-  public List<Entry> entries() {
-    return entries;
-  }
-
-  /** The principal for an {@code Authorization} header value, or null when it is absent, malformed or unknown. */
-  public Principal authenticate(String authorizationHeader) {
-    if (authorizationHeader == null || authorizationHeader.length() <= BEARER.length()
-        || !authorizationHeader.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-      return null;
+    public List<Entry> entries() {
+        return entries;
     }
-    byte[] hash = hash(authorizationHeader.substring(BEARER.length()).trim());
-    Stored stored = byHash.get(ByteBuffer.wrap(hash));
-    return stored != null && MessageDigest.isEqual(stored.hash(), hash) ? stored.principal() : null;
-  }
 
-  /** SHA-256 of the token's UTF-8 bytes, as stored in tokens.json ({@code printf %s TOKEN | sha256sum}). */
-  public static byte[] hash(String token) {
-    MessageDigest digest = SHA256.get();
-    return digest.digest(token.getBytes(StandardCharsets.UTF_8));
-  }
-
-  public static String hashHex(String token) {
-    return HexFormat.of().formatHex(hash(token));
-  }
-
-  private static MessageDigest newDigest() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JDK", e);
+    /** The principal for an {@code Authorization} header value, or null when it is absent, malformed or unknown. */
+    public Principal authenticate(String authorizationHeader) {
+        if (authorizationHeader == null
+                || authorizationHeader.length() <= BEARER.length()
+                || !authorizationHeader.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return null;
+        }
+        byte[] hash = hash(authorizationHeader.substring(BEARER.length()).trim());
+        Stored stored = byHash.get(ByteBuffer.wrap(hash));
+        return stored != null && MessageDigest.isEqual(stored.hash(), hash) ? stored.principal() : null;
     }
-  }
+
+    /** SHA-256 of the token's UTF-8 bytes, as stored in tokens.json ({@code printf %s TOKEN | sha256sum}). */
+    public static byte[] hash(String token) {
+        MessageDigest digest = SHA256.get();
+        return digest.digest(token.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static String hashHex(String token) {
+        return HexFormat.of().formatHex(hash(token));
+    }
+
+    private static MessageDigest newDigest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JDK", e);
+        }
+    }
 }

@@ -1,10 +1,10 @@
 package io.strongroom.core.keys;
 
-import io.strongroom.crypto.DekId;
 import io.strongroom.core.activity.ActivityEvent;
 import io.strongroom.core.activity.ActivityType;
 import io.strongroom.core.error.ErrorCode;
 import io.strongroom.core.error.StrongroomException;
+import io.strongroom.crypto.DekId;
 import io.strongroom.vault.KeyVaultException;
 import io.strongroom.vault.VaultErrorClass;
 import java.lang.System.Logger.Level;
@@ -31,166 +31,190 @@ import java.util.function.UnaryOperator;
  * destruction, activity log, listeners) run once, on the thread whose compare-and-set made it.
  */
 public final class KeyAccess {
-  private static final System.Logger LOG = System.getLogger(KeyAccess.class.getName());
+    private static final System.Logger LOG = System.getLogger(KeyAccess.class.getName());
 
-  private final KekRef kek;
-  private final KeyAccessContext context;
-  private final Clock clock;
-  private final AtomicReference<KeyAccessSnapshot> state;
+    private final KekRef kek;
+    private final KeyAccessContext context;
+    private final Clock clock;
+    private final AtomicReference<KeyAccessSnapshot> state;
 
-  KeyAccess(KekRef kek, KeyAccessContext context) {
-    this.kek = kek;
-    this.context = context;
-    this.clock = context.clock();
-    this.state = new AtomicReference<>(KeyAccessSnapshot.initial(kek, clock.instant()));
-  }
-
-  public KekRef kek() {
-    return kek;
-  }
-
-  public KeyAccessSnapshot snapshot() {
-    return state.get();
-  }
-
-  public KeyState state() {
-    return state.get().state();
-  }
-
-  /** When a DEGRADED KEK becomes INACCESSIBLE without a success; null in the other states. */
-  public Instant deadline() {
-    KeyAccessSnapshot s = state.get();
-    return s.state() == KeyState.DEGRADED ? s.since().plus(context.gracePeriod()) : null;
-  }
-
-  /** Records a successful vault operation on this KEK (wrap, unwrap, get, probe). */
-  public void recordSuccess(String operation) {
-    transition(s -> s.succeeded(clock.instant()), operation);
-  }
-
-  /** Records a failed vault operation; the cause is classified from the vault-client's exception. */
-  public void recordFailure(String operation, Throwable failure) {
-    recordFailure(operation, classify(failure), KeyAccessCause.of(failure), describe(failure));
-  }
-
-  /** Records a failure found by the gateway itself (e.g. a probe seeing an expired key the vault still serves). */
-  public void recordFailure(String operation, VaultErrorClass vaultClass, KeyAccessCause cause, String detail) {
-    transition(s -> s.failed(clock.instant(), vaultClass, cause, operation + ": " + detail), operation);
-  }
-
-  /**
-   * Records one wrap or unwrap with its activity event: {@code kid} is the key id used (versioned when known),
-   * {@code failureOrNull} null for a success.
-   */
-  public void recordUse(ActivityType type, String kid, DekId dekOrNull, long latencyNanos, Throwable failureOrNull) {
-    String operation = type.jsonName();
-    ActivityEvent.Builder event = ActivityEvent.of(type, clock.instant()).identity(kek.identity())
-        .kek(kid == null ? kek.keyUrl() : kid).latencyNanos(latencyNanos)
-        .volumes(dekOrNull == null ? context.volumesUnder(kek) : context.volumesWith(dekOrNull));
-    if (failureOrNull == null) {
-      context.activityLog().record(event.detail(dekOrNull == null ? null : "dek " + dekOrNull).build());
-      recordSuccess(operation);
-    } else {
-      KeyAccessCause cause = KeyAccessCause.of(failureOrNull);
-      context.activityLog().record(event.ok(false).cause(cause.jsonName()).detail(describe(failureOrNull)).build());
-      recordFailure(operation, failureOrNull);
+    KeyAccess(KekRef kek, KeyAccessContext context) {
+        this.kek = kek;
+        this.context = context;
+        this.clock = context.clock();
+        this.state = new AtomicReference<>(KeyAccessSnapshot.initial(kek, clock.instant()));
     }
-  }
 
-  /**
-   * A revalidation succeeded (the key answered and every DEK under it is unwrapped): AVAILABLE from any state.
-   * {@code how} says who asked (probe, admin).
-   */
-  public void revalidated(String how) {
-    transition(s -> s.available(clock.instant()), how);
-  }
-
-  /** Moves a DEGRADED KEK whose grace period is over to INACCESSIBLE; true if it is INACCESSIBLE afterwards. */
-  public boolean checkDeadline() {
-    KeyAccessSnapshot s = state.get();
-    if (s.state() == KeyState.DEGRADED) {
-      Instant now = clock.instant();
-      if (!now.isBefore(s.since().plus(context.gracePeriod()))) {
-        transition(before -> before.state() == KeyState.DEGRADED
-            && !now.isBefore(before.since().plus(context.gracePeriod())) ? before.inaccessible(now) : before,
-            "grace period over");
-      }
+    public KekRef kek() {
+        return kek;
     }
-    return state.get().state() == KeyState.INACCESSIBLE;
-  }
 
-  /** Fails with KeyInaccessible when blocks under this KEK must not be served (checking the deadline first). */
-  public void requireServing(String volumeName) {
-    if (state.get().state() == KeyState.AVAILABLE || !checkDeadline()) {
-      return;
+    public KeyAccessSnapshot snapshot() {
+        return state.get();
     }
-    KeyAccessSnapshot s = state.get();
-    throw new StrongroomException(ErrorCode.KeyInaccessible, "key " + kek.keyUrl() + " of volume " + volumeName
-        + " is inaccessible since " + s.since() + " (cause " + s.causeName() + ": " + s.causeDetail()
-        + "); the data is unreadable until the key is restored and revalidated");
-  }
 
-  private void transition(UnaryOperator<KeyAccessSnapshot> change, String operation) {
-    KeyAccessSnapshot before;
-    KeyAccessSnapshot after;
-    do {
-      before = state.get();
-      after = change.apply(before);
-    } while (!state.compareAndSet(before, after));
-    if (before.state() != after.state()) {
-      onTransition(before, after, operation);
+    public KeyState state() {
+        return state.get().state();
     }
-  }
 
-  private void onTransition(KeyAccessSnapshot before, KeyAccessSnapshot after, String operation) {
-    List<String> volumes = context.volumesUnder(kek);
-    if (after.state() == KeyState.INACCESSIBLE) {
-      // The rule's point: after the grace period no plaintext key stays in memory.
-      context.deksUnder(kek).forEach(d -> context.dekCache().destroy(d.wrapped().dekId()));
+    /** When a DEGRADED KEK becomes INACCESSIBLE without a success; null in the other states. */
+    public Instant deadline() {
+        KeyAccessSnapshot s = state.get();
+        return s.state() == KeyState.DEGRADED ? s.since().plus(context.gracePeriod()) : null;
     }
-    Level level = after.state() == KeyState.AVAILABLE ? Level.INFO : Level.WARNING;
-    LOG.log(level, "KEK {0}: {1} -> {2} after {3}{4}", kek, before.state(), after.state(), operation,
-        after.state() == KeyState.AVAILABLE ? "" : " (" + after.causeName() + ": " + after.causeDetail() + ")");
-    context.activityLog().record(ActivityEvent.of(ActivityType.STATE_CHANGE, after.since())
-        .identity(kek.identity()).kek(kek.keyUrl()).volumes(volumes)
-        .cause(after.state() == KeyState.AVAILABLE ? null : after.causeName())
-        .detail(before.state() + " -> " + after.state() + " after " + operation).build());
-    for (KeyAccessListener listener : context.listeners()) {
-      try {
-        listener.onTransition(before, after, volumes);
-      } catch (RuntimeException e) {
-        LOG.log(Level.ERROR, "key-access listener failed on " + kek, e);
-      }
-    }
-  }
 
-  /** The vault-client classification, or UNAVAILABLE for failures that never reached a vault answer. */
-  static VaultErrorClass classify(Throwable failure) {
-    Throwable t = failure;
-    while (t != null) {
-      if (t instanceof KeyVaultException kve) {
-        return kve.errorClass();
-      }
-      t = t.getCause();
+    /** Records a successful vault operation on this KEK (wrap, unwrap, get, probe). */
+    public void recordSuccess(String operation) {
+        transition(s -> s.succeeded(clock.instant()), operation);
     }
-    return VaultErrorClass.UNAVAILABLE;
-  }
 
-  static String describe(Throwable failure) {
-    Throwable t = failure;
-    while (t != null) {
-      if (t instanceof KeyVaultException kve) {
-        String code = kve.vaultInnerCode() != null ? kve.vaultInnerCode() : kve.vaultCode();
-        return code != null ? code : "HTTP " + kve.httpStatus();
-      }
-      t = t.getCause();
+    /** Records a failed vault operation; the cause is classified from the vault-client's exception. */
+    public void recordFailure(String operation, Throwable failure) {
+        recordFailure(operation, classify(failure), KeyAccessCause.of(failure), describe(failure));
     }
-    return failure.getClass().getSimpleName();
-  }
 
-  @Override
-  public String toString() {
-    KeyAccessSnapshot s = state.get();
-    return "KeyAccess[" + kek + " " + s.state() + " since " + s.since() + "]";
-  }
+    /** Records a failure found by the gateway itself (e.g. a probe seeing an expired key the vault still serves). */
+    public void recordFailure(String operation, VaultErrorClass vaultClass, KeyAccessCause cause, String detail) {
+        transition(s -> s.failed(clock.instant(), vaultClass, cause, operation + ": " + detail), operation);
+    }
+
+    /**
+     * Records one wrap or unwrap with its activity event: {@code kid} is the key id used (versioned when known),
+     * {@code failureOrNull} null for a success.
+     */
+    public void recordUse(ActivityType type, String kid, DekId dekOrNull, long latencyNanos, Throwable failureOrNull) {
+        String operation = type.jsonName();
+        ActivityEvent.Builder event = ActivityEvent.of(type, clock.instant())
+                .identity(kek.identity())
+                .kek(kid == null ? kek.keyUrl() : kid)
+                .latencyNanos(latencyNanos)
+                .volumes(dekOrNull == null ? context.volumesUnder(kek) : context.volumesWith(dekOrNull));
+        if (failureOrNull == null) {
+            context.activityLog()
+                    .record(event.detail(dekOrNull == null ? null : "dek " + dekOrNull)
+                            .build());
+            recordSuccess(operation);
+        } else {
+            KeyAccessCause cause = KeyAccessCause.of(failureOrNull);
+            context.activityLog()
+                    .record(event.ok(false)
+                            .cause(cause.jsonName())
+                            .detail(describe(failureOrNull))
+                            .build());
+            recordFailure(operation, failureOrNull);
+        }
+    }
+
+    /**
+     * A revalidation succeeded (the key answered and every DEK under it is unwrapped): AVAILABLE from any state.
+     * {@code how} says who asked (probe, admin).
+     */
+    public void revalidated(String how) {
+        transition(s -> s.available(clock.instant()), how);
+    }
+
+    /** Moves a DEGRADED KEK whose grace period is over to INACCESSIBLE; true if it is INACCESSIBLE afterwards. */
+    public boolean checkDeadline() {
+        KeyAccessSnapshot s = state.get();
+        if (s.state() == KeyState.DEGRADED) {
+            Instant now = clock.instant();
+            if (!now.isBefore(s.since().plus(context.gracePeriod()))) {
+                transition(
+                        before -> before.state() == KeyState.DEGRADED
+                                        && !now.isBefore(before.since().plus(context.gracePeriod()))
+                                ? before.inaccessible(now)
+                                : before,
+                        "grace period over");
+            }
+        }
+        return state.get().state() == KeyState.INACCESSIBLE;
+    }
+
+    /** Fails with KeyInaccessible when blocks under this KEK must not be served (checking the deadline first). */
+    public void requireServing(String volumeName) {
+        if (state.get().state() == KeyState.AVAILABLE || !checkDeadline()) {
+            return;
+        }
+        KeyAccessSnapshot s = state.get();
+        throw new StrongroomException(
+                ErrorCode.KeyInaccessible,
+                "key " + kek.keyUrl() + " of volume " + volumeName
+                        + " is inaccessible since " + s.since() + " (cause " + s.causeName() + ": " + s.causeDetail()
+                        + "); the data is unreadable until the key is restored and revalidated");
+    }
+
+    private void transition(UnaryOperator<KeyAccessSnapshot> change, String operation) {
+        KeyAccessSnapshot before;
+        KeyAccessSnapshot after;
+        do {
+            before = state.get();
+            after = change.apply(before);
+        } while (!state.compareAndSet(before, after));
+        if (before.state() != after.state()) {
+            onTransition(before, after, operation);
+        }
+    }
+
+    private void onTransition(KeyAccessSnapshot before, KeyAccessSnapshot after, String operation) {
+        List<String> volumes = context.volumesUnder(kek);
+        if (after.state() == KeyState.INACCESSIBLE) {
+            // The rule's point: after the grace period no plaintext key stays in memory.
+            context.deksUnder(kek)
+                    .forEach(d -> context.dekCache().destroy(d.wrapped().dekId()));
+        }
+        Level level = after.state() == KeyState.AVAILABLE ? Level.INFO : Level.WARNING;
+        LOG.log(
+                level,
+                "KEK {0}: {1} -> {2} after {3}{4}",
+                kek,
+                before.state(),
+                after.state(),
+                operation,
+                after.state() == KeyState.AVAILABLE ? "" : " (" + after.causeName() + ": " + after.causeDetail() + ")");
+        context.activityLog()
+                .record(ActivityEvent.of(ActivityType.STATE_CHANGE, after.since())
+                        .identity(kek.identity())
+                        .kek(kek.keyUrl())
+                        .volumes(volumes)
+                        .cause(after.state() == KeyState.AVAILABLE ? null : after.causeName())
+                        .detail(before.state() + " -> " + after.state() + " after " + operation)
+                        .build());
+        for (KeyAccessListener listener : context.listeners()) {
+            try {
+                listener.onTransition(before, after, volumes);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "key-access listener failed on " + kek, e);
+            }
+        }
+    }
+
+    /** The vault-client classification, or UNAVAILABLE for failures that never reached a vault answer. */
+    static VaultErrorClass classify(Throwable failure) {
+        Throwable t = failure;
+        while (t != null) {
+            if (t instanceof KeyVaultException kve) {
+                return kve.errorClass();
+            }
+            t = t.getCause();
+        }
+        return VaultErrorClass.UNAVAILABLE;
+    }
+
+    static String describe(Throwable failure) {
+        Throwable t = failure;
+        while (t != null) {
+            if (t instanceof KeyVaultException kve) {
+                String code = kve.vaultInnerCode() != null ? kve.vaultInnerCode() : kve.vaultCode();
+                return code != null ? code : "HTTP " + kve.httpStatus();
+            }
+            t = t.getCause();
+        }
+        return failure.getClass().getSimpleName();
+    }
+
+    @Override
+    public String toString() {
+        KeyAccessSnapshot s = state.get();
+        return "KeyAccess[" + kek + " " + s.state() + " since " + s.since() + "]";
+    }
 }

@@ -6,5 +6,5 @@ package io.strongroom.core.keys;
  */
 @FunctionalInterface
 public interface KeyAccessListener {
-  void onTransition(KeyAccessSnapshot before, KeyAccessSnapshot after, java.util.List<String> volumes);
+    void onTransition(KeyAccessSnapshot before, KeyAccessSnapshot after, java.util.List<String> volumes);
 }

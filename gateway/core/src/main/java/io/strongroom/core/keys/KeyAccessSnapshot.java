@@ -15,55 +15,56 @@ import java.time.Instant;
  * @param accessCause    the last failure as the key-access cause shown to clients and operators, null if none yet
  */
 public record KeyAccessSnapshot(
-    KekRef kek,
-    KeyState state,
-    Instant since,
-    VaultErrorClass cause,
-    String causeDetail,
-    Instant lastSuccess,
-    Instant lastFailure,
-    KeyAccessCause accessCause) {
+        KekRef kek,
+        KeyState state,
+        Instant since,
+        VaultErrorClass cause,
+        String causeDetail,
+        Instant lastSuccess,
+        Instant lastFailure,
+        KeyAccessCause accessCause) {
 
-  static KeyAccessSnapshot initial(KekRef kek, Instant now) {
-    return new KeyAccessSnapshot(kek, KeyState.AVAILABLE, now, null, null, null, null, null);
-  }
-
-  /** A success: back to AVAILABLE, except from INACCESSIBLE, which only a revalidation leaves. */
-  KeyAccessSnapshot succeeded(Instant now) {
-    if (state == KeyState.INACCESSIBLE) {
-      return new KeyAccessSnapshot(kek, state, since, cause, causeDetail, now, lastFailure, accessCause);
+    static KeyAccessSnapshot initial(KekRef kek, Instant now) {
+        return new KeyAccessSnapshot(kek, KeyState.AVAILABLE, now, null, null, null, null, null);
     }
-    return available(now);
-  }
 
-  /** A successful revalidation: AVAILABLE from any state. */
-  KeyAccessSnapshot available(Instant now) {
-    Instant newSince = state == KeyState.AVAILABLE ? since : now;
-    return new KeyAccessSnapshot(kek, KeyState.AVAILABLE, newSince, cause, causeDetail, now, lastFailure, accessCause);
-  }
-
-  KeyAccessSnapshot failed(Instant now, VaultErrorClass newCause, KeyAccessCause newAccessCause, String detail) {
-    KeyState newState = state == KeyState.INACCESSIBLE ? KeyState.INACCESSIBLE : KeyState.DEGRADED;
-    Instant newSince = state == newState ? since : now;
-    return new KeyAccessSnapshot(kek, newState, newSince, newCause, detail, lastSuccess, now, newAccessCause);
-  }
-
-  /** The grace period is over: INACCESSIBLE since now, with the last failure's cause. */
-  KeyAccessSnapshot inaccessible(Instant now) {
-    return new KeyAccessSnapshot(kek, KeyState.INACCESSIBLE, now, cause, causeDetail, lastSuccess, lastFailure,
-        accessCause);
-  }
-
-  /** The cause as shown to clients and operators, e.g. {@code FORBIDDEN (unwrap: Forbidden)}; null if none. */
-  public String causeText() {
-    if (cause == null) {
-      return causeDetail;
+    /** A success: back to AVAILABLE, except from INACCESSIBLE, which only a revalidation leaves. */
+    KeyAccessSnapshot succeeded(Instant now) {
+        if (state == KeyState.INACCESSIBLE) {
+            return new KeyAccessSnapshot(kek, state, since, cause, causeDetail, now, lastFailure, accessCause);
+        }
+        return available(now);
     }
-    return causeDetail == null ? cause.name() : cause.name() + " (" + causeDetail + ")";
-  }
 
-  /** The stable JSON name of the last failure's cause (e.g. {@code keyDisabled}), or null. */
-  public String causeName() {
-    return accessCause == null ? null : accessCause.jsonName();
-  }
+    /** A successful revalidation: AVAILABLE from any state. */
+    KeyAccessSnapshot available(Instant now) {
+        Instant newSince = state == KeyState.AVAILABLE ? since : now;
+        return new KeyAccessSnapshot(
+                kek, KeyState.AVAILABLE, newSince, cause, causeDetail, now, lastFailure, accessCause);
+    }
+
+    KeyAccessSnapshot failed(Instant now, VaultErrorClass newCause, KeyAccessCause newAccessCause, String detail) {
+        KeyState newState = state == KeyState.INACCESSIBLE ? KeyState.INACCESSIBLE : KeyState.DEGRADED;
+        Instant newSince = state == newState ? since : now;
+        return new KeyAccessSnapshot(kek, newState, newSince, newCause, detail, lastSuccess, now, newAccessCause);
+    }
+
+    /** The grace period is over: INACCESSIBLE since now, with the last failure's cause. */
+    KeyAccessSnapshot inaccessible(Instant now) {
+        return new KeyAccessSnapshot(
+                kek, KeyState.INACCESSIBLE, now, cause, causeDetail, lastSuccess, lastFailure, accessCause);
+    }
+
+    /** The cause as shown to clients and operators, e.g. {@code FORBIDDEN (unwrap: Forbidden)}; null if none. */
+    public String causeText() {
+        if (cause == null) {
+            return causeDetail;
+        }
+        return causeDetail == null ? cause.name() : cause.name() + " (" + causeDetail + ")";
+    }
+
+    /** The stable JSON name of the last failure's cause (e.g. {@code keyDisabled}), or null. */
+    public String causeName() {
+        return accessCause == null ? null : accessCause.jsonName();
+    }
 }

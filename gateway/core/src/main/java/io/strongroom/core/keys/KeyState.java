@@ -5,7 +5,7 @@ package io.strongroom.core.keys;
  * refused in INACCESSIBLE.
  */
 public enum KeyState {
-  AVAILABLE,
-  DEGRADED,
-  INACCESSIBLE
+    AVAILABLE,
+    DEGRADED,
+    INACCESSIBLE
 }

@@ -26,132 +26,135 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link KeyVaultsConfig} are used. Thread-safe.
  */
 public final class KeyVaults {
-  private final Vertx vertx;
-  private final KeyVaultsConfig config;
-  private final Clock clock;
-  private final Map<String, TokenProvider> tokenProviders = new LinkedHashMap<>();
-  private final ConcurrentHashMap<String, KeyVaultClient> clients = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<KekRef, KeyAccess> access = new ConcurrentHashMap<>();
-  private final DekCache dekCache = new DekCache();
-  private final DekWrapping wrapping = new DekWrapping(this);
-  private final KeyAccessContext accessContext;
+    private final Vertx vertx;
+    private final KeyVaultsConfig config;
+    private final Clock clock;
+    private final Map<String, TokenProvider> tokenProviders = new LinkedHashMap<>();
+    private final ConcurrentHashMap<String, KeyVaultClient> clients = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<KekRef, KeyAccess> access = new ConcurrentHashMap<>();
+    private final DekCache dekCache = new DekCache();
+    private final DekWrapping wrapping = new DekWrapping(this);
+    private final KeyAccessContext accessContext;
 
-  private KeyVaults(Vertx vertx, KeyVaultsConfig config, Clock clock) {
-    this.vertx = vertx;
-    this.config = config;
-    this.clock = clock;
-    this.accessContext = new KeyAccessContext(clock, dekCache);
-    config.getIdentities().forEach((name, identity) -> tokenProviders.put(name, tokenProvider(identity)));
-  }
-
-  public static KeyVaults create(Vertx vertx, KeyVaultsConfig config) {
-    return create(vertx, config, Clock.systemUTC());
-  }
-
-  /** {@code clock} drives key-state timestamps (and, with issue 5, the grace period); tests pass a controllable one. */
-  public static KeyVaults create(Vertx vertx, KeyVaultsConfig config, Clock clock) {
-    if (!config.getIdentities().containsKey(config.getDefaultIdentity())) {
-      throw new IllegalArgumentException("default identity '" + config.getDefaultIdentity() + "' is not configured");
+    private KeyVaults(Vertx vertx, KeyVaultsConfig config, Clock clock) {
+        this.vertx = vertx;
+        this.config = config;
+        this.clock = clock;
+        this.accessContext = new KeyAccessContext(clock, dekCache);
+        config.getIdentities().forEach((name, identity) -> tokenProviders.put(name, tokenProvider(identity)));
     }
-    return new KeyVaults(vertx, config, clock);
-  }
 
-  /** The identity name to use: the given one or the configured default. InvalidArgument if unknown. */
-  public String resolveIdentity(String identityOrNull) {
-    String name = identityOrNull == null ? config.getDefaultIdentity() : identityOrNull;
-    if (!tokenProviders.containsKey(name)) {
-      throw new StrongroomException(ErrorCode.InvalidArgument, "identity '" + name + "' is not configured");
+    public static KeyVaults create(Vertx vertx, KeyVaultsConfig config) {
+        return create(vertx, config, Clock.systemUTC());
     }
-    return name;
-  }
 
-  /** The client for the key's vault as {@code identity}. InvalidArgument if the vault or identity is not configured. */
-  public KeyVaultClient client(KeyId kid, String identity) {
-    String vaultUrl = kid.vaultUrl();
-    KeyVaultClientOptions options = config.getVaults().get(vaultUrl);
-    if (options == null) {
-      throw new StrongroomException(ErrorCode.InvalidArgument, "vault " + vaultUrl + " is not configured");
+    /** {@code clock} drives key-state timestamps (and, with issue 5, the grace period); tests pass a controllable one. */
+    public static KeyVaults create(Vertx vertx, KeyVaultsConfig config, Clock clock) {
+        if (!config.getIdentities().containsKey(config.getDefaultIdentity())) {
+            throw new IllegalArgumentException(
+                    "default identity '" + config.getDefaultIdentity() + "' is not configured");
+        }
+        return new KeyVaults(vertx, config, clock);
     }
-    String identityName = resolveIdentity(identity);
-    TokenProvider tokens = tokenProviders.get(identityName);
-    return clients.computeIfAbsent(vaultUrl + " as " + identityName,
-        k -> KeyVaultClient.create(vertx, options, tokens));
-  }
 
-  /** The access state of a KEK, created AVAILABLE on first use. */
-  public KeyAccess access(KekRef kek) {
-    return access.computeIfAbsent(kek, k -> new KeyAccess(k, accessContext));
-  }
-
-  /** The access state of a KEK if it is in use, else null. */
-  KeyAccess existingAccess(KekRef kek) {
-    return access.get(kek);
-  }
-
-  /** Access states of every KEK in use, for health and metrics, ordered by key URL and identity. */
-  public List<KeyAccessSnapshot> keyStates() {
-    List<KeyAccessSnapshot> states = new ArrayList<>();
-    access.values().forEach(a -> states.add(a.snapshot()));
-    states.sort(Comparator.comparing((KeyAccessSnapshot s) -> s.kek().keyUrl()).thenComparing(s -> s.kek().identity()));
-    return states;
-  }
-
-  public DekCache dekCache() {
-    return dekCache;
-  }
-
-  /** Wrapping and unwrapping of DEKs through the vaults. */
-  public DekWrapping wrapping() {
-    return wrapping;
-  }
-
-  /** The clients created so far (for vault latency and transport metrics). */
-  public Map<String, KeyVaultClient> clients() {
-    return Map.copyOf(clients);
-  }
-
-  public Clock clock() {
-    return clock;
-  }
-
-  /** Grace period, activity log, transition listeners and the directory of DEKs in use, shared by every KEK. */
-  public KeyAccessContext accessContext() {
-    return accessContext;
-  }
-
-  /** The activity log (in memory until the gateway sets its file): record rotations, rollovers, re-seals here. */
-  public io.strongroom.core.activity.ActivityLog activityLog() {
-    return accessContext.activityLog();
-  }
-
-  /** Destroys every cached DEK, closes the vault clients and token providers. */
-  public Future<Void> close() {
-    dekCache.destroyAll();
-    List<Future<Void>> closing = new ArrayList<>();
-    clients.values().forEach(c -> closing.add(c.close()));
-    clients.clear();
-    tokenProviders.values().forEach(t -> closing.add(t.close()));
-    return Future.join(closing).mapEmpty();
-  }
-
-  private TokenProvider tokenProvider(IdentityConfig identity) {
-    TokenProvider raw;
-    if (identity instanceof IdentityConfig.StaticToken s) {
-      raw = new StaticTokenProvider(s.token());
-    } else if (identity instanceof IdentityConfig.ManagedIdentity m) {
-      raw = new ManagedIdentityTokenProvider(vertx, m.endpointUrl(), m.clientIdOrNull(), m.trustPemOrNull());
-    } else if (identity instanceof IdentityConfig.ClientCredentials c) {
-      raw = new ClientCredentialsTokenProvider(vertx, c.authorityUrl(), c.tenant(), c.clientId(), c.clientSecret(),
-          c.trustPemOrNull());
-    } else {
-      throw new IllegalArgumentException("unknown identity type " + identity.getClass().getName());
+    /** The identity name to use: the given one or the configured default. InvalidArgument if unknown. */
+    public String resolveIdentity(String identityOrNull) {
+        String name = identityOrNull == null ? config.getDefaultIdentity() : identityOrNull;
+        if (!tokenProviders.containsKey(name)) {
+            throw new StrongroomException(ErrorCode.InvalidArgument, "identity '" + name + "' is not configured");
+        }
+        return name;
     }
-    // One cache per identity, shared by its clients of every vault: one refresh serves them all.
-    return new CachingTokenProvider(raw);
-  }
 
-  @Override
-  public String toString() {
-    return "KeyVaults[vaults=" + config.getVaults().keySet() + ", identities=" + tokenProviders.keySet() + "]";
-  }
+    /** The client for the key's vault as {@code identity}. InvalidArgument if the vault or identity is not configured. */
+    public KeyVaultClient client(KeyId kid, String identity) {
+        String vaultUrl = kid.vaultUrl();
+        KeyVaultClientOptions options = config.getVaults().get(vaultUrl);
+        if (options == null) {
+            throw new StrongroomException(ErrorCode.InvalidArgument, "vault " + vaultUrl + " is not configured");
+        }
+        String identityName = resolveIdentity(identity);
+        TokenProvider tokens = tokenProviders.get(identityName);
+        return clients.computeIfAbsent(
+                vaultUrl + " as " + identityName, k -> KeyVaultClient.create(vertx, options, tokens));
+    }
+
+    /** The access state of a KEK, created AVAILABLE on first use. */
+    public KeyAccess access(KekRef kek) {
+        return access.computeIfAbsent(kek, k -> new KeyAccess(k, accessContext));
+    }
+
+    /** The access state of a KEK if it is in use, else null. */
+    KeyAccess existingAccess(KekRef kek) {
+        return access.get(kek);
+    }
+
+    /** Access states of every KEK in use, for health and metrics, ordered by key URL and identity. */
+    public List<KeyAccessSnapshot> keyStates() {
+        List<KeyAccessSnapshot> states = new ArrayList<>();
+        access.values().forEach(a -> states.add(a.snapshot()));
+        states.sort(Comparator.comparing((KeyAccessSnapshot s) -> s.kek().keyUrl())
+                .thenComparing(s -> s.kek().identity()));
+        return states;
+    }
+
+    public DekCache dekCache() {
+        return dekCache;
+    }
+
+    /** Wrapping and unwrapping of DEKs through the vaults. */
+    public DekWrapping wrapping() {
+        return wrapping;
+    }
+
+    /** The clients created so far (for vault latency and transport metrics). */
+    public Map<String, KeyVaultClient> clients() {
+        return Map.copyOf(clients);
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Grace period, activity log, transition listeners and the directory of DEKs in use, shared by every KEK. */
+    public KeyAccessContext accessContext() {
+        return accessContext;
+    }
+
+    /** The activity log (in memory until the gateway sets its file): record rotations, rollovers, re-seals here. */
+    public io.strongroom.core.activity.ActivityLog activityLog() {
+        return accessContext.activityLog();
+    }
+
+    /** Destroys every cached DEK, closes the vault clients and token providers. */
+    public Future<Void> close() {
+        dekCache.destroyAll();
+        List<Future<Void>> closing = new ArrayList<>();
+        clients.values().forEach(c -> closing.add(c.close()));
+        clients.clear();
+        tokenProviders.values().forEach(t -> closing.add(t.close()));
+        return Future.join(closing).mapEmpty();
+    }
+
+    private TokenProvider tokenProvider(IdentityConfig identity) {
+        TokenProvider raw;
+        if (identity instanceof IdentityConfig.StaticToken s) {
+            raw = new StaticTokenProvider(s.token());
+        } else if (identity instanceof IdentityConfig.ManagedIdentity m) {
+            raw = new ManagedIdentityTokenProvider(vertx, m.endpointUrl(), m.clientIdOrNull(), m.trustPemOrNull());
+        } else if (identity instanceof IdentityConfig.ClientCredentials c) {
+            raw = new ClientCredentialsTokenProvider(
+                    vertx, c.authorityUrl(), c.tenant(), c.clientId(), c.clientSecret(), c.trustPemOrNull());
+        } else {
+            throw new IllegalArgumentException(
+                    "unknown identity type " + identity.getClass().getName());
+        }
+        // One cache per identity, shared by its clients of every vault: one refresh serves them all.
+        return new CachingTokenProvider(raw);
+    }
+
+    @Override
+    public String toString() {
+        return "KeyVaults[vaults=" + config.getVaults().keySet() + ", identities=" + tokenProviders.keySet() + "]";
+    }
 }

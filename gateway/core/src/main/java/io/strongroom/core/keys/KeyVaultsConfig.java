@@ -13,53 +13,53 @@ import java.util.Objects;
  * client cannot make the gateway send requests (and tokens) to a host of its choosing.
  */
 public class KeyVaultsConfig {
-  public static final String DEFAULT_IDENTITY = "default";
+    public static final String DEFAULT_IDENTITY = "default";
 
-  private final Map<String, KeyVaultClientOptions> vaults = new LinkedHashMap<>();
-  private final Map<String, IdentityConfig> identities = new LinkedHashMap<>();
-  private String defaultIdentity = DEFAULT_IDENTITY;
+    private final Map<String, KeyVaultClientOptions> vaults = new LinkedHashMap<>();
+    private final Map<String, IdentityConfig> identities = new LinkedHashMap<>();
+    private String defaultIdentity = DEFAULT_IDENTITY;
 
-  /** Adds a vault, keyed by its {@code vaultUrl} (the identity that appears in key ids). */
-  public KeyVaultsConfig addVault(KeyVaultClientOptions options) {
-    Objects.requireNonNull(options.getVaultUrl(), "vaultUrl");
-    vaults.put(normalizeVaultUrl(options.getVaultUrl()), options);
-    return this;
-  }
+    /** Adds a vault, keyed by its {@code vaultUrl} (the identity that appears in key ids). */
+    public KeyVaultsConfig addVault(KeyVaultClientOptions options) {
+        Objects.requireNonNull(options.getVaultUrl(), "vaultUrl");
+        vaults.put(normalizeVaultUrl(options.getVaultUrl()), options);
+        return this;
+    }
 
-  public KeyVaultsConfig addIdentity(String name, IdentityConfig identity) {
-    identities.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(identity, "identity"));
-    return this;
-  }
+    public KeyVaultsConfig addIdentity(String name, IdentityConfig identity) {
+        identities.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(identity, "identity"));
+        return this;
+    }
 
-  /** The identity used for volumes that name none (and for the service KEK). */
-  public KeyVaultsConfig setDefaultIdentity(String name) {
-    this.defaultIdentity = Objects.requireNonNull(name, "name");
-    return this;
-  }
+    /** The identity used for volumes that name none (and for the service KEK). */
+    public KeyVaultsConfig setDefaultIdentity(String name) {
+        this.defaultIdentity = Objects.requireNonNull(name, "name");
+        return this;
+    }
 
-  public Map<String, KeyVaultClientOptions> getVaults() {
-    return Collections.unmodifiableMap(vaults);
-  }
+    public Map<String, KeyVaultClientOptions> getVaults() {
+        return Collections.unmodifiableMap(vaults);
+    }
 
-  public Map<String, IdentityConfig> getIdentities() {
-    return Collections.unmodifiableMap(identities);
-  }
+    public Map<String, IdentityConfig> getIdentities() {
+        return Collections.unmodifiableMap(identities);
+    }
 
-  public String getDefaultIdentity() {
-    return defaultIdentity;
-  }
+    public String getDefaultIdentity() {
+        return defaultIdentity;
+    }
 
-  /**
-   * The vault URL as it appears in {@link KeyId#vaultUrl()} (lower-case scheme and host, no default port, no
-   * trailing slash), so configured vaults and key ids from volumes compare equal.
-   */
-  static String normalizeVaultUrl(String url) {
-    return new KeyId(url, "k", null).vaultUrl();
-  }
+    /**
+     * The vault URL as it appears in {@link KeyId#vaultUrl()} (lower-case scheme and host, no default port, no
+     * trailing slash), so configured vaults and key ids from volumes compare equal.
+     */
+    static String normalizeVaultUrl(String url) {
+        return new KeyId(url, "k", null).vaultUrl();
+    }
 
-  @Override
-  public String toString() {
-    return "KeyVaultsConfig[vaults=" + vaults.keySet() + ", identities=" + identities + ", defaultIdentity="
-        + defaultIdentity + "]";
-  }
+    @Override
+    public String toString() {
+        return "KeyVaultsConfig[vaults=" + vaults.keySet() + ", identities=" + identities + ", defaultIdentity="
+                + defaultIdentity + "]";
+    }
 }

@@ -5,28 +5,28 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /** The sources of one gateway's {@code /metrics} page, in registration order. */
 public final class MetricsRegistry {
-  private final List<MetricsSource> sources = new CopyOnWriteArrayList<>();
+    private final List<MetricsSource> sources = new CopyOnWriteArrayList<>();
 
-  public MetricsRegistry register(MetricsSource source) {
-    sources.add(source);
-    return this;
-  }
-
-  /** The whole page in Prometheus text format. A failing source is counted, not a failed scrape. */
-  public String scrape() {
-    PrometheusWriter out = new PrometheusWriter();
-    int failed = 0;
-    for (MetricsSource s : sources) {
-      PrometheusWriter part = new PrometheusWriter();
-      try {
-        s.writeTo(part);
-        out.append(part);
-      } catch (RuntimeException e) {
-        failed++;
-      }
+    public MetricsRegistry register(MetricsSource source) {
+        sources.add(source);
+        return this;
     }
-    out.family("strongroom_metrics_source_errors", "gauge", "Metrics sources that failed during this scrape");
-    out.sample("strongroom_metrics_source_errors", failed);
-    return out.toString();
-  }
+
+    /** The whole page in Prometheus text format. A failing source is counted, not a failed scrape. */
+    public String scrape() {
+        PrometheusWriter out = new PrometheusWriter();
+        int failed = 0;
+        for (MetricsSource s : sources) {
+            PrometheusWriter part = new PrometheusWriter();
+            try {
+                s.writeTo(part);
+                out.append(part);
+            } catch (RuntimeException e) {
+                failed++;
+            }
+        }
+        out.family("strongroom_metrics_source_errors", "gauge", "Metrics sources that failed during this scrape");
+        out.sample("strongroom_metrics_source_errors", failed);
+        return out.toString();
+    }
 }

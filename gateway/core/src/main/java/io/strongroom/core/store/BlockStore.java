@@ -1,9 +1,7 @@
 package io.strongroom.core.store;
 
-
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-
 import java.util.UUID;
 
 /**
@@ -46,7 +44,9 @@ public interface BlockStore {
      * stores that can make one write durable more cheaply override it.
      */
     default Future<Void> write(UUID volumeId, long firstBlock, Buffer slots, boolean fua) {
-        return fua ? write(volumeId, firstBlock, slots).compose(v -> flush(volumeId)) : write(volumeId, firstBlock, slots);
+        return fua
+                ? write(volumeId, firstBlock, slots).compose(v -> flush(volumeId))
+                : write(volumeId, firstBlock, slots);
     }
 
     /** Makes {@code count} consecutive slots read back as zeros; atomic per slot, acknowledged like a write. */

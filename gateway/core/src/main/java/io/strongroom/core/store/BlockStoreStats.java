@@ -22,10 +22,24 @@ package io.strongroom.core.store;
  * @param pendingWrites    writes, trims and flushes accepted and not yet acknowledged, now
  * @param recoveredRecords journal records replayed when the store was opened (non-zero after a crash)
  */
-public record BlockStoreStats(long reads, long readBytes, long cacheHits, long cacheBytes, long writes, long writeBytes, long trims, long flushes,
-                              long journalSyncs, long dataSyncs, long journalBytes, long batches,
-                              long batchedOperations, long largestBatch, long checkpoints, int pendingWrites,
-                              long recoveredRecords) {
+public record BlockStoreStats(
+        long reads,
+        long readBytes,
+        long cacheHits,
+        long cacheBytes,
+        long writes,
+        long writeBytes,
+        long trims,
+        long flushes,
+        long journalSyncs,
+        long dataSyncs,
+        long journalBytes,
+        long batches,
+        long batchedOperations,
+        long largestBatch,
+        long checkpoints,
+        int pendingWrites,
+        long recoveredRecords) {
 
     /** A store that counts nothing. */
     public static final BlockStoreStats EMPTY = new BlockStoreStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);

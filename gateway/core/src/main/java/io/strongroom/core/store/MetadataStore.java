@@ -1,7 +1,6 @@
 package io.strongroom.core.store;
 
 import io.vertx.core.Future;
-
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;

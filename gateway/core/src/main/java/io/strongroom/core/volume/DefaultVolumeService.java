@@ -1,10 +1,5 @@
 package io.strongroom.core.volume;
 
-import io.strongroom.crypto.BlockIntegrityException;
-import io.strongroom.crypto.BlockSealer;
-import io.strongroom.crypto.Dek;
-import io.strongroom.crypto.DekId;
-import io.strongroom.crypto.DestroyedKeyException;
 import io.strongroom.core.error.ErrorCode;
 import io.strongroom.core.error.StrongroomException;
 import io.strongroom.core.keys.KeyAccessContext;
@@ -13,6 +8,11 @@ import io.strongroom.core.keys.KeyState;
 import io.strongroom.core.keys.KeyVaults;
 import io.strongroom.core.store.BlockStore;
 import io.strongroom.core.store.MetadataStore;
+import io.strongroom.crypto.BlockIntegrityException;
+import io.strongroom.crypto.BlockSealer;
+import io.strongroom.crypto.Dek;
+import io.strongroom.crypto.DekId;
+import io.strongroom.crypto.DestroyedKeyException;
 import io.strongroom.vault.VaultErrorClass;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -39,367 +39,418 @@ import java.util.function.Supplier;
  * vault delays start-up by about one call deadline, not one per volume.
  */
 public final class DefaultVolumeService implements VolumeService {
-  private static final System.Logger LOG = System.getLogger(DefaultVolumeService.class.getName());
+    private static final System.Logger LOG = System.getLogger(DefaultVolumeService.class.getName());
 
-  private final BlockStore store;
-  private final MetadataStore metadataStore;
-  private final KeyVaults keys;
-  private final SealedRuns runs;
-  private final VolumeServiceOptions options;
-  private final VolumeLifecycle lifecycle;
-  private final VolumeKeyChanges keyChanges;
-  private final ConcurrentHashMap<String, Volume> volumes = new ConcurrentHashMap<>();
-  private volatile boolean closed;
+    private final BlockStore store;
+    private final MetadataStore metadataStore;
+    private final KeyVaults keys;
+    private final SealedRuns runs;
+    private final VolumeServiceOptions options;
+    private final VolumeLifecycle lifecycle;
+    private final VolumeKeyChanges keyChanges;
+    private final ConcurrentHashMap<String, Volume> volumes = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
-  private DefaultVolumeService(Vertx vertx, BlockStore store, MetadataStore metadataStore, KeyVaults keys,
-                               BlockSealer sealer, VolumeServiceOptions options) {
-    this.store = store;
-    this.metadataStore = metadataStore;
-    this.keys = keys;
-    this.runs = new SealedRuns(sealer);
-    this.options = options;
-    KekValidator validator = new KekValidator(keys);
-    this.lifecycle = new VolumeLifecycle(store, metadataStore, keys, options, validator);
-    this.keyChanges = new VolumeKeyChanges(vertx, store, sealer, keys, validator, options, () -> closed);
-  }
-
-  /**
-   * Opens every volume found in {@code metadataStore} and unwraps their DEKs. The service owns {@code store} from
-   * then on and closes it in {@link #close()}; the caller keeps {@code keys} (and closes it after this service).
-   */
-  public static Future<DefaultVolumeService> open(Vertx vertx, BlockStore store, MetadataStore metadataStore,
-                                                  KeyVaults keys, BlockSealer sealer, VolumeServiceOptions options) {
-    try {
-      options.validate();
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(e);
+    private DefaultVolumeService(
+            Vertx vertx,
+            BlockStore store,
+            MetadataStore metadataStore,
+            KeyVaults keys,
+            BlockSealer sealer,
+            VolumeServiceOptions options) {
+        this.store = store;
+        this.metadataStore = metadataStore;
+        this.keys = keys;
+        this.runs = new SealedRuns(sealer);
+        this.options = options;
+        KekValidator validator = new KekValidator(keys);
+        this.lifecycle = new VolumeLifecycle(store, metadataStore, keys, options, validator);
+        this.keyChanges = new VolumeKeyChanges(vertx, store, sealer, keys, validator, options, () -> closed);
     }
-    DefaultVolumeService service = new DefaultVolumeService(vertx, store, metadataStore, keys, sealer, options);
-    keys.accessContext().setDekDirectory(service::deksInUse);
-    return service.lifecycle.loadAll()
-        .compose(loaded -> {
-          loaded.forEach(v -> {
-            Volume other = service.volumes.putIfAbsent(v.name(), v);
-            if (other != null) {
-              LOG.log(Level.ERROR, "volumes {0} and {1} share the name {2}; serving only the first", other.id(), v.id(),
-                  v.name());
-            }
-          });
-          return service.unwrapAtStartup();
-        })
-        .map(x -> {
-          service.keyChanges.start(service.volumes::values);
-          return service;
-        });
-  }
 
-  private Future<Void> unwrapAtStartup() {
-    List<Supplier<Future<?>>> tasks = new ArrayList<>();
-    AtomicInteger skipped = new AtomicInteger();
-    for (Volume v : volumes.values()) {
-      VolumeKeyring keyring = v.keyring();
-      for (VolumeKeyring.VolumeDek d : keyring.deks()) {
-        tasks.add(() -> {
-          if (failedForWholeKey(keyring.keyAccess().snapshot())) {
-            // Another volume under this KEK just failed for a reason that is not about its own DEK (vault
-            // unreachable, key disabled, permission...): waiting a call deadline per volume would stretch
-            // start-up to volumes / concurrency deadlines. The volume retries on its first request instead.
-            skipped.incrementAndGet();
-            return Future.succeededFuture();
-          }
-          return lifecycle.unwrap(v, keyring, d).onFailure(e -> LOG.log(Level.WARNING,
-              "volume {0}: DEK {1} not unwrapped at start-up, the volume answers KeyUnavailable until it is: {2}",
-              v.name(), d.id(), keyring.keyAccess().snapshot().causeText()));
-        });
-      }
-    }
-    long started = System.nanoTime();
-    return BoundedLauncher.run(tasks, options.getStartupUnwrapConcurrency())
-        .onSuccess(x -> LOG.log(skipped.get() == 0 ? Level.INFO : Level.WARNING,
-            "opened {0} volumes in {1} ms: {2} DEK unwraps tried, {3} skipped after their KEK failed",
-            String.valueOf(volumes.size()), String.valueOf((System.nanoTime() - started) / 1_000_000),
-            String.valueOf(tasks.size() - skipped.get()), String.valueOf(skipped.get())));
-  }
-
-  /** A failure that affects every DEK under the KEK; BAD_REQUEST (say, one damaged wrapped DEK) does not. */
-  private static boolean failedForWholeKey(KeyAccessSnapshot key) {
-    return key.state() != KeyState.AVAILABLE && key.cause() != null && key.cause() != VaultErrorClass.BAD_REQUEST;
-  }
-
-  /** Every DEK of every open volume, with its KEK: what the key-access state machine destroys and unwraps again. */
-  private List<KeyAccessContext.DekInUse> deksInUse() {
-    List<KeyAccessContext.DekInUse> all = new ArrayList<>();
-    for (Volume v : volumes.values()) {
-      VolumeKeyring keyring = v.keyring();
-      for (VolumeKeyring.VolumeDek d : keyring.deks()) {
-        all.add(new KeyAccessContext.DekInUse(v.name(), keyring.keyAccess().kek(), d.wrapped(), d.budget().claimed()));
-      }
-    }
-    return all;
-  }
-
-  @Override
-  public Future<VolumeInfo> create(VolumeSpec spec) {
-    if (closed) {
-      return Future.failedFuture(closedError());
-    }
-    return lifecycle.create(spec, volumes).map(this::info);
-  }
-
-  @Override
-  public Future<List<VolumeInfo>> list() {
-    List<VolumeInfo> infos = new ArrayList<>();
-    volumes.values().forEach(v -> infos.add(info(v)));
-    infos.sort(Comparator.comparing(VolumeInfo::name));
-    return Future.succeededFuture(infos);
-  }
-
-  @Override
-  public Future<VolumeInfo> get(String name) {
-    try {
-      return Future.succeededFuture(info(volume(name)));
-    } catch (StrongroomException e) {
-      return Future.failedFuture(e);
-    }
-  }
-
-  @Override
-  public Future<Void> delete(String name) {
-    Volume v = name == null ? null : volumes.remove(name);
-    if (v == null) {
-      return Future.failedFuture(VolumeErrors.notFound(name));
-    }
-    return lifecycle.delete(v);
-  }
-
-  @Override
-  public Future<Buffer> read(String name, long firstBlock, int count) {
-    Volume v;
-    VolumeKeyring keyring;
-    Volume.Epoch epoch;
-    try {
-      v = volume(name);
-      VolumeRules.checkRun(name, v.blockCount(), firstBlock, count);
-    } catch (StrongroomException e) {
-      return Future.failedFuture(e);
-    }
-    epoch = v.enter();
-    try {
-      keyring = v.keyring();
-      requireKeys(v, keyring);
-    } catch (StrongroomException e) {
-      epoch.leave();
-      return Future.failedFuture(e);
-    }
-    return store.read(v.id(), firstBlock, count)
-        .recover(e -> Future.failedFuture(VolumeErrors.fromStore(name, e)))
-        .map(slots -> {
-          Buffer plaintext = open(v, keyring, firstBlock, count, slots);
-          v.reads.increment();
-          v.bytesOut.add(plaintext.length());
-          return plaintext;
-        })
-        .andThen(x -> epoch.leave());
-  }
-
-  private Buffer open(Volume v, VolumeKeyring keyring, long firstBlock, int count, Buffer slots) {
-    try {
-      return runs.open(v.id(), v.blockSize(), firstBlock, count, slots, id -> dekOrNull(v, keyring, id));
-    } catch (BlockIntegrityException e) {
-      LOG.log(Level.ERROR, "block integrity failure in volume {0} ({1}) at block {2}: {3}", v.name(), v.id(),
-          String.valueOf(e.address().blockNumber()), e.getMessage());
-      throw new StrongroomException(ErrorCode.BlockIntegrityError,
-          "block " + e.address().blockNumber() + " of volume " + v.name() + " failed its integrity check");
-    } catch (DestroyedKeyException e) {
-      throw keyGone(v);
-    }
-  }
-
-  private Dek dekOrNull(Volume v, VolumeKeyring keyring, DekId id) {
-    if (keyring.dek(id) == null) {
-      return null;
-    }
-    Dek dek = keys.dekCache().get(id);
-    if (dek == null) {
-      throw keyGone(v);
-    }
-    return dek;
-  }
-
-  @Override
-  public Future<Void> write(String name, long firstBlock, Buffer plaintext) {
-    Volume v;
-    int count;
-    try {
-      v = volume(name);
-      count = VolumeRules.blocksIn(plaintext.length(), v.blockSize());
-      VolumeRules.checkRun(name, v.blockCount(), firstBlock, count);
-    } catch (StrongroomException e) {
-      return Future.failedFuture(e);
-    }
-    // Gate first (a re-seal run of these blocks finishes before), then the epoch and keyring: the DEK is taken
-    // after any wait, so a rollover during the wait is seen.
-    return v.resealGate.enter(firstBlock, count)
-        .compose(admitted -> writeAdmitted(v, firstBlock, count, plaintext))
-        .andThen(x -> v.resealGate.leave(firstBlock, count))
-        .onSuccess(x -> keyChanges.afterWrite(v));
-  }
-
-  private Future<Void> writeAdmitted(Volume v, long firstBlock, int count, Buffer plaintext) {
-    String name = v.name();
-    Volume.Epoch epoch = v.enter();
-    Dek dek;
-    VolumeKeyring.VolumeDek active;
-    try {
-      VolumeKeyring keyring = v.keyring();
-      requireKeys(v, keyring);
-      active = keyring.active();
-      dek = keys.dekCache().get(active.id());
-      if (dek == null) {
-        throw keyGone(v);
-      }
-    } catch (StrongroomException e) {
-      epoch.leave();
-      return Future.failedFuture(e);
-    }
-    return active.budget().claim(count, v::persistMetadata)
-        .recover(e -> Future.failedFuture(VolumeErrors.fromStore(name, e)))
-        .compose(reserved -> {
-          Buffer slots;
-          try {
-            slots = runs.seal(v.id(), v.blockSize(), firstBlock, count, plaintext, dek);
-          } catch (DestroyedKeyException e) {
-            return Future.failedFuture(keyGone(v));
-          }
-          return store.write(v.id(), firstBlock, slots);
-        })
-        .recover(e -> Future.failedFuture(VolumeErrors.fromStore(name, e)))
-        .andThen(x -> epoch.leave())
-        .onSuccess(x -> {
-          v.writes.increment();
-          v.bytesIn.add(plaintext.length());
-        });
-  }
-
-  @Override
-  public Future<Void> trim(String name, long firstBlock, long count) {
-    Volume v;
-    try {
-      v = volume(name);
-      VolumeRules.checkRun(name, v.blockCount(), firstBlock, count);
-      requireKeys(v, v.keyring());
-    } catch (StrongroomException e) {
-      return Future.failedFuture(e);
-    }
-    // Through the re-seal gate like a write: a re-seal must not bring back a block trimmed meanwhile.
-    return v.resealGate.enter(firstBlock, count)
-        .compose(admitted -> store.trim(v.id(), firstBlock, count))
-        .andThen(x -> v.resealGate.leave(firstBlock, count))
-        .recover(e -> Future.failedFuture(VolumeErrors.fromStore(name, e)));
-  }
-
-  @Override
-  public Future<Void> flush(String name) {
-    Volume v;
-    try {
-      v = volume(name);
-      v.keyring().keyAccess().requireServing(name); // an inaccessible key refuses every data request, flush too
-    } catch (StrongroomException e) {
-      return Future.failedFuture(e);
-    }
-    return store.flush(v.id()).recover(e -> Future.failedFuture(VolumeErrors.fromStore(name, e)));
-  }
-
-  @Override
-  public Future<VolumeInfo> changeKek(String name, KekChange change) {
-    Volume v;
-    try {
-      v = volume(name);
-    } catch (StrongroomException e) {
-      return Future.failedFuture(e);
-    }
-    return keyChanges.changeKek(v, change).map(x -> info(v));
-  }
-
-  @Override
-  public Future<VolumeInfo> rollover(String name) {
-    Volume v;
-    try {
-      v = volume(name);
-    } catch (StrongroomException e) {
-      return Future.failedFuture(e);
-    }
-    return keyChanges.rollover(v).map(x -> info(v));
-  }
-
-  @Override
-  public int blockSize(String name) {
-    return volume(name).blockSize();
-  }
-
-  @Override
-  public Future<Void> close() {
-    if (closed) {
-      return Future.succeededFuture();
-    }
-    closed = true;
-    keyChanges.stop();
-    List<Future<Void>> metadataWrites = new ArrayList<>();
-    volumes.values().forEach(v -> metadataWrites.add(v.metadataWritesDone()));
-    return Future.join(metadataWrites)
-        .transform(ignored -> store.close())
-        .andThen(ignored -> volumes.values()
-            .forEach(v -> v.keyring().deks().forEach(d -> keys.dekCache().destroy(d.id()))))
-        .mapEmpty();
-  }
-
-  private Volume volume(String name) {
-    if (closed) {
-      throw closedError();
-    }
-    Volume v = name == null ? null : volumes.get(name);
-    if (v == null) {
-      throw VolumeErrors.notFound(name);
-    }
-    return v;
-  }
-
-  /**
-   * Fails unless blocks of {@code v} may be served and all its DEKs are in memory; a missing DEK starts a
-   * background unwrap (rate-limited) and the request fails at once with KeyUnavailable.
-   */
-  private void requireKeys(Volume v, VolumeKeyring keyring) {
-    keyring.keyAccess().requireServing(v.name());
-    for (VolumeKeyring.VolumeDek d : keyring.deks()) {
-      if (!keys.dekCache().contains(d.id())) {
-        if (v.mayRetryUnwrap(System.nanoTime(), options.getUnwrapRetryInterval().toNanos())) {
-          lifecycle.unwrap(v, keyring, d);
+    /**
+     * Opens every volume found in {@code metadataStore} and unwraps their DEKs. The service owns {@code store} from
+     * then on and closes it in {@link #close()}; the caller keeps {@code keys} (and closes it after this service).
+     */
+    public static Future<DefaultVolumeService> open(
+            Vertx vertx,
+            BlockStore store,
+            MetadataStore metadataStore,
+            KeyVaults keys,
+            BlockSealer sealer,
+            VolumeServiceOptions options) {
+        try {
+            options.validate();
+        } catch (IllegalArgumentException e) {
+            return Future.failedFuture(e);
         }
-        throw VolumeErrors.fromUnwrap(v, keyring.keyAccess());
-      }
+        DefaultVolumeService service = new DefaultVolumeService(vertx, store, metadataStore, keys, sealer, options);
+        keys.accessContext().setDekDirectory(service::deksInUse);
+        return service.lifecycle
+                .loadAll()
+                .compose(loaded -> {
+                    loaded.forEach(v -> {
+                        Volume other = service.volumes.putIfAbsent(v.name(), v);
+                        if (other != null) {
+                            LOG.log(
+                                    Level.ERROR,
+                                    "volumes {0} and {1} share the name {2}; serving only the first",
+                                    other.id(),
+                                    v.id(),
+                                    v.name());
+                        }
+                    });
+                    return service.unwrapAtStartup();
+                })
+                .map(x -> {
+                    service.keyChanges.start(service.volumes::values);
+                    return service;
+                });
     }
-  }
 
-  /** A DEK that vanished under a request: the volume was deleted, the service closed or the key lost. */
-  private StrongroomException keyGone(Volume v) {
-    if (v.isDeleted()) {
-      return VolumeErrors.notFound(v.name());
+    private Future<Void> unwrapAtStartup() {
+        List<Supplier<Future<?>>> tasks = new ArrayList<>();
+        AtomicInteger skipped = new AtomicInteger();
+        for (Volume v : volumes.values()) {
+            VolumeKeyring keyring = v.keyring();
+            for (VolumeKeyring.VolumeDek d : keyring.deks()) {
+                tasks.add(() -> {
+                    if (failedForWholeKey(keyring.keyAccess().snapshot())) {
+                        // Another volume under this KEK just failed for a reason that is not about its own DEK (vault
+                        // unreachable, key disabled, permission...): waiting a call deadline per volume would stretch
+                        // start-up to volumes / concurrency deadlines. The volume retries on its first request instead.
+                        skipped.incrementAndGet();
+                        return Future.succeededFuture();
+                    }
+                    return lifecycle
+                            .unwrap(v, keyring, d)
+                            .onFailure(e -> LOG.log(
+                                    Level.WARNING,
+                                    "volume {0}: DEK {1} not unwrapped at start-up, the volume answers KeyUnavailable until it is: {2}",
+                                    v.name(),
+                                    d.id(),
+                                    keyring.keyAccess().snapshot().causeText()));
+                });
+            }
+        }
+        long started = System.nanoTime();
+        return BoundedLauncher.run(tasks, options.getStartupUnwrapConcurrency())
+                .onSuccess(x -> LOG.log(
+                        skipped.get() == 0 ? Level.INFO : Level.WARNING,
+                        "opened {0} volumes in {1} ms: {2} DEK unwraps tried, {3} skipped after their KEK failed",
+                        String.valueOf(volumes.size()),
+                        String.valueOf((System.nanoTime() - started) / 1_000_000),
+                        String.valueOf(tasks.size() - skipped.get()),
+                        String.valueOf(skipped.get())));
     }
-    return closed ? closedError() : VolumeErrors.keyUnavailable(v, "its DEK is not in memory");
-  }
 
-  private static StrongroomException closedError() {
-    return new StrongroomException(ErrorCode.StorageUnavailable, "the volume service is closed");
-  }
+    /** A failure that affects every DEK under the KEK; BAD_REQUEST (say, one damaged wrapped DEK) does not. */
+    private static boolean failedForWholeKey(KeyAccessSnapshot key) {
+        return key.state() != KeyState.AVAILABLE && key.cause() != null && key.cause() != VaultErrorClass.BAD_REQUEST;
+    }
 
-  private VolumeInfo info(Volume v) {
-    VolumeKeyring keyring = v.keyring();
-    KeyAccessSnapshot key = keyring.keyAccess().snapshot();
-    List<String> dekIds = keyring.deks().stream().map(d -> d.id().toString()).toList();
-    VolumeCounters counters = new VolumeCounters(v.reads.sum(), v.writes.sum(), v.bytesIn.sum(), v.bytesOut.sum(),
-        v.dekInvocations());
-    return new VolumeInfo(v.id(), v.name(), v.sizeBytes(), v.blockSize(), v.blockCount(), keyring.kekId(), key.state(),
-        key.since(), key.state() == KeyState.AVAILABLE ? null : key.causeText(), dekIds, counters, v.createdAt(),
-        v.autoFollow(), keyChanges.rolloverState(v));
-  }
+    /** Every DEK of every open volume, with its KEK: what the key-access state machine destroys and unwraps again. */
+    private List<KeyAccessContext.DekInUse> deksInUse() {
+        List<KeyAccessContext.DekInUse> all = new ArrayList<>();
+        for (Volume v : volumes.values()) {
+            VolumeKeyring keyring = v.keyring();
+            for (VolumeKeyring.VolumeDek d : keyring.deks()) {
+                all.add(new KeyAccessContext.DekInUse(
+                        v.name(),
+                        keyring.keyAccess().kek(),
+                        d.wrapped(),
+                        d.budget().claimed()));
+            }
+        }
+        return all;
+    }
+
+    @Override
+    public Future<VolumeInfo> create(VolumeSpec spec) {
+        if (closed) {
+            return Future.failedFuture(closedError());
+        }
+        return lifecycle.create(spec, volumes).map(this::info);
+    }
+
+    @Override
+    public Future<List<VolumeInfo>> list() {
+        List<VolumeInfo> infos = new ArrayList<>();
+        volumes.values().forEach(v -> infos.add(info(v)));
+        infos.sort(Comparator.comparing(VolumeInfo::name));
+        return Future.succeededFuture(infos);
+    }
+
+    @Override
+    public Future<VolumeInfo> get(String name) {
+        try {
+            return Future.succeededFuture(info(volume(name)));
+        } catch (StrongroomException e) {
+            return Future.failedFuture(e);
+        }
+    }
+
+    @Override
+    public Future<Void> delete(String name) {
+        Volume v = name == null ? null : volumes.remove(name);
+        if (v == null) {
+            return Future.failedFuture(VolumeErrors.notFound(name));
+        }
+        return lifecycle.delete(v);
+    }
+
+    @Override
+    public Future<Buffer> read(String name, long firstBlock, int count) {
+        Volume v;
+        VolumeKeyring keyring;
+        Volume.Epoch epoch;
+        try {
+            v = volume(name);
+            VolumeRules.checkRun(name, v.blockCount(), firstBlock, count);
+        } catch (StrongroomException e) {
+            return Future.failedFuture(e);
+        }
+        epoch = v.enter();
+        try {
+            keyring = v.keyring();
+            requireKeys(v, keyring);
+        } catch (StrongroomException e) {
+            epoch.leave();
+            return Future.failedFuture(e);
+        }
+        return store.read(v.id(), firstBlock, count)
+                .recover(e -> Future.failedFuture(VolumeErrors.fromStore(name, e)))
+                .map(slots -> {
+                    Buffer plaintext = open(v, keyring, firstBlock, count, slots);
+                    v.reads.increment();
+                    v.bytesOut.add(plaintext.length());
+                    return plaintext;
+                })
+                .andThen(x -> epoch.leave());
+    }
+
+    private Buffer open(Volume v, VolumeKeyring keyring, long firstBlock, int count, Buffer slots) {
+        try {
+            return runs.open(v.id(), v.blockSize(), firstBlock, count, slots, id -> dekOrNull(v, keyring, id));
+        } catch (BlockIntegrityException e) {
+            LOG.log(
+                    Level.ERROR,
+                    "block integrity failure in volume {0} ({1}) at block {2}: {3}",
+                    v.name(),
+                    v.id(),
+                    String.valueOf(e.address().blockNumber()),
+                    e.getMessage());
+            throw new StrongroomException(
+                    ErrorCode.BlockIntegrityError,
+                    "block " + e.address().blockNumber() + " of volume " + v.name() + " failed its integrity check");
+        } catch (DestroyedKeyException e) {
+            throw keyGone(v);
+        }
+    }
+
+    private Dek dekOrNull(Volume v, VolumeKeyring keyring, DekId id) {
+        if (keyring.dek(id) == null) {
+            return null;
+        }
+        Dek dek = keys.dekCache().get(id);
+        if (dek == null) {
+            throw keyGone(v);
+        }
+        return dek;
+    }
+
+    @Override
+    public Future<Void> write(String name, long firstBlock, Buffer plaintext) {
+        Volume v;
+        int count;
+        try {
+            v = volume(name);
+            count = VolumeRules.blocksIn(plaintext.length(), v.blockSize());
+            VolumeRules.checkRun(name, v.blockCount(), firstBlock, count);
+        } catch (StrongroomException e) {
+            return Future.failedFuture(e);
+        }
+        // Gate first (a re-seal run of these blocks finishes before), then the epoch and keyring: the DEK is taken
+        // after any wait, so a rollover during the wait is seen.
+        return v.resealGate
+                .enter(firstBlock, count)
+                .compose(admitted -> writeAdmitted(v, firstBlock, count, plaintext))
+                .andThen(x -> v.resealGate.leave(firstBlock, count))
+                .onSuccess(x -> keyChanges.afterWrite(v));
+    }
+
+    private Future<Void> writeAdmitted(Volume v, long firstBlock, int count, Buffer plaintext) {
+        String name = v.name();
+        Volume.Epoch epoch = v.enter();
+        Dek dek;
+        VolumeKeyring.VolumeDek active;
+        try {
+            VolumeKeyring keyring = v.keyring();
+            requireKeys(v, keyring);
+            active = keyring.active();
+            dek = keys.dekCache().get(active.id());
+            if (dek == null) {
+                throw keyGone(v);
+            }
+        } catch (StrongroomException e) {
+            epoch.leave();
+            return Future.failedFuture(e);
+        }
+        return active.budget()
+                .claim(count, v::persistMetadata)
+                .recover(e -> Future.failedFuture(VolumeErrors.fromStore(name, e)))
+                .compose(reserved -> {
+                    Buffer slots;
+                    try {
+                        slots = runs.seal(v.id(), v.blockSize(), firstBlock, count, plaintext, dek);
+                    } catch (DestroyedKeyException e) {
+                        return Future.failedFuture(keyGone(v));
+                    }
+                    return store.write(v.id(), firstBlock, slots);
+                })
+                .recover(e -> Future.failedFuture(VolumeErrors.fromStore(name, e)))
+                .andThen(x -> epoch.leave())
+                .onSuccess(x -> {
+                    v.writes.increment();
+                    v.bytesIn.add(plaintext.length());
+                });
+    }
+
+    @Override
+    public Future<Void> trim(String name, long firstBlock, long count) {
+        Volume v;
+        try {
+            v = volume(name);
+            VolumeRules.checkRun(name, v.blockCount(), firstBlock, count);
+            requireKeys(v, v.keyring());
+        } catch (StrongroomException e) {
+            return Future.failedFuture(e);
+        }
+        // Through the re-seal gate like a write: a re-seal must not bring back a block trimmed meanwhile.
+        return v.resealGate
+                .enter(firstBlock, count)
+                .compose(admitted -> store.trim(v.id(), firstBlock, count))
+                .andThen(x -> v.resealGate.leave(firstBlock, count))
+                .recover(e -> Future.failedFuture(VolumeErrors.fromStore(name, e)));
+    }
+
+    @Override
+    public Future<Void> flush(String name) {
+        Volume v;
+        try {
+            v = volume(name);
+            v.keyring().keyAccess().requireServing(name); // an inaccessible key refuses every data request, flush too
+        } catch (StrongroomException e) {
+            return Future.failedFuture(e);
+        }
+        return store.flush(v.id()).recover(e -> Future.failedFuture(VolumeErrors.fromStore(name, e)));
+    }
+
+    @Override
+    public Future<VolumeInfo> changeKek(String name, KekChange change) {
+        Volume v;
+        try {
+            v = volume(name);
+        } catch (StrongroomException e) {
+            return Future.failedFuture(e);
+        }
+        return keyChanges.changeKek(v, change).map(x -> info(v));
+    }
+
+    @Override
+    public Future<VolumeInfo> rollover(String name) {
+        Volume v;
+        try {
+            v = volume(name);
+        } catch (StrongroomException e) {
+            return Future.failedFuture(e);
+        }
+        return keyChanges.rollover(v).map(x -> info(v));
+    }
+
+    @Override
+    public int blockSize(String name) {
+        return volume(name).blockSize();
+    }
+
+    @Override
+    public Future<Void> close() {
+        if (closed) {
+            return Future.succeededFuture();
+        }
+        closed = true;
+        keyChanges.stop();
+        List<Future<Void>> metadataWrites = new ArrayList<>();
+        volumes.values().forEach(v -> metadataWrites.add(v.metadataWritesDone()));
+        return Future.join(metadataWrites)
+                .transform(ignored -> store.close())
+                .andThen(ignored -> volumes.values()
+                        .forEach(v ->
+                                v.keyring().deks().forEach(d -> keys.dekCache().destroy(d.id()))))
+                .mapEmpty();
+    }
+
+    private Volume volume(String name) {
+        if (closed) {
+            throw closedError();
+        }
+        Volume v = name == null ? null : volumes.get(name);
+        if (v == null) {
+            throw VolumeErrors.notFound(name);
+        }
+        return v;
+    }
+
+    /**
+     * Fails unless blocks of {@code v} may be served and all its DEKs are in memory; a missing DEK starts a
+     * background unwrap (rate-limited) and the request fails at once with KeyUnavailable.
+     */
+    private void requireKeys(Volume v, VolumeKeyring keyring) {
+        keyring.keyAccess().requireServing(v.name());
+        for (VolumeKeyring.VolumeDek d : keyring.deks()) {
+            if (!keys.dekCache().contains(d.id())) {
+                if (v.mayRetryUnwrap(
+                        System.nanoTime(), options.getUnwrapRetryInterval().toNanos())) {
+                    lifecycle.unwrap(v, keyring, d);
+                }
+                throw VolumeErrors.fromUnwrap(v, keyring.keyAccess());
+            }
+        }
+    }
+
+    /** A DEK that vanished under a request: the volume was deleted, the service closed or the key lost. */
+    private StrongroomException keyGone(Volume v) {
+        if (v.isDeleted()) {
+            return VolumeErrors.notFound(v.name());
+        }
+        return closed ? closedError() : VolumeErrors.keyUnavailable(v, "its DEK is not in memory");
+    }
+
+    private static StrongroomException closedError() {
+        return new StrongroomException(ErrorCode.StorageUnavailable, "the volume service is closed");
+    }
+
+    private VolumeInfo info(Volume v) {
+        VolumeKeyring keyring = v.keyring();
+        KeyAccessSnapshot key = keyring.keyAccess().snapshot();
+        List<String> dekIds =
+                keyring.deks().stream().map(d -> d.id().toString()).toList();
+        VolumeCounters counters = new VolumeCounters(
+                v.reads.sum(), v.writes.sum(), v.bytesIn.sum(), v.bytesOut.sum(), v.dekInvocations());
+        return new VolumeInfo(
+                v.id(),
+                v.name(),
+                v.sizeBytes(),
+                v.blockSize(),
+                v.blockCount(),
+                keyring.kekId(),
+                key.state(),
+                key.since(),
+                key.state() == KeyState.AVAILABLE ? null : key.causeText(),
+                dekIds,
+                counters,
+                v.createdAt(),
+                v.autoFollow(),
+                keyChanges.rolloverState(v));
+    }
 }

@@ -1,8 +1,8 @@
 package io.strongroom.core.volume;
 
-import io.strongroom.crypto.Dek;
 import io.strongroom.core.error.ErrorCode;
 import io.strongroom.core.error.StrongroomException;
+import io.strongroom.crypto.Dek;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,79 +19,79 @@ import java.util.function.Supplier;
  * a step of 2^16 against a limit of 2^30 allows 16384 crashes before the budget of a DEK is lost to over-counting.
  */
 final class DekBudget {
-  static final long RESERVATION_STEP = 1L << 16;
+    static final long RESERVATION_STEP = 1L << 16;
 
-  private final AtomicLong claimed;
-  private volatile long durable;
-  private long requested;          // guarded by this
-  private Future<Void> pending;    // guarded by this: the metadata write that makes `requested` durable
+    private final AtomicLong claimed;
+    private volatile long durable;
+    private long requested; // guarded by this
+    private Future<Void> pending; // guarded by this: the metadata write that makes `requested` durable
 
-  /**
-   * @param used          seals done so far: 0 for a new DEK; the persisted reservation for a DEK loaded at
-   *                      start-up (its real count is below it, and counting from there never under-counts)
-   * @param reservedUntil the persisted reservation
-   */
-  DekBudget(long used, long reservedUntil) {
-    this.claimed = new AtomicLong(used);
-    this.durable = reservedUntil;
-    this.requested = reservedUntil;
-  }
-
-  /** Seals claimed so far, including the count adopted at start-up: never less than the DEK's real use. */
-  long claimed() {
-    return claimed.get();
-  }
-
-  /** The reservation the next metadata document must carry. */
-  synchronized long requestedReservation() {
-    return requested;
-  }
-
-  /**
-   * Claims {@code seals} seals; the future completes once they are covered by a durable reservation.
-   * {@code persist} writes the volume metadata (carrying {@link #requestedReservation()}) and is called only when
-   * the reservation must grow.
-   */
-  Future<Void> claim(int seals, Supplier<Future<Void>> persist) {
-    long end = claimed.addAndGet(seals);
-    if (end <= durable) {
-      return Future.succeededFuture();
+    /**
+     * @param used          seals done so far: 0 for a new DEK; the persisted reservation for a DEK loaded at
+     *                      start-up (its real count is below it, and counting from there never under-counts)
+     * @param reservedUntil the persisted reservation
+     */
+    DekBudget(long used, long reservedUntil) {
+        this.claimed = new AtomicLong(used);
+        this.durable = reservedUntil;
+        this.requested = reservedUntil;
     }
-    if (end > Dek.INVOCATION_LIMIT) {
-      return Future.failedFuture(new StrongroomException(ErrorCode.InternalError,
-          "the volume's DEK has reached its seal limit and needs a rollover"));
-    }
-    return reserve(end, persist);
-  }
 
-  private Future<Void> reserve(long end, Supplier<Future<Void>> persist) {
-    Promise<Void> reservation = Promise.promise();
-    long target;
-    synchronized (this) {
-      if (end <= durable) {
-        return Future.succeededFuture();
-      }
-      if (pending != null && !pending.failed() && end <= requested) {
-        return pending;
-      }
-      requested = Math.min(Math.max(end, requested) + RESERVATION_STEP, Dek.INVOCATION_LIMIT);
-      target = requested;
-      pending = reservation.future();
+    /** Seals claimed so far, including the count adopted at start-up: never less than the DEK's real use. */
+    long claimed() {
+        return claimed.get();
     }
-    // Outside the lock: the metadata writer reads requestedReservation() of every DEK of the volume.
-    persist.get()
-        .andThen(ar -> {
-          if (ar.succeeded()) {
-            madeDurable(target);
-          }
-        })
-        .onComplete(reservation);
-    return reservation.future();
-  }
 
-  private synchronized void madeDurable(long target) {
-    if (target > durable) {
-      durable = target;
+    /** The reservation the next metadata document must carry. */
+    synchronized long requestedReservation() {
+        return requested;
     }
-  }
+
+    /**
+     * Claims {@code seals} seals; the future completes once they are covered by a durable reservation.
+     * {@code persist} writes the volume metadata (carrying {@link #requestedReservation()}) and is called only when
+     * the reservation must grow.
+     */
+    Future<Void> claim(int seals, Supplier<Future<Void>> persist) {
+        long end = claimed.addAndGet(seals);
+        if (end <= durable) {
+            return Future.succeededFuture();
+        }
+        if (end > Dek.INVOCATION_LIMIT) {
+            return Future.failedFuture(new StrongroomException(
+                    ErrorCode.InternalError, "the volume's DEK has reached its seal limit and needs a rollover"));
+        }
+        return reserve(end, persist);
+    }
+
+    private Future<Void> reserve(long end, Supplier<Future<Void>> persist) {
+        Promise<Void> reservation = Promise.promise();
+        long target;
+        synchronized (this) {
+            if (end <= durable) {
+                return Future.succeededFuture();
+            }
+            if (pending != null && !pending.failed() && end <= requested) {
+                return pending;
+            }
+            requested = Math.min(Math.max(end, requested) + RESERVATION_STEP, Dek.INVOCATION_LIMIT);
+            target = requested;
+            pending = reservation.future();
+        }
+        // Outside the lock: the metadata writer reads requestedReservation() of every DEK of the volume.
+        persist.get()
+                .andThen(ar -> {
+                    if (ar.succeeded()) {
+                        madeDurable(target);
+                    }
+                })
+                .onComplete(reservation);
+        return reservation.future();
+    }
+
+    private synchronized void madeDurable(long target) {
+        if (target > durable) {
+            durable = target;
+        }
+    }
 }

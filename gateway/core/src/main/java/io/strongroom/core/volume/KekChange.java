@@ -10,6 +10,6 @@ package io.strongroom.core.volume;
  * @param autoFollowOrNull follow new versions of the key from now on; null = keep the volume's current setting
  */
 public record KekChange(String kek, String identityOrNull, Boolean autoFollowOrNull) {
-  /** The name that stands for the service-managed KEK. */
-  public static final String SERVICE_KEK = "service";
+    /** The name that stands for the service-managed KEK. */
+    public static final String SERVICE_KEK = "service";
 }

@@ -20,70 +20,70 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * blocks sharing a stripe only make the re-seal wait a little longer.
  */
 final class ResealGate {
-  static final int STRIPES = 4096;
+    static final int STRIPES = 4096;
 
-  private final AtomicIntegerArray inFlight = new AtomicIntegerArray(STRIPES);
-  private volatile Claim claim;
+    private final AtomicIntegerArray inFlight = new AtomicIntegerArray(STRIPES);
+    private volatile Claim claim;
 
-  /** A run of blocks the re-seal works on; {@code done} completes when it releases it. */
-  private record Claim(long first, long count, Promise<Void> done) {
-    boolean overlaps(long otherFirst, long otherCount) {
-      return otherFirst < first + count && first < otherFirst + otherCount;
+    /** A run of blocks the re-seal works on; {@code done} completes when it releases it. */
+    private record Claim(long first, long count, Promise<Void> done) {
+        boolean overlaps(long otherFirst, long otherCount) {
+            return otherFirst < first + count && first < otherFirst + otherCount;
+        }
     }
-  }
 
-  /**
-   * Lets a client write or trim of blocks {@code first..first+count-1} in: completes once it may go ahead (at once
-   * unless the re-seal holds an overlapping run). Call {@link #leave} with the same blocks once it is durable or
-   * failed.
-   */
-  Future<Void> enter(long first, long count) {
-    count(first, count, 1);
-    Claim c = claim;
-    if (c == null || !c.overlaps(first, count)) {
-      return Future.succeededFuture();
+    /**
+     * Lets a client write or trim of blocks {@code first..first+count-1} in: completes once it may go ahead (at once
+     * unless the re-seal holds an overlapping run). Call {@link #leave} with the same blocks once it is durable or
+     * failed.
+     */
+    Future<Void> enter(long first, long count) {
+        count(first, count, 1);
+        Claim c = claim;
+        if (c == null || !c.overlaps(first, count)) {
+            return Future.succeededFuture();
+        }
+        count(first, count, -1);
+        return c.done.future().compose(x -> enter(first, count));
     }
-    count(first, count, -1);
-    return c.done.future().compose(x -> enter(first, count));
-  }
 
-  void leave(long first, long count) {
-    count(first, count, -1);
-  }
-
-  /** Claims a run for the re-seal; client writes on it wait from now until {@link #release()}. */
-  void claim(long first, long count) {
-    claim = new Claim(first, count, Promise.promise());
-  }
-
-  /** Whether a client write counted in on the claimed run's stripes is still in flight. */
-  boolean writesInFlightOnClaim() {
-    Claim c = claim;
-    long stripes = Math.min(c.count, STRIPES);
-    for (long i = 0; i < stripes; i++) {
-      if (inFlight.get(stripe(c.first + i)) > 0) {
-        return true;
-      }
+    void leave(long first, long count) {
+        count(first, count, -1);
     }
-    return false;
-  }
 
-  void release() {
-    Claim c = claim;
-    claim = null;
-    if (c != null) {
-      c.done.tryComplete();
+    /** Claims a run for the re-seal; client writes on it wait from now until {@link #release()}. */
+    void claim(long first, long count) {
+        claim = new Claim(first, count, Promise.promise());
     }
-  }
 
-  private void count(long first, long count, int delta) {
-    long stripes = Math.min(count, STRIPES);
-    for (long i = 0; i < stripes; i++) {
-      inFlight.addAndGet(stripe(first + i), delta);
+    /** Whether a client write counted in on the claimed run's stripes is still in flight. */
+    boolean writesInFlightOnClaim() {
+        Claim c = claim;
+        long stripes = Math.min(c.count, STRIPES);
+        for (long i = 0; i < stripes; i++) {
+            if (inFlight.get(stripe(c.first + i)) > 0) {
+                return true;
+            }
+        }
+        return false;
     }
-  }
 
-  private static int stripe(long block) {
-    return (int) (block % STRIPES);
-  }
+    void release() {
+        Claim c = claim;
+        claim = null;
+        if (c != null) {
+            c.done.tryComplete();
+        }
+    }
+
+    private void count(long first, long count, int delta) {
+        long stripes = Math.min(count, STRIPES);
+        for (long i = 0; i < stripes; i++) {
+            inFlight.addAndGet(stripe(first + i), delta);
+        }
+    }
+
+    private static int stripe(long block) {
+        return (int) (block % STRIPES);
+    }
 }

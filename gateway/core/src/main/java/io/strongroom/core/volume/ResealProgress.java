@@ -13,11 +13,11 @@ import java.time.Instant;
  * @param started  when the rollover that started the pass happened
  */
 record ResealProgress(long cursor, long scanned, long resealed, Instant started) {
-  static ResealProgress start(Instant now) {
-    return new ResealProgress(0, 0, 0, now);
-  }
+    static ResealProgress start(Instant now) {
+        return new ResealProgress(0, 0, 0, now);
+    }
 
-  ResealProgress advance(long blocks, long resealedNow) {
-    return new ResealProgress(cursor + blocks, scanned + blocks, resealed + resealedNow, started);
-  }
+    ResealProgress advance(long blocks, long resealedNow) {
+        return new ResealProgress(cursor + blocks, scanned + blocks, resealed + resealedNow, started);
+    }
 }

@@ -25,58 +25,59 @@ import java.util.function.Function;
  * through its internal {@link BufferInternal}; that is the price of not copying 8 KiB per block twice.
  */
 final class SealedRuns {
-  private final BlockSealer sealer;
+    private final BlockSealer sealer;
 
-  SealedRuns(BlockSealer sealer) {
-    this.sealer = sealer;
-  }
-
-  /** Seals {@code count} blocks of {@code plaintext} for blocks {@code first..} of the volume. */
-  Buffer seal(UUID volumeId, int blockSize, long first, int count, Buffer plaintext, Dek dek) {
-    int slotSize = BlockSealer.sealedSize(blockSize);
-    ByteBuf in = ((BufferInternal) plaintext).getByteBuf();
-    ByteBuf out = Unpooled.buffer(count * slotSize, count * slotSize);
-    for (int i = 0; i < count; i++) {
-      ByteBuffer src = in.nioBuffer(in.readerIndex() + i * blockSize, blockSize);
-      ByteBuffer dst = out.nioBuffer(i * slotSize, slotSize);
-      sealer.seal(dek, new BlockAddress(volumeId, first + i), src, dst);
+    SealedRuns(BlockSealer sealer) {
+        this.sealer = sealer;
     }
-    out.writerIndex(count * slotSize);
-    return BufferInternal.buffer(out);
-  }
 
-  /**
-   * Opens {@code count} slots read for blocks {@code first..}. All-zero slots (never written or trimmed) become
-   * zero blocks. {@code dekFor} maps a slot's DEK id to the DEK, or null when the volume has no such DEK.
-   * Throws {@link io.strongroom.crypto.BlockIntegrityException} for a slot that does not authenticate.
-   */
-  Buffer open(UUID volumeId, int blockSize, long first, int count, Buffer slots, Function<DekId, Dek> dekFor) {
-    int slotSize = BlockSealer.sealedSize(blockSize);
-    ByteBuf in = ((BufferInternal) slots).getByteBuf();
-    ByteBuf out = Unpooled.buffer(count * blockSize, count * blockSize);
-    DekId lastId = null;
-    Dek lastDek = null;
-    for (int i = 0; i < count; i++) {
-      ByteBuffer slot = in.nioBuffer(in.readerIndex() + i * slotSize, slotSize);
-      if (SealedBlockLayout.isAllZero(slot)) {
-        // Zeroed explicitly: Netty may hand out uninitialised heap arrays (when it can reach jdk.internal.misc),
-        // and stale memory must never pass for a never-written block.
-        out.setZero(i * blockSize, blockSize);
-        continue;
-      }
-      DekId id = SealedBlockLayout.dekIdOf(slot);
-      if (!id.equals(lastId)) {
-        lastDek = dekFor.apply(id);
-        lastId = id;
-      }
-      BlockAddress at = new BlockAddress(volumeId, first + i);
-      if (lastDek == null) {
-        // Copied from another volume, or a forged header: no key of this volume sealed it.
-        throw new BlockIntegrityException(at, "sealed under a DEK that is not one of this volume's");
-      }
-      sealer.open(lastDek, at, slot, out.nioBuffer(i * blockSize, blockSize));
+    /** Seals {@code count} blocks of {@code plaintext} for blocks {@code first..} of the volume. */
+    Buffer seal(UUID volumeId, int blockSize, long first, int count, Buffer plaintext, Dek dek) {
+        int slotSize = BlockSealer.sealedSize(blockSize);
+        ByteBuf in = ((BufferInternal) plaintext).getByteBuf();
+        ByteBuf out = Unpooled.buffer(count * slotSize, count * slotSize);
+        for (int i = 0; i < count; i++) {
+            ByteBuffer src = in.nioBuffer(in.readerIndex() + i * blockSize, blockSize);
+            ByteBuffer dst = out.nioBuffer(i * slotSize, slotSize);
+            sealer.seal(dek, new BlockAddress(volumeId, first + i), src, dst);
+        }
+        out.writerIndex(count * slotSize);
+        return BufferInternal.buffer(out);
     }
-    out.writerIndex(count * blockSize);
-    return BufferInternal.buffer(out);
-  }
+
+    /**
+     * Opens {@code count} slots read for blocks {@code first..}. All-zero slots (never written or trimmed) become
+     * zero blocks. {@code dekFor} maps a slot's DEK id to the DEK, or null when the volume has no such DEK.
+     * Throws {@link io.strongroom.crypto.BlockIntegrityException} for a slot that does not authenticate.
+     */
+    Buffer open(UUID volumeId, int blockSize, long first, int count, Buffer slots, Function<DekId, Dek> dekFor) {
+        int slotSize = BlockSealer.sealedSize(blockSize);
+        ByteBuf in = ((BufferInternal) slots).getByteBuf();
+        ByteBuf out = Unpooled.buffer(count * blockSize, count * blockSize);
+        DekId lastId = null;
+        Dek lastDek = null;
+        for (int i = 0; i < count; i++) {
+            ByteBuffer slot = in.nioBuffer(in.readerIndex() + i * slotSize, slotSize);
+            if (SealedBlockLayout.isAllZero(slot)) {
+                // Zeroed explicitly: Netty may hand out uninitialised heap arrays (when it can reach
+                // jdk.internal.misc),
+                // and stale memory must never pass for a never-written block.
+                out.setZero(i * blockSize, blockSize);
+                continue;
+            }
+            DekId id = SealedBlockLayout.dekIdOf(slot);
+            if (!id.equals(lastId)) {
+                lastDek = dekFor.apply(id);
+                lastId = id;
+            }
+            BlockAddress at = new BlockAddress(volumeId, first + i);
+            if (lastDek == null) {
+                // Copied from another volume, or a forged header: no key of this volume sealed it.
+                throw new BlockIntegrityException(at, "sealed under a DEK that is not one of this volume's");
+            }
+            sealer.open(lastDek, at, slot, out.nioBuffer(i * blockSize, blockSize));
+        }
+        out.writerIndex(count * blockSize);
+        return BufferInternal.buffer(out);
+    }
 }

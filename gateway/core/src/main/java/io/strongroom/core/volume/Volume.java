@@ -21,244 +21,255 @@ import java.util.function.Supplier;
  * before destroying the old DEKs (no read still needs them).
  */
 final class Volume {
-  private final MetadataStore metadataStore;
-  private final VolumeMetadata base;
-  private volatile VolumeKeyring keyring;
-  private volatile boolean autoFollow;
-  private volatile ResealProgress reseal;
-  private volatile Epoch epoch = new Epoch();
-  private Future<?> lastKeyChange = Future.succeededFuture(); // guarded by this
-  private volatile boolean deleted;
-  private volatile long lastUnwrapAttemptNanos;
-  private Future<Void> lastMetadataWrite = Future.succeededFuture(); // guarded by this
+    private final MetadataStore metadataStore;
+    private final VolumeMetadata base;
+    private volatile VolumeKeyring keyring;
+    private volatile boolean autoFollow;
+    private volatile ResealProgress reseal;
+    private volatile Epoch epoch = new Epoch();
+    private Future<?> lastKeyChange = Future.succeededFuture(); // guarded by this
+    private volatile boolean deleted;
+    private volatile long lastUnwrapAttemptNanos;
+    private Future<Void> lastMetadataWrite = Future.succeededFuture(); // guarded by this
 
-  final LongAdder reads = new LongAdder();
-  final LongAdder writes = new LongAdder();
-  final LongAdder bytesIn = new LongAdder();
-  final LongAdder bytesOut = new LongAdder();
+    final LongAdder reads = new LongAdder();
+    final LongAdder writes = new LongAdder();
+    final LongAdder bytesIn = new LongAdder();
+    final LongAdder bytesOut = new LongAdder();
 
-  final ResealGate resealGate = new ResealGate();
+    final ResealGate resealGate = new ResealGate();
 
-  Volume(VolumeMetadata metadata, VolumeKeyring keyring, MetadataStore metadataStore) {
-    this.metadataStore = metadataStore;
-    this.base = metadata;
-    this.keyring = keyring;
-    this.autoFollow = metadata.autoFollow();
-    this.reseal = metadata.reseal();
-  }
-
-  UUID id() {
-    return base.id();
-  }
-
-  String name() {
-    return base.name();
-  }
-
-  int blockSize() {
-    return base.blockSize();
-  }
-
-  long blockCount() {
-    return base.blockCount();
-  }
-
-  long sizeBytes() {
-    return base.sizeBytes();
-  }
-
-  java.time.Instant createdAt() {
-    return base.created();
-  }
-
-  /** The current keyring; read it once per request so the request sees one consistent key set. */
-  VolumeKeyring keyring() {
-    return keyring;
-  }
-
-  boolean autoFollow() {
-    return autoFollow;
-  }
-
-  /** The re-seal pass in progress (as last advanced in memory), or null. */
-  ResealProgress reseal() {
-    return reseal;
-  }
-
-  /** Advances the in-memory progress of the re-seal pass; the next metadata write persists it. */
-  void advanceReseal(ResealProgress progress) {
-    reseal = progress;
-  }
-
-  /** Registers a request; call {@link Epoch#leave()} on the result when it is over. Read the keyring after this. */
-  Epoch enter() {
-    Epoch e = epoch;
-    e.inFlight.incrementAndGet();
-    return e;
-  }
-
-  /**
-   * Runs {@code change} after every key change of this volume started before it (rotation, rollover, end of a
-   * re-seal, auto-follow), so each one builds on the keyring the previous one left.
-   */
-  <T> Future<T> serialKeyChange(Supplier<Future<T>> change) {
-    Promise<T> done = Promise.promise();
-    Future<?> previous;
-    synchronized (this) {
-      previous = lastKeyChange;
-      lastKeyChange = done.future();
+    Volume(VolumeMetadata metadata, VolumeKeyring keyring, MetadataStore metadataStore) {
+        this.metadataStore = metadataStore;
+        this.base = metadata;
+        this.keyring = keyring;
+        this.autoFollow = metadata.autoFollow();
+        this.reseal = metadata.reseal();
     }
-    previous.onComplete(ignored -> {
-      Future<T> f;
-      try {
-        f = change.get();
-      } catch (RuntimeException e) {
-        f = Future.failedFuture(e);
-      }
-      f.onComplete(done);
-    });
-    return done.future();
-  }
 
-  /**
-   * Makes {@code next} (with {@code nextAutoFollow}, {@code nextReseal}) the volume's key state: one metadata write
-   * of the whole document, after every earlier write of the volume; the keyring is swapped only once the document
-   * is durable, so a crash leaves the old document or the new one, and a request sees the old keyring or the new
-   * one. The result completes when every request that may have used the old keyring is over.
-   */
-  Future<Future<Void>> commit(VolumeKeyring next, boolean nextAutoFollow, ResealProgress nextReseal) {
-    Promise<Void> written = Promise.promise();
-    Future<Void> previous;
-    synchronized (this) {
-      previous = lastMetadataWrite;
-      lastMetadataWrite = written.future();
+    UUID id() {
+        return base.id();
     }
-    Promise<Future<Void>> swapped = Promise.promise();
-    previous.onComplete(ignored -> {
-      Future<Void> write;
-      try {
-        write = metadataStore.write(id(), VolumeMetadataCodec.encode(document(next, nextAutoFollow, nextReseal)));
-      } catch (RuntimeException e) {
-        write = Future.failedFuture(e);
-      }
-      write.onComplete(ar -> {
-        if (ar.succeeded()) {
-          // Swapped before `written` completes: the next metadata write of the chain encodes the new state.
-          keyring = next;
-          autoFollow = nextAutoFollow;
-          reseal = nextReseal;
-          Epoch old = epoch;
-          epoch = new Epoch();
-          swapped.complete(old.close());
-        } else {
-          swapped.fail(ar.cause());
+
+    String name() {
+        return base.name();
+    }
+
+    int blockSize() {
+        return base.blockSize();
+    }
+
+    long blockCount() {
+        return base.blockCount();
+    }
+
+    long sizeBytes() {
+        return base.sizeBytes();
+    }
+
+    java.time.Instant createdAt() {
+        return base.created();
+    }
+
+    /** The current keyring; read it once per request so the request sees one consistent key set. */
+    VolumeKeyring keyring() {
+        return keyring;
+    }
+
+    boolean autoFollow() {
+        return autoFollow;
+    }
+
+    /** The re-seal pass in progress (as last advanced in memory), or null. */
+    ResealProgress reseal() {
+        return reseal;
+    }
+
+    /** Advances the in-memory progress of the re-seal pass; the next metadata write persists it. */
+    void advanceReseal(ResealProgress progress) {
+        reseal = progress;
+    }
+
+    /** Registers a request; call {@link Epoch#leave()} on the result when it is over. Read the keyring after this. */
+    Epoch enter() {
+        Epoch e = epoch;
+        e.inFlight.incrementAndGet();
+        return e;
+    }
+
+    /**
+     * Runs {@code change} after every key change of this volume started before it (rotation, rollover, end of a
+     * re-seal, auto-follow), so each one builds on the keyring the previous one left.
+     */
+    <T> Future<T> serialKeyChange(Supplier<Future<T>> change) {
+        Promise<T> done = Promise.promise();
+        Future<?> previous;
+        synchronized (this) {
+            previous = lastKeyChange;
+            lastKeyChange = done.future();
         }
-        if (ar.succeeded()) {
-          written.complete();
-        } else {
-          written.fail(ar.cause());
+        previous.onComplete(ignored -> {
+            Future<T> f;
+            try {
+                f = change.get();
+            } catch (RuntimeException e) {
+                f = Future.failedFuture(e);
+            }
+            f.onComplete(done);
+        });
+        return done.future();
+    }
+
+    /**
+     * Makes {@code next} (with {@code nextAutoFollow}, {@code nextReseal}) the volume's key state: one metadata write
+     * of the whole document, after every earlier write of the volume; the keyring is swapped only once the document
+     * is durable, so a crash leaves the old document or the new one, and a request sees the old keyring or the new
+     * one. The result completes when every request that may have used the old keyring is over.
+     */
+    Future<Future<Void>> commit(VolumeKeyring next, boolean nextAutoFollow, ResealProgress nextReseal) {
+        Promise<Void> written = Promise.promise();
+        Future<Void> previous;
+        synchronized (this) {
+            previous = lastMetadataWrite;
+            lastMetadataWrite = written.future();
         }
-      });
-    });
-    return swapped.future();
-  }
-
-  /** Seals claimed over all DEKs (persisted counts adopted at start-up included). */
-  long dekInvocations() {
-    return keyring.deks().stream().mapToLong(d -> d.budget().claimed()).sum();
-  }
-
-  boolean isDeleted() {
-    return deleted;
-  }
-
-  void markDeleted() {
-    deleted = true;
-  }
-
-  /**
-   * Whether a retry of a failed unwrap may start now: at most one per {@code intervalNanos}, so a vault that
-   * refuses fast is not called once per client request.
-   */
-  boolean mayRetryUnwrap(long nowNanos, long intervalNanos) {
-    long last = lastUnwrapAttemptNanos;
-    if (last != 0 && nowNanos - last < intervalNanos) {
-      return false;
-    }
-    lastUnwrapAttemptNanos = nowNanos == 0 ? 1 : nowNanos;
-    return true;
-  }
-
-  /** The metadata document as it must be persisted now (current KEK and reservations). */
-  VolumeMetadata metadata() {
-    return document(keyring, autoFollow, reseal);
-  }
-
-  private VolumeMetadata document(VolumeKeyring k, boolean follow, ResealProgress progress) {
-    return new VolumeMetadata(base.id(), base.name(), base.sizeBytes(), base.blockSize(), base.created(),
-        k.kekId(), k.identity(), k.active().id(), k.records(), follow, progress);
-  }
-
-  /**
-   * Writes the metadata document after every earlier write of this volume, encoding the state at the moment it
-   * runs, so a later document never is overtaken by an older one.
-   */
-  Future<Void> persistMetadata() {
-    Promise<Void> done = Promise.promise();
-    Future<Void> previous;
-    synchronized (this) {
-      previous = lastMetadataWrite;
-      lastMetadataWrite = done.future();
-    }
-    previous.onComplete(ignored -> {
-      Future<Void> write;
-      try {
-        write = metadataStore.write(id(), VolumeMetadataCodec.encode(metadata()));
-      } catch (RuntimeException e) {
-        write = Future.failedFuture(e);
-      }
-      write.onComplete(done);
-    });
-    return done.future();
-  }
-
-  /** Completes when every metadata write started so far has finished (successfully or not). */
-  Future<Void> metadataWritesDone() {
-    Future<Void> last;
-    synchronized (this) {
-      last = lastMetadataWrite;
-    }
-    return last.transform(ignored -> Future.succeededFuture());
-  }
-
-  /**
-   * The requests that entered while one keyring was current. {@link #close()} is called once a newer keyring is in
-   * place; its future completes when the last of those requests has left. A request that reads the epoch just
-   * before the swap and registers just after the check still reads the keyring after the swap (all are volatile
-   * accesses in one total order), so it never uses the old keyring.
-   */
-  static final class Epoch {
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final Promise<Void> drained = Promise.promise();
-    private volatile boolean closed;
-
-    void leave() {
-      if (inFlight.decrementAndGet() == 0 && closed) {
-        drained.tryComplete();
-      }
+        Promise<Future<Void>> swapped = Promise.promise();
+        previous.onComplete(ignored -> {
+            Future<Void> write;
+            try {
+                write = metadataStore.write(
+                        id(), VolumeMetadataCodec.encode(document(next, nextAutoFollow, nextReseal)));
+            } catch (RuntimeException e) {
+                write = Future.failedFuture(e);
+            }
+            write.onComplete(ar -> {
+                if (ar.succeeded()) {
+                    // Swapped before `written` completes: the next metadata write of the chain encodes the new state.
+                    keyring = next;
+                    autoFollow = nextAutoFollow;
+                    reseal = nextReseal;
+                    Epoch old = epoch;
+                    epoch = new Epoch();
+                    swapped.complete(old.close());
+                } else {
+                    swapped.fail(ar.cause());
+                }
+                if (ar.succeeded()) {
+                    written.complete();
+                } else {
+                    written.fail(ar.cause());
+                }
+            });
+        });
+        return swapped.future();
     }
 
-    Future<Void> close() {
-      closed = true;
-      if (inFlight.get() == 0) {
-        drained.tryComplete();
-      }
-      return drained.future();
+    /** Seals claimed over all DEKs (persisted counts adopted at start-up included). */
+    long dekInvocations() {
+        return keyring.deks().stream().mapToLong(d -> d.budget().claimed()).sum();
     }
-  }
 
-  @Override
-  public String toString() {
-    return "Volume[" + name() + " " + id() + "]";
-  }
+    boolean isDeleted() {
+        return deleted;
+    }
+
+    void markDeleted() {
+        deleted = true;
+    }
+
+    /**
+     * Whether a retry of a failed unwrap may start now: at most one per {@code intervalNanos}, so a vault that
+     * refuses fast is not called once per client request.
+     */
+    boolean mayRetryUnwrap(long nowNanos, long intervalNanos) {
+        long last = lastUnwrapAttemptNanos;
+        if (last != 0 && nowNanos - last < intervalNanos) {
+            return false;
+        }
+        lastUnwrapAttemptNanos = nowNanos == 0 ? 1 : nowNanos;
+        return true;
+    }
+
+    /** The metadata document as it must be persisted now (current KEK and reservations). */
+    VolumeMetadata metadata() {
+        return document(keyring, autoFollow, reseal);
+    }
+
+    private VolumeMetadata document(VolumeKeyring k, boolean follow, ResealProgress progress) {
+        return new VolumeMetadata(
+                base.id(),
+                base.name(),
+                base.sizeBytes(),
+                base.blockSize(),
+                base.created(),
+                k.kekId(),
+                k.identity(),
+                k.active().id(),
+                k.records(),
+                follow,
+                progress);
+    }
+
+    /**
+     * Writes the metadata document after every earlier write of this volume, encoding the state at the moment it
+     * runs, so a later document never is overtaken by an older one.
+     */
+    Future<Void> persistMetadata() {
+        Promise<Void> done = Promise.promise();
+        Future<Void> previous;
+        synchronized (this) {
+            previous = lastMetadataWrite;
+            lastMetadataWrite = done.future();
+        }
+        previous.onComplete(ignored -> {
+            Future<Void> write;
+            try {
+                write = metadataStore.write(id(), VolumeMetadataCodec.encode(metadata()));
+            } catch (RuntimeException e) {
+                write = Future.failedFuture(e);
+            }
+            write.onComplete(done);
+        });
+        return done.future();
+    }
+
+    /** Completes when every metadata write started so far has finished (successfully or not). */
+    Future<Void> metadataWritesDone() {
+        Future<Void> last;
+        synchronized (this) {
+            last = lastMetadataWrite;
+        }
+        return last.transform(ignored -> Future.succeededFuture());
+    }
+
+    /**
+     * The requests that entered while one keyring was current. {@link #close()} is called once a newer keyring is in
+     * place; its future completes when the last of those requests has left. A request that reads the epoch just
+     * before the swap and registers just after the check still reads the keyring after the swap (all are volatile
+     * accesses in one total order), so it never uses the old keyring.
+     */
+    static final class Epoch {
+        private final AtomicInteger inFlight = new AtomicInteger();
+        private final Promise<Void> drained = Promise.promise();
+        private volatile boolean closed;
+
+        void leave() {
+            if (inFlight.decrementAndGet() == 0 && closed) {
+                drained.tryComplete();
+            }
+        }
+
+        Future<Void> close() {
+            closed = true;
+            if (inFlight.get() == 0) {
+                drained.tryComplete();
+            }
+            return drained.future();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Volume[" + name() + " " + id() + "]";
+    }
 }

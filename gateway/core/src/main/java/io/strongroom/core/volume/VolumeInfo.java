@@ -19,59 +19,62 @@ import java.util.UUID;
  * @param rollover        the re-seal after the last DEK rollover while it is not done, else null
  */
 public record VolumeInfo(
-    UUID id,
-    String name,
-    long sizeBytes,
-    int blockSize,
-    long blockCount,
-    String kekId,
-    KeyState keyState,
-    Instant keyStateSince,
-    String keyStateCause,
-    List<String> dekIds,
-    VolumeCounters counters,
-    Instant created,
-    boolean autoFollow,
-    Rollover rollover) {
+        UUID id,
+        String name,
+        long sizeBytes,
+        int blockSize,
+        long blockCount,
+        String kekId,
+        KeyState keyState,
+        Instant keyStateSince,
+        String keyStateCause,
+        List<String> dekIds,
+        VolumeCounters counters,
+        Instant created,
+        boolean autoFollow,
+        Rollover rollover) {
 
-  /**
-   * Progress of the background re-seal after a DEK rollover.
-   *
-   * @param state    RESEALING (the pass runs) or RESEAL_PENDING (it waits, e.g. for a DEK to be unwrapped)
-   * @param scanned  blocks scanned so far
-   * @param resealed blocks found under an older DEK and re-sealed with the active one
-   * @param total    blocks of the volume (the pass ends when {@code scanned == total})
-   * @param started  when the rollover happened
-   */
-  public record Rollover(String state, long scanned, long resealed, long total, Instant started) {
-    JsonObject toJson() {
-      return new JsonObject().put("state", state).put("blocksScanned", scanned).put("blocksResealed", resealed)
-          .put("blocksTotal", total).put("started", started.toString());
+    /**
+     * Progress of the background re-seal after a DEK rollover.
+     *
+     * @param state    RESEALING (the pass runs) or RESEAL_PENDING (it waits, e.g. for a DEK to be unwrapped)
+     * @param scanned  blocks scanned so far
+     * @param resealed blocks found under an older DEK and re-sealed with the active one
+     * @param total    blocks of the volume (the pass ends when {@code scanned == total})
+     * @param started  when the rollover happened
+     */
+    public record Rollover(String state, long scanned, long resealed, long total, Instant started) {
+        JsonObject toJson() {
+            return new JsonObject()
+                    .put("state", state)
+                    .put("blocksScanned", scanned)
+                    .put("blocksResealed", resealed)
+                    .put("blocksTotal", total)
+                    .put("started", started.toString());
+        }
     }
-  }
 
-  public VolumeInfo {
-    dekIds = List.copyOf(dekIds);
-  }
-
-  public JsonObject toJson() {
-    JsonObject json = new JsonObject()
-        .put("id", id.toString())
-        .put("name", name)
-        .put("sizeBytes", sizeBytes)
-        .put("blockSize", blockSize)
-        .put("blockCount", blockCount)
-        .put("kek", kekId)
-        .put("keyState", keyState.name())
-        .put("keyStateSince", keyStateSince.toString());
-    if (keyStateCause != null) {
-      json.put("keyStateCause", keyStateCause);
+    public VolumeInfo {
+        dekIds = List.copyOf(dekIds);
     }
-    return json
-        .put("dekIds", new JsonArray(List.copyOf(dekIds)))
-        .put("counters", counters.toJson())
-        .put("created", created.toString())
-        .put("autoFollow", autoFollow)
-        .put("rollover", rollover == null ? null : rollover.toJson());
-  }
+
+    public JsonObject toJson() {
+        JsonObject json = new JsonObject()
+                .put("id", id.toString())
+                .put("name", name)
+                .put("sizeBytes", sizeBytes)
+                .put("blockSize", blockSize)
+                .put("blockCount", blockCount)
+                .put("kek", kekId)
+                .put("keyState", keyState.name())
+                .put("keyStateSince", keyStateSince.toString());
+        if (keyStateCause != null) {
+            json.put("keyStateCause", keyStateCause);
+        }
+        return json.put("dekIds", new JsonArray(List.copyOf(dekIds)))
+                .put("counters", counters.toJson())
+                .put("created", created.toString())
+                .put("autoFollow", autoFollow)
+                .put("rollover", rollover == null ? null : rollover.toJson());
+    }
 }

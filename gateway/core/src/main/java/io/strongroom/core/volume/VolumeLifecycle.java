@@ -1,13 +1,13 @@
 package io.strongroom.core.volume;
 
-import io.strongroom.crypto.Dek;
-import io.strongroom.crypto.SealedBlockLayout;
 import io.strongroom.core.error.ErrorCode;
 import io.strongroom.core.error.StrongroomException;
 import io.strongroom.core.keys.KekRef;
 import io.strongroom.core.keys.KeyVaults;
 import io.strongroom.core.store.BlockStore;
 import io.strongroom.core.store.MetadataStore;
+import io.strongroom.crypto.Dek;
+import io.strongroom.crypto.SealedBlockLayout;
 import io.strongroom.vault.KeyId;
 import io.vertx.core.Future;
 import java.lang.System.Logger.Level;
@@ -21,149 +21,183 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** Creating, loading, unwrapping and deleting volumes: the steps that involve the vault and the metadata. */
 final class VolumeLifecycle {
-  private static final System.Logger LOG = System.getLogger(VolumeLifecycle.class.getName());
+    private static final System.Logger LOG = System.getLogger(VolumeLifecycle.class.getName());
 
-  private final BlockStore store;
-  private final MetadataStore metadataStore;
-  private final KeyVaults keys;
-  private final VolumeServiceOptions options;
-  private final KekValidator validator;
-  private final Set<String> namesBeingCreated = ConcurrentHashMap.newKeySet();
+    private final BlockStore store;
+    private final MetadataStore metadataStore;
+    private final KeyVaults keys;
+    private final VolumeServiceOptions options;
+    private final KekValidator validator;
+    private final Set<String> namesBeingCreated = ConcurrentHashMap.newKeySet();
 
-  VolumeLifecycle(BlockStore store, MetadataStore metadataStore, KeyVaults keys, VolumeServiceOptions options,
-                  KekValidator validator) {
-    this.validator = validator;
-    this.store = store;
-    this.metadataStore = metadataStore;
-    this.keys = keys;
-    this.options = options;
-  }
-
-  /**
-   * Creates a volume: generate a DEK, wrap it under the KEK (the vault returns the versioned key id that wrapped),
-   * create the store volume, then persist the metadata with only the wrapped DEK. The store wants its volume to
-   * exist before the metadata document, so a crash in between leaves an empty store volume without a document,
-   * which start-up never sees; a failure after creating it deletes it again. The new volume is registered in
-   * {@code volumes} before its name is released, so two concurrent creates of one name cannot both succeed.
-   */
-  Future<Volume> create(VolumeSpec spec, Map<String, Volume> volumes) {
-    int blockSize;
-    KeyId kek;
-    String identity;
-    boolean customerKek = spec.kekIdOrNull() != null;
-    try {
-      blockSize = VolumeRules.validate(spec);
-      if (!customerKek && spec.identityOrNull() != null) {
-        throw new StrongroomException(ErrorCode.InvalidArgument, "identity applies only together with kek");
-      }
-      kek = parseKek(customerKek ? spec.kekIdOrNull() : options.getServiceKekId());
-      identity = keys.resolveIdentity(customerKek ? spec.identityOrNull() : options.getServiceKekIdentity());
-      keys.client(kek, identity);
-    } catch (StrongroomException e) {
-      return Future.failedFuture(e);
+    VolumeLifecycle(
+            BlockStore store,
+            MetadataStore metadataStore,
+            KeyVaults keys,
+            VolumeServiceOptions options,
+            KekValidator validator) {
+        this.validator = validator;
+        this.store = store;
+        this.metadataStore = metadataStore;
+        this.keys = keys;
+        this.options = options;
     }
-    if (volumes.containsKey(spec.name()) || !namesBeingCreated.add(spec.name())) {
-      return Future.failedFuture(new StrongroomException(ErrorCode.VolumeExists, "volume " + spec.name() + " exists"));
+
+    /**
+     * Creates a volume: generate a DEK, wrap it under the KEK (the vault returns the versioned key id that wrapped),
+     * create the store volume, then persist the metadata with only the wrapped DEK. The store wants its volume to
+     * exist before the metadata document, so a crash in between leaves an empty store volume without a document,
+     * which start-up never sees; a failure after creating it deletes it again. The new volume is registered in
+     * {@code volumes} before its name is released, so two concurrent creates of one name cannot both succeed.
+     */
+    Future<Volume> create(VolumeSpec spec, Map<String, Volume> volumes) {
+        int blockSize;
+        KeyId kek;
+        String identity;
+        boolean customerKek = spec.kekIdOrNull() != null;
+        try {
+            blockSize = VolumeRules.validate(spec);
+            if (!customerKek && spec.identityOrNull() != null) {
+                throw new StrongroomException(ErrorCode.InvalidArgument, "identity applies only together with kek");
+            }
+            kek = parseKek(customerKek ? spec.kekIdOrNull() : options.getServiceKekId());
+            identity = keys.resolveIdentity(customerKek ? spec.identityOrNull() : options.getServiceKekIdentity());
+            keys.client(kek, identity);
+        } catch (StrongroomException e) {
+            return Future.failedFuture(e);
+        }
+        if (volumes.containsKey(spec.name()) || !namesBeingCreated.add(spec.name())) {
+            return Future.failedFuture(
+                    new StrongroomException(ErrorCode.VolumeExists, "volume " + spec.name() + " exists"));
+        }
+        Dek dek = Dek.generate();
+        UUID id = UUID.randomUUID();
+        int slotSize = blockSize + SealedBlockLayout.OVERHEAD;
+        long blockCount = spec.sizeBytes() / blockSize;
+        // A customer KEK is validated first (RSA, size, enabled, dates, round trip), with one error code per unmet
+        // requirement; the service KEK is the operator's and is used as configured.
+        Future<KeyId> validated = customerKek ? validator.validate(kek, identity) : Future.succeededFuture(kek);
+        return validated
+                .compose(versioned -> keys.wrapping()
+                        .wrap(dek, versioned, identity)
+                        .recover(e -> Future.failedFuture(VolumeErrors.fromWrap(kek.toString(), customerKek, e))))
+                .compose(wrapped -> {
+                    VolumeMetadata metadata = new VolumeMetadata(
+                            id,
+                            spec.name(),
+                            spec.sizeBytes(),
+                            blockSize,
+                            keys.clock().instant(),
+                            wrapped.kekId(),
+                            identity,
+                            dek.id(),
+                            List.of(new VolumeMetadata.DekRecord(wrapped, DekBudget.RESERVATION_STEP)));
+                    return store.createVolume(id, slotSize, blockCount)
+                            .compose(created -> metadataStore
+                                    .write(id, VolumeMetadataCodec.encode(metadata))
+                                    .recover(e -> store.deleteVolume(id).transform(ignored -> Future.failedFuture(e))))
+                            .recover(e -> Future.failedFuture(VolumeErrors.fromStore(spec.name(), e)))
+                            .map(written -> new Volume(
+                                    metadata,
+                                    VolumeKeyring.of(
+                                            metadata,
+                                            true,
+                                            keys.access(KekRef.of(KeyId.parse(wrapped.kekId()), identity))),
+                                    metadataStore));
+                })
+                .andThen(ar -> {
+                    if (ar.succeeded()) {
+                        keys.dekCache().put(dek);
+                        volumes.put(spec.name(), ar.result()); // before the name is released below
+                        LOG.log(
+                                Level.INFO,
+                                "created volume {0} ({1}), {2} blocks of {3} bytes, DEK {4} wrapped by {5}",
+                                spec.name(),
+                                id,
+                                String.valueOf(blockCount),
+                                String.valueOf(blockSize),
+                                dek.id(),
+                                ar.result().keyring().kekId());
+                    } else {
+                        dek.destroy();
+                    }
+                    namesBeingCreated.remove(spec.name());
+                });
     }
-    Dek dek = Dek.generate();
-    UUID id = UUID.randomUUID();
-    int slotSize = blockSize + SealedBlockLayout.OVERHEAD;
-    long blockCount = spec.sizeBytes() / blockSize;
-    // A customer KEK is validated first (RSA, size, enabled, dates, round trip), with one error code per unmet
-    // requirement; the service KEK is the operator's and is used as configured.
-    Future<KeyId> validated = customerKek ? validator.validate(kek, identity) : Future.succeededFuture(kek);
-    return validated
-        .compose(versioned -> keys.wrapping().wrap(dek, versioned, identity)
-            .recover(e -> Future.failedFuture(VolumeErrors.fromWrap(kek.toString(), customerKek, e))))
-        .compose(wrapped -> {
-          VolumeMetadata metadata = new VolumeMetadata(id, spec.name(), spec.sizeBytes(), blockSize,
-              keys.clock().instant(), wrapped.kekId(), identity, dek.id(),
-              List.of(new VolumeMetadata.DekRecord(wrapped, DekBudget.RESERVATION_STEP)));
-          return store.createVolume(id, slotSize, blockCount)
-              .compose(created -> metadataStore.write(id, VolumeMetadataCodec.encode(metadata))
-                  .recover(e -> store.deleteVolume(id).transform(ignored -> Future.failedFuture(e))))
-              .recover(e -> Future.failedFuture(VolumeErrors.fromStore(spec.name(), e)))
-              .map(written -> new Volume(metadata, VolumeKeyring.of(metadata, true,
-                  keys.access(KekRef.of(KeyId.parse(wrapped.kekId()), identity))), metadataStore));
-        })
-        .andThen(ar -> {
-          if (ar.succeeded()) {
-            keys.dekCache().put(dek);
-            volumes.put(spec.name(), ar.result()); // before the name is released below
-            LOG.log(Level.INFO, "created volume {0} ({1}), {2} blocks of {3} bytes, DEK {4} wrapped by {5}",
-                spec.name(), id, String.valueOf(blockCount), String.valueOf(blockSize), dek.id(),
-                ar.result().keyring().kekId());
-          } else {
-            dek.destroy();
-          }
-          namesBeingCreated.remove(spec.name());
+
+    /** Reads every metadata document; a document that cannot be read is logged and its volume skipped. */
+    Future<List<Volume>> loadAll() {
+        return metadataStore.listVolumes().compose(ids -> {
+            List<Future<Optional<Volume>>> loads = new ArrayList<>();
+            for (UUID id : ids) {
+                loads.add(metadataStore
+                        .read(id)
+                        .map(doc -> doc.flatMap(json -> decode(id, json)))
+                        .recover(e -> {
+                            LOG.log(
+                                    Level.ERROR,
+                                    "cannot read the metadata of volume {0}; it is not served: {1}",
+                                    id,
+                                    e.toString());
+                            return Future.succeededFuture(Optional.empty());
+                        }));
+            }
+            return Future.join(loads).map(all -> {
+                List<Volume> volumes = new ArrayList<>();
+                loads.forEach(f -> f.result().ifPresent(volumes::add));
+                return volumes;
+            });
         });
-  }
-
-  /** Reads every metadata document; a document that cannot be read is logged and its volume skipped. */
-  Future<List<Volume>> loadAll() {
-    return metadataStore.listVolumes().compose(ids -> {
-      List<Future<Optional<Volume>>> loads = new ArrayList<>();
-      for (UUID id : ids) {
-        loads.add(metadataStore.read(id).map(doc -> doc.flatMap(json -> decode(id, json)))
-            .recover(e -> {
-              LOG.log(Level.ERROR, "cannot read the metadata of volume {0}; it is not served: {1}", id, e.toString());
-              return Future.succeededFuture(Optional.empty());
-            }));
-      }
-      return Future.join(loads).map(all -> {
-        List<Volume> volumes = new ArrayList<>();
-        loads.forEach(f -> f.result().ifPresent(volumes::add));
-        return volumes;
-      });
-    });
-  }
-
-  private Optional<Volume> decode(UUID id, String json) {
-    try {
-      VolumeMetadata metadata = VolumeMetadataCodec.decode(json);
-      if (!metadata.id().equals(id)) {
-        throw new IllegalArgumentException("document of volume " + id + " describes " + metadata.id());
-      }
-      KekRef kek = KekRef.of(KeyId.parse(metadata.kekId()), metadata.identity());
-      return Optional.of(new Volume(metadata, VolumeKeyring.of(metadata, false, keys.access(kek)), metadataStore));
-    } catch (IllegalArgumentException e) {
-      LOG.log(Level.ERROR, "bad metadata for volume {0}; it is not served: {1}", id, e.getMessage());
-      return Optional.empty();
     }
-  }
 
-  /**
-   * Unwraps one DEK of {@code v} into the cache (if not there yet), adopting it with the seal count claimed so
-   * far, so the persisted reservation carries over. Failures are recorded in the KEK's access state.
-   */
-  Future<Dek> unwrap(Volume v, VolumeKeyring keyring, VolumeKeyring.VolumeDek d) {
-    return keys.wrapping().unwrap(d.wrapped(), keyring.identity(), d.budget().claimed())
-        .andThen(ar -> {
-          if (v.isDeleted()) {
-            keys.dekCache().destroy(d.id()); // deleted while the vault answered: the key must not linger
-          }
-        });
-  }
-
-  /**
-   * Deletes a volume already removed from the service: its DEKs are destroyed first (the data is unreadable from
-   * then on), then the store deletes its slots and metadata.
-   */
-  Future<Void> delete(Volume v) {
-    v.markDeleted();
-    v.keyring().deks().forEach(d -> keys.dekCache().destroy(d.id()));
-    return v.metadataWritesDone()
-        .compose(ignored -> store.deleteVolume(v.id()))
-        .recover(e -> Future.failedFuture(VolumeErrors.fromStore(v.name(), e)))
-        .onSuccess(x -> LOG.log(Level.INFO, "deleted volume {0} ({1})", v.name(), v.id()));
-  }
-
-  private static KeyId parseKek(String text) {
-    try {
-      return KeyId.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new StrongroomException(ErrorCode.InvalidArgument, "kek must be a key identifier URL: " + e.getMessage());
+    private Optional<Volume> decode(UUID id, String json) {
+        try {
+            VolumeMetadata metadata = VolumeMetadataCodec.decode(json);
+            if (!metadata.id().equals(id)) {
+                throw new IllegalArgumentException("document of volume " + id + " describes " + metadata.id());
+            }
+            KekRef kek = KekRef.of(KeyId.parse(metadata.kekId()), metadata.identity());
+            return Optional.of(
+                    new Volume(metadata, VolumeKeyring.of(metadata, false, keys.access(kek)), metadataStore));
+        } catch (IllegalArgumentException e) {
+            LOG.log(Level.ERROR, "bad metadata for volume {0}; it is not served: {1}", id, e.getMessage());
+            return Optional.empty();
+        }
     }
-  }
+
+    /**
+     * Unwraps one DEK of {@code v} into the cache (if not there yet), adopting it with the seal count claimed so
+     * far, so the persisted reservation carries over. Failures are recorded in the KEK's access state.
+     */
+    Future<Dek> unwrap(Volume v, VolumeKeyring keyring, VolumeKeyring.VolumeDek d) {
+        return keys.wrapping()
+                .unwrap(d.wrapped(), keyring.identity(), d.budget().claimed())
+                .andThen(ar -> {
+                    if (v.isDeleted()) {
+                        keys.dekCache().destroy(d.id()); // deleted while the vault answered: the key must not linger
+                    }
+                });
+    }
+
+    /**
+     * Deletes a volume already removed from the service: its DEKs are destroyed first (the data is unreadable from
+     * then on), then the store deletes its slots and metadata.
+     */
+    Future<Void> delete(Volume v) {
+        v.markDeleted();
+        v.keyring().deks().forEach(d -> keys.dekCache().destroy(d.id()));
+        return v.metadataWritesDone()
+                .compose(ignored -> store.deleteVolume(v.id()))
+                .recover(e -> Future.failedFuture(VolumeErrors.fromStore(v.name(), e)))
+                .onSuccess(x -> LOG.log(Level.INFO, "deleted volume {0} ({1})", v.name(), v.id()));
+    }
+
+    private static KeyId parseKek(String text) {
+        try {
+            return KeyId.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new StrongroomException(
+                    ErrorCode.InvalidArgument, "kek must be a key identifier URL: " + e.getMessage());
+        }
+    }
 }

@@ -18,47 +18,55 @@ import java.util.UUID;
  * @param reseal    progress of the background re-seal after a DEK rollover, null when none is running
  */
 record VolumeMetadata(
-    UUID id,
-    String name,
-    long sizeBytes,
-    int blockSize,
-    Instant created,
-    String kekId,
-    String identity,
-    DekId activeDek,
-    List<DekRecord> deks,
-    boolean autoFollow,
-    ResealProgress reseal) {
+        UUID id,
+        String name,
+        long sizeBytes,
+        int blockSize,
+        Instant created,
+        String kekId,
+        String identity,
+        DekId activeDek,
+        List<DekRecord> deks,
+        boolean autoFollow,
+        ResealProgress reseal) {
 
-  /** A volume without auto-follow and without a re-seal in progress. */
-  VolumeMetadata(UUID id, String name, long sizeBytes, int blockSize, Instant created, String kekId, String identity,
-                 DekId activeDek, List<DekRecord> deks) {
-    this(id, name, sizeBytes, blockSize, created, kekId, identity, activeDek, deks, false, null);
-  }
-
-  VolumeMetadata {
-    deks = List.copyOf(deks);
-    DekId active = activeDek;
-    if (deks.stream().noneMatch(d -> d.wrapped().dekId().equals(active))) {
-      throw new IllegalArgumentException("active DEK " + activeDek + " is not among the volume's DEKs");
+    /** A volume without auto-follow and without a re-seal in progress. */
+    VolumeMetadata(
+            UUID id,
+            String name,
+            long sizeBytes,
+            int blockSize,
+            Instant created,
+            String kekId,
+            String identity,
+            DekId activeDek,
+            List<DekRecord> deks) {
+        this(id, name, sizeBytes, blockSize, created, kekId, identity, activeDek, deks, false, null);
     }
-  }
 
-  long blockCount() {
-    return sizeBytes / blockSize;
-  }
-
-  /**
-   * One DEK of the volume.
-   *
-   * @param reservedUntil seals of this DEK reserved so far: the count of seals ever done is below it, across
-   *                      restarts and crashes (the DEK is adopted at start-up with this as its count)
-   * @param created       when the DEK was generated (a rotation re-wraps it, which does not make it younger)
-   */
-  record DekRecord(WrappedDek wrapped, long reservedUntil, Instant created) {
-    /** A DEK generated when it was first wrapped. */
-    DekRecord(WrappedDek wrapped, long reservedUntil) {
-      this(wrapped, reservedUntil, wrapped.created());
+    VolumeMetadata {
+        deks = List.copyOf(deks);
+        DekId active = activeDek;
+        if (deks.stream().noneMatch(d -> d.wrapped().dekId().equals(active))) {
+            throw new IllegalArgumentException("active DEK " + activeDek + " is not among the volume's DEKs");
+        }
     }
-  }
+
+    long blockCount() {
+        return sizeBytes / blockSize;
+    }
+
+    /**
+     * One DEK of the volume.
+     *
+     * @param reservedUntil seals of this DEK reserved so far: the count of seals ever done is below it, across
+     *                      restarts and crashes (the DEK is adopted at start-up with this as its count)
+     * @param created       when the DEK was generated (a rotation re-wraps it, which does not make it younger)
+     */
+    record DekRecord(WrappedDek wrapped, long reservedUntil, Instant created) {
+        /** A DEK generated when it was first wrapped. */
+        DekRecord(WrappedDek wrapped, long reservedUntil) {
+            this(wrapped, reservedUntil, wrapped.created());
+        }
+    }
 }

@@ -33,95 +33,102 @@ import java.util.UUID;
  * (no auto-follow, no pass in progress, DEK created when first wrapped), so the format number stays 1.
  */
 final class VolumeMetadataCodec {
-  static final int FORMAT = 1;
+    static final int FORMAT = 1;
 
-  private VolumeMetadataCodec() {
-  }
+    private VolumeMetadataCodec() {}
 
-  static String encode(VolumeMetadata m) {
-    JsonArray deks = new JsonArray();
-    for (VolumeMetadata.DekRecord d : m.deks()) {
-      deks.add(new JsonObject()
-          .put("wrapped", new JsonObject(d.wrapped().toJson()))
-          .put("reservedUntil", d.reservedUntil())
-          .put("created", d.created().toString()));
-    }
-    JsonObject doc = new JsonObject()
-        .put("format", FORMAT)
-        .put("id", m.id().toString())
-        .put("name", m.name())
-        .put("sizeBytes", m.sizeBytes())
-        .put("blockSize", m.blockSize())
-        .put("created", m.created().toString())
-        .put("kek", m.kekId())
-        .put("identity", m.identity())
-        .put("activeDek", m.activeDek().toString())
-        .put("deks", deks)
-        .put("autoFollow", m.autoFollow());
-    ResealProgress r = m.reseal();
-    if (r != null) {
-      doc.put("reseal", new JsonObject().put("cursor", r.cursor()).put("scanned", r.scanned())
-          .put("resealed", r.resealed()).put("started", r.started().toString()));
-    }
-    return doc.encode();
-  }
-
-  /** Parses a document; IllegalArgumentException naming what is wrong. */
-  static VolumeMetadata decode(String json) {
-    try {
-      JsonObject o = new JsonObject(json);
-      int format = required(o.getInteger("format"), "format");
-      if (format != FORMAT) {
-        throw new IllegalArgumentException("unsupported volume metadata format " + format);
-      }
-      List<VolumeMetadata.DekRecord> deks = new ArrayList<>();
-      for (Object entry : required(o.getJsonArray("deks"), "deks")) {
-        if (!(entry instanceof JsonObject d)) {
-          throw new IllegalArgumentException("deks entries must be objects");
+    static String encode(VolumeMetadata m) {
+        JsonArray deks = new JsonArray();
+        for (VolumeMetadata.DekRecord d : m.deks()) {
+            deks.add(new JsonObject()
+                    .put("wrapped", new JsonObject(d.wrapped().toJson()))
+                    .put("reservedUntil", d.reservedUntil())
+                    .put("created", d.created().toString()));
         }
-        WrappedDek wrapped = WrappedDek.fromJson(required(d.getJsonObject("wrapped"), "deks.wrapped").encode());
-        long reservedUntil = required(d.getLong("reservedUntil"), "deks.reservedUntil");
-        if (reservedUntil < 0) {
-          throw new IllegalArgumentException("deks.reservedUntil must be >= 0");
+        JsonObject doc = new JsonObject()
+                .put("format", FORMAT)
+                .put("id", m.id().toString())
+                .put("name", m.name())
+                .put("sizeBytes", m.sizeBytes())
+                .put("blockSize", m.blockSize())
+                .put("created", m.created().toString())
+                .put("kek", m.kekId())
+                .put("identity", m.identity())
+                .put("activeDek", m.activeDek().toString())
+                .put("deks", deks)
+                .put("autoFollow", m.autoFollow());
+        ResealProgress r = m.reseal();
+        if (r != null) {
+            doc.put(
+                    "reseal",
+                    new JsonObject()
+                            .put("cursor", r.cursor())
+                            .put("scanned", r.scanned())
+                            .put("resealed", r.resealed())
+                            .put("started", r.started().toString()));
         }
-        String created = d.getString("created");
-        deks.add(new VolumeMetadata.DekRecord(wrapped, reservedUntil,
-            created == null ? wrapped.created() : Instant.parse(created)));
-      }
-      return new VolumeMetadata(
-          UUID.fromString(required(o.getString("id"), "id")),
-          required(o.getString("name"), "name"),
-          required(o.getLong("sizeBytes"), "sizeBytes"),
-          required(o.getInteger("blockSize"), "blockSize"),
-          Instant.parse(required(o.getString("created"), "created")),
-          required(o.getString("kek"), "kek"),
-          required(o.getString("identity"), "identity"),
-          DekId.parse(required(o.getString("activeDek"), "activeDek")),
-          deks,
-          Boolean.TRUE.equals(o.getBoolean("autoFollow")),
-          reseal(o.getJsonObject("reseal")));
-    } catch (DecodeException | ClassCastException | java.time.format.DateTimeParseException e) {
-      throw new IllegalArgumentException("bad volume metadata: " + e.getMessage(), e);
+        return doc.encode();
     }
-  }
 
-  private static ResealProgress reseal(JsonObject r) {
-    if (r == null) {
-      return null;
+    /** Parses a document; IllegalArgumentException naming what is wrong. */
+    static VolumeMetadata decode(String json) {
+        try {
+            JsonObject o = new JsonObject(json);
+            int format = required(o.getInteger("format"), "format");
+            if (format != FORMAT) {
+                throw new IllegalArgumentException("unsupported volume metadata format " + format);
+            }
+            List<VolumeMetadata.DekRecord> deks = new ArrayList<>();
+            for (Object entry : required(o.getJsonArray("deks"), "deks")) {
+                if (!(entry instanceof JsonObject d)) {
+                    throw new IllegalArgumentException("deks entries must be objects");
+                }
+                WrappedDek wrapped = WrappedDek.fromJson(
+                        required(d.getJsonObject("wrapped"), "deks.wrapped").encode());
+                long reservedUntil = required(d.getLong("reservedUntil"), "deks.reservedUntil");
+                if (reservedUntil < 0) {
+                    throw new IllegalArgumentException("deks.reservedUntil must be >= 0");
+                }
+                String created = d.getString("created");
+                deks.add(new VolumeMetadata.DekRecord(
+                        wrapped, reservedUntil, created == null ? wrapped.created() : Instant.parse(created)));
+            }
+            return new VolumeMetadata(
+                    UUID.fromString(required(o.getString("id"), "id")),
+                    required(o.getString("name"), "name"),
+                    required(o.getLong("sizeBytes"), "sizeBytes"),
+                    required(o.getInteger("blockSize"), "blockSize"),
+                    Instant.parse(required(o.getString("created"), "created")),
+                    required(o.getString("kek"), "kek"),
+                    required(o.getString("identity"), "identity"),
+                    DekId.parse(required(o.getString("activeDek"), "activeDek")),
+                    deks,
+                    Boolean.TRUE.equals(o.getBoolean("autoFollow")),
+                    reseal(o.getJsonObject("reseal")));
+        } catch (DecodeException | ClassCastException | java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("bad volume metadata: " + e.getMessage(), e);
+        }
     }
-    long cursor = required(r.getLong("cursor"), "reseal.cursor");
-    if (cursor < 0) {
-      throw new IllegalArgumentException("reseal.cursor must be >= 0");
-    }
-    return new ResealProgress(cursor, required(r.getLong("scanned"), "reseal.scanned"),
-        required(r.getLong("resealed"), "reseal.resealed"),
-        Instant.parse(required(r.getString("started"), "reseal.started")));
-  }
 
-  private static <T> T required(T value, String field) {
-    if (value == null) {
-      throw new IllegalArgumentException("volume metadata lacks " + field);
+    private static ResealProgress reseal(JsonObject r) {
+        if (r == null) {
+            return null;
+        }
+        long cursor = required(r.getLong("cursor"), "reseal.cursor");
+        if (cursor < 0) {
+            throw new IllegalArgumentException("reseal.cursor must be >= 0");
+        }
+        return new ResealProgress(
+                cursor,
+                required(r.getLong("scanned"), "reseal.scanned"),
+                required(r.getLong("resealed"), "reseal.resealed"),
+                Instant.parse(required(r.getString("started"), "reseal.started")));
     }
-    return value;
-  }
+
+    private static <T> T required(T value, String field) {
+        if (value == null) {
+            throw new IllegalArgumentException("volume metadata lacks " + field);
+        }
+        return value;
+    }
 }

@@ -12,44 +12,44 @@ import java.util.List;
  */
 public interface VolumeService {
 
-  /** Creates a volume and its DEK (wrapped under the volume's KEK); VolumeExists if the name is taken. */
-  Future<VolumeInfo> create(VolumeSpec spec);
+    /** Creates a volume and its DEK (wrapped under the volume's KEK); VolumeExists if the name is taken. */
+    Future<VolumeInfo> create(VolumeSpec spec);
 
-  Future<List<VolumeInfo>> list();
+    Future<List<VolumeInfo>> list();
 
-  Future<VolumeInfo> get(String name);
+    Future<VolumeInfo> get(String name);
 
-  /** Destroys the volume's DEKs, then its data and metadata. */
-  Future<Void> delete(String name);
+    /** Destroys the volume's DEKs, then its data and metadata. */
+    Future<Void> delete(String name);
 
-  /** Plaintext of {@code count} consecutive blocks ({@code count * blockSize} bytes); never-written ones are zeros. */
-  Future<Buffer> read(String name, long firstBlock, int count);
+    /** Plaintext of {@code count} consecutive blocks ({@code count * blockSize} bytes); never-written ones are zeros. */
+    Future<Buffer> read(String name, long firstBlock, int count);
 
-  /** Writes {@code plaintext.length() / blockSize} consecutive blocks; the length is a positive multiple of it. */
-  Future<Void> write(String name, long firstBlock, Buffer plaintext);
+    /** Writes {@code plaintext.length() / blockSize} consecutive blocks; the length is a positive multiple of it. */
+    Future<Void> write(String name, long firstBlock, Buffer plaintext);
 
-  /** Blocks read back as zeros afterwards. */
-  Future<Void> trim(String name, long firstBlock, long count);
+    /** Blocks read back as zeros afterwards. */
+    Future<Void> trim(String name, long firstBlock, long count);
 
-  /** Durability barrier: every write acknowledged before it is durable when it completes. */
-  Future<Void> flush(String name);
+    /** Durability barrier: every write acknowledged before it is durable when it completes. */
+    Future<Void> flush(String name);
 
-  /**
-   * Sets the volume's KEK (rotation): validates the new key (one error code per unmet requirement), re-wraps every
-   * DEK under it and replaces the metadata atomically. No block is re-encrypted; requests keep being served.
-   */
-  Future<VolumeInfo> changeKek(String name, KekChange change);
+    /**
+     * Sets the volume's KEK (rotation): validates the new key (one error code per unmet requirement), re-wraps every
+     * DEK under it and replaces the metadata atomically. No block is re-encrypted; requests keep being served.
+     */
+    Future<VolumeInfo> changeKek(String name, KekChange change);
 
-  /**
-   * Rolls the volume over to a new DEK now: new writes use it at once, and a background pass re-seals the blocks
-   * under older DEKs, then drops them (progress in {@link VolumeInfo#rollover()}). RolloverInProgress while the
-   * previous pass runs.
-   */
-  Future<VolumeInfo> rollover(String name);
+    /**
+     * Rolls the volume over to a new DEK now: new writes use it at once, and a background pass re-seals the blocks
+     * under older DEKs, then drops them (progress in {@link VolumeInfo#rollover()}). RolloverInProgress while the
+     * previous pass runs.
+     */
+    Future<VolumeInfo> rollover(String name);
 
-  /** Cheap lookup for request validation; throws StrongroomException VolumeNotFound. */
-  int blockSize(String name);
+    /** Cheap lookup for request validation; throws StrongroomException VolumeNotFound. */
+    int blockSize(String name);
 
-  /** Graceful: flush, close files, destroy every DEK. */
-  Future<Void> close();
+    /** Graceful: flush, close files, destroy every DEK. */
+    Future<Void> close();
 }

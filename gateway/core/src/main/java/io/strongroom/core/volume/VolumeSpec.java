@@ -10,15 +10,15 @@ package io.strongroom.core.volume;
  * @param identityOrNull name of the configured identity used to reach that KEK; null = the default identity
  */
 public record VolumeSpec(String name, long sizeBytes, int blockSize, String kekIdOrNull, String identityOrNull) {
-  public static final int DEFAULT_BLOCK_SIZE = 8192;
+    public static final int DEFAULT_BLOCK_SIZE = 8192;
 
-  /** A volume with the default block size under the service KEK. */
-  public VolumeSpec(String name, long sizeBytes) {
-    this(name, sizeBytes, DEFAULT_BLOCK_SIZE, null, null);
-  }
+    /** A volume with the default block size under the service KEK. */
+    public VolumeSpec(String name, long sizeBytes) {
+        this(name, sizeBytes, DEFAULT_BLOCK_SIZE, null, null);
+    }
 
-  /** The block size to use: {@link #blockSize()} or the default when it is 0. */
-  public int effectiveBlockSize() {
-    return blockSize == 0 ? DEFAULT_BLOCK_SIZE : blockSize;
-  }
+    /** The block size to use: {@link #blockSize()} or the default when it is 0. */
+    public int effectiveBlockSize() {
+        return blockSize == 0 ? DEFAULT_BLOCK_SIZE : blockSize;
+    }
 }

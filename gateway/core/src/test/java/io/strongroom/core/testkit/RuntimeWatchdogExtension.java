@@ -24,89 +24,90 @@ import org.opentest4j.AssertionFailedError;
  * makes Netty drain its leak queue) and fails the class if anything leaked.
  */
 public final class RuntimeWatchdogExtension implements AfterEachCallback, AfterAllCallback {
-  public static final String BLOCKED_THREAD_LOGGER = "io.vertx.core.impl.BlockedThreadChecker";
-  public static final String LEAK_LOGGER = "io.netty.util.ResourceLeakDetector";
+    public static final String BLOCKED_THREAD_LOGGER = "io.vertx.core.impl.BlockedThreadChecker";
+    public static final String LEAK_LOGGER = "io.netty.util.ResourceLeakDetector";
 
-  // Strong references: java.util.logging keeps loggers only weakly, and a collected logger loses its handler.
-  private static final Logger BLOCKED = Logger.getLogger(BLOCKED_THREAD_LOGGER);
-  private static final Logger LEAKS = Logger.getLogger(LEAK_LOGGER);
-  private static final Collector COLLECTOR = new Collector();
+    // Strong references: java.util.logging keeps loggers only weakly, and a collected logger loses its handler.
+    private static final Logger BLOCKED = Logger.getLogger(BLOCKED_THREAD_LOGGER);
+    private static final Logger LEAKS = Logger.getLogger(LEAK_LOGGER);
+    private static final Collector COLLECTOR = new Collector();
 
-  static {
-    BLOCKED.addHandler(COLLECTOR);
-    LEAKS.addHandler(COLLECTOR);
-  }
-
-  @Override
-  public void afterEach(ExtensionContext context) {
-    verifyNoProblems();
-  }
-
-  @Override
-  public void afterAll(ExtensionContext context) throws InterruptedException {
-    collectLeaks();
-    verifyNoProblems();
-  }
-
-  /** Throws (and forgets them) if problems were reported since the last call. */
-  public static void verifyNoProblems() {
-    List<String> problems = COLLECTOR.drain();
-    if (!problems.isEmpty()) {
-      throw new AssertionFailedError("Vert.x blocked-thread checker or Netty leak detector reported "
-          + problems.size() + " problem(s):\n" + String.join("\n", problems));
-    }
-  }
-
-  /** Problems reported so far and not yet verified (the extension's own test waits on this). */
-  public static int pendingProblems() {
-    return COLLECTOR.size();
-  }
-
-  /** Garbage-collects, then allocates pooled buffers so Netty's detector processes what the collection found. */
-  public static void collectLeaks() throws InterruptedException {
-    System.gc();
-    Thread.sleep(100);
-    for (int i = 0; i < 4; i++) {
-      ByteBuf probe = PooledByteBufAllocator.DEFAULT.directBuffer(16);
-      probe.release();
-      probe = PooledByteBufAllocator.DEFAULT.heapBuffer(16);
-      probe.release();
-    }
-  }
-
-  private static final class Collector extends Handler {
-    private final List<String> problems = new ArrayList<>();
-
-    Collector() {
-      setLevel(Level.WARNING);
+    static {
+        BLOCKED.addHandler(COLLECTOR);
+        LEAKS.addHandler(COLLECTOR);
     }
 
     @Override
-    public synchronized void publish(LogRecord record) {
-      if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-        String message = record.getMessage();
-        problems.add(record.getLoggerName() + ": " + (message == null ? "" : message.lines().findFirst().orElse("")));
-      }
-    }
-
-    synchronized List<String> drain() {
-      List<String> out = new ArrayList<>(problems);
-      problems.clear();
-      return out;
-    }
-
-    synchronized int size() {
-      return problems.size();
+    public void afterEach(ExtensionContext context) {
+        verifyNoProblems();
     }
 
     @Override
-    public void flush() {
-      // Nothing buffered.
+    public void afterAll(ExtensionContext context) throws InterruptedException {
+        collectLeaks();
+        verifyNoProblems();
     }
 
-    @Override
-    public void close() {
-      // Nothing to release.
+    /** Throws (and forgets them) if problems were reported since the last call. */
+    public static void verifyNoProblems() {
+        List<String> problems = COLLECTOR.drain();
+        if (!problems.isEmpty()) {
+            throw new AssertionFailedError("Vert.x blocked-thread checker or Netty leak detector reported "
+                    + problems.size() + " problem(s):\n" + String.join("\n", problems));
+        }
     }
-  }
+
+    /** Problems reported so far and not yet verified (the extension's own test waits on this). */
+    public static int pendingProblems() {
+        return COLLECTOR.size();
+    }
+
+    /** Garbage-collects, then allocates pooled buffers so Netty's detector processes what the collection found. */
+    public static void collectLeaks() throws InterruptedException {
+        System.gc();
+        Thread.sleep(100);
+        for (int i = 0; i < 4; i++) {
+            ByteBuf probe = PooledByteBufAllocator.DEFAULT.directBuffer(16);
+            probe.release();
+            probe = PooledByteBufAllocator.DEFAULT.heapBuffer(16);
+            probe.release();
+        }
+    }
+
+    private static final class Collector extends Handler {
+        private final List<String> problems = new ArrayList<>();
+
+        Collector() {
+            setLevel(Level.WARNING);
+        }
+
+        @Override
+        public synchronized void publish(LogRecord record) {
+            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+                String message = record.getMessage();
+                problems.add(record.getLoggerName() + ": "
+                        + (message == null ? "" : message.lines().findFirst().orElse("")));
+            }
+        }
+
+        synchronized List<String> drain() {
+            List<String> out = new ArrayList<>(problems);
+            problems.clear();
+            return out;
+        }
+
+        synchronized int size() {
+            return problems.size();
+        }
+
+        @Override
+        public void flush() {
+            // Nothing buffered.
+        }
+
+        @Override
+        public void close() {
+            // Nothing to release.
+        }
+    }
 }

@@ -1,5 +1,8 @@
 package io.strongroom.core.volume;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import io.strongroom.crypto.DekId;
 import io.strongroom.crypto.WrappedDek;
 import io.vertx.core.json.JsonObject;
@@ -8,42 +11,55 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 class VolumeMetadataCodecTest {
-  final DekId dekId = DekId.random();
-  final WrappedDek wrapped = new WrappedDek(dekId, "https://vault.example/keys/k/0123abcd", "RSA-OAEP-256",
-      new byte[256], Instant.parse("2026-11-28T06:00:00Z"));
-  final VolumeMetadata metadata = new VolumeMetadata(UUID.randomUUID(), "db", 8192L * 100, 8192,
-      Instant.parse("2026-11-28T06:00:01Z"), wrapped.kekId(), "default", dekId,
-      List.of(new VolumeMetadata.DekRecord(wrapped, 131072)));
+    final DekId dekId = DekId.random();
+    final WrappedDek wrapped = new WrappedDek(
+            dekId,
+            "https://vault.example/keys/k/0123abcd",
+            "RSA-OAEP-256",
+            new byte[256],
+            Instant.parse("2026-11-28T06:00:00Z"));
+    final VolumeMetadata metadata = new VolumeMetadata(
+            UUID.randomUUID(),
+            "db",
+            8192L * 100,
+            8192,
+            Instant.parse("2026-11-28T06:00:01Z"),
+            wrapped.kekId(),
+            "default",
+            dekId,
+            List.of(new VolumeMetadata.DekRecord(wrapped, 131072)));
 
-  @Test
-  void roundTrip() {
-    String json = VolumeMetadataCodec.encode(metadata);
-    assertEquals(metadata, VolumeMetadataCodec.decode(json));
-    JsonObject o = new JsonObject(json);
-    assertEquals(1, o.getInteger("format"));
-    assertEquals(dekId.toString(), o.getString("activeDek"));
-    assertEquals(131072L, o.getJsonArray("deks").getJsonObject(0).getLong("reservedUntil"));
-    assertEquals(100, metadata.blockCount());
-  }
+    @Test
+    void roundTrip() {
+        String json = VolumeMetadataCodec.encode(metadata);
+        assertEquals(metadata, VolumeMetadataCodec.decode(json));
+        JsonObject o = new JsonObject(json);
+        assertEquals(1, o.getInteger("format"));
+        assertEquals(dekId.toString(), o.getString("activeDek"));
+        assertEquals(131072L, o.getJsonArray("deks").getJsonObject(0).getLong("reservedUntil"));
+        assertEquals(100, metadata.blockCount());
+    }
 
-  @Test
-  void badDocumentsAreRejected() {
-    JsonObject good = new JsonObject(VolumeMetadataCodec.encode(metadata));
-    assertThrows(IllegalArgumentException.class, () -> VolumeMetadataCodec.decode("not json"));
-    assertThrows(IllegalArgumentException.class,
-        () -> VolumeMetadataCodec.decode(good.copy().put("format", 2).encode()));
-    assertThrows(IllegalArgumentException.class, () -> VolumeMetadataCodec.decode(good.copy().put("id", "x").encode()));
-    JsonObject noName = good.copy();
-    noName.remove("name");
-    assertThrows(IllegalArgumentException.class, () -> VolumeMetadataCodec.decode(noName.encode()));
-    assertThrows(IllegalArgumentException.class,
-        () -> VolumeMetadataCodec.decode(good.copy().put("activeDek", DekId.random().toString()).encode()));
-    JsonObject negative = good.copy();
-    negative.getJsonArray("deks").getJsonObject(0).put("reservedUntil", -1);
-    assertThrows(IllegalArgumentException.class, () -> VolumeMetadataCodec.decode(negative.encode()));
-  }
+    @Test
+    void badDocumentsAreRejected() {
+        JsonObject good = new JsonObject(VolumeMetadataCodec.encode(metadata));
+        assertThrows(IllegalArgumentException.class, () -> VolumeMetadataCodec.decode("not json"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> VolumeMetadataCodec.decode(good.copy().put("format", 2).encode()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> VolumeMetadataCodec.decode(good.copy().put("id", "x").encode()));
+        JsonObject noName = good.copy();
+        noName.remove("name");
+        assertThrows(IllegalArgumentException.class, () -> VolumeMetadataCodec.decode(noName.encode()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> VolumeMetadataCodec.decode(
+                        good.copy().put("activeDek", DekId.random().toString()).encode()));
+        JsonObject negative = good.copy();
+        negative.getJsonArray("deks").getJsonObject(0).put("reservedUntil", -1);
+        assertThrows(IllegalArgumentException.class, () -> VolumeMetadataCodec.decode(negative.encode()));
+    }
 }

@@ -5,14 +5,14 @@ package io.strongroom.server.config;
  * {@code invalid setting durability: 'fsnc' (expected fsync or none)}. Messages never echo secret values.
  */
 public class ConfigException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public ConfigException(String line) {
-    super(line);
-  }
+    public ConfigException(String line) {
+        super(line);
+    }
 
-  /** The standard line for a value that does not parse or is out of range. */
-  static ConfigException invalid(String setting, String shownValue, String expected) {
-    return new ConfigException("invalid setting " + setting + ": '" + shownValue + "' (expected " + expected + ")");
-  }
+    /** The standard line for a value that does not parse or is out of range. */
+    static ConfigException invalid(String setting, String shownValue, String expected) {
+        return new ConfigException("invalid setting " + setting + ": '" + shownValue + "' (expected " + expected + ")");
+    }
 }

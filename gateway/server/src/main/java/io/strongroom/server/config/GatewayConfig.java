@@ -1,8 +1,7 @@
 package io.strongroom.server.config;
 
-import io.strongroom.http.LimitsConfig;
-
 import io.strongroom.core.store.Durability;
+import io.strongroom.http.LimitsConfig;
 import io.strongroom.store.local.LocalFileBlockStoreOptions;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -16,215 +15,224 @@ import java.util.Map;
  * combination and fails with one line naming the setting.
  */
 public class GatewayConfig {
-  public static final String DEFAULT_HOST = "127.0.0.1";
-  public static final int DEFAULT_PORT = 8080;
-  public static final Path DEFAULT_DATA_DIR = Path.of("strongroom-data");
-  public static final Durability DEFAULT_DURABILITY = Durability.FSYNC;
-  public static final long DEFAULT_CACHE_BYTES = LocalFileBlockStoreOptions.DEFAULT_CACHE_BYTES;
-  public static final boolean DEFAULT_ALLOW_PLAIN_HTTP_OFF_LOOPBACK = false;
-  /** Name of the service KEK created in the embedded vault. */
-  public static final String EMBEDDED_SERVICE_KEK_NAME = "strongroom-service-key";
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8080;
+    public static final Path DEFAULT_DATA_DIR = Path.of("strongroom-data");
+    public static final Durability DEFAULT_DURABILITY = Durability.FSYNC;
+    public static final long DEFAULT_CACHE_BYTES = LocalFileBlockStoreOptions.DEFAULT_CACHE_BYTES;
+    public static final boolean DEFAULT_ALLOW_PLAIN_HTTP_OFF_LOOPBACK = false;
+    /** Name of the service KEK created in the embedded vault. */
+    public static final String EMBEDDED_SERVICE_KEK_NAME = "strongroom-service-key";
 
-  /** One event loop (and one HTTP verticle) per core by default. */
-  public static int defaultEventLoops() {
-    return Runtime.getRuntime().availableProcessors();
-  }
-
-  private String host = DEFAULT_HOST;
-  private int port = DEFAULT_PORT;
-  private final TlsConfig tls = new TlsConfig();
-  private boolean allowPlainHttpOffLoopback = DEFAULT_ALLOW_PLAIN_HTTP_OFF_LOOPBACK;
-  private Path dataDir = DEFAULT_DATA_DIR;
-  private Durability durability = DEFAULT_DURABILITY;
-  private long cacheBytes = DEFAULT_CACHE_BYTES;
-  private int eventLoops = defaultEventLoops();
-  private final LimitsConfig limits = new LimitsConfig();
-  private final VaultConfig vault = new VaultConfig();
-  private final KeyAccessConfig keyAccess = new KeyAccessConfig();
-  private final Map<String, VaultIdentityConfig> identities = new LinkedHashMap<>();
-  private String serviceKek;
-
-  public String getHost() {
-    return host;
-  }
-
-  public GatewayConfig setHost(String host) {
-    this.host = host;
-    return this;
-  }
-
-  public int getPort() {
-    return port;
-  }
-
-  /** 0 = an ephemeral port (tests); see {@code Gateway.httpPort()}. */
-  public GatewayConfig setPort(int port) {
-    this.port = port;
-    return this;
-  }
-
-  public TlsConfig tls() {
-    return tls;
-  }
-
-  public boolean isAllowPlainHttpOffLoopback() {
-    return allowPlainHttpOffLoopback;
-  }
-
-  public GatewayConfig setAllowPlainHttpOffLoopback(boolean allow) {
-    this.allowPlainHttpOffLoopback = allow;
-    return this;
-  }
-
-  public Path getDataDir() {
-    return dataDir;
-  }
-
-  public GatewayConfig setDataDir(Path dataDir) {
-    this.dataDir = dataDir;
-    return this;
-  }
-
-  public Durability getDurability() {
-    return durability;
-  }
-
-  public GatewayConfig setDurability(Durability durability) {
-    this.durability = durability;
-    return this;
-  }
-
-  public long getCacheBytes() {
-    return cacheBytes;
-  }
-
-  public GatewayConfig setCacheBytes(long cacheBytes) {
-    this.cacheBytes = cacheBytes;
-    return this;
-  }
-
-  public int getEventLoops() {
-    return eventLoops;
-  }
-
-  public GatewayConfig setEventLoops(int eventLoops) {
-    this.eventLoops = eventLoops;
-    return this;
-  }
-
-  public LimitsConfig limits() {
-    return limits;
-  }
-
-  /** Grace period, probe interval and alert webhooks of the key-access rule. */
-  public KeyAccessConfig keyAccess() {
-    return keyAccess;
-  }
-
-  public VaultConfig vault() {
-    return vault;
-  }
-
-  /** Vault identities by name (see {@link VaultConfig#getIdentity()}); empty for the embedded vault. */
-  public Map<String, VaultIdentityConfig> identities() {
-    return identities;
-  }
-
-  public GatewayConfig putIdentity(String name, VaultIdentityConfig identity) {
-    identities.put(name, identity);
-    return this;
-  }
-
-  public String getServiceKek() {
-    return serviceKek;
-  }
-
-  /** Key identifier URL of the service KEK in an external vault; null with the embedded vault (created there). */
-  public GatewayConfig setServiceKek(String serviceKek) {
-    this.serviceKek = serviceKek;
-    return this;
-  }
-
-  /** Checks the combination of settings; throws {@link ConfigException} naming the first bad one. */
-  public GatewayConfig validate() {
-    if (host == null || host.isBlank()) {
-      throw ConfigException.invalid(Settings.HOST, String.valueOf(host), "a host name or IP address");
+    /** One event loop (and one HTTP verticle) per core by default. */
+    public static int defaultEventLoops() {
+        return Runtime.getRuntime().availableProcessors();
     }
-    checkRange(Settings.PORT, port, 0, 65535);
-    checkRange(Settings.EVENT_LOOPS, eventLoops, 1, 1024);
-    checkRange(Settings.MAX_BLOCKS_PER_REQUEST, limits.getMaxBlocksPerRequest(), 1, 1 << 16);
-    checkRange(Settings.MAX_BODY_BYTES, limits.getMaxBodyBytes(), 4096, Integer.MAX_VALUE);
-    checkRange(Settings.MAX_CONCURRENT_REQUESTS, limits.getMaxConcurrentRequests(), 1, Integer.MAX_VALUE);
-    checkRange(Settings.STORAGE_QUEUE_BOUND, limits.getStorageQueueBound(), 1, Integer.MAX_VALUE);
-    if (limits.getRequestTimeout().isNegative() || limits.getRequestTimeout().isZero()) {
-      throw ConfigException.invalid(Settings.REQUEST_TIMEOUT, limits.getRequestTimeout().toString(), "a positive duration");
-    }
-    validateTls();
-    if (!tls.enabled() && !allowPlainHttpOffLoopback && !isLoopback(host)) {
-      throw ConfigException.invalid(Settings.HOST, host,
-          "a loopback address for plain HTTP; configure tls.cert/tls.key or set allowPlainHttpOffLoopback");
-    }
-    validateVault();
-    keyAccess.validate();
-    return this;
-  }
 
-  private void validateTls() {
-    if (tls.getKeyPath() != null && tls.getCertPath() == null) {
-      throw new ConfigException("invalid setting tls.cert: missing (tls.key is set; both are needed for TLS)");
-    }
-    if (tls.enabled() && tls.getKeyPath() == null) {
-      throw new ConfigException("invalid setting tls.key: missing (tls.cert is set; both are needed for TLS)");
-    }
-    if (tls.getClientAuth() != ClientAuthMode.NONE && !tls.enabled()) {
-      throw ConfigException.invalid(Settings.TLS_CLIENT_AUTH, tls.getClientAuth().configName(), "none without tls.cert");
-    }
-    if (tls.getClientAuth() == ClientAuthMode.REQUIRE && tls.getCaPath() == null) {
-      throw new ConfigException("invalid setting tls.ca: missing (tls.clientAuth is require)");
-    }
-  }
+    private String host = DEFAULT_HOST;
+    private int port = DEFAULT_PORT;
+    private final TlsConfig tls = new TlsConfig();
+    private boolean allowPlainHttpOffLoopback = DEFAULT_ALLOW_PLAIN_HTTP_OFF_LOOPBACK;
+    private Path dataDir = DEFAULT_DATA_DIR;
+    private Durability durability = DEFAULT_DURABILITY;
+    private long cacheBytes = DEFAULT_CACHE_BYTES;
+    private int eventLoops = defaultEventLoops();
+    private final LimitsConfig limits = new LimitsConfig();
+    private final VaultConfig vault = new VaultConfig();
+    private final KeyAccessConfig keyAccess = new KeyAccessConfig();
+    private final Map<String, VaultIdentityConfig> identities = new LinkedHashMap<>();
+    private String serviceKek;
 
-  private void validateVault() {
-    if (vault.embedded()) {
-      if (serviceKek != null) {
-        throw new ConfigException("invalid setting serviceKek: set (it needs vault.url; the embedded vault creates its own)");
-      }
-      return;
+    public String getHost() {
+        return host;
     }
-    if (!vault.getUrl().startsWith("https://")) {
-      throw ConfigException.invalid(Settings.VAULT_URL, vault.getUrl(), "an https:// URL");
-    }
-    for (VaultEndpointConfig e : vault.getEndpoints()) {
-      if (e.url() == null || !e.url().startsWith("https://")) {
-        throw ConfigException.invalid(Settings.VAULT_ENDPOINTS, String.valueOf(e.url()), "https:// endpoint URLs");
-      }
-    }
-    if (serviceKek == null) {
-      throw new ConfigException("invalid setting serviceKek: missing (a key identifier URL is needed with vault.url)");
-    }
-    if (!identities.containsKey(vault.getIdentity())) {
-      throw ConfigException.invalid(Settings.VAULT_IDENTITY, vault.getIdentity(), "the name of an entry in identities");
-    }
-  }
 
-  private static void checkRange(String setting, long value, long min, long max) {
-    if (value < min || value > max) {
-      throw ConfigException.invalid(setting, Long.toString(value), "an integer " + min + ".." + max);
+    public GatewayConfig setHost(String host) {
+        this.host = host;
+        return this;
     }
-  }
 
-  /** Loopback by address form only: no name resolution, so start-up never waits on DNS. */
-  static boolean isLoopback(String host) {
-    if (host.equals("localhost")) {
-      return true;
+    public int getPort() {
+        return port;
     }
-    if (!host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+]?")) {
-      return false;
+
+    /** 0 = an ephemeral port (tests); see {@code Gateway.httpPort()}. */
+    public GatewayConfig setPort(int port) {
+        this.port = port;
+        return this;
     }
-    try {
-      return InetAddress.getByName(host.replace("[", "").replace("]", "")).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
+
+    public TlsConfig tls() {
+        return tls;
     }
-  }
+
+    public boolean isAllowPlainHttpOffLoopback() {
+        return allowPlainHttpOffLoopback;
+    }
+
+    public GatewayConfig setAllowPlainHttpOffLoopback(boolean allow) {
+        this.allowPlainHttpOffLoopback = allow;
+        return this;
+    }
+
+    public Path getDataDir() {
+        return dataDir;
+    }
+
+    public GatewayConfig setDataDir(Path dataDir) {
+        this.dataDir = dataDir;
+        return this;
+    }
+
+    public Durability getDurability() {
+        return durability;
+    }
+
+    public GatewayConfig setDurability(Durability durability) {
+        this.durability = durability;
+        return this;
+    }
+
+    public long getCacheBytes() {
+        return cacheBytes;
+    }
+
+    public GatewayConfig setCacheBytes(long cacheBytes) {
+        this.cacheBytes = cacheBytes;
+        return this;
+    }
+
+    public int getEventLoops() {
+        return eventLoops;
+    }
+
+    public GatewayConfig setEventLoops(int eventLoops) {
+        this.eventLoops = eventLoops;
+        return this;
+    }
+
+    public LimitsConfig limits() {
+        return limits;
+    }
+
+    /** Grace period, probe interval and alert webhooks of the key-access rule. */
+    public KeyAccessConfig keyAccess() {
+        return keyAccess;
+    }
+
+    public VaultConfig vault() {
+        return vault;
+    }
+
+    /** Vault identities by name (see {@link VaultConfig#getIdentity()}); empty for the embedded vault. */
+    public Map<String, VaultIdentityConfig> identities() {
+        return identities;
+    }
+
+    public GatewayConfig putIdentity(String name, VaultIdentityConfig identity) {
+        identities.put(name, identity);
+        return this;
+    }
+
+    public String getServiceKek() {
+        return serviceKek;
+    }
+
+    /** Key identifier URL of the service KEK in an external vault; null with the embedded vault (created there). */
+    public GatewayConfig setServiceKek(String serviceKek) {
+        this.serviceKek = serviceKek;
+        return this;
+    }
+
+    /** Checks the combination of settings; throws {@link ConfigException} naming the first bad one. */
+    public GatewayConfig validate() {
+        if (host == null || host.isBlank()) {
+            throw ConfigException.invalid(Settings.HOST, String.valueOf(host), "a host name or IP address");
+        }
+        checkRange(Settings.PORT, port, 0, 65535);
+        checkRange(Settings.EVENT_LOOPS, eventLoops, 1, 1024);
+        checkRange(Settings.MAX_BLOCKS_PER_REQUEST, limits.getMaxBlocksPerRequest(), 1, 1 << 16);
+        checkRange(Settings.MAX_BODY_BYTES, limits.getMaxBodyBytes(), 4096, Integer.MAX_VALUE);
+        checkRange(Settings.MAX_CONCURRENT_REQUESTS, limits.getMaxConcurrentRequests(), 1, Integer.MAX_VALUE);
+        checkRange(Settings.STORAGE_QUEUE_BOUND, limits.getStorageQueueBound(), 1, Integer.MAX_VALUE);
+        if (limits.getRequestTimeout().isNegative()
+                || limits.getRequestTimeout().isZero()) {
+            throw ConfigException.invalid(
+                    Settings.REQUEST_TIMEOUT, limits.getRequestTimeout().toString(), "a positive duration");
+        }
+        validateTls();
+        if (!tls.enabled() && !allowPlainHttpOffLoopback && !isLoopback(host)) {
+            throw ConfigException.invalid(
+                    Settings.HOST,
+                    host,
+                    "a loopback address for plain HTTP; configure tls.cert/tls.key or set allowPlainHttpOffLoopback");
+        }
+        validateVault();
+        keyAccess.validate();
+        return this;
+    }
+
+    private void validateTls() {
+        if (tls.getKeyPath() != null && tls.getCertPath() == null) {
+            throw new ConfigException("invalid setting tls.cert: missing (tls.key is set; both are needed for TLS)");
+        }
+        if (tls.enabled() && tls.getKeyPath() == null) {
+            throw new ConfigException("invalid setting tls.key: missing (tls.cert is set; both are needed for TLS)");
+        }
+        if (tls.getClientAuth() != ClientAuthMode.NONE && !tls.enabled()) {
+            throw ConfigException.invalid(
+                    Settings.TLS_CLIENT_AUTH, tls.getClientAuth().configName(), "none without tls.cert");
+        }
+        if (tls.getClientAuth() == ClientAuthMode.REQUIRE && tls.getCaPath() == null) {
+            throw new ConfigException("invalid setting tls.ca: missing (tls.clientAuth is require)");
+        }
+    }
+
+    private void validateVault() {
+        if (vault.embedded()) {
+            if (serviceKek != null) {
+                throw new ConfigException(
+                        "invalid setting serviceKek: set (it needs vault.url; the embedded vault creates its own)");
+            }
+            return;
+        }
+        if (!vault.getUrl().startsWith("https://")) {
+            throw ConfigException.invalid(Settings.VAULT_URL, vault.getUrl(), "an https:// URL");
+        }
+        for (VaultEndpointConfig e : vault.getEndpoints()) {
+            if (e.url() == null || !e.url().startsWith("https://")) {
+                throw ConfigException.invalid(
+                        Settings.VAULT_ENDPOINTS, String.valueOf(e.url()), "https:// endpoint URLs");
+            }
+        }
+        if (serviceKek == null) {
+            throw new ConfigException(
+                    "invalid setting serviceKek: missing (a key identifier URL is needed with vault.url)");
+        }
+        if (!identities.containsKey(vault.getIdentity())) {
+            throw ConfigException.invalid(
+                    Settings.VAULT_IDENTITY, vault.getIdentity(), "the name of an entry in identities");
+        }
+    }
+
+    private static void checkRange(String setting, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw ConfigException.invalid(setting, Long.toString(value), "an integer " + min + ".." + max);
+        }
+    }
+
+    /** Loopback by address form only: no name resolution, so start-up never waits on DNS. */
+    static boolean isLoopback(String host) {
+        if (host.equals("localhost")) {
+            return true;
+        }
+        if (!host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+]?")) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(host.replace("[", "").replace("]", "")).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
 }

@@ -1,8 +1,7 @@
 package io.strongroom.server.config;
 
-import io.strongroom.http.LimitsConfig;
-
 import io.strongroom.core.store.Durability;
+import io.strongroom.http.LimitsConfig;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,253 +16,386 @@ import java.util.regex.Pattern;
 
 /** The table of every setting: keys, flags, help text and parsers. The one place to add a setting. */
 final class Settings {
-  static final String HOST = "listen.host";
-  static final String PORT = "listen.port";
-  static final String TLS_CERT = "tls.cert";
-  static final String TLS_KEY = "tls.key";
-  static final String TLS_CLIENT_AUTH = "tls.clientAuth";
-  static final String TLS_CA = "tls.ca";
-  static final String ALLOW_PLAIN = "allowPlainHttpOffLoopback";
-  static final String DATA_DIR = "dataDir";
-  static final String DURABILITY = "durability";
-  static final String EVENT_LOOPS = "eventLoops";
-  static final String CACHE_BYTES = "cacheBytes";
-  static final String MAX_BODY_BYTES = "limits.maxBodyBytes";
-  static final String MAX_BLOCKS_PER_REQUEST = "limits.maxBlocksPerRequest";
-  static final String REQUEST_TIMEOUT = "limits.requestTimeout";
-  static final String MAX_CONCURRENT_REQUESTS = "limits.maxConcurrentRequests";
-  static final String STORAGE_QUEUE_BOUND = "limits.storageQueueBound";
-  static final String VAULT_URL = "vault.url";
-  static final String VAULT_ENDPOINTS = "vault.endpoints";
-  static final String VAULT_LOCAL_REGION = "vault.localRegion";
-  static final String VAULT_TRUST_PEM = "vault.trustPem";
-  static final String VAULT_API_VERSION = "vault.apiVersion";
-  static final String VAULT_IDENTITY = "vault.identity";
-  static final String IDENTITIES = "identities";
-  static final String SERVICE_KEK = "serviceKek";
-  static final String GRACE_PERIOD = "keyAccess.gracePeriod";
-  static final String PROBE_INTERVAL = "keyAccess.probeInterval";
-  static final String ALERT_WEBHOOKS = "keyAccess.alertWebhooks";
-  static final String RESEAL_RATE = "keyAccess.resealBlocksPerSecond";
-  static final String DEK_MAX_AGE = "keyAccess.dekMaxAge";
+    static final String HOST = "listen.host";
+    static final String PORT = "listen.port";
+    static final String TLS_CERT = "tls.cert";
+    static final String TLS_KEY = "tls.key";
+    static final String TLS_CLIENT_AUTH = "tls.clientAuth";
+    static final String TLS_CA = "tls.ca";
+    static final String ALLOW_PLAIN = "allowPlainHttpOffLoopback";
+    static final String DATA_DIR = "dataDir";
+    static final String DURABILITY = "durability";
+    static final String EVENT_LOOPS = "eventLoops";
+    static final String CACHE_BYTES = "cacheBytes";
+    static final String MAX_BODY_BYTES = "limits.maxBodyBytes";
+    static final String MAX_BLOCKS_PER_REQUEST = "limits.maxBlocksPerRequest";
+    static final String REQUEST_TIMEOUT = "limits.requestTimeout";
+    static final String MAX_CONCURRENT_REQUESTS = "limits.maxConcurrentRequests";
+    static final String STORAGE_QUEUE_BOUND = "limits.storageQueueBound";
+    static final String VAULT_URL = "vault.url";
+    static final String VAULT_ENDPOINTS = "vault.endpoints";
+    static final String VAULT_LOCAL_REGION = "vault.localRegion";
+    static final String VAULT_TRUST_PEM = "vault.trustPem";
+    static final String VAULT_API_VERSION = "vault.apiVersion";
+    static final String VAULT_IDENTITY = "vault.identity";
+    static final String IDENTITIES = "identities";
+    static final String SERVICE_KEK = "serviceKek";
+    static final String GRACE_PERIOD = "keyAccess.gracePeriod";
+    static final String PROBE_INTERVAL = "keyAccess.probeInterval";
+    static final String ALERT_WEBHOOKS = "keyAccess.alertWebhooks";
+    static final String RESEAL_RATE = "keyAccess.resealBlocksPerSecond";
+    static final String DEK_MAX_AGE = "keyAccess.dekMaxAge";
 
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
-  static final List<Setting> ALL = List.of(
-      scalar(HOST, "--host", "<address>", "listen address (default " + GatewayConfig.DEFAULT_HOST + ")",
-          (c, v) -> c.setHost(v)),
-      scalar(PORT, "--port", "<port>", "listen port, 0 = ephemeral (default " + GatewayConfig.DEFAULT_PORT + ")",
-          (c, v) -> c.setPort(integer(PORT, v, 0, 65535))),
-      scalar(TLS_CERT, "--tls-cert", "<pem file>", "server certificate chain; enables TLS (HTTP/2 by ALPN)",
-          (c, v) -> c.tls().setCertPath(path(v))),
-      scalar(TLS_KEY, "--tls-key", "<pem file>", "server private key", (c, v) -> c.tls().setKeyPath(path(v))),
-      scalar(TLS_CLIENT_AUTH, "--tls-client-auth", "none|request|require", "client certificates (default none)",
-          (c, v) -> c.tls().setClientAuth(enumValue(TLS_CLIENT_AUTH, v, ClientAuthMode.class, "none, request or require"))),
-      scalar(TLS_CA, "--tls-ca", "<pem file>", "CA certificates for client certificates", (c, v) -> c.tls().setCaPath(path(v))),
-      scalar(ALLOW_PLAIN, "--allow-plain-http-off-loopback", "[true|false]",
-          "allow plain HTTP on a non-loopback address (default false)", (c, v) -> c.setAllowPlainHttpOffLoopback(bool(ALLOW_PLAIN, v))),
-      scalar(DATA_DIR, "--data-dir", "<dir>", "volumes, tokens, embedded vault (default ./strongroom-data)",
-          (c, v) -> c.setDataDir(path(v))),
-      scalar(DURABILITY, "--durability", "fsync|none", "acknowledge writes once durable or once in page cache (default fsync)",
-          (c, v) -> c.setDurability(enumValue(DURABILITY, v, Durability.class, "fsync or none"))),
-      scalar(CACHE_BYTES, "--cache-bytes", "<bytes>", "memory for cached sealed slots, so hot reads need no file I/O; 0 = off "
-          + "(default " + GatewayConfig.DEFAULT_CACHE_BYTES + ")",
-          (c, v) -> c.setCacheBytes(integer(CACHE_BYTES, v, 0, Integer.MAX_VALUE))),
-      scalar(EVENT_LOOPS, "--event-loops", "<n>", "event loops and HTTP verticles (default: cores)",
-          (c, v) -> c.setEventLoops(integer(EVENT_LOOPS, v, 1, 1024))),
-      scalar(MAX_BODY_BYTES, "--max-body-bytes", "<bytes>", "largest request body (default " + LimitsConfig.DEFAULT_MAX_BODY_BYTES + ")",
-          (c, v) -> c.limits().setMaxBodyBytes(integer(MAX_BODY_BYTES, v, 4096, Integer.MAX_VALUE))),
-      scalar(MAX_BLOCKS_PER_REQUEST, "--max-blocks-per-request", "<n>",
-          "most blocks read or written by one request (default " + LimitsConfig.DEFAULT_MAX_BLOCKS_PER_REQUEST + ")",
-          (c, v) -> c.limits().setMaxBlocksPerRequest(integer(MAX_BLOCKS_PER_REQUEST, v, 1, 1 << 16))),
-      scalar(REQUEST_TIMEOUT, "--request-timeout", "<duration>", "answer 503 RequestTimeout after this (default 30s)",
-          (c, v) -> c.limits().setRequestTimeout(duration(REQUEST_TIMEOUT, v))),
-      scalar(MAX_CONCURRENT_REQUESTS, "--max-concurrent-requests", "<n>",
-          "requests in progress before 429 (default " + LimitsConfig.DEFAULT_MAX_CONCURRENT_REQUESTS + ")",
-          (c, v) -> c.limits().setMaxConcurrentRequests(integer(MAX_CONCURRENT_REQUESTS, v, 1, Integer.MAX_VALUE))),
-      scalar(STORAGE_QUEUE_BOUND, "--storage-queue-bound", "<n>",
-          "storage operations in flight before connections are paused (default " + LimitsConfig.DEFAULT_STORAGE_QUEUE_BOUND + ")",
-          (c, v) -> c.limits().setStorageQueueBound(integer(STORAGE_QUEUE_BOUND, v, 1, Integer.MAX_VALUE))),
-      scalar(VAULT_URL, "--vault-url", "<https url>", "external key vault; unset = embedded local-vault",
-          (c, v) -> c.vault().setUrl(v)),
-      structured(VAULT_ENDPOINTS, "--vault-endpoints", "<json>", "[{\"url\":..,\"region\":..}] where vault requests go",
-          false, Settings::applyEndpoints),
-      scalar(VAULT_LOCAL_REGION, "--vault-local-region", "<region>", "this gateway's region", (c, v) -> c.vault().setLocalRegion(v)),
-      scalar(VAULT_TRUST_PEM, "--vault-trust-pem", "<pem file>", "CA certificates trusted for the vault (default: JVM trust)",
-          (c, v) -> c.vault().setTrustPemPath(path(v))),
-      scalar(VAULT_API_VERSION, "--vault-api-version", "<7.x>", "Key Vault REST api-version (default 7.4)",
-          (c, v) -> c.vault().setApiVersion(apiVersion(v))),
-      scalar(VAULT_IDENTITY, "--vault-identity", "<name>", "identity (in identities) for the service KEK (default default)",
-          (c, v) -> c.vault().setIdentity(v)),
-      structured(IDENTITIES, null, "<json>",
-          "{\"<name>\":{\"type\":\"static|managed|clientCredentials\",...}} (file or environment only: holds secrets)",
-          true, Settings::applyIdentities),
-      scalar(SERVICE_KEK, "--service-kek", "<key id url>", "the service KEK in the external vault", (c, v) -> c.setServiceKek(v)),
-      scalar(GRACE_PERIOD, "--key-grace-period", "<duration>", "failing KEK to INACCESSIBLE after this (default 10m)",
-          (c, v) -> c.keyAccess().setGracePeriod(duration(GRACE_PERIOD, v))),
-      scalar(PROBE_INTERVAL, "--key-probe-interval", "<duration>", "KEK probe interval (default 60s)",
-          (c, v) -> c.keyAccess().setProbeInterval(duration(PROBE_INTERVAL, v))),
-      structured(ALERT_WEBHOOKS, "--alert-webhooks", "<json>", "[\"https://...\"] URLs receiving key-access alerts",
-          false, Settings::applyWebhooks),
-      scalar(RESEAL_RATE, "--reseal-rate", "<blocks/s>", "background re-seal rate after a DEK rollover (default "
-          + KeyAccessConfig.DEFAULT_RESEAL_BLOCKS_PER_SECOND + ")",
-          (c, v) -> c.keyAccess().setResealBlocksPerSecond(integer(RESEAL_RATE, v, 1, 1_000_000))),
-      scalar(DEK_MAX_AGE, "--dek-max-age", "<duration>", "roll a volume's DEK over at this age (default: by seal count only)",
-          (c, v) -> c.keyAccess().setDekMaxAge(duration(DEK_MAX_AGE, v))));
+    static final List<Setting> ALL = List.of(
+            scalar(
+                    HOST,
+                    "--host",
+                    "<address>",
+                    "listen address (default " + GatewayConfig.DEFAULT_HOST + ")",
+                    (c, v) -> c.setHost(v)),
+            scalar(
+                    PORT,
+                    "--port",
+                    "<port>",
+                    "listen port, 0 = ephemeral (default " + GatewayConfig.DEFAULT_PORT + ")",
+                    (c, v) -> c.setPort(integer(PORT, v, 0, 65535))),
+            scalar(
+                    TLS_CERT,
+                    "--tls-cert",
+                    "<pem file>",
+                    "server certificate chain; enables TLS (HTTP/2 by ALPN)",
+                    (c, v) -> c.tls().setCertPath(path(v))),
+            scalar(
+                    TLS_KEY,
+                    "--tls-key",
+                    "<pem file>",
+                    "server private key",
+                    (c, v) -> c.tls().setKeyPath(path(v))),
+            scalar(
+                    TLS_CLIENT_AUTH,
+                    "--tls-client-auth",
+                    "none|request|require",
+                    "client certificates (default none)",
+                    (c, v) -> c.tls()
+                            .setClientAuth(
+                                    enumValue(TLS_CLIENT_AUTH, v, ClientAuthMode.class, "none, request or require"))),
+            scalar(
+                    TLS_CA,
+                    "--tls-ca",
+                    "<pem file>",
+                    "CA certificates for client certificates",
+                    (c, v) -> c.tls().setCaPath(path(v))),
+            scalar(
+                    ALLOW_PLAIN,
+                    "--allow-plain-http-off-loopback",
+                    "[true|false]",
+                    "allow plain HTTP on a non-loopback address (default false)",
+                    (c, v) -> c.setAllowPlainHttpOffLoopback(bool(ALLOW_PLAIN, v))),
+            scalar(
+                    DATA_DIR,
+                    "--data-dir",
+                    "<dir>",
+                    "volumes, tokens, embedded vault (default ./strongroom-data)",
+                    (c, v) -> c.setDataDir(path(v))),
+            scalar(
+                    DURABILITY,
+                    "--durability",
+                    "fsync|none",
+                    "acknowledge writes once durable or once in page cache (default fsync)",
+                    (c, v) -> c.setDurability(enumValue(DURABILITY, v, Durability.class, "fsync or none"))),
+            scalar(
+                    CACHE_BYTES,
+                    "--cache-bytes",
+                    "<bytes>",
+                    "memory for cached sealed slots, so hot reads need no file I/O; 0 = off " + "(default "
+                            + GatewayConfig.DEFAULT_CACHE_BYTES + ")",
+                    (c, v) -> c.setCacheBytes(integer(CACHE_BYTES, v, 0, Integer.MAX_VALUE))),
+            scalar(
+                    EVENT_LOOPS,
+                    "--event-loops",
+                    "<n>",
+                    "event loops and HTTP verticles (default: cores)",
+                    (c, v) -> c.setEventLoops(integer(EVENT_LOOPS, v, 1, 1024))),
+            scalar(
+                    MAX_BODY_BYTES,
+                    "--max-body-bytes",
+                    "<bytes>",
+                    "largest request body (default " + LimitsConfig.DEFAULT_MAX_BODY_BYTES + ")",
+                    (c, v) -> c.limits().setMaxBodyBytes(integer(MAX_BODY_BYTES, v, 4096, Integer.MAX_VALUE))),
+            scalar(
+                    MAX_BLOCKS_PER_REQUEST,
+                    "--max-blocks-per-request",
+                    "<n>",
+                    "most blocks read or written by one request (default " + LimitsConfig.DEFAULT_MAX_BLOCKS_PER_REQUEST
+                            + ")",
+                    (c, v) -> c.limits().setMaxBlocksPerRequest(integer(MAX_BLOCKS_PER_REQUEST, v, 1, 1 << 16))),
+            scalar(
+                    REQUEST_TIMEOUT,
+                    "--request-timeout",
+                    "<duration>",
+                    "answer 503 RequestTimeout after this (default 30s)",
+                    (c, v) -> c.limits().setRequestTimeout(duration(REQUEST_TIMEOUT, v))),
+            scalar(
+                    MAX_CONCURRENT_REQUESTS,
+                    "--max-concurrent-requests",
+                    "<n>",
+                    "requests in progress before 429 (default " + LimitsConfig.DEFAULT_MAX_CONCURRENT_REQUESTS + ")",
+                    (c, v) -> c.limits()
+                            .setMaxConcurrentRequests(integer(MAX_CONCURRENT_REQUESTS, v, 1, Integer.MAX_VALUE))),
+            scalar(
+                    STORAGE_QUEUE_BOUND,
+                    "--storage-queue-bound",
+                    "<n>",
+                    "storage operations in flight before connections are paused (default "
+                            + LimitsConfig.DEFAULT_STORAGE_QUEUE_BOUND + ")",
+                    (c, v) -> c.limits().setStorageQueueBound(integer(STORAGE_QUEUE_BOUND, v, 1, Integer.MAX_VALUE))),
+            scalar(
+                    VAULT_URL,
+                    "--vault-url",
+                    "<https url>",
+                    "external key vault; unset = embedded local-vault",
+                    (c, v) -> c.vault().setUrl(v)),
+            structured(
+                    VAULT_ENDPOINTS,
+                    "--vault-endpoints",
+                    "<json>",
+                    "[{\"url\":..,\"region\":..}] where vault requests go",
+                    false,
+                    Settings::applyEndpoints),
+            scalar(
+                    VAULT_LOCAL_REGION,
+                    "--vault-local-region",
+                    "<region>",
+                    "this gateway's region",
+                    (c, v) -> c.vault().setLocalRegion(v)),
+            scalar(
+                    VAULT_TRUST_PEM,
+                    "--vault-trust-pem",
+                    "<pem file>",
+                    "CA certificates trusted for the vault (default: JVM trust)",
+                    (c, v) -> c.vault().setTrustPemPath(path(v))),
+            scalar(
+                    VAULT_API_VERSION,
+                    "--vault-api-version",
+                    "<7.x>",
+                    "Key Vault REST api-version (default 7.4)",
+                    (c, v) -> c.vault().setApiVersion(apiVersion(v))),
+            scalar(
+                    VAULT_IDENTITY,
+                    "--vault-identity",
+                    "<name>",
+                    "identity (in identities) for the service KEK (default default)",
+                    (c, v) -> c.vault().setIdentity(v)),
+            structured(
+                    IDENTITIES,
+                    null,
+                    "<json>",
+                    "{\"<name>\":{\"type\":\"static|managed|clientCredentials\",...}} (file or environment only: holds secrets)",
+                    true,
+                    Settings::applyIdentities),
+            scalar(
+                    SERVICE_KEK,
+                    "--service-kek",
+                    "<key id url>",
+                    "the service KEK in the external vault",
+                    (c, v) -> c.setServiceKek(v)),
+            scalar(
+                    GRACE_PERIOD,
+                    "--key-grace-period",
+                    "<duration>",
+                    "failing KEK to INACCESSIBLE after this (default 10m)",
+                    (c, v) -> c.keyAccess().setGracePeriod(duration(GRACE_PERIOD, v))),
+            scalar(
+                    PROBE_INTERVAL,
+                    "--key-probe-interval",
+                    "<duration>",
+                    "KEK probe interval (default 60s)",
+                    (c, v) -> c.keyAccess().setProbeInterval(duration(PROBE_INTERVAL, v))),
+            structured(
+                    ALERT_WEBHOOKS,
+                    "--alert-webhooks",
+                    "<json>",
+                    "[\"https://...\"] URLs receiving key-access alerts",
+                    false,
+                    Settings::applyWebhooks),
+            scalar(
+                    RESEAL_RATE,
+                    "--reseal-rate",
+                    "<blocks/s>",
+                    "background re-seal rate after a DEK rollover (default "
+                            + KeyAccessConfig.DEFAULT_RESEAL_BLOCKS_PER_SECOND + ")",
+                    (c, v) -> c.keyAccess().setResealBlocksPerSecond(integer(RESEAL_RATE, v, 1, 1_000_000))),
+            scalar(
+                    DEK_MAX_AGE,
+                    "--dek-max-age",
+                    "<duration>",
+                    "roll a volume's DEK over at this age (default: by seal count only)",
+                    (c, v) -> c.keyAccess().setDekMaxAge(duration(DEK_MAX_AGE, v))));
 
-  private Settings() {}
+    private Settings() {}
 
-  static Setting byKey(String key) {
-    for (Setting s : ALL) {
-      if (s.key.equals(key)) {
-        return s;
-      }
-    }
-    return null;
-  }
-
-  static Setting byFlag(String flag) {
-    for (Setting s : ALL) {
-      if (flag.equals(s.flag)) {
-        return s;
-      }
-    }
-    return null;
-  }
-
-  private static Setting scalar(String key, String flag, String hint, String help, Setting.Applier applier) {
-    return new Setting(key, flag, hint, help, false, false, applier);
-  }
-
-  private static Setting structured(String key, String flag, String hint, String help, boolean secret, Setting.Applier applier) {
-    return new Setting(key, flag, hint, help, true, secret, applier);
-  }
-
-  static int integer(String key, String v, int min, int max) {
-    try {
-      long n = Long.parseLong(v.trim());
-      if (n >= min && n <= max) {
-        return (int) n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below with the expected range
-    }
-    throw ConfigException.invalid(key, v, "an integer " + min + ".." + max);
-  }
-
-  static boolean bool(String key, String v) {
-    return switch (v.trim().toLowerCase(Locale.ROOT)) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw ConfigException.invalid(key, v, "true or false");
-    };
-  }
-
-  static Duration duration(String key, String v) {
-    Matcher m = DURATION.matcher(v.trim());
-    if (!m.matches()) {
-      throw ConfigException.invalid(key, v, "a duration such as 500ms, 30s, 2m or 1h");
-    }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      default -> Duration.ofHours(n);
-    };
-  }
-
-  static <E extends Enum<E>> E enumValue(String key, String v, Class<E> type, String expected) {
-    for (E e : type.getEnumConstants()) {
-      if (e.name().equalsIgnoreCase(v.trim())) {
-        return e;
-      }
-    }
-    throw ConfigException.invalid(key, v, expected);
-  }
-
-  private static Path path(String v) {
-    return Path.of(v.trim());
-  }
-
-  private static String apiVersion(String v) {
-    if (!v.matches("7\\.\\d+(-preview)?")) {
-      throw ConfigException.invalid(VAULT_API_VERSION, v, "a 7.x api-version such as 7.4");
-    }
-    return v;
-  }
-
-  private static void applyEndpoints(GatewayConfig config, String json) {
-    JsonArray array;
-    try {
-      array = new JsonArray(json);
-    } catch (DecodeException | ClassCastException e) {
-      throw ConfigException.invalid(VAULT_ENDPOINTS, json, "a JSON array of {\"url\":..,\"region\":..}");
-    }
-    List<VaultEndpointConfig> endpoints = new ArrayList<>();
-    for (int i = 0; i < array.size(); i++) {
-      Object item = array.getValue(i);
-      if (!(item instanceof JsonObject o) || !(o.getValue("url") instanceof String url)
-          || !(o.getValue("region") instanceof String region)) {
-        throw ConfigException.invalid(VAULT_ENDPOINTS + "[" + i + "]", String.valueOf(item), "{\"url\":..,\"region\":..}");
-      }
-      endpoints.add(new VaultEndpointConfig(url, region));
-    }
-    config.vault().setEndpoints(endpoints);
-  }
-
-  private static void applyWebhooks(GatewayConfig config, String json) {
-    List<String> urls = new ArrayList<>();
-    try {
-      for (Object url : new JsonArray(json)) {
-        if (!(url instanceof String s)) {
-          throw ConfigException.invalid(ALERT_WEBHOOKS, json, "a JSON array of URL strings");
+    static Setting byKey(String key) {
+        for (Setting s : ALL) {
+            if (s.key.equals(key)) {
+                return s;
+            }
         }
-        urls.add(s);
-      }
-    } catch (DecodeException | ClassCastException e) {
-      throw ConfigException.invalid(ALERT_WEBHOOKS, json, "a JSON array of URL strings");
+        return null;
     }
-    config.keyAccess().setAlertWebhooks(urls);
-  }
 
-  private static void applyIdentities(GatewayConfig config, String json) {
-    JsonObject all;
-    try {
-      all = new JsonObject(json);
-    } catch (DecodeException | ClassCastException e) {
-      // The text may hold secrets: it is not echoed.
-      throw new ConfigException("invalid setting identities: not a JSON object of named identities");
+    static Setting byFlag(String flag) {
+        for (Setting s : ALL) {
+            if (flag.equals(s.flag)) {
+                return s;
+            }
+        }
+        return null;
     }
-    for (Map.Entry<String, Object> entry : all) {
-      String prefix = IDENTITIES + "." + entry.getKey();
-      if (!(entry.getValue() instanceof JsonObject o)) {
-        throw new ConfigException("invalid setting " + prefix + ": not an object");
-      }
-      config.putIdentity(entry.getKey(), identity(prefix, o));
-    }
-  }
 
-  private static VaultIdentityConfig identity(String prefix, JsonObject o) {
-    String typeText = String.valueOf(o.getValue("type", ""));
-    VaultIdentityConfig.Type type = VaultIdentityConfig.Type.parse(typeText);
-    if (type == null) {
-      throw ConfigException.invalid(prefix + ".type", typeText, "static, managed or clientCredentials");
+    private static Setting scalar(String key, String flag, String hint, String help, Setting.Applier applier) {
+        return new Setting(key, flag, hint, help, false, false, applier);
     }
-    Path trust = o.getValue("trustPem") instanceof String p ? path(p) : null;
-    return switch (type) {
-      case STATIC -> VaultIdentityConfig.staticToken(required(prefix, o, "token"));
-      case MANAGED -> VaultIdentityConfig.managed(required(prefix, o, "endpoint"), o.getString("clientId"), trust);
-      case CLIENT_CREDENTIALS -> VaultIdentityConfig.clientCredentials(required(prefix, o, "authority"),
-          required(prefix, o, "tenant"), required(prefix, o, "clientId"), required(prefix, o, "clientSecret"), trust);
-    };
-  }
 
-  private static String required(String prefix, JsonObject o, String field) {
-    Object v = o.getValue(field);
-    if (!(v instanceof String s) || s.isEmpty()) {
-      throw new ConfigException("invalid setting " + prefix + "." + field + ": missing (a non-empty string)");
+    private static Setting structured(
+            String key, String flag, String hint, String help, boolean secret, Setting.Applier applier) {
+        return new Setting(key, flag, hint, help, true, secret, applier);
     }
-    return s;
-  }
+
+    static int integer(String key, String v, int min, int max) {
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n >= min && n <= max) {
+                return (int) n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the expected range
+        }
+        throw ConfigException.invalid(key, v, "an integer " + min + ".." + max);
+    }
+
+    static boolean bool(String key, String v) {
+        return switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw ConfigException.invalid(key, v, "true or false");
+        };
+    }
+
+    static Duration duration(String key, String v) {
+        Matcher m = DURATION.matcher(v.trim());
+        if (!m.matches()) {
+            throw ConfigException.invalid(key, v, "a duration such as 500ms, 30s, 2m or 1h");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
+    }
+
+    static <E extends Enum<E>> E enumValue(String key, String v, Class<E> type, String expected) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(v.trim())) {
+                return e;
+            }
+        }
+        throw ConfigException.invalid(key, v, expected);
+    }
+
+    private static Path path(String v) {
+        return Path.of(v.trim());
+    }
+
+    private static String apiVersion(String v) {
+        if (!v.matches("7\\.\\d+(-preview)?")) {
+            throw ConfigException.invalid(VAULT_API_VERSION, v, "a 7.x api-version such as 7.4");
+        }
+        return v;
+    }
+
+    private static void applyEndpoints(GatewayConfig config, String json) {
+        JsonArray array;
+        try {
+            array = new JsonArray(json);
+        } catch (DecodeException | ClassCastException e) {
+            throw ConfigException.invalid(VAULT_ENDPOINTS, json, "a JSON array of {\"url\":..,\"region\":..}");
+        }
+        List<VaultEndpointConfig> endpoints = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            Object item = array.getValue(i);
+            if (!(item instanceof JsonObject o)
+                    || !(o.getValue("url") instanceof String url)
+                    || !(o.getValue("region") instanceof String region)) {
+                throw ConfigException.invalid(
+                        VAULT_ENDPOINTS + "[" + i + "]", String.valueOf(item), "{\"url\":..,\"region\":..}");
+            }
+            endpoints.add(new VaultEndpointConfig(url, region));
+        }
+        config.vault().setEndpoints(endpoints);
+    }
+
+    private static void applyWebhooks(GatewayConfig config, String json) {
+        List<String> urls = new ArrayList<>();
+        try {
+            for (Object url : new JsonArray(json)) {
+                if (!(url instanceof String s)) {
+                    throw ConfigException.invalid(ALERT_WEBHOOKS, json, "a JSON array of URL strings");
+                }
+                urls.add(s);
+            }
+        } catch (DecodeException | ClassCastException e) {
+            throw ConfigException.invalid(ALERT_WEBHOOKS, json, "a JSON array of URL strings");
+        }
+        config.keyAccess().setAlertWebhooks(urls);
+    }
+
+    private static void applyIdentities(GatewayConfig config, String json) {
+        JsonObject all;
+        try {
+            all = new JsonObject(json);
+        } catch (DecodeException | ClassCastException e) {
+            // The text may hold secrets: it is not echoed.
+            throw new ConfigException("invalid setting identities: not a JSON object of named identities");
+        }
+        for (Map.Entry<String, Object> entry : all) {
+            String prefix = IDENTITIES + "." + entry.getKey();
+            if (!(entry.getValue() instanceof JsonObject o)) {
+                throw new ConfigException("invalid setting " + prefix + ": not an object");
+            }
+            config.putIdentity(entry.getKey(), identity(prefix, o));
+        }
+    }
+
+    private static VaultIdentityConfig identity(String prefix, JsonObject o) {
+        String typeText = String.valueOf(o.getValue("type", ""));
+        VaultIdentityConfig.Type type = VaultIdentityConfig.Type.parse(typeText);
+        if (type == null) {
+            throw ConfigException.invalid(prefix + ".type", typeText, "static, managed or clientCredentials");
+        }
+        Path trust = o.getValue("trustPem") instanceof String p ? path(p) : null;
+        return switch (type) {
+            case STATIC -> VaultIdentityConfig.staticToken(required(prefix, o, "token"));
+            case MANAGED ->
+                VaultIdentityConfig.managed(required(prefix, o, "endpoint"), o.getString("clientId"), trust);
+            case CLIENT_CREDENTIALS ->
+                VaultIdentityConfig.clientCredentials(
+                        required(prefix, o, "authority"),
+                        required(prefix, o, "tenant"),
+                        required(prefix, o, "clientId"),
+                        required(prefix, o, "clientSecret"),
+                        trust);
+        };
+    }
+
+    private static String required(String prefix, JsonObject o, String field) {
+        Object v = o.getValue(field);
+        if (!(v instanceof String s) || s.isEmpty()) {
+            throw new ConfigException("invalid setting " + prefix + "." + field + ": missing (a non-empty string)");
+        }
+        return s;
+    }
 }

@@ -7,17 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.strongroom.crypto.BlockSealer;
-import io.strongroom.crypto.Dek;
-import io.strongroom.crypto.DekId;
 import io.strongroom.core.error.ErrorCode;
 import io.strongroom.core.error.StrongroomException;
-import io.strongroom.store.local.LocalFileBlockStore;
-import io.strongroom.store.local.LocalFileBlockStoreOptions;
 import io.strongroom.core.volume.DefaultVolumeService;
 import io.strongroom.core.volume.VolumeInfo;
 import io.strongroom.core.volume.VolumeServiceOptions;
 import io.strongroom.core.volume.VolumeSpec;
+import io.strongroom.crypto.BlockSealer;
+import io.strongroom.crypto.Dek;
+import io.strongroom.crypto.DekId;
+import io.strongroom.store.local.LocalFileBlockStore;
+import io.strongroom.store.local.LocalFileBlockStoreOptions;
 import io.strongroom.vault.KeyId;
 import io.strongroom.vault.KeyVaultClientOptions;
 import io.vertx.core.Future;
@@ -53,312 +53,346 @@ import org.junit.jupiter.params.provider.EnumSource;
  * KEK revalidated every block written before reads back unchanged.
  */
 class KeyAccessRuleTest {
-  static final int BS = 4096;
-  static final Duration GRACE = Duration.ofMinutes(10);
+    static final int BS = 4096;
+    static final Duration GRACE = Duration.ofMinutes(10);
 
-  /** A way to lose key access, applied to the customer key (named {@code key}) in vault A, and its undoing. */
-  enum Fault {
-    KEY_DELETED(KeyAccessCause.KEY_DELETED) {
-      void apply(KeyAccessRuleTest t, String key) {
-        t.vaultA.delete(key);
-      }
+    /** A way to lose key access, applied to the customer key (named {@code key}) in vault A, and its undoing. */
+    enum Fault {
+        KEY_DELETED(KeyAccessCause.KEY_DELETED) {
+            void apply(KeyAccessRuleTest t, String key) {
+                t.vaultA.delete(key);
+            }
 
-      void remove(KeyAccessRuleTest t, String key) {
-        t.vaultA.recover(key);
-      }
-    },
-    KEY_DISABLED(KeyAccessCause.KEY_DISABLED) {
-      void apply(KeyAccessRuleTest t, String key) {
-        t.vaultA.updateAttributes(key, new JsonObject().put("enabled", false));
-      }
+            void remove(KeyAccessRuleTest t, String key) {
+                t.vaultA.recover(key);
+            }
+        },
+        KEY_DISABLED(KeyAccessCause.KEY_DISABLED) {
+            void apply(KeyAccessRuleTest t, String key) {
+                t.vaultA.updateAttributes(key, new JsonObject().put("enabled", false));
+            }
 
-      void remove(KeyAccessRuleTest t, String key) {
-        t.vaultA.updateAttributes(key, new JsonObject().put("enabled", true));
-      }
-    },
-    KEY_EXPIRED(KeyAccessCause.KEY_EXPIRED) {
-      void apply(KeyAccessRuleTest t, String key) {
-        t.vaultA.updateAttributes(key, new JsonObject().put("exp", Instant.now().getEpochSecond() - 60));
-      }
+            void remove(KeyAccessRuleTest t, String key) {
+                t.vaultA.updateAttributes(key, new JsonObject().put("enabled", true));
+            }
+        },
+        KEY_EXPIRED(KeyAccessCause.KEY_EXPIRED) {
+            void apply(KeyAccessRuleTest t, String key) {
+                t.vaultA.updateAttributes(
+                        key, new JsonObject().put("exp", Instant.now().getEpochSecond() - 60));
+            }
 
-      void remove(KeyAccessRuleTest t, String key) {
-        t.vaultA.updateAttributes(key, new JsonObject().putNull("exp"));
-      }
-    },
-    UNWRAP_PERMISSION_REVOKED(KeyAccessCause.PERMISSION_REVOKED) {
-      void apply(KeyAccessRuleTest t, String key) {
-        t.vaultA.restart(KeyAccessVaults.Setup.NO_UNWRAP_PERMISSION);
-      }
-    },
-    TOKEN_REJECTED(KeyAccessCause.IDENTITY_REJECTED) {
-      void apply(KeyAccessRuleTest t, String key) {
-        t.vaultA.restart(KeyAccessVaults.Setup.TOKEN_UNKNOWN);
-      }
-    },
-    FIREWALL(KeyAccessCause.FIREWALL) {
-      void apply(KeyAccessRuleTest t, String key) {
-        t.vaultA.restart(KeyAccessVaults.Setup.FIREWALLED);
-      }
-    },
-    VAULT_BLACKHOLED(KeyAccessCause.VAULT_UNREACHABLE) {
-      void apply(KeyAccessRuleTest t, String key) {
-        t.vaultA.faults(new JsonObject().put("blackholeRate", 1.0));
-      }
-    },
-    THROTTLED_WITHOUT_END(KeyAccessCause.THROTTLED) {
-      void apply(KeyAccessRuleTest t, String key) {
-        t.vaultA.faults(new JsonObject().put("errors", new JsonArray().add(new JsonObject().put("status", 429)
-            .put("code", "Throttled").put("rate", 1.0).put("retryAfterSeconds", 0))));
-      }
-    };
+            void remove(KeyAccessRuleTest t, String key) {
+                t.vaultA.updateAttributes(key, new JsonObject().putNull("exp"));
+            }
+        },
+        UNWRAP_PERMISSION_REVOKED(KeyAccessCause.PERMISSION_REVOKED) {
+            void apply(KeyAccessRuleTest t, String key) {
+                t.vaultA.restart(KeyAccessVaults.Setup.NO_UNWRAP_PERMISSION);
+            }
+        },
+        TOKEN_REJECTED(KeyAccessCause.IDENTITY_REJECTED) {
+            void apply(KeyAccessRuleTest t, String key) {
+                t.vaultA.restart(KeyAccessVaults.Setup.TOKEN_UNKNOWN);
+            }
+        },
+        FIREWALL(KeyAccessCause.FIREWALL) {
+            void apply(KeyAccessRuleTest t, String key) {
+                t.vaultA.restart(KeyAccessVaults.Setup.FIREWALLED);
+            }
+        },
+        VAULT_BLACKHOLED(KeyAccessCause.VAULT_UNREACHABLE) {
+            void apply(KeyAccessRuleTest t, String key) {
+                t.vaultA.faults(new JsonObject().put("blackholeRate", 1.0));
+            }
+        },
+        THROTTLED_WITHOUT_END(KeyAccessCause.THROTTLED) {
+            void apply(KeyAccessRuleTest t, String key) {
+                t.vaultA.faults(new JsonObject()
+                        .put(
+                                "errors",
+                                new JsonArray()
+                                        .add(new JsonObject()
+                                                .put("status", 429)
+                                                .put("code", "Throttled")
+                                                .put("rate", 1.0)
+                                                .put("retryAfterSeconds", 0))));
+            }
+        };
 
-    final KeyAccessCause expected;
+        final KeyAccessCause expected;
 
-    Fault(KeyAccessCause expected) {
-      this.expected = expected;
+        Fault(KeyAccessCause expected) {
+            this.expected = expected;
+        }
+
+        abstract void apply(KeyAccessRuleTest t, String key);
+
+        /** Default: the vault-wide faults are undone by a normal restart and an empty fault plan. */
+        void remove(KeyAccessRuleTest t, String key) {
+            t.vaultA.faults(new JsonObject());
+            t.vaultA.restart(KeyAccessVaults.Setup.NORMAL);
+        }
     }
 
-    abstract void apply(KeyAccessRuleTest t, String key);
+    static Vertx vertx;
+    static KeyAccessVaults vaultA;
+    static KeyAccessVaults vaultB;
+    static String serviceKek;
+    static int keyNames;
 
-    /** Default: the vault-wide faults are undone by a normal restart and an empty fault plan. */
-    void remove(KeyAccessRuleTest t, String key) {
-      t.vaultA.faults(new JsonObject());
-      t.vaultA.restart(KeyAccessVaults.Setup.NORMAL);
-    }
-  }
+    @TempDir
+    Path tmp;
 
-  static Vertx vertx;
-  static KeyAccessVaults vaultA;
-  static KeyAccessVaults vaultB;
-  static String serviceKek;
-  static int keyNames;
+    final MutableClock clock = new MutableClock(Instant.now());
+    KeyVaults keys;
+    DefaultVolumeService service;
+    KeyAccessMonitor monitor;
 
-  @TempDir
-  Path tmp;
-  final MutableClock clock = new MutableClock(Instant.now());
-  KeyVaults keys;
-  DefaultVolumeService service;
-  KeyAccessMonitor monitor;
-
-  @BeforeAll
-  static void startVaults(@TempDir Path vaults) {
-    vertx = Vertx.vertx();
-    vaultA = new KeyAccessVaults(vertx, vaults.resolve("a"));
-    vaultB = new KeyAccessVaults(vertx, vaults.resolve("b"));
-    serviceKek = vaultB.vaultUrl() + "/keys/service-kek";
-    vaultB.createKey("service-kek");
-  }
-
-  @AfterAll
-  static void stopVaults() {
-    vaultA.close();
-    vaultB.close();
-    await(vertx.close());
-  }
-
-  @BeforeEach
-  void open() {
-    keys = KeyVaults.create(vertx, new KeyVaultsConfig()
-        .addVault(clientOptions(vaultA))
-        .addVault(clientOptions(vaultB))
-        .addIdentity(KeyVaultsConfig.DEFAULT_IDENTITY, new IdentityConfig.StaticToken(KeyAccessVaults.GATEWAY_TOKEN)),
-        clock);
-    keys.accessContext().setGracePeriod(GRACE);
-    LocalFileBlockStore store = await(LocalFileBlockStore.open(vertx,
-        new LocalFileBlockStoreOptions().setDataDir(tmp.resolve("store"))));
-    service = await(DefaultVolumeService.open(vertx, store, store.metadataStore(), keys, BlockSealer.create(),
-        new VolumeServiceOptions().setServiceKekId(serviceKek)));
-    monitor = new KeyAccessMonitor(vertx, keys, Duration.ofHours(1));
-  }
-
-  @AfterEach
-  void close() {
-    vaultA.faults(new JsonObject());
-    await(service.close());
-    await(keys.close());
-  }
-
-  private static KeyVaultClientOptions clientOptions(KeyAccessVaults vault) {
-    return new KeyVaultClientOptions().setVaultUrl(vault.vaultUrl()).setTrustPem(vault.certificatePem())
-        .setCallDeadline(Duration.ofMillis(1500)).setAttemptTimeout(Duration.ofMillis(600)).setMaxRetries(1)
-        .setInitialBackoff(Duration.ofMillis(20)).setUnhealthyCoolDown(Duration.ofMillis(100));
-  }
-
-  /** Two volumes under a fresh customer key in vault A, blocks written; returns the KEK reference. */
-  private KekRef customerVolumes(String key) {
-    String kid = vaultA.createKey(key);
-    for (String v : List.of(key + "-a", key + "-b")) {
-      await(service.create(new VolumeSpec(v, BS * 16L, BS, vaultA.vaultUrl() + "/keys/" + key, null)));
-      await(service.write(v, 0, pattern(8, v.hashCode())));
-    }
-    return KekRef.of(KeyId.parse(kid), KeyVaultsConfig.DEFAULT_IDENTITY);
-  }
-
-  @ParameterizedTest
-  @EnumSource(Fault.class)
-  void keyLostForTheWholeGracePeriodGoesDarkAndComesBackIntact(Fault fault) {
-    String key = "k" + (++keyNames) + "-" + fault.name().toLowerCase().replace('_', '-');
-    KekRef kek = customerVolumes(key);
-    List<String> dark = List.of(key + "-a", key + "-b");
-    await(service.create(new VolumeSpec("other-" + key, BS * 16L, BS, null, null)));
-    await(service.write("other-" + key, 0, pattern(2, 99)));
-    List<Dek> deks = deksOf(dark);
-
-    fault.apply(this, key);
-    KeyAccessSnapshot degraded = await(monitor.probe(kek));
-    assertEquals(KeyState.DEGRADED, degraded.state(), () -> "after the fault: " + degraded);
-    assertEquals(fault.expected, degraded.accessCause(), degraded::causeText);
-    Instant since = degraded.since();
-
-    clock.advance(GRACE.minusSeconds(1));
-    monitor.tick();
-    assertEquals(KeyState.DEGRADED, keys.access(kek).state(), "one second before the deadline");
-    for (String v : dark) {
-      assertEquals(pattern(8, v.hashCode()), await(service.read(v, 0, 8)), "served from cached DEKs: " + v);
+    @BeforeAll
+    static void startVaults(@TempDir Path vaults) {
+        vertx = Vertx.vertx();
+        vaultA = new KeyAccessVaults(vertx, vaults.resolve("a"));
+        vaultB = new KeyAccessVaults(vertx, vaults.resolve("b"));
+        serviceKek = vaultB.vaultUrl() + "/keys/service-kek";
+        vaultB.createKey("service-kek");
     }
 
-    clock.advance(Duration.ofSeconds(1));
-    monitor.tick(); // no traffic needed: the tick moves the KEK on time
-    KeyAccessSnapshot gone = keys.access(kek).snapshot();
-    assertEquals(KeyState.INACCESSIBLE, gone.state());
-    for (Dek d : deks) {
-      assertTrue(d.isDestroyed(), "DEK " + d.id() + " destroyed");
-    }
-    for (String v : dark) {
-      for (Supplier<Future<?>> op : dataOperations(v)) {
-        StrongroomException e = failsWith(op.get(), ErrorCode.KeyInaccessible);
-        assertTrue(e.getMessage().contains(fault.expected.jsonName()) && e.getMessage().contains(gone.since().toString()),
-            e.getMessage());
-      }
-      assertEquals(KeyState.INACCESSIBLE, await(service.get(v)).keyState());
-    }
-    assertTrue(!gone.since().isBefore(since.plus(GRACE)));
-    assertEquals(pattern(2, 99), await(service.read("other-" + key, 0, 2)), "another KEK keeps working");
-    await(service.write("other-" + key, 2, pattern(1, 98)));
-
-    fault.remove(this, key);
-    assertEquals(KeyState.INACCESSIBLE, keys.access(kek).state(), "only a revalidation brings it back");
-    KeyAccessSnapshot back = await(monitor.revalidate(kek, "test"));
-    assertEquals(KeyState.AVAILABLE, back.state(), back::causeText);
-    for (String v : dark) {
-      assertEquals(pattern(8, v.hashCode()), await(service.read(v, 0, 8)), "every block back unchanged: " + v);
-    }
-    await(service.write(dark.get(0), 8, pattern(1, 7)));
-    assertEquals(pattern(1, 7), await(service.read(dark.get(0), 8, 1)));
-    List<String> types = keys.activityLog().recent(null, kek.keyUrl(), 100).stream()
-        .map(e -> e.type().jsonName() + (e.ok() ? "" : ":" + e.cause())).toList();
-    assertTrue(types.contains("probe:" + fault.expected.jsonName()) && types.contains("revalidation")
-        && types.contains("stateChange"), types.toString());
-  }
-
-  @Test
-  void aFailureShorterThanTheGracePeriodResetsTheClock() {
-    String key = "k" + (++keyNames) + "-short";
-    KekRef kek = customerVolumes(key);
-    Fault.KEY_DISABLED.apply(this, key);
-    Instant first = await(monitor.probe(kek)).since();
-    clock.advance(GRACE.minusMinutes(1));
-    Fault.KEY_DISABLED.remove(this, key);
-    assertEquals(KeyState.AVAILABLE, await(monitor.probe(kek)).state());
-
-    clock.advance(Duration.ofMinutes(1));
-    Fault.KEY_DISABLED.apply(this, key);
-    KeyAccessSnapshot again = await(monitor.probe(kek));
-    assertEquals(KeyState.DEGRADED, again.state());
-    assertEquals(first.plus(GRACE), again.since(), "the grace period runs from the new failure");
-    clock.advance(GRACE.minusSeconds(1));
-    monitor.tick();
-    assertEquals(KeyState.DEGRADED, keys.access(kek).state(), "19 min 59 s after the first failure: still served");
-    assertEquals(pattern(8, (key + "-a").hashCode()), await(service.read(key + "-a", 0, 8)));
-    clock.advance(Duration.ofSeconds(1));
-    failsWith(service.read(key + "-a", 0, 8), ErrorCode.KeyInaccessible); // a request after the deadline moves it too
-    assertEquals(KeyState.INACCESSIBLE, keys.access(kek).state());
-    Fault.KEY_DISABLED.remove(this, key);
-  }
-
-  @Test
-  void startedWhileTheVaultIsUnreachableVolumesAnswerKeyUnavailableUntilAProbeUnwraps() {
-    String key = "k" + (++keyNames) + "-startup";
-    KekRef kek = customerVolumes(key);
-    close();
-    vaultA.faults(new JsonObject().put("blackholeRate", 1.0));
-    open(); // start-up completes although vault A does not answer
-    StrongroomException e = failsWith(service.read(key + "-a", 0, 1), ErrorCode.KeyUnavailable);
-    assertTrue(e.getMessage().contains("vaultUnreachable") || e.getMessage().contains("UNAVAILABLE"), e.getMessage());
-    assertEquals(KeyState.DEGRADED, keys.access(kek).state());
-
-    vaultA.faults(new JsonObject());
-    KeyAccessSnapshot probed = await(monitor.probe(kek)); // no client request needed
-    assertEquals(KeyState.AVAILABLE, probed.state(), probed::causeText);
-    for (String v : List.of(key + "-a", key + "-b")) {
-      assertEquals(pattern(8, v.hashCode()), await(service.read(v, 0, 8)));
-    }
-  }
-
-  private List<Dek> deksOf(List<String> volumes) {
-    List<Dek> deks = new ArrayList<>();
-    for (String v : volumes) {
-      VolumeInfo info = await(service.get(v));
-      for (String id : info.dekIds()) {
-        Dek dek = keys.dekCache().get(DekId.parse(id));
-        assertNotNull(dek, "DEK " + id + " in memory");
-        deks.add(dek);
-      }
-    }
-    return deks;
-  }
-
-  private List<Supplier<Future<?>>> dataOperations(String v) {
-    return List.of(() -> service.read(v, 0, 1), () -> service.write(v, 1, pattern(1, 5)),
-        () -> service.trim(v, 2, 1), () -> service.flush(v));
-  }
-
-  static Buffer pattern(int blocks, int seed) {
-    byte[] bytes = new byte[blocks * BS];
-    for (int i = 0; i < bytes.length; i++) {
-      bytes[i] = (byte) (seed * 31 + i * 7 + (i >>> 9));
-    }
-    return Buffer.buffer(bytes);
-  }
-
-  static StrongroomException failsWith(Future<?> future, ErrorCode code) {
-    try {
-      Object result = future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      return fail("expected " + code + ", got " + result);
-    } catch (ExecutionException e) {
-      StrongroomException g = assertInstanceOf(StrongroomException.class, e.getCause());
-      assertEquals(code, g.code(), g::getMessage);
-      return g;
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  /** A clock the test moves by hand. */
-  static final class MutableClock extends Clock {
-    private final AtomicReference<Instant> now;
-
-    MutableClock(Instant start) {
-      now = new AtomicReference<>(start);
+    @AfterAll
+    static void stopVaults() {
+        vaultA.close();
+        vaultB.close();
+        await(vertx.close());
     }
 
-    void advance(Duration d) {
-      now.updateAndGet(t -> t.plus(d));
+    @BeforeEach
+    void open() {
+        keys = KeyVaults.create(
+                vertx,
+                new KeyVaultsConfig()
+                        .addVault(clientOptions(vaultA))
+                        .addVault(clientOptions(vaultB))
+                        .addIdentity(
+                                KeyVaultsConfig.DEFAULT_IDENTITY,
+                                new IdentityConfig.StaticToken(KeyAccessVaults.GATEWAY_TOKEN)),
+                clock);
+        keys.accessContext().setGracePeriod(GRACE);
+        LocalFileBlockStore store = await(
+                LocalFileBlockStore.open(vertx, new LocalFileBlockStoreOptions().setDataDir(tmp.resolve("store"))));
+        service = await(DefaultVolumeService.open(
+                vertx,
+                store,
+                store.metadataStore(),
+                keys,
+                BlockSealer.create(),
+                new VolumeServiceOptions().setServiceKekId(serviceKek)));
+        monitor = new KeyAccessMonitor(vertx, keys, Duration.ofHours(1));
     }
 
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
+    @AfterEach
+    void close() {
+        vaultA.faults(new JsonObject());
+        await(service.close());
+        await(keys.close());
     }
 
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
+    private static KeyVaultClientOptions clientOptions(KeyAccessVaults vault) {
+        return new KeyVaultClientOptions()
+                .setVaultUrl(vault.vaultUrl())
+                .setTrustPem(vault.certificatePem())
+                .setCallDeadline(Duration.ofMillis(1500))
+                .setAttemptTimeout(Duration.ofMillis(600))
+                .setMaxRetries(1)
+                .setInitialBackoff(Duration.ofMillis(20))
+                .setUnhealthyCoolDown(Duration.ofMillis(100));
     }
 
-    @Override
-    public Instant instant() {
-      return now.get();
+    /** Two volumes under a fresh customer key in vault A, blocks written; returns the KEK reference. */
+    private KekRef customerVolumes(String key) {
+        String kid = vaultA.createKey(key);
+        for (String v : List.of(key + "-a", key + "-b")) {
+            await(service.create(new VolumeSpec(v, BS * 16L, BS, vaultA.vaultUrl() + "/keys/" + key, null)));
+            await(service.write(v, 0, pattern(8, v.hashCode())));
+        }
+        return KekRef.of(KeyId.parse(kid), KeyVaultsConfig.DEFAULT_IDENTITY);
     }
-  }
+
+    @ParameterizedTest
+    @EnumSource(Fault.class)
+    void keyLostForTheWholeGracePeriodGoesDarkAndComesBackIntact(Fault fault) {
+        String key = "k" + (++keyNames) + "-" + fault.name().toLowerCase().replace('_', '-');
+        KekRef kek = customerVolumes(key);
+        List<String> dark = List.of(key + "-a", key + "-b");
+        await(service.create(new VolumeSpec("other-" + key, BS * 16L, BS, null, null)));
+        await(service.write("other-" + key, 0, pattern(2, 99)));
+        List<Dek> deks = deksOf(dark);
+
+        fault.apply(this, key);
+        KeyAccessSnapshot degraded = await(monitor.probe(kek));
+        assertEquals(KeyState.DEGRADED, degraded.state(), () -> "after the fault: " + degraded);
+        assertEquals(fault.expected, degraded.accessCause(), degraded::causeText);
+        Instant since = degraded.since();
+
+        clock.advance(GRACE.minusSeconds(1));
+        monitor.tick();
+        assertEquals(KeyState.DEGRADED, keys.access(kek).state(), "one second before the deadline");
+        for (String v : dark) {
+            assertEquals(pattern(8, v.hashCode()), await(service.read(v, 0, 8)), "served from cached DEKs: " + v);
+        }
+
+        clock.advance(Duration.ofSeconds(1));
+        monitor.tick(); // no traffic needed: the tick moves the KEK on time
+        KeyAccessSnapshot gone = keys.access(kek).snapshot();
+        assertEquals(KeyState.INACCESSIBLE, gone.state());
+        for (Dek d : deks) {
+            assertTrue(d.isDestroyed(), "DEK " + d.id() + " destroyed");
+        }
+        for (String v : dark) {
+            for (Supplier<Future<?>> op : dataOperations(v)) {
+                StrongroomException e = failsWith(op.get(), ErrorCode.KeyInaccessible);
+                assertTrue(
+                        e.getMessage().contains(fault.expected.jsonName())
+                                && e.getMessage().contains(gone.since().toString()),
+                        e.getMessage());
+            }
+            assertEquals(KeyState.INACCESSIBLE, await(service.get(v)).keyState());
+        }
+        assertTrue(!gone.since().isBefore(since.plus(GRACE)));
+        assertEquals(pattern(2, 99), await(service.read("other-" + key, 0, 2)), "another KEK keeps working");
+        await(service.write("other-" + key, 2, pattern(1, 98)));
+
+        fault.remove(this, key);
+        assertEquals(KeyState.INACCESSIBLE, keys.access(kek).state(), "only a revalidation brings it back");
+        KeyAccessSnapshot back = await(monitor.revalidate(kek, "test"));
+        assertEquals(KeyState.AVAILABLE, back.state(), back::causeText);
+        for (String v : dark) {
+            assertEquals(pattern(8, v.hashCode()), await(service.read(v, 0, 8)), "every block back unchanged: " + v);
+        }
+        await(service.write(dark.get(0), 8, pattern(1, 7)));
+        assertEquals(pattern(1, 7), await(service.read(dark.get(0), 8, 1)));
+        List<String> types = keys.activityLog().recent(null, kek.keyUrl(), 100).stream()
+                .map(e -> e.type().jsonName() + (e.ok() ? "" : ":" + e.cause()))
+                .toList();
+        assertTrue(
+                types.contains("probe:" + fault.expected.jsonName())
+                        && types.contains("revalidation")
+                        && types.contains("stateChange"),
+                types.toString());
+    }
+
+    @Test
+    void aFailureShorterThanTheGracePeriodResetsTheClock() {
+        String key = "k" + (++keyNames) + "-short";
+        KekRef kek = customerVolumes(key);
+        Fault.KEY_DISABLED.apply(this, key);
+        Instant first = await(monitor.probe(kek)).since();
+        clock.advance(GRACE.minusMinutes(1));
+        Fault.KEY_DISABLED.remove(this, key);
+        assertEquals(KeyState.AVAILABLE, await(monitor.probe(kek)).state());
+
+        clock.advance(Duration.ofMinutes(1));
+        Fault.KEY_DISABLED.apply(this, key);
+        KeyAccessSnapshot again = await(monitor.probe(kek));
+        assertEquals(KeyState.DEGRADED, again.state());
+        assertEquals(first.plus(GRACE), again.since(), "the grace period runs from the new failure");
+        clock.advance(GRACE.minusSeconds(1));
+        monitor.tick();
+        assertEquals(KeyState.DEGRADED, keys.access(kek).state(), "19 min 59 s after the first failure: still served");
+        assertEquals(pattern(8, (key + "-a").hashCode()), await(service.read(key + "-a", 0, 8)));
+        clock.advance(Duration.ofSeconds(1));
+        failsWith(
+                service.read(key + "-a", 0, 8), ErrorCode.KeyInaccessible); // a request after the deadline moves it too
+        assertEquals(KeyState.INACCESSIBLE, keys.access(kek).state());
+        Fault.KEY_DISABLED.remove(this, key);
+    }
+
+    @Test
+    void startedWhileTheVaultIsUnreachableVolumesAnswerKeyUnavailableUntilAProbeUnwraps() {
+        String key = "k" + (++keyNames) + "-startup";
+        KekRef kek = customerVolumes(key);
+        close();
+        vaultA.faults(new JsonObject().put("blackholeRate", 1.0));
+        open(); // start-up completes although vault A does not answer
+        StrongroomException e = failsWith(service.read(key + "-a", 0, 1), ErrorCode.KeyUnavailable);
+        assertTrue(
+                e.getMessage().contains("vaultUnreachable") || e.getMessage().contains("UNAVAILABLE"), e.getMessage());
+        assertEquals(KeyState.DEGRADED, keys.access(kek).state());
+
+        vaultA.faults(new JsonObject());
+        KeyAccessSnapshot probed = await(monitor.probe(kek)); // no client request needed
+        assertEquals(KeyState.AVAILABLE, probed.state(), probed::causeText);
+        for (String v : List.of(key + "-a", key + "-b")) {
+            assertEquals(pattern(8, v.hashCode()), await(service.read(v, 0, 8)));
+        }
+    }
+
+    private List<Dek> deksOf(List<String> volumes) {
+        List<Dek> deks = new ArrayList<>();
+        for (String v : volumes) {
+            VolumeInfo info = await(service.get(v));
+            for (String id : info.dekIds()) {
+                Dek dek = keys.dekCache().get(DekId.parse(id));
+                assertNotNull(dek, "DEK " + id + " in memory");
+                deks.add(dek);
+            }
+        }
+        return deks;
+    }
+
+    private List<Supplier<Future<?>>> dataOperations(String v) {
+        return List.of(
+                () -> service.read(v, 0, 1),
+                () -> service.write(v, 1, pattern(1, 5)),
+                () -> service.trim(v, 2, 1),
+                () -> service.flush(v));
+    }
+
+    static Buffer pattern(int blocks, int seed) {
+        byte[] bytes = new byte[blocks * BS];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) (seed * 31 + i * 7 + (i >>> 9));
+        }
+        return Buffer.buffer(bytes);
+    }
+
+    static StrongroomException failsWith(Future<?> future, ErrorCode code) {
+        try {
+            Object result = future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            return fail("expected " + code + ", got " + result);
+        } catch (ExecutionException e) {
+            StrongroomException g = assertInstanceOf(StrongroomException.class, e.getCause());
+            assertEquals(code, g.code(), g::getMessage);
+            return g;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A clock the test moves by hand. */
+    static final class MutableClock extends Clock {
+        private final AtomicReference<Instant> now;
+
+        MutableClock(Instant start) {
+            now = new AtomicReference<>(start);
+        }
+
+        void advance(Duration d) {
+            now.updateAndGet(t -> t.plus(d));
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+    }
 }

@@ -1,5 +1,10 @@
 package io.strongroom.core.volume;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -25,11 +30,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
 /**
  * Runs the real gateway ({@code io.strongroom.server.Main}) as a child process, drives concurrent HTTP writes of
  * verifiable blocks, kills it with SIGKILL at random moments (20 times), restarts it and checks the rule of
@@ -41,234 +41,269 @@ import static org.junit.jupiter.api.Assertions.fail;
  * blocks and writes runs of 1–3 of them, one request at a time, so a block has at most one write in flight.
  */
 class GatewayCrashTest {
-  static final int BS = 4096;
-  static final int BLOCKS = 64;
-  static final int WRITERS = 4;
-  static final int KILLS = 20;
-  static final long NONE = -1;
-  static final Pattern LISTENING = Pattern.compile("listening on (http://[0-9.:\\[\\]]+)");
+    static final int BS = 4096;
+    static final int BLOCKS = 64;
+    static final int WRITERS = 4;
+    static final int KILLS = 20;
+    static final long NONE = -1;
+    static final Pattern LISTENING = Pattern.compile("listening on (http://[0-9.:\\[\\]]+)");
 
-  @TempDir
-  Path tmp;
+    @TempDir
+    Path tmp;
 
-  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(2)).build();
-  final long[] acked = new long[BLOCKS];        // generation last acknowledged (0 = never written)
-  final long[] nextGen = new long[BLOCKS];      // generation of the next write of the block
-  final AtomicReferenceArray<Long> inFlight = new AtomicReferenceArray<>(BLOCKS);
-  final AtomicLong acknowledgedWrites = new AtomicLong();
-  int killsDuringWrites;
-  int inFlightBlocksLanded;
-  int inFlightBlocksLost;
+    final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
+    final long[] acked = new long[BLOCKS]; // generation last acknowledged (0 = never written)
+    final long[] nextGen = new long[BLOCKS]; // generation of the next write of the block
+    final AtomicReferenceArray<Long> inFlight = new AtomicReferenceArray<>(BLOCKS);
+    final AtomicLong acknowledgedWrites = new AtomicLong();
+    int killsDuringWrites;
+    int inFlightBlocksLanded;
+    int inFlightBlocksLost;
 
-  @Test
-  @Timeout(170)
-  void everyBlockIsItsLastAcknowledgedOrAnInFlightWriteAfterSigkill() throws Exception {
-    Path dataDir = tmp.resolve("data");
-    Arrays.fill(nextGen, 1);
-    for (int n = 0; n < BLOCKS; n++) {
-      inFlight.set(n, NONE);
-    }
-    Random random = new Random();
-    Child child = Child.start(dataDir, tmp, 0);
-    String token = adminToken(dataDir);
-    HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(child.baseUrl + "/v1/volumes"))
-        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("name", "crash")
-            .put("sizeBytes", (long) BS * BLOCKS).put("blockSize", BS).encode())).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertEquals(201, created.statusCode(), created.body());
-
-    for (int kill = 1; kill <= KILLS; kill++) {
-      AtomicBoolean stop = new AtomicBoolean();
-      AtomicReference<String> unexpected = new AtomicReference<>();
-      List<Thread> writers = new ArrayList<>();
-      for (int w = 0; w < WRITERS; w++) {
-        int first = w * (BLOCKS / WRITERS);
-        String base = child.baseUrl;
-        Thread t = new Thread(() -> writeUntilFailure(base, token, first, BLOCKS / WRITERS, stop, unexpected),
-            "crash-writer-" + w);
-        t.start();
-        writers.add(t);
-      }
-      Thread.sleep(20 + random.nextInt(300));
-      child.kill();
-      stop.set(true);
-      for (Thread t : writers) {
-        t.join(10_000);
-      }
-      assertNull(unexpected.get(), "a write was refused before the kill");
-      for (int n = 0; n < BLOCKS; n++) {
-        if (inFlight.get(n) != NONE) {
-          killsDuringWrites++;
-          break;
+    @Test
+    @Timeout(170)
+    void everyBlockIsItsLastAcknowledgedOrAnInFlightWriteAfterSigkill() throws Exception {
+        Path dataDir = tmp.resolve("data");
+        Arrays.fill(nextGen, 1);
+        for (int n = 0; n < BLOCKS; n++) {
+            inFlight.set(n, NONE);
         }
-      }
-      child = Child.start(dataDir, tmp, kill);
-      try {
-        verifyAll(child.baseUrl, token);
-      } catch (AssertionError e) {
-        throw new AssertionError(e.getMessage() + "\n--- gateway log after kill " + kill + " ---\n" + child.log(), e);
-      }
-    }
-    child.stop();
-    System.out.printf("GatewayCrashTest: %d SIGKILLs, %d acknowledged writes, %d kills with writes in flight; "
-        + "in-flight blocks found written %d, found old %d%n", KILLS, acknowledgedWrites.get(), killsDuringWrites,
-        inFlightBlocksLanded, inFlightBlocksLost);
-    assertTrue(acknowledgedWrites.get() > KILLS, "writes happened: " + acknowledgedWrites.get());
-    assertTrue(killsDuringWrites >= KILLS / 2, "kills hit writes in flight: " + killsDuringWrites);
-  }
+        Random random = new Random();
+        Child child = Child.start(dataDir, tmp, 0);
+        String token = adminToken(dataDir);
+        HttpResponse<String> created = http.send(
+                HttpRequest.newBuilder(URI.create(child.baseUrl + "/v1/volumes"))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject()
+                                .put("name", "crash")
+                                .put("sizeBytes", (long) BS * BLOCKS)
+                                .put("blockSize", BS)
+                                .encode()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, created.statusCode(), created.body());
 
-  private void writeUntilFailure(String base, String token, int first, int owned, AtomicBoolean stop,
-                                 AtomicReference<String> unexpected) {
-    SplittableRandom r = new SplittableRandom();
-    while (!stop.get()) {
-      int start = first + r.nextInt(owned);
-      int count = Math.min(1 + r.nextInt(3), first + owned - start);
-      ByteBuffer body = ByteBuffer.allocate(count * BS);
-      long[] gens = new long[count];
-      for (int i = 0; i < count; i++) {
-        int n = start + i;
-        gens[i] = nextGen[n]++;
-        body.put(block(n, gens[i]));
-        inFlight.set(n, gens[i]);
-      }
-      HttpResponse<Void> response;
-      try {
-        response = http.send(HttpRequest.newBuilder(URI.create(
-                base + "/v1/volumes/crash/blocks/" + start + "?count=" + count))
-            .header("Authorization", "Bearer " + token).header("Content-Type", "application/octet-stream")
-            .timeout(Duration.ofSeconds(10))
-            .PUT(HttpRequest.BodyPublishers.ofByteArray(body.array())).build(), HttpResponse.BodyHandlers.discarding());
-      } catch (IOException e) {
-        return; // the kill: the writes of this request stay in flight (they may or may not have landed)
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      if (response.statusCode() / 100 != 2) {
-        if (!stop.get()) {
-          unexpected.compareAndSet(null, "PUT " + start + " answered " + response.statusCode());
+        for (int kill = 1; kill <= KILLS; kill++) {
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicReference<String> unexpected = new AtomicReference<>();
+            List<Thread> writers = new ArrayList<>();
+            for (int w = 0; w < WRITERS; w++) {
+                int first = w * (BLOCKS / WRITERS);
+                String base = child.baseUrl;
+                Thread t = new Thread(
+                        () -> writeUntilFailure(base, token, first, BLOCKS / WRITERS, stop, unexpected),
+                        "crash-writer-" + w);
+                t.start();
+                writers.add(t);
+            }
+            Thread.sleep(20 + random.nextInt(300));
+            child.kill();
+            stop.set(true);
+            for (Thread t : writers) {
+                t.join(10_000);
+            }
+            assertNull(unexpected.get(), "a write was refused before the kill");
+            for (int n = 0; n < BLOCKS; n++) {
+                if (inFlight.get(n) != NONE) {
+                    killsDuringWrites++;
+                    break;
+                }
+            }
+            child = Child.start(dataDir, tmp, kill);
+            try {
+                verifyAll(child.baseUrl, token);
+            } catch (AssertionError e) {
+                throw new AssertionError(
+                        e.getMessage() + "\n--- gateway log after kill " + kill + " ---\n" + child.log(), e);
+            }
         }
-        return;
-      }
-      for (int i = 0; i < count; i++) {
-        acked[start + i] = gens[i];
-        inFlight.set(start + i, NONE);
-      }
-      acknowledgedWrites.incrementAndGet();
+        child.stop();
+        System.out.printf(
+                "GatewayCrashTest: %d SIGKILLs, %d acknowledged writes, %d kills with writes in flight; "
+                        + "in-flight blocks found written %d, found old %d%n",
+                KILLS, acknowledgedWrites.get(), killsDuringWrites, inFlightBlocksLanded, inFlightBlocksLost);
+        assertTrue(acknowledgedWrites.get() > KILLS, "writes happened: " + acknowledgedWrites.get());
+        assertTrue(killsDuringWrites >= KILLS / 2, "kills hit writes in flight: " + killsDuringWrites);
     }
-  }
 
-  private void verifyAll(String base, String token) throws Exception {
-    int perRequest = 16;
-    for (int first = 0; first < BLOCKS; first += perRequest) {
-      HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(
-              base + "/v1/volumes/crash/blocks/" + first + "?count=" + perRequest))
-          .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).GET().build(),
-          HttpResponse.BodyHandlers.ofByteArray());
-      assertEquals(200, r.statusCode(), () -> "read after restart: " + new String(r.body()));
-      assertEquals(perRequest * BS, r.body().length);
-      for (int i = 0; i < perRequest; i++) {
-        int n = first + i;
-        byte[] content = Arrays.copyOfRange(r.body(), i * BS, (i + 1) * BS);
-        long gen = generationOf(n, content);
-        long flying = inFlight.get(n);
-        if (gen != acked[n] && gen != flying) {
-          fail("block " + n + " holds generation " + gen + "; acknowledged " + acked[n] + ", in flight " + flying);
+    private void writeUntilFailure(
+            String base, String token, int first, int owned, AtomicBoolean stop, AtomicReference<String> unexpected) {
+        SplittableRandom r = new SplittableRandom();
+        while (!stop.get()) {
+            int start = first + r.nextInt(owned);
+            int count = Math.min(1 + r.nextInt(3), first + owned - start);
+            ByteBuffer body = ByteBuffer.allocate(count * BS);
+            long[] gens = new long[count];
+            for (int i = 0; i < count; i++) {
+                int n = start + i;
+                gens[i] = nextGen[n]++;
+                body.put(block(n, gens[i]));
+                inFlight.set(n, gens[i]);
+            }
+            HttpResponse<Void> response;
+            try {
+                response = http.send(
+                        HttpRequest.newBuilder(
+                                        URI.create(base + "/v1/volumes/crash/blocks/" + start + "?count=" + count))
+                                .header("Authorization", "Bearer " + token)
+                                .header("Content-Type", "application/octet-stream")
+                                .timeout(Duration.ofSeconds(10))
+                                .PUT(HttpRequest.BodyPublishers.ofByteArray(body.array()))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
+            } catch (IOException e) {
+                return; // the kill: the writes of this request stay in flight (they may or may not have landed)
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (response.statusCode() / 100 != 2) {
+                if (!stop.get()) {
+                    unexpected.compareAndSet(null, "PUT " + start + " answered " + response.statusCode());
+                }
+                return;
+            }
+            for (int i = 0; i < count; i++) {
+                acked[start + i] = gens[i];
+                inFlight.set(start + i, NONE);
+            }
+            acknowledgedWrites.incrementAndGet();
         }
-        if (flying != NONE) {
-          if (gen == flying) {
-            inFlightBlocksLanded++;
-          } else {
-            inFlightBlocksLost++;
-          }
+    }
+
+    private void verifyAll(String base, String token) throws Exception {
+        int perRequest = 16;
+        for (int first = 0; first < BLOCKS; first += perRequest) {
+            HttpResponse<byte[]> r = http.send(
+                    HttpRequest.newBuilder(
+                                    URI.create(base + "/v1/volumes/crash/blocks/" + first + "?count=" + perRequest))
+                            .header("Authorization", "Bearer " + token)
+                            .timeout(Duration.ofSeconds(10))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, r.statusCode(), () -> "read after restart: " + new String(r.body()));
+            assertEquals(perRequest * BS, r.body().length);
+            for (int i = 0; i < perRequest; i++) {
+                int n = first + i;
+                byte[] content = Arrays.copyOfRange(r.body(), i * BS, (i + 1) * BS);
+                long gen = generationOf(n, content);
+                long flying = inFlight.get(n);
+                if (gen != acked[n] && gen != flying) {
+                    fail("block " + n + " holds generation " + gen + "; acknowledged " + acked[n] + ", in flight "
+                            + flying);
+                }
+                if (flying != NONE) {
+                    if (gen == flying) {
+                        inFlightBlocksLanded++;
+                    } else {
+                        inFlightBlocksLost++;
+                    }
+                }
+                acked[n] = gen;
+                inFlight.set(n, NONE);
+            }
         }
-        acked[n] = gen;
-        inFlight.set(n, NONE);
-      }
-    }
-  }
-
-  /** The generation a block holds (0 for zeros); fails unless the content is exactly one write of block n. */
-  private static long generationOf(int n, byte[] content) {
-    if (Arrays.equals(content, new byte[BS])) {
-      return 0;
-    }
-    ByteBuffer b = ByteBuffer.wrap(content);
-    long blockNumber = b.getLong(0);
-    long gen = b.getLong(8);
-    assertEquals(n, blockNumber, "block " + n + " holds data of block " + blockNumber);
-    assertTrue(gen > 0 && Arrays.equals(block(n, gen), content), "block " + n + " is a mix of writes");
-    return gen;
-  }
-
-  static byte[] block(long n, long gen) {
-    byte[] b = new byte[BS];
-    ByteBuffer.wrap(b).putLong(n).putLong(gen);
-    SplittableRandom r = new SplittableRandom(n * 1_000_003L + gen);
-    for (int i = 16; i < BS; i += 8) {
-      ByteBuffer.wrap(b, i, 8).putLong(r.nextLong());
-    }
-    return b;
-  }
-
-  private static String adminToken(Path dataDir) throws IOException {
-    return new JsonObject(Files.readString(dataDir.resolve("credentials.json"))).getJsonObject("admin")
-        .getString("token");
-  }
-
-  /** The gateway in a child JVM, on the test's classpath, with an ephemeral port read from its start-up line. */
-  static final class Child {
-    final Process process;
-    final String baseUrl;
-    final Path err;
-
-    private Child(Process process, String baseUrl, Path err) {
-      this.process = process;
-      this.baseUrl = baseUrl;
-      this.err = err;
     }
 
-    String log() throws IOException {
-      return Files.readString(err);
-    }
-
-    static Child start(Path dataDir, Path logDir, int run) throws Exception {
-      Path out = logDir.resolve("gateway-" + run + ".out");
-      Path err = logDir.resolve("gateway-" + run + ".err");
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process p = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
-          "-cp", System.getProperty("java.class.path"), "io.strongroom.server.Main",
-          "--data-dir", dataDir.toString(), "--port", "0", "--event-loops", "1")
-          .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (System.nanoTime() < deadline) {
-        Matcher m = LISTENING.matcher(Files.readString(out));
-        if (m.find()) {
-          return new Child(p, m.group(1), err);
+    /** The generation a block holds (0 for zeros); fails unless the content is exactly one write of block n. */
+    private static long generationOf(int n, byte[] content) {
+        if (Arrays.equals(content, new byte[BS])) {
+            return 0;
         }
-        if (!p.isAlive()) {
-          fail("gateway exited with " + p.exitValue() + ": " + Files.readString(err));
+        ByteBuffer b = ByteBuffer.wrap(content);
+        long blockNumber = b.getLong(0);
+        long gen = b.getLong(8);
+        assertEquals(n, blockNumber, "block " + n + " holds data of block " + blockNumber);
+        assertTrue(gen > 0 && Arrays.equals(block(n, gen), content), "block " + n + " is a mix of writes");
+        return gen;
+    }
+
+    static byte[] block(long n, long gen) {
+        byte[] b = new byte[BS];
+        ByteBuffer.wrap(b).putLong(n).putLong(gen);
+        SplittableRandom r = new SplittableRandom(n * 1_000_003L + gen);
+        for (int i = 16; i < BS; i += 8) {
+            ByteBuffer.wrap(b, i, 8).putLong(r.nextLong());
         }
-        Thread.sleep(50);
-      }
-      p.destroyForcibly().waitFor();
-      return fail("gateway did not start within 60 s: " + Files.readString(err));
+        return b;
     }
 
-    /** SIGKILL: no shutdown hook, no flush, no close. */
-    void kill() throws InterruptedException {
-      process.destroyForcibly();
-      process.waitFor();
+    private static String adminToken(Path dataDir) throws IOException {
+        return new JsonObject(Files.readString(dataDir.resolve("credentials.json")))
+                .getJsonObject("admin")
+                .getString("token");
     }
 
-    /** SIGTERM: graceful shutdown. */
-    void stop() throws InterruptedException {
-      process.destroy();
-      if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor();
-      }
+    /** The gateway in a child JVM, on the test's classpath, with an ephemeral port read from its start-up line. */
+    static final class Child {
+        final Process process;
+        final String baseUrl;
+        final Path err;
+
+        private Child(Process process, String baseUrl, Path err) {
+            this.process = process;
+            this.baseUrl = baseUrl;
+            this.err = err;
+        }
+
+        String log() throws IOException {
+            return Files.readString(err);
+        }
+
+        static Child start(Path dataDir, Path logDir, int run) throws Exception {
+            Path out = logDir.resolve("gateway-" + run + ".out");
+            Path err = logDir.resolve("gateway-" + run + ".err");
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process p = new ProcessBuilder(
+                            java,
+                            "-XX:TieredStopAtLevel=1",
+                            "-XX:+UseSerialGC",
+                            "-Xmx256m",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            "io.strongroom.server.Main",
+                            "--data-dir",
+                            dataDir.toString(),
+                            "--port",
+                            "0",
+                            "--event-loops",
+                            "1")
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline) {
+                Matcher m = LISTENING.matcher(Files.readString(out));
+                if (m.find()) {
+                    return new Child(p, m.group(1), err);
+                }
+                if (!p.isAlive()) {
+                    fail("gateway exited with " + p.exitValue() + ": " + Files.readString(err));
+                }
+                Thread.sleep(50);
+            }
+            p.destroyForcibly().waitFor();
+            return fail("gateway did not start within 60 s: " + Files.readString(err));
+        }
+
+        /** SIGKILL: no shutdown hook, no flush, no close. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+
+        /** SIGTERM: graceful shutdown. */
+        void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
     }
-  }
 }

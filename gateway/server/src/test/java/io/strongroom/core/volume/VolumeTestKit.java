@@ -1,11 +1,15 @@
 package io.strongroom.core.volume;
 
-import io.strongroom.crypto.BlockSealer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import io.strongroom.core.error.ErrorCode;
 import io.strongroom.core.error.StrongroomException;
 import io.strongroom.core.keys.IdentityConfig;
 import io.strongroom.core.keys.KeyVaults;
 import io.strongroom.core.keys.KeyVaultsConfig;
+import io.strongroom.crypto.BlockSealer;
 import io.strongroom.store.local.LocalFileBlockStore;
 import io.strongroom.store.local.LocalFileBlockStoreOptions;
 import io.strongroom.vault.KeyVaultClientOptions;
@@ -31,10 +35,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.fail;
-
 /**
  * Test fixture: a real local-vault over HTTPS (its self-signed certificate trusted by vault-client), a real
  * {@link LocalFileBlockStore} in a temporary directory and a {@link DefaultVolumeService} over both, with
@@ -43,246 +43,277 @@ import static org.junit.jupiter.api.Assertions.fail;
  * so tests name their own keys and {@link #close()} clears any fault plan.
  */
 final class VolumeTestKit implements AutoCloseable {
-  static final String ADMIN_TOKEN = "admin-token";
-  static final String GATEWAY_TOKEN = "gateway-token";
-  static final String SERVICE_KEY = "service-kek";
-  static final String API = "?api-version=7.4";
-  /** A second vault identity, reached through local-vault's managed-identity and client-credentials endpoints. */
-  static final String WORKLOAD_CLIENT_ID = "workload-client";
-  static final String WORKLOAD_CLIENT_SECRET = "workload-secret";
+    static final String ADMIN_TOKEN = "admin-token";
+    static final String GATEWAY_TOKEN = "gateway-token";
+    static final String SERVICE_KEY = "service-kek";
+    static final String API = "?api-version=7.4";
+    /** A second vault identity, reached through local-vault's managed-identity and client-credentials endpoints. */
+    static final String WORKLOAD_CLIENT_ID = "workload-client";
 
-  /** An identity that may get and wrap but not unwrap: a KEK round trip fails with it. */
-  static final String WRAP_ONLY_TOKEN = "wrap-only-token";
-  static final String WRAP_ONLY = "wrap-only";
+    static final String WORKLOAD_CLIENT_SECRET = "workload-secret";
 
-  private static Vertx sharedVertx;
-  private static LocalVault sharedVault;
-  private static final AtomicInteger KEY_NAMES = new AtomicInteger();
+    /** An identity that may get and wrap but not unwrap: a KEK round trip fails with it. */
+    static final String WRAP_ONLY_TOKEN = "wrap-only-token";
 
-  final Vertx vertx;
-  final Path storeDir;
-  final LocalVault vault;
-  final WebClient admin;
-  KeyVaults keys;
-  LocalFileBlockStore store;
-  DefaultVolumeService service;
-  /** Applied to the service options on every open (tests set re-seal pace, key-watch interval...). */
-  java.util.function.Consumer<VolumeServiceOptions> tuning = o -> { };
+    static final String WRAP_ONLY = "wrap-only";
 
-  private VolumeTestKit(Vertx vertx, Path storeDir, LocalVault vault) {
-    this.vertx = vertx;
-    this.storeDir = storeDir;
-    this.vault = vault;
-    this.admin = WebClient.create(vertx, new WebClientOptions()
-        .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(vault.certificatePem())))
-        .setVerifyHost(true));
-  }
+    private static Vertx sharedVertx;
+    private static LocalVault sharedVault;
+    private static final AtomicInteger KEY_NAMES = new AtomicInteger();
 
-  /** Opens a service over an empty store in {@code tempDir}, against the shared vault. */
-  static VolumeTestKit start(Path tempDir) {
-    boolean firstUse = startSharedVault();
-    VolumeTestKit kit = new VolumeTestKit(sharedVertx, tempDir.resolve("store"), sharedVault);
-    if (firstUse) {
-      kit.createKey(SERVICE_KEY);
+    final Vertx vertx;
+    final Path storeDir;
+    final LocalVault vault;
+    final WebClient admin;
+    KeyVaults keys;
+    LocalFileBlockStore store;
+    DefaultVolumeService service;
+    /** Applied to the service options on every open (tests set re-seal pace, key-watch interval...). */
+    java.util.function.Consumer<VolumeServiceOptions> tuning = o -> {};
+
+    private VolumeTestKit(Vertx vertx, Path storeDir, LocalVault vault) {
+        this.vertx = vertx;
+        this.storeDir = storeDir;
+        this.vault = vault;
+        this.admin = WebClient.create(
+                vertx,
+                new WebClientOptions()
+                        .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(vault.certificatePem())))
+                        .setVerifyHost(true));
     }
-    kit.open();
-    return kit;
-  }
 
-  /** Starts the JVM-wide vault (fault injection on) unless running; true if it was started now. */
-  private static synchronized boolean startSharedVault() {
-    if (sharedVault != null) {
-      return false;
+    /** Opens a service over an empty store in {@code tempDir}, against the shared vault. */
+    static VolumeTestKit start(Path tempDir) {
+        boolean firstUse = startSharedVault();
+        VolumeTestKit kit = new VolumeTestKit(sharedVertx, tempDir.resolve("store"), sharedVault);
+        if (firstUse) {
+            kit.createKey(SERVICE_KEY);
+        }
+        kit.open();
+        return kit;
     }
-    try {
-      Path dir = Files.createTempDirectory("strongroom-volume-tests-vault");
-      sharedVertx = Vertx.vertx();
-      sharedVault = await(LocalVault.start(sharedVertx, new LocalVaultOptions()
-          .setDataDir(dir)
-          .setFaultInjection(true)
-          .addIdentity(ADMIN_TOKEN, new Identity("admin", Set.of("all")))
-          .addIdentity(GATEWAY_TOKEN, new Identity("gateway", Set.of("get", "list", "wrapKey", "unwrapKey")))
-          .addIdentity(WRAP_ONLY_TOKEN, new Identity("wrap-only", Set.of("get", "wrapKey")))
-          .addIdentity("workload-static-token", new Identity("workload", Set.of("get", "wrapKey", "unwrapKey"),
-              WORKLOAD_CLIENT_ID, WORKLOAD_CLIENT_SECRET))));
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
-      return true;
-    } catch (IOException e) {
-      throw new AssertionError(e);
+
+    /** Starts the JVM-wide vault (fault injection on) unless running; true if it was started now. */
+    private static synchronized boolean startSharedVault() {
+        if (sharedVault != null) {
+            return false;
+        }
+        try {
+            Path dir = Files.createTempDirectory("strongroom-volume-tests-vault");
+            sharedVertx = Vertx.vertx();
+            sharedVault = await(LocalVault.start(
+                    sharedVertx,
+                    new LocalVaultOptions()
+                            .setDataDir(dir)
+                            .setFaultInjection(true)
+                            .addIdentity(ADMIN_TOKEN, new Identity("admin", Set.of("all")))
+                            .addIdentity(
+                                    GATEWAY_TOKEN,
+                                    new Identity("gateway", Set.of("get", "list", "wrapKey", "unwrapKey")))
+                            .addIdentity(WRAP_ONLY_TOKEN, new Identity("wrap-only", Set.of("get", "wrapKey")))
+                            .addIdentity(
+                                    "workload-static-token",
+                                    new Identity(
+                                            "workload",
+                                            Set.of("get", "wrapKey", "unwrapKey"),
+                                            WORKLOAD_CLIENT_ID,
+                                            WORKLOAD_CLIENT_SECRET))));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+            return true;
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
     }
-  }
 
-  /** A key name no other test of this JVM uses. */
-  static String uniqueKeyName(String prefix) {
-    return prefix + "-" + KEY_NAMES.incrementAndGet();
-  }
-
-  /** Opens the store and the service (the key vaults too) over {@link #storeDir}. */
-  void open() {
-    open(VolumeServiceOptions.DEFAULT_STARTUP_UNWRAP_CONCURRENCY);
-  }
-
-  void open(int startupUnwrapConcurrency) {
-    KeyVaultClientOptions vaultClient = new KeyVaultClientOptions()
-        .setVaultUrl(vault.vaultUrl())
-        .setTrustPem(vault.certificatePem())
-        .setCallDeadline(Duration.ofSeconds(3))
-        .setAttemptTimeout(Duration.ofSeconds(1))
-        .setMaxRetries(1);
-    keys = KeyVaults.create(vertx, new KeyVaultsConfig()
-        .addVault(vaultClient)
-        .addIdentity(KeyVaultsConfig.DEFAULT_IDENTITY, new IdentityConfig.StaticToken(GATEWAY_TOKEN))
-        .addIdentity(WRAP_ONLY, new IdentityConfig.StaticToken(WRAP_ONLY_TOKEN))
-        .addIdentity("managed", new IdentityConfig.ManagedIdentity(vault.baseUrl(), WORKLOAD_CLIENT_ID,
-            vault.certificatePem()))
-        .addIdentity("app", new IdentityConfig.ClientCredentials(vault.baseUrl(), LocalVaultOptions.DEFAULT_TENANT_ID,
-            WORKLOAD_CLIENT_ID, WORKLOAD_CLIENT_SECRET, vault.certificatePem())));
-    store = await(LocalFileBlockStore.open(vertx, new LocalFileBlockStoreOptions().setDataDir(storeDir)));
-    VolumeServiceOptions options = new VolumeServiceOptions()
-        .setServiceKekId(keyUrl(SERVICE_KEY))
-        .setUnwrapRetryInterval(Duration.ofMillis(100))
-        .setStartupUnwrapConcurrency(startupUnwrapConcurrency);
-    tuning.accept(options);
-    service = await(DefaultVolumeService.open(vertx, store, store.metadataStore(), keys, BlockSealer.create(),
-        options));
-  }
-
-  /** Graceful close of the service (and its store) and the key vaults. */
-  void closeService() {
-    await(service.close());
-    await(keys.close());
-  }
-
-  /** Close and open again over the same directory: a clean restart. */
-  void restart() {
-    closeService();
-    open();
-  }
-
-  String keyUrl(String name) {
-    return vault.vaultUrl() + "/keys/" + name;
-  }
-
-  /** Creates an RSA-2048 key in the vault; returns its versioned kid. */
-  String createKey(String name) {
-    HttpResponse<Buffer> r = vaultCall(HttpMethod.POST, "/keys/" + name + "/create" + API,
-        new JsonObject().put("kty", "RSA").put("key_size", 2048));
-    assertEquals(200, r.statusCode(), () -> "create key: " + r.bodyAsString());
-    return r.bodyAsJsonObject().getJsonObject("key").getString("kid");
-  }
-
-  /** Creates an RSA-2048 key with attributes (nbf, exp as epoch seconds, enabled); returns its versioned kid. */
-  String createKey(String name, JsonObject attributes) {
-    HttpResponse<Buffer> r = vaultCall(HttpMethod.POST, "/keys/" + name + "/create" + API,
-        new JsonObject().put("kty", "RSA").put("key_size", 2048).put("attributes", attributes));
-    assertEquals(200, r.statusCode(), () -> "create key: " + r.bodyAsString());
-    return r.bodyAsJsonObject().getJsonObject("key").getString("kid");
-  }
-
-  /** A new version of the key (the vault's rotate); returns its versioned kid. */
-  String rotateKey(String name) {
-    HttpResponse<Buffer> r = vaultCall(HttpMethod.POST, "/keys/" + name + "/rotate" + API, new JsonObject());
-    assertEquals(200, r.statusCode(), () -> "rotate key: " + r.bodyAsString());
-    return r.bodyAsJsonObject().getJsonObject("key").getString("kid");
-  }
-
-  /** Updates the attributes of a key version (kid with version). */
-  void updateAttributes(String versionedKid, JsonObject attributes) {
-    String path = versionedKid.substring(vault.vaultUrl().length());
-    HttpResponse<Buffer> r = vaultCall(HttpMethod.PATCH, path + API, new JsonObject().put("attributes", attributes));
-    assertEquals(200, r.statusCode(), () -> "update key: " + r.bodyAsString());
-  }
-
-  /** The volume's metadata document as stored. */
-  JsonObject metadataDocument(VolumeInfo info) {
-    return new JsonObject(await(store.metadataStore().read(info.id())).orElseThrow());
-  }
-
-  /** Enables or disables a key version (kid with version) in the vault. */
-  void setEnabled(String versionedKid, boolean enabled) {
-    String path = versionedKid.substring(vault.vaultUrl().length());
-    HttpResponse<Buffer> r = vaultCall(HttpMethod.PATCH, path + API,
-        new JsonObject().put("attributes", new JsonObject().put("enabled", enabled)));
-    assertEquals(200, r.statusCode(), () -> "update key: " + r.bodyAsString());
-  }
-
-  /** Replaces local-vault's fault plan ({} = no faults). */
-  void faults(JsonObject plan) {
-    HttpResponse<Buffer> r = await(admin.requestAbs(HttpMethod.PUT, vault.baseUrl() + "/_admin/faults")
-        .sendJsonObject(plan));
-    assertEquals(200, r.statusCode(), () -> "faults: " + r.bodyAsString());
-  }
-
-  private HttpResponse<Buffer> vaultCall(HttpMethod method, String pathAndQuery, JsonObject body) {
-    return await(admin.requestAbs(method, vault.baseUrl() + pathAndQuery)
-        .putHeader("Authorization", "Bearer " + ADMIN_TOKEN)
-        .sendJsonObject(body));
-  }
-
-  /** Every regular file under the store directory. */
-  Stream<Path> storeFiles() {
-    try {
-      return Files.walk(storeDir).filter(Files::isRegularFile).toList().stream();
-    } catch (IOException e) {
-      throw new AssertionError(e);
+    /** A key name no other test of this JVM uses. */
+    static String uniqueKeyName(String prefix) {
+        return prefix + "-" + KEY_NAMES.incrementAndGet();
     }
-  }
 
-  /** The slots file of a volume. */
-  Path slotsFile(VolumeInfo info) {
-    return storeDir.resolve(info.id().toString()).resolve("slots.dat");
-  }
-
-  static Buffer pattern(int blockSize, int count, int seed) {
-    byte[] bytes = new byte[blockSize * count];
-    for (int i = 0; i < bytes.length; i++) {
-      bytes[i] = (byte) (seed * 31 + i * 7 + (i >>> 8));
+    /** Opens the store and the service (the key vaults too) over {@link #storeDir}. */
+    void open() {
+        open(VolumeServiceOptions.DEFAULT_STARTUP_UNWRAP_CONCURRENCY);
     }
-    return Buffer.buffer(bytes);
-  }
 
-  static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw new AssertionError("future failed: " + e.getCause(), e.getCause());
-    } catch (Exception e) {
-      throw new AssertionError("future did not complete: " + e, e);
+    void open(int startupUnwrapConcurrency) {
+        KeyVaultClientOptions vaultClient = new KeyVaultClientOptions()
+                .setVaultUrl(vault.vaultUrl())
+                .setTrustPem(vault.certificatePem())
+                .setCallDeadline(Duration.ofSeconds(3))
+                .setAttemptTimeout(Duration.ofSeconds(1))
+                .setMaxRetries(1);
+        keys = KeyVaults.create(
+                vertx,
+                new KeyVaultsConfig()
+                        .addVault(vaultClient)
+                        .addIdentity(KeyVaultsConfig.DEFAULT_IDENTITY, new IdentityConfig.StaticToken(GATEWAY_TOKEN))
+                        .addIdentity(WRAP_ONLY, new IdentityConfig.StaticToken(WRAP_ONLY_TOKEN))
+                        .addIdentity(
+                                "managed",
+                                new IdentityConfig.ManagedIdentity(
+                                        vault.baseUrl(), WORKLOAD_CLIENT_ID, vault.certificatePem()))
+                        .addIdentity(
+                                "app",
+                                new IdentityConfig.ClientCredentials(
+                                        vault.baseUrl(),
+                                        LocalVaultOptions.DEFAULT_TENANT_ID,
+                                        WORKLOAD_CLIENT_ID,
+                                        WORKLOAD_CLIENT_SECRET,
+                                        vault.certificatePem())));
+        store = await(LocalFileBlockStore.open(vertx, new LocalFileBlockStoreOptions().setDataDir(storeDir)));
+        VolumeServiceOptions options = new VolumeServiceOptions()
+                .setServiceKekId(keyUrl(SERVICE_KEY))
+                .setUnwrapRetryInterval(Duration.ofMillis(100))
+                .setStartupUnwrapConcurrency(startupUnwrapConcurrency);
+        tuning.accept(options);
+        service = await(
+                DefaultVolumeService.open(vertx, store, store.metadataStore(), keys, BlockSealer.create(), options));
     }
-  }
 
-  /** Awaits a future that must fail with {@code code}; returns the exception. */
-  static StrongroomException awaitFailure(Future<?> future, ErrorCode code) {
-    try {
-      Object result = future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      return fail("expected " + code + ", got success: " + result);
-    } catch (ExecutionException e) {
-      StrongroomException g = assertInstanceOf(StrongroomException.class, e.getCause());
-      assertEquals(code, g.code(), () -> "message: " + g.getMessage());
-      return g;
-    } catch (Exception e) {
-      throw new AssertionError("future did not complete: " + e, e);
+    /** Graceful close of the service (and its store) and the key vaults. */
+    void closeService() {
+        await(service.close());
+        await(keys.close());
     }
-  }
 
-  /** Closes the service; the shared vault keeps running, without faults. */
-  @Override
-  public void close() {
-    try {
-      if (service != null) {
+    /** Close and open again over the same directory: a clean restart. */
+    void restart() {
         closeService();
-      }
-    } finally {
-      faults(new JsonObject());
-      admin.close();
+        open();
     }
-  }
 
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // best effort at JVM exit: the directory is under the system temp dir
+    String keyUrl(String name) {
+        return vault.vaultUrl() + "/keys/" + name;
     }
-  }
+
+    /** Creates an RSA-2048 key in the vault; returns its versioned kid. */
+    String createKey(String name) {
+        HttpResponse<Buffer> r = vaultCall(
+                HttpMethod.POST,
+                "/keys/" + name + "/create" + API,
+                new JsonObject().put("kty", "RSA").put("key_size", 2048));
+        assertEquals(200, r.statusCode(), () -> "create key: " + r.bodyAsString());
+        return r.bodyAsJsonObject().getJsonObject("key").getString("kid");
+    }
+
+    /** Creates an RSA-2048 key with attributes (nbf, exp as epoch seconds, enabled); returns its versioned kid. */
+    String createKey(String name, JsonObject attributes) {
+        HttpResponse<Buffer> r = vaultCall(
+                HttpMethod.POST,
+                "/keys/" + name + "/create" + API,
+                new JsonObject().put("kty", "RSA").put("key_size", 2048).put("attributes", attributes));
+        assertEquals(200, r.statusCode(), () -> "create key: " + r.bodyAsString());
+        return r.bodyAsJsonObject().getJsonObject("key").getString("kid");
+    }
+
+    /** A new version of the key (the vault's rotate); returns its versioned kid. */
+    String rotateKey(String name) {
+        HttpResponse<Buffer> r = vaultCall(HttpMethod.POST, "/keys/" + name + "/rotate" + API, new JsonObject());
+        assertEquals(200, r.statusCode(), () -> "rotate key: " + r.bodyAsString());
+        return r.bodyAsJsonObject().getJsonObject("key").getString("kid");
+    }
+
+    /** Updates the attributes of a key version (kid with version). */
+    void updateAttributes(String versionedKid, JsonObject attributes) {
+        String path = versionedKid.substring(vault.vaultUrl().length());
+        HttpResponse<Buffer> r =
+                vaultCall(HttpMethod.PATCH, path + API, new JsonObject().put("attributes", attributes));
+        assertEquals(200, r.statusCode(), () -> "update key: " + r.bodyAsString());
+    }
+
+    /** The volume's metadata document as stored. */
+    JsonObject metadataDocument(VolumeInfo info) {
+        return new JsonObject(await(store.metadataStore().read(info.id())).orElseThrow());
+    }
+
+    /** Enables or disables a key version (kid with version) in the vault. */
+    void setEnabled(String versionedKid, boolean enabled) {
+        String path = versionedKid.substring(vault.vaultUrl().length());
+        HttpResponse<Buffer> r = vaultCall(
+                HttpMethod.PATCH,
+                path + API,
+                new JsonObject().put("attributes", new JsonObject().put("enabled", enabled)));
+        assertEquals(200, r.statusCode(), () -> "update key: " + r.bodyAsString());
+    }
+
+    /** Replaces local-vault's fault plan ({} = no faults). */
+    void faults(JsonObject plan) {
+        HttpResponse<Buffer> r = await(admin.requestAbs(HttpMethod.PUT, vault.baseUrl() + "/_admin/faults")
+                .sendJsonObject(plan));
+        assertEquals(200, r.statusCode(), () -> "faults: " + r.bodyAsString());
+    }
+
+    private HttpResponse<Buffer> vaultCall(HttpMethod method, String pathAndQuery, JsonObject body) {
+        return await(admin.requestAbs(method, vault.baseUrl() + pathAndQuery)
+                .putHeader("Authorization", "Bearer " + ADMIN_TOKEN)
+                .sendJsonObject(body));
+    }
+
+    /** Every regular file under the store directory. */
+    Stream<Path> storeFiles() {
+        try {
+            return Files.walk(storeDir).filter(Files::isRegularFile).toList().stream();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The slots file of a volume. */
+    Path slotsFile(VolumeInfo info) {
+        return storeDir.resolve(info.id().toString()).resolve("slots.dat");
+    }
+
+    static Buffer pattern(int blockSize, int count, int seed) {
+        byte[] bytes = new byte[blockSize * count];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) (seed * 31 + i * 7 + (i >>> 8));
+        }
+        return Buffer.buffer(bytes);
+    }
+
+    static <T> T await(Future<T> future) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new AssertionError("future failed: " + e.getCause(), e.getCause());
+        } catch (Exception e) {
+            throw new AssertionError("future did not complete: " + e, e);
+        }
+    }
+
+    /** Awaits a future that must fail with {@code code}; returns the exception. */
+    static StrongroomException awaitFailure(Future<?> future, ErrorCode code) {
+        try {
+            Object result = future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            return fail("expected " + code + ", got success: " + result);
+        } catch (ExecutionException e) {
+            StrongroomException g = assertInstanceOf(StrongroomException.class, e.getCause());
+            assertEquals(code, g.code(), () -> "message: " + g.getMessage());
+            return g;
+        } catch (Exception e) {
+            throw new AssertionError("future did not complete: " + e, e);
+        }
+    }
+
+    /** Closes the service; the shared vault keeps running, without faults. */
+    @Override
+    public void close() {
+        try {
+            if (service != null) {
+                closeService();
+            }
+        } finally {
+            faults(new JsonObject());
+            admin.close();
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort at JVM exit: the directory is under the system temp dir
+        }
+    }
 }

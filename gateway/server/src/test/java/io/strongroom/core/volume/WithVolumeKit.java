@@ -10,17 +10,18 @@ import org.junit.jupiter.api.io.TempDir;
  * closed after it. A subclass's own {@code @BeforeEach} runs after the kit has started.
  */
 abstract class WithVolumeKit {
-  @TempDir
-  Path tmp;
-  VolumeTestKit kit;
+    @TempDir
+    Path tmp;
 
-  @BeforeEach
-  final void startKit() {
-    kit = VolumeTestKit.start(tmp);
-  }
+    VolumeTestKit kit;
 
-  @AfterEach
-  final void closeKit() {
-    kit.close();
-  }
+    @BeforeEach
+    final void startKit() {
+        kit = VolumeTestKit.start(tmp);
+    }
+
+    @AfterEach
+    final void closeKit() {
+        kit.close();
+    }
 }

@@ -1,6 +1,5 @@
 package io.strongroom.server.config;
 
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -16,36 +15,37 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
-  @TempDir
-  Path dir;
+    @TempDir
+    Path dir;
 
-  private static GatewayConfig load(Map<String, String> env, String... args) {
-    return ConfigLoader.load(args, env);
-  }
+    private static GatewayConfig load(Map<String, String> env, String... args) {
+        return ConfigLoader.load(args, env);
+    }
 
-  private static String error(Map<String, String> env, String... args) {
-    return assertThrows(ConfigException.class, () -> ConfigLoader.load(args, env)).getMessage();
-  }
+    private static String error(Map<String, String> env, String... args) {
+        return assertThrows(ConfigException.class, () -> ConfigLoader.load(args, env))
+                .getMessage();
+    }
 
-  @Test
-  void defaults() {
-    GatewayConfig c = load(Map.of());
-    assertEquals("127.0.0.1", c.getHost());
-    assertEquals(8080, c.getPort());
-    assertEquals(Path.of("strongroom-data"), c.getDataDir());
-    assertEquals(Durability.FSYNC, c.getDurability());
-    assertEquals(Runtime.getRuntime().availableProcessors(), c.getEventLoops());
-    assertEquals(64, c.limits().getMaxBlocksPerRequest());
-    assertEquals(Duration.ofSeconds(30), c.limits().getRequestTimeout());
-    assertFalse(c.tls().enabled());
-    assertTrue(c.vault().embedded());
-    assertFalse(c.isAllowPlainHttpOffLoopback());
-  }
+    @Test
+    void defaults() {
+        GatewayConfig c = load(Map.of());
+        assertEquals("127.0.0.1", c.getHost());
+        assertEquals(8080, c.getPort());
+        assertEquals(Path.of("strongroom-data"), c.getDataDir());
+        assertEquals(Durability.FSYNC, c.getDurability());
+        assertEquals(Runtime.getRuntime().availableProcessors(), c.getEventLoops());
+        assertEquals(64, c.limits().getMaxBlocksPerRequest());
+        assertEquals(Duration.ofSeconds(30), c.limits().getRequestTimeout());
+        assertFalse(c.tls().enabled());
+        assertTrue(c.vault().embedded());
+        assertFalse(c.isAllowPlainHttpOffLoopback());
+    }
 
-  @Test
-  void flagsBeatEnvironmentWhichBeatsTheFile() throws Exception {
-    Path file = dir.resolve("gateway.yaml");
-    Files.writeString(file, """
+    @Test
+    void flagsBeatEnvironmentWhichBeatsTheFile() throws Exception {
+        Path file = dir.resolve("gateway.yaml");
+        Files.writeString(file, """
         listen:
           port: 9000
           host: 127.0.0.1
@@ -56,20 +56,20 @@ class ConfigLoaderTest {
           requestTimeout: 5s
         dataDir: /from/file
         """);
-    Map<String, String> env = Map.of("STRONGROOM_LISTEN_PORT", "9001", "STRONGROOM_EVENT_LOOPS", "5");
-    GatewayConfig c = load(env, "--config", file.toString(), "--event-loops=7", "--request-timeout", "250ms");
-    assertEquals(9001, c.getPort(), "environment over file");
-    assertEquals(7, c.getEventLoops(), "flag over environment");
-    assertEquals(Duration.ofMillis(250), c.limits().getRequestTimeout(), "flag over file");
-    assertEquals(Durability.NONE, c.getDurability(), "file over default");
-    assertEquals(16, c.limits().getMaxBlocksPerRequest());
-    assertEquals(Path.of("/from/file"), c.getDataDir());
-  }
+        Map<String, String> env = Map.of("STRONGROOM_LISTEN_PORT", "9001", "STRONGROOM_EVENT_LOOPS", "5");
+        GatewayConfig c = load(env, "--config", file.toString(), "--event-loops=7", "--request-timeout", "250ms");
+        assertEquals(9001, c.getPort(), "environment over file");
+        assertEquals(7, c.getEventLoops(), "flag over environment");
+        assertEquals(Duration.ofMillis(250), c.limits().getRequestTimeout(), "flag over file");
+        assertEquals(Durability.NONE, c.getDurability(), "file over default");
+        assertEquals(16, c.limits().getMaxBlocksPerRequest());
+        assertEquals(Path.of("/from/file"), c.getDataDir());
+    }
 
-  @Test
-  void jsonFileFromTheEnvironmentWithAnExternalVault() throws Exception {
-    Path file = dir.resolve("gateway.json");
-    Files.writeString(file, """
+    @Test
+    void jsonFileFromTheEnvironmentWithAnExternalVault() throws Exception {
+        Path file = dir.resolve("gateway.json");
+        Files.writeString(file, """
         {"vault": {"url": "https://myvault.vault.azure.net", "localRegion": "westeurope",
                    "endpoints": [{"url": "https://myvault.vault.azure.net", "region": "westeurope"},
                                  {"url": "https://myvault-ne.example.net", "region": "northeurope"}],
@@ -80,123 +80,152 @@ class ConfigLoaderTest {
                                 "clientId": "c", "clientSecret": "s3cret"}},
          "serviceKek": "https://myvault.vault.azure.net/keys/service"}
         """);
-    GatewayConfig c = load(Map.of("STRONGROOM_CONFIG", file.toString()));
-    assertFalse(c.vault().embedded());
-    assertEquals(2, c.vault().getEndpoints().size());
-    assertEquals("northeurope", c.vault().getEndpoints().get(1).region());
-    assertEquals(VaultIdentityConfig.Type.MANAGED, c.identities().get("mi").type());
-    assertEquals("abc", c.identities().get("mi").clientId());
-    assertEquals("s3cret", c.identities().get("app").clientSecret());
-    assertFalse(c.identities().get("app").toString().contains("s3cret"));
-    assertEquals("https://myvault.vault.azure.net/keys/service", c.getServiceKek());
-  }
-
-  @Test
-  void keyAccessSettings() throws Exception {
-    Path file = dir.resolve("keys.yaml");
-    Files.writeString(file, "keyAccess:\n  gracePeriod: 5m\n  alertWebhooks: [\"https://alerts.example/a\"]\n");
-    GatewayConfig c = load(Map.of("STRONGROOM_KEY_ACCESS_ALERT_WEBHOOKS", "[\"https://alerts.example/b\"]"),
-        "--config", file.toString(), "--key-probe-interval", "15s");
-    assertEquals(Duration.ofMinutes(5), c.keyAccess().getGracePeriod());
-    assertEquals(Duration.ofSeconds(15), c.keyAccess().getProbeInterval());
-    assertEquals(java.util.List.of("https://alerts.example/b"), c.keyAccess().getAlertWebhooks(), "environment replaces the file's list");
-    assertEquals("invalid setting keyAccess.gracePeriod: 'soon' (expected a duration such as 500ms, 30s, 2m or 1h)",
-        error(Map.of(), "--key-grace-period", "soon"));
-    assertEquals("invalid setting keyAccess.alertWebhooks: 'ftp://x' (expected http:// or https:// URLs)",
-        error(Map.of(), "--alert-webhooks", "[\"ftp://x\"]"));
-  }
-
-  @Test
-  void dekLifecycleSettings() {
-    GatewayConfig defaults = load(Map.of());
-    assertEquals(KeyAccessConfig.DEFAULT_RESEAL_BLOCKS_PER_SECOND, defaults.keyAccess().getResealBlocksPerSecond());
-    assertNull(defaults.keyAccess().getDekMaxAge(), "rollover by age is off unless set");
-    GatewayConfig c = load(Map.of("STRONGROOM_KEY_ACCESS_DEK_MAX_AGE", "24h"), "--reseal-rate", "500");
-    assertEquals(500, c.keyAccess().getResealBlocksPerSecond());
-    assertEquals(Duration.ofHours(24), c.keyAccess().getDekMaxAge());
-    assertTrue(error(Map.of(), "--reseal-rate", "0").startsWith("invalid setting keyAccess.resealBlocksPerSecond: '0'"));
-    assertTrue(error(Map.of(), "--dek-max-age", "0s").startsWith("invalid setting keyAccess.dekMaxAge: "));
-  }
-
-  @Test
-  void theProductionExampleLoads() {
-    GatewayConfig c = load(Map.of(), "--config", Path.of("strongroom.example.yaml").toString());
-    assertEquals("0.0.0.0", c.getHost());
-    assertEquals(8443, c.getPort());
-    assertTrue(c.tls().enabled());
-    assertEquals(ClientAuthMode.REQUEST, c.tls().getClientAuth());
-    assertEquals("7.4", c.vault().getApiVersion());
-    assertEquals(VaultIdentityConfig.Type.CLIENT_CREDENTIALS, c.identities().get("tenant-a").type());
-    assertEquals("https://contoso-kv.vault.azure.net/keys/strongroom-service-key", c.getServiceKek());
-    assertEquals(Duration.ofMinutes(10), c.keyAccess().getGracePeriod());
-    assertEquals(1, c.keyAccess().getAlertWebhooks().size());
-  }
-
-  @Test
-  void badSettingsFailWithOneLineNamingThem() throws Exception {
-    assertEquals("invalid setting durability: 'fsnc' (expected fsync or none)", error(Map.of(), "--durability", "fsnc"));
-    assertEquals("invalid setting listen.port: '99999' (expected an integer 0..65535)", error(Map.of(), "--port=99999"));
-    assertEquals("invalid setting eventLoops: 'two' (expected an integer 1..1024)",
-        error(Map.of("STRONGROOM_EVENT_LOOPS", "two")));
-    assertEquals("invalid setting limits.requestTimeout: '30' (expected a duration such as 500ms, 30s, 2m or 1h)",
-        error(Map.of(), "--request-timeout", "30"));
-    assertEquals("unknown flag --prot (see --help)", error(Map.of(), "--prot", "1"));
-    assertEquals("missing value for flag --port", error(Map.of(), "--port"));
-    assertTrue(error(Map.of(), "--host", "0.0.0.0").startsWith("invalid setting listen.host: '0.0.0.0' (expected a loopback"));
-    assertEquals("invalid setting tls.key: missing (tls.cert is set; both are needed for TLS)",
-        error(Map.of(), "--tls-cert", "/c.pem"));
-    assertEquals("invalid setting tls.ca: missing (tls.clientAuth is require)",
-        error(Map.of(), "--tls-cert", "/c.pem", "--tls-key", "/k.pem", "--tls-client-auth", "require"));
-    assertEquals("invalid setting serviceKek: missing (a key identifier URL is needed with vault.url)",
-        error(Map.of(), "--vault-url", "https://v.example"));
-    assertEquals("invalid setting vault.url: 'http://v.example' (expected an https:// URL)",
-        error(Map.of(), "--vault-url", "http://v.example", "--service-kek", "x"));
-
-    Path yaml = dir.resolve("typo.yaml");
-    Files.writeString(yaml, "limits:\n  maxBlocksPerReqest: 4\n");
-    assertEquals("unknown setting limits.maxBlocksPerReqest in " + yaml + " (see --help)", error(Map.of(), "--config", yaml.toString()));
-    Path broken = dir.resolve("broken.json");
-    Files.writeString(broken, "{\"listen\": ");
-    assertTrue(error(Map.of(), "--config", broken.toString()).startsWith("invalid config file " + broken + ": "));
-    assertEquals("invalid setting config: '" + dir.resolve("absent.json") + "' (expected a readable JSON or YAML file)",
-        error(Map.of(), "--config", dir.resolve("absent.json").toString()));
-    for (String line : new String[] {error(Map.of(), "--durability", "x"), error(Map.of(), "--port", "-1")}) {
-      assertFalse(line.contains("\n"), line);
+        GatewayConfig c = load(Map.of("STRONGROOM_CONFIG", file.toString()));
+        assertFalse(c.vault().embedded());
+        assertEquals(2, c.vault().getEndpoints().size());
+        assertEquals("northeurope", c.vault().getEndpoints().get(1).region());
+        assertEquals(VaultIdentityConfig.Type.MANAGED, c.identities().get("mi").type());
+        assertEquals("abc", c.identities().get("mi").clientId());
+        assertEquals("s3cret", c.identities().get("app").clientSecret());
+        assertFalse(c.identities().get("app").toString().contains("s3cret"));
+        assertEquals("https://myvault.vault.azure.net/keys/service", c.getServiceKek());
     }
-  }
 
-  @Test
-  void secretsAreNotEchoedInErrors() {
-    String line = error(Map.of("STRONGROOM_IDENTITIES", "{\"app\": {\"type\": \"nope\", \"clientSecret\": \"hunter2\"}}"));
-    assertEquals("invalid setting identities.app.type: 'nope' (expected static, managed or clientCredentials)", line);
-    String malformed = error(Map.of("STRONGROOM_IDENTITIES", "{hunter2"));
-    assertFalse(malformed.contains("hunter2"), malformed);
-  }
-
-  @Test
-  void plainHttpOffLoopbackOnlyWhenAllowed() {
-    GatewayConfig c = load(Map.of(), "--host", "0.0.0.0", "--allow-plain-http-off-loopback");
-    assertTrue(c.isAllowPlainHttpOffLoopback());
-    assertEquals("0.0.0.0", c.getHost());
-    assertTrue(GatewayConfig.isLoopback("127.0.0.2"));
-    assertTrue(GatewayConfig.isLoopback("::1"));
-    assertTrue(GatewayConfig.isLoopback("localhost"));
-    assertFalse(GatewayConfig.isLoopback("example.org"));
-    assertFalse(GatewayConfig.isLoopback("10.0.0.1"));
-  }
-
-  @Test
-  void helpListsEveryFlagAndItsEnvironmentVariable() {
-    String help = ConfigLoader.help();
-    for (Setting s : Settings.ALL) {
-      if (s.flag != null) {
-        assertTrue(help.contains(s.flag), s.flag);
-      }
-      assertTrue(help.contains(s.env), s.env);
+    @Test
+    void keyAccessSettings() throws Exception {
+        Path file = dir.resolve("keys.yaml");
+        Files.writeString(file, "keyAccess:\n  gracePeriod: 5m\n  alertWebhooks: [\"https://alerts.example/a\"]\n");
+        GatewayConfig c = load(
+                Map.of("STRONGROOM_KEY_ACCESS_ALERT_WEBHOOKS", "[\"https://alerts.example/b\"]"),
+                "--config",
+                file.toString(),
+                "--key-probe-interval",
+                "15s");
+        assertEquals(Duration.ofMinutes(5), c.keyAccess().getGracePeriod());
+        assertEquals(Duration.ofSeconds(15), c.keyAccess().getProbeInterval());
+        assertEquals(
+                java.util.List.of("https://alerts.example/b"),
+                c.keyAccess().getAlertWebhooks(),
+                "environment replaces the file's list");
+        assertEquals(
+                "invalid setting keyAccess.gracePeriod: 'soon' (expected a duration such as 500ms, 30s, 2m or 1h)",
+                error(Map.of(), "--key-grace-period", "soon"));
+        assertEquals(
+                "invalid setting keyAccess.alertWebhooks: 'ftp://x' (expected http:// or https:// URLs)",
+                error(Map.of(), "--alert-webhooks", "[\"ftp://x\"]"));
     }
-    assertTrue(help.contains("--config"));
-    assertTrue(ConfigLoader.wantsHelp(new String[] {"--port", "1", "--help"}));
-    assertEquals("STRONGROOM_LIMITS_MAX_BODY_BYTES", Setting.envName("limits.maxBodyBytes"));
-    assertNull(Settings.byFlag("--nope"));
-  }
+
+    @Test
+    void dekLifecycleSettings() {
+        GatewayConfig defaults = load(Map.of());
+        assertEquals(
+                KeyAccessConfig.DEFAULT_RESEAL_BLOCKS_PER_SECOND,
+                defaults.keyAccess().getResealBlocksPerSecond());
+        assertNull(defaults.keyAccess().getDekMaxAge(), "rollover by age is off unless set");
+        GatewayConfig c = load(Map.of("STRONGROOM_KEY_ACCESS_DEK_MAX_AGE", "24h"), "--reseal-rate", "500");
+        assertEquals(500, c.keyAccess().getResealBlocksPerSecond());
+        assertEquals(Duration.ofHours(24), c.keyAccess().getDekMaxAge());
+        assertTrue(error(Map.of(), "--reseal-rate", "0")
+                .startsWith("invalid setting keyAccess.resealBlocksPerSecond: '0'"));
+        assertTrue(error(Map.of(), "--dek-max-age", "0s").startsWith("invalid setting keyAccess.dekMaxAge: "));
+    }
+
+    @Test
+    void theProductionExampleLoads() {
+        GatewayConfig c =
+                load(Map.of(), "--config", Path.of("strongroom.example.yaml").toString());
+        assertEquals("0.0.0.0", c.getHost());
+        assertEquals(8443, c.getPort());
+        assertTrue(c.tls().enabled());
+        assertEquals(ClientAuthMode.REQUEST, c.tls().getClientAuth());
+        assertEquals("7.4", c.vault().getApiVersion());
+        assertEquals(
+                VaultIdentityConfig.Type.CLIENT_CREDENTIALS,
+                c.identities().get("tenant-a").type());
+        assertEquals("https://contoso-kv.vault.azure.net/keys/strongroom-service-key", c.getServiceKek());
+        assertEquals(Duration.ofMinutes(10), c.keyAccess().getGracePeriod());
+        assertEquals(1, c.keyAccess().getAlertWebhooks().size());
+    }
+
+    @Test
+    void badSettingsFailWithOneLineNamingThem() throws Exception {
+        assertEquals(
+                "invalid setting durability: 'fsnc' (expected fsync or none)", error(Map.of(), "--durability", "fsnc"));
+        assertEquals(
+                "invalid setting listen.port: '99999' (expected an integer 0..65535)", error(Map.of(), "--port=99999"));
+        assertEquals(
+                "invalid setting eventLoops: 'two' (expected an integer 1..1024)",
+                error(Map.of("STRONGROOM_EVENT_LOOPS", "two")));
+        assertEquals(
+                "invalid setting limits.requestTimeout: '30' (expected a duration such as 500ms, 30s, 2m or 1h)",
+                error(Map.of(), "--request-timeout", "30"));
+        assertEquals("unknown flag --prot (see --help)", error(Map.of(), "--prot", "1"));
+        assertEquals("missing value for flag --port", error(Map.of(), "--port"));
+        assertTrue(error(Map.of(), "--host", "0.0.0.0")
+                .startsWith("invalid setting listen.host: '0.0.0.0' (expected a loopback"));
+        assertEquals(
+                "invalid setting tls.key: missing (tls.cert is set; both are needed for TLS)",
+                error(Map.of(), "--tls-cert", "/c.pem"));
+        assertEquals(
+                "invalid setting tls.ca: missing (tls.clientAuth is require)",
+                error(Map.of(), "--tls-cert", "/c.pem", "--tls-key", "/k.pem", "--tls-client-auth", "require"));
+        assertEquals(
+                "invalid setting serviceKek: missing (a key identifier URL is needed with vault.url)",
+                error(Map.of(), "--vault-url", "https://v.example"));
+        assertEquals(
+                "invalid setting vault.url: 'http://v.example' (expected an https:// URL)",
+                error(Map.of(), "--vault-url", "http://v.example", "--service-kek", "x"));
+
+        Path yaml = dir.resolve("typo.yaml");
+        Files.writeString(yaml, "limits:\n  maxBlocksPerReqest: 4\n");
+        assertEquals(
+                "unknown setting limits.maxBlocksPerReqest in " + yaml + " (see --help)",
+                error(Map.of(), "--config", yaml.toString()));
+        Path broken = dir.resolve("broken.json");
+        Files.writeString(broken, "{\"listen\": ");
+        assertTrue(error(Map.of(), "--config", broken.toString()).startsWith("invalid config file " + broken + ": "));
+        assertEquals(
+                "invalid setting config: '" + dir.resolve("absent.json") + "' (expected a readable JSON or YAML file)",
+                error(Map.of(), "--config", dir.resolve("absent.json").toString()));
+        for (String line : new String[] {error(Map.of(), "--durability", "x"), error(Map.of(), "--port", "-1")}) {
+            assertFalse(line.contains("\n"), line);
+        }
+    }
+
+    @Test
+    void secretsAreNotEchoedInErrors() {
+        String line = error(
+                Map.of("STRONGROOM_IDENTITIES", "{\"app\": {\"type\": \"nope\", \"clientSecret\": \"hunter2\"}}"));
+        assertEquals(
+                "invalid setting identities.app.type: 'nope' (expected static, managed or clientCredentials)", line);
+        String malformed = error(Map.of("STRONGROOM_IDENTITIES", "{hunter2"));
+        assertFalse(malformed.contains("hunter2"), malformed);
+    }
+
+    @Test
+    void plainHttpOffLoopbackOnlyWhenAllowed() {
+        GatewayConfig c = load(Map.of(), "--host", "0.0.0.0", "--allow-plain-http-off-loopback");
+        assertTrue(c.isAllowPlainHttpOffLoopback());
+        assertEquals("0.0.0.0", c.getHost());
+        assertTrue(GatewayConfig.isLoopback("127.0.0.2"));
+        assertTrue(GatewayConfig.isLoopback("::1"));
+        assertTrue(GatewayConfig.isLoopback("localhost"));
+        assertFalse(GatewayConfig.isLoopback("example.org"));
+        assertFalse(GatewayConfig.isLoopback("10.0.0.1"));
+    }
+
+    @Test
+    void helpListsEveryFlagAndItsEnvironmentVariable() {
+        String help = ConfigLoader.help();
+        for (Setting s : Settings.ALL) {
+            if (s.flag != null) {
+                assertTrue(help.contains(s.flag), s.flag);
+            }
+            assertTrue(help.contains(s.env), s.env);
+        }
+        assertTrue(help.contains("--config"));
+        assertTrue(ConfigLoader.wantsHelp(new String[] {"--port", "1", "--help"}));
+        assertEquals("STRONGROOM_LIMITS_MAX_BODY_BYTES", Setting.envName("limits.maxBodyBytes"));
+        assertNull(Settings.byFlag("--nope"));
+    }
 }

@@ -27,89 +27,131 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The gateway configured for an external vault (a separate local-vault over HTTPS), a customer KEK per volume. */
 class ExternalVaultTest {
-  private static final String VAULT_TOKEN = "external-vault-token-0123456789abcdef0123456789";
+    private static final String VAULT_TOKEN = "external-vault-token-0123456789abcdef0123456789";
 
-  @TempDir
-  Path dir;
+    @TempDir
+    Path dir;
 
-  @Test
-  void volumesUnderTheServiceKeyAndACustomerKey() throws Exception {
-    Vertx vaultVertx = Vertx.vertx();
-    LocalVault vault = LocalVault.start(vaultVertx, new LocalVaultOptions()
-        .setDataDir(dir.resolve("external-vault"))
-        .addIdentity(VAULT_TOKEN, new Identity("operator", Set.of("all")))).await(60, TimeUnit.SECONDS);
-    try {
-      createKey(vaultVertx, vault, "service-key");
-      createKey(vaultVertx, vault, "customer-kek");
-      Path trust = dir.resolve("vault-ca.pem");
-      Files.writeString(trust, vault.certificatePem());
-      Path data = dir.resolve("data");
-      TestTokens.write(data);
-      GatewayConfig config = GatewayFixture.config(data).setServiceKek(vault.vaultUrl() + "/keys/service-key")
-          .putIdentity("ops", VaultIdentityConfig.staticToken(VAULT_TOKEN));
-      config.vault().setUrl(vault.vaultUrl()).setTrustPemPath(trust).setIdentity("ops").setLocalRegion(vault.region());
+    @Test
+    void volumesUnderTheServiceKeyAndACustomerKey() throws Exception {
+        Vertx vaultVertx = Vertx.vertx();
+        LocalVault vault = LocalVault.start(
+                        vaultVertx,
+                        new LocalVaultOptions()
+                                .setDataDir(dir.resolve("external-vault"))
+                                .addIdentity(VAULT_TOKEN, new Identity("operator", Set.of("all"))))
+                .await(60, TimeUnit.SECONDS);
+        try {
+            createKey(vaultVertx, vault, "service-key");
+            createKey(vaultVertx, vault, "customer-kek");
+            Path trust = dir.resolve("vault-ca.pem");
+            Files.writeString(trust, vault.certificatePem());
+            Path data = dir.resolve("data");
+            TestTokens.write(data);
+            GatewayConfig config = GatewayFixture.config(data)
+                    .setServiceKek(vault.vaultUrl() + "/keys/service-key")
+                    .putIdentity("ops", VaultIdentityConfig.staticToken(VAULT_TOKEN));
+            config.vault()
+                    .setUrl(vault.vaultUrl())
+                    .setTrustPemPath(trust)
+                    .setIdentity("ops")
+                    .setLocalRegion(vault.region());
 
-      try (GatewayFixture gw = GatewayFixture.start(config, null, b -> { })) {
-        GatewayFixture.Response service = gw.json("POST", "/v1/volumes", TestTokens.ADMIN,
-            new JsonObject().put("name", "svc").put("sizeBytes", 8L * 8192));
-        assertEquals(201, service.status(), new String(service.body()));
-        assertTrue(service.json().getString("kek").startsWith(vault.vaultUrl() + "/keys/service-key/"));
+            try (GatewayFixture gw = GatewayFixture.start(config, null, b -> {})) {
+                GatewayFixture.Response service = gw.json(
+                        "POST",
+                        "/v1/volumes",
+                        TestTokens.ADMIN,
+                        new JsonObject().put("name", "svc").put("sizeBytes", 8L * 8192));
+                assertEquals(201, service.status(), new String(service.body()));
+                assertTrue(service.json().getString("kek").startsWith(vault.vaultUrl() + "/keys/service-key/"));
 
-        GatewayFixture.Response customer = gw.json("POST", "/v1/volumes", TestTokens.ADMIN, new JsonObject()
-            .put("name", "cust").put("sizeBytes", 8L * 8192).put("kek", vault.vaultUrl() + "/keys/customer-kek").put("identity", "ops"));
-        assertEquals(201, customer.status(), new String(customer.body()));
-        assertTrue(customer.json().getString("kek").startsWith(vault.vaultUrl() + "/keys/customer-kek/"));
+                GatewayFixture.Response customer = gw.json(
+                        "POST",
+                        "/v1/volumes",
+                        TestTokens.ADMIN,
+                        new JsonObject()
+                                .put("name", "cust")
+                                .put("sizeBytes", 8L * 8192)
+                                .put("kek", vault.vaultUrl() + "/keys/customer-kek")
+                                .put("identity", "ops"));
+                assertEquals(201, customer.status(), new String(customer.body()));
+                assertTrue(customer.json().getString("kek").startsWith(vault.vaultUrl() + "/keys/customer-kek/"));
 
-        byte[] block = BlockApiTest.random(8192, 51);
-        assertEquals(204, gw.send("PUT", "/v1/volumes/cust/blocks/7", TestTokens.DATA_ALL, block).status());
-        assertArrayEquals(block, gw.get("/v1/volumes/cust/blocks/7", TestTokens.DATA_ALL).body());
+                byte[] block = BlockApiTest.random(8192, 51);
+                assertEquals(
+                        204,
+                        gw.send("PUT", "/v1/volumes/cust/blocks/7", TestTokens.DATA_ALL, block)
+                                .status());
+                assertArrayEquals(
+                        block,
+                        gw.get("/v1/volumes/cust/blocks/7", TestTokens.DATA_ALL).body());
 
-        GatewayFixture.Response elsewhere = gw.json("POST", "/v1/volumes", TestTokens.ADMIN, new JsonObject()
-            .put("name", "other").put("sizeBytes", 8192).put("kek", "https://attacker.example/keys/k"));
-        assertEquals(400, elsewhere.status());
-        assertEquals("InvalidArgument", elsewhere.errorCode());
+                GatewayFixture.Response elsewhere = gw.json(
+                        "POST",
+                        "/v1/volumes",
+                        TestTokens.ADMIN,
+                        new JsonObject()
+                                .put("name", "other")
+                                .put("sizeBytes", 8192)
+                                .put("kek", "https://attacker.example/keys/k"));
+                assertEquals(400, elsewhere.status());
+                assertEquals("InvalidArgument", elsewhere.errorCode());
 
-        String metrics = new String(gw.get("/metrics", TestTokens.ADMIN).body());
-        String wraps = "strongroom_vault_calls_total{endpoint=\"" + vault.baseUrl()
-            + "\",region=\"local\",operation=\"wrap\",cross_region=\"false\"} ";
-        long calls = counter(metrics, wraps);
-        assertTrue(calls >= 2, "one wrap per volume at least: " + metrics);
-        assertTrue(metrics.contains("strongroom_vault_latency_seconds{endpoint=\"" + vault.baseUrl()
-            + "\",region=\"local\",operation=\"wrap\",cross_region=\"false\",quantile=\"0.99\"}"), metrics);
-        assertEquals(calls, counter(new String(gw.get("/metrics", TestTokens.ADMIN).body()), wraps),
-            "the call count is cumulative across scrapes");
-        assertTrue(gw.get("/health", TestTokens.ADMIN).json().getJsonObject("vault").containsKey("warnings"));
-      }
-    } finally {
-      vault.close().await(30, TimeUnit.SECONDS);
-      vaultVertx.close().await(30, TimeUnit.SECONDS);
+                String metrics = new String(gw.get("/metrics", TestTokens.ADMIN).body());
+                String wraps = "strongroom_vault_calls_total{endpoint=\"" + vault.baseUrl()
+                        + "\",region=\"local\",operation=\"wrap\",cross_region=\"false\"} ";
+                long calls = counter(metrics, wraps);
+                assertTrue(calls >= 2, "one wrap per volume at least: " + metrics);
+                assertTrue(
+                        metrics.contains("strongroom_vault_latency_seconds{endpoint=\"" + vault.baseUrl()
+                                + "\",region=\"local\",operation=\"wrap\",cross_region=\"false\",quantile=\"0.99\"}"),
+                        metrics);
+                assertEquals(
+                        calls,
+                        counter(new String(gw.get("/metrics", TestTokens.ADMIN).body()), wraps),
+                        "the call count is cumulative across scrapes");
+                assertTrue(gw.get("/health", TestTokens.ADMIN)
+                        .json()
+                        .getJsonObject("vault")
+                        .containsKey("warnings"));
+            }
+        } finally {
+            vault.close().await(30, TimeUnit.SECONDS);
+            vaultVertx.close().await(30, TimeUnit.SECONDS);
+        }
     }
-  }
 
-  private static long counter(String metrics, String prefix) {
-    for (String line : metrics.split("\n")) {
-      if (line.startsWith(prefix)) {
-        return Long.parseLong(line.substring(prefix.length()));
-      }
+    private static long counter(String metrics, String prefix) {
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(prefix)) {
+                return Long.parseLong(line.substring(prefix.length()));
+            }
+        }
+        throw new AssertionError("no " + prefix + " in\n" + metrics);
     }
-    throw new AssertionError("no " + prefix + " in\n" + metrics);
-  }
 
-  /** An RSA 2048 wrapping key, made by the vault's operator (the gateway itself may not create keys). */
-  private static void createKey(Vertx vertx, LocalVault vault, String name) throws Exception {
-    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setSsl(true)
-        .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(vault.certificatePem()))));
-    try {
-      int status = http.request(new RequestOptions().setMethod(HttpMethod.POST)
-              .setAbsoluteURI(vault.baseUrl() + "/keys/" + name + "/create?api-version=7.4")
-              .putHeader("authorization", "Bearer " + VAULT_TOKEN).putHeader("content-type", "application/json"))
-          .compose(r -> r.send(new JsonObject().put("kty", "RSA").put("key_size", 2048)
-              .put("key_ops", new JsonArray().add("wrapKey").add("unwrapKey")).toBuffer()))
-          .compose(r -> r.body().map(b -> r.statusCode()))
-          .await(60, TimeUnit.SECONDS);
-      assertEquals(200, status);
-    } finally {
-      http.close().await(10, TimeUnit.SECONDS);
+    /** An RSA 2048 wrapping key, made by the vault's operator (the gateway itself may not create keys). */
+    private static void createKey(Vertx vertx, LocalVault vault, String name) throws Exception {
+        HttpClient http = vertx.createHttpClient(new HttpClientOptions()
+                .setSsl(true)
+                .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(vault.certificatePem()))));
+        try {
+            int status = http.request(new RequestOptions()
+                            .setMethod(HttpMethod.POST)
+                            .setAbsoluteURI(vault.baseUrl() + "/keys/" + name + "/create?api-version=7.4")
+                            .putHeader("authorization", "Bearer " + VAULT_TOKEN)
+                            .putHeader("content-type", "application/json"))
+                    .compose(r -> r.send(new JsonObject()
+                            .put("kty", "RSA")
+                            .put("key_size", 2048)
+                            .put("key_ops", new JsonArray().add("wrapKey").add("unwrapKey"))
+                            .toBuffer()))
+                    .compose(r -> r.body().map(b -> r.statusCode()))
+                    .await(60, TimeUnit.SECONDS);
+            assertEquals(200, status);
+        } finally {
+            http.close().await(10, TimeUnit.SECONDS);
+        }
     }
-  }
 }

@@ -1,7 +1,5 @@
 package io.strongroom.server.e2e;
 
-import io.strongroom.core.testkit.RuntimeWatchdogExtension;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
+import io.strongroom.core.testkit.RuntimeWatchdogExtension;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.util.concurrent.CountDownLatch;
@@ -23,68 +22,72 @@ import org.opentest4j.AssertionFailedError;
  */
 class RuntimeWatchdogExtensionTest {
 
-  @Test
-  void aBlockedEventLoopFailsVerification() throws Exception {
-    Logger console = quiet(RuntimeWatchdogExtension.BLOCKED_THREAD_LOGGER);
-    Vertx vertx = Vertx.vertx(new VertxOptions()
-        .setBlockedThreadCheckInterval(20)
-        .setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS)
-        .setMaxEventLoopExecuteTime(50)
-        .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
-    try {
-      CountDownLatch unblocked = new CountDownLatch(1);
-      vertx.runOnContext(v -> {
-        sleepOnPurpose(400);
-        unblocked.countDown();
-      });
-      assertTrue(unblocked.await(10, TimeUnit.SECONDS));
-    } finally {
-      // Closing stops the checker: it reports until the task has returned, so verifying earlier races it.
-      vertx.close().await(10, TimeUnit.SECONDS);
-      console.setUseParentHandlers(true);
+    @Test
+    void aBlockedEventLoopFailsVerification() throws Exception {
+        Logger console = quiet(RuntimeWatchdogExtension.BLOCKED_THREAD_LOGGER);
+        Vertx vertx = Vertx.vertx(new VertxOptions()
+                .setBlockedThreadCheckInterval(20)
+                .setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS)
+                .setMaxEventLoopExecuteTime(50)
+                .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
+        try {
+            CountDownLatch unblocked = new CountDownLatch(1);
+            vertx.runOnContext(v -> {
+                sleepOnPurpose(400);
+                unblocked.countDown();
+            });
+            assertTrue(unblocked.await(10, TimeUnit.SECONDS));
+        } finally {
+            // Closing stops the checker: it reports until the task has returned, so verifying earlier races it.
+            vertx.close().await(10, TimeUnit.SECONDS);
+            console.setUseParentHandlers(true);
+        }
+        AssertionFailedError failure =
+                assertThrows(AssertionFailedError.class, RuntimeWatchdogExtension::verifyNoProblems);
+        assertTrue(failure.getMessage().contains(RuntimeWatchdogExtension.BLOCKED_THREAD_LOGGER), failure.getMessage());
+        assertTrue(failure.getMessage().contains("blocked"), failure.getMessage());
+        assertEquals(0, RuntimeWatchdogExtension.pendingProblems());
     }
-    AssertionFailedError failure = assertThrows(AssertionFailedError.class, RuntimeWatchdogExtension::verifyNoProblems);
-    assertTrue(failure.getMessage().contains(RuntimeWatchdogExtension.BLOCKED_THREAD_LOGGER), failure.getMessage());
-    assertTrue(failure.getMessage().contains("blocked"), failure.getMessage());
-    assertEquals(0, RuntimeWatchdogExtension.pendingProblems());
-  }
 
-  @Test
-  void aLeakedBufferFailsVerification() throws Exception {
-    assertEquals(ResourceLeakDetector.Level.PARANOID, ResourceLeakDetector.getLevel(),
-        "the build runs tests with -Dio.netty.leakDetection.level=paranoid");
-    Logger console = quiet(RuntimeWatchdogExtension.LEAK_LOGGER);
-    try {
-      leakOneBuffer();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (RuntimeWatchdogExtension.pendingProblems() == 0 && System.nanoTime() < deadline) {
-        RuntimeWatchdogExtension.collectLeaks();
-      }
-      AssertionFailedError failure = assertThrows(AssertionFailedError.class, RuntimeWatchdogExtension::verifyNoProblems);
-      assertTrue(failure.getMessage().contains("LEAK"), failure.getMessage());
-    } finally {
-      console.setUseParentHandlers(true);
+    @Test
+    void aLeakedBufferFailsVerification() throws Exception {
+        assertEquals(
+                ResourceLeakDetector.Level.PARANOID,
+                ResourceLeakDetector.getLevel(),
+                "the build runs tests with -Dio.netty.leakDetection.level=paranoid");
+        Logger console = quiet(RuntimeWatchdogExtension.LEAK_LOGGER);
+        try {
+            leakOneBuffer();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (RuntimeWatchdogExtension.pendingProblems() == 0 && System.nanoTime() < deadline) {
+                RuntimeWatchdogExtension.collectLeaks();
+            }
+            AssertionFailedError failure =
+                    assertThrows(AssertionFailedError.class, RuntimeWatchdogExtension::verifyNoProblems);
+            assertTrue(failure.getMessage().contains("LEAK"), failure.getMessage());
+        } finally {
+            console.setUseParentHandlers(true);
+        }
     }
-  }
 
-  /** Keeps the deliberate report off the console (the watchdog's own handler still sees it). */
-  private static Logger quiet(String name) {
-    Logger logger = Logger.getLogger(name);
-    logger.setUseParentHandlers(false);
-    return logger;
-  }
-
-  private static void leakOneBuffer() {
-    ByteBuf leaked = PooledByteBufAllocator.DEFAULT.directBuffer(64);
-    leaked.writeLong(42);
-  }
-
-  /** Blocks the event loop: exactly what production code must never do. */
-  private static void sleepOnPurpose(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    /** Keeps the deliberate report off the console (the watchdog's own handler still sees it). */
+    private static Logger quiet(String name) {
+        Logger logger = Logger.getLogger(name);
+        logger.setUseParentHandlers(false);
+        return logger;
     }
-  }
+
+    private static void leakOneBuffer() {
+        ByteBuf leaked = PooledByteBufAllocator.DEFAULT.directBuffer(64);
+        leaked.writeLong(42);
+    }
+
+    /** Blocks the event loop: exactly what production code must never do. */
+    private static void sleepOnPurpose(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

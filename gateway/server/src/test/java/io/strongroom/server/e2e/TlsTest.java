@@ -30,120 +30,148 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** HTTPS: HTTP/2 by ALPN, HTTP/1.1, TLS 1.1 refused, client certificates (requested and required). */
 class TlsTest {
-  @TempDir
-  static Path dir;
-  static TestCertificates.Issued ca;
-  static TestCertificates.Issued server;
-  static TestCertificates.Issued client;
-  static GatewayFixture gw;
+    @TempDir
+    static Path dir;
 
-  @BeforeAll
-  static void start() throws Exception {
-    ca = TestCertificates.ca("strongroom test CA");
-    server = TestCertificates.server(ca);
-    client = TestCertificates.client(ca, "client-1");
-    server.writePem(dir.resolve("server.pem"), dir.resolve("server.key"));
-    java.nio.file.Files.writeString(dir.resolve("ca.pem"), TestCertificates.pem(ca.certificate()));
-    Path data = dir.resolve("requested");
-    TestTokens.write(data);
-    gw = GatewayFixture.start(tlsConfig(data, ClientAuthMode.REQUEST),
-        TestCertificates.clientContext(ca.certificate(), null), b -> { });
-  }
+    static TestCertificates.Issued ca;
+    static TestCertificates.Issued server;
+    static TestCertificates.Issued client;
+    static GatewayFixture gw;
 
-  @AfterAll
-  static void stop() throws Exception {
-    gw.close();
-  }
-
-  static GatewayConfig tlsConfig(Path data, ClientAuthMode clientAuth) {
-    GatewayConfig config = GatewayFixture.config(data);
-    config.tls().setCertPath(dir.resolve("server.pem")).setKeyPath(dir.resolve("server.key"))
-        .setClientAuth(clientAuth).setCaPath(dir.resolve("ca.pem"));
-    return config;
-  }
-
-  @Test
-  void http2ByAlpnCarriesTheBlockApi() throws Exception {
-    assertTrue(gw.gateway.baseUrl().startsWith("https://127.0.0.1:"), gw.gateway.baseUrl());
-    GatewayFixture.Response created = gw.json("POST", "/v1/volumes", TestTokens.ADMIN,
-        new JsonObject().put("name", "h2").put("sizeBytes", 8L * 8192));
-    assertEquals(201, created.status(), new String(created.body()));
-    assertEquals(HttpClient.Version.HTTP_2, created.version());
-    byte[] run = BlockApiTest.random(3 * 8192, 21);
-    GatewayFixture.Response written = gw.send("PUT", "/v1/volumes/h2/blocks/2?count=3", TestTokens.DATA_ALL, run);
-    assertEquals(204, written.status(), new String(written.body()));
-    GatewayFixture.Response read = gw.get("/v1/volumes/h2/blocks/2?count=3", TestTokens.DATA_ALL);
-    assertEquals(HttpClient.Version.HTTP_2, read.version());
-    assertArrayEquals(run, read.body());
-    GatewayFixture.Response bad = gw.send("PUT", "/v1/volumes/h2/blocks/0", TestTokens.DATA_ALL, new byte[10]);
-    assertEquals("BadBodyLength", bad.errorCode());
-    assertEquals(401, gw.get("/v1/volumes/h2/blocks/2", null).status());
-  }
-
-  @Test
-  void concurrentStreamsOnOneHttp2Connection() throws Exception {
-    assertEquals(201, gw.json("POST", "/v1/volumes", TestTokens.ADMIN,
-        new JsonObject().put("name", "streams").put("sizeBytes", 64L * 8192)).status());
-    List<CompletableFuture<GatewayFixture.Response>> writes = new ArrayList<>();
-    for (int i = 0; i < 64; i++) {
-      writes.add(gw.sendAsync("PUT", "/v1/volumes/streams/blocks/" + i, TestTokens.DATA_ALL, BlockApiTest.random(8192, 100 + i)));
+    @BeforeAll
+    static void start() throws Exception {
+        ca = TestCertificates.ca("strongroom test CA");
+        server = TestCertificates.server(ca);
+        client = TestCertificates.client(ca, "client-1");
+        server.writePem(dir.resolve("server.pem"), dir.resolve("server.key"));
+        java.nio.file.Files.writeString(dir.resolve("ca.pem"), TestCertificates.pem(ca.certificate()));
+        Path data = dir.resolve("requested");
+        TestTokens.write(data);
+        gw = GatewayFixture.start(
+                tlsConfig(data, ClientAuthMode.REQUEST),
+                TestCertificates.clientContext(ca.certificate(), null),
+                b -> {});
     }
-    for (CompletableFuture<GatewayFixture.Response> w : writes) {
-      GatewayFixture.Response r = w.get(60, TimeUnit.SECONDS);
-      assertEquals(204, r.status(), new String(r.body()));
-      assertEquals(HttpClient.Version.HTTP_2, r.version());
-    }
-    List<CompletableFuture<GatewayFixture.Response>> reads = new ArrayList<>();
-    for (int i = 0; i < 64; i++) {
-      reads.add(gw.sendAsync("GET", "/v1/volumes/streams/blocks/" + i, TestTokens.DATA_ALL, null));
-    }
-    for (int i = 0; i < 64; i++) {
-      assertArrayEquals(BlockApiTest.random(8192, 100 + i), reads.get(i).get(60, TimeUnit.SECONDS).body(), "block " + i);
-    }
-  }
 
-  @Test
-  void tls12And13AreAcceptedAndTls11IsRefused() throws Exception {
-    Vertx vertx = Vertx.vertx();
-    try {
-      assertTrue(handshake(vertx, "TLSv1.3"));
-      assertTrue(handshake(vertx, "TLSv1.2"));
-      assertThrows(Exception.class, () -> handshake(vertx, "TLSv1.1"));
-    } finally {
-      vertx.close().await(10, TimeUnit.SECONDS);
+    @AfterAll
+    static void stop() throws Exception {
+        gw.close();
     }
-  }
 
-  @Test
-  void requiredClientCertificates() throws Exception {
-    Path data = dir.resolve("required");
-    TestTokens.write(data);
-    try (GatewayFixture withCert = GatewayFixture.start(tlsConfig(data, ClientAuthMode.REQUIRE),
-        TestCertificates.clientContext(ca.certificate(), client), b -> { })) {
-      assertEquals(200, withCert.get("/health/live", null).status());
-      HttpClient anonymous = HttpClient.newBuilder().sslContext(TestCertificates.clientContext(ca.certificate(), null)).build();
-      assertThrows(IOException.class, () -> anonymous.send(
-          java.net.http.HttpRequest.newBuilder(java.net.URI.create(withCert.gateway.baseUrl() + "/health/live")).build(),
-          java.net.http.HttpResponse.BodyHandlers.discarding()));
+    static GatewayConfig tlsConfig(Path data, ClientAuthMode clientAuth) {
+        GatewayConfig config = GatewayFixture.config(data);
+        config.tls()
+                .setCertPath(dir.resolve("server.pem"))
+                .setKeyPath(dir.resolve("server.key"))
+                .setClientAuth(clientAuth)
+                .setCaPath(dir.resolve("ca.pem"));
+        return config;
     }
-  }
 
-  /** A TLS handshake offering only {@code protocol}, through BoringSSL (which still speaks TLS 1.1 as a client). */
-  private static boolean handshake(Vertx vertx, String protocol) throws Exception {
-    NetClient net = vertx.createNetClient(new NetClientOptions()
-        .setSsl(true)
-        .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(TestCertificates.pem(ca.certificate()))))
-        .setHostnameVerificationAlgorithm("HTTPS")
-        .setSslEngineOptions(new OpenSSLEngineOptions())
-        .setEnabledSecureTransportProtocols(Set.of(protocol))
-        .setConnectTimeout(5000));
-    try {
-      NetSocket socket = net.connect(gw.gateway.httpPort(), "127.0.0.1").await(10, TimeUnit.SECONDS);
-      boolean ssl = socket.isSsl();
-      socket.close().await(5, TimeUnit.SECONDS);
-      return ssl;
-    } finally {
-      net.close().await(5, TimeUnit.SECONDS);
+    @Test
+    void http2ByAlpnCarriesTheBlockApi() throws Exception {
+        assertTrue(gw.gateway.baseUrl().startsWith("https://127.0.0.1:"), gw.gateway.baseUrl());
+        GatewayFixture.Response created = gw.json(
+                "POST",
+                "/v1/volumes",
+                TestTokens.ADMIN,
+                new JsonObject().put("name", "h2").put("sizeBytes", 8L * 8192));
+        assertEquals(201, created.status(), new String(created.body()));
+        assertEquals(HttpClient.Version.HTTP_2, created.version());
+        byte[] run = BlockApiTest.random(3 * 8192, 21);
+        GatewayFixture.Response written = gw.send("PUT", "/v1/volumes/h2/blocks/2?count=3", TestTokens.DATA_ALL, run);
+        assertEquals(204, written.status(), new String(written.body()));
+        GatewayFixture.Response read = gw.get("/v1/volumes/h2/blocks/2?count=3", TestTokens.DATA_ALL);
+        assertEquals(HttpClient.Version.HTTP_2, read.version());
+        assertArrayEquals(run, read.body());
+        GatewayFixture.Response bad = gw.send("PUT", "/v1/volumes/h2/blocks/0", TestTokens.DATA_ALL, new byte[10]);
+        assertEquals("BadBodyLength", bad.errorCode());
+        assertEquals(401, gw.get("/v1/volumes/h2/blocks/2", null).status());
     }
-  }
+
+    @Test
+    void concurrentStreamsOnOneHttp2Connection() throws Exception {
+        assertEquals(
+                201,
+                gw.json(
+                                "POST",
+                                "/v1/volumes",
+                                TestTokens.ADMIN,
+                                new JsonObject().put("name", "streams").put("sizeBytes", 64L * 8192))
+                        .status());
+        List<CompletableFuture<GatewayFixture.Response>> writes = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            writes.add(gw.sendAsync(
+                    "PUT", "/v1/volumes/streams/blocks/" + i, TestTokens.DATA_ALL, BlockApiTest.random(8192, 100 + i)));
+        }
+        for (CompletableFuture<GatewayFixture.Response> w : writes) {
+            GatewayFixture.Response r = w.get(60, TimeUnit.SECONDS);
+            assertEquals(204, r.status(), new String(r.body()));
+            assertEquals(HttpClient.Version.HTTP_2, r.version());
+        }
+        List<CompletableFuture<GatewayFixture.Response>> reads = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            reads.add(gw.sendAsync("GET", "/v1/volumes/streams/blocks/" + i, TestTokens.DATA_ALL, null));
+        }
+        for (int i = 0; i < 64; i++) {
+            assertArrayEquals(
+                    BlockApiTest.random(8192, 100 + i),
+                    reads.get(i).get(60, TimeUnit.SECONDS).body(),
+                    "block " + i);
+        }
+    }
+
+    @Test
+    void tls12And13AreAcceptedAndTls11IsRefused() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            assertTrue(handshake(vertx, "TLSv1.3"));
+            assertTrue(handshake(vertx, "TLSv1.2"));
+            assertThrows(Exception.class, () -> handshake(vertx, "TLSv1.1"));
+        } finally {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void requiredClientCertificates() throws Exception {
+        Path data = dir.resolve("required");
+        TestTokens.write(data);
+        try (GatewayFixture withCert = GatewayFixture.start(
+                tlsConfig(data, ClientAuthMode.REQUIRE),
+                TestCertificates.clientContext(ca.certificate(), client),
+                b -> {})) {
+            assertEquals(200, withCert.get("/health/live", null).status());
+            HttpClient anonymous = HttpClient.newBuilder()
+                    .sslContext(TestCertificates.clientContext(ca.certificate(), null))
+                    .build();
+            assertThrows(
+                    IOException.class,
+                    () -> anonymous.send(
+                            java.net.http.HttpRequest.newBuilder(
+                                            java.net.URI.create(withCert.gateway.baseUrl() + "/health/live"))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.discarding()));
+        }
+    }
+
+    /** A TLS handshake offering only {@code protocol}, through BoringSSL (which still speaks TLS 1.1 as a client). */
+    private static boolean handshake(Vertx vertx, String protocol) throws Exception {
+        NetClient net = vertx.createNetClient(new NetClientOptions()
+                .setSsl(true)
+                .setTrustOptions(
+                        new PemTrustOptions().addCertValue(Buffer.buffer(TestCertificates.pem(ca.certificate()))))
+                .setHostnameVerificationAlgorithm("HTTPS")
+                .setSslEngineOptions(new OpenSSLEngineOptions())
+                .setEnabledSecureTransportProtocols(Set.of(protocol))
+                .setConnectTimeout(5000));
+        try {
+            NetSocket socket = net.connect(gw.gateway.httpPort(), "127.0.0.1").await(10, TimeUnit.SECONDS);
+            boolean ssl = socket.isSsl();
+            socket.close().await(5, TimeUnit.SECONDS);
+            return ssl;
+        } finally {
+            net.close().await(5, TimeUnit.SECONDS);
+        }
+    }
 }

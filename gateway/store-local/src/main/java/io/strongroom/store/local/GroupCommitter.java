@@ -1,12 +1,10 @@
 package io.strongroom.store.local;
 
+import io.netty.buffer.ByteBuf;
 import io.strongroom.core.store.BlockStoreException;
 import io.strongroom.core.store.Durability;
-
-import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -125,8 +123,10 @@ final class GroupCommitter {
             count(batch);
             finish(batch, null);
         } catch (IOException | RuntimeException e) {
-            stoppedWith = new BlockStoreException(BlockStoreException.Reason.IO_ERROR,
-                    "volume " + volume.id() + ": storage I/O failed, volume stopped until reopened", e);
+            stoppedWith = new BlockStoreException(
+                    BlockStoreException.Reason.IO_ERROR,
+                    "volume " + volume.id() + ": storage I/O failed, volume stopped until reopened",
+                    e);
             finish(batch, stoppedWith);
         }
     }
@@ -199,14 +199,26 @@ final class GroupCommitter {
         for (StoreOp op : batch) {
             if (op.kind == StoreOp.Kind.WRITE) {
                 int length = op.payload.length();
-                JournalRecordDescriptor.encodeHeader(buf, at, JournalRecordDescriptor.KIND_WRITE,
-                        journal.takeSequence(), op.firstBlock, op.blockCount, length);
+                JournalRecordDescriptor.encodeHeader(
+                        buf,
+                        at,
+                        JournalRecordDescriptor.KIND_WRITE,
+                        journal.takeSequence(),
+                        op.firstBlock,
+                        op.blockCount,
+                        length);
                 copyPayload(op.payload, buf, at + JournalRecordDescriptor.HEADER_LENGTH);
                 JournalRecordDescriptor.seal(buf, at);
                 at += JournalRecordDescriptor.HEADER_LENGTH + length;
             } else if (op.kind == StoreOp.Kind.TRIM) {
-                JournalRecordDescriptor.encodeHeader(buf, at, JournalRecordDescriptor.KIND_TRIM,
-                        journal.takeSequence(), op.firstBlock, op.blockCount, 0);
+                JournalRecordDescriptor.encodeHeader(
+                        buf,
+                        at,
+                        JournalRecordDescriptor.KIND_TRIM,
+                        journal.takeSequence(),
+                        op.firstBlock,
+                        op.blockCount,
+                        0);
                 JournalRecordDescriptor.seal(buf, at);
                 at += JournalRecordDescriptor.HEADER_LENGTH;
             }
@@ -245,8 +257,7 @@ final class GroupCommitter {
                 }
                 case TRIM -> m.trims.increment();
                 case FLUSH -> m.flushes.increment();
-                default -> {
-                }
+                default -> {}
             }
         }
     }

@@ -37,10 +37,11 @@ final class Journal implements AutoCloseable {
 
     /** Creates a new, empty journal file (header copy 0 with start sequence 1), durable on return. */
     static Journal create(Path file, int slotSize) throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        FileChannel ch = FileChannel.open(
+                file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
-            StoreFiles.writeFully(ch, JournalHeaderDescriptor.encode(slotSize, 1), JournalHeaderDescriptor.COPY_OFFSETS[0]);
+            StoreFiles.writeFully(
+                    ch, JournalHeaderDescriptor.encode(slotSize, 1), JournalHeaderDescriptor.COPY_OFFSETS[0]);
             ch.force(true);
             return new Journal(ch, slotSize, 1, 0);
         } catch (IOException | RuntimeException e) {
@@ -90,7 +91,9 @@ final class Journal implements AutoCloseable {
      */
     void restart(boolean sync) throws IOException {
         int next = 1 - activeCopy;
-        StoreFiles.writeFully(channel, JournalHeaderDescriptor.encode(slotSize, nextSequence),
+        StoreFiles.writeFully(
+                channel,
+                JournalHeaderDescriptor.encode(slotSize, nextSequence),
                 JournalHeaderDescriptor.COPY_OFFSETS[next]);
         if (sync) {
             channel.force(false);

@@ -41,8 +41,7 @@ final class JournalHeaderDescriptor {
     static final long[] COPY_OFFSETS = {0, 4096};
     static final long RECORDS_OFFSET = 8192;
 
-    private JournalHeaderDescriptor() {
-    }
+    private JournalHeaderDescriptor() {}
 
     static ByteBuffer encode(int slotSize, long startSequence) {
         ByteBuffer b = ByteBuffer.allocate(LENGTH);
@@ -61,8 +60,10 @@ final class JournalHeaderDescriptor {
         }
         byte[] magic = new byte[MAGIC.length];
         h.get(0, magic);
-        if (!Arrays.equals(magic, MAGIC) || h.getInt(CRC_OFFSET) != crc(h)
-                || h.getInt(VERSION_OFFSET) != FORMAT_VERSION || h.getInt(SLOT_SIZE_OFFSET) != slotSize) {
+        if (!Arrays.equals(magic, MAGIC)
+                || h.getInt(CRC_OFFSET) != crc(h)
+                || h.getInt(VERSION_OFFSET) != FORMAT_VERSION
+                || h.getInt(SLOT_SIZE_OFFSET) != slotSize) {
             return -1;
         }
         return h.getLong(START_SEQUENCE_OFFSET);

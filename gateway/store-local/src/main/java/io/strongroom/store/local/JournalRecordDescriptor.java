@@ -48,12 +48,11 @@ final class JournalRecordDescriptor {
     static final int CRC_OFFSET = 36;
     static final int HEADER_LENGTH = 40;
 
-    private JournalRecordDescriptor() {
-    }
+    private JournalRecordDescriptor() {}
 
     /** Writes a header at {@code at} in {@code dst}, CRC left zero until {@link #seal}. */
-    static void encodeHeader(ByteBuffer dst, int at, byte kind, long sequence, long firstBlock, long blockCount,
-                             int payloadLength) {
+    static void encodeHeader(
+            ByteBuffer dst, int at, byte kind, long sequence, long firstBlock, long blockCount, int payloadLength) {
         dst.putInt(at, MAGIC);
         dst.putInt(at + KIND_OFFSET, (kind & 0xFF) << 24);
         dst.putLong(at + SEQUENCE_OFFSET, sequence);

@@ -1,11 +1,5 @@
 package io.strongroom.store.local;
 
-import io.strongroom.core.store.BlockStoreException;
-
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-
 import static io.strongroom.store.local.JournalRecordDescriptor.BLOCK_COUNT_OFFSET;
 import static io.strongroom.store.local.JournalRecordDescriptor.CRC_OFFSET;
 import static io.strongroom.store.local.JournalRecordDescriptor.FIRST_BLOCK_OFFSET;
@@ -14,6 +8,11 @@ import static io.strongroom.store.local.JournalRecordDescriptor.KIND_TRIM;
 import static io.strongroom.store.local.JournalRecordDescriptor.KIND_WRITE;
 import static io.strongroom.store.local.JournalRecordDescriptor.PAYLOAD_LENGTH_OFFSET;
 import static io.strongroom.store.local.JournalRecordDescriptor.SEQUENCE_OFFSET;
+
+import io.strongroom.core.store.BlockStoreException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 
 /**
  * Recovery of one volume on open. The rule: take the valid header copy with the higher start sequence S; read
@@ -26,11 +25,9 @@ import static io.strongroom.store.local.JournalRecordDescriptor.SEQUENCE_OFFSET;
 final class JournalReplay {
 
     /** What recovery found: the sequence to continue from, the header copy in force, records applied. */
-    record Result(long nextSequence, int activeCopy, int recordsApplied, long bytesApplied) {
-    }
+    record Result(long nextSequence, int activeCopy, int recordsApplied, long bytesApplied) {}
 
-    private JournalReplay() {
-    }
+    private JournalReplay() {}
 
     static Result replay(FileChannel journal, FileChannel data, int slotSize, long blockCount, String where)
             throws IOException {
@@ -80,7 +77,8 @@ final class JournalReplay {
 
     /** The payload length the header announces if every field is consistent, else -1 (end of the journal). */
     private static int plausiblePayloadLength(ByteBuffer h, long expectedSequence, int slotSize, long blockCount) {
-        if (h.getInt(0) != JournalRecordDescriptor.MAGIC || !JournalRecordDescriptor.reservedIsZero(h, 0)
+        if (h.getInt(0) != JournalRecordDescriptor.MAGIC
+                || !JournalRecordDescriptor.reservedIsZero(h, 0)
                 || h.getLong(SEQUENCE_OFFSET) != expectedSequence) {
             return -1;
         }

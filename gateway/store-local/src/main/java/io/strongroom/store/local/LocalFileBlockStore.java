@@ -1,17 +1,22 @@
 package io.strongroom.store.local;
 
+import static io.strongroom.core.store.BlockStoreException.Reason.BAD_LENGTH;
+import static io.strongroom.core.store.BlockStoreException.Reason.INVALID_ARGUMENT;
+import static io.strongroom.core.store.BlockStoreException.Reason.OUT_OF_RANGE;
+import static io.strongroom.core.store.BlockStoreException.Reason.QUEUE_FULL;
+import static io.strongroom.core.store.BlockStoreException.Reason.TOO_LARGE;
+import static io.strongroom.core.store.BlockStoreException.Reason.VOLUME_EXISTS;
+
 import io.strongroom.core.store.BlockStore;
 import io.strongroom.core.store.BlockStoreException;
 import io.strongroom.core.store.BlockStoreStats;
 import io.strongroom.core.store.Durability;
 import io.strongroom.core.store.MetadataStore;
-
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -28,13 +33,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static io.strongroom.core.store.BlockStoreException.Reason.BAD_LENGTH;
-import static io.strongroom.core.store.BlockStoreException.Reason.INVALID_ARGUMENT;
-import static io.strongroom.core.store.BlockStoreException.Reason.OUT_OF_RANGE;
-import static io.strongroom.core.store.BlockStoreException.Reason.QUEUE_FULL;
-import static io.strongroom.core.store.BlockStoreException.Reason.TOO_LARGE;
-import static io.strongroom.core.store.BlockStoreException.Reason.VOLUME_EXISTS;
 
 /**
  * The default {@link BlockStore}: one directory per volume under the data directory ({@link LocalVolume}), slots
@@ -68,8 +66,13 @@ public final class LocalFileBlockStore implements BlockStore {
         this.options = options;
         this.io = newExecutor("strongroom-store-io-", options.getIoThreads());
         this.reads = newExecutor("strongroom-store-read-", options.getReadThreads());
-        this.settings = new CommitSettings(io, options.getDurability(), options.getMaxBatchBytes(),
-                options.getCheckpointBytes(), new StoreMetrics(), new AtomicInteger(),
+        this.settings = new CommitSettings(
+                io,
+                options.getDurability(),
+                options.getMaxBatchBytes(),
+                options.getCheckpointBytes(),
+                new StoreMetrics(),
+                new AtomicInteger(),
                 new SlotCache(options.getCacheBytes()));
         this.metadata = new LocalFileMetadataStore(this);
     }
@@ -87,19 +90,20 @@ public final class LocalFileBlockStore implements BlockStore {
         }
         LocalFileBlockStore store = new LocalFileBlockStore(vertx, copy);
         return store.onIoThread(store.io, () -> {
-            store.recoverAll();
-            return store;
-        }).onFailure(e -> store.shutdownExecutors());
+                    store.recoverAll();
+                    return store;
+                })
+                .onFailure(e -> store.shutdownExecutors());
     }
 
     private static ExecutorService newExecutor(String namePrefix, int threads) {
         AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, namePrefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        ThreadPoolExecutor pool =
+                new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, namePrefix + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
         pool.allowCoreThreadTimeOut(true);
         return pool;
     }
@@ -124,8 +128,12 @@ public final class LocalFileBlockStore implements BlockStore {
             }
             throw e;
         }
-        LOG.log(System.Logger.Level.INFO, "block store {0}: {1} volume(s) recovered, durability {2}",
-                dataDir, volumes.size(), options.getDurability().configName());
+        LOG.log(
+                System.Logger.Level.INFO,
+                "block store {0}: {1} volume(s) recovered, durability {2}",
+                dataDir,
+                volumes.size(),
+                options.getDurability().configName());
     }
 
     private static boolean isUuid(String name) {
@@ -155,18 +163,25 @@ public final class LocalFileBlockStore implements BlockStore {
         if (closed) {
             return Future.failedFuture(BlockStoreException.closed());
         }
-        if (volumeId == null || slotSize <= 0 || slotSize > MAX_SLOT_SIZE || blockCount <= 0
+        if (volumeId == null
+                || slotSize <= 0
+                || slotSize > MAX_SLOT_SIZE
+                || blockCount <= 0
                 || blockCount > Long.MAX_VALUE / 2 / slotSize) {
-            return Future.failedFuture(new BlockStoreException(INVALID_ARGUMENT, "bad volume geometry: slot size "
-                    + slotSize + " (1.." + MAX_SLOT_SIZE + "), block count " + blockCount));
+            return Future.failedFuture(new BlockStoreException(
+                    INVALID_ARGUMENT,
+                    "bad volume geometry: slot size " + slotSize + " (1.." + MAX_SLOT_SIZE + "), block count "
+                            + blockCount));
         }
         return onIoThread(io, () -> {
             synchronized (createLock) {
                 if (volumes.containsKey(volumeId) || Files.exists(volumeDir(volumeId))) {
                     throw new BlockStoreException(VOLUME_EXISTS, "volume " + volumeId + " exists");
                 }
-                LocalVolume v = LocalVolume.create(options.getDataDir(),
-                        new VolumeHeaderDescriptor.Geometry(volumeId, slotSize, blockCount), settings);
+                LocalVolume v = LocalVolume.create(
+                        options.getDataDir(),
+                        new VolumeHeaderDescriptor.Geometry(volumeId, slotSize, blockCount),
+                        settings);
                 volumes.put(volumeId, v);
                 return null;
             }
@@ -192,8 +207,8 @@ public final class LocalFileBlockStore implements BlockStore {
             v = volume(volumeId);
             checkRun(v, firstBlock, count);
             if ((long) count * v.slotSize() > options.getMaxRequestBytes()) {
-                throw new BlockStoreException(TOO_LARGE, "read of " + count + " blocks exceeds "
-                        + options.getMaxRequestBytes() + " bytes");
+                throw new BlockStoreException(
+                        TOO_LARGE, "read of " + count + " blocks exceeds " + options.getMaxRequestBytes() + " bytes");
             }
         } catch (BlockStoreException e) {
             return Future.failedFuture(e);
@@ -205,8 +220,8 @@ public final class LocalFileBlockStore implements BlockStore {
         }
         if (pendingReads.incrementAndGet() > options.getMaxPendingReads()) {
             pendingReads.decrementAndGet();
-            return Future.failedFuture(new BlockStoreException(QUEUE_FULL, "read queue full ("
-                    + options.getMaxPendingReads() + " pending): retry later"));
+            return Future.failedFuture(new BlockStoreException(
+                    QUEUE_FULL, "read queue full (" + options.getMaxPendingReads() + " pending): retry later"));
         }
         return onIoThread(reads, () -> {
             try {
@@ -229,12 +244,14 @@ public final class LocalFileBlockStore implements BlockStore {
                 throw new BlockStoreException(INVALID_ARGUMENT, "no slots to write");
             }
             if (slots.length() == 0 || slots.length() % v.slotSize() != 0) {
-                throw new BlockStoreException(BAD_LENGTH, "write of " + slots.length()
-                        + " bytes is not a positive multiple of the slot size " + v.slotSize());
+                throw new BlockStoreException(
+                        BAD_LENGTH,
+                        "write of " + slots.length() + " bytes is not a positive multiple of the slot size "
+                                + v.slotSize());
             }
             if (slots.length() > options.getMaxRequestBytes()) {
-                throw new BlockStoreException(TOO_LARGE, "write of " + slots.length() + " bytes exceeds "
-                        + options.getMaxRequestBytes());
+                throw new BlockStoreException(
+                        TOO_LARGE, "write of " + slots.length() + " bytes exceeds " + options.getMaxRequestBytes());
             }
             count = slots.length() / v.slotSize();
             checkRun(v, firstBlock, count);
@@ -312,8 +329,8 @@ public final class LocalFileBlockStore implements BlockStore {
     private Future<Void> enqueueCounted(LocalVolume v, StoreOp op) {
         if (settings.pendingWrites().incrementAndGet() > options.getMaxPendingWrites()) {
             settings.pendingWrites().decrementAndGet();
-            return Future.failedFuture(new BlockStoreException(QUEUE_FULL, "write queue full ("
-                    + options.getMaxPendingWrites() + " pending): retry later"));
+            return Future.failedFuture(new BlockStoreException(
+                    QUEUE_FULL, "write queue full (" + options.getMaxPendingWrites() + " pending): retry later"));
         }
         return enqueue(v, op);
     }
@@ -343,8 +360,10 @@ public final class LocalFileBlockStore implements BlockStore {
             throw new BlockStoreException(BAD_LENGTH, "block count must be positive, not " + count);
         }
         if (firstBlock < 0 || count > v.blockCount() - firstBlock) {
-            throw new BlockStoreException(OUT_OF_RANGE, "blocks " + firstBlock + "+" + count
-                    + " outside volume " + v.id() + " of " + v.blockCount() + " blocks");
+            throw new BlockStoreException(
+                    OUT_OF_RANGE,
+                    "blocks " + firstBlock + "+" + count + " outside volume " + v.id() + " of " + v.blockCount()
+                            + " blocks");
         }
     }
 
@@ -364,8 +383,8 @@ public final class LocalFileBlockStore implements BlockStore {
                 } catch (BlockStoreException e) {
                     context.runOnContext(v -> promise.fail(e));
                 } catch (Exception e) {
-                    BlockStoreException failure = new BlockStoreException(BlockStoreException.Reason.IO_ERROR,
-                            "storage I/O failed: " + e, e);
+                    BlockStoreException failure =
+                            new BlockStoreException(BlockStoreException.Reason.IO_ERROR, "storage I/O failed: " + e, e);
                     context.runOnContext(v -> promise.fail(failure));
                 }
             });

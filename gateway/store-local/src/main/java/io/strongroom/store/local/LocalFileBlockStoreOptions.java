@@ -1,7 +1,6 @@
 package io.strongroom.store.local;
 
 import io.strongroom.core.store.Durability;
-
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -41,8 +40,7 @@ public class LocalFileBlockStoreOptions {
     private long checkpointBytes = DEFAULT_CHECKPOINT_BYTES;
     private long cacheBytes = DEFAULT_CACHE_BYTES;
 
-    public LocalFileBlockStoreOptions() {
-    }
+    public LocalFileBlockStoreOptions() {}
 
     public LocalFileBlockStoreOptions(LocalFileBlockStoreOptions other) {
         this.dataDir = other.dataDir;

@@ -2,9 +2,7 @@ package io.strongroom.store.local;
 
 import io.strongroom.core.store.BlockStoreException;
 import io.strongroom.core.store.MetadataStore;
-
 import io.vertx.core.Future;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,8 +39,8 @@ final class LocalFileMetadataStore implements MetadataStore {
             return Future.failedFuture(e);
         }
         if (json == null) {
-            return Future.failedFuture(new BlockStoreException(BlockStoreException.Reason.INVALID_ARGUMENT,
-                    "no metadata document"));
+            return Future.failedFuture(
+                    new BlockStoreException(BlockStoreException.Reason.INVALID_ARGUMENT, "no metadata document"));
         }
         ByteBuffer bytes = ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8));
         return store.onIoThread(() -> {

@@ -1,12 +1,10 @@
 package io.strongroom.store.local;
 
-import io.strongroom.core.store.BlockStoreException;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.strongroom.core.store.BlockStoreException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -46,11 +44,16 @@ final class LocalVolume {
     private final SlotCache cache;
     /** Serialises metadata replacement with deletion of the directory. */
     final Object metadataLock = new Object();
+
     private boolean closed;
     private boolean deleted;
 
-    private LocalVolume(VolumeHeaderDescriptor.Geometry geometry, Path dir, FileChannel data, Journal journal,
-                        CommitSettings settings) {
+    private LocalVolume(
+            VolumeHeaderDescriptor.Geometry geometry,
+            Path dir,
+            FileChannel data,
+            Journal journal,
+            CommitSettings settings) {
         this.geometry = geometry;
         this.dir = dir;
         this.data = data;
@@ -66,8 +69,11 @@ final class LocalVolume {
         StoreFiles.deleteTree(tmp);
         Files.createDirectory(tmp);
         StoreFiles.writeNewFileDurably(tmp.resolve(HEADER_FILE), VolumeHeaderDescriptor.encode(geometry));
-        FileChannel data = FileChannel.open(tmp.resolve(DATA_FILE), StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel data = FileChannel.open(
+                tmp.resolve(DATA_FILE),
+                StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
         Journal journal = null;
         try {
             data.force(true);
@@ -95,20 +101,24 @@ final class LocalVolume {
         }
         VolumeHeaderDescriptor.Geometry geometry = VolumeHeaderDescriptor.decode(header.flip(), dir.toString());
         if (!geometry.volumeId().toString().equals(dir.getFileName().toString())) {
-            throw new BlockStoreException(BlockStoreException.Reason.CORRUPT,
-                    dir + ": header names volume " + geometry.volumeId());
+            throw new BlockStoreException(
+                    BlockStoreException.Reason.CORRUPT, dir + ": header names volume " + geometry.volumeId());
         }
         FileChannel data = FileChannel.open(dir.resolve(DATA_FILE), StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileChannel journalChannel = null;
         try {
-            journalChannel = FileChannel.open(dir.resolve(Journal.FILE_NAME), StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
-            JournalReplay.Result replayed = JournalReplay.replay(journalChannel, data, geometry.slotSize(),
-                    geometry.blockCount(), dir.toString());
+            journalChannel =
+                    FileChannel.open(dir.resolve(Journal.FILE_NAME), StandardOpenOption.READ, StandardOpenOption.WRITE);
+            JournalReplay.Result replayed = JournalReplay.replay(
+                    journalChannel, data, geometry.slotSize(), geometry.blockCount(), dir.toString());
             settings.metrics().recoveredRecords.add(replayed.recordsApplied());
             if (replayed.recordsApplied() > 0) {
-                LOG.log(System.Logger.Level.INFO, "volume {0}: replayed {1} journal record(s), {2} bytes",
-                        geometry.volumeId(), replayed.recordsApplied(), replayed.bytesApplied());
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "volume {0}: replayed {1} journal record(s), {2} bytes",
+                        geometry.volumeId(),
+                        replayed.recordsApplied(),
+                        replayed.bytesApplied());
             }
             Journal journal = Journal.resumeAfterReplay(journalChannel, geometry.slotSize(), replayed);
             return new LocalVolume(geometry, dir, data, journal, settings);
@@ -197,7 +207,8 @@ final class LocalVolume {
             long offset = op.firstBlock * geometry.slotSize();
             if (op.kind == StoreOp.Kind.WRITE) {
                 int start = at + JournalRecordDescriptor.HEADER_LENGTH;
-                ByteBuffer images = records.duplicate().limit(start + op.payload.length()).position(start);
+                ByteBuffer images =
+                        records.duplicate().limit(start + op.payload.length()).position(start);
                 slotLock.writeLock().lock();
                 try {
                     StoreFiles.writeFully(data, images.duplicate(), offset);

@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-
 import java.nio.ByteBuffer;
 
 /**
@@ -23,18 +22,19 @@ final class SlotCache {
     /** Rough cost of one entry beyond its bytes: key, node and array header. */
     private static final int ENTRY_OVERHEAD = 96;
 
-    private record Key(LocalVolume volume, long block) {
-    }
+    private record Key(LocalVolume volume, long block) {}
 
     private final Cache<Key, byte[]> slots;
 
     /** A cache of at most {@code maxBytes} (entries included); 0 turns it off. */
     SlotCache(long maxBytes) {
-        this.slots = maxBytes == 0 ? null : Caffeine.newBuilder()
-                .maximumWeight(maxBytes)
-                .weigher((Key k, byte[] v) -> v.length + ENTRY_OVERHEAD)
-                .executor(Runnable::run)
-                .build();
+        this.slots = maxBytes == 0
+                ? null
+                : Caffeine.newBuilder()
+                        .maximumWeight(maxBytes)
+                        .weigher((Key k, byte[] v) -> v.length + ENTRY_OVERHEAD)
+                        .executor(Runnable::run)
+                        .build();
     }
 
     /** Bytes held now (entries included), after any pending eviction. */

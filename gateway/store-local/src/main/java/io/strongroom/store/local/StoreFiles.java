@@ -14,8 +14,7 @@ final class StoreFiles {
 
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
 
-    private StoreFiles() {
-    }
+    private StoreFiles() {}
 
     /** Positioned write of all of {@code src} (FileChannel may write less than asked). */
     static void writeFully(FileChannel ch, ByteBuffer src, long position) throws IOException {

@@ -1,7 +1,6 @@
 package io.strongroom.store.local;
 
 import io.strongroom.core.store.BlockStoreStats;
-
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -40,9 +39,23 @@ final class StoreMetrics {
     }
 
     BlockStoreStats snapshot(int pendingWrites, long cacheBytes) {
-        return new BlockStoreStats(reads.sum(), readBytes.sum(), cacheHits.sum(), cacheBytes, writes.sum(),
-                writeBytes.sum(), trims.sum(), flushes.sum(), journalSyncs.sum(), dataSyncs.sum(), journalBytes.sum(),
-                batches.sum(), batchedOperations.sum(), largestBatch.get(), checkpoints.sum(), pendingWrites,
+        return new BlockStoreStats(
+                reads.sum(),
+                readBytes.sum(),
+                cacheHits.sum(),
+                cacheBytes,
+                writes.sum(),
+                writeBytes.sum(),
+                trims.sum(),
+                flushes.sum(),
+                journalSyncs.sum(),
+                dataSyncs.sum(),
+                journalBytes.sum(),
+                batches.sum(),
+                batchedOperations.sum(),
+                largestBatch.get(),
+                checkpoints.sum(),
+                pendingWrites,
                 recoveredRecords.sum());
     }
 }

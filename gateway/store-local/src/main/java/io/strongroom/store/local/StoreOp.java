@@ -3,7 +3,6 @@ package io.strongroom.store.local;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -13,7 +12,9 @@ import java.util.Map;
 final class StoreOp {
 
     enum Kind {
-        WRITE, TRIM, FLUSH,
+        WRITE,
+        TRIM,
+        FLUSH,
         /** Checkpoint and close the volume's files (store close). */
         CLOSE,
         /** Close the volume's files without syncing and delete them (volume deletion). */

@@ -1,7 +1,6 @@
 package io.strongroom.store.local;
 
 import io.strongroom.core.store.BlockStoreException;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
@@ -46,11 +45,9 @@ final class VolumeHeaderDescriptor {
     static final int LENGTH = 44;
 
     /** Geometry read back from a header. */
-    record Geometry(UUID volumeId, int slotSize, long blockCount) {
-    }
+    record Geometry(UUID volumeId, int slotSize, long blockCount) {}
 
-    private VolumeHeaderDescriptor() {
-    }
+    private VolumeHeaderDescriptor() {}
 
     static ByteBuffer encode(Geometry geometry) {
         ByteBuffer b = ByteBuffer.allocate(LENGTH);
@@ -81,8 +78,10 @@ final class VolumeHeaderDescriptor {
         if (h.getInt(VERSION_OFFSET) != FORMAT_VERSION) {
             throw corrupt(where, "unsupported format version " + h.getInt(VERSION_OFFSET));
         }
-        return new Geometry(new UUID(h.getLong(VOLUME_ID_OFFSET), h.getLong(VOLUME_ID_OFFSET + 8)),
-                h.getInt(SLOT_SIZE_OFFSET), h.getLong(BLOCK_COUNT_OFFSET));
+        return new Geometry(
+                new UUID(h.getLong(VOLUME_ID_OFFSET), h.getLong(VOLUME_ID_OFFSET + 8)),
+                h.getInt(SLOT_SIZE_OFFSET),
+                h.getLong(BLOCK_COUNT_OFFSET));
     }
 
     private static int crc(ByteBuffer h) {

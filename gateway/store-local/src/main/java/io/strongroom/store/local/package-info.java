@@ -14,7 +14,3 @@
  * (a child process killed 26 times, ~30 s). {@code StoreThroughputMain} (test sources) measures throughput.
  */
 package io.strongroom.store.local;
-
-import io.strongroom.core.store.BlockStore;
-import io.strongroom.core.store.Durability;
-import io.strongroom.core.store.MetadataStore;

@@ -1,27 +1,5 @@
 package io.strongroom.store.local;
 
-import io.strongroom.core.store.BlockStore;
-import io.strongroom.core.store.BlockStoreException;
-
-import io.vertx.core.Context;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-
 import static io.strongroom.core.store.BlockStoreException.Reason.BAD_LENGTH;
 import static io.strongroom.core.store.BlockStoreException.Reason.CLOSED;
 import static io.strongroom.core.store.BlockStoreException.Reason.INVALID_ARGUMENT;
@@ -36,6 +14,26 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.strongroom.core.store.BlockStore;
+import io.strongroom.core.store.BlockStoreException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 /**
  * Behaviour every {@link BlockStore} must show. A backend's test extends this class and says how to open its
  * store over a directory; {@link #openStore} must return a store showing what an earlier store over the same
@@ -45,10 +43,12 @@ public abstract class BlockStoreContractTest {
 
     /** An 8 KiB block sealed by the crypto layer: plaintext + 48 bytes. */
     protected static final int SLOT = 8192 + 48;
+
     protected static final long BLOCKS = 64;
 
     @TempDir
     protected Path dir;
+
     protected Vertx vertx;
     protected BlockStore store;
     protected UUID volume;
@@ -256,7 +256,8 @@ public abstract class BlockStoreContractTest {
                 for (long block = w; block < BLOCKS; block += writers) {
                     long b = block;
                     long generation = r;
-                    chain = chain.compose(x -> store.write(volume, b, Buffer.buffer(SlotPattern.slot(SLOT, b, generation))));
+                    chain = chain.compose(
+                            x -> store.write(volume, b, Buffer.buffer(SlotPattern.slot(SLOT, b, generation))));
                 }
             }
             chains.add(chain);
@@ -281,7 +282,8 @@ public abstract class BlockStoreContractTest {
             for (int i = 1; i <= perWriter; i++) {
                 long generation = w * 1000L + i;
                 written.add(generation);
-                chain = chain.compose(x -> store.write(volume, block, Buffer.buffer(SlotPattern.slot(SLOT, block, generation))));
+                chain = chain.compose(
+                        x -> store.write(volume, block, Buffer.buffer(SlotPattern.slot(SLOT, block, generation))));
             }
             lastOfEachWriter.add(w * 1000L + perWriter);
             chains.add(chain);
@@ -385,5 +387,4 @@ public abstract class BlockStoreContractTest {
             assertSame(reason, failure.reason(), failure.getMessage());
         }
     }
-
 }

@@ -1,15 +1,13 @@
 package io.strongroom.store.local;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import io.strongroom.core.store.BlockStore;
 import io.strongroom.core.store.Durability;
-
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +18,10 @@ import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kills a process writing through the store with SIGKILL at random moments and checks the rule of atomic block
@@ -41,6 +39,7 @@ class CrashAtomicityTest {
 
     @TempDir
     Path dir;
+
     private Vertx vertx;
     private final UUID volume = UUID.randomUUID();
     private final Random random = new Random();
@@ -105,8 +104,8 @@ class CrashAtomicityTest {
                 fail(when + ": block " + b + " is torn (a mix of writes)");
             }
             if (found[b] != model.acked[b] && !model.inFlight.get(b).contains(found[b])) {
-                fail(when + ": block " + b + " holds generation " + found[b] + "; last acknowledged "
-                        + model.acked[b] + ", in flight " + model.inFlight.get(b));
+                fail(when + ": block " + b + " holds generation " + found[b] + "; last acknowledged " + model.acked[b]
+                        + ", in flight " + model.inFlight.get(b));
             }
         }
         return found;
@@ -115,10 +114,21 @@ class CrashAtomicityTest {
     private List<String> runAndKill(Durability durability, long firstGeneration) throws Exception {
         Path log = dir.resolve("child-" + firstGeneration + ".log");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), CrashWriterMain.class.getName(),
-                dir.toString(), durability.configName(), volume.toString(), String.valueOf(SLOT),
-                String.valueOf(WRITERS), String.valueOf(PER_WRITER), String.valueOf(firstGeneration), log.toString());
+        ProcessBuilder pb = new ProcessBuilder(
+                java.toString(),
+                "-Xmx256m",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                CrashWriterMain.class.getName(),
+                dir.toString(),
+                durability.configName(),
+                volume.toString(),
+                String.valueOf(SLOT),
+                String.valueOf(WRITERS),
+                String.valueOf(PER_WRITER),
+                String.valueOf(firstGeneration),
+                log.toString());
         pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.redirectError(dir.resolve("child-stderr.log").toFile());
         Process child = pb.start();
@@ -149,8 +159,12 @@ class CrashAtomicityTest {
     }
 
     private BlockStore open(Durability durability) throws Exception {
-        return await(LocalFileBlockStore.open(vertx, new LocalFileBlockStoreOptions().setDataDir(dir)
-                .setDurability(durability).setIoThreads(2)));
+        return await(LocalFileBlockStore.open(
+                vertx,
+                new LocalFileBlockStoreOptions()
+                        .setDataDir(dir)
+                        .setDurability(durability)
+                        .setIoThreads(2)));
     }
 
     private static <T> T await(Future<T> f) throws Exception {

@@ -2,11 +2,9 @@ package io.strongroom.store.local;
 
 import io.strongroom.core.store.BlockStore;
 import io.strongroom.core.store.Durability;
-
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -33,8 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class CrashWriterMain {
 
-    private CrashWriterMain() {
-    }
+    private CrashWriterMain() {}
 
     public static void main(String[] args) throws Exception {
         Path dataDir = Path.of(args[0]);
@@ -47,13 +44,27 @@ public final class CrashWriterMain {
         OutputStream out = new FileOutputStream(args[7], true);
 
         Vertx vertx = Vertx.vertx();
-        BlockStore store = LocalFileBlockStore.open(vertx, new LocalFileBlockStoreOptions().setDataDir(dataDir)
-                        .setDurability(durability).setCheckpointBytes(512 * 1024))
-                .toCompletionStage().toCompletableFuture().get();
+        BlockStore store = LocalFileBlockStore.open(
+                        vertx,
+                        new LocalFileBlockStoreOptions()
+                                .setDataDir(dataDir)
+                                .setDurability(durability)
+                                .setCheckpointBytes(512 * 1024))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get();
         emit(out, "READY;");
         for (int w = 0; w < writers; w++) {
-            new Writer(store, volume, slotSize, w * perWriter, perWriter, generations, out,
-                    new SplittableRandom(w * 7919L + generations.get())).next();
+            new Writer(
+                            store,
+                            volume,
+                            slotSize,
+                            w * perWriter,
+                            perWriter,
+                            generations,
+                            out,
+                            new SplittableRandom(w * 7919L + generations.get()))
+                    .next();
         }
         Thread.sleep(Long.MAX_VALUE);
     }
@@ -70,8 +81,15 @@ public final class CrashWriterMain {
     }
 
     /** One writer: an endless sequence of operations, each issued when the previous one was acknowledged. */
-    private record Writer(BlockStore store, UUID volume, int slotSize, int firstBlock, int blocks,
-                          AtomicLong generations, OutputStream out, SplittableRandom random) {
+    private record Writer(
+            BlockStore store,
+            UUID volume,
+            int slotSize,
+            int firstBlock,
+            int blocks,
+            AtomicLong generations,
+            OutputStream out,
+            SplittableRandom random) {
 
         void next() {
             int choice = random.nextInt(100);
@@ -83,7 +101,9 @@ public final class CrashWriterMain {
             } else {
                 long generation = choice < 10 ? 0 : generations.getAndIncrement();
                 emit(out, "I " + first + " " + count + " " + generation + ";");
-                op = (generation == 0 ? store.trim(volume, first, count) : store.write(volume, first, run(first, count, generation)))
+                op = (generation == 0
+                                ? store.trim(volume, first, count)
+                                : store.write(volume, first, run(first, count, generation)))
                         .onSuccess(v -> emit(out, "A " + first + " " + count + " " + generation + ";"));
             }
             op.onComplete(ar -> {

@@ -1,19 +1,16 @@
 package io.strongroom.store.local;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import io.strongroom.core.store.BlockStore;
 import io.strongroom.core.store.BlockStoreException;
 import io.strongroom.core.store.Durability;
-
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -26,11 +23,12 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Crash states built by hand from a real store's files. A "crash" is a store left without {@link BlockStore#close}
@@ -48,8 +46,10 @@ class JournalRecoveryTest {
     private static final long RECORD = JournalRecordDescriptor.HEADER_LENGTH + SLOT;
 
     private final Durability durability;
+
     @TempDir
     Path dir;
+
     private Vertx vertx;
     private final UUID volume = UUID.randomUUID();
 
@@ -76,7 +76,7 @@ class JournalRecoveryTest {
         tearSlot(2, new Random(1));
         BlockStore recovered = open();
         assertEquals(4, recovered.stats().recoveredRecords(), "the four records of the crashed round");
-        assertBlocksAndClose(recovered, new long[]{2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1});
+        assertBlocksAndClose(recovered, new long[] {2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1});
     }
 
     @Test
@@ -88,7 +88,7 @@ class JournalRecoveryTest {
         truncateJournal(JournalHeaderDescriptor.RECORDS_OFFSET + 3 * RECORD + RECORD / 2);
         writeSlot(3, SlotPattern.slot(SLOT, 3, 1));
         tearSlot(1, new Random(2));
-        assertBlocksAndClose(open(), new long[]{2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1});
+        assertBlocksAndClose(open(), new long[] {2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1});
     }
 
     @Test
@@ -100,7 +100,7 @@ class JournalRecoveryTest {
         flipJournalByte(JournalHeaderDescriptor.RECORDS_OFFSET + 2 * RECORD + RECORD - 1);
         writeSlot(2, SlotPattern.slot(SLOT, 2, 1));
         writeSlot(3, SlotPattern.slot(SLOT, 3, 1));
-        assertBlocksAndClose(open(), new long[]{2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1});
+        assertBlocksAndClose(open(), new long[] {2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1});
     }
 
     @Test
@@ -144,9 +144,15 @@ class JournalRecoveryTest {
         for (long offset : JournalHeaderDescriptor.COPY_OFFSETS) {
             flipJournalByte(offset + 2);
         }
-        ExecutionException e = assertThrows(ExecutionException.class, () -> LocalFileBlockStore.open(vertx, options())
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
-        assertSame(BlockStoreException.Reason.CORRUPT, assertInstanceOf(BlockStoreException.class, e.getCause()).reason());
+        ExecutionException e = assertThrows(
+                ExecutionException.class,
+                () -> LocalFileBlockStore.open(vertx, options())
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(30, TimeUnit.SECONDS));
+        assertSame(
+                BlockStoreException.Reason.CORRUPT,
+                assertInstanceOf(BlockStoreException.class, e.getCause()).reason());
     }
 
     /**
@@ -166,9 +172,11 @@ class JournalRecoveryTest {
                 int count = 1 + random.nextInt(Math.min(3, BLOCKS - first));
                 long generation = 10L * (iteration + 1) + w;
                 await(store.write(volume, first, run(first, count, generation)));
-                records.add(new long[]{first, count, generation});
+                records.add(new long[] {first, count, generation});
             }
-            long roundBytes = records.stream().mapToLong(r -> JournalRecordDescriptor.HEADER_LENGTH + r[1] * SLOT).sum();
+            long roundBytes = records.stream()
+                    .mapToLong(r -> JournalRecordDescriptor.HEADER_LENGTH + r[1] * SLOT)
+                    .sum();
             long cut = JournalHeaderDescriptor.RECORDS_OFFSET + (long) (random.nextDouble() * roundBytes);
             long[] expected = before.clone();
             long at = JournalHeaderDescriptor.RECORDS_OFFSET;
@@ -211,7 +219,10 @@ class JournalRecoveryTest {
     }
 
     private LocalFileBlockStoreOptions options() {
-        return new LocalFileBlockStoreOptions().setDataDir(dir).setDurability(durability).setIoThreads(2);
+        return new LocalFileBlockStoreOptions()
+                .setDataDir(dir)
+                .setDurability(durability)
+                .setIoThreads(2);
     }
 
     private BlockStore open() throws Exception {
@@ -246,8 +257,8 @@ class JournalRecoveryTest {
     }
 
     private void flipJournalByte(long offset) throws IOException {
-        try (FileChannel ch = FileChannel.open(volumeFile(Journal.FILE_NAME), StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
+        try (FileChannel ch =
+                FileChannel.open(volumeFile(Journal.FILE_NAME), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ByteBuffer b = ByteBuffer.allocate(1);
             ch.read(b, offset);
             b.put(0, (byte) (b.get(0) ^ 0x5A));

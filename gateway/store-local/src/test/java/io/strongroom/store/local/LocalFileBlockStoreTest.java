@@ -1,25 +1,5 @@
 package io.strongroom.store.local;
 
-import io.strongroom.core.store.BlockStore;
-import io.strongroom.core.store.BlockStoreException;
-import io.strongroom.core.store.BlockStoreStats;
-import io.strongroom.core.store.Durability;
-import io.strongroom.core.store.MetadataStore;
-
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.UUID;
-
 import static io.strongroom.core.store.BlockStoreException.Reason.QUEUE_FULL;
 import static io.strongroom.core.store.BlockStoreException.Reason.TOO_LARGE;
 import static io.strongroom.core.store.BlockStoreException.Reason.UNKNOWN_VOLUME;
@@ -29,6 +9,24 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.strongroom.core.store.BlockStore;
+import io.strongroom.core.store.BlockStoreException;
+import io.strongroom.core.store.BlockStoreStats;
+import io.strongroom.core.store.Durability;
+import io.strongroom.core.store.MetadataStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The contract, plus what is particular to local files, in both durability modes. */
 @ParameterizedClass
@@ -44,8 +42,8 @@ class LocalFileBlockStoreTest extends BlockStoreContractTest {
 
     @Override
     protected BlockStore openStore(Vertx vertx, Path dir) throws Exception {
-        return await(LocalFileBlockStore.open(vertx, new LocalFileBlockStoreOptions(tuning)
-                .setDataDir(dir).setDurability(durability)));
+        return await(LocalFileBlockStore.open(
+                vertx, new LocalFileBlockStoreOptions(tuning).setDataDir(dir).setDurability(durability)));
     }
 
     /** Slot images for blocks 0.. (modulo the volume), built up front so the writes are issued back to back. */
@@ -165,7 +163,9 @@ class LocalFileBlockStoreTest extends BlockStoreContractTest {
         for (int b = 1; b < written; b++) {
             assertEquals(SlotPattern.ZEROS, SlotPattern.generationOf(slots, b * SLOT, SLOT, b), "block " + b);
         }
-        assertEquals((long) written * SLOT, Files.size(dir.resolve(big.toString()).resolve(LocalVolume.DATA_FILE)),
+        assertEquals(
+                (long) written * SLOT,
+                Files.size(dir.resolve(big.toString()).resolve(LocalVolume.DATA_FILE)),
                 "a trim never extends the sparse file");
     }
 
@@ -185,8 +185,11 @@ class LocalFileBlockStoreTest extends BlockStoreContractTest {
         for (int b = 0; b < 20; b++) {
             await(store.write(volume, b, Buffer.buffer(SlotPattern.slot(SLOT, b, 7))));
         }
-        assertTrue(store.stats().checkpoints() >= 4, "checkpoints: " + store.stats().checkpoints());
-        assertTrue(Files.size(dir.resolve(volume.toString()).resolve(Journal.FILE_NAME)) < 8192 + 6L * (SLOT + 40),
+        assertTrue(
+                store.stats().checkpoints() >= 4,
+                "checkpoints: " + store.stats().checkpoints());
+        assertTrue(
+                Files.size(dir.resolve(volume.toString()).resolve(Journal.FILE_NAME)) < 8192 + 6L * (SLOT + 40),
                 "journal space is reused, not grown");
         reopen();
         assertEquals(0, store.stats().recoveredRecords(), "a clean close leaves nothing to replay");
@@ -208,7 +211,8 @@ class LocalFileBlockStoreTest extends BlockStoreContractTest {
         Files.writeString(volumeDir.resolve(LocalFileMetadataStore.TEMP_FILE_NAME), "{\"torn");
         reopen();
         meta = local().metadataStore();
-        assertEquals(Optional.of("{\"v\":2,\"dek\":\"é\"}"), await(meta.read(volume)), "a leftover temp file is ignored");
+        assertEquals(
+                Optional.of("{\"v\":2,\"dek\":\"é\"}"), await(meta.read(volume)), "a leftover temp file is ignored");
         assertEquals(List.of(volume), await(meta.listVolumes()));
         await(meta.write(volume, "{\"v\":3}"));
         assertEquals(Optional.of("{\"v\":3}"), await(meta.read(volume)));
@@ -241,8 +245,10 @@ class LocalFileBlockStoreTest extends BlockStoreContractTest {
         Exception e = assertThrows(Exception.class, () -> openStore(vertx, dir));
         BlockStoreException failure = assertInstanceOf(BlockStoreException.class, e);
         assertSame(BlockStoreException.Reason.CORRUPT, failure.reason());
-        Files.write(header, VolumeHeaderDescriptor.encode(
-                new VolumeHeaderDescriptor.Geometry(volume, SLOT, BLOCKS)).array());
+        Files.write(
+                header,
+                VolumeHeaderDescriptor.encode(new VolumeHeaderDescriptor.Geometry(volume, SLOT, BLOCKS))
+                        .array());
         store = openStore(vertx, dir);
     }
 }

@@ -1,21 +1,5 @@
 package io.strongroom.store.local;
 
-import io.strongroom.core.store.Durability;
-
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.ReadOnlyBufferException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.UUID;
-
 import static io.strongroom.store.local.BlockStoreContractTest.await;
 import static io.strongroom.store.local.BlockStoreContractTest.bytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -23,6 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.strongroom.core.store.Durability;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.nio.ReadOnlyBufferException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The slot cache behind {@link LocalFileBlockStore#read}: what it serves, that writes, trims and deletions are
@@ -35,6 +33,7 @@ class SlotCacheTest {
 
     @TempDir
     Path dir;
+
     private final Vertx vertx = Vertx.vertx();
     private LocalFileBlockStore store;
 
@@ -50,8 +49,12 @@ class SlotCacheTest {
     }
 
     private UUID open(long cacheBytes) throws Exception {
-        store = await(LocalFileBlockStore.open(vertx, new LocalFileBlockStoreOptions().setDataDir(dir)
-                .setDurability(Durability.NONE).setCacheBytes(cacheBytes)));
+        store = await(LocalFileBlockStore.open(
+                vertx,
+                new LocalFileBlockStoreOptions()
+                        .setDataDir(dir)
+                        .setDurability(Durability.NONE)
+                        .setCacheBytes(cacheBytes)));
         UUID volume = UUID.randomUUID();
         await(store.createVolume(volume, SLOT, BLOCKS));
         return volume;
@@ -69,7 +72,9 @@ class SlotCacheTest {
         assertArrayEquals(expectedRun(2, new long[] {0, 7, 0}), bytes(store.read(v, 2, 3)));
         assertEquals(2, store.stats().cacheHits(), "the run read from the file is cached");
         assertEquals(3, store.stats().reads());
-        assertTrue(store.stats().cacheBytes() >= 3L * SLOT, "cacheBytes " + store.stats().cacheBytes());
+        assertTrue(
+                store.stats().cacheBytes() >= 3L * SLOT,
+                "cacheBytes " + store.stats().cacheBytes());
     }
 
     @Test
@@ -116,8 +121,11 @@ class SlotCacheTest {
         }
         for (int pass = 0; pass < 2; pass++) {
             for (long block = 0; block < BLOCKS; block++) {
-                assertArrayEquals(slots(block, 1, block + 1).getBytes(), bytes(store.read(v, block, 1)), "block " + block);
-                assertTrue(store.stats().cacheBytes() <= bound, "cacheBytes " + store.stats().cacheBytes());
+                assertArrayEquals(
+                        slots(block, 1, block + 1).getBytes(), bytes(store.read(v, block, 1)), "block " + block);
+                assertTrue(
+                        store.stats().cacheBytes() <= bound,
+                        "cacheBytes " + store.stats().cacheBytes());
             }
         }
         assertTrue(store.stats().cacheHits() < 2 * BLOCKS, "a cache of 10 slots cannot serve a cycle over 64");

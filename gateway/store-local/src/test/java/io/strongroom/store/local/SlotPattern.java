@@ -15,8 +15,7 @@ final class SlotPattern {
     /** {@link #generationOf} result for an all-zero slot (never written or trimmed). */
     static final long ZEROS = 0;
 
-    private SlotPattern() {
-    }
+    private SlotPattern() {}
 
     /** The slot image of {@code block} at {@code generation} (generation > 0). */
     static byte[] slot(int slotSize, long block, long generation) {

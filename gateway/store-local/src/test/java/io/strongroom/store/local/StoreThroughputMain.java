@@ -3,12 +3,10 @@ package io.strongroom.store.local;
 import io.strongroom.core.store.BlockStore;
 import io.strongroom.core.store.BlockStoreStats;
 import io.strongroom.core.store.Durability;
-
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -40,14 +38,13 @@ public final class StoreThroughputMain {
     private static final int BLOCKS = 16384;
     private static final int WRITERS = 16;
 
-    private StoreThroughputMain() {
-    }
+    private StoreThroughputMain() {}
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args.length > 0 ? args[0] : "target/store-throughput");
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        long checkpointBytes = args.length > 2 ? Long.parseLong(args[2]) << 20
-                : LocalFileBlockStoreOptions.DEFAULT_CHECKPOINT_BYTES;
+        long checkpointBytes =
+                args.length > 2 ? Long.parseLong(args[2]) << 20 : LocalFileBlockStoreOptions.DEFAULT_CHECKPOINT_BYTES;
         Files.createDirectories(dir);
         Vertx vertx = Vertx.vertx();
         try {
@@ -62,8 +59,12 @@ public final class StoreThroughputMain {
 
     private static void measureStore(Vertx vertx, Path dir, Durability durability, int seconds, long checkpointBytes)
             throws Exception {
-        LocalFileBlockStore store = await(LocalFileBlockStore.open(vertx, new LocalFileBlockStoreOptions()
-                .setDataDir(dir).setDurability(durability).setCheckpointBytes(checkpointBytes)));
+        LocalFileBlockStore store = await(LocalFileBlockStore.open(
+                vertx,
+                new LocalFileBlockStoreOptions()
+                        .setDataDir(dir)
+                        .setDurability(durability)
+                        .setCheckpointBytes(checkpointBytes)));
         UUID volume = UUID.randomUUID();
         await(store.createVolume(volume, SLOT, BLOCKS));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -81,14 +82,28 @@ public final class StoreThroughputMain {
         double elapsed = (System.nanoTime() - start) / 1e9;
         BlockStoreStats s = store.stats();
         await(store.close());
-        System.out.printf(Locale.US, "store %-5s %8.0f writes/s %7.1f MB/s  avg batch %5.1f  journal syncs/s %6.0f"
+        System.out.printf(
+                Locale.US,
+                "store %-5s %8.0f writes/s %7.1f MB/s  avg batch %5.1f  journal syncs/s %6.0f"
                         + "  checkpoints %d  slowest write %.1f ms%n",
-                durability.configName(), done.get() / elapsed, done.get() * (double) SLOT / elapsed / 1e6,
-                s.averageBatch(), s.journalSyncs() / elapsed, s.checkpoints(), slowest.get() / 1e6);
+                durability.configName(),
+                done.get() / elapsed,
+                done.get() * (double) SLOT / elapsed / 1e6,
+                s.averageBatch(),
+                s.journalSyncs() / elapsed,
+                s.checkpoints(),
+                slowest.get() / 1e6);
     }
 
-    private static void writeLoop(BlockStore store, UUID volume, Buffer slot, SplittableRandom random, long deadline,
-                                  AtomicLong done, AtomicLong slowest, Promise<Void> finished) {
+    private static void writeLoop(
+            BlockStore store,
+            UUID volume,
+            Buffer slot,
+            SplittableRandom random,
+            long deadline,
+            AtomicLong done,
+            AtomicLong slowest,
+            Promise<Void> finished) {
         long issued = System.nanoTime();
         if (issued >= deadline) {
             finished.complete();
@@ -110,10 +125,16 @@ public final class StoreThroughputMain {
         Files.createDirectories(dir);
         ByteBuffer batch = ByteBuffer.allocateDirect(WRITERS * SLOT);
         SplittableRandom random = new SplittableRandom(1);
-        try (FileChannel data = FileChannel.open(dir.resolve("data"), StandardOpenOption.CREATE,
-                StandardOpenOption.READ, StandardOpenOption.WRITE);
-             FileChannel journal = FileChannel.open(dir.resolve("journal"), StandardOpenOption.CREATE,
-                     StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (FileChannel data = FileChannel.open(
+                        dir.resolve("data"),
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.READ,
+                        StandardOpenOption.WRITE);
+                FileChannel journal = FileChannel.open(
+                        dir.resolve("journal"),
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.READ,
+                        StandardOpenOption.WRITE)) {
             for (int variant = 0; variant < 4; variant++) {
                 boolean viaJournal = (variant & 1) == 1;
                 boolean sync = variant < 2;
@@ -142,9 +163,13 @@ public final class StoreThroughputMain {
                     batches++;
                 }
                 double elapsed = (System.nanoTime() - start) / 1e9;
-                System.out.printf(Locale.US, "raw   %-34s %8.0f slots/s (batches of %d)%n",
-                        (viaJournal ? "journal append, in place" : "in place only") + (sync ? ", 1 fdatasync" : ", no sync"),
-                        batches * WRITERS / elapsed, WRITERS);
+                System.out.printf(
+                        Locale.US,
+                        "raw   %-34s %8.0f slots/s (batches of %d)%n",
+                        (viaJournal ? "journal append, in place" : "in place only")
+                                + (sync ? ", 1 fdatasync" : ", no sync"),
+                        batches * WRITERS / elapsed,
+                        WRITERS);
             }
         }
     }

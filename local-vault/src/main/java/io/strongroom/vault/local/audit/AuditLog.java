@@ -1,7 +1,6 @@
 package io.strongroom.vault.local.audit;
 
 import io.vertx.core.json.JsonObject;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -29,7 +28,8 @@ public final class AuditLog implements AutoCloseable {
 
     public AuditLog(Path file, String region) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        this.channel =
+                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         this.region = region;
         this.writer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "local-vault-audit");
@@ -39,8 +39,16 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /** Queues one line; never blocks the caller. */
-    public void record(Instant time, String identity, String clientAddress, String operation, String keyName,
-                       String keyVersion, int status, String code, double latencyMillis) {
+    public void record(
+            Instant time,
+            String identity,
+            String clientAddress,
+            String operation,
+            String keyName,
+            String keyVersion,
+            int status,
+            String code,
+            double latencyMillis) {
         JsonObject line = new JsonObject()
                 .put("time", time.toString())
                 .put("region", region)

@@ -19,10 +19,17 @@ public final class VaultError extends RuntimeException {
         this.innerCode = innerCode;
     }
 
-    public int status() { return status; }
-    public String code() { return code; }
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
     /** Null when Azure sends no innererror for this case. */
-    public String innerCode() { return innerCode; }
+    public String innerCode() {
+        return innerCode;
+    }
 
     public JsonObject toJson() {
         JsonObject error = new JsonObject().put("code", code).put("message", getMessage());
@@ -33,12 +40,15 @@ public final class VaultError extends RuntimeException {
     }
 
     public static VaultError keyNotFound(String name) {
-        return new VaultError(404, "KeyNotFound", null,
-                "A key with (name/id) " + name + " was not found in this key vault.");
+        return new VaultError(
+                404, "KeyNotFound", null, "A key with (name/id) " + name + " was not found in this key vault.");
     }
 
     public static VaultError keyVersionNotFound(String name, String version) {
-        return new VaultError(404, "KeyNotFound", null,
+        return new VaultError(
+                404,
+                "KeyNotFound",
+                null,
                 "A key with (name/id) " + name + "/" + version + " was not found in this key vault.");
     }
 
@@ -47,33 +57,45 @@ public final class VaultError extends RuntimeException {
     }
 
     public static VaultError keyDisabled(String operation) {
-        return new VaultError(403, "Forbidden", "KeyDisabled",
-                "Operation " + operation + " is not allowed on a disabled key.");
+        return new VaultError(
+                403, "Forbidden", "KeyDisabled", "Operation " + operation + " is not allowed on a disabled key.");
     }
 
     public static VaultError keyExpired(String operation) {
-        return new VaultError(403, "Forbidden", "KeyExpired",
-                "Operation " + operation + " is not allowed on an expired key.");
+        return new VaultError(
+                403, "Forbidden", "KeyExpired", "Operation " + operation + " is not allowed on an expired key.");
     }
 
     public static VaultError keyNotYetValid(String operation) {
-        return new VaultError(403, "Forbidden", "KeyNotYetValid",
+        return new VaultError(
+                403,
+                "Forbidden",
+                "KeyNotYetValid",
                 "Operation " + operation + " is not allowed before the key's activation date (nbf).");
     }
 
     public static VaultError operationNotPermittedOnKey(String operation) {
-        return new VaultError(403, "Forbidden", "KeyOperationForbidden",
+        return new VaultError(
+                403,
+                "Forbidden",
+                "KeyOperationForbidden",
                 "Operation " + operation + " is not permitted by this key's key_ops.");
     }
 
     public static VaultError accessDenied(String identity, String permission, String vaultUrl) {
-        return new VaultError(403, "Forbidden", "AccessDenied",
+        return new VaultError(
+                403,
+                "Forbidden",
+                "AccessDenied",
                 "The user, group or application '" + identity + "' does not have keys " + permission
                         + " permission on key vault '" + vaultUrl + "'.");
     }
 
     public static VaultError forbiddenByFirewall(String clientAddress) {
-        return new VaultError(403, "Forbidden", "ForbiddenByFirewall",
+        return new VaultError(
+                403,
+                "Forbidden",
+                "ForbiddenByFirewall",
                 "Client address is not authorized and caller is not a trusted service. Client address: "
                         + clientAddress);
     }
@@ -91,13 +113,19 @@ public final class VaultError extends RuntimeException {
     }
 
     public static VaultError deletedButRecoverable(String name) {
-        return new VaultError(409, "Conflict", "ObjectIsDeletedButRecoverable",
+        return new VaultError(
+                409,
+                "Conflict",
+                "ObjectIsDeletedButRecoverable",
                 "Key " + name + " is currently in a deleted but recoverable state, and its name cannot be reused;"
                         + " in this state, the key can only be recovered or purged.");
     }
 
     public static VaultError purgeProtected(String name) {
-        return new VaultError(403, "Forbidden", "PurgeProtectionEnabled",
+        return new VaultError(
+                403,
+                "Forbidden",
+                "PurgeProtectionEnabled",
                 "Operation purge is not allowed on key " + name
                         + ": purge protection is enabled and the retention period has not passed.");
     }

@@ -21,8 +21,11 @@ public final class FaultAdminApi {
     }
 
     public void mount(Router router) {
-        router.get("/_admin/faults").handler(ctx -> send(ctx, 200, injector.status().put("region", region)));
-        router.put("/_admin/faults").handler(BodyHandler.create().setBodyLimit(64 * 1024)).handler(this::replace);
+        router.get("/_admin/faults")
+                .handler(ctx -> send(ctx, 200, injector.status().put("region", region)));
+        router.put("/_admin/faults")
+                .handler(BodyHandler.create().setBodyLimit(64 * 1024))
+                .handler(this::replace);
         router.delete("/_admin/faults").handler(ctx -> {
             injector.reset();
             send(ctx, 200, injector.status().put("region", region));
@@ -38,8 +41,13 @@ public final class FaultAdminApi {
             }
             plan = FaultPlan.fromJson(json);
         } catch (DecodeException | IllegalArgumentException | ClassCastException e) {
-            send(ctx, 400, new JsonObject().put("error", new JsonObject()
-                    .put("code", "BadParameter").put("message", e.getMessage())));
+            send(
+                    ctx,
+                    400,
+                    new JsonObject()
+                            .put(
+                                    "error",
+                                    new JsonObject().put("code", "BadParameter").put("message", e.getMessage())));
             return;
         }
         injector.set(plan);
@@ -47,7 +55,9 @@ public final class FaultAdminApi {
     }
 
     private static void send(RoutingContext ctx, int status, JsonObject body) {
-        ctx.response().setStatusCode(status).putHeader("content-type", "application/json; charset=utf-8")
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("content-type", "application/json; charset=utf-8")
                 .end(body.toBuffer());
     }
 }

@@ -1,7 +1,6 @@
 package io.strongroom.vault.local.faults;
 
 import io.vertx.core.json.JsonObject;
-
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -54,9 +53,11 @@ public final class FaultInjector {
     public JsonObject status() {
         return new JsonObject()
                 .put("plan", plan.get().toJson())
-                .put("injected", new JsonObject()
-                        .put("delayed", delayed.get())
-                        .put("errors", failed.get())
-                        .put("blackholed", blackholed.get()));
+                .put(
+                        "injected",
+                        new JsonObject()
+                                .put("delayed", delayed.get())
+                                .put("errors", failed.get())
+                                .put("blackholed", blackholed.get()));
     }
 }

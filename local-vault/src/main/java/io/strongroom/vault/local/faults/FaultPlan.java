@@ -2,7 +2,6 @@ package io.strongroom.vault.local.faults;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -97,8 +96,10 @@ public final class FaultPlan {
             String d = json.getString("distribution", "fixed");
             Latency l = switch (d) {
                 case "fixed" -> new Latency(d, json.getDouble("ms", 0.0), 0, operationsOf(json));
-                case "uniform" -> new Latency(d, json.getDouble("minMs", 0.0), json.getDouble("maxMs", 0.0), operationsOf(json));
-                case "normal" -> new Latency(d, json.getDouble("meanMs", 0.0), json.getDouble("stddevMs", 0.0), operationsOf(json));
+                case "uniform" ->
+                    new Latency(d, json.getDouble("minMs", 0.0), json.getDouble("maxMs", 0.0), operationsOf(json));
+                case "normal" ->
+                    new Latency(d, json.getDouble("meanMs", 0.0), json.getDouble("stddevMs", 0.0), operationsOf(json));
                 default -> throw new IllegalArgumentException("latency.distribution must be fixed, uniform or normal");
             };
             if (l.a < 0 || l.b < 0 || (d.equals("uniform") && l.b < l.a)) {
@@ -131,8 +132,8 @@ public final class FaultPlan {
         private final Set<String> operations;
         private final AtomicLong remaining;
 
-        private ErrorRule(int status, String code, double rate, Integer retryAfterSeconds, Set<String> operations,
-                          Long count) {
+        private ErrorRule(
+                int status, String code, double rate, Integer retryAfterSeconds, Set<String> operations, Long count) {
             this.status = status;
             this.code = code;
             this.rate = rate;
@@ -149,7 +150,12 @@ public final class FaultPlan {
             double rate = json.getDouble("rate", 1.0);
             checkRate(rate, "errors[].rate");
             String code = json.getString("code", defaultCode(status));
-            return new ErrorRule(status, code, rate, json.getInteger("retryAfterSeconds"), operationsOf(json),
+            return new ErrorRule(
+                    status,
+                    code,
+                    rate,
+                    json.getInteger("retryAfterSeconds"),
+                    operationsOf(json),
                     json.getLong("count"));
         }
 
@@ -173,8 +179,16 @@ public final class FaultPlan {
             return remaining == null || remaining.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
         }
 
-        public int status() { return status; }
-        public String code() { return code; }
-        public Integer retryAfterSeconds() { return retryAfterSeconds; }
+        public int status() {
+            return status;
+        }
+
+        public String code() {
+            return code;
+        }
+
+        public Integer retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
     }
 }

@@ -10,8 +10,7 @@ import java.util.List;
  * every address. Only numeric addresses are accepted, so parsing never triggers a DNS lookup.
  */
 public final class CidrAllowList {
-    private record Block(byte[] network, int prefixBits) {
-    }
+    private record Block(byte[] network, int prefixBits) {}
 
     private final List<Block> blocks;
 
@@ -85,7 +84,8 @@ public final class CidrAllowList {
         }
         String s = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
         boolean v4 = s.chars().allMatch(c -> Character.isDigit(c) || c == '.');
-        boolean v6 = s.indexOf(':') >= 0 && s.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
+        boolean v6 =
+                s.indexOf(':') >= 0 && s.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
         if (!v4 && !v6) {
             return null;
         }

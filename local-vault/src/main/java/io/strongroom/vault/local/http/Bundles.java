@@ -5,7 +5,6 @@ import io.strongroom.vault.local.keys.KeyVersion;
 import io.strongroom.vault.local.keys.VaultKey;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -38,8 +37,12 @@ final class Bundles {
                 .put("kid", kid(name, v.version()))
                 .put("kty", v.kty())
                 .put("key_ops", new JsonArray(new ArrayList<>(v.keyOps())))
-                .put("n", B64U.encodeToString(KeyFileStore.unsigned(v.publicKey().getModulus())))
-                .put("e", B64U.encodeToString(KeyFileStore.unsigned(v.publicKey().getPublicExponent())));
+                .put(
+                        "n",
+                        B64U.encodeToString(KeyFileStore.unsigned(v.publicKey().getModulus())))
+                .put(
+                        "e",
+                        B64U.encodeToString(KeyFileStore.unsigned(v.publicKey().getPublicExponent())));
         return withTags(new JsonObject().put("key", jwk).put("attributes", attributes(v)), v);
     }
 

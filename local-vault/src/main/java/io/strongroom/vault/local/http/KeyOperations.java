@@ -10,7 +10,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.Base64;
@@ -32,8 +31,12 @@ final class KeyOperations {
     private final Supplier<String> vaultUrl;
     private final boolean allowRsa15;
 
-    KeyOperations(Vertx vertx, KeyRegistry registry, Supplier<Bundles> bundles, Supplier<String> vaultUrl,
-                  boolean allowRsa15) {
+    KeyOperations(
+            Vertx vertx,
+            KeyRegistry registry,
+            Supplier<Bundles> bundles,
+            Supplier<String> vaultUrl,
+            boolean allowRsa15) {
         this.vertx = vertx;
         this.registry = registry;
         this.bundles = bundles;
@@ -47,13 +50,22 @@ final class KeyOperations {
         String name = r.name();
         switch (r.operation()) {
             case LIST_KEYS:
-                return Future.succeededFuture(Reply.list(Paging.byName(registry.liveKeys(), VaultKey::name,
-                        k -> b.keyItem(k.name(), null, k.latest()), skipToken, Paging.pageSize(maxResults),
-                        vaultUrl.get() + "/keys", apiVersion)));
+                return Future.succeededFuture(Reply.list(Paging.byName(
+                        registry.liveKeys(),
+                        VaultKey::name,
+                        k -> b.keyItem(k.name(), null, k.latest()),
+                        skipToken,
+                        Paging.pageSize(maxResults),
+                        vaultUrl.get() + "/keys",
+                        apiVersion)));
             case LIST_VERSIONS:
-                return Future.succeededFuture(Reply.list(Paging.byIndex(registry.live(name).versions(),
-                        v -> b.keyItem(name, v.version(), v), skipToken, Paging.pageSize(maxResults),
-                        vaultUrl.get() + "/keys/" + name + "/versions", apiVersion)));
+                return Future.succeededFuture(Reply.list(Paging.byIndex(
+                        registry.live(name).versions(),
+                        v -> b.keyItem(name, v.version(), v),
+                        skipToken,
+                        Paging.pageSize(maxResults),
+                        vaultUrl.get() + "/keys/" + name + "/versions",
+                        apiVersion)));
             case GET_KEY:
                 return Future.succeededFuture(bundle(b, name, registry.liveVersion(name, r.version())));
             case CREATE_KEY: {
@@ -74,12 +86,18 @@ final class KeyOperations {
                     return Reply.ok(b.deletedKeyBundle(gone), gone.latest().version());
                 });
             case LIST_DELETED:
-                return Future.succeededFuture(Reply.list(Paging.byName(registry.deletedKeys(), VaultKey::name,
-                        b::deletedKeyItem, skipToken, Paging.pageSize(maxResults),
-                        vaultUrl.get() + "/deletedkeys", apiVersion)));
+                return Future.succeededFuture(Reply.list(Paging.byName(
+                        registry.deletedKeys(),
+                        VaultKey::name,
+                        b::deletedKeyItem,
+                        skipToken,
+                        Paging.pageSize(maxResults),
+                        vaultUrl.get() + "/deletedkeys",
+                        apiVersion)));
             case GET_DELETED: {
                 VaultKey gone = registry.deleted(name);
-                return Future.succeededFuture(Reply.ok(b.deletedKeyBundle(gone), gone.latest().version()));
+                return Future.succeededFuture(
+                        Reply.ok(b.deletedKeyBundle(gone), gone.latest().version()));
             }
             case RECOVER_DELETED:
                 registry.deleted(name);
@@ -110,12 +128,13 @@ final class KeyOperations {
         try {
             wrapped = RsaKeyWrap.wrap(alg, v.publicKey(), plain);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw VaultError.badParameter("The value cannot be wrapped with " + alg.jwaName()
-                    + " under a " + v.keySize() + "-bit key (too long?).");
+            throw VaultError.badParameter("The value cannot be wrapped with " + alg.jwaName() + " under a "
+                    + v.keySize() + "-bit key (too long?).");
         } finally {
             Arrays.fill(plain, (byte) 0);
         }
-        return Reply.ok(new JsonObject().put("kid", b.kid(r.name(), v.version())).put("value", B64U.encodeToString(wrapped)),
+        return Reply.ok(
+                new JsonObject().put("kid", b.kid(r.name(), v.version())).put("value", B64U.encodeToString(wrapped)),
                 v.version());
     }
 
@@ -133,7 +152,8 @@ final class KeyOperations {
             }
             String encoded = B64U.encodeToString(plain);
             Arrays.fill(plain, (byte) 0);
-            return Reply.ok(new JsonObject().put("kid", b.kid(r.name(), v.version())).put("value", encoded), v.version());
+            return Reply.ok(
+                    new JsonObject().put("kid", b.kid(r.name(), v.version())).put("value", encoded), v.version());
         });
     }
 

@@ -3,7 +3,6 @@ package io.strongroom.vault.local.http;
 import io.strongroom.vault.local.errors.VaultError;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -19,8 +18,7 @@ import java.util.function.Function;
 final class Paging {
     static final int MAX_PAGE = 25;
 
-    private Paging() {
-    }
+    private Paging() {}
 
     static int pageSize(String maxresults) {
         if (maxresults == null || maxresults.isEmpty()) {
@@ -54,8 +52,14 @@ final class Paging {
     }
 
     /** Items after the name in the token, sorted by name already. */
-    static <T> JsonObject byName(List<T> sorted, Function<T, String> name, Function<T, JsonObject> render,
-                                 String skipToken, int pageSize, String collectionUrl, String apiVersion) {
+    static <T> JsonObject byName(
+            List<T> sorted,
+            Function<T, String> name,
+            Function<T, JsonObject> render,
+            String skipToken,
+            int pageSize,
+            String collectionUrl,
+            String apiVersion) {
         String after = decodeToken(skipToken);
         int start = 0;
         if (after != null) {
@@ -73,8 +77,13 @@ final class Paging {
     }
 
     /** Items from the index in the token (append-only lists). */
-    static <T> JsonObject byIndex(List<T> items, Function<T, JsonObject> render, String skipToken, int pageSize,
-                                  String collectionUrl, String apiVersion) {
+    static <T> JsonObject byIndex(
+            List<T> items,
+            Function<T, JsonObject> render,
+            String skipToken,
+            int pageSize,
+            String collectionUrl,
+            String apiVersion) {
         String from = decodeToken(skipToken);
         int start;
         try {
@@ -94,13 +103,15 @@ final class Paging {
         return page(value, next, pageSize, collectionUrl, apiVersion);
     }
 
-    private static JsonObject page(JsonArray value, String nextToken, int pageSize, String collectionUrl,
-                                   String apiVersion) {
+    private static JsonObject page(
+            JsonArray value, String nextToken, int pageSize, String collectionUrl, String apiVersion) {
         JsonObject page = new JsonObject().put("value", value);
         if (nextToken == null) {
             return page.putNull("nextLink");
         }
-        return page.put("nextLink", collectionUrl + "?api-version=" + URLEncoder.encode(apiVersion, StandardCharsets.UTF_8)
-                + "&$skiptoken=" + nextToken + "&maxresults=" + pageSize);
+        return page.put(
+                "nextLink",
+                collectionUrl + "?api-version=" + URLEncoder.encode(apiVersion, StandardCharsets.UTF_8) + "&$skiptoken="
+                        + nextToken + "&maxresults=" + pageSize);
     }
 }

@@ -9,7 +9,6 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -20,8 +19,7 @@ import java.util.Optional;
 
 /** Parsing and validation of request bodies; every problem becomes 400 BadParameter. */
 final class RequestBodies {
-    private RequestBodies() {
-    }
+    private RequestBodies() {}
 
     static JsonObject json(Buffer body) {
         if (body == null || body.length() == 0) {
@@ -61,17 +59,25 @@ final class RequestBodies {
         Boolean enabled = attrs == null ? null : bool(attrs, "enabled");
         Optional<Instant> nbf = attrs == null ? null : time(attrs, "nbf");
         Optional<Instant> exp = attrs == null ? null : time(attrs, "exp");
-        return new KeySpec(kty, keySize, ops == null ? KeySpec.DEFAULT_RSA_OPS : ops, enabled == null || enabled,
-                nbf == null ? null : nbf.orElse(null), exp == null ? null : exp.orElse(null), tags(body));
+        return new KeySpec(
+                kty,
+                keySize,
+                ops == null ? KeySpec.DEFAULT_RSA_OPS : ops,
+                enabled == null || enabled,
+                nbf == null ? null : nbf.orElse(null),
+                exp == null ? null : exp.orElse(null),
+                tags(body));
     }
 
     static KeyUpdate update(JsonObject body) {
         JsonObject attrs = object(body, "attributes");
         Map<String, String> tags = body.containsKey("tags") ? tags(body) : null;
-        return new KeyUpdate(attrs == null ? null : bool(attrs, "enabled"),
+        return new KeyUpdate(
+                attrs == null ? null : bool(attrs, "enabled"),
                 attrs == null ? null : time(attrs, "nbf"),
                 attrs == null ? null : time(attrs, "exp"),
-                keyOps(body), tags);
+                keyOps(body),
+                tags);
     }
 
     static KeyWrapAlgorithm algorithm(JsonObject body, boolean allowRsa15) {

@@ -2,7 +2,6 @@ package io.strongroom.vault.local.http;
 
 import io.strongroom.vault.local.errors.VaultError;
 import io.vertx.core.http.HttpMethod;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -54,15 +53,19 @@ record ResolvedRequest(Operation operation, String name, String version) {
                 String third = s.get(2);
                 switch (third) {
                     case "create":
-                        return only(method, HttpMethod.POST, path, new ResolvedRequest(Operation.CREATE_KEY, name, null));
+                        return only(
+                                method, HttpMethod.POST, path, new ResolvedRequest(Operation.CREATE_KEY, name, null));
                     case "rotate":
-                        return only(method, HttpMethod.POST, path, new ResolvedRequest(Operation.ROTATE_KEY, name, null));
+                        return only(
+                                method, HttpMethod.POST, path, new ResolvedRequest(Operation.ROTATE_KEY, name, null));
                     case "versions":
-                        return only(method, HttpMethod.GET, path, new ResolvedRequest(Operation.LIST_VERSIONS, name, null));
+                        return only(
+                                method, HttpMethod.GET, path, new ResolvedRequest(Operation.LIST_VERSIONS, name, null));
                     case "wrapkey":
                         return only(method, HttpMethod.POST, path, new ResolvedRequest(Operation.WRAP_KEY, name, null));
                     case "unwrapkey":
-                        return only(method, HttpMethod.POST, path, new ResolvedRequest(Operation.UNWRAP_KEY, name, null));
+                        return only(
+                                method, HttpMethod.POST, path, new ResolvedRequest(Operation.UNWRAP_KEY, name, null));
                     default:
                         if (method == HttpMethod.PATCH) {
                             return new ResolvedRequest(Operation.UPDATE_KEY, name, third);
@@ -77,7 +80,8 @@ record ResolvedRequest(Operation operation, String name, String version) {
                     return only(method, HttpMethod.POST, path, new ResolvedRequest(Operation.WRAP_KEY, name, s.get(2)));
                 }
                 if (op.equals("unwrapkey")) {
-                    return only(method, HttpMethod.POST, path, new ResolvedRequest(Operation.UNWRAP_KEY, name, s.get(2)));
+                    return only(
+                            method, HttpMethod.POST, path, new ResolvedRequest(Operation.UNWRAP_KEY, name, s.get(2)));
                 }
                 throw VaultError.notFoundPath(path);
             }
@@ -99,7 +103,10 @@ record ResolvedRequest(Operation operation, String name, String version) {
             }
             case 3:
                 if (s.get(2).equals("recover")) {
-                    return only(method, HttpMethod.POST, path,
+                    return only(
+                            method,
+                            HttpMethod.POST,
+                            path,
                             new ResolvedRequest(Operation.RECOVER_DELETED, name(s.get(1)), null));
                 }
                 throw VaultError.notFoundPath(path);

@@ -5,7 +5,6 @@ import io.strongroom.vault.local.faults.FaultInjector;
 import io.strongroom.vault.local.firewall.CidrAllowList;
 import io.strongroom.vault.local.identity.TokenRegistry;
 import io.strongroom.vault.local.keys.KeyRegistry;
-
 import java.time.Clock;
 import java.util.function.Supplier;
 
@@ -14,9 +13,17 @@ import java.util.function.Supplier;
  * the default vault URL contains the port, known only once the server listens; {@code faults} is
  * null when fault injection is off.
  */
-public record VaultHttpContext(KeyRegistry registry, TokenRegistry tokens, CidrAllowList firewall,
-                               FaultInjector faults, AuditLog audit, Clock clock, String region, String tenantId,
-                               boolean allowRsa15, Supplier<String> vaultUrl) {
+public record VaultHttpContext(
+        KeyRegistry registry,
+        TokenRegistry tokens,
+        CidrAllowList firewall,
+        FaultInjector faults,
+        AuditLog audit,
+        Clock clock,
+        String region,
+        String tenantId,
+        boolean allowRsa15,
+        Supplier<String> vaultUrl) {
 
     Supplier<Bundles> bundles() {
         return () -> new Bundles(vaultUrl.get(), registry.recoveryLevel(), registry.recoverableDays());

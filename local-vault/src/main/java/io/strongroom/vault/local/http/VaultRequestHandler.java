@@ -12,7 +12,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
-
 import java.time.Clock;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -29,6 +28,7 @@ public final class VaultRequestHandler implements Handler<RoutingContext> {
     /** 7.x as in the REST reference, or the dated versions newer SDKs send (e.g. 2025-07-01). */
     private static final Pattern API_VERSION =
             Pattern.compile("7\\.\\d+(-preview(\\.\\d+)?)?|20\\d\\d-\\d\\d-\\d\\d(-preview(\\.\\d+)?)?");
+
     private static final String SERVICE_VERSION = "1.9.0.0";
 
     private final Vertx vertx;
@@ -100,8 +100,9 @@ public final class VaultRequestHandler implements Handler<RoutingContext> {
             }
             String apiVersion = req.getParam("api-version");
             if (apiVersion == null || !API_VERSION.matcher(apiVersion).matches()) {
-                throw VaultError.badParameter("The api-version query parameter must be given and be 7.x or a dated version (got "
-                        + (apiVersion == null ? "none" : apiVersion) + ").");
+                throw VaultError.badParameter(
+                        "The api-version query parameter must be given and be 7.x or a dated version (got "
+                                + (apiVersion == null ? "none" : apiVersion) + ").");
             }
             if (!identity.may(r.operation().permission)) {
                 throw VaultError.accessDenied(identity.name(), permissionName(r.operation()), vaultUrl.get());
@@ -113,8 +114,12 @@ public final class VaultRequestHandler implements Handler<RoutingContext> {
         }
         Future<Reply> result;
         try {
-            result = operations.execute(r, ctx.body().buffer(), req.getParam("api-version"),
-                    req.getParam("maxresults"), req.getParam("$skiptoken"));
+            result = operations.execute(
+                    r,
+                    ctx.body().buffer(),
+                    req.getParam("api-version"),
+                    req.getParam("maxresults"),
+                    req.getParam("$skiptoken"));
         } catch (RuntimeException e) {
             result = Future.failedFuture(e);
         }
@@ -151,8 +156,12 @@ public final class VaultRequestHandler implements Handler<RoutingContext> {
 
     private void injected(RoutingContext ctx, long start, ResolvedRequest r, FaultInjector.Decision d) {
         int status = d.error().status();
-        VaultError e = new VaultError(status, d.error().code(), null,
-                status == 429 ? "Request was not processed because too many requests were received (injected fault)."
+        VaultError e = new VaultError(
+                status,
+                d.error().code(),
+                null,
+                status == 429
+                        ? "Request was not processed because too many requests were received (injected fault)."
                         : "Injected fault: " + d.error().code() + ".");
         if (d.error().retryAfterSeconds() != null) {
             ctx.response().putHeader("Retry-After", Integer.toString(d.error().retryAfterSeconds()));
@@ -169,7 +178,8 @@ public final class VaultRequestHandler implements Handler<RoutingContext> {
         if (reply.body() == null) {
             resp.end();
         } else {
-            resp.putHeader("content-type", "application/json; charset=utf-8").end(reply.body().toBuffer());
+            resp.putHeader("content-type", "application/json; charset=utf-8")
+                    .end(reply.body().toBuffer());
         }
         record(ctx, start, r, identity, reply.status(), "OK", reply.keyVersion());
     }
@@ -179,8 +189,10 @@ public final class VaultRequestHandler implements Handler<RoutingContext> {
         if (failure instanceof VaultError ve) {
             e = ve;
         } else {
-            LOG.log(System.Logger.Level.ERROR, "vault operation failed: " + failure.getClass().getName()
-                    + (r == null ? "" : " during " + r.operation().auditName + " of key " + r.name()));
+            LOG.log(
+                    System.Logger.Level.ERROR,
+                    "vault operation failed: " + failure.getClass().getName()
+                            + (r == null ? "" : " during " + r.operation().auditName + " of key " + r.name()));
             e = VaultError.internal();
         }
         HttpServerResponse resp = headers(ctx);
@@ -190,9 +202,16 @@ public final class VaultRequestHandler implements Handler<RoutingContext> {
         if (e.status() == 401) {
             resp.putHeader("WWW-Authenticate", challenge);
         }
-        resp.setStatusCode(e.status()).putHeader("content-type", "application/json; charset=utf-8")
+        resp.setStatusCode(e.status())
+                .putHeader("content-type", "application/json; charset=utf-8")
                 .end(e.toJson().toBuffer());
-        record(ctx, start, r, identity, e.status(), e.innerCode() != null ? e.code() + "/" + e.innerCode() : e.code(),
+        record(
+                ctx,
+                start,
+                r,
+                identity,
+                e.status(),
+                e.innerCode() != null ? e.code() + "/" + e.innerCode() : e.code(),
                 r == null ? null : r.version());
     }
 
@@ -213,12 +232,25 @@ public final class VaultRequestHandler implements Handler<RoutingContext> {
         return resp;
     }
 
-    private void record(RoutingContext ctx, long start, ResolvedRequest r, Identity identity, int status, String code,
-                        String version) {
+    private void record(
+            RoutingContext ctx,
+            long start,
+            ResolvedRequest r,
+            Identity identity,
+            int status,
+            String code,
+            String version) {
         double millis = (System.nanoTime() - start) / 1e6;
-        audit.record(clock.instant(), identity == null ? "-" : identity.name(), clientAddress(ctx.request()),
+        audit.record(
+                clock.instant(),
+                identity == null ? "-" : identity.name(),
+                clientAddress(ctx.request()),
                 r == null ? ctx.request().method().name() + " " + ctx.request().path() : r.operation().auditName,
-                r == null ? null : r.name(), version, status, code, millis);
+                r == null ? null : r.name(),
+                version,
+                status,
+                code,
+                millis);
     }
 
     private static String clientAddress(HttpServerRequest req) {

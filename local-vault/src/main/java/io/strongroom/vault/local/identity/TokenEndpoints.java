@@ -6,7 +6,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -42,7 +41,8 @@ public final class TokenEndpoints {
             router.get("/metadata/identity/oauth2/token").handler(this::managedIdentity);
         }
         if (options.isClientCredentialsEndpoint()) {
-            router.post("/:tenant/oauth2/v2.0/token").handler(BodyHandler.create().setBodyLimit(16 * 1024))
+            router.post("/:tenant/oauth2/v2.0/token")
+                    .handler(BodyHandler.create().setBodyLimit(16 * 1024))
                     .handler(this::clientCredentials);
         }
     }
@@ -105,18 +105,22 @@ public final class TokenEndpoints {
             return;
         }
         Identity identity = byClientId(clientId);
-        if (identity == null || identity.clientSecret() == null
+        if (identity == null
+                || identity.clientSecret() == null
                 || !MessageDigest.isEqual(bytes(identity.clientSecret()), bytes(secret))) {
             oauthError(ctx, 401, "invalid_client", "AADSTS7000215: Invalid client secret provided.");
             return;
         }
         Duration lifetime = options.getIssuedTokenLifetime();
         TokenRegistry.IssuedToken issued = tokens.issue(identity, lifetime);
-        send(ctx, 200, new JsonObject()
-                .put("token_type", "Bearer")
-                .put("expires_in", lifetime.toSeconds())
-                .put("ext_expires_in", lifetime.toSeconds())
-                .put("access_token", issued.token()));
+        send(
+                ctx,
+                200,
+                new JsonObject()
+                        .put("token_type", "Bearer")
+                        .put("expires_in", lifetime.toSeconds())
+                        .put("ext_expires_in", lifetime.toSeconds())
+                        .put("access_token", issued.token()));
     }
 
     private Identity systemAssigned() {
@@ -125,12 +129,17 @@ public final class TokenEndpoints {
         if (name == null) {
             return all.size() == 1 ? all.values().iterator().next() : null;
         }
-        return all.values().stream().filter(i -> i.name().equals(name)).findFirst().orElse(null);
+        return all.values().stream()
+                .filter(i -> i.name().equals(name))
+                .findFirst()
+                .orElse(null);
     }
 
     private Identity byClientId(String clientId) {
         return options.getIdentities().values().stream()
-                .filter(i -> Objects.equals(i.clientId(), clientId)).findFirst().orElse(null);
+                .filter(i -> Objects.equals(i.clientId(), clientId))
+                .findFirst()
+                .orElse(null);
     }
 
     private static boolean isVaultResource(String resource) {
@@ -142,12 +151,18 @@ public final class TokenEndpoints {
     }
 
     private static void oauthError(RoutingContext ctx, int status, String error, String description) {
-        send(ctx, status, new JsonObject().put("error", error).put("error_description", description)
-                .put("timestamp", Instant.now().toString()));
+        send(
+                ctx,
+                status,
+                new JsonObject()
+                        .put("error", error)
+                        .put("error_description", description)
+                        .put("timestamp", Instant.now().toString()));
     }
 
     private static void send(RoutingContext ctx, int status, JsonObject body) {
-        ctx.response().setStatusCode(status)
+        ctx.response()
+                .setStatusCode(status)
                 .putHeader("content-type", "application/json; charset=utf-8")
                 .putHeader("cache-control", "no-store")
                 .end(body.toBuffer());

@@ -1,7 +1,6 @@
 package io.strongroom.vault.local.identity;
 
 import io.strongroom.vault.local.Identity;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,8 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * nothing useful about a token and a heap dump holds none.
  */
 public final class TokenRegistry {
-    private record Grant(Identity identity, Instant expiresOn) {
-    }
+    private record Grant(Identity identity, Instant expiresOn) {}
 
     private final Map<String, Grant> grants = new ConcurrentHashMap<>();
     private final Clock clock;

@@ -23,20 +23,21 @@ import java.util.Set;
  */
 public final class AtomicFiles {
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private static final boolean POSIX =
+            FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     /** Replaces {@code target}; with {@code ownerOnly} the file is created with mode 0600. */
     public static void write(Path target, byte[] content, boolean ownerOnly) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         byte[] suffix = new byte[6];
         RANDOM.nextBytes(suffix);
-        Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + HexFormat.of().formatHex(suffix));
+        Path tmp = dir.resolve(
+                "." + target.getFileName() + ".tmp-" + HexFormat.of().formatHex(suffix));
         try {
-            try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                    attributes(ownerOnly))) {
+            try (FileChannel ch = FileChannel.open(
+                    tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attributes(ownerOnly))) {
                 ByteBuffer buf = ByteBuffer.wrap(content);
                 while (buf.hasRemaining()) {
                     ch.write(buf);

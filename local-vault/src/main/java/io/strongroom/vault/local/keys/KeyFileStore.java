@@ -2,7 +2,6 @@ package io.strongroom.vault.local.keys;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -126,12 +125,22 @@ public final class KeyFileStore {
             v.getJsonObject("tags", new JsonObject()).forEach(e -> tags.put(e.getKey(), String.valueOf(e.getValue())));
             List<String> ops = new ArrayList<>();
             v.getJsonArray("keyOps").forEach(op -> ops.add((String) op));
-            versions.add(new KeyVersion(version, v.getString("kty"), v.getInteger("keySize"), pub, priv, ops,
-                    v.getBoolean("enabled"), instant(v.getLong("nbf")), instant(v.getLong("exp")),
-                    instant(v.getLong("created")), instant(v.getLong("updated")), tags));
+            versions.add(new KeyVersion(
+                    version,
+                    v.getString("kty"),
+                    v.getInteger("keySize"),
+                    pub,
+                    priv,
+                    ops,
+                    v.getBoolean("enabled"),
+                    instant(v.getLong("nbf")),
+                    instant(v.getLong("exp")),
+                    instant(v.getLong("created")),
+                    instant(v.getLong("updated")),
+                    tags));
         }
-        return new VaultKey(name, versions, instant(json.getLong("deletedDate")),
-                instant(json.getLong("scheduledPurgeDate")));
+        return new VaultKey(
+                name, versions, instant(json.getLong("deletedDate")), instant(json.getLong("scheduledPurgeDate")));
     }
 
     /** Big-endian magnitude without the sign byte, as JWK wants it. */

@@ -1,7 +1,6 @@
 package io.strongroom.vault.local.keys;
 
 import io.strongroom.vault.local.errors.VaultError;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.GeneralSecurityException;
@@ -151,7 +150,8 @@ public final class KeyRegistry {
                 keys.remove(name);
                 existing = null;
             }
-            VaultKey next = existing == null ? new VaultKey(name, List.of(fresh), null, null) : existing.withVersion(fresh);
+            VaultKey next =
+                    existing == null ? new VaultKey(name, List.of(fresh), null, null) : existing.withVersion(fresh);
             persist(next);
             return fresh;
         }
@@ -160,8 +160,8 @@ public final class KeyRegistry {
     /** A new version with the current version's type, size, operations and tags. */
     public KeyVersion rotate(String name) {
         KeyVersion current = live(name).latest();
-        KeyVersion fresh = generate(new KeySpec(current.kty(), current.keySize(), current.keyOps(), true,
-                null, null, current.tags()));
+        KeyVersion fresh = generate(
+                new KeySpec(current.kty(), current.keySize(), current.keyOps(), true, null, null, current.tags()));
         synchronized (this) {
             persist(live(name).withVersion(fresh));
             return fresh;
@@ -219,9 +219,19 @@ public final class KeyRegistry {
             byte[] id = new byte[16];
             random.nextBytes(id);
             Instant now = now();
-            return new KeyVersion(HexFormat.of().formatHex(id), spec.kty(), spec.keySize(),
-                    (RSAPublicKey) pair.getPublic(), (RSAPrivateCrtKey) pair.getPrivate(), spec.keyOps(),
-                    spec.enabled(), spec.notBefore(), spec.expires(), now, now, spec.tags());
+            return new KeyVersion(
+                    HexFormat.of().formatHex(id),
+                    spec.kty(),
+                    spec.keySize(),
+                    (RSAPublicKey) pair.getPublic(),
+                    (RSAPrivateCrtKey) pair.getPrivate(),
+                    spec.keyOps(),
+                    spec.enabled(),
+                    spec.notBefore(),
+                    spec.expires(),
+                    now,
+                    now,
+                    spec.tags());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("RSA key generation failed", e);
         }

@@ -10,10 +10,19 @@ import java.util.Map;
  * One version of a key: immutable. Times are whole seconds (the wire's unit). The private key is
  * held decrypted in memory (the vault is its holder) and encrypted only at rest.
  */
-public record KeyVersion(String version, String kty, int keySize, RSAPublicKey publicKey,
-                         RSAPrivateCrtKey privateKey, List<String> keyOps, boolean enabled,
-                         Instant notBefore, Instant expires, Instant created, Instant updated,
-                         Map<String, String> tags) {
+public record KeyVersion(
+        String version,
+        String kty,
+        int keySize,
+        RSAPublicKey publicKey,
+        RSAPrivateCrtKey privateKey,
+        List<String> keyOps,
+        boolean enabled,
+        Instant notBefore,
+        Instant expires,
+        Instant created,
+        Instant updated,
+        Map<String, String> tags) {
 
     public KeyVersion {
         keyOps = List.copyOf(keyOps);
@@ -21,12 +30,18 @@ public record KeyVersion(String version, String kty, int keySize, RSAPublicKey p
     }
 
     public KeyVersion withUpdate(KeyUpdate update, Instant now) {
-        return new KeyVersion(version, kty, keySize, publicKey, privateKey,
+        return new KeyVersion(
+                version,
+                kty,
+                keySize,
+                publicKey,
+                privateKey,
                 update.keyOps() != null ? update.keyOps() : keyOps,
                 update.enabled() != null ? update.enabled() : enabled,
                 update.notBefore() != null ? update.notBefore().orElse(null) : notBefore,
                 update.expires() != null ? update.expires().orElse(null) : expires,
-                created, now,
+                created,
+                now,
                 update.tags() != null ? update.tags() : tags);
     }
 

@@ -1,7 +1,5 @@
 package io.strongroom.vault.local.keys;
 
-import javax.crypto.SecretKey;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -10,6 +8,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The 256-bit secret that encrypts private keys at rest. Stored as one line of base64 in a file
@@ -18,8 +18,7 @@ import java.util.Base64;
 public final class MasterSecret {
     private static final int LENGTH = 32;
 
-    private MasterSecret() {
-    }
+    private MasterSecret() {}
 
     public static SecretKey loadOrCreate(Path file) throws IOException {
         if (!Files.exists(file)) {

@@ -1,5 +1,16 @@
 package io.strongroom.vault.local.tls;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -16,18 +27,6 @@ import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-import java.io.IOException;
-import java.io.StringWriter;
-import java.math.BigInteger;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.SecureRandom;
-import java.security.spec.ECGenParameterSpec;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Date;
-
 /**
  * A self-signed TLS server certificate made with BouncyCastle's PKIX API, valid for the loopback
  * names clients use: SAN IP 127.0.0.1 and DNS localhost (plus the configured host when it is
@@ -43,13 +42,18 @@ public record SelfSignedCertificate(String certificatePem, String privateKeyPem)
             Instant now = Instant.now();
             X500Name subject = new X500Name("CN=Strongroom local-vault");
             BigInteger serial = new BigInteger(127, new SecureRandom());
-            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial,
-                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(825))),
-                    subject, pair.getPublic());
+            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                    subject,
+                    serial,
+                    Date.from(now.minus(Duration.ofHours(1))),
+                    Date.from(now.plus(Duration.ofDays(825))),
+                    subject,
+                    pair.getPublic());
             builder.addExtension(Extension.subjectAlternativeName, false, subjectAltNames(host));
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+            builder.addExtension(
+                    Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
             ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate());
             X509CertificateHolder cert = builder.build(signer);
             // PKCS#8 ("PRIVATE KEY"): the form every TLS stack reads, Vert.x's PEM options included.
