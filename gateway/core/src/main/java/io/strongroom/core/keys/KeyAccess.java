@@ -16,7 +16,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * Access state of one KEK, fed by the outcome of every vault call made for it (the state machine of
- * shared/DESIGN.md and docs/KEY-ACCESS.md):
+ * docs/KEY-ACCESS.md):
  * <ul>
  *   <li>AVAILABLE → DEGRADED on a failed wrap, unwrap or probe; blocks are still served from cached DEKs and the
  *       grace period runs from that first failure.</li>

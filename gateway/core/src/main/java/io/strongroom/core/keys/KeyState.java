@@ -1,7 +1,7 @@
 package io.strongroom.core.keys;
 
 /**
- * Access state of one KEK (state machine in shared/DESIGN.md): blocks are served in AVAILABLE and DEGRADED,
+ * Access state of one KEK (state machine in docs/KEY-ACCESS.md): blocks are served in AVAILABLE and DEGRADED,
  * refused in INACCESSIBLE.
  */
 public enum KeyState {
