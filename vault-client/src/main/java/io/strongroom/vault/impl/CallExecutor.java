@@ -276,8 +276,10 @@ public final class CallExecutor {
 
     private static KeyVaultException deadlineExceeded(VaultRequest request, int attempts, KeyVaultException last) {
         VaultErrorClass cls = last == null ? VaultErrorClass.UNAVAILABLE : last.errorClass();
+        // The last failure's class, status, codes and endpoint are carried over and printed once by the exception
+        // itself; only its own message is quoted (its getMessage() would print the endpoint a second time).
         String text = "call deadline exceeded for " + request.operation() + " after " + attempts + " attempt(s)"
-                + (last == null ? "" : "; last: " + last.getMessage());
+                + (last == null ? "" : "; last: " + last.vaultMessage());
         return new KeyVaultException(
                 cls,
                 last == null ? 0 : last.httpStatus(),

@@ -90,6 +90,12 @@ class DeadlineAndFailoverTest {
             long elapsedMs = (System.nanoTime() - start) / 1_000_000;
             assertEquals(VaultErrorClass.UNAVAILABLE, e.errorClass());
             assertTrue(e.getMessage().contains("deadline"), e.getMessage());
+            String endpoint = "[https://127.0.0.1:" + silent.actualPort() + "]";
+            assertEquals(
+                    e.getMessage().indexOf(endpoint),
+                    e.getMessage().lastIndexOf(endpoint),
+                    "the endpoint is named once: " + e.getMessage());
+            assertTrue(e.getMessage().contains(endpoint), e.getMessage());
             assertTrue(elapsedMs >= 650 && elapsedMs < 1500, "deadline 700 ms, took " + elapsedMs + " ms");
         } finally {
             // the client closes while the silent server still holds its half-open TLS connection
