@@ -11,6 +11,7 @@ import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -146,6 +147,15 @@ public final class BlockSealer {
         ThreadGcm.current().scrub();
     }
 
+    /**
+     * The id of the DEK whose key material the calling thread's Cipher still holds (the last DEK this thread
+     * sealed or opened with), or empty when it holds none: never used, or scrubbed since. Not secret (an id is
+     * not a key); it lets a holder check that the threads that used a destroyed DEK no longer keep its residue.
+     */
+    public Optional<DekId> keyResidue() {
+        return Optional.ofNullable(ThreadGcm.current().keyedWith());
+    }
+
     /** Reserves an invocation, builds header and AAD in the thread's scratch, and initialises the Cipher. */
     private static ThreadGcm beginSeal(Dek dek, BlockAddress at) {
         Objects.requireNonNull(at, "at");
@@ -177,6 +187,7 @@ public final class BlockSealer {
     }
 
     private static void init(ThreadGcm gcm, int mode, Dek dek) {
+        gcm.keying(dek.id()); // before the provider takes the key: a failed init may still leave residue
         try {
             gcm.cipher.init(
                     mode, dek.providerKey(), new GCMParameterSpec(TAG_BITS, gcm.aad, NONCE_OFFSET, NONCE_LENGTH));

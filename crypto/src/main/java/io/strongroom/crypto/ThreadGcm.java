@@ -39,6 +39,8 @@ final class ThreadGcm {
     private int nextNonce = nonces.length;
     private byte[] stageIn = new byte[0];
     private byte[] stageOut = new byte[0];
+    /** The DEK the Cipher was last keyed with (its residue), null when never keyed or scrubbed since. */
+    private DekId keyedWith;
 
     private ThreadGcm() {
         try {
@@ -64,6 +66,7 @@ final class ThreadGcm {
      * way to clear them: the JCA offers no destroy for a Cipher.
      */
     void scrub() {
+        keyedWith = null;
         byte[] throwaway = new byte[Dek.KEY_LENGTH];
         byte[] iv = new byte[SealedBlockLayout.NONCE_LENGTH];
         drbg.nextBytes(throwaway);
@@ -73,6 +76,16 @@ final class ThreadGcm {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM re-initialisation failed", e);
         }
+    }
+
+    /** Records that the Cipher is about to be keyed with {@code dek}: from then on it holds that key's residue. */
+    void keying(DekId dek) {
+        keyedWith = dek;
+    }
+
+    /** The DEK whose key the Cipher still holds, or null (never keyed, or scrubbed since). */
+    DekId keyedWith() {
+        return keyedWith;
     }
 
     /** This thread's input staging array, at least {@code length} bytes (at most {@link #MAX_STAGED}). */

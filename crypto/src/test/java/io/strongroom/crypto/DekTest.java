@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -129,13 +130,17 @@ class DekTest {
     void scrubbingThreadStateLeavesTheSealerWorking() throws Exception {
         Dek dek = Dek.generate();
         byte[] sealed = sealer.seal(dek, at, new byte[100]);
+        assertEquals(Optional.of(dek.id()), sealer.keyResidue(), "the Cipher keeps the last key it used");
         dek.destroy();
         sealer.scrubThreadState();
+        assertEquals(Optional.empty(), sealer.keyResidue(), "scrubbed");
         Dek next = Dek.generate();
         assertArrayEquals(new byte[100], sealer.open(next, at, sealer.seal(next, at, new byte[100])));
+        assertEquals(Optional.of(next.id()), sealer.keyResidue());
         assertThrows(DestroyedKeyException.class, () -> sealer.open(dek, at, sealed));
         ExecutorService fresh = Executors.newSingleThreadExecutor();
         try {
+            assertEquals(Optional.empty(), fresh.submit(sealer::keyResidue).get(), "residue is per thread");
             fresh.submit(sealer::scrubThreadState).get();
         } finally {
             fresh.shutdown();
