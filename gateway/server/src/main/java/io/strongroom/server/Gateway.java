@@ -6,6 +6,10 @@ import io.strongroom.core.keys.KeyAccessRule;
 import io.strongroom.core.keys.KeyVaults;
 import io.strongroom.core.keys.KeyVaultsConfig;
 import io.strongroom.core.metrics.MetricsRegistry;
+import io.strongroom.core.store.BlockStore;
+import io.strongroom.core.store.StorageBackend;
+import io.strongroom.core.store.StorageBackends;
+import io.strongroom.core.store.StorageOptions;
 import io.strongroom.core.volume.DefaultVolumeService;
 import io.strongroom.core.volume.VolumeService;
 import io.strongroom.core.volume.VolumeServiceOptions;
@@ -15,8 +19,6 @@ import io.strongroom.http.HttpServerVerticle;
 import io.strongroom.server.config.ConfigException;
 import io.strongroom.server.config.GatewayConfig;
 import io.strongroom.server.config.KeyAccessConfig;
-import io.strongroom.store.local.LocalFileBlockStore;
-import io.strongroom.store.local.LocalFileBlockStoreOptions;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -31,7 +33,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The running gateway: embedded or external key vault, local block store, volume service and one HTTP
+ * The running gateway: embedded or external key vault, storage backend, volume service and one HTTP
  * verticle per event loop. Used by {@link Main}, the tests and {@code loadtest --embedded}.
  */
 public final class Gateway {
@@ -46,7 +48,8 @@ public final class Gateway {
     private EmbeddedVault embeddedVault;
     private KeyVaults keyVaults;
     private KeyAccessRule keyAccess;
-    private LocalFileBlockStore store;
+    private StorageBackend storage;
+    private BlockStore store;
     private VolumeService volumes;
     private HttpApi api;
     private int httpPort;
@@ -99,8 +102,8 @@ public final class Gateway {
                     return openStore()
                             .compose(s -> DefaultVolumeService.open(
                                     vertx,
-                                    s,
-                                    s.metadataStore(),
+                                    s.blocks(),
+                                    s.metadata(),
                                     keyVaults,
                                     BlockSealer.create(),
                                     new VolumeServiceOptions()
@@ -148,17 +151,22 @@ public final class Gateway {
                         EmbeddedVault.serviceKekId()));
     }
 
-    private Future<LocalFileBlockStore> openStore() {
+    /** The configured storage backend (by name, see {@link StorageBackends}), files under {@code <dataDir>/volumes}. */
+    private Future<StorageBackend> openStore() {
         int bound = config.limits().getStorageQueueBound();
-        LocalFileBlockStoreOptions options = new LocalFileBlockStoreOptions()
+        StorageOptions options = new StorageOptions()
+                .setBackend(config.getStorageBackend())
                 .setDataDir(config.getDataDir().resolve("volumes"))
                 .setDurability(config.getDurability())
                 .setCacheBytes(config.getCacheBytes())
-                .setMaxPendingWrites(Math.max(LocalFileBlockStoreOptions.DEFAULT_MAX_PENDING_WRITES, 2 * bound))
+                .setMaxPendingWrites(Math.max(StorageOptions.DEFAULT_MAX_PENDING_WRITES, 2 * bound))
                 .setMaxRequestBytes(Math.max(
-                        LocalFileBlockStoreOptions.DEFAULT_MAX_REQUEST_BYTES,
+                        StorageOptions.DEFAULT_MAX_REQUEST_BYTES,
                         2 * config.limits().getMaxBodyBytes()));
-        return LocalFileBlockStore.open(vertx, options).onSuccess(s -> store = s);
+        return StorageBackends.open(vertx, options).onSuccess(s -> {
+            storage = s;
+            store = s.blocks();
+        });
     }
 
     private Future<Void> deployHttp() {
@@ -218,8 +226,9 @@ public final class Gateway {
         List<Future<Void>> undeploys = new ArrayList<>();
         deployments.forEach(id -> undeploys.add(vertx.undeploy(id)));
         return Future.join(undeploys)
-                .transform(x ->
-                        volumes != null ? volumes.close() : store != null ? store.close() : Future.succeededFuture())
+                .transform(x -> volumes != null
+                        ? volumes.close()
+                        : storage != null ? storage.close() : Future.succeededFuture())
                 .transform(x -> keyVaults != null ? keyVaults.close() : Future.succeededFuture())
                 .transform(x -> keyAccess != null ? keyAccess.close() : Future.succeededFuture())
                 .transform(x -> embeddedVault != null ? embeddedVault.close() : Future.succeededFuture())

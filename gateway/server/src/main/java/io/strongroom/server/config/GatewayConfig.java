@@ -2,7 +2,8 @@ package io.strongroom.server.config;
 
 import io.strongroom.core.store.Durability;
 import io.strongroom.http.LimitsConfig;
-import io.strongroom.store.local.LocalFileBlockStoreOptions;
+import io.strongroom.core.store.StorageBackends;
+import io.strongroom.core.store.StorageOptions;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -19,7 +20,8 @@ public class GatewayConfig {
     public static final int DEFAULT_PORT = 8080;
     public static final Path DEFAULT_DATA_DIR = Path.of("strongroom-data");
     public static final Durability DEFAULT_DURABILITY = Durability.FSYNC;
-    public static final long DEFAULT_CACHE_BYTES = LocalFileBlockStoreOptions.DEFAULT_CACHE_BYTES;
+    public static final long DEFAULT_CACHE_BYTES = StorageOptions.DEFAULT_CACHE_BYTES;
+    public static final String DEFAULT_STORAGE_BACKEND = StorageOptions.DEFAULT_BACKEND;
     public static final boolean DEFAULT_ALLOW_PLAIN_HTTP_OFF_LOOPBACK = false;
     /** Name of the service KEK created in the embedded vault. */
     public static final String EMBEDDED_SERVICE_KEK_NAME = "strongroom-service-key";
@@ -37,6 +39,7 @@ public class GatewayConfig {
     private Durability durability = DEFAULT_DURABILITY;
     private long cacheBytes = DEFAULT_CACHE_BYTES;
     private int eventLoops = defaultEventLoops();
+    private String storageBackend = DEFAULT_STORAGE_BACKEND;
     private final LimitsConfig limits = new LimitsConfig();
     private final VaultConfig vault = new VaultConfig();
     private final KeyAccessConfig keyAccess = new KeyAccessConfig();
@@ -103,6 +106,16 @@ public class GatewayConfig {
     }
 
     public int getEventLoops() {
+    public String getStorageBackend() {
+        return storageBackend;
+    }
+
+    /** The storage backend by name ({@code local}: files under {@code <dataDir>/volumes}). */
+    public GatewayConfig setStorageBackend(String storageBackend) {
+        this.storageBackend = storageBackend;
+        return this;
+    }
+
         return eventLoops;
     }
 
@@ -156,6 +169,12 @@ public class GatewayConfig {
         checkRange(Settings.MAX_CONCURRENT_REQUESTS, limits.getMaxConcurrentRequests(), 1, Integer.MAX_VALUE);
         checkRange(Settings.STORAGE_QUEUE_BOUND, limits.getStorageQueueBound(), 1, Integer.MAX_VALUE);
         if (limits.getRequestTimeout().isNegative()
+        if (!StorageBackends.names().contains(storageBackend)) {
+            throw ConfigException.invalid(
+                    Settings.STORAGE_BACKEND,
+                    String.valueOf(storageBackend),
+                    "one of " + String.join(", ", StorageBackends.names()));
+        }
                 || limits.getRequestTimeout().isZero()) {
             throw ConfigException.invalid(
                     Settings.REQUEST_TIMEOUT, limits.getRequestTimeout().toString(), "a positive duration");

@@ -3,6 +3,7 @@ package io.strongroom.server.config;
 import io.strongroom.core.store.Durability;
 import io.strongroom.http.LimitsConfig;
 import io.vertx.core.json.DecodeException;
+import io.strongroom.core.store.StorageBackends;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ final class Settings {
     static final String DURABILITY = "durability";
     static final String EVENT_LOOPS = "eventLoops";
     static final String CACHE_BYTES = "cacheBytes";
+    static final String STORAGE_BACKEND = "storage.backend";
     static final String MAX_BODY_BYTES = "limits.maxBodyBytes";
     static final String MAX_BLOCKS_PER_REQUEST = "limits.maxBlocksPerRequest";
     static final String REQUEST_TIMEOUT = "limits.requestTimeout";
@@ -110,6 +112,13 @@ final class Settings {
                     "--cache-bytes",
                     "<bytes>",
                     "memory for cached sealed slots, so hot reads need no file I/O; 0 = off " + "(default "
+            scalar(
+                    STORAGE_BACKEND,
+                    "--storage-backend",
+                    "<name>",
+                    "where volumes are stored: " + String.join(", ", StorageBackends.names()) + " (default "
+                            + GatewayConfig.DEFAULT_STORAGE_BACKEND + ": files under <dataDir>/volumes)",
+                    (c, v) -> c.setStorageBackend(storageBackend(v))),
                             + GatewayConfig.DEFAULT_CACHE_BYTES + ")",
                     (c, v) -> c.setCacheBytes(integer(CACHE_BYTES, v, 0, Integer.MAX_VALUE))),
             scalar(

@@ -16,8 +16,8 @@ import io.strongroom.core.volume.VolumeSpec;
 import io.strongroom.crypto.BlockSealer;
 import io.strongroom.crypto.Dek;
 import io.strongroom.crypto.DekId;
-import io.strongroom.store.local.LocalFileBlockStore;
 import io.strongroom.store.local.LocalFileBlockStoreOptions;
+import io.strongroom.store.local.LocalFileStorageBackend;
 import io.strongroom.vault.KeyId;
 import io.strongroom.vault.KeyVaultClientOptions;
 import io.vertx.core.Future;
@@ -177,12 +177,12 @@ class KeyAccessRuleTest {
                                 new IdentityConfig.StaticToken(KeyAccessVaults.GATEWAY_TOKEN)),
                 clock);
         keys.accessContext().setGracePeriod(GRACE);
-        LocalFileBlockStore store = await(
-                LocalFileBlockStore.open(vertx, new LocalFileBlockStoreOptions().setDataDir(tmp.resolve("store"))));
+        LocalFileStorageBackend storage = await(
+                LocalFileStorageBackend.open(vertx, new LocalFileBlockStoreOptions().setDataDir(tmp.resolve("store"))));
         service = await(DefaultVolumeService.open(
                 vertx,
-                store,
-                store.metadataStore(),
+                storage.blocks(),
+                storage.metadata(),
                 keys,
                 BlockSealer.create(),
                 new VolumeServiceOptions().setServiceKekId(serviceKek)));

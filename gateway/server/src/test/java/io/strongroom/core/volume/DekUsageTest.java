@@ -63,7 +63,7 @@ class DekUsageTest extends WithVolumeKit {
     }
 
     private long persistedReservation(VolumeInfo info) {
-        String doc = await(kit.store.metadataStore().read(info.id())).orElseThrow();
+        String doc = await(kit.metadata.read(info.id())).orElseThrow();
         return VolumeMetadataCodec.decode(doc).deks().get(0).reservedUntil();
     }
 }

@@ -111,7 +111,7 @@ class SecretHygieneTest {
         texts.add(kit.keys.dekCache().toString());
         texts.add(String.valueOf(kit.keys.keyStates()));
         texts.add(dek.toString());
-        texts.add(await(kit.store.metadataStore().read(info.id())).orElseThrow());
+        texts.add(await(kit.metadata.read(info.id())).orElseThrow());
         synchronized (logged) {
             texts.addAll(logged);
             assertTrue(logged.stream().anyMatch(l -> l.contains("integrity")), "the integrity failure was logged");

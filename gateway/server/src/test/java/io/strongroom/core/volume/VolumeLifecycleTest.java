@@ -49,7 +49,7 @@ class VolumeLifecycleTest extends WithVolumeKit {
     @Test
     void metadataHoldsOnlyTheWrappedDek() throws Exception {
         VolumeInfo info = await(kit.service.create(new VolumeSpec("meta", 8192 * 4)));
-        String doc = await(kit.store.metadataStore().read(info.id())).orElseThrow();
+        String doc = await(kit.metadata.read(info.id())).orElseThrow();
         VolumeMetadata m = VolumeMetadataCodec.decode(doc);
         assertEquals(info.kekId(), m.kekId());
         assertEquals(info.dekIds().get(0), m.activeDek().toString());

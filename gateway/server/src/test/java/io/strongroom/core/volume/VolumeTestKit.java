@@ -9,9 +9,11 @@ import io.strongroom.core.error.StrongroomException;
 import io.strongroom.core.keys.IdentityConfig;
 import io.strongroom.core.keys.KeyVaults;
 import io.strongroom.core.keys.KeyVaultsConfig;
+import io.strongroom.core.store.MetadataStore;
 import io.strongroom.crypto.BlockSealer;
 import io.strongroom.store.local.LocalFileBlockStore;
 import io.strongroom.store.local.LocalFileBlockStoreOptions;
+import io.strongroom.store.local.LocalFileStorageBackend;
 import io.strongroom.vault.KeyVaultClientOptions;
 import io.strongroom.vault.local.Identity;
 import io.strongroom.vault.local.LocalVault;
@@ -67,6 +69,7 @@ final class VolumeTestKit implements AutoCloseable {
     final WebClient admin;
     KeyVaults keys;
     LocalFileBlockStore store;
+    MetadataStore metadata;
     DefaultVolumeService service;
     /** Applied to the service options on every open (tests set re-seal pace, key-watch interval...). */
     java.util.function.Consumer<VolumeServiceOptions> tuning = o -> {};
@@ -160,14 +163,16 @@ final class VolumeTestKit implements AutoCloseable {
                                         WORKLOAD_CLIENT_ID,
                                         WORKLOAD_CLIENT_SECRET,
                                         vault.certificatePem())));
-        store = await(LocalFileBlockStore.open(vertx, new LocalFileBlockStoreOptions().setDataDir(storeDir)));
+        LocalFileStorageBackend storage =
+                await(LocalFileStorageBackend.open(vertx, new LocalFileBlockStoreOptions().setDataDir(storeDir)));
+        store = storage.blocks();
+        metadata = storage.metadata();
         VolumeServiceOptions options = new VolumeServiceOptions()
                 .setServiceKekId(keyUrl(SERVICE_KEY))
                 .setUnwrapRetryInterval(Duration.ofMillis(100))
                 .setStartupUnwrapConcurrency(startupUnwrapConcurrency);
         tuning.accept(options);
-        service = await(
-                DefaultVolumeService.open(vertx, store, store.metadataStore(), keys, BlockSealer.create(), options));
+        service = await(DefaultVolumeService.open(vertx, store, metadata, keys, BlockSealer.create(), options));
     }
 
     /** Graceful close of the service (and its store) and the key vaults. */
@@ -223,7 +228,7 @@ final class VolumeTestKit implements AutoCloseable {
 
     /** The volume's metadata document as stored. */
     JsonObject metadataDocument(VolumeInfo info) {
-        return new JsonObject(await(store.metadataStore().read(info.id())).orElseThrow());
+        return new JsonObject(await(metadata.read(info.id())).orElseThrow());
     }
 
     /** Enables or disables a key version (kid with version) in the vault. */

@@ -144,8 +144,8 @@ public final class LocalFileBlockStore implements BlockStore {
         }
     }
 
-    /** The sibling metadata store, keeping each volume's document in its directory. */
-    public MetadataStore metadataStore() {
+    /** The sibling metadata store, keeping each volume's document in its directory ({@link LocalFileStorageBackend}). */
+    MetadataStore metadata() {
         return metadata;
     }
 

@@ -201,7 +201,7 @@ class LocalFileBlockStoreTest extends BlockStoreContractTest {
 
     @Test
     void metadataIsReplacedWholeListedAndDeletedWithTheVolume() throws Exception {
-        MetadataStore meta = local().metadataStore();
+        MetadataStore meta = local().metadata();
         assertEquals(Optional.empty(), await(meta.read(volume)));
         assertEquals(List.of(), await(meta.listVolumes()));
         await(meta.write(volume, "{\"v\":1}"));
@@ -210,7 +210,7 @@ class LocalFileBlockStoreTest extends BlockStoreContractTest {
         Path volumeDir = dir.resolve(volume.toString());
         Files.writeString(volumeDir.resolve(LocalFileMetadataStore.TEMP_FILE_NAME), "{\"torn");
         reopen();
-        meta = local().metadataStore();
+        meta = local().metadata();
         assertEquals(
                 Optional.of("{\"v\":2,\"dek\":\"é\"}"), await(meta.read(volume)), "a leftover temp file is ignored");
         assertEquals(List.of(volume), await(meta.listVolumes()));

@@ -1,0 +1,113 @@
+package io.strongroom.core.store;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Settings of a storage backend, whichever it is: plain data with {@code DEFAULT_*} constants and fluent setters.
+ * A backend uses the ones that make sense for it (the local-file backend keeps its files under
+ * {@link #getDataDir()}); the slot cache in front of any backend is sized by {@link #getCacheBytes()}.
+ */
+public class StorageOptions {
+
+    /** The backend used unless configured otherwise: local files. */
+    public static final String DEFAULT_BACKEND = "local";
+
+    public static final Durability DEFAULT_DURABILITY = Durability.FSYNC;
+    /** Memory for cached sealed slots, so that reads of hot blocks need no backend I/O; 0 turns the cache off. */
+    public static final long DEFAULT_CACHE_BYTES = 64L * 1024 * 1024;
+    /** Writes, trims and flushes queued or in flight over all volumes before new ones fail with QUEUE_FULL. */
+    public static final int DEFAULT_MAX_PENDING_WRITES = 1024;
+    /** Largest single write or read, in bytes. */
+    public static final int DEFAULT_MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+
+    private String backend = DEFAULT_BACKEND;
+    private Path dataDir;
+    private Durability durability = DEFAULT_DURABILITY;
+    private long cacheBytes = DEFAULT_CACHE_BYTES;
+    private int maxPendingWrites = DEFAULT_MAX_PENDING_WRITES;
+    private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
+
+    public StorageOptions() {}
+
+    public StorageOptions(StorageOptions other) {
+        this.backend = other.backend;
+        this.dataDir = other.dataDir;
+        this.durability = other.durability;
+        this.cacheBytes = other.cacheBytes;
+        this.maxPendingWrites = other.maxPendingWrites;
+        this.maxRequestBytes = other.maxRequestBytes;
+    }
+
+    public String getBackend() {
+        return backend;
+    }
+
+    /** The {@link StorageBackendFactory#name()} of the backend to open. */
+    public StorageOptions setBackend(String backend) {
+        this.backend = Objects.requireNonNull(backend, "backend");
+        return this;
+    }
+
+    public Path getDataDir() {
+        return dataDir;
+    }
+
+    /** Where a backend keeping local files keeps them; created if missing. */
+    public StorageOptions setDataDir(Path dataDir) {
+        this.dataDir = dataDir;
+        return this;
+    }
+
+    public Durability getDurability() {
+        return durability;
+    }
+
+    public StorageOptions setDurability(Durability durability) {
+        this.durability = Objects.requireNonNull(durability, "durability");
+        return this;
+    }
+
+    public long getCacheBytes() {
+        return cacheBytes;
+    }
+
+    public StorageOptions setCacheBytes(long cacheBytes) {
+        this.cacheBytes = cacheBytes;
+        return this;
+    }
+
+    public int getMaxPendingWrites() {
+        return maxPendingWrites;
+    }
+
+    public StorageOptions setMaxPendingWrites(int maxPendingWrites) {
+        this.maxPendingWrites = maxPendingWrites;
+        return this;
+    }
+
+    public int getMaxRequestBytes() {
+        return maxRequestBytes;
+    }
+
+    public StorageOptions setMaxRequestBytes(int maxRequestBytes) {
+        this.maxRequestBytes = maxRequestBytes;
+        return this;
+    }
+
+    /** Throws IllegalArgumentException naming the first setting no backend could use. */
+    public void validate() {
+        if (backend.isBlank()) {
+            throw new IllegalArgumentException("storage backend name is empty");
+        }
+        if (cacheBytes < 0) {
+            throw new IllegalArgumentException("storage cacheBytes must be 0 (off) or positive, not " + cacheBytes);
+        }
+        if (maxPendingWrites <= 0) {
+            throw new IllegalArgumentException("storage maxPendingWrites must be positive, not " + maxPendingWrites);
+        }
+        if (maxRequestBytes <= 0) {
+            throw new IllegalArgumentException("storage maxRequestBytes must be positive, not " + maxRequestBytes);
+        }
+    }
+}
