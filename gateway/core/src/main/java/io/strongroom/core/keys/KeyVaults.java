@@ -141,11 +141,12 @@ public final class KeyVaults {
         if (identity instanceof IdentityConfig.StaticToken s) {
             raw = new StaticTokenProvider(s.token());
         } else if (identity instanceof IdentityConfig.ManagedIdentity m) {
-            raw = new ManagedIdentityTokenProvider(vertx, m.endpointUrl(), m.clientIdOrNull(), m.trustPemOrNull());
+            raw = new ManagedIdentityTokenProvider(vertx, m.endpointUrl(), m.clientId(), m.trustPem());
         } else if (identity instanceof IdentityConfig.ClientCredentials c) {
             raw = new ClientCredentialsTokenProvider(
-                    vertx, c.authorityUrl(), c.tenant(), c.clientId(), c.clientSecret(), c.trustPemOrNull());
+                    vertx, c.authorityUrl(), c.tenant(), c.clientId(), c.clientSecret(), c.trustPem());
         } else {
+            // Java 17 has no pattern switch over the sealed type; a new permitted type must be added here.
             throw new IllegalArgumentException(
                     "unknown identity type " + identity.getClass().getName());
         }

@@ -1,9 +1,10 @@
 package io.strongroom.server.config;
 
+import io.strongroom.core.keys.IdentityConfig;
 import io.strongroom.core.store.Durability;
-import io.strongroom.http.LimitsConfig;
 import io.strongroom.core.store.StorageBackends;
 import io.strongroom.core.store.StorageOptions;
+import io.strongroom.http.LimitsConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ public class GatewayConfig {
     private final LimitsConfig limits = new LimitsConfig();
     private final VaultConfig vault = new VaultConfig();
     private final KeyAccessConfig keyAccess = new KeyAccessConfig();
-    private final Map<String, VaultIdentityConfig> identities = new LinkedHashMap<>();
+    private final Map<String, IdentityConfig> identities = new LinkedHashMap<>();
     private String serviceKek;
 
     public String getHost() {
@@ -138,11 +139,11 @@ public class GatewayConfig {
     }
 
     /** Vault identities by name (see {@link VaultConfig#getIdentity()}); empty for the embedded vault. */
-    public Map<String, VaultIdentityConfig> identities() {
+    public Map<String, IdentityConfig> identities() {
         return identities;
     }
 
-    public GatewayConfig putIdentity(String name, VaultIdentityConfig identity) {
+    public GatewayConfig putIdentity(String name, IdentityConfig identity) {
         identities.put(name, identity);
         return this;
     }

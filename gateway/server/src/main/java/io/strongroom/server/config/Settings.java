@@ -1,5 +1,6 @@
 package io.strongroom.server.config;
 
+import io.strongroom.core.keys.IdentityConfig;
 import io.strongroom.core.store.Durability;
 import io.strongroom.http.LimitsConfig;
 import io.vertx.core.json.DecodeException;
@@ -379,24 +380,23 @@ final class Settings {
         }
     }
 
-    private static VaultIdentityConfig identity(String prefix, JsonObject o) {
-        String typeText = String.valueOf(o.getValue("type", ""));
-        VaultIdentityConfig.Type type = VaultIdentityConfig.Type.parse(typeText);
-        if (type == null) {
-            throw ConfigException.invalid(prefix + ".type", typeText, "static, managed or clientCredentials");
-        }
-        Path trust = o.getValue("trustPem") instanceof String p ? path(p) : null;
-        return switch (type) {
-            case STATIC -> VaultIdentityConfig.staticToken(required(prefix, o, "token"));
-            case MANAGED ->
-                VaultIdentityConfig.managed(required(prefix, o, "endpoint"), o.getString("clientId"), trust);
-            case CLIENT_CREDENTIALS ->
-                VaultIdentityConfig.clientCredentials(
+    /** One entry of {@code identities}; a {@code trustPem} file is read here, so a bad path fails at load. */
+    private static IdentityConfig identity(String prefix, JsonObject o) {
+        String type = String.valueOf(o.getValue("type", ""));
+        String trustPem =
+                o.getValue("trustPem") instanceof String p ? PemFile.read(prefix + ".trustPem", path(p)) : null;
+        return switch (type.toLowerCase(Locale.ROOT)) {
+            case "static" -> new IdentityConfig.StaticToken(required(prefix, o, "token"));
+            case "managed" ->
+                new IdentityConfig.ManagedIdentity(required(prefix, o, "endpoint"), o.getString("clientId"), trustPem);
+            case "clientcredentials" ->
+                new IdentityConfig.ClientCredentials(
                         required(prefix, o, "authority"),
                         required(prefix, o, "tenant"),
                         required(prefix, o, "clientId"),
                         required(prefix, o, "clientSecret"),
-                        trust);
+                        trustPem);
+            default -> throw ConfigException.invalid(prefix + ".type", type, "static, managed or clientCredentials");
         };
     }
 

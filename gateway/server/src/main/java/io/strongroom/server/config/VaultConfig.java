@@ -1,5 +1,6 @@
 package io.strongroom.server.config;
 
+import io.strongroom.core.keys.KeyVaultsConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.List;
  */
 public class VaultConfig {
     public static final String DEFAULT_API_VERSION = "7.4";
-    public static final String DEFAULT_IDENTITY = "default";
+    public static final String DEFAULT_IDENTITY = KeyVaultsConfig.DEFAULT_IDENTITY;
 
     private String url;
     private List<VaultEndpointConfig> endpoints = new ArrayList<>();

@@ -2,10 +2,12 @@ package io.strongroom.server.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strongroom.core.keys.IdentityConfig;
 import io.strongroom.core.store.Durability;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,10 +86,14 @@ class ConfigLoaderTest {
         assertFalse(c.vault().embedded());
         assertEquals(2, c.vault().getEndpoints().size());
         assertEquals("northeurope", c.vault().getEndpoints().get(1).region());
-        assertEquals(VaultIdentityConfig.Type.MANAGED, c.identities().get("mi").type());
-        assertEquals("abc", c.identities().get("mi").clientId());
-        assertEquals("s3cret", c.identities().get("app").clientSecret());
-        assertFalse(c.identities().get("app").toString().contains("s3cret"));
+        IdentityConfig.ManagedIdentity managed = assertInstanceOf(
+                IdentityConfig.ManagedIdentity.class, c.identities().get("mi"));
+        assertEquals("abc", managed.clientId());
+        assertNull(managed.trustPem(), "no trustPem: the JVM's default trust");
+        IdentityConfig.ClientCredentials app = assertInstanceOf(
+                IdentityConfig.ClientCredentials.class, c.identities().get("app"));
+        assertEquals("s3cret", app.clientSecret());
+        assertFalse(app.toString().contains("s3cret"));
         assertEquals("https://myvault.vault.azure.net/keys/service", c.getServiceKek());
     }
 
@@ -139,9 +145,8 @@ class ConfigLoaderTest {
         assertTrue(c.tls().enabled());
         assertEquals(ClientAuthMode.REQUEST, c.tls().getClientAuth());
         assertEquals("7.4", c.vault().getApiVersion());
-        assertEquals(
-                VaultIdentityConfig.Type.CLIENT_CREDENTIALS,
-                c.identities().get("tenant-a").type());
+        assertInstanceOf(IdentityConfig.ManagedIdentity.class, c.identities().get("gateway"));
+        assertInstanceOf(IdentityConfig.ClientCredentials.class, c.identities().get("tenant-a"));
         assertEquals("https://contoso-kv.vault.azure.net/keys/strongroom-service-key", c.getServiceKek());
         assertEquals(Duration.ofMinutes(10), c.keyAccess().getGracePeriod());
         assertEquals(1, c.keyAccess().getAlertWebhooks().size());
@@ -190,6 +195,23 @@ class ConfigLoaderTest {
         for (String line : new String[] {error(Map.of(), "--durability", "x"), error(Map.of(), "--port", "-1")}) {
             assertFalse(line.contains("\n"), line);
         }
+    }
+
+    @Test
+    void anIdentityTrustPemFileIsReadIntoTheIdentity() throws Exception {
+        Path pem = dir.resolve("identity-ca.pem");
+        Files.writeString(pem, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+        String identities = "{\"mi\": {\"type\": \"managed\", \"endpoint\": \"https://identity.example\", "
+                + "\"trustPem\": \"" + pem + "\"}}";
+        GatewayConfig c = load(Map.of("STRONGROOM_IDENTITIES", identities));
+        IdentityConfig.ManagedIdentity mi = assertInstanceOf(
+                IdentityConfig.ManagedIdentity.class, c.identities().get("mi"));
+        assertEquals(Files.readString(pem), mi.trustPem());
+
+        Path absent = dir.resolve("absent.pem");
+        assertEquals(
+                "invalid setting identities.mi.trustPem: '" + absent + "' (expected a readable PEM file)",
+                error(Map.of("STRONGROOM_IDENTITIES", identities.replace(pem.toString(), absent.toString()))));
     }
 
     @Test

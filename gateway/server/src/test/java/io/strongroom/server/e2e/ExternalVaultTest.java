@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strongroom.core.keys.IdentityConfig;
 import io.strongroom.server.config.GatewayConfig;
-import io.strongroom.server.config.VaultIdentityConfig;
 import io.strongroom.vault.local.Identity;
 import io.strongroom.vault.local.LocalVault;
 import io.strongroom.vault.local.LocalVaultOptions;
@@ -50,7 +50,7 @@ class ExternalVaultTest {
             TestTokens.write(data);
             GatewayConfig config = GatewayFixture.config(data)
                     .setServiceKek(vault.vaultUrl() + "/keys/service-key")
-                    .putIdentity("ops", VaultIdentityConfig.staticToken(VAULT_TOKEN));
+                    .putIdentity("ops", new IdentityConfig.StaticToken(VAULT_TOKEN));
             config.vault()
                     .setUrl(vault.vaultUrl())
                     .setTrustPemPath(trust)
