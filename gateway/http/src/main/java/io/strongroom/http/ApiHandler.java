@@ -37,7 +37,8 @@ final class ApiHandler implements Handler<HttpServerRequest> {
         try {
             dispatch(ex);
         } catch (RuntimeException e) {
-            // Synchronous failures, e.g. VolumeService.blockSize for an unknown volume.
+            // Nothing below is meant to throw (an unknown volume is a lookup, not an exception): a bug is answered
+            // at once with its code instead of leaving the client to the request timeout.
             ex.fail(e);
         }
     }

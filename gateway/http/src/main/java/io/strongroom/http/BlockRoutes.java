@@ -5,6 +5,7 @@ import io.strongroom.core.volume.VolumeService;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.util.OptionalInt;
 import java.util.function.Consumer;
 
 /**
@@ -31,7 +32,9 @@ final class BlockRoutes {
             rejectAddress(ex, blockText, first);
             return;
         }
-        volumes.blockSize(volume); // VolumeNotFound before a storage slot is taken
+        if (!exists(ex, volume)) {
+            return;
+        }
         ex.withStorageSlot(v -> ex.run(() -> volumes.read(volume, first, count), ar -> {
             if (ar.succeeded()) {
                 ex.bytes(ar.result());
@@ -49,7 +52,12 @@ final class BlockRoutes {
             rejectAddress(ex, blockText, first);
             return;
         }
-        int blockSize = volumes.blockSize(volume);
+        OptionalInt knownSize = volumes.blockSize(volume);
+        if (knownSize.isEmpty()) {
+            volumeNotFound(ex, volume);
+            return;
+        }
+        int blockSize = knownSize.getAsInt();
         long expected = (long) count * blockSize;
         if (expected > api.maxBodyBytes()) {
             ex.error(
@@ -102,14 +110,29 @@ final class BlockRoutes {
                 ex.error(ErrorCode.InvalidArgument, "trim needs {\"first\": <block, >= 0>, \"count\": <blocks, >= 1>}");
                 return;
             }
-            volumes.blockSize(volume);
-            ex.withStorageSlot(v -> ex.run(() -> volumes.trim(volume, first, count), ar -> done(ex, ar.cause())));
+            if (exists(ex, volume)) {
+                ex.withStorageSlot(v -> ex.run(() -> volumes.trim(volume, first, count), ar -> done(ex, ar.cause())));
+            }
         });
     }
 
     void flush(Exchange ex, String volume) {
-        volumes.blockSize(volume);
-        ex.withStorageSlot(v -> ex.run(() -> volumes.flush(volume), ar -> done(ex, ar.cause())));
+        if (exists(ex, volume)) {
+            ex.withStorageSlot(v -> ex.run(() -> volumes.flush(volume), ar -> done(ex, ar.cause())));
+        }
+    }
+
+    /** VolumeNotFound, answered before a storage slot is taken or a body read, unless the volume exists. */
+    private boolean exists(Exchange ex, String volume) {
+        if (volumes.blockSize(volume).isPresent()) {
+            return true;
+        }
+        volumeNotFound(ex, volume);
+        return false;
+    }
+
+    private static void volumeNotFound(Exchange ex, String volume) {
+        ex.error(ErrorCode.VolumeNotFound, "no volume named " + volume);
     }
 
     /** Reads a small JSON object body (trim, create); InvalidArgument if it is not one. */

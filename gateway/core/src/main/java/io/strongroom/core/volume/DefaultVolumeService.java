@@ -13,7 +13,6 @@ import io.strongroom.crypto.BlockSealer;
 import io.strongroom.crypto.Dek;
 import io.strongroom.crypto.DekId;
 import io.strongroom.crypto.DestroyedKeyException;
-import io.strongroom.vault.VaultErrorClass;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -21,13 +20,14 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Encrypted volumes over a {@link BlockStore}: every block is sealed with the volume's active DEK on the way in
- * and opened on the way out, on the calling event loop; file I/O happens in the store, on its worker threads.
+ * and opened on the way out, on an event loop of the service's Vert.x instance (the calling one, or the next one
+ * for a call from another thread: {@link EventLoops}); file I/O happens in the store, on its worker threads.
  *
  * <p><b>Eager unwrap at start-up.</b> {@link #open} unwraps the DEK of every volume before it completes (at most
  * {@link VolumeServiceOptions#getStartupUnwrapConcurrency()} vault calls at once). The first request then never
@@ -48,6 +48,7 @@ public final class DefaultVolumeService implements VolumeService {
     private final VolumeServiceOptions options;
     private final VolumeLifecycle lifecycle;
     private final VolumeKeyChanges keyChanges;
+    private final EventLoops loops;
     private final ConcurrentHashMap<String, Volume> volumes = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -63,9 +64,10 @@ public final class DefaultVolumeService implements VolumeService {
         this.keys = keys;
         this.runs = new SealedRuns(sealer);
         this.options = options;
+        this.loops = new EventLoops(vertx);
         KekValidator validator = new KekValidator(keys);
         this.lifecycle = new VolumeLifecycle(store, metadataStore, keys, options, validator);
-        this.keyChanges = new VolumeKeyChanges(vertx, store, sealer, keys, validator, options, () -> closed);
+        this.keyChanges = new VolumeKeyChanges(vertx, loops, store, sealer, keys, validator, options, () -> closed);
     }
 
     /**
@@ -100,53 +102,13 @@ public final class DefaultVolumeService implements VolumeService {
                                     v.name());
                         }
                     });
-                    return service.unwrapAtStartup();
+                    return new StartupUnwrap(service.lifecycle, options.getStartupUnwrapConcurrency())
+                            .run(service.volumes.values());
                 })
                 .map(x -> {
                     service.keyChanges.start(service.volumes::values);
                     return service;
                 });
-    }
-
-    private Future<Void> unwrapAtStartup() {
-        List<Supplier<Future<?>>> tasks = new ArrayList<>();
-        AtomicInteger skipped = new AtomicInteger();
-        for (Volume v : volumes.values()) {
-            VolumeKeyring keyring = v.keyring();
-            for (VolumeKeyring.VolumeDek d : keyring.deks()) {
-                tasks.add(() -> {
-                    if (failedForWholeKey(keyring.keyAccess().snapshot())) {
-                        // Another volume under this KEK just failed for a reason that is not about its own DEK (vault
-                        // unreachable, key disabled, permission...): waiting a call deadline per volume would stretch
-                        // start-up to volumes / concurrency deadlines. The volume retries on its first request instead.
-                        skipped.incrementAndGet();
-                        return Future.succeededFuture();
-                    }
-                    return lifecycle
-                            .unwrap(v, keyring, d)
-                            .onFailure(e -> LOG.log(
-                                    Level.WARNING,
-                                    "volume {0}: DEK {1} not unwrapped at start-up, the volume answers KeyUnavailable until it is: {2}",
-                                    v.name(),
-                                    d.id(),
-                                    keyring.keyAccess().snapshot().causeText()));
-                });
-            }
-        }
-        long started = System.nanoTime();
-        return BoundedLauncher.run(tasks, options.getStartupUnwrapConcurrency())
-                .onSuccess(x -> LOG.log(
-                        skipped.get() == 0 ? Level.INFO : Level.WARNING,
-                        "opened {0} volumes in {1} ms: {2} DEK unwraps tried, {3} skipped after their KEK failed",
-                        String.valueOf(volumes.size()),
-                        String.valueOf((System.nanoTime() - started) / 1_000_000),
-                        String.valueOf(tasks.size() - skipped.get()),
-                        String.valueOf(skipped.get())));
-    }
-
-    /** A failure that affects every DEK under the KEK; BAD_REQUEST (say, one damaged wrapped DEK) does not. */
-    private static boolean failedForWholeKey(KeyAccessSnapshot key) {
-        return key.state() != KeyState.AVAILABLE && key.cause() != null && key.cause() != VaultErrorClass.BAD_REQUEST;
     }
 
     /** Every DEK of every open volume, with its KEK: what the key-access state machine destroys and unwraps again. */
@@ -201,6 +163,10 @@ public final class DefaultVolumeService implements VolumeService {
 
     @Override
     public Future<Buffer> read(String name, long firstBlock, int count) {
+        return loops.run(() -> readOnLoop(name, firstBlock, count));
+    }
+
+    private Future<Buffer> readOnLoop(String name, long firstBlock, int count) {
         Volume v;
         VolumeKeyring keyring;
         Volume.Epoch epoch;
@@ -231,7 +197,7 @@ public final class DefaultVolumeService implements VolumeService {
 
     private Buffer open(Volume v, VolumeKeyring keyring, long firstBlock, int count, Buffer slots) {
         try {
-            return runs.open(v.id(), v.blockSize(), firstBlock, count, slots, id -> dekOrNull(v, keyring, id));
+            return runs.open(v.id(), v.blockSize(), firstBlock, count, slots, id -> dekOf(v, keyring, id));
         } catch (BlockIntegrityException e) {
             LOG.log(
                     Level.ERROR,
@@ -248,7 +214,8 @@ public final class DefaultVolumeService implements VolumeService {
         }
     }
 
-    private Dek dekOrNull(Volume v, VolumeKeyring keyring, DekId id) {
+    /** The volume's DEK {@code id}, or null when the volume has no such DEK (KeyUnavailable if not in memory). */
+    private @Nullable Dek dekOf(Volume v, VolumeKeyring keyring, DekId id) {
         if (keyring.dek(id) == null) {
             return null;
         }
@@ -260,7 +227,11 @@ public final class DefaultVolumeService implements VolumeService {
     }
 
     @Override
-    public Future<Void> write(String name, long firstBlock, Buffer plaintext) {
+    public Future<Void> write(String name, long firstBlock, Buffer plaintext, boolean fua) {
+        return loops.run(() -> writeOnLoop(name, firstBlock, plaintext, fua));
+    }
+
+    private Future<Void> writeOnLoop(String name, long firstBlock, Buffer plaintext, boolean fua) {
         Volume v;
         int count;
         try {
@@ -274,12 +245,12 @@ public final class DefaultVolumeService implements VolumeService {
         // after any wait, so a rollover during the wait is seen.
         return v.resealGate
                 .enter(firstBlock, count)
-                .compose(admitted -> writeAdmitted(v, firstBlock, count, plaintext))
+                .compose(admitted -> writeAdmitted(v, firstBlock, count, plaintext, fua))
                 .andThen(x -> v.resealGate.leave(firstBlock, count))
                 .onSuccess(x -> keyChanges.afterWrite(v));
     }
 
-    private Future<Void> writeAdmitted(Volume v, long firstBlock, int count, Buffer plaintext) {
+    private Future<Void> writeAdmitted(Volume v, long firstBlock, int count, Buffer plaintext, boolean fua) {
         String name = v.name();
         Volume.Epoch epoch = v.enter();
         Dek dek;
@@ -306,7 +277,7 @@ public final class DefaultVolumeService implements VolumeService {
                     } catch (DestroyedKeyException e) {
                         return Future.failedFuture(keyGone(v));
                     }
-                    return store.write(v.id(), firstBlock, slots);
+                    return store.write(v.id(), firstBlock, slots, fua);
                 })
                 .recover(e -> Future.failedFuture(VolumeErrors.fromStore(name, e)))
                 .andThen(x -> epoch.leave())
@@ -369,8 +340,9 @@ public final class DefaultVolumeService implements VolumeService {
     }
 
     @Override
-    public int blockSize(String name) {
-        return volume(name).blockSize();
+    public OptionalInt blockSize(String name) {
+        Volume v = name == null ? null : volumes.get(name);
+        return v == null ? OptionalInt.empty() : OptionalInt.of(v.blockSize());
     }
 
     @Override

@@ -46,12 +46,12 @@ final class KekRotation {
         String identity;
         try {
             boolean service = change.kek() == null || KekChange.SERVICE_KEK.equals(change.kek());
-            if (service && change.identityOrNull() != null) {
+            if (service && change.identity() != null) {
                 throw new StrongroomException(
                         ErrorCode.InvalidArgument, "identity applies only together with a customer kek");
             }
             target = parse(service ? options.getServiceKekId() : change.kek());
-            identity = keys.resolveIdentity(service ? options.getServiceKekIdentity() : change.identityOrNull());
+            identity = keys.resolveIdentity(service ? options.getServiceKekIdentity() : change.identity());
             keys.client(target, identity);
         } catch (StrongroomException e) {
             return Future.failedFuture(e);
@@ -69,7 +69,7 @@ final class KekRotation {
                         v,
                         versioned,
                         identity,
-                        change.autoFollowOrNull() == null ? v.autoFollow() : change.autoFollowOrNull(),
+                        change.autoFollow() == null ? v.autoFollow() : change.autoFollow(),
                         "set")));
     }
 

@@ -35,13 +35,15 @@ import java.util.function.BooleanSupplier;
  * other slots unchanged, in one store write. Progress is kept in memory and checkpointed in the metadata at most
  * every {@link VolumeServiceOptions#getResealCheckpointInterval()}; after a crash the pass resumes from the last
  * checkpoint and rescans a little (blocks already under the active DEK are left alone). The seals it makes are
- * claimed from the active DEK's budget like any write's.
+ * claimed from the active DEK's budget like any write's. The pass runs on an event loop (its timers keep it on the
+ * one it starts on), like every seal and open ({@link EventLoops}).
  */
 final class ResealPass {
     private static final System.Logger LOG = System.getLogger(ResealPass.class.getName());
     private static final long RETRY_MILLIS = 1000;
 
     private final Vertx vertx;
+    private final EventLoops loops;
     private final BlockStore store;
     private final BlockSealer sealer;
     private final KeyVaults keys;
@@ -52,6 +54,7 @@ final class ResealPass {
 
     ResealPass(
             Vertx vertx,
+            EventLoops loops,
             BlockStore store,
             BlockSealer sealer,
             KeyVaults keys,
@@ -59,6 +62,7 @@ final class ResealPass {
             KeyEvents events,
             BooleanSupplier closed) {
         this.vertx = vertx;
+        this.loops = loops;
         this.store = store;
         this.sealer = sealer;
         this.keys = keys;
@@ -67,12 +71,12 @@ final class ResealPass {
         this.closed = closed;
     }
 
-    /** Starts the pass of {@code v} unless it has none to do or it is running already. */
+    /** Starts the pass of {@code v} on an event loop unless it has none to do or it is running already. */
     void start(Volume v) {
         if (v.reseal() == null || !running.add(v)) {
             return;
         }
-        step(v, System.nanoTime());
+        loops.execute(() -> step(v, System.nanoTime()));
     }
 
     boolean isRunning(Volume v) {
@@ -203,6 +207,7 @@ final class ResealPass {
             Volume v, VolumeKeyring keyring, long first, Buffer slots, List<Integer> stale, Dek activeDek) {
         int slotSize = BlockSealer.sealedSize(v.blockSize());
         ByteBuf buf = ((BufferInternal) slots).getByteBuf();
+        EventLoops.requireEventLoop();
         byte[] plain = new byte[v.blockSize()];
         try {
             for (int i : stale) {

@@ -16,7 +16,8 @@ import java.util.function.Function;
 
 /**
  * Seals a run of plaintext blocks into a buffer of store slots and opens slots back into plaintext, one block at
- * a time on the calling thread (≈1 µs per 8 KiB block with AES-NI: cheaper than any thread hop).
+ * a time on the calling thread (≈1 µs per 8 KiB block with AES-NI: cheaper than any thread hop), which must be an
+ * event loop ({@link EventLoops}: the threads whose key residue is scrubbed).
  *
  * <p>No payload copies: blocks are read through NIO views of the incoming buffer and written straight into the
  * outgoing one. Outgoing buffers are unpooled heap buffers: the JCA AES-GCM implementation works directly on heap
@@ -33,6 +34,7 @@ final class SealedRuns {
 
     /** Seals {@code count} blocks of {@code plaintext} for blocks {@code first..} of the volume. */
     Buffer seal(UUID volumeId, int blockSize, long first, int count, Buffer plaintext, Dek dek) {
+        EventLoops.requireEventLoop();
         int slotSize = BlockSealer.sealedSize(blockSize);
         ByteBuf in = ((BufferInternal) plaintext).getByteBuf();
         ByteBuf out = Unpooled.buffer(count * slotSize, count * slotSize);
@@ -51,6 +53,7 @@ final class SealedRuns {
      * Throws {@link io.strongroom.crypto.BlockIntegrityException} for a slot that does not authenticate.
      */
     Buffer open(UUID volumeId, int blockSize, long first, int count, Buffer slots, Function<DekId, Dek> dekFor) {
+        EventLoops.requireEventLoop();
         int slotSize = BlockSealer.sealedSize(blockSize);
         ByteBuf in = ((BufferInternal) slots).getByteBuf();
         ByteBuf out = Unpooled.buffer(count * blockSize, count * blockSize);

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the API shows about a volume. No key material: DEK ids and the KEK identifier are not secret.
@@ -27,12 +28,12 @@ public record VolumeInfo(
         String kekId,
         KeyState keyState,
         Instant keyStateSince,
-        String keyStateCause,
+        @Nullable String keyStateCause,
         List<String> dekIds,
         VolumeCounters counters,
         Instant created,
         boolean autoFollow,
-        Rollover rollover) {
+        @Nullable Rollover rollover) {
 
     /**
      * Progress of the background re-seal after a DEK rollover.

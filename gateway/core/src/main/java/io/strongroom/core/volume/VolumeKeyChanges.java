@@ -28,6 +28,7 @@ final class VolumeKeyChanges {
 
     VolumeKeyChanges(
             Vertx vertx,
+            EventLoops loops,
             BlockStore store,
             BlockSealer sealer,
             KeyVaults keys,
@@ -38,7 +39,7 @@ final class VolumeKeyChanges {
         this.options = options;
         KeyEvents events = new KeyEvents(keys::activityLog, keys.clock());
         this.rotation = new KekRotation(keys, validator, options, events);
-        this.reseal = new ResealPass(vertx, store, sealer, keys, options, events, closed);
+        this.reseal = new ResealPass(vertx, loops, store, sealer, keys, options, events, closed);
         this.rollover = new DekRollover(keys, options, events, reseal);
     }
 

@@ -54,14 +54,14 @@ final class VolumeLifecycle {
         int blockSize;
         KeyId kek;
         String identity;
-        boolean customerKek = spec.kekIdOrNull() != null;
+        boolean customerKek = spec.kekId() != null;
         try {
             blockSize = VolumeRules.validate(spec);
-            if (!customerKek && spec.identityOrNull() != null) {
+            if (!customerKek && spec.identity() != null) {
                 throw new StrongroomException(ErrorCode.InvalidArgument, "identity applies only together with kek");
             }
-            kek = parseKek(customerKek ? spec.kekIdOrNull() : options.getServiceKekId());
-            identity = keys.resolveIdentity(customerKek ? spec.identityOrNull() : options.getServiceKekIdentity());
+            kek = parseKek(customerKek ? spec.kekId() : options.getServiceKekId());
+            identity = keys.resolveIdentity(customerKek ? spec.identity() : options.getServiceKekIdentity());
             keys.client(kek, identity);
         } catch (StrongroomException e) {
             return Future.failedFuture(e);

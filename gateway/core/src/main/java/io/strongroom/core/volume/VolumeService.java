@@ -3,12 +3,15 @@ package io.strongroom.core.volume;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
- * The one entry point of every frontend (HTTP today; NBD and an in-process API later) to encrypted volumes.
+ * The one entry point of every frontend (HTTP, the embedding API, NBD later) to encrypted volumes.
  * All operations are asynchronous; a failure is a failed future carrying a
  * {@link io.strongroom.core.error.StrongroomException} with its {@link io.strongroom.core.error.ErrorCode}.
- * Data calls may be made from any event loop; crypto runs on the calling thread, file I/O on worker threads.
+ * Calls may be made from any thread. Blocks are sealed and opened on an event loop of the service's Vert.x
+ * instance (a call from another thread is handed to one), because those are the threads the key-residue scrub
+ * covers; storage I/O runs wherever the store runs it.
  */
 public interface VolumeService {
 
@@ -25,8 +28,17 @@ public interface VolumeService {
     /** Plaintext of {@code count} consecutive blocks ({@code count * blockSize} bytes); never-written ones are zeros. */
     Future<Buffer> read(String name, long firstBlock, int count);
 
-    /** Writes {@code plaintext.length() / blockSize} consecutive blocks; the length is a positive multiple of it. */
-    Future<Void> write(String name, long firstBlock, Buffer plaintext);
+    /**
+     * Writes {@code plaintext.length() / blockSize} consecutive blocks; the length is a positive multiple of it.
+     * With {@code fua} (force unit access) the write is acknowledged only once it is durable, whatever the store's
+     * durability; without, as the store's durability says ({@link #flush} makes it durable).
+     */
+    Future<Void> write(String name, long firstBlock, Buffer plaintext, boolean fua);
+
+    /** A write without force unit access: {@code write(name, firstBlock, plaintext, false)}. */
+    default Future<Void> write(String name, long firstBlock, Buffer plaintext) {
+        return write(name, firstBlock, plaintext, false);
+    }
 
     /** Blocks read back as zeros afterwards. */
     Future<Void> trim(String name, long firstBlock, long count);
@@ -47,8 +59,11 @@ public interface VolumeService {
      */
     Future<VolumeInfo> rollover(String name);
 
-    /** Cheap lookup for request validation; throws StrongroomException VolumeNotFound. */
-    int blockSize(String name);
+    /**
+     * The block size of volume {@code name}, or empty when there is no such volume. Never fails and never waits (a
+     * map lookup), so a frontend can check a request on its event loop before it reads the request's body.
+     */
+    OptionalInt blockSize(String name);
 
     /** Graceful: flush, close files, destroy every DEK. */
     Future<Void> close();

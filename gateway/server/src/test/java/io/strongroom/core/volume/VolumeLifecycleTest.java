@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class VolumeLifecycleTest extends WithVolumeKit {
@@ -33,7 +34,7 @@ class VolumeLifecycleTest extends WithVolumeKit {
         await(kit.service.create(new VolumeSpec("db-0", 4096 * 3, 4096, null, null)));
         List<VolumeInfo> all = await(kit.service.list());
         assertEquals(List.of("db-0", "db-1"), all.stream().map(VolumeInfo::name).toList());
-        assertEquals(4096, kit.service.blockSize("db-0"));
+        assertEquals(OptionalInt.of(4096), kit.service.blockSize("db-0"));
         assertEquals(created.id(), await(kit.service.get("db-1")).id());
 
         Path volumeDir = kit.storeDir.resolve(created.id().toString());
