@@ -1,22 +1,19 @@
 package io.strongroom.loadtest.vault;
 
+import io.strongroom.vault.CreateKeyOptions;
+import io.strongroom.vault.KeyVaultClient;
 import io.strongroom.vault.KeyVaultClientOptions;
+import io.strongroom.vault.StaticTokenProvider;
+import io.strongroom.vault.VaultEndpoint;
 import io.strongroom.vault.local.Identity;
 import io.strongroom.vault.local.LocalVault;
 import io.strongroom.vault.local.LocalVaultOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.PemTrustOptions;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * A local-vault started in this process on loopback (self-signed TLS, a fresh token, a temporary data
@@ -41,36 +38,28 @@ final class InProcessVault {
                 .addIdentity(token, new Identity("loadtest", Identity.ALL_PERMISSIONS));
         return LocalVault.start(vertx, options)
                 .map(v -> new InProcessVault(v, token))
-                .compose(v -> v.createKey(vertx, keyName).map(v));
+                .compose(v -> v.createKey(vertx, keyName)
+                        .map(v)
+                        .recover(e -> v.close().transform(closed -> Future.failedFuture(e))));
     }
 
-    /** One REST call: the vault client has no key-creation call (the gateway never creates keys). */
+    /** Creates the RSA 2048 wrapping key the storm uses, with the vault client's own create call. */
     private Future<Void> createKey(Vertx vertx, String name) {
-        HttpClient http = vertx.createHttpClient(new HttpClientOptions()
-                .setSsl(true)
-                .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(vault.certificatePem()))));
-        JsonObject body = new JsonObject()
-                .put("kty", "RSA")
-                .put("key_size", 2048)
-                .put("key_ops", new JsonArray().add("wrapKey").add("unwrapKey"));
-        RequestOptions request = new RequestOptions()
-                .setMethod(HttpMethod.POST)
-                .setAbsoluteURI(vault.baseUrl() + "/keys/" + name + "/create?api-version="
-                        + KeyVaultClientOptions.DEFAULT_API_VERSION)
-                .putHeader("authorization", "Bearer " + token)
-                .putHeader("content-type", "application/json");
-        return http.request(request)
-                .compose(r -> r.send(body.toBuffer()))
-                .compose(resp -> resp.body()
-                        .compose(b -> resp.statusCode() == 200
-                                ? Future.<Void>succeededFuture()
-                                : Future.<Void>failedFuture(new IllegalStateException(
-                                        "local-vault refused to create key " + name + ": HTTP " + resp.statusCode()))))
-                .eventually(http::close);
+        StaticTokenProvider tokens = new StaticTokenProvider(token);
+        KeyVaultClient client = KeyVaultClient.create(vertx, clientOptions(), tokens);
+        return client.createKey(name, new CreateKeyOptions())
+                .<Void>mapEmpty()
+                .eventually(client::close)
+                .eventually(tokens::close);
     }
 
-    String vaultUrl() {
-        return vault.vaultUrl();
+    /** Client options for this vault: its URL, its loopback endpoint and region, trust in its certificate. */
+    KeyVaultClientOptions clientOptions() {
+        return new KeyVaultClientOptions()
+                .setVaultUrl(vault.vaultUrl())
+                .setEndpoints(List.of(new VaultEndpoint(vault.baseUrl(), vault.region())))
+                .setLocalRegion(vault.region())
+                .setTrustPem(vault.certificatePem());
     }
 
     String baseUrl() {
@@ -81,9 +70,6 @@ final class InProcessVault {
         return vault.region();
     }
 
-    String certificatePem() {
-        return vault.certificatePem();
-    }
     /** The bearer token for this vault; never printed. */
     String token() {
         return token;

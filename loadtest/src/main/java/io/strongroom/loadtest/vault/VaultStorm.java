@@ -58,11 +58,7 @@ public final class VaultStorm {
                 local = InProcessVault.start(vertx, tmp, options.keyName()).await();
                 progress.accept(
                         "local-vault started in-process at " + local.baseUrl() + " (region " + local.region() + ")");
-                clientOptions = new KeyVaultClientOptions()
-                        .setVaultUrl(local.vaultUrl())
-                        .setEndpoints(new ArrayList<>(List.of(new VaultEndpoint(local.baseUrl(), local.region()))))
-                        .setLocalRegion(local.region())
-                        .setTrustPem(local.certificatePem());
+                clientOptions = local.clientOptions();
                 token = local.token();
             } else {
                 clientOptions = new KeyVaultClientOptions().setVaultUrl(options.vaultUrl());
