@@ -4,6 +4,7 @@ import io.strongroom.core.admission.ConcurrencyLimit;
 import io.strongroom.core.admission.StorageAdmission;
 import io.strongroom.core.auth.TokenStore;
 import io.strongroom.core.keys.KeyAdministration;
+import io.strongroom.core.metrics.MetricCatalog;
 import io.strongroom.core.metrics.MetricsRegistry;
 import io.strongroom.core.volume.VolumeService;
 import java.util.concurrent.TimeUnit;
@@ -44,18 +45,12 @@ public final class HttpApi {
         this.requestTimeoutNanos = limits.getRequestTimeout().toNanos();
         metrics.register(requestMetrics);
         metrics.register(out -> {
-            out.family("strongroom_http_requests_in_flight", "gauge", "Requests in progress");
-            out.sample("strongroom_http_requests_in_flight", concurrency.inFlight());
-            out.family(
-                    "strongroom_storage_slots_in_use",
-                    "gauge",
-                    "Storage operations in flight (bound: limits.storageQueueBound)");
-            out.sample("strongroom_storage_slots_in_use", admission.inUse());
-            out.family(
-                    "strongroom_storage_requests_waiting",
-                    "gauge",
-                    "Requests paused waiting for a storage slot (backpressure)");
-            out.sample("strongroom_storage_requests_waiting", admission.waiting());
+            out.family(MetricCatalog.HTTP_REQUESTS_IN_FLIGHT);
+            out.sample(MetricCatalog.HTTP_REQUESTS_IN_FLIGHT, concurrency.inFlight());
+            out.family(MetricCatalog.STORAGE_SLOTS_IN_USE);
+            out.sample(MetricCatalog.STORAGE_SLOTS_IN_USE, admission.inUse());
+            out.family(MetricCatalog.STORAGE_REQUESTS_WAITING);
+            out.sample(MetricCatalog.STORAGE_REQUESTS_WAITING, admission.waiting());
         });
     }
 

@@ -1,6 +1,8 @@
 package io.strongroom.http;
 
 import io.strongroom.core.metrics.LatencySeries;
+import io.strongroom.core.metrics.Metric;
+import io.strongroom.core.metrics.MetricCatalog;
 import io.strongroom.core.metrics.MetricsSource;
 import io.strongroom.core.metrics.PrometheusWriter;
 import java.util.List;
@@ -59,8 +61,8 @@ public final class RequestMetrics implements MetricsSource {
 
     @Override
     public void writeTo(PrometheusWriter out) {
-        String name = "strongroom_http_request_duration_seconds";
-        out.family(name, "summary", "HTTP requests by route and status: latency from request start to response end");
+        Metric duration = MetricCatalog.HTTP_REQUEST_DURATION;
+        out.family(duration);
         for (int i = 0; i < series.length(); i++) {
             LatencySeries one = series.get(i);
             if (one == null) {
@@ -70,14 +72,14 @@ public final class RequestMetrics implements MetricsSource {
             String status = Integer.toString(i % STATUSES + MIN_STATUS);
             double[] q = one.quantileSeconds(QUANTILES);
             for (int k = 0; k < q.length; k++) {
-                out.sample(name, q[k], "route", route, "status", status, "quantile", QUANTILE_LABELS[k]);
+                out.sample(duration, q[k], "route", route, "status", status, "quantile", QUANTILE_LABELS[k]);
             }
-            out.sample(name + "_sum", one.sumSeconds(), "route", route, "status", status);
-            out.sample(name + "_count", one.count(), "route", route, "status", status);
+            out.summarySum(duration, one.sumSeconds(), "route", route, "status", status);
+            out.summaryCount(duration, one.count(), "route", route, "status", status);
         }
-        out.family("strongroom_http_request_bytes_total", "counter", "Request body bytes received");
-        out.sample("strongroom_http_request_bytes_total", bytesIn.sum());
-        out.family("strongroom_http_response_bytes_total", "counter", "Response body bytes sent");
-        out.sample("strongroom_http_response_bytes_total", bytesOut.sum());
+        out.family(MetricCatalog.HTTP_REQUEST_BYTES);
+        out.sample(MetricCatalog.HTTP_REQUEST_BYTES, bytesIn.sum());
+        out.family(MetricCatalog.HTTP_RESPONSE_BYTES);
+        out.sample(MetricCatalog.HTTP_RESPONSE_BYTES, bytesOut.sum());
     }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.strongroom.core.error.ErrorCode;
+import io.strongroom.core.metrics.Metric;
+import io.strongroom.core.metrics.MetricCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,6 +47,14 @@ class ApiDocsTest {
             expected.add(c.name());
         }
         assertEquals(expected, codes);
+    }
+
+    @Test
+    void apiMarkdownHasEveryMetric() throws Exception {
+        String doc = Files.readString(DOCS.resolve("API.md"));
+        for (Metric m : MetricCatalog.ALL) {
+            assertTrue(doc.contains("`" + m.name() + "`") || doc.contains("`" + m.name() + "{"), "API.md lacks " + m);
+        }
     }
 
     @Test

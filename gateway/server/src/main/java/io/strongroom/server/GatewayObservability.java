@@ -4,6 +4,7 @@ import io.strongroom.core.keys.DekCache;
 import io.strongroom.core.keys.KeyAccessSnapshot;
 import io.strongroom.core.keys.KeyState;
 import io.strongroom.core.keys.KeyVaults;
+import io.strongroom.core.metrics.MetricCatalog;
 import io.strongroom.core.metrics.MetricsRegistry;
 import io.strongroom.core.metrics.PrometheusWriter;
 import io.strongroom.core.store.BlockStore;
@@ -103,11 +104,11 @@ final class GatewayObservability implements HealthReporter {
 
     private void keyStates(PrometheusWriter out) {
         List<KeyAccessSnapshot> states = keys.keyStates();
-        out.family("strongroom_key_state", "gauge", "Access state of each KEK in use: 1 for the current state");
+        out.family(MetricCatalog.KEY_STATE);
         for (KeyAccessSnapshot s : states) {
             for (KeyState state : KeyState.values()) {
                 out.sample(
-                        "strongroom_key_state",
+                        MetricCatalog.KEY_STATE,
                         s.state() == state ? 1 : 0,
                         "kek",
                         s.kek().keyUrl(),
@@ -117,10 +118,10 @@ final class GatewayObservability implements HealthReporter {
                         state.name());
             }
         }
-        out.family("strongroom_key_state_since_seconds", "gauge", "Unix time when each KEK entered its current state");
+        out.family(MetricCatalog.KEY_STATE_SINCE);
         for (KeyAccessSnapshot s : states) {
             out.sample(
-                    "strongroom_key_state_since_seconds",
+                    MetricCatalog.KEY_STATE_SINCE,
                     s.since().getEpochSecond(),
                     "kek",
                     s.kek().keyUrl(),
@@ -131,22 +132,22 @@ final class GatewayObservability implements HealthReporter {
 
     private void dekCache(PrometheusWriter out) {
         DekCache.DekCacheStats stats = keys.dekCache().stats();
-        out.family("strongroom_dek_cache_hits_total", "counter", "DEK lookups served from memory");
-        out.sample("strongroom_dek_cache_hits_total", stats.hits());
-        out.family("strongroom_dek_cache_misses_total", "counter", "DEK lookups that found no unwrapped DEK");
-        out.sample("strongroom_dek_cache_misses_total", stats.misses());
-        out.family("strongroom_dek_cache_size", "gauge", "Unwrapped DEKs in memory");
-        out.sample("strongroom_dek_cache_size", stats.size());
+        out.family(MetricCatalog.DEK_CACHE_HITS);
+        out.sample(MetricCatalog.DEK_CACHE_HITS, stats.hits());
+        out.family(MetricCatalog.DEK_CACHE_MISSES);
+        out.sample(MetricCatalog.DEK_CACHE_MISSES, stats.misses());
+        out.family(MetricCatalog.DEK_CACHE_SIZE);
+        out.sample(MetricCatalog.DEK_CACHE_SIZE, stats.size());
     }
 
     /** Vault calls (cumulative) and latency quantiles of the latest sampled interval that had calls. */
     private void vaultLatency(PrometheusWriter out) {
         List<VaultLatencySampler.Series> series = vaultLatency.sample();
-        out.family("strongroom_vault_calls_total", "counter", "Key vault calls per endpoint, region and operation");
+        out.family(MetricCatalog.VAULT_CALLS);
         for (VaultLatencySampler.Series s : series) {
             LatencySnapshot l = s.latest();
             out.sample(
-                    "strongroom_vault_calls_total",
+                    MetricCatalog.VAULT_CALLS,
                     s.totalCalls(),
                     "endpoint",
                     l.endpoint(),
@@ -157,10 +158,7 @@ final class GatewayObservability implements HealthReporter {
                     "cross_region",
                     Boolean.toString(l.crossRegion()));
         }
-        out.family(
-                "strongroom_vault_latency_seconds",
-                "gauge",
-                "Key vault call latency per endpoint, region and operation over the latest sampled interval with calls");
+        out.family(MetricCatalog.VAULT_LATENCY);
         for (VaultLatencySampler.Series s : series) {
             quantile(out, s.latest(), "0.5", s.latest().p50Millis());
             quantile(out, s.latest(), "0.99", s.latest().p99Millis());
@@ -170,7 +168,7 @@ final class GatewayObservability implements HealthReporter {
 
     private static void quantile(PrometheusWriter out, LatencySnapshot s, String quantile, double millis) {
         out.sample(
-                "strongroom_vault_latency_seconds",
+                MetricCatalog.VAULT_LATENCY,
                 millis / 1e3,
                 "endpoint",
                 s.endpoint(),
@@ -185,14 +183,10 @@ final class GatewayObservability implements HealthReporter {
     }
 
     private void aesNi(PrometheusWriter out) {
-        out.family(
-                "strongroom_aes_intrinsics", "gauge", "1 when the CPU has AES-NI and the JVM uses its AES intrinsics");
-        out.sample("strongroom_aes_intrinsics", aesNi.intrinsicsOn() ? 1 : 0);
-        out.family(
-                "strongroom_aes_selftest_megabytes_per_second",
-                "gauge",
-                "Start-up self-test: MB/s sealing 8 KiB blocks");
-        out.sample("strongroom_aes_selftest_megabytes_per_second", aesNi.selfTestMBps());
+        out.family(MetricCatalog.AES_INTRINSICS);
+        out.sample(MetricCatalog.AES_INTRINSICS, aesNi.intrinsicsOn() ? 1 : 0);
+        out.family(MetricCatalog.AES_SELFTEST_MBPS);
+        out.sample(MetricCatalog.AES_SELFTEST_MBPS, aesNi.selfTestMBps());
     }
 
     private void storage(PrometheusWriter out) {
@@ -218,8 +212,8 @@ final class GatewayObservability implements HealthReporter {
     }
 
     private void transportInfo(PrometheusWriter out) {
-        out.family("strongroom_transport_info", "gauge", "Network transport and TLS engine in use");
-        out.sample("strongroom_transport_info", 1, "transport", transport, "tls_engine", tlsEngine);
+        out.family(MetricCatalog.TRANSPORT_INFO);
+        out.sample(MetricCatalog.TRANSPORT_INFO, 1, "transport", transport, "tls_engine", tlsEngine);
     }
 
     private static void counter(PrometheusWriter out, String name, String help, long value) {

@@ -1,10 +1,10 @@
 package io.strongroom.loadtest.cli;
 
+import io.strongroom.core.config.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Parses the command line into a {@link Command}. Flags take their value as the next argument or
@@ -51,7 +51,7 @@ public final class CommandLine {
         --no-verify-host         do not check the server name against its certificate
         --rate R                 open model at R requests/s (latency from intended send time,
                                  coordinated omission corrected); without it: closed model
-        --warmup DURATION        warm-up, not recorded (default 5s; 500ms, 2m also accepted)
+        --warmup DURATION        warm-up, not recorded (default 5s)
         --duration DURATION      measured duration (default 30s)
         --timeout DURATION       request timeout (default 10s)
         --event-loops N          client event loops (default 1)
@@ -78,6 +78,8 @@ public final class CommandLine {
         --vault-key NAME         key to wrap/unwrap with (must exist on an external vault)
         --vault-trust PEM_FILE   trust for the vault's certificate
         --out DIR                report folder
+
+      DURATION is a number and a unit (500ms, 30s, 1.5s, 10m, 1h) or ISO-8601 (PT30S).
 
       Reports in --out: corrected.hgrm, uncorrected.hgrm, corrected.hlog, uncorrected.hlog,
       summary.json, report.html (self-contained).
@@ -210,25 +212,12 @@ public final class CommandLine {
         }
     }
 
-    /** "30s", "500ms", "2m", "1h", or a plain number of seconds. */
+    /** The gateway's duration forms ({@link Durations}), so a value that works there works here. */
     static Duration duration(String flag, String v) {
-        String s = v.trim().toLowerCase(Locale.ROOT);
         try {
-            if (s.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
-            }
-            if (s.endsWith("s")) {
-                return Duration.ofMillis(Math.round(Double.parseDouble(s.substring(0, s.length() - 1)) * 1000));
-            }
-            if (s.endsWith("m")) {
-                return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)) * 60);
-            }
-            if (s.endsWith("h")) {
-                return Duration.ofHours(Long.parseLong(s.substring(0, s.length() - 1)));
-            }
-            return Duration.ofMillis(Math.round(Double.parseDouble(s) * 1000));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + ": not a duration (e.g. 30s, 500ms, 2m): " + v);
+            return Durations.parse(v);
+        } catch (Durations.InvalidDurationException e) {
+            throw new IllegalArgumentException(flag + ": " + e.getMessage());
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strongroom.core.config.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -75,6 +76,20 @@ class CommandLineTest {
                 v.vault().endpoints().get(0));
         assertEquals(LoadTestOptions.Model.CLOSED, CommandLine.parse().load().model());
         assertTrue(CommandLine.USAGE.contains("--read-ratio"));
+    }
+
+    @Test
+    void durationsTakeTheGatewaysForms() {
+        LoadTestOptions o = CommandLine.parse("--duration", "1.5s", "--timeout", "PT2S", "--warmup", "0s")
+                .load();
+        assertEquals(Duration.ofMillis(1500), o.duration());
+        assertEquals(Duration.ofSeconds(2), o.requestTimeout());
+        assertEquals(Duration.ZERO, o.warmup());
+        String bare = assertThrows(IllegalArgumentException.class, () -> CommandLine.parse("--warmup", "30"))
+                .getMessage();
+        assertTrue(bare.startsWith("--warmup: not a duration: '30'"), bare);
+        assertTrue(bare.contains("a bare number has no unit"), bare);
+        assertTrue(CommandLine.USAGE.contains("DURATION is " + Durations.FORMS), "the usage says what a duration is");
     }
 
     @Test

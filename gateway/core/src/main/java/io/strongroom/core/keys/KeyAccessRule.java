@@ -5,6 +5,7 @@ import io.strongroom.core.activity.AlertSink;
 import io.strongroom.core.activity.JsonLinesActivityLog;
 import io.strongroom.core.activity.LogAlertSink;
 import io.strongroom.core.activity.WebhookAlertSink;
+import io.strongroom.core.metrics.MetricCatalog;
 import io.strongroom.core.metrics.MetricsRegistry;
 import io.strongroom.crypto.BlockSealer;
 import io.vertx.core.Future;
@@ -99,17 +100,11 @@ public final class KeyAccessRule {
     /** Counters of what key-access reporting lost: activity-log events not written, alerts not delivered. */
     public void registerMetrics(MetricsRegistry registry) {
         registry.register(out -> {
-            out.family(
-                    "strongroom_activity_events_dropped_total",
-                    "counter",
-                    "Activity-log events not written to the file (writer queue full, or recorded after close)");
-            out.sample("strongroom_activity_events_dropped_total", activityLog.dropped());
-            out.family(
-                    "strongroom_alerts_undelivered_total",
-                    "counter",
-                    "Key-access alerts given up on (webhook queue full, or refused on every attempt)");
+            out.family(MetricCatalog.ACTIVITY_EVENTS_DROPPED);
+            out.sample(MetricCatalog.ACTIVITY_EVENTS_DROPPED, activityLog.dropped());
+            out.family(MetricCatalog.ALERTS_UNDELIVERED);
             out.sample(
-                    "strongroom_alerts_undelivered_total",
+                    MetricCatalog.ALERTS_UNDELIVERED,
                     sinks.stream().mapToLong(AlertSink::undelivered).sum());
         });
     }

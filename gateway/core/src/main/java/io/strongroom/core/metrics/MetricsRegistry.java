@@ -25,8 +25,8 @@ public final class MetricsRegistry {
                 failed++;
             }
         }
-        out.family("strongroom_metrics_source_errors", "gauge", "Metrics sources that failed during this scrape");
-        out.sample("strongroom_metrics_source_errors", failed);
+        out.family(MetricCatalog.METRICS_SOURCE_ERRORS);
+        out.sample(MetricCatalog.METRICS_SOURCE_ERRORS, failed);
         return out.toString();
     }
 }

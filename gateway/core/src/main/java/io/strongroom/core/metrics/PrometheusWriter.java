@@ -10,6 +10,37 @@ public final class PrometheusWriter {
     private final StringBuilder out = new StringBuilder(8192);
 
     /** {@code # HELP} and {@code # TYPE} lines; call once per metric family, before its samples. */
+    public PrometheusWriter family(Metric metric) {
+        return family(metric.name(), metric.type().text(), metric.help());
+    }
+
+    /** One sample of the family; {@code labels} alternates names and values. */
+    public PrometheusWriter sample(Metric metric, double value, String... labels) {
+        return sample(metric.name(), value, labels);
+    }
+
+    /** The {@code _sum} sample of a summary. */
+    public PrometheusWriter summarySum(Metric metric, double value, String... labels) {
+        return sample(summaryPart(metric, "_sum"), value, labels);
+    }
+
+    /** The {@code _count} sample of a summary. */
+    public PrometheusWriter summaryCount(Metric metric, double value, String... labels) {
+        return sample(summaryPart(metric, "_count"), value, labels);
+    }
+
+    private static String summaryPart(Metric metric, String suffix) {
+        if (metric.type() != Metric.Type.SUMMARY) {
+            throw new IllegalArgumentException(
+                    metric.name() + " is a " + metric.type().text() + ", not a summary");
+        }
+        return metric.name() + suffix;
+    }
+
+    /**
+     * {@code # HELP} and {@code # TYPE} lines of a family named at run time (a storage backend's own counters);
+     * a family the gateway always has is declared in {@link MetricCatalog} and written with {@link #family(Metric)}.
+     */
     public PrometheusWriter family(String name, String type, String help) {
         out.append("# HELP ")
                 .append(name)
@@ -20,7 +51,7 @@ public final class PrometheusWriter {
         return this;
     }
 
-    /** One sample; {@code labels} alternates names and values. */
+    /** One sample of a family named at run time; {@code labels} alternates names and values. */
     public PrometheusWriter sample(String name, double value, String... labels) {
         out.append(name);
         if (labels.length > 0) {

@@ -1,6 +1,7 @@
 package io.strongroom.server.config;
 
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.strongroom.core.config.Durations;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -152,7 +153,10 @@ public final class ConfigLoader {
             out.append(String.format(Locale.US, "  %-46s %s%n", flag, s.help))
                     .append(String.format(Locale.US, "  %-46s   file key %s, env %s%n", "", s.key, s.env));
         }
-        out.append(String.format(Locale.US, "  %-46s %s%n", "--help", "this text"));
+        out.append(String.format(Locale.US, "  %-46s %s%n", "--help", "this text"))
+                .append("\n<duration> is ")
+                .append(Durations.FORMS)
+                .append(".\n");
         return out.toString();
     }
 }

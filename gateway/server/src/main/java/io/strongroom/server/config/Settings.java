@@ -1,6 +1,7 @@
 package io.strongroom.server.config;
 
 import io.strongroom.core.keys.IdentityConfig;
+import io.strongroom.core.config.Durations;
 import io.strongroom.core.store.Durability;
 import io.strongroom.http.LimitsConfig;
 import io.vertx.core.json.DecodeException;
@@ -13,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** The table of every setting: keys, flags, help text and parsers. The one place to add a setting. */
 final class Settings {
@@ -48,8 +47,6 @@ final class Settings {
     static final String ALERT_WEBHOOKS = "keyAccess.alertWebhooks";
     static final String RESEAL_RATE = "keyAccess.resealBlocksPerSecond";
     static final String DEK_MAX_AGE = "keyAccess.dekMaxAge";
-
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
     static final List<Setting> ALL = List.of(
             scalar(
@@ -294,17 +291,11 @@ final class Settings {
     }
 
     static Duration duration(String key, String v) {
-        Matcher m = DURATION.matcher(v.trim());
-        if (!m.matches()) {
-            throw ConfigException.invalid(key, v, "a duration such as 500ms, 30s, 2m or 1h");
+        try {
+            return Durations.parse(v);
+        } catch (Durations.InvalidDurationException e) {
+            throw ConfigException.invalid(key, v, e.expected());
         }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
-        };
     }
 
     static <E extends Enum<E>> E enumValue(String key, String v, Class<E> type, String expected) {

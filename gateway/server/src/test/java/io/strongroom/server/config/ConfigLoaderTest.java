@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strongroom.core.config.Durations;
 import io.strongroom.core.keys.IdentityConfig;
 import io.strongroom.core.store.Durability;
 import java.nio.file.Files;
@@ -114,7 +115,8 @@ class ConfigLoaderTest {
                 c.keyAccess().getAlertWebhooks(),
                 "environment replaces the file's list");
         assertEquals(
-                "invalid setting keyAccess.gracePeriod: 'soon' (expected a duration such as 500ms, 30s, 2m or 1h)",
+                "invalid setting keyAccess.gracePeriod: 'soon' (expected a duration: a number and a unit (500ms, 30s,"
+                        + " 1.5s, 10m, 1h) or ISO-8601 (PT30S))",
                 error(Map.of(), "--key-grace-period", "soon"));
         assertEquals(
                 "invalid setting keyAccess.alertWebhooks: 'ftp://x' (expected http:// or https:// URLs)",
@@ -153,6 +155,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void durationsTakeTheFormsTheLoadGeneratorTakes() {
+        assertEquals(
+                Duration.ofMillis(1500),
+                load(Map.of(), "--request-timeout", "1.5s").limits().getRequestTimeout());
+        assertEquals(
+                Duration.ofSeconds(90),
+                load(Map.of("STRONGROOM_KEY_ACCESS_PROBE_INTERVAL", "PT1M30S"))
+                        .keyAccess()
+                        .getProbeInterval());
+    }
+
+    @Test
     void badSettingsFailWithOneLineNamingThem() throws Exception {
         assertEquals(
                 "invalid setting durability: 'fsnc' (expected fsync or none)", error(Map.of(), "--durability", "fsnc"));
@@ -162,7 +176,8 @@ class ConfigLoaderTest {
                 "invalid setting eventLoops: 'two' (expected an integer 1..1024)",
                 error(Map.of("STRONGROOM_EVENT_LOOPS", "two")));
         assertEquals(
-                "invalid setting limits.requestTimeout: '30' (expected a duration such as 500ms, 30s, 2m or 1h)",
+                "invalid setting limits.requestTimeout: '30' (expected a duration: a number and a unit (500ms, 30s,"
+                        + " 1.5s, 10m, 1h) or ISO-8601 (PT30S); a bare number has no unit)",
                 error(Map.of(), "--request-timeout", "30"));
         assertEquals("unknown flag --prot (see --help)", error(Map.of(), "--prot", "1"));
         assertEquals("missing value for flag --port", error(Map.of(), "--port"));
@@ -246,6 +261,7 @@ class ConfigLoaderTest {
             assertTrue(help.contains(s.env), s.env);
         }
         assertTrue(help.contains("--config"));
+        assertTrue(help.contains("<duration> is " + Durations.FORMS), "the help says what a duration is");
         assertTrue(ConfigLoader.wantsHelp(new String[] {"--port", "1", "--help"}));
         assertEquals("STRONGROOM_LIMITS_MAX_BODY_BYTES", Setting.envName("limits.maxBodyBytes"));
         assertNull(Settings.byFlag("--nope"));
