@@ -95,7 +95,7 @@ public final class ChildJvm implements AutoCloseable {
                 .atMost(PATIENCE)
                 .pollInterval(Duration.ofMillis(20))
                 .until(() -> {
-                    Matcher m = pattern.matcher(Files.readString(stdout));
+                    Matcher m = pattern.matcher(output());
                     if (m.find()) {
                         found[0] = m;
                         return true;
@@ -117,19 +117,29 @@ public final class ChildJvm implements AutoCloseable {
         return process.pid();
     }
 
+    /** What the child wrote to its standard output so far. */
+    public String output() {
+        return read(stdout);
+    }
+
     /** What the child wrote to its standard error so far (for failure messages). */
     public String log() {
-        try {
-            return Files.readString(stderr);
-        } catch (IOException e) {
-            return "(cannot read " + stderr + ": " + e + ")";
+        return read(stderr);
+    }
+
+    /** Waits for the child to end on its own and returns its exit code; fails (and kills it) after {@link #PATIENCE}. */
+    public int awaitExit() throws InterruptedException {
+        if (!process.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
+            close();
+            throw new AssertionError("child JVM " + name + " did not exit within " + PATIENCE.toSeconds() + " s");
         }
+        return process.exitValue();
     }
 
     /** SIGKILL to the child and its descendants (no shutdown hook, no flush), then waits until it has exited. */
     public void kill() throws InterruptedException {
         destroyTree();
-        awaitExit();
+        awaitGone();
     }
 
     /** SIGTERM (a graceful shutdown); a child still running after {@link #PATIENCE} is killed. Returns its exit code. */
@@ -149,15 +159,23 @@ public final class ChildJvm implements AutoCloseable {
         }
         destroyTree();
         try {
-            awaitExit();
+            awaitGone();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the signal is sent: the child goes without us waiting
         }
     }
 
-    private void awaitExit() throws InterruptedException {
+    private void awaitGone() throws InterruptedException {
         if (!process.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
             throw new AssertionError("child JVM " + name + " (pid " + process.pid() + ") did not exit after SIGKILL");
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e + ")";
         }
     }
 
