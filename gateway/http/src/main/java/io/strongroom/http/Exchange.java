@@ -176,7 +176,7 @@ final class Exchange {
     }
 
     void fail(Throwable failure) {
-        StrongroomException g = Failures.toGateway(failure);
+        StrongroomException g = Failures.toStrongroom(failure);
         error(g.code(), g.getMessage());
     }
 
@@ -187,9 +187,12 @@ final class Exchange {
         if (code == ErrorCode.Unauthorized) {
             response.putHeader(HeaderValues.WWW_AUTHENTICATE, HeaderValues.BEARER_CHALLENGE);
         }
+        if (code.retryable()) {
+            response.putHeader(HeaderValues.RETRY_AFTER, HeaderValues.RETRY_AFTER_SECONDS);
+        }
         Buffer body = Failures.body(code, message);
         response.putHeader(HeaderValues.CONTENT_TYPE, HeaderValues.JSON);
-        end(code.httpStatus(), body, body.length());
+        end(HttpStatuses.of(code), body, body.length());
     }
 
     void methodNotAllowed(String allow) {
@@ -198,7 +201,7 @@ final class Exchange {
             Buffer body = Failures.body(
                     ErrorCode.MethodNotAllowed, request.method() + " is not allowed here; allowed: " + allow);
             response.putHeader(HeaderValues.CONTENT_TYPE, HeaderValues.JSON);
-            end(ErrorCode.MethodNotAllowed.httpStatus(), body, body.length());
+            end(HttpStatuses.of(ErrorCode.MethodNotAllowed), body, body.length());
         }
     }
 

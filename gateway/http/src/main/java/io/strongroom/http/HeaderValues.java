@@ -16,6 +16,7 @@ final class HeaderValues {
     static final CharSequence CACHE_CONTROL = HttpHeaders.CACHE_CONTROL;
     static final CharSequence CONNECTION = HttpHeaders.CONNECTION;
     static final CharSequence CLOSE = HttpHeaders.CLOSE;
+    static final CharSequence RETRY_AFTER = HttpHeaders.RETRY_AFTER;
 
     static final CharSequence OCTET_STREAM = HttpHeaders.createOptimized("application/octet-stream");
     static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
@@ -23,6 +24,8 @@ final class HeaderValues {
     static final CharSequence BEARER_CHALLENGE = HttpHeaders.createOptimized("Bearer realm=\"strongroom\"");
     static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
     static final CharSequence ZERO = HttpHeaders.createOptimized("0");
+    static final CharSequence RETRY_AFTER_SECONDS =
+            HttpHeaders.createOptimized(Integer.toString(HttpStatuses.RETRY_AFTER_SECONDS));
 
     /** Content-Length values for bodies that are whole multiples of 4 KiB (every block run), prebuilt. */
     private static final int UNIT = 4096;

@@ -66,7 +66,7 @@ class ApiDocsTest {
             }
         }
         for (ErrorCode c : ErrorCode.values()) {
-            assertTrue(doc.contains("| `" + c.name() + "` | " + c.httpStatus() + " |"), "API.md lacks " + c);
+            assertTrue(doc.contains("| `" + c.name() + "` | " + HttpStatuses.of(c) + " |"), "API.md lacks " + c);
         }
     }
 }

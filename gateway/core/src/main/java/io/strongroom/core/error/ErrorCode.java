@@ -1,50 +1,63 @@
 package io.strongroom.core.error;
 
 /**
- * Stable error codes of the gateway API. The enum constant name is the JSON {@code code}; the HTTP status
- * is fixed per code so every frontend answers a cause the same way.
+ * Stable error codes of Strongroom, the same for every frontend. The enum constant name is the code clients see
+ * (the HTTP API's JSON {@code code}). A code says what went wrong, not how a transport reports it: each frontend
+ * owns one exhaustive map from these codes to its own answers (HTTP statuses, NBD errno values), so a new code
+ * does not compile until every frontend has decided how to answer it.
  */
 public enum ErrorCode {
-    InvalidArgument(400),
-    BadBodyLength(400),
-    BlockOutOfRange(400),
-    InvalidAddress(400),
-    PayloadTooLarge(413),
-    Unauthorized(401),
-    Forbidden(403),
-    VolumeNotFound(404),
-    VolumeExists(409),
+    InvalidArgument(false),
+    BadBodyLength(false),
+    BlockOutOfRange(false),
+    InvalidAddress(false),
+    PayloadTooLarge(false),
+    Unauthorized(false),
+    Forbidden(false),
+    VolumeNotFound(false),
+    VolumeExists(false),
     /** A KEK that is not an RSA key. */
-    KekNotRsa(400),
+    KekNotRsa(false),
     /** A KEK shorter than 2048 bits. */
-    KekTooSmall(400),
+    KekTooSmall(false),
     /** A KEK (version) that is disabled. */
-    KekDisabled(400),
+    KekDisabled(false),
     /** A KEK whose activation date (nbf) is still ahead. */
-    KekNotYetActive(400),
+    KekNotYetActive(false),
     /** A KEK whose expiry date (exp) has passed. */
-    KekExpired(400),
+    KekExpired(false),
     /** A wrap and unwrap round trip with the KEK failed for the configured identity (permission, key state...). */
-    KekRoundTripFailed(400),
+    KekRoundTripFailed(false),
     /** A DEK rollover was asked for while the re-seal pass of the previous one is still running. */
-    RolloverInProgress(409),
-    RouteNotFound(404),
-    MethodNotAllowed(405),
-    TooManyRequests(429),
-    KeyInaccessible(503),
-    KeyUnavailable(503),
-    StorageUnavailable(503),
-    RequestTimeout(503),
-    BlockIntegrityError(500),
-    InternalError(500);
+    RolloverInProgress(false),
+    RouteNotFound(false),
+    MethodNotAllowed(false),
+    /** The frontend's limit of requests in progress is reached. */
+    TooManyRequests(true),
+    /** The volume's KEK failed for the whole grace period: refused until an administrator revalidates it. */
+    KeyInaccessible(false),
+    /** The volume's DEK is not unwrapped yet; the gateway keeps retrying in the background. */
+    KeyUnavailable(true),
+    /** The store is closed, failing or its queue of pending operations is full (backpressure). */
+    StorageUnavailable(true),
+    RequestTimeout(true),
+    /** Stored data is damaged: a block failed authentication, or a store file is beyond what recovery repairs. */
+    BlockIntegrityError(false),
+    InternalError(false);
 
-    private final int httpStatus;
+    private final boolean retryable;
 
-    ErrorCode(int httpStatus) {
-        this.httpStatus = httpStatus;
+    ErrorCode(boolean retryable) {
+        this.retryable = retryable;
     }
 
-    public int httpStatus() {
-        return httpStatus;
+    /**
+     * True when the same request may succeed later without anyone changing anything (overload, a key or a store
+     * that is out of reach for now), so a frontend tells its client to back off and retry. False when retrying
+     * cannot help until the request or the system is changed: bad input, missing rights, damaged data, a revoked
+     * key, a bug.
+     */
+    public boolean retryable() {
+        return retryable;
     }
 }

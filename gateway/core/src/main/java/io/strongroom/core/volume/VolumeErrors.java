@@ -3,7 +3,6 @@ package io.strongroom.core.volume;
 import io.strongroom.core.error.ErrorCode;
 import io.strongroom.core.error.StrongroomException;
 import io.strongroom.core.keys.KeyAccess;
-import io.strongroom.core.store.BlockStoreException;
 import io.strongroom.vault.KeyVaultException;
 import io.strongroom.vault.VaultErrorClass;
 
@@ -21,25 +20,12 @@ final class VolumeErrors {
                 "the DEK of volume " + v.name() + " is not unwrapped (" + why + "); retry later");
     }
 
-    /** A store failure for volume {@code name}. */
+    /** A store failure for volume {@code name}, coded by the one store map ({@link StrongroomException#known}). */
     static Throwable fromStore(String name, Throwable failure) {
-        if (failure instanceof StrongroomException) {
-            return failure;
-        }
-        if (!(failure instanceof BlockStoreException e)) {
-            return new StrongroomException(ErrorCode.InternalError, "storage failed for volume " + name, failure);
-        }
-        ErrorCode code = switch (e.reason()) {
-            case UNKNOWN_VOLUME -> ErrorCode.VolumeNotFound;
-            case VOLUME_EXISTS -> ErrorCode.VolumeExists;
-            case OUT_OF_RANGE -> ErrorCode.BlockOutOfRange;
-            case BAD_LENGTH -> ErrorCode.BadBodyLength;
-            case INVALID_ARGUMENT -> ErrorCode.InvalidArgument;
-            case TOO_LARGE -> ErrorCode.PayloadTooLarge;
-            case QUEUE_FULL -> ErrorCode.TooManyRequests;
-            case CLOSED, IO_ERROR, CORRUPT -> ErrorCode.StorageUnavailable;
-        };
-        return new StrongroomException(code, e.getMessage(), e);
+        StrongroomException known = StrongroomException.known(failure);
+        return known != null
+                ? known
+                : new StrongroomException(ErrorCode.InternalError, "storage failed for volume " + name, failure);
     }
 
     /**
