@@ -1,7 +1,7 @@
 package io.strongroom.http;
 
+import io.strongroom.core.auth.Operation;
 import io.strongroom.core.auth.Principal;
-import io.strongroom.core.auth.Role;
 import io.strongroom.core.error.ErrorCode;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
@@ -95,18 +95,9 @@ final class ApiHandler implements Handler<HttpServerRequest> {
         }
     }
 
-    /** Data routes need the data role on that volume; reading a volume's description is also open to its data tokens. */
+    /** The core rule decides ({@link Principal#may}); the route only names the operation and its volume. */
     private static boolean authorized(Principal principal, RouteMatcher.Target target) {
-        Role role = target.route().role();
-        if (role == null) {
-            return true;
-        }
-        if (role == Role.DATA) {
-            return principal.mayUseData(target.volume());
-        }
-        if (target.route() == Route.VOLUME_GET && principal.mayUseData(target.volume())) {
-            return true;
-        }
-        return principal.has(role);
+        Operation operation = target.route().operation();
+        return operation != null && principal.may(operation, target.volume());
     }
 }

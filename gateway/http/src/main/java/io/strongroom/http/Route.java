@@ -1,45 +1,50 @@
 package io.strongroom.http;
 
-import io.strongroom.core.auth.Role;
+import io.strongroom.core.auth.Operation;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
-/** The routes of HTTP API v1; the label is the metrics' {@code route} label and the docs' name. */
+/**
+ * The routes of HTTP API v1; the label is the metrics' {@code route} label and the docs' name, the operation what
+ * {@link io.strongroom.core.auth.Principal#may} is asked about.
+ */
 public enum Route {
     LIVE("GET /health/live", null),
-    HEALTH("GET /health", null),
-    METRICS("GET /metrics", null),
-    VOLUME_CREATE("POST /v1/volumes", Role.VOLUME_ADMIN),
-    VOLUME_LIST("GET /v1/volumes", Role.VOLUME_ADMIN),
-    VOLUME_GET("GET /v1/volumes/{name}", Role.VOLUME_ADMIN),
-    VOLUME_DELETE("DELETE /v1/volumes/{name}", Role.VOLUME_ADMIN),
-    BLOCK_READ("GET /v1/volumes/{name}/blocks/{n}", Role.DATA),
-    BLOCK_WRITE("PUT /v1/volumes/{name}/blocks/{n}", Role.DATA),
-    TRIM("POST /v1/volumes/{name}/trim", Role.DATA),
-    FLUSH("POST /v1/volumes/{name}/flush", Role.DATA),
-    REVALIDATE("POST /v1/volumes/{name}/revalidate", Role.KEY_ADMIN),
-    KEK_SET("PUT /v1/volumes/{name}/kek", Role.KEY_ADMIN),
-    ROLLOVER("POST /v1/volumes/{name}/rollover", Role.KEY_ADMIN),
-    KEK_REVALIDATE("POST /v1/keys/revalidate", Role.KEY_ADMIN),
-    ACTIVITY("GET /v1/activity", Role.KEY_ADMIN),
+    HEALTH("GET /health", Operation.READ_HEALTH),
+    METRICS("GET /metrics", Operation.READ_METRICS),
+    VOLUME_CREATE("POST /v1/volumes", Operation.CREATE_VOLUME),
+    VOLUME_LIST("GET /v1/volumes", Operation.LIST_VOLUMES),
+    VOLUME_GET("GET /v1/volumes/{name}", Operation.DESCRIBE_VOLUME),
+    VOLUME_DELETE("DELETE /v1/volumes/{name}", Operation.DELETE_VOLUME),
+    BLOCK_READ("GET /v1/volumes/{name}/blocks/{n}", Operation.READ_BLOCKS),
+    BLOCK_WRITE("PUT /v1/volumes/{name}/blocks/{n}", Operation.WRITE_BLOCKS),
+    TRIM("POST /v1/volumes/{name}/trim", Operation.TRIM_BLOCKS),
+    FLUSH("POST /v1/volumes/{name}/flush", Operation.FLUSH),
+    REVALIDATE("POST /v1/volumes/{name}/revalidate", Operation.REVALIDATE_VOLUME_KEY),
+    KEK_SET("PUT /v1/volumes/{name}/kek", Operation.CHANGE_KEK),
+    ROLLOVER("POST /v1/volumes/{name}/rollover", Operation.ROLLOVER_DEK),
+    KEK_REVALIDATE("POST /v1/keys/revalidate", Operation.REVALIDATE_KEK),
+    ACTIVITY("GET /v1/activity", Operation.READ_ACTIVITY),
     /** No route matched (404 RouteNotFound, 405 MethodNotAllowed). */
     UNMATCHED("unmatched", null);
 
     private final String label;
-    private final Role role;
+    private final @Nullable Operation operation;
 
-    Route(String label, Role role) {
+    Route(String label, @Nullable Operation operation) {
         this.label = label;
-        this.role = role;
+        this.operation = operation;
     }
 
     public String label() {
         return label;
     }
 
-    /** The role the route needs; null = any valid token (health, metrics) or none (liveness). */
-    Role role() {
-        return role;
+    /** The core operation the route performs, which authorization asks about; null for liveness (no token) and unmatched paths. */
+    @Nullable
+    Operation operation() {
+        return operation;
     }
 
     static List<String> labels() {

@@ -2,6 +2,7 @@ package io.strongroom.core.auth;
 
 import java.util.EnumSet;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Who made a request: the token's name (never the token), its roles and the volumes its {@code data} role covers.
@@ -23,5 +24,27 @@ public record Principal(String name, Set<Role> roles, Set<String> volumes) {
     /** True if this principal may read and write blocks of {@code volume}. */
     public boolean mayUseData(String volume) {
         return roles.contains(Role.DATA) && (volumes.contains(ALL_VOLUMES) || volumes.contains(volume));
+    }
+
+    /**
+     * The authorization rule, the one question every frontend asks: may this principal do {@code operation} (on
+     * {@code volume}, for operations on one volume)? Data operations need the data role on that volume; describing
+     * a volume is also open to that volume's data tokens; the other operations need their role, on any volume.
+     *
+     * @param volume the volume concerned; required when {@link Operation#onVolume()}, ignored otherwise
+     * @throws IllegalArgumentException if the operation concerns a volume and none is named
+     */
+    public boolean may(Operation operation, @Nullable String volume) {
+        if (operation.onVolume() && volume == null) {
+            throw new IllegalArgumentException(operation + " concerns a volume: name it");
+        }
+        Role role = operation.role();
+        if (role == null) {
+            return true;
+        }
+        if (role == Role.DATA) {
+            return mayUseData(volume);
+        }
+        return has(role) || (operation == Operation.DESCRIBE_VOLUME && mayUseData(volume));
     }
 }

@@ -2,7 +2,7 @@ package io.strongroom.core.auth;
 
 import java.util.Locale;
 
-/** Separation of duties: each API route needs one of these. */
+/** Separation of duties: each {@link Operation} is granted by one of these (or to any authenticated principal). */
 public enum Role {
     /** Read and write blocks (trim, flush) of the volumes the token lists. */
     DATA("data"),

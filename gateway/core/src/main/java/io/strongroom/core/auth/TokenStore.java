@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Verifies bearer tokens against stored SHA-256 hashes. Tokens are 256-bit random values, so a plain
@@ -41,7 +42,7 @@ public final class TokenStore {
     }
 
     /** The principal for an {@code Authorization} header value, or null when it is absent, malformed or unknown. */
-    public Principal authenticate(String authorizationHeader) {
+    public @Nullable Principal authenticate(@Nullable String authorizationHeader) {
         if (authorizationHeader == null
                 || authorizationHeader.length() <= BEARER.length()
                 || !authorizationHeader.regionMatches(true, 0, BEARER, 0, BEARER.length())) {

@@ -1,0 +1,46 @@
+package io.strongroom.core.auth;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a principal asks to do, whatever the frontend: every frontend maps its requests to these and asks
+ * {@link Principal#may}, so one rule decides who may do what on which volume.
+ */
+public enum Operation {
+    READ_BLOCKS(Role.DATA, true),
+    WRITE_BLOCKS(Role.DATA, true),
+    TRIM_BLOCKS(Role.DATA, true),
+    FLUSH(Role.DATA, true),
+    /** Read a volume's description: its administrators, and the data tokens of that volume (they need its size). */
+    DESCRIBE_VOLUME(Role.VOLUME_ADMIN, true),
+    CREATE_VOLUME(Role.VOLUME_ADMIN, false),
+    LIST_VOLUMES(Role.VOLUME_ADMIN, false),
+    DELETE_VOLUME(Role.VOLUME_ADMIN, true),
+    REVALIDATE_VOLUME_KEY(Role.KEY_ADMIN, true),
+    CHANGE_KEK(Role.KEY_ADMIN, true),
+    ROLLOVER_DEK(Role.KEY_ADMIN, true),
+    REVALIDATE_KEK(Role.KEY_ADMIN, false),
+    READ_ACTIVITY(Role.KEY_ADMIN, false),
+    /** Status only, no data and no key material: any authenticated principal. */
+    READ_HEALTH(null, false),
+    /** Counters only, no data and no key material: any authenticated principal. */
+    READ_METRICS(null, false);
+
+    private final @Nullable Role role;
+    private final boolean onVolume;
+
+    Operation(@Nullable Role role, boolean onVolume) {
+        this.role = role;
+        this.onVolume = onVolume;
+    }
+
+    /** The role that grants this operation; null when any authenticated principal may. */
+    public @Nullable Role role() {
+        return role;
+    }
+
+    /** True when the operation concerns one volume, which must be named when asking {@link Principal#may}. */
+    public boolean onVolume() {
+        return onVolume;
+    }
+}
