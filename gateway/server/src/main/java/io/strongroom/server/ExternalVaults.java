@@ -13,10 +13,10 @@ final class ExternalVaults {
 
     static Gateway.Vaults from(GatewayConfig config, StartupMaterial material) {
         VaultConfig vault = config.vault();
-        KeyVaultClientOptions options = new KeyVaultClientOptions()
+        KeyVaultClientOptions options = vault.applyDeadlines(new KeyVaultClientOptions()
                 .setVaultUrl(vault.getUrl())
                 .setApiVersion(vault.getApiVersion())
-                .setTrustPem(material.vaultTrustPem());
+                .setTrustPem(material.vaultTrustPem()));
         if (vault.getLocalRegion() != null) {
             options.setLocalRegion(vault.getLocalRegion());
         }

@@ -45,6 +45,7 @@ public final class Gateway {
     private final GatewayConfig config;
     private final List<String> deployments = new CopyOnWriteArrayList<>();
     private StartupMaterial material;
+    private DataDirLock dataDirLock;
     private EmbeddedVault embeddedVault;
     private KeyVaults keyVaults;
     private KeyAccessRule keyAccess;
@@ -78,7 +79,13 @@ public final class Gateway {
     }
 
     private Future<Gateway> startAll() {
-        return vertx.executeBlocking(() -> StartupMaterial.load(config), false)
+        return vertx.executeBlocking(
+                        () -> {
+                            // Before anything else touches the data directory: one gateway per directory.
+                            dataDirLock = DataDirLock.acquire(config.getDataDir());
+                            return StartupMaterial.load(config);
+                        },
+                        false)
                 .compose(m -> {
                     material = m;
                     LOG.log(
@@ -137,7 +144,7 @@ public final class Gateway {
     record Vaults(KeyVaultsConfig keyVaultsConfig, String serviceKekId) {}
 
     private Future<Vaults> startEmbeddedVault() {
-        return EmbeddedVault.start(vertx, config.getDataDir())
+        return EmbeddedVault.start(vertx, config.getDataDir(), config.vault())
                 .compose(v -> {
                     embeddedVault = v;
                     return v.ensureServiceKey(vertx);
@@ -232,6 +239,12 @@ public final class Gateway {
                 .transform(x -> keyVaults != null ? keyVaults.close() : Future.succeededFuture())
                 .transform(x -> keyAccess != null ? keyAccess.close() : Future.succeededFuture())
                 .transform(x -> embeddedVault != null ? embeddedVault.close() : Future.succeededFuture())
+                .andThen(x -> {
+                    // Last: everything that writes to the data directory is closed.
+                    if (dataDirLock != null) {
+                        dataDirLock.close();
+                    }
+                })
                 .onComplete(x -> LOG.log(Level.INFO, "Strongroom gateway stopped"))
                 .mapEmpty();
     }

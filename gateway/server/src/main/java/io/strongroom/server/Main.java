@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code java -jar gateway/server/target/strongroom-gateway.jar [--config FILE] [flags]}: loads the configuration,
  * starts the gateway, prints one line with its URL and the credentials file, and shuts down gracefully on
- * SIGTERM or Ctrl-C. A bad setting ends the process with one line naming it (exit code 2).
+ * SIGTERM or Ctrl-C. A bad setting ends the process with one line naming it (exit code 2); a data directory held
+ * by another gateway with one line naming the holder (exit code 1), as does any other start-up failure.
  */
 public final class Main {
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
@@ -47,8 +48,8 @@ public final class Main {
                     .get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            System.err.println("strongroom: "
-                    + (cause instanceof ConfigException ? cause.getMessage() : "start-up failed: " + cause));
+            boolean oneLine = cause instanceof ConfigException || cause instanceof DataDirInUseException;
+            System.err.println("strongroom: " + (oneLine ? cause.getMessage() : "start-up failed: " + cause));
             vertx.close();
             System.exit(cause instanceof ConfigException ? 2 : 1);
             return;

@@ -39,8 +39,8 @@ public class GatewayConfig {
     private Path dataDir = DEFAULT_DATA_DIR;
     private Durability durability = DEFAULT_DURABILITY;
     private long cacheBytes = DEFAULT_CACHE_BYTES;
-    private int eventLoops = defaultEventLoops();
     private String storageBackend = DEFAULT_STORAGE_BACKEND;
+    private int eventLoops = defaultEventLoops();
     private final LimitsConfig limits = new LimitsConfig();
     private final VaultConfig vault = new VaultConfig();
     private final KeyAccessConfig keyAccess = new KeyAccessConfig();
@@ -106,7 +106,6 @@ public class GatewayConfig {
         return this;
     }
 
-    public int getEventLoops() {
     public String getStorageBackend() {
         return storageBackend;
     }
@@ -117,6 +116,7 @@ public class GatewayConfig {
         return this;
     }
 
+    public int getEventLoops() {
         return eventLoops;
     }
 
@@ -169,13 +169,13 @@ public class GatewayConfig {
         checkRange(Settings.MAX_BODY_BYTES, limits.getMaxBodyBytes(), 4096, Integer.MAX_VALUE);
         checkRange(Settings.MAX_CONCURRENT_REQUESTS, limits.getMaxConcurrentRequests(), 1, Integer.MAX_VALUE);
         checkRange(Settings.STORAGE_QUEUE_BOUND, limits.getStorageQueueBound(), 1, Integer.MAX_VALUE);
-        if (limits.getRequestTimeout().isNegative()
         if (!StorageBackends.names().contains(storageBackend)) {
             throw ConfigException.invalid(
                     Settings.STORAGE_BACKEND,
                     String.valueOf(storageBackend),
                     "one of " + String.join(", ", StorageBackends.names()));
         }
+        if (limits.getRequestTimeout().isNegative()
                 || limits.getRequestTimeout().isZero()) {
             throw ConfigException.invalid(
                     Settings.REQUEST_TIMEOUT, limits.getRequestTimeout().toString(), "a positive duration");
@@ -209,6 +209,7 @@ public class GatewayConfig {
     }
 
     private void validateVault() {
+        vault.validateDeadlines();
         if (vault.embedded()) {
             if (serviceKek != null) {
                 throw new ConfigException(

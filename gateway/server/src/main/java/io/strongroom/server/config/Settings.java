@@ -1,11 +1,11 @@
 package io.strongroom.server.config;
 
-import io.strongroom.core.keys.IdentityConfig;
 import io.strongroom.core.config.Durations;
+import io.strongroom.core.keys.IdentityConfig;
 import io.strongroom.core.store.Durability;
+import io.strongroom.core.store.StorageBackends;
 import io.strongroom.http.LimitsConfig;
 import io.vertx.core.json.DecodeException;
-import io.strongroom.core.store.StorageBackends;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -40,6 +40,9 @@ final class Settings {
     static final String VAULT_TRUST_PEM = "vault.trustPem";
     static final String VAULT_API_VERSION = "vault.apiVersion";
     static final String VAULT_IDENTITY = "vault.identity";
+    static final String VAULT_CALL_DEADLINE = "vault.callDeadline";
+    static final String VAULT_ATTEMPT_TIMEOUT = "vault.attemptTimeout";
+    static final String VAULT_MAX_RETRIES = "vault.maxRetries";
     static final String IDENTITIES = "identities";
     static final String SERVICE_KEK = "serviceKek";
     static final String GRACE_PERIOD = "keyAccess.gracePeriod";
@@ -110,6 +113,8 @@ final class Settings {
                     "--cache-bytes",
                     "<bytes>",
                     "memory for cached sealed slots, so hot reads need no file I/O; 0 = off " + "(default "
+                            + GatewayConfig.DEFAULT_CACHE_BYTES + ")",
+                    (c, v) -> c.setCacheBytes(integer(CACHE_BYTES, v, 0, Integer.MAX_VALUE))),
             scalar(
                     STORAGE_BACKEND,
                     "--storage-backend",
@@ -117,8 +122,6 @@ final class Settings {
                     "where volumes are stored: " + String.join(", ", StorageBackends.names()) + " (default "
                             + GatewayConfig.DEFAULT_STORAGE_BACKEND + ": files under <dataDir>/volumes)",
                     (c, v) -> c.setStorageBackend(storageBackend(v))),
-                            + GatewayConfig.DEFAULT_CACHE_BYTES + ")",
-                    (c, v) -> c.setCacheBytes(integer(CACHE_BYTES, v, 0, Integer.MAX_VALUE))),
             scalar(
                     EVENT_LOOPS,
                     "--event-loops",
@@ -195,6 +198,27 @@ final class Settings {
                     "<name>",
                     "identity (in identities) for the service KEK (default default)",
                     (c, v) -> c.vault().setIdentity(v)),
+            scalar(
+                    VAULT_CALL_DEADLINE,
+                    "--vault-call-deadline",
+                    "<duration>",
+                    "bounds one vault call, all attempts and backoffs included (default "
+                            + VaultConfig.DEFAULT_CALL_DEADLINE.toSeconds() + "s)",
+                    (c, v) -> c.vault().setCallDeadline(duration(VAULT_CALL_DEADLINE, v))),
+            scalar(
+                    VAULT_ATTEMPT_TIMEOUT,
+                    "--vault-attempt-timeout",
+                    "<duration>",
+                    "bounds one attempt, connect and TLS handshake included (default "
+                            + VaultConfig.DEFAULT_ATTEMPT_TIMEOUT.toSeconds() + "s)",
+                    (c, v) -> c.vault().setAttemptTimeout(duration(VAULT_ATTEMPT_TIMEOUT, v))),
+            scalar(
+                    VAULT_MAX_RETRIES,
+                    "--vault-max-retries",
+                    "<n>",
+                    "retries of a vault call that failed unavailable or throttled (default "
+                            + VaultConfig.DEFAULT_MAX_RETRIES + ")",
+                    (c, v) -> c.vault().setMaxRetries(integer(VAULT_MAX_RETRIES, v, 0, VaultConfig.MAX_RETRIES_LIMIT))),
             structured(
                     IDENTITIES,
                     null,
@@ -305,6 +329,14 @@ final class Settings {
             }
         }
         throw ConfigException.invalid(key, v, expected);
+    }
+
+    private static String storageBackend(String v) {
+        String name = v.trim();
+        if (!StorageBackends.names().contains(name)) {
+            throw ConfigException.invalid(STORAGE_BACKEND, v, "one of " + String.join(", ", StorageBackends.names()));
+        }
+        return name;
     }
 
     private static Path path(String v) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.strongroom.core.config.Durations;
 import io.strongroom.core.keys.IdentityConfig;
 import io.strongroom.core.store.Durability;
+import io.strongroom.vault.KeyVaultClientOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -210,6 +211,39 @@ class ConfigLoaderTest {
         for (String line : new String[] {error(Map.of(), "--durability", "x"), error(Map.of(), "--port", "-1")}) {
             assertFalse(line.contains("\n"), line);
         }
+    }
+
+    @Test
+    void vaultDeadlineSettings() throws Exception {
+        GatewayConfig defaults = load(Map.of());
+        assertEquals(Duration.ofSeconds(10), defaults.vault().getCallDeadline());
+        assertEquals(Duration.ofSeconds(3), defaults.vault().getAttemptTimeout());
+        assertEquals(6, defaults.vault().getMaxRetries());
+
+        Path file = dir.resolve("vault.yaml");
+        Files.writeString(file, "vault:\n  callDeadline: 45s\n  attemptTimeout: 5s\n");
+        GatewayConfig c = load(
+                Map.of("STRONGROOM_VAULT_ATTEMPT_TIMEOUT", "1.5s"),
+                "--config",
+                file.toString(),
+                "--vault-max-retries",
+                "2");
+        assertEquals(Duration.ofSeconds(45), c.vault().getCallDeadline(), "file");
+        assertEquals(Duration.ofMillis(1500), c.vault().getAttemptTimeout(), "environment over file");
+        assertEquals(2, c.vault().getMaxRetries(), "flag");
+        KeyVaultClientOptions options = c.vault().applyDeadlines(new KeyVaultClientOptions());
+        assertEquals(Duration.ofSeconds(45), options.getCallDeadline());
+        assertEquals(Duration.ofMillis(1500), options.getAttemptTimeout());
+        assertEquals(2, options.getMaxRetries());
+
+        assertTrue(error(Map.of(), "--vault-call-deadline", "0s").startsWith("invalid setting vault.callDeadline: "));
+        assertTrue(error(Map.of(), "--vault-attempt-timeout", "soon")
+                .startsWith("invalid setting vault.attemptTimeout: 'soon' (expected a duration"));
+        assertEquals(
+                "invalid setting vault.maxRetries: '101' (expected an integer 0..100)",
+                error(Map.of(), "--vault-max-retries", "101"));
+        assertTrue(ConfigLoader.help().contains("--vault-call-deadline <duration>"), ConfigLoader.help());
+        assertTrue(ConfigLoader.help().contains("file key vault.maxRetries, env STRONGROOM_VAULT_MAX_RETRIES"));
     }
 
     @Test

@@ -10,14 +10,7 @@ import io.strongroom.vault.local.Identity;
 import io.strongroom.vault.local.LocalVault;
 import io.strongroom.vault.local.LocalVaultOptions;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.PemTrustOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -42,8 +35,8 @@ class ExternalVaultTest {
                                 .addIdentity(VAULT_TOKEN, new Identity("operator", Set.of("all"))))
                 .await(60, TimeUnit.SECONDS);
         try {
-            createKey(vaultVertx, vault, "service-key");
-            createKey(vaultVertx, vault, "customer-kek");
+            VaultKeys.create(vaultVertx, vault, VAULT_TOKEN, "service-key");
+            VaultKeys.create(vaultVertx, vault, VAULT_TOKEN, "customer-kek");
             Path trust = dir.resolve("vault-ca.pem");
             Files.writeString(trust, vault.certificatePem());
             Path data = dir.resolve("data");
@@ -129,29 +122,5 @@ class ExternalVaultTest {
             }
         }
         throw new AssertionError("no " + prefix + " in\n" + metrics);
-    }
-
-    /** An RSA 2048 wrapping key, made by the vault's operator (the gateway itself may not create keys). */
-    private static void createKey(Vertx vertx, LocalVault vault, String name) throws Exception {
-        HttpClient http = vertx.createHttpClient(new HttpClientOptions()
-                .setSsl(true)
-                .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(vault.certificatePem()))));
-        try {
-            int status = http.request(new RequestOptions()
-                            .setMethod(HttpMethod.POST)
-                            .setAbsoluteURI(vault.baseUrl() + "/keys/" + name + "/create?api-version=7.4")
-                            .putHeader("authorization", "Bearer " + VAULT_TOKEN)
-                            .putHeader("content-type", "application/json"))
-                    .compose(r -> r.send(new JsonObject()
-                            .put("kty", "RSA")
-                            .put("key_size", 2048)
-                            .put("key_ops", new JsonArray().add("wrapKey").add("unwrapKey"))
-                            .toBuffer()))
-                    .compose(r -> r.body().map(b -> r.statusCode()))
-                    .await(60, TimeUnit.SECONDS);
-            assertEquals(200, status);
-        } finally {
-            http.close().await(10, TimeUnit.SECONDS);
-        }
     }
 }
