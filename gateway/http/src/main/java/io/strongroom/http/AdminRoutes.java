@@ -1,6 +1,9 @@
 package io.strongroom.http;
 
 import io.strongroom.core.error.ErrorCode;
+import io.strongroom.core.health.HealthReport;
+import io.strongroom.core.health.HealthStatus;
+import io.strongroom.core.keys.KeyAdministration;
 import io.strongroom.core.volume.KekChange;
 import io.strongroom.core.volume.VolumeInfo;
 import io.strongroom.core.volume.VolumeService;
@@ -75,7 +78,7 @@ final class AdminRoutes {
     void revalidate(Exchange ex, String volume) {
         ex.run(() -> api.keyAdmin().revalidate(volume), ar -> {
             if (ar.succeeded()) {
-                ex.json(200, ar.result());
+                ex.json(200, ReportJson.keyState(ar.result()).put("volume", volume));
             } else {
                 ex.fail(ar.cause());
             }
@@ -92,7 +95,7 @@ final class AdminRoutes {
             }
             ex.run(() -> api.keyAdmin().revalidateKek(kek, json.getString("identity")), ar -> {
                 if (ar.succeeded()) {
-                    ex.json(200, ar.result());
+                    ex.json(200, ReportJson.keyStates(ar.result()));
                 } else {
                     ex.fail(ar.cause());
                 }
@@ -100,23 +103,19 @@ final class AdminRoutes {
         });
     }
 
-    /** {@code GET /v1/activity?volume=&kek=&limit=} (limit 1..1000, default 100). */
+    /** {@code GET /v1/activity?volume=&kek=&limit=}; the core checks the limit's range. */
     void activity(Exchange ex) {
         int limit;
         String limitText = ex.request.getParam("limit");
         try {
-            limit = limitText == null ? 100 : Integer.parseInt(limitText);
+            limit = limitText == null ? KeyAdministration.DEFAULT_ACTIVITY_LIMIT : Integer.parseInt(limitText);
         } catch (NumberFormatException e) {
-            limit = -1;
-        }
-        if (limit < 1 || limit > 1000) {
-            ex.error(ErrorCode.InvalidArgument, "limit must be an integer 1..1000");
+            ex.error(ErrorCode.InvalidArgument, "limit must be an integer 1.." + KeyAdministration.MAX_ACTIVITY_LIMIT);
             return;
         }
-        int max = limit;
-        ex.run(() -> api.keyAdmin().activity(ex.request.getParam("volume"), ex.request.getParam("kek"), max), ar -> {
+        ex.run(() -> api.keyAdmin().activity(ex.request.getParam("volume"), ex.request.getParam("kek"), limit), ar -> {
             if (ar.succeeded()) {
-                ex.json(200, ar.result());
+                ex.json(200, ReportJson.activity(ar.result()));
             } else {
                 ex.fail(ar.cause());
             }
@@ -174,9 +173,10 @@ final class AdminRoutes {
         return new KekChange(kek, (String) identity, (Boolean) autoFollow);
     }
 
+    /** DOWN is 503, so a load balancer that reads only statuses stops sending traffic; the body says why. */
     void health(Exchange ex) {
-        JsonObject report = api.health().report();
-        ex.json(HealthReporter.DOWN.equals(report.getString(HealthReporter.STATUS)) ? 503 : 200, report);
+        HealthReport report = api.health().report();
+        ex.json(report.status() == HealthStatus.DOWN ? 503 : 200, ReportJson.health(report));
     }
 
     void metrics(Exchange ex) {

@@ -3,6 +3,7 @@ package io.strongroom.http;
 import io.strongroom.core.admission.ConcurrencyLimit;
 import io.strongroom.core.admission.StorageAdmission;
 import io.strongroom.core.auth.TokenStore;
+import io.strongroom.core.health.HealthCheck;
 import io.strongroom.core.keys.KeyAdministration;
 import io.strongroom.core.metrics.MetricCatalog;
 import io.strongroom.core.metrics.MetricsRegistry;
@@ -18,7 +19,7 @@ public final class HttpApi {
     private final TokenStore tokens;
     private final MetricsRegistry metrics;
     private final RequestMetrics requestMetrics = new RequestMetrics(Route.labels());
-    private final HealthReporter health;
+    private final HealthCheck health;
     private final KeyAdministration keyAdmin;
     private final ConcurrencyLimit concurrency;
     private final StorageAdmission admission;
@@ -30,7 +31,7 @@ public final class HttpApi {
             VolumeService volumes,
             TokenStore tokens,
             MetricsRegistry metrics,
-            HealthReporter health,
+            HealthCheck health,
             KeyAdministration keyAdmin,
             LimitsConfig limits) {
         this.volumes = volumes;
@@ -76,7 +77,7 @@ public final class HttpApi {
         return metrics;
     }
 
-    HealthReporter health() {
+    HealthCheck health() {
         return health;
     }
 

@@ -1,8 +1,12 @@
 package io.strongroom.server;
 
+import io.strongroom.core.health.HealthCheck;
+import io.strongroom.core.health.HealthReport;
+import io.strongroom.core.health.HealthStatus;
 import io.strongroom.core.keys.DekCache;
 import io.strongroom.core.keys.KeyAccessSnapshot;
 import io.strongroom.core.keys.KeyState;
+import io.strongroom.core.keys.KeyStateReport;
 import io.strongroom.core.keys.KeyVaults;
 import io.strongroom.core.metrics.MetricCatalog;
 import io.strongroom.core.metrics.MetricsRegistry;
@@ -11,17 +15,17 @@ import io.strongroom.core.store.BlockStore;
 import io.strongroom.core.store.BlockStoreStats;
 import io.strongroom.core.store.Durability;
 import io.strongroom.crypto.AesNiReport;
-import io.strongroom.http.HealthReporter;
 import io.strongroom.vault.LatencySnapshot;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The gateway's metrics sources and its detailed health report: key states per KEK, DEK cache, vault
  * latency per endpoint/operation/region, AES-NI probe, storage, transport. Reads only in-memory state.
  */
-final class GatewayObservability implements HealthReporter {
+final class GatewayObservability implements HealthCheck {
     private final KeyVaults keys;
     private final BlockStore store;
     private final Durability durability;
@@ -61,45 +65,36 @@ final class GatewayObservability implements HealthReporter {
     }
 
     @Override
-    public JsonObject report() {
-        JsonArray keyStates = new JsonArray();
-        boolean keysOk = true;
-        int inaccessible = 0;
-        List<KeyAccessSnapshot> states = keys.keyStates();
-        for (KeyAccessSnapshot s : states) {
-            keysOk &= s.state() == KeyState.AVAILABLE;
-            inaccessible += s.state() == KeyState.INACCESSIBLE ? 1 : 0;
-            JsonObject k = new JsonObject()
-                    .put("kek", s.kek().keyUrl())
-                    .put("identity", s.kek().identity())
-                    .put("state", s.state().name())
-                    .put("since", s.since().toString());
-            if (s.causeName() != null) {
-                k.put("cause", s.causeName()).put("causeDetail", s.causeText());
-            }
-            keyStates.add(k);
+    public HealthReport report() {
+        List<KeyStateReport> keyStates = new ArrayList<>();
+        for (KeyAccessSnapshot s : keys.keyStates()) {
+            keyStates.add(KeyStateReport.of(s, keys.accessContext().volumesUnder(s.kek())));
         }
+        HealthStatus status =
+                HealthStatus.of(keyStates.stream().map(KeyStateReport::state).toList(), aesNi.intrinsicsOn());
+        Map<String, Map<String, Object>> details = new LinkedHashMap<>();
+        details.put("aesNi", aesNi.toMap());
+        details.put("storage", storageDetails());
+        details.put("vault", Map.of("warnings", vaultLatency.warnings()));
+        Map<String, Object> transportDetails = new LinkedHashMap<>();
+        transportDetails.put("transport", transport);
+        transportDetails.put("tlsEngine", tlsEngine);
+        details.put("transport", transportDetails);
+        return new HealthReport(status, keyStates, details);
+    }
+
+    private Map<String, Object> storageDetails() {
         BlockStoreStats stats = store.stats();
-        JsonObject storage = new JsonObject()
-                .put("durability", durability.configName())
-                .put("pendingWrites", store.pendingWrites())
-                .put("maxPendingWrites", store.maxPendingWrites())
-                .put("writes", stats.writes())
-                .put("reads", stats.reads())
-                .put("cacheHits", stats.cacheHits())
-                .put("cacheBytes", stats.cacheBytes())
-                .put("journalSyncs", stats.journalSyncs());
-        // DOWN: no volume can be served (every KEK in use is inaccessible); DEGRADED: some key or AES-NI trouble.
-        String status = !states.isEmpty() && inaccessible == states.size()
-                ? DOWN
-                : keysOk && aesNi.intrinsicsOn() ? UP : DEGRADED;
-        return new JsonObject()
-                .put(STATUS, status)
-                .put("keys", keyStates)
-                .put("aesNi", new JsonObject(aesNi.toMap()))
-                .put("storage", storage)
-                .put("vault", new JsonObject().put("warnings", new JsonArray(vaultLatency.warnings())))
-                .put("transport", new JsonObject().put("transport", transport).put("tlsEngine", tlsEngine));
+        Map<String, Object> storage = new LinkedHashMap<>();
+        storage.put("durability", durability.configName());
+        storage.put("pendingWrites", store.pendingWrites());
+        storage.put("maxPendingWrites", store.maxPendingWrites());
+        storage.put("writes", stats.writes());
+        storage.put("reads", stats.reads());
+        storage.put("cacheHits", stats.cacheHits());
+        storage.put("cacheBytes", stats.cacheBytes());
+        storage.put("journalSyncs", stats.journalSyncs());
+        return storage;
     }
 
     private void keyStates(PrometheusWriter out) {

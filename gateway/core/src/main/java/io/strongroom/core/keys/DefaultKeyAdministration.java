@@ -1,17 +1,16 @@
 package io.strongroom.core.keys;
 
-import io.strongroom.core.activity.ActivityEvent;
+import io.strongroom.core.activity.ActivityPage;
 import io.strongroom.core.error.ErrorCode;
 import io.strongroom.core.error.StrongroomException;
 import io.strongroom.core.volume.VolumeService;
 import io.strongroom.vault.KeyId;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The key-admin operations of the key-access rule: revalidate a volume's KEK or a KEK by URL (a probe now; on
@@ -29,7 +28,7 @@ public final class DefaultKeyAdministration implements KeyAdministration {
     }
 
     @Override
-    public Future<JsonObject> revalidate(String volume) {
+    public Future<KeyStateReport> revalidate(String volume) {
         return volumes.get(volume).compose(info -> {
             KekRef kek = null;
             for (KeyAccessContext.DekInUse d : keys.accessContext().allDeks()) {
@@ -43,12 +42,12 @@ public final class DefaultKeyAdministration implements KeyAdministration {
             return keyAccess
                     .monitor()
                     .revalidate(kek, "admin (volume " + volume + ")")
-                    .map(s -> toJson(s).put("volume", volume));
+                    .map(this::report);
         });
     }
 
     @Override
-    public Future<JsonObject> revalidateKek(String kekUrl, String identityOrNull) {
+    public Future<List<KeyStateReport>> revalidateKek(String kekUrl, @Nullable String identity) {
         KeyId kid;
         try {
             kid = KeyId.parse(kekUrl);
@@ -61,43 +60,34 @@ public final class DefaultKeyAdministration implements KeyAdministration {
             KekRef k = d.kek();
             if (k.vaultUrl().equals(kid.vaultUrl())
                     && k.keyName().equals(kid.name())
-                    && (identityOrNull == null || identityOrNull.equals(k.identity()))) {
+                    && (identity == null || identity.equals(k.identity()))) {
                 keks.add(k);
             }
         }
         if (keks.isEmpty()) {
             return Future.failedFuture(new StrongroomException(
                     ErrorCode.InvalidArgument,
-                    "no volume uses the key " + kekUrl + (identityOrNull == null ? "" : " as " + identityOrNull)));
+                    "no volume uses the key " + kekUrl + (identity == null ? "" : " as " + identity)));
         }
         List<Future<KeyAccessSnapshot>> runs = new ArrayList<>();
         keks.forEach(k -> runs.add(keyAccess.monitor().revalidate(k, "admin (kek)")));
         return Future.join(runs).map(all -> {
-            JsonArray results = new JsonArray();
-            runs.forEach(f -> results.add(toJson(f.result())));
-            return new JsonObject().put("keks", results);
+            List<KeyStateReport> reports = new ArrayList<>();
+            runs.forEach(f -> reports.add(report(f.result())));
+            return reports;
         });
     }
 
     @Override
-    public Future<JsonObject> activity(String volumeOrNull, String kekOrNull, int limit) {
-        JsonArray events = new JsonArray();
-        for (ActivityEvent e : keyAccess.activityLog().recent(volumeOrNull, kekOrNull, limit)) {
-            events.add(e.toJson());
+    public Future<ActivityPage> activity(@Nullable String volume, @Nullable String kek, int limit) {
+        if (limit < 1 || limit > MAX_ACTIVITY_LIMIT) {
+            return Future.failedFuture(new StrongroomException(
+                    ErrorCode.InvalidArgument, "limit must be an integer 1.." + MAX_ACTIVITY_LIMIT));
         }
-        return Future.succeededFuture(new JsonObject().put("events", events));
+        return Future.succeededFuture(new ActivityPage(keyAccess.activityLog().recent(volume, kek, limit)));
     }
 
-    private JsonObject toJson(KeyAccessSnapshot s) {
-        JsonObject json = new JsonObject()
-                .put("kek", s.kek().keyUrl())
-                .put("identity", s.kek().identity())
-                .put("keyState", s.state().name())
-                .put("keyStateSince", s.since().toString())
-                .put("volumes", new JsonArray(keys.accessContext().volumesUnder(s.kek())));
-        if (s.causeName() != null && s.state() != io.strongroom.core.keys.KeyState.AVAILABLE) {
-            json.put("cause", s.causeName()).put("keyStateCause", s.causeText());
-        }
-        return json;
+    private KeyStateReport report(KeyAccessSnapshot s) {
+        return KeyStateReport.of(s, keys.accessContext().volumesUnder(s.kek()));
     }
 }
