@@ -6,10 +6,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Backpressure in front of storage: at most {@code bound} storage operations in flight over the whole gateway.
- * A request that finds no free slot waits in a queue with its connection paused (no more bytes are read
- * from it, so TCP flow control pushes back on the client) instead of piling data up in memory. Slots are
- * handed over in arrival order. Thread-safe; waiters are resumed on their own event loop.
+ * Backpressure in front of storage: at most {@code bound} storage operations in flight over a whole frontend (or
+ * several sharing one instance). A caller that finds no free slot takes a {@link Ticket} and is called back on its
+ * own {@link Context} once a slot is handed to it; what it does meanwhile is the frontend's choice, and the point of
+ * the class: it should stop taking in work from that client (the HTTP frontend pauses the connection, so TCP flow
+ * control pushes back) instead of piling data up in memory. Slots are handed over in arrival order. Thread-safe.
  */
 public final class StorageAdmission {
     private static final int WAITING = 0;
@@ -33,7 +34,11 @@ public final class StorageAdmission {
     private final AtomicInteger waiting = new AtomicInteger();
     private final ConcurrentLinkedQueue<Ticket> queue = new ConcurrentLinkedQueue<>();
 
+    /** @throws IllegalArgumentException if {@code bound} is not positive (no operation could ever start) */
     public StorageAdmission(int bound) {
+        if (bound < 1) {
+            throw new IllegalArgumentException("the storage slot bound must be at least 1, not " + bound);
+        }
         this.bound = bound;
     }
 
@@ -42,7 +47,10 @@ public final class StorageAdmission {
         return queue.isEmpty() && acquireSlot();
     }
 
-    /** Queues for a slot; {@code onAdmitted} runs on {@code context} holding it. */
+    /**
+     * Queues for a slot; {@code onAdmitted} runs on {@code context} holding it (the holder must {@link #release()}
+     * it), unless the ticket is {@link #cancel cancelled} first.
+     */
     public Ticket enqueue(Context context, Handler<Void> onAdmitted) {
         Ticket ticket = new Ticket(context, onAdmitted);
         waiting.incrementAndGet();
@@ -63,6 +71,7 @@ public final class StorageAdmission {
         return false;
     }
 
+    /** Frees a slot taken by {@link #tryAcquire()} or handed to a ticket, and hands it to the next waiter. */
     public void release() {
         inUse.decrementAndGet();
         drain();
