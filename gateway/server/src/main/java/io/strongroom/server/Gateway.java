@@ -1,5 +1,7 @@
 package io.strongroom.server;
 
+import io.strongroom.core.embed.Strongroom;
+import io.strongroom.core.embed.StrongroomOptions;
 import io.strongroom.core.keys.DefaultKeyAdministration;
 import io.strongroom.core.keys.IdentityConfig;
 import io.strongroom.core.keys.KeyAccessRule;
@@ -10,10 +12,8 @@ import io.strongroom.core.store.BlockStore;
 import io.strongroom.core.store.StorageBackend;
 import io.strongroom.core.store.StorageBackends;
 import io.strongroom.core.store.StorageOptions;
-import io.strongroom.core.volume.DefaultVolumeService;
 import io.strongroom.core.volume.VolumeService;
 import io.strongroom.core.volume.VolumeServiceOptions;
-import io.strongroom.crypto.BlockSealer;
 import io.strongroom.http.HttpApi;
 import io.strongroom.http.HttpServerVerticle;
 import io.strongroom.server.config.ConfigException;
@@ -47,6 +47,7 @@ public final class Gateway {
     private StartupMaterial material;
     private DataDirLock dataDirLock;
     private EmbeddedVault embeddedVault;
+    private Strongroom strongroom;
     private KeyVaults keyVaults;
     private KeyAccessRule keyAccess;
     private StorageBackend storage;
@@ -95,36 +96,12 @@ public final class Gateway {
                             ? startEmbeddedVault()
                             : Future.succeededFuture(ExternalVaults.from(config, m));
                 })
-                .compose(vaults -> {
-                    keyVaults = KeyVaults.create(vertx, vaults.keyVaultsConfig());
-                    KeyAccessConfig ka = config.keyAccess();
-                    keyAccess = KeyAccessRule.attach(
-                            vertx,
-                            new KeyAccessRule.Settings(
-                                    ka.getGracePeriod(),
-                                    ka.getProbeInterval(),
-                                    ka.getAlertWebhooks(),
-                                    config.getDataDir().resolve("activity.log")),
-                            keyVaults);
-                    return openStore()
-                            .compose(s -> DefaultVolumeService.open(
-                                    vertx,
-                                    s.blocks(),
-                                    s.metadata(),
-                                    keyVaults,
-                                    BlockSealer.create(),
-                                    new VolumeServiceOptions()
-                                            .setServiceKekId(vaults.serviceKekId())
-                                            // auto-follow and DEK age checks ride on the key-access probe interval
-                                            .setKeyWatchInterval(
-                                                    config.keyAccess().getProbeInterval())
-                                            .setResealBlocksPerSecond(
-                                                    config.keyAccess().getResealBlocksPerSecond())
-                                            .setDekMaxAge(config.keyAccess().getDekMaxAge())));
-                })
-                .compose(service -> {
-                    volumes = service;
-                    keyAccess.startMonitor();
+                .compose(vaults -> openStore().compose(backend -> Strongroom.start(strongroomOptions(vaults, backend))))
+                .compose(started -> {
+                    strongroom = started;
+                    keyVaults = started.keyVaults();
+                    keyAccess = started.keyAccess();
+                    volumes = started.volumes();
                     return deployHttp();
                 })
                 .map(v -> {
@@ -142,6 +119,26 @@ public final class Gateway {
 
     /** The key vaults to use and the service KEK id. */
     record Vaults(KeyVaultsConfig keyVaultsConfig, String serviceKekId) {}
+
+    /** Volumes, keys and the key-access rule over {@code backend}, wired by the embedding API. */
+    private StrongroomOptions strongroomOptions(Vaults vaults, StorageBackend backend) {
+        KeyAccessConfig ka = config.keyAccess();
+        return new StrongroomOptions()
+                .setVertx(vertx)
+                .setStorageBackend(backend)
+                .setKeyVaults(vaults.keyVaultsConfig())
+                .setKeyAccess(new KeyAccessRule.Settings(
+                        ka.getGracePeriod(),
+                        ka.getProbeInterval(),
+                        ka.getAlertWebhooks(),
+                        config.getDataDir().resolve("activity.log")))
+                .setVolumes(new VolumeServiceOptions()
+                        .setServiceKekId(vaults.serviceKekId())
+                        // auto-follow and DEK age checks ride on the key-access probe interval
+                        .setKeyWatchInterval(ka.getProbeInterval())
+                        .setResealBlocksPerSecond(ka.getResealBlocksPerSecond())
+                        .setDekMaxAge(ka.getDekMaxAge()));
+    }
 
     private Future<Vaults> startEmbeddedVault() {
         return EmbeddedVault.start(vertx, config.getDataDir(), config.vault())
@@ -227,17 +224,12 @@ public final class Gateway {
         }
         closed = true;
         vertx.cancelTimer(latencyTimer);
-        if (keyAccess != null) {
-            keyAccess.stopMonitor();
-        }
         List<Future<Void>> undeploys = new ArrayList<>();
         deployments.forEach(id -> undeploys.add(vertx.undeploy(id)));
         return Future.join(undeploys)
-                .transform(x -> volumes != null
-                        ? volumes.close()
+                .transform(x -> strongroom != null
+                        ? strongroom.close()
                         : storage != null ? storage.close() : Future.succeededFuture())
-                .transform(x -> keyVaults != null ? keyVaults.close() : Future.succeededFuture())
-                .transform(x -> keyAccess != null ? keyAccess.close() : Future.succeededFuture())
                 .transform(x -> embeddedVault != null ? embeddedVault.close() : Future.succeededFuture())
                 .andThen(x -> {
                     // Last: everything that writes to the data directory is closed.

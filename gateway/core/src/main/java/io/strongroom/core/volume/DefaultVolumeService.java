@@ -163,6 +163,9 @@ public final class DefaultVolumeService implements VolumeService {
 
     @Override
     public Future<Buffer> read(String name, long firstBlock, int count) {
+        if (closed) {
+            return Future.failedFuture(closedError()); // at once: the event loops may be gone with the service
+        }
         return loops.run(() -> readOnLoop(name, firstBlock, count));
     }
 
@@ -228,6 +231,9 @@ public final class DefaultVolumeService implements VolumeService {
 
     @Override
     public Future<Void> write(String name, long firstBlock, Buffer plaintext, boolean fua) {
+        if (closed) {
+            return Future.failedFuture(closedError()); // at once: the event loops may be gone with the service
+        }
         return loops.run(() -> writeOnLoop(name, firstBlock, plaintext, fua));
     }
 

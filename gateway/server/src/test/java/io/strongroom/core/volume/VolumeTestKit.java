@@ -139,30 +139,7 @@ final class VolumeTestKit implements AutoCloseable {
     }
 
     void open(int startupUnwrapConcurrency) {
-        KeyVaultClientOptions vaultClient = new KeyVaultClientOptions()
-                .setVaultUrl(vault.vaultUrl())
-                .setTrustPem(vault.certificatePem())
-                .setCallDeadline(Duration.ofSeconds(3))
-                .setAttemptTimeout(Duration.ofSeconds(1))
-                .setMaxRetries(1);
-        keys = KeyVaults.create(
-                vertx,
-                new KeyVaultsConfig()
-                        .addVault(vaultClient)
-                        .addIdentity(KeyVaultsConfig.DEFAULT_IDENTITY, new IdentityConfig.StaticToken(GATEWAY_TOKEN))
-                        .addIdentity(WRAP_ONLY, new IdentityConfig.StaticToken(WRAP_ONLY_TOKEN))
-                        .addIdentity(
-                                "managed",
-                                new IdentityConfig.ManagedIdentity(
-                                        vault.baseUrl(), WORKLOAD_CLIENT_ID, vault.certificatePem()))
-                        .addIdentity(
-                                "app",
-                                new IdentityConfig.ClientCredentials(
-                                        vault.baseUrl(),
-                                        LocalVaultOptions.DEFAULT_TENANT_ID,
-                                        WORKLOAD_CLIENT_ID,
-                                        WORKLOAD_CLIENT_SECRET,
-                                        vault.certificatePem())));
+        keys = KeyVaults.create(vertx, keyVaultsConfig());
         LocalFileStorageBackend storage =
                 await(LocalFileStorageBackend.open(vertx, new LocalFileBlockStoreOptions().setDataDir(storeDir)));
         store = storage.blocks();
@@ -173,6 +150,31 @@ final class VolumeTestKit implements AutoCloseable {
                 .setStartupUnwrapConcurrency(startupUnwrapConcurrency);
         tuning.accept(options);
         service = await(DefaultVolumeService.open(vertx, store, metadata, keys, BlockSealer.create(), options));
+    }
+
+    /** The shared vault as the default (gateway) identity, plus the wrap-only, managed and client-credentials ones. */
+    KeyVaultsConfig keyVaultsConfig() {
+        KeyVaultClientOptions vaultClient = new KeyVaultClientOptions()
+                .setVaultUrl(vault.vaultUrl())
+                .setTrustPem(vault.certificatePem())
+                .setCallDeadline(Duration.ofSeconds(3))
+                .setAttemptTimeout(Duration.ofSeconds(1))
+                .setMaxRetries(1);
+        return new KeyVaultsConfig()
+                .addVault(vaultClient)
+                .addIdentity(KeyVaultsConfig.DEFAULT_IDENTITY, new IdentityConfig.StaticToken(GATEWAY_TOKEN))
+                .addIdentity(WRAP_ONLY, new IdentityConfig.StaticToken(WRAP_ONLY_TOKEN))
+                .addIdentity(
+                        "managed",
+                        new IdentityConfig.ManagedIdentity(vault.baseUrl(), WORKLOAD_CLIENT_ID, vault.certificatePem()))
+                .addIdentity(
+                        "app",
+                        new IdentityConfig.ClientCredentials(
+                                vault.baseUrl(),
+                                LocalVaultOptions.DEFAULT_TENANT_ID,
+                                WORKLOAD_CLIENT_ID,
+                                WORKLOAD_CLIENT_SECRET,
+                                vault.certificatePem()));
     }
 
     /** Graceful close of the service (and its store) and the key vaults. */
