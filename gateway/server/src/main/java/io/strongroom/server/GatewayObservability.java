@@ -14,6 +14,7 @@ import io.strongroom.core.metrics.PrometheusWriter;
 import io.strongroom.core.store.BlockStore;
 import io.strongroom.core.store.BlockStoreStats;
 import io.strongroom.core.store.Durability;
+import io.strongroom.core.store.StoreMetricsSource;
 import io.strongroom.crypto.AesNiReport;
 import io.strongroom.vault.LatencySnapshot;
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ final class GatewayObservability implements HealthCheck {
                 .register(this::dekCache)
                 .register(this::vaultLatency)
                 .register(this::aesNi)
-                .register(this::storage)
+                .register(new StoreMetricsSource(store))
                 .register(this::transportInfo);
     }
 
@@ -93,7 +94,7 @@ final class GatewayObservability implements HealthCheck {
         storage.put("reads", stats.reads());
         storage.put("cacheHits", stats.cacheHits());
         storage.put("cacheBytes", stats.cacheBytes());
-        storage.put("journalSyncs", stats.journalSyncs());
+        stats.details().forEach(d -> storage.put(d.name(), d.value()));
         return storage;
     }
 
@@ -184,35 +185,8 @@ final class GatewayObservability implements HealthCheck {
         out.sample(MetricCatalog.AES_SELFTEST_MBPS, aesNi.selfTestMBps());
     }
 
-    private void storage(PrometheusWriter out) {
-        BlockStoreStats s = store.stats();
-        counter(out, "strongroom_store_reads_total", "Store read calls", s.reads());
-        counter(out, "strongroom_store_read_bytes_total", "Bytes read from the store", s.readBytes());
-        counter(
-                out,
-                "strongroom_store_cache_hits_total",
-                "Store reads served from the slot cache, without file I/O",
-                s.cacheHits());
-        out.family("strongroom_store_cache_bytes", "gauge", "Memory held by the slot cache");
-        out.sample("strongroom_store_cache_bytes", s.cacheBytes());
-        counter(out, "strongroom_store_writes_total", "Store write calls acknowledged", s.writes());
-        counter(out, "strongroom_store_write_bytes_total", "Slot bytes written to the store", s.writeBytes());
-        counter(out, "strongroom_store_journal_syncs_total", "fdatasync calls on journals", s.journalSyncs());
-        counter(out, "strongroom_store_batches_total", "Group-commit batches", s.batches());
-        out.family(
-                "strongroom_store_pending_writes",
-                "gauge",
-                "Writes, trims and flushes accepted and not yet acknowledged");
-        out.sample("strongroom_store_pending_writes", s.pendingWrites());
-    }
-
     private void transportInfo(PrometheusWriter out) {
         out.family(MetricCatalog.TRANSPORT_INFO);
         out.sample(MetricCatalog.TRANSPORT_INFO, 1, "transport", transport, "tls_engine", tlsEngine);
-    }
-
-    private static void counter(PrometheusWriter out, String name, String help, long value) {
-        out.family(name, "counter", help);
-        out.sample(name, value);
     }
 }

@@ -8,13 +8,17 @@ import java.util.UUID;
  * Asynchronous storage of opaque fixed-size slots, grouped in volumes. A store knows nothing about
  * cryptography: the layer above hands it sealed blocks and gets them back byte for byte.
  *
- * <p>Guarantees every implementation gives (checked by {@code BlockStoreContractTest}):
+ * <p>Guarantees every implementation gives (checked by {@code io.strongroom.core.testkit.store.BlockStoreContract}
+ * in core's test-jar, which every backend's tests extend):
  * <ul>
  *   <li>A never-written or trimmed slot reads as {@code slotSize} zero bytes.</li>
+ *   <li>A read issued after a write or trim was acknowledged sees it (the slot cache,
+ *       {@link io.strongroom.core.store.cache.CachingBlockStore}, relies on this to stay exact).</li>
  *   <li>Each slot of a write is atomic: after a crash at any moment, and for a concurrent reader, a slot
  *       holds either its last acknowledged content or the content of a write that was in flight, never a mix.</li>
- *   <li>A write or trim is acknowledged according to the store's {@link Durability}; {@link #flush} is a
- *       barrier: everything acknowledged before it was called is durable once it completes.</li>
+ *   <li>A write or trim is acknowledged according to the store's {@link Durability}, a FUA write once durable
+ *       whatever the durability; {@link #flush} is a barrier: everything acknowledged before it was called is
+ *       durable once it completes.</li>
  *   <li>No method blocks its caller; futures complete on the caller's Vert.x context when there is one.</li>
  *   <li>Invalid arguments fail the returned future with a {@link BlockStoreException} whose
  *       {@link BlockStoreException.Reason} says why, and nothing is changed.</li>
@@ -65,6 +69,11 @@ public interface BlockStore {
 
     /** The bound on {@link #pendingWrites()} past which new writes fail with QUEUE_FULL. */
     default int maxPendingWrites() {
+        return Integer.MAX_VALUE;
+    }
+
+    /** The largest read or write, in bytes, the store accepts at once; larger ones fail with TOO_LARGE. */
+    default int maxRequestBytes() {
         return Integer.MAX_VALUE;
     }
 

@@ -1,26 +1,22 @@
 package io.strongroom.core.store;
 
+import java.util.List;
+import java.util.OptionalLong;
+
 /**
- * Counters of a store since it was opened (monotonic, except the gauges {@code cacheBytes} and {@code pendingWrites}).
- * The average group-commit batch is {@code batchedOperations / batches}.
+ * Counters of a store since it was opened, the ones every backend has (monotonic, except the gauges
+ * {@code cacheBytes} and {@code pendingWrites}), plus what only this backend counts, in {@link #details()}.
  *
- * @param reads            read calls completed
- * @param readBytes        bytes returned by reads
- * @param cacheHits        reads served from the slot cache without file I/O (the rest read the file)
- * @param cacheBytes       memory the slot cache holds now (a gauge)
- * @param writes           write calls acknowledged
- * @param writeBytes       slot bytes acknowledged
- * @param trims            trim calls acknowledged
- * @param flushes          flush calls completed
- * @param journalSyncs     fdatasync calls on journals (one per group commit in FSYNC mode)
- * @param dataSyncs        fdatasync calls on data files (checkpoints, flushes in NONE mode, close)
- * @param journalBytes     bytes appended to journals (record headers included)
- * @param batches          group-commit batches
- * @param batchedOperations operations in those batches
- * @param largestBatch     most operations seen in one batch
- * @param checkpoints      journal checkpoints (data file made durable, journal restarted)
- * @param pendingWrites    writes, trims and flushes accepted and not yet acknowledged, now
- * @param recoveredRecords journal records replayed when the store was opened (non-zero after a crash)
+ * @param reads         read calls completed (cache hits included)
+ * @param readBytes     bytes returned by reads
+ * @param cacheHits     reads served from the slot cache without backend I/O (0 without a cache)
+ * @param cacheBytes    memory the slot cache holds now (a gauge)
+ * @param writes        write calls acknowledged
+ * @param writeBytes    slot bytes acknowledged
+ * @param trims         trim calls acknowledged
+ * @param flushes       flush calls completed
+ * @param pendingWrites writes, trims and flushes accepted and not yet acknowledged, now (a gauge)
+ * @param details       the backend's own counters and gauges, each name once
  */
 public record BlockStoreStats(
         long reads,
@@ -31,21 +27,38 @@ public record BlockStoreStats(
         long writeBytes,
         long trims,
         long flushes,
-        long journalSyncs,
-        long dataSyncs,
-        long journalBytes,
-        long batches,
-        long batchedOperations,
-        long largestBatch,
-        long checkpoints,
         int pendingWrites,
-        long recoveredRecords) {
+        List<StoreMetric> details) {
 
     /** A store that counts nothing. */
-    public static final BlockStoreStats EMPTY = new BlockStoreStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final BlockStoreStats EMPTY = new BlockStoreStats(0, 0, 0, 0, 0, 0, 0, 0, 0, List.of());
 
-    /** Mean operations per group-commit batch, 0 before the first batch. */
-    public double averageBatch() {
-        return batches == 0 ? 0 : (double) batchedOperations / batches;
+    public BlockStoreStats {
+        details = List.copyOf(details);
+    }
+
+    /** The value of the backend's own counter or gauge {@code name}, if it has one. */
+    public OptionalLong detail(String name) {
+        for (StoreMetric m : details) {
+            if (m.name().equals(name)) {
+                return OptionalLong.of(m.value());
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    /** These counters as seen through a slot cache that served {@code hits} reads of {@code hitBytes}. */
+    public BlockStoreStats withCache(long hits, long hitBytes, long cacheBytes) {
+        return new BlockStoreStats(
+                reads + hits,
+                readBytes + hitBytes,
+                cacheHits + hits,
+                cacheBytes,
+                writes,
+                writeBytes,
+                trims,
+                flushes,
+                pendingWrites,
+                details);
     }
 }

@@ -1,5 +1,6 @@
 package io.strongroom.core.store;
 
+import io.strongroom.core.store.cache.CachingBlockStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -28,7 +29,8 @@ public final class StorageBackends {
     }
 
     /**
-     * Opens the backend {@code options} names. Fails with IllegalArgumentException for an unknown name (listing the
+     * Opens the backend {@code options} names, its blocks behind a slot cache of {@code options.getCacheBytes()}
+     * ({@link CachingBlockStore}; none when 0). Fails with IllegalArgumentException for an unknown name (listing the
      * known ones) or a setting the backend cannot use.
      */
     public static Future<StorageBackend> open(Vertx vertx, StorageOptions options) {
@@ -43,7 +45,9 @@ public final class StorageBackends {
         if (factory == null) {
             return Future.failedFuture(new IllegalArgumentException(unknownBackendMessage(copy.getBackend())));
         }
-        return factory.open(vertx, copy);
+        long cacheBytes = copy.getCacheBytes();
+        return factory.open(vertx, copy)
+                .map(backend -> cacheBytes == 0 ? backend : CachingBlockStore.over(backend, cacheBytes));
     }
 
     private static Map<String, StorageBackendFactory> factories() {

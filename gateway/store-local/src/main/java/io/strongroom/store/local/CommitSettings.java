@@ -11,5 +11,4 @@ record CommitSettings(
         int maxBatchBytes,
         long checkpointBytes,
         StoreMetrics metrics,
-        AtomicInteger pendingWrites,
-        SlotCache cache) {}
+        AtomicInteger pendingWrites) {}

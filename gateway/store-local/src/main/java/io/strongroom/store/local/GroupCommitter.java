@@ -19,10 +19,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * on the store's I/O executor and takes everything queued (up to {@code maxBatchBytes}) as one batch:
  * <ol>
  *   <li>append a journal record per write/trim (one positioned write for the batch),</li>
- *   <li>FSYNC mode: one fdatasync of the journal for the whole batch (group commit),</li>
+ *   <li>FSYNC mode, or a FUA write in the batch: one fdatasync of the journal for the whole batch (group commit),</li>
  *   <li>write the slot images in place (page cache) under the volume's slot lock,</li>
  *   <li>flush/close: fdatasync the data file (after the journal in NONE mode); past the checkpoint bound or on
- *       close, checkpoint (data fdatasync, journal restart),</li>
+ *       close, checkpoint (data fdatasync, journal restart; in NONE mode the data fdatasync only if the round holds
+ *       a record synced for a FUA write since the last flush, so that restarting the journal never drops a record
+ *       a FUA write was acknowledged on before its slots are durable in place),</li>
  *   <li>acknowledge the batch.</li>
  * </ol>
  * Writers that arrive during an fdatasync form the next batch, which is where FSYNC throughput comes from.
@@ -41,6 +43,11 @@ final class GroupCommitter {
     private final Queue<StoreOp> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private volatile BlockStoreException stoppedWith;
+    /**
+     * NONE mode: the journal round holds records synced for a FUA write whose in-place slots are not yet durable.
+     * Only the commit task (one at a time) touches it.
+     */
+    private boolean roundHoldsForcedRecords;
 
     GroupCommitter(LocalVolume volume, CommitSettings settings) {
         this.volume = volume;
@@ -117,7 +124,9 @@ final class GroupCommitter {
                 volume.deleteFiles();
                 stoppedWith = BlockStoreException.unknownVolume(volume.id());
             } else {
-                journalAndApply(batch, records, settings.durability() == Durability.FSYNC);
+                boolean fua = batch.stream().anyMatch(op -> op.fua);
+                journalAndApply(batch, records, settings.durability() == Durability.FSYNC || fua);
+                roundHoldsForcedRecords |= fua && settings.durability() == Durability.NONE;
                 makeDurableIfAsked(batch, last);
             }
             count(batch);
@@ -166,15 +175,18 @@ final class GroupCommitter {
             settings.metrics().journalSyncs.increment();
             volume.syncData();
             settings.metrics().dataSyncs.increment();
+            roundHoldsForcedRecords = false;
         }
         if (closing || journal.roundBytes() >= settings.checkpointBytes()) {
-            // In NONE mode a size-triggered checkpoint syncs nothing: that mode promises nothing across power loss
-            // between flushes, and the page cache keeps the order of writes across a process crash.
+            // In NONE mode a size-triggered checkpoint syncs nothing unless a FUA write's record would be dropped:
+            // that mode promises nothing else across power loss between flushes, and the page cache keeps the
+            // order of writes across a process crash.
             boolean fsync = settings.durability() == Durability.FSYNC;
-            if (fsync) {
+            if (fsync || roundHoldsForcedRecords) {
                 volume.syncData();
                 settings.metrics().dataSyncs.increment();
             }
+            roundHoldsForcedRecords = false;
             journal.restart(fsync || closing);
             settings.metrics().checkpoints.increment();
         }

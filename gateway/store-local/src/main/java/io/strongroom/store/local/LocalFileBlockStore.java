@@ -35,13 +35,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The default {@link BlockStore}: one directory per volume under the data directory ({@link LocalVolume}), slots
+ * The local-file {@link BlockStore}: one directory per volume under the data directory ({@link LocalVolume}), slots
  * written with positioned I/O, made atomic per slot by a double-write journal ({@link Journal}) and acknowledged
  * by group commit ({@link GroupCommitter}). All file I/O runs on the store's own bounded pools of threads, never
  * on an event loop: one for commits (which wait on fdatasync) and metadata, one for reads, so that reads never
- * queue behind a sync. Reads of slots in the {@link SlotCache} need no file I/O and complete at once, on the
- * caller's thread. Futures complete on the caller's context. Arguments are checked on the caller's thread,
- * so a bad request costs no thread hop and changes nothing.
+ * queue behind a sync. Futures complete on the caller's context. Arguments are checked on the caller's thread,
+ * so a bad request costs no thread hop and changes nothing. Hot reads that need no file I/O at all are the slot
+ * cache's, which the composition puts in front ({@link io.strongroom.core.store.cache.CachingBlockStore}).
  */
 public final class LocalFileBlockStore implements BlockStore {
 
@@ -72,8 +72,7 @@ public final class LocalFileBlockStore implements BlockStore {
                 options.getMaxBatchBytes(),
                 options.getCheckpointBytes(),
                 new StoreMetrics(),
-                new AtomicInteger(),
-                new SlotCache(options.getCacheBytes()));
+                new AtomicInteger());
         this.metadata = new LocalFileMetadataStore(this);
     }
 
@@ -144,7 +143,7 @@ public final class LocalFileBlockStore implements BlockStore {
         }
     }
 
-    /** The sibling metadata store, keeping each volume's document in its directory ({@link LocalFileStorageBackend}). */
+    /** The sibling metadata store, keeping each volume's document in the volume's directory. */
     MetadataStore metadata() {
         return metadata;
     }
@@ -197,7 +196,7 @@ public final class LocalFileBlockStore implements BlockStore {
         if (v == null) {
             return Future.failedFuture(BlockStoreException.unknownVolume(volumeId));
         }
-        return enqueue(v, new StoreOp(StoreOp.Kind.DELETE, 0, 0, null, vertx.getOrCreateContext()));
+        return enqueue(v, new StoreOp(StoreOp.Kind.DELETE, 0, 0, null, false, vertx.getOrCreateContext()));
     }
 
     @Override
@@ -213,11 +212,6 @@ public final class LocalFileBlockStore implements BlockStore {
         } catch (BlockStoreException e) {
             return Future.failedFuture(e);
         }
-        Buffer cached = v.readCached(firstBlock, count);
-        if (cached != null) {
-            settings.metrics().read(cached.length(), true);
-            return Future.succeededFuture(cached);
-        }
         if (pendingReads.incrementAndGet() > options.getMaxPendingReads()) {
             pendingReads.decrementAndGet();
             return Future.failedFuture(new BlockStoreException(
@@ -226,7 +220,7 @@ public final class LocalFileBlockStore implements BlockStore {
         return onIoThread(reads, () -> {
             try {
                 Buffer slots = v.read(firstBlock, count);
-                settings.metrics().read(slots.length(), false);
+                settings.metrics().read(slots.length());
                 return slots;
             } finally {
                 pendingReads.decrementAndGet();
@@ -236,6 +230,17 @@ public final class LocalFileBlockStore implements BlockStore {
 
     @Override
     public Future<Void> write(UUID volumeId, long firstBlock, Buffer slots) {
+        return write(volumeId, firstBlock, slots, false);
+    }
+
+    /**
+     * A FUA write goes through group commit like any other; in NONE durability its batch's journal records are
+     * synced before the batch is acknowledged (one journal fdatasync, shared with the batch's other FUA writes,
+     * instead of the flush's journal and data-file syncs), and the checkpoint that ends the journal round makes the
+     * data file durable first. In FSYNC durability every write is already acknowledged that way.
+     */
+    @Override
+    public Future<Void> write(UUID volumeId, long firstBlock, Buffer slots, boolean fua) {
         LocalVolume v;
         long count;
         try {
@@ -258,7 +263,8 @@ public final class LocalFileBlockStore implements BlockStore {
         } catch (BlockStoreException e) {
             return Future.failedFuture(e);
         }
-        return enqueueCounted(v, new StoreOp(StoreOp.Kind.WRITE, firstBlock, count, slots, vertx.getOrCreateContext()));
+        return enqueueCounted(
+                v, new StoreOp(StoreOp.Kind.WRITE, firstBlock, count, slots, fua, vertx.getOrCreateContext()));
     }
 
     @Override
@@ -270,7 +276,8 @@ public final class LocalFileBlockStore implements BlockStore {
         } catch (BlockStoreException e) {
             return Future.failedFuture(e);
         }
-        return enqueueCounted(v, new StoreOp(StoreOp.Kind.TRIM, firstBlock, count, null, vertx.getOrCreateContext()));
+        return enqueueCounted(
+                v, new StoreOp(StoreOp.Kind.TRIM, firstBlock, count, null, false, vertx.getOrCreateContext()));
     }
 
     @Override
@@ -282,7 +289,7 @@ public final class LocalFileBlockStore implements BlockStore {
             return Future.failedFuture(e);
         }
         settings.pendingWrites().incrementAndGet();
-        return enqueue(v, new StoreOp(StoreOp.Kind.FLUSH, 0, 0, null, vertx.getOrCreateContext()));
+        return enqueue(v, new StoreOp(StoreOp.Kind.FLUSH, 0, 0, null, false, vertx.getOrCreateContext()));
     }
 
     @Override
@@ -291,7 +298,8 @@ public final class LocalFileBlockStore implements BlockStore {
             closed = true;
             List<Future<Void>> volumesClosed = new ArrayList<>();
             for (LocalVolume v : volumes.values()) {
-                volumesClosed.add(enqueue(v, new StoreOp(StoreOp.Kind.CLOSE, 0, 0, null, vertx.getOrCreateContext())));
+                volumesClosed.add(
+                        enqueue(v, new StoreOp(StoreOp.Kind.CLOSE, 0, 0, null, false, vertx.getOrCreateContext())));
             }
             closing = Future.join(volumesClosed).transform(ar -> {
                 shutdownExecutors();
@@ -322,8 +330,14 @@ public final class LocalFileBlockStore implements BlockStore {
     }
 
     @Override
+    public int maxRequestBytes() {
+        return options.getMaxRequestBytes();
+    }
+
+    /** The generic counters, and the journal, sync, group-commit and recovery counters as details. */
+    @Override
     public BlockStoreStats stats() {
-        return settings.metrics().snapshot(pendingWrites(), settings.cache().bytes());
+        return settings.metrics().snapshot(pendingWrites());
     }
 
     private Future<Void> enqueueCounted(LocalVolume v, StoreOp op) {

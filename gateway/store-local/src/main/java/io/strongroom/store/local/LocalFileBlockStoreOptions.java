@@ -1,13 +1,14 @@
 package io.strongroom.store.local;
 
 import io.strongroom.core.store.Durability;
+import io.strongroom.core.store.StorageOptions;
 import java.nio.file.Path;
 import java.util.Objects;
 
 /** Settings of {@link LocalFileBlockStore}: plain data with {@code DEFAULT_*} constants and fluent setters. */
 public class LocalFileBlockStoreOptions {
 
-    public static final Durability DEFAULT_DURABILITY = Durability.FSYNC;
+    public static final Durability DEFAULT_DURABILITY = StorageOptions.DEFAULT_DURABILITY;
     /** Threads for group commits (at most one per volume at a time), volume creation and metadata. */
     public static final int DEFAULT_IO_THREADS = 8;
     /** Threads for reads, apart so that reads never wait behind an fdatasync. */
@@ -15,9 +16,9 @@ public class LocalFileBlockStoreOptions {
     /** Reads queued or running over all volumes before new ones are refused. */
     public static final int DEFAULT_MAX_PENDING_READS = 1024;
     /** Writes, trims and flushes queued or in flight over all volumes before new ones are refused. */
-    public static final int DEFAULT_MAX_PENDING_WRITES = 1024;
+    public static final int DEFAULT_MAX_PENDING_WRITES = StorageOptions.DEFAULT_MAX_PENDING_WRITES;
     /** Largest single write or read, in bytes. */
-    public static final int DEFAULT_MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+    public static final int DEFAULT_MAX_REQUEST_BYTES = StorageOptions.DEFAULT_MAX_REQUEST_BYTES;
     /** Upper bound on the bytes one group commit appends to a journal (a single larger write gets its own batch). */
     public static final int DEFAULT_MAX_BATCH_BYTES = 4 * 1024 * 1024;
     /**
@@ -26,8 +27,6 @@ public class LocalFileBlockStoreOptions {
      * same at 16 and 64 MiB.
      */
     public static final long DEFAULT_CHECKPOINT_BYTES = 16L * 1024 * 1024;
-    /** Memory for cached slots ({@link SlotCache}), so that reads of hot blocks need no file I/O; 0 turns it off. */
-    public static final long DEFAULT_CACHE_BYTES = 64L * 1024 * 1024;
 
     private Path dataDir;
     private Durability durability = DEFAULT_DURABILITY;
@@ -38,7 +37,6 @@ public class LocalFileBlockStoreOptions {
     private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
     private int maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
     private long checkpointBytes = DEFAULT_CHECKPOINT_BYTES;
-    private long cacheBytes = DEFAULT_CACHE_BYTES;
 
     public LocalFileBlockStoreOptions() {}
 
@@ -52,7 +50,6 @@ public class LocalFileBlockStoreOptions {
         this.maxRequestBytes = other.maxRequestBytes;
         this.maxBatchBytes = other.maxBatchBytes;
         this.checkpointBytes = other.checkpointBytes;
-        this.cacheBytes = other.cacheBytes;
     }
 
     public Path getDataDir() {
@@ -137,15 +134,6 @@ public class LocalFileBlockStoreOptions {
         return this;
     }
 
-    public long getCacheBytes() {
-        return cacheBytes;
-    }
-
-    public LocalFileBlockStoreOptions setCacheBytes(long cacheBytes) {
-        this.cacheBytes = cacheBytes;
-        return this;
-    }
-
     /** Throws IllegalArgumentException naming the first bad setting. */
     void validate() {
         if (dataDir == null) {
@@ -158,9 +146,6 @@ public class LocalFileBlockStoreOptions {
         requirePositive("maxRequestBytes", maxRequestBytes);
         requirePositive("maxBatchBytes", maxBatchBytes);
         requirePositive("checkpointBytes", checkpointBytes);
-        if (cacheBytes < 0) {
-            throw new IllegalArgumentException("store cacheBytes must be 0 (off) or positive, not " + cacheBytes);
-        }
     }
 
     private static void requirePositive(String name, long value) {

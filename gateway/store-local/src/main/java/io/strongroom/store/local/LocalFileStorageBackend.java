@@ -18,7 +18,7 @@ public final class LocalFileStorageBackend implements StorageBackend {
         this.blocks = blocks;
     }
 
-    /** Opens the store under {@code options.getDataDir()}, recovering every volume first (see {@link LocalFileBlockStore#open}). */
+    /** Opens the store under {@code options.getDataDir()}, recovering every volume before the future completes. */
     public static Future<LocalFileStorageBackend> open(Vertx vertx, LocalFileBlockStoreOptions options) {
         return LocalFileBlockStore.open(vertx, options).map(LocalFileStorageBackend::new);
     }

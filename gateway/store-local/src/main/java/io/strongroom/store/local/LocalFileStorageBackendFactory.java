@@ -16,12 +16,12 @@ public final class LocalFileStorageBackendFactory implements StorageBackendFacto
         return NAME;
     }
 
+    /** Opens the local store under {@code options.getDataDir()}; the slot cache is added by the caller. */
     @Override
     public Future<StorageBackend> open(Vertx vertx, StorageOptions options) {
         LocalFileBlockStoreOptions local = new LocalFileBlockStoreOptions()
                 .setDataDir(options.getDataDir())
                 .setDurability(options.getDurability())
-                .setCacheBytes(options.getCacheBytes())
                 .setMaxPendingWrites(options.getMaxPendingWrites())
                 .setMaxRequestBytes(options.getMaxRequestBytes());
         return LocalFileStorageBackend.open(vertx, local).map(backend -> backend);

@@ -1,6 +1,5 @@
 package io.strongroom.store.local;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.strongroom.core.store.BlockStoreException;
 import io.vertx.core.buffer.Buffer;
@@ -14,7 +13,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -41,7 +39,6 @@ final class LocalVolume {
     private final Journal journal;
     private final ReentrantReadWriteLock slotLock = new ReentrantReadWriteLock();
     private final GroupCommitter committer;
-    private final SlotCache cache;
     /** Serialises metadata replacement with deletion of the directory. */
     final Object metadataLock = new Object();
 
@@ -59,7 +56,6 @@ final class LocalVolume {
         this.data = data;
         this.journal = journal;
         this.committer = new GroupCommitter(this, settings);
-        this.cache = settings.cache();
     }
 
     /** Creates the files in a temporary directory, makes them durable, then renames the directory into place. */
@@ -155,10 +151,7 @@ final class LocalVolume {
         return committer;
     }
 
-    /**
-     * Reads whole slots under the shared slot lock and caches them; bytes past the end of the sparse file are
-     * zeros.
-     */
+    /** Reads whole slots under the shared slot lock; bytes past the end of the sparse file are zeros. */
     Buffer read(long firstBlock, int count) throws IOException {
         byte[] bytes = new byte[count * geometry.slotSize()];
         slotLock.readLock().lock();
@@ -167,33 +160,10 @@ final class LocalVolume {
                 throw BlockStoreException.unknownVolume(id());
             }
             StoreFiles.readFully(data, ByteBuffer.wrap(bytes), firstBlock * geometry.slotSize());
-            cache.put(this, firstBlock, count, geometry.slotSize(), ByteBuffer.wrap(bytes));
         } finally {
             slotLock.readLock().unlock();
         }
         return BufferInternal.buffer(Unpooled.wrappedBuffer(bytes));
-    }
-
-    /**
-     * The run's slots from the {@link SlotCache} (a read-only view), without file I/O, or null when one of them is
-     * not cached or a writer holds or waits for the slot lock: this never waits, and never overtakes a waiting
-     * writer (the timed tryLock honours the queue, the untimed one would barge and could starve the committer).
-     */
-    Buffer readCached(long firstBlock, int count) {
-        try {
-            if (!slotLock.readLock().tryLock(0, TimeUnit.NANOSECONDS)) {
-                return null;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
-        try {
-            ByteBuf view = closed ? null : cache.get(this, firstBlock, count);
-            return view == null ? null : BufferInternal.buffer(view);
-        } finally {
-            slotLock.readLock().unlock();
-        }
     }
 
     /**
@@ -211,14 +181,12 @@ final class LocalVolume {
                         records.duplicate().limit(start + op.payload.length()).position(start);
                 slotLock.writeLock().lock();
                 try {
-                    StoreFiles.writeFully(data, images.duplicate(), offset);
-                    cache.put(this, op.firstBlock, (int) op.blockCount, geometry.slotSize(), images);
+                    StoreFiles.writeFully(data, images, offset);
                 } finally {
                     slotLock.writeLock().unlock();
                 }
             } else if (op.kind == StoreOp.Kind.TRIM) {
                 zeroInPlace(offset, op.blockCount * geometry.slotSize());
-                cache.invalidate(this, op.firstBlock, op.blockCount);
             }
             at += op.journalBytes();
         }
@@ -242,13 +210,12 @@ final class LocalVolume {
         data.force(false);
     }
 
-    /** Closes the files and drops the volume's cached slots; later reads fail with UNKNOWN_VOLUME. Idempotent. */
+    /** Closes the files; later reads fail with UNKNOWN_VOLUME. Idempotent. */
     void closeFiles() throws IOException {
         slotLock.writeLock().lock();
         try {
             if (!closed) {
                 closed = true;
-                cache.invalidate(this);
                 try {
                     journal.close();
                 } finally {

@@ -25,14 +25,18 @@ final class StoreOp {
     final long firstBlock;
     final long blockCount;
     final Buffer payload;
+    /** A write to be acknowledged only once durable, whatever the store's durability. */
+    final boolean fua;
+
     final Promise<Void> promise = Promise.promise();
     private final Context context;
 
-    StoreOp(Kind kind, long firstBlock, long blockCount, Buffer payload, Context context) {
+    StoreOp(Kind kind, long firstBlock, long blockCount, Buffer payload, boolean fua, Context context) {
         this.kind = kind;
         this.firstBlock = firstBlock;
         this.blockCount = blockCount;
         this.payload = payload;
+        this.fua = fua;
         this.context = context;
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.strongroom.core.store.BlockStore;
 import io.strongroom.core.store.Durability;
+import io.strongroom.core.testkit.store.SlotPattern;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
@@ -81,7 +82,7 @@ class CrashAtomicityTest {
             acknowledged += model.acks;
             killedInFlight += model.inFlightCount() > 0 ? 1 : 0;
             BlockStore reopened = open(durability);
-            replayed += reopened.stats().recoveredRecords();
+            replayed += LocalStats.detail(reopened, "recoveredRecords");
             current = verify(reopened, model, "run " + run);
         }
         assertTrue(acknowledged > kills * 10, "the children made progress: " + acknowledged + " acknowledgements");

@@ -2,6 +2,7 @@ package io.strongroom.store.local;
 
 import io.strongroom.core.store.BlockStore;
 import io.strongroom.core.store.Durability;
+import io.strongroom.core.testkit.store.SlotPattern;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -18,10 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Child process of {@link CrashAtomicityTest}: opens the store and keeps {@code writers} concurrent writers busy
  * until it is killed. Writer {@code w} owns blocks {@code [w * perWriter, (w + 1) * perWriter)} and issues one
- * operation at a time: a write of a run of 1 to 3 blocks filled with {@link SlotPattern}s of a fresh generation, or
- * now and then a trim (generation 0) or a flush. It logs to a file (appended with one write call per line, so
- * what was written survives the kill in the page cache; a pipe is not used because the JDK may drop the unread end
- * of a killed child's stdout), one line per event, each ending in ';' so a line cut by the kill is recognisable:
+ * operation at a time: a write of a run of 1 to 3 blocks filled with {@link SlotPattern}s of a fresh generation
+ * (about one in nine of them FUA), or now and then a trim (generation 0) or a flush. It logs to a file (appended
+ * with one write call per line, so what was written survives the kill in the page cache; a pipe is not used because
+ * the JDK may drop the unread end of a killed child's stdout), one line per event, each ending in ';' so a line cut
+ * by the kill is recognisable:
  * <pre>
  *   READY;                       store open, writers starting
  *   I first count generation;    about to issue (printed before the call)
@@ -103,7 +105,7 @@ public final class CrashWriterMain {
                 emit(out, "I " + first + " " + count + " " + generation + ";");
                 op = (generation == 0
                                 ? store.trim(volume, first, count)
-                                : store.write(volume, first, run(first, count, generation)))
+                                : store.write(volume, first, run(first, count, generation), choice >= 90))
                         .onSuccess(v -> emit(out, "A " + first + " " + count + " " + generation + ";"));
             }
             op.onComplete(ar -> {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.strongroom.core.store.BlockStore;
 import io.strongroom.core.store.BlockStoreException;
 import io.strongroom.core.store.Durability;
+import io.strongroom.core.testkit.store.SlotPattern;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -75,7 +76,7 @@ class JournalRecoveryTest {
         }
         tearSlot(2, new Random(1));
         BlockStore recovered = open();
-        assertEquals(4, recovered.stats().recoveredRecords(), "the four records of the crashed round");
+        assertEquals(4, LocalStats.detail(recovered, "recoveredRecords"), "the four records of the crashed round");
         assertBlocksAndClose(recovered, new long[] {2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1});
     }
 

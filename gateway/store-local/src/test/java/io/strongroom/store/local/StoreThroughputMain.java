@@ -3,6 +3,7 @@ package io.strongroom.store.local;
 import io.strongroom.core.store.BlockStore;
 import io.strongroom.core.store.BlockStoreStats;
 import io.strongroom.core.store.Durability;
+import io.strongroom.core.testkit.store.SlotPattern;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -89,9 +90,9 @@ public final class StoreThroughputMain {
                 durability.configName(),
                 done.get() / elapsed,
                 done.get() * (double) SLOT / elapsed / 1e6,
-                s.averageBatch(),
-                s.journalSyncs() / elapsed,
-                s.checkpoints(),
+                (double) LocalStats.detail(s, "batchedOperations") / Math.max(1, LocalStats.detail(s, "batches")),
+                LocalStats.detail(s, "journalSyncs") / elapsed,
+                LocalStats.detail(s, "checkpoints"),
                 slowest.get() / 1e6);
     }
 

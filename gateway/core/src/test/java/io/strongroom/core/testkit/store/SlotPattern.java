@@ -1,26 +1,36 @@
-package io.strongroom.store.local;
+package io.strongroom.core.testkit.store;
 
+import io.vertx.core.buffer.Buffer;
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 
 /**
- * Verifiable slot contents for tests: a slot for (block, generation) starts with both numbers and is filled with a
- * pseudo-random stream seeded by them, so a slot mixing two writes (or a slot copied to another block) never
- * matches any generation.
+ * Verifiable slot contents for store tests: a slot for (block, generation) starts with both numbers and is filled
+ * with a pseudo-random stream seeded by them, so a slot mixing two writes (or a slot copied to another block)
+ * never matches any generation.
  */
-final class SlotPattern {
+public final class SlotPattern {
 
     /** {@link #generationOf} result for a slot that is not a whole pattern of its block, nor all zeros. */
-    static final long TORN = -1;
+    public static final long TORN = -1;
     /** {@link #generationOf} result for an all-zero slot (never written or trimmed). */
-    static final long ZEROS = 0;
+    public static final long ZEROS = 0;
 
     private SlotPattern() {}
 
     /** The slot image of {@code block} at {@code generation} (generation > 0). */
-    static byte[] slot(int slotSize, long block, long generation) {
+    public static byte[] slot(int slotSize, long block, long generation) {
         byte[] b = new byte[slotSize];
         fill(ByteBuffer.wrap(b), block, generation);
+        return b;
+    }
+
+    /** The slots of blocks {@code first ..} all at {@code generation} ({@link #ZEROS}: zero-filled slots). */
+    public static Buffer run(int slotSize, long first, int count, long generation) {
+        Buffer b = Buffer.buffer(count * slotSize);
+        for (int i = 0; i < count; i++) {
+            b.appendBytes(generation == ZEROS ? new byte[slotSize] : slot(slotSize, first + i, generation));
+        }
         return b;
     }
 
@@ -37,7 +47,7 @@ final class SlotPattern {
     }
 
     /** The generation the slot at {@code offset} holds for {@code block}: {@link #ZEROS}, a generation, or {@link #TORN}. */
-    static long generationOf(byte[] slots, int offset, int slotSize, long block) {
+    public static long generationOf(byte[] slots, int offset, int slotSize, long block) {
         ByteBuffer slot = ByteBuffer.wrap(slots, offset, slotSize).slice();
         boolean zeros = true;
         for (int i = 0; i < slotSize && zeros; i++) {
@@ -53,5 +63,14 @@ final class SlotPattern {
         ByteBuffer expected = ByteBuffer.allocate(slotSize);
         fill(expected, block, generation);
         return expected.equals(slot) ? generation : TORN;
+    }
+
+    /** The generation of each slot of a run read from block {@code first} on. */
+    public static long[] generationsOf(byte[] slots, int slotSize, long first) {
+        long[] g = new long[slots.length / slotSize];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = generationOf(slots, i * slotSize, slotSize, first + i);
+        }
+        return g;
     }
 }
