@@ -148,6 +148,7 @@ class ConfigLoaderTest {
         assertTrue(c.tls().enabled());
         assertEquals(ClientAuthMode.REQUEST, c.tls().getClientAuth());
         assertEquals("7.4", c.vault().getApiVersion());
+        assertEquals(Duration.ofSeconds(10), c.vault().getCallDeadline());
         assertInstanceOf(IdentityConfig.ManagedIdentity.class, c.identities().get("gateway"));
         assertInstanceOf(IdentityConfig.ClientCredentials.class, c.identities().get("tenant-a"));
         assertEquals("https://contoso-kv.vault.azure.net/keys/strongroom-service-key", c.getServiceKek());
