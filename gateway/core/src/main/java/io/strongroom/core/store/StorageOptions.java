@@ -2,6 +2,7 @@ package io.strongroom.core.store;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Settings of a storage backend, whichever it is: plain data with {@code DEFAULT_*} constants and fluent setters.
@@ -22,7 +23,7 @@ public class StorageOptions {
     public static final int DEFAULT_MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 
     private String backend = DEFAULT_BACKEND;
-    private Path dataDir;
+    private @Nullable Path dataDir;
     private Durability durability = DEFAULT_DURABILITY;
     private long cacheBytes = DEFAULT_CACHE_BYTES;
     private int maxPendingWrites = DEFAULT_MAX_PENDING_WRITES;
@@ -49,12 +50,12 @@ public class StorageOptions {
         return this;
     }
 
-    public Path getDataDir() {
+    public @Nullable Path getDataDir() {
         return dataDir;
     }
 
     /** Where a backend keeping local files keeps them; created if missing. */
-    public StorageOptions setDataDir(Path dataDir) {
+    public StorageOptions setDataDir(@Nullable Path dataDir) {
         this.dataDir = dataDir;
         return this;
     }

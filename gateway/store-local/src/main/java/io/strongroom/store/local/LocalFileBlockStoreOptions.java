@@ -4,6 +4,7 @@ import io.strongroom.core.store.Durability;
 import io.strongroom.core.store.StorageOptions;
 import java.nio.file.Path;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** Settings of {@link LocalFileBlockStore}: plain data with {@code DEFAULT_*} constants and fluent setters. */
 public class LocalFileBlockStoreOptions {
@@ -28,7 +29,7 @@ public class LocalFileBlockStoreOptions {
      */
     public static final long DEFAULT_CHECKPOINT_BYTES = 16L * 1024 * 1024;
 
-    private Path dataDir;
+    private @Nullable Path dataDir;
     private Durability durability = DEFAULT_DURABILITY;
     private int ioThreads = DEFAULT_IO_THREADS;
     private int readThreads = DEFAULT_READ_THREADS;
@@ -52,12 +53,12 @@ public class LocalFileBlockStoreOptions {
         this.checkpointBytes = other.checkpointBytes;
     }
 
-    public Path getDataDir() {
+    public @Nullable Path getDataDir() {
         return dataDir;
     }
 
     /** Directory holding one sub-directory per volume; created if missing. Required. */
-    public LocalFileBlockStoreOptions setDataDir(Path dataDir) {
+    public LocalFileBlockStoreOptions setDataDir(@Nullable Path dataDir) {
         this.dataDir = dataDir;
         return this;
     }

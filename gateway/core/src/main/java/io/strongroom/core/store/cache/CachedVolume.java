@@ -6,6 +6,7 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.StampedLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The cache's view of one incarnation of a volume (a volume deleted and created again under the same id is a new
@@ -74,6 +75,7 @@ final class CachedVolume {
      * A read-only view of the run's cached slots, or null unless every one of them is cached and no mutation's
      * change of them was under way meanwhile. Never waits.
      */
+    @Nullable
     Buffer lookup(long firstBlock, int count) {
         long stamp = contentLock.tryOptimisticRead();
         if (stamp == 0 || dropped || slotSize == 0) {
@@ -105,7 +107,7 @@ final class CachedVolume {
      * Registers a write or trim of blocks {@code [first, end)} about to be issued and drops their cached slots;
      * null if the volume was dropped (the caller takes the volume's new incarnation and tries again).
      */
-    synchronized Pending beginMutation(long first, long end) {
+    synchronized @Nullable Pending beginMutation(long first, long end) {
         if (dropped) {
             return null;
         }
@@ -128,7 +130,7 @@ final class CachedVolume {
     }
 
     /** The mutation was acknowledged ({@code written}: the slots of a write) or failed (null). */
-    synchronized void endMutation(Pending m, Buffer written) {
+    synchronized void endMutation(Pending m, @Nullable Buffer written) {
         pending.remove(m);
         int size = slotSize;
         if (written == null || m.superseded || dropped || size == 0 || written.length() % size != 0) {
@@ -146,7 +148,7 @@ final class CachedVolume {
      * Registers a read of blocks {@code [first, end)} that may fill the cache; null if it may not (a mutation of
      * one of them is pending, or the volume was dropped).
      */
-    synchronized Pending beginFill(long first, long end) {
+    synchronized @Nullable Pending beginFill(long first, long end) {
         if (dropped) {
             return null;
         }
@@ -161,7 +163,7 @@ final class CachedVolume {
     }
 
     /** The registered read completed: {@code read} holds its slots, or is null if it failed. */
-    synchronized void endFill(Pending fill, Buffer read) {
+    synchronized void endFill(Pending fill, @Nullable Buffer read) {
         pending.remove(fill);
         if (read == null || fill.superseded || dropped) {
             return;

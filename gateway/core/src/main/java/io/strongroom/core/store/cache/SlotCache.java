@@ -3,6 +3,7 @@ package io.strongroom.core.store.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.buffer.Buffer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sealed slots of every volume of one store, in memory and bounded by bytes: the map behind
@@ -38,7 +39,7 @@ final class SlotCache {
     }
 
     /** The cached slot of the block, or null. */
-    byte[] get(CachedVolume volume, long block) {
+    byte @Nullable [] get(CachedVolume volume, long block) {
         return slots.getIfPresent(new Key(volume, block));
     }
 
