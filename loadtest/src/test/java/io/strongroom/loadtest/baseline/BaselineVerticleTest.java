@@ -2,6 +2,7 @@ package io.strongroom.loadtest.baseline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.strongroom.core.testkit.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -37,8 +38,7 @@ class BaselineVerticleTest {
         // and opens a connection per request (no reuse of a closing pooled connection).
         Vertx clientVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
         try {
-            BaselineServer server =
-                    BaselineServer.start(serverVertx, "127.0.0.1", 0, 8192).await();
+            BaselineServer server = Await.result(BaselineServer.start(serverVertx, "127.0.0.1", 0, 8192));
             HttpClient client = clientVertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
             int port = server.port();
             Buffer one = get(client, port, "/v1/volumes/a/blocks/7");
@@ -55,23 +55,21 @@ class BaselineVerticleTest {
             assertEquals(404, send(client, port, HttpMethod.GET, "/nope", null));
             assertEquals(405, send(client, port, HttpMethod.DELETE, "/v1/volumes/a/blocks/1", null));
         } finally {
-            clientVertx.close().await();
-            serverVertx.close().await();
+            Await.result(clientVertx.close());
+            Await.result(serverVertx.close());
         }
     }
 
     private static Buffer get(HttpClient client, int port, String uri) {
-        return client.request(options(HttpMethod.GET, port, uri))
+        return Await.result(client.request(options(HttpMethod.GET, port, uri))
                 .compose(req -> req.send())
-                .compose(HttpClientResponse::body)
-                .await();
+                .compose(HttpClientResponse::body));
     }
 
     private static int send(HttpClient client, int port, HttpMethod method, String uri, Buffer body) {
-        return client.request(options(method, port, uri))
+        return Await.result(client.request(options(method, port, uri))
                 .compose(req -> body == null ? req.send() : req.send(body))
-                .compose(resp -> resp.body().map(b -> resp.statusCode()))
-                .await();
+                .compose(resp -> resp.body().map(b -> resp.statusCode())));
     }
 
     /**

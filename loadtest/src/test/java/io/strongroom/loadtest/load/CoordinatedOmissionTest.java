@@ -3,6 +3,7 @@ package io.strongroom.loadtest.load;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strongroom.core.testkit.Await;
 import io.strongroom.loadtest.cli.LoadTestOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -34,7 +35,7 @@ class CoordinatedOmissionTest {
     @BeforeEach
     void startStallingServer() {
         vertx = Vertx.vertx();
-        server = vertx.createHttpServer()
+        server = Await.result(vertx.createHttpServer()
                 .requestHandler(req -> {
                     long now = System.currentTimeMillis();
                     firstArrival.compareAndSet(0, now);
@@ -47,13 +48,12 @@ class CoordinatedOmissionTest {
                         req.response().end("ok");
                     }
                 })
-                .listen(0, "127.0.0.1")
-                .await();
+                .listen(0, "127.0.0.1"));
     }
 
     @AfterEach
     void stop() {
-        vertx.close().await();
+        Await.result(vertx.close());
     }
 
     @Test

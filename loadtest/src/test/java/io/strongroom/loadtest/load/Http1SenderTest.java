@@ -3,6 +3,7 @@ package io.strongroom.loadtest.load;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strongroom.core.testkit.Await;
 import io.strongroom.loadtest.cli.LoadTestOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -39,7 +40,7 @@ class Http1SenderTest {
     @BeforeEach
     void startServer() {
         vertx = Vertx.vertx();
-        server = vertx.createNetServer()
+        server = Await.result(vertx.createNetServer()
                 .connectHandler(socket -> {
                     connections.incrementAndGet();
                     StringBuilder pending = new StringBuilder();
@@ -58,13 +59,12 @@ class Http1SenderTest {
                         }
                     });
                 })
-                .listen(0, "127.0.0.1")
-                .await();
+                .listen(0, "127.0.0.1"));
     }
 
     @AfterEach
     void stop() {
-        vertx.close().await();
+        Await.result(vertx.close());
     }
 
     private RunResult run(Path out) throws Exception {

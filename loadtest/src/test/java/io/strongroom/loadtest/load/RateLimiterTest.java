@@ -3,6 +3,7 @@ package io.strongroom.loadtest.load;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strongroom.core.testkit.Await;
 import io.strongroom.loadtest.baseline.BaselineServer;
 import io.strongroom.loadtest.cli.LoadTestOptions;
 import io.vertx.core.Vertx;
@@ -23,12 +24,12 @@ class RateLimiterTest {
     @BeforeAll
     static void startServer() {
         serverVertx = Vertx.vertx();
-        server = BaselineServer.start(serverVertx, "127.0.0.1", 0, 8192).await();
+        server = Await.result(BaselineServer.start(serverVertx, "127.0.0.1", 0, 8192));
     }
 
     @AfterAll
     static void stopServer() {
-        server.close().await();
+        Await.result(server.close());
     }
 
     @Test

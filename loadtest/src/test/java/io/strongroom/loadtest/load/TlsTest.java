@@ -3,6 +3,7 @@ package io.strongroom.loadtest.load;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strongroom.core.testkit.Await;
 import io.strongroom.loadtest.cli.LoadTestOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -43,7 +44,7 @@ class TlsTest {
                         .setCertPath(certificate.certificatePath())
                         .setKeyPath(certificate.privateKeyPath()));
         byte[] block = new byte[8192];
-        server = vertx.createHttpServer(options)
+        server = Await.result(vertx.createHttpServer(options)
                 .requestHandler(req -> {
                     versionsSeen.add(req.version());
                     if (req.method() == HttpMethod.PUT) {
@@ -55,14 +56,13 @@ class TlsTest {
                         req.response().end(io.vertx.core.buffer.Buffer.buffer(block));
                     }
                 })
-                .listen(0, "127.0.0.1")
-                .await();
+                .listen(0, "127.0.0.1"));
     }
 
     @AfterEach
     void stop() {
         certificate.delete();
-        vertx.close().await();
+        Await.result(vertx.close());
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.strongroom.loadtest.load;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strongroom.core.testkit.Await;
 import io.strongroom.loadtest.cli.LoadTestOptions;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -46,7 +47,7 @@ class WarmupIsolationTest {
     @BeforeEach
     void startServerSlowDuringWarmup() {
         vertx = Vertx.vertx();
-        server = vertx.createHttpServer()
+        server = Await.result(vertx.createHttpServer()
                 .requestHandler(req -> {
                     serverContext = Vertx.currentContext();
                     if (!req.path().startsWith("/v1/")) {
@@ -62,8 +63,7 @@ class WarmupIsolationTest {
                         req.response().end("ok");
                     }
                 })
-                .listen(0, "127.0.0.1")
-                .await();
+                .listen(0, "127.0.0.1"));
     }
 
     /** Called from the progress line at the window's start: answer the held requests, stop stalling. */
@@ -78,7 +78,7 @@ class WarmupIsolationTest {
 
     @AfterEach
     void stop() {
-        vertx.close().await();
+        Await.result(vertx.close());
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strongroom.core.testkit.Await;
 import io.strongroom.loadtest.baseline.BaselineServer;
 import io.strongroom.loadtest.cli.LoadTestOptions;
 import io.strongroom.loadtest.load.LoadRun;
@@ -47,7 +48,7 @@ class ReportFilesTest {
     @BeforeAll
     static void runAndWrite(@TempDir Path tmp) throws Exception {
         serverVertx = Vertx.vertx();
-        server = BaselineServer.start(serverVertx, "127.0.0.1", 0, 8192).await();
+        server = Await.result(BaselineServer.start(serverVertx, "127.0.0.1", 0, 8192));
         dir = tmp.resolve("report");
         LoadTestOptions o = new LoadTestOptions()
                 .targets(List.of("http://127.0.0.1:" + server.port()))
@@ -65,7 +66,7 @@ class ReportFilesTest {
 
     @AfterAll
     static void stopServer() {
-        server.close().await();
+        Await.result(server.close());
     }
 
     @Test

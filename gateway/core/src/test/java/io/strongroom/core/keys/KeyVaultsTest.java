@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strongroom.core.error.ErrorCode;
 import io.strongroom.core.error.StrongroomException;
+import io.strongroom.core.testkit.Await;
 import io.strongroom.vault.KeyId;
 import io.strongroom.vault.KeyVaultClientOptions;
 import io.vertx.core.Vertx;
@@ -20,7 +21,7 @@ class KeyVaultsTest {
 
     @AfterEach
     void close() {
-        vertx.close().toCompletionStage().toCompletableFuture().join();
+        Await.result(vertx.close());
     }
 
     private KeyVaults vaults() {
@@ -49,7 +50,7 @@ class KeyVaultsTest {
         StrongroomException unknownIdentity =
                 assertThrows(StrongroomException.class, () -> vaults.client(kid, "nobody"));
         assertEquals(ErrorCode.InvalidArgument, unknownIdentity.code());
-        vaults.close().toCompletionStage().toCompletableFuture().join();
+        Await.result(vaults.close());
     }
 
     @Test

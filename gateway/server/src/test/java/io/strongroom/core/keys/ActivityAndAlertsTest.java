@@ -1,6 +1,5 @@
 package io.strongroom.core.keys;
 
-import static io.strongroom.core.keys.KeyAccessVaults.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +7,7 @@ import io.strongroom.core.activity.ActivityEvent;
 import io.strongroom.core.activity.ActivityType;
 import io.strongroom.core.activity.JsonLinesActivityLog;
 import io.strongroom.core.activity.WebhookAlertSink;
+import io.strongroom.core.testkit.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -42,7 +42,7 @@ class ActivityAndAlertsTest {
                     .latencyNanos(1_500_000)
                     .build());
         }
-        await(log.close());
+        Await.result(log.close());
         List<String> lines = Files.readAllLines(file);
         assertEquals(5, lines.size());
         JsonObject first = new JsonObject(lines.get(0));
@@ -58,7 +58,7 @@ class ActivityAndAlertsTest {
                 .kek("https://vault.example/keys/k1")
                 .volume("vol1")
                 .build());
-        await(reopened.close()); // the writer reads the old tail before it writes
+        Await.result(reopened.close()); // the writer reads the old tail before it writes
         List<ActivityEvent> k1 = reopened.recent(null, "https://vault.example/keys/k1", 10);
         assertEquals(
                 List.of(T0.plusSeconds(9), T0.plusSeconds(3), T0.plusSeconds(1)),
@@ -83,7 +83,7 @@ class ActivityAndAlertsTest {
         try {
             AtomicInteger calls = new AtomicInteger();
             BlockingQueue<String> accepted = new LinkedBlockingQueue<>();
-            HttpServer server = await(vertx.createHttpServer()
+            HttpServer server = Await.result(vertx.createHttpServer()
                     .requestHandler(req -> req.body().onSuccess(b -> {
                         calls.incrementAndGet();
                         JsonObject alert = b.toJsonObject();
@@ -100,14 +100,14 @@ class ActivityAndAlertsTest {
             long started = System.nanoTime();
             sink.send(new JsonObject().put("alert", "never"));
             sink.send(new JsonObject().put("alert", "next"));
-            assertEquals("next", accepted.poll(10, TimeUnit.SECONDS));
+            assertEquals("next", accepted.poll(Await.DEFAULT_TIMEOUT_SECONDS, TimeUnit.SECONDS));
             long millis = (System.nanoTime() - started) / 1_000_000;
             assertEquals(4, calls.get(), "three attempts for the refused alert, then the next one");
             assertTrue(millis >= 60, "backoff 20 + 40 ms between attempts, took " + millis + " ms");
             assertEquals(1, sink.undelivered(), "the refused alert is counted as undelivered");
-            await(sink.close());
+            Await.result(sink.close());
         } finally {
-            await(vertx.close());
+            Await.result(vertx.close());
         }
     }
 }

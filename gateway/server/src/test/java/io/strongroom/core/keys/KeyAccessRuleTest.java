@@ -1,14 +1,12 @@
 package io.strongroom.core.keys;
 
-import static io.strongroom.core.keys.KeyAccessVaults.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.strongroom.core.error.ErrorCode;
 import io.strongroom.core.error.StrongroomException;
+import io.strongroom.core.testkit.Await;
 import io.strongroom.core.volume.DefaultVolumeService;
 import io.strongroom.core.volume.VolumeInfo;
 import io.strongroom.core.volume.VolumeServiceOptions;
@@ -33,8 +31,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
@@ -162,7 +158,7 @@ class KeyAccessRuleTest {
     static void stopVaults() {
         vaultA.close();
         vaultB.close();
-        await(vertx.close());
+        Await.result(vertx.close());
     }
 
     @BeforeEach
@@ -177,9 +173,9 @@ class KeyAccessRuleTest {
                                 new IdentityConfig.StaticToken(KeyAccessVaults.GATEWAY_TOKEN)),
                 clock);
         keys.accessContext().setGracePeriod(GRACE);
-        LocalFileStorageBackend storage = await(
+        LocalFileStorageBackend storage = Await.result(
                 LocalFileStorageBackend.open(vertx, new LocalFileBlockStoreOptions().setDataDir(tmp.resolve("store"))));
-        service = await(DefaultVolumeService.open(
+        service = Await.result(DefaultVolumeService.open(
                 vertx,
                 storage.blocks(),
                 storage.metadata(),
@@ -192,8 +188,8 @@ class KeyAccessRuleTest {
     @AfterEach
     void close() {
         vaultA.faults(new JsonObject());
-        await(service.close());
-        await(keys.close());
+        Await.result(service.close());
+        Await.result(keys.close());
     }
 
     private static KeyVaultClientOptions clientOptions(KeyAccessVaults vault) {
@@ -211,8 +207,8 @@ class KeyAccessRuleTest {
     private KekRef customerVolumes(String key) {
         String kid = vaultA.createKey(key);
         for (String v : List.of(key + "-a", key + "-b")) {
-            await(service.create(new VolumeSpec(v, BS * 16L, BS, vaultA.vaultUrl() + "/keys/" + key, null)));
-            await(service.write(v, 0, pattern(8, v.hashCode())));
+            Await.result(service.create(new VolumeSpec(v, BS * 16L, BS, vaultA.vaultUrl() + "/keys/" + key, null)));
+            Await.result(service.write(v, 0, pattern(8, v.hashCode())));
         }
         return KekRef.of(KeyId.parse(kid), KeyVaultsConfig.DEFAULT_IDENTITY);
     }
@@ -223,12 +219,12 @@ class KeyAccessRuleTest {
         String key = "k" + (++keyNames) + "-" + fault.name().toLowerCase().replace('_', '-');
         KekRef kek = customerVolumes(key);
         List<String> dark = List.of(key + "-a", key + "-b");
-        await(service.create(new VolumeSpec("other-" + key, BS * 16L, BS, null, null)));
-        await(service.write("other-" + key, 0, pattern(2, 99)));
+        Await.result(service.create(new VolumeSpec("other-" + key, BS * 16L, BS, null, null)));
+        Await.result(service.write("other-" + key, 0, pattern(2, 99)));
         List<Dek> deks = deksOf(dark);
 
         fault.apply(this, key);
-        KeyAccessSnapshot degraded = await(monitor.probe(kek));
+        KeyAccessSnapshot degraded = Await.result(monitor.probe(kek));
         assertEquals(KeyState.DEGRADED, degraded.state(), () -> "after the fault: " + degraded);
         assertEquals(fault.expected, degraded.accessCause(), degraded::causeText);
         Instant since = degraded.since();
@@ -237,7 +233,8 @@ class KeyAccessRuleTest {
         monitor.tick();
         assertEquals(KeyState.DEGRADED, keys.access(kek).state(), "one second before the deadline");
         for (String v : dark) {
-            assertEquals(pattern(8, v.hashCode()), await(service.read(v, 0, 8)), "served from cached DEKs: " + v);
+            assertEquals(
+                    pattern(8, v.hashCode()), Await.result(service.read(v, 0, 8)), "served from cached DEKs: " + v);
         }
 
         clock.advance(Duration.ofSeconds(1));
@@ -255,21 +252,22 @@ class KeyAccessRuleTest {
                                 && e.getMessage().contains(gone.since().toString()),
                         e.getMessage());
             }
-            assertEquals(KeyState.INACCESSIBLE, await(service.get(v)).keyState());
+            assertEquals(KeyState.INACCESSIBLE, Await.result(service.get(v)).keyState());
         }
         assertTrue(!gone.since().isBefore(since.plus(GRACE)));
-        assertEquals(pattern(2, 99), await(service.read("other-" + key, 0, 2)), "another KEK keeps working");
-        await(service.write("other-" + key, 2, pattern(1, 98)));
+        assertEquals(pattern(2, 99), Await.result(service.read("other-" + key, 0, 2)), "another KEK keeps working");
+        Await.result(service.write("other-" + key, 2, pattern(1, 98)));
 
         fault.remove(this, key);
         assertEquals(KeyState.INACCESSIBLE, keys.access(kek).state(), "only a revalidation brings it back");
-        KeyAccessSnapshot back = await(monitor.revalidate(kek, "test"));
+        KeyAccessSnapshot back = Await.result(monitor.revalidate(kek, "test"));
         assertEquals(KeyState.AVAILABLE, back.state(), back::causeText);
         for (String v : dark) {
-            assertEquals(pattern(8, v.hashCode()), await(service.read(v, 0, 8)), "every block back unchanged: " + v);
+            assertEquals(
+                    pattern(8, v.hashCode()), Await.result(service.read(v, 0, 8)), "every block back unchanged: " + v);
         }
-        await(service.write(dark.get(0), 8, pattern(1, 7)));
-        assertEquals(pattern(1, 7), await(service.read(dark.get(0), 8, 1)));
+        Await.result(service.write(dark.get(0), 8, pattern(1, 7)));
+        assertEquals(pattern(1, 7), Await.result(service.read(dark.get(0), 8, 1)));
         List<String> types = keys.activityLog().recent(null, kek.keyUrl(), 100).stream()
                 .map(e -> e.type().jsonName() + (e.ok() ? "" : ":" + e.cause()))
                 .toList();
@@ -285,20 +283,20 @@ class KeyAccessRuleTest {
         String key = "k" + (++keyNames) + "-short";
         KekRef kek = customerVolumes(key);
         Fault.KEY_DISABLED.apply(this, key);
-        Instant first = await(monitor.probe(kek)).since();
+        Instant first = Await.result(monitor.probe(kek)).since();
         clock.advance(GRACE.minusMinutes(1));
         Fault.KEY_DISABLED.remove(this, key);
-        assertEquals(KeyState.AVAILABLE, await(monitor.probe(kek)).state());
+        assertEquals(KeyState.AVAILABLE, Await.result(monitor.probe(kek)).state());
 
         clock.advance(Duration.ofMinutes(1));
         Fault.KEY_DISABLED.apply(this, key);
-        KeyAccessSnapshot again = await(monitor.probe(kek));
+        KeyAccessSnapshot again = Await.result(monitor.probe(kek));
         assertEquals(KeyState.DEGRADED, again.state());
         assertEquals(first.plus(GRACE), again.since(), "the grace period runs from the new failure");
         clock.advance(GRACE.minusSeconds(1));
         monitor.tick();
         assertEquals(KeyState.DEGRADED, keys.access(kek).state(), "19 min 59 s after the first failure: still served");
-        assertEquals(pattern(8, (key + "-a").hashCode()), await(service.read(key + "-a", 0, 8)));
+        assertEquals(pattern(8, (key + "-a").hashCode()), Await.result(service.read(key + "-a", 0, 8)));
         clock.advance(Duration.ofSeconds(1));
         failsWith(
                 service.read(key + "-a", 0, 8), ErrorCode.KeyInaccessible); // a request after the deadline moves it too
@@ -319,17 +317,17 @@ class KeyAccessRuleTest {
         assertEquals(KeyState.DEGRADED, keys.access(kek).state());
 
         vaultA.faults(new JsonObject());
-        KeyAccessSnapshot probed = await(monitor.probe(kek)); // no client request needed
+        KeyAccessSnapshot probed = Await.result(monitor.probe(kek)); // no client request needed
         assertEquals(KeyState.AVAILABLE, probed.state(), probed::causeText);
         for (String v : List.of(key + "-a", key + "-b")) {
-            assertEquals(pattern(8, v.hashCode()), await(service.read(v, 0, 8)));
+            assertEquals(pattern(8, v.hashCode()), Await.result(service.read(v, 0, 8)));
         }
     }
 
     private List<Dek> deksOf(List<String> volumes) {
         List<Dek> deks = new ArrayList<>();
         for (String v : volumes) {
-            VolumeInfo info = await(service.get(v));
+            VolumeInfo info = Await.result(service.get(v));
             for (String id : info.dekIds()) {
                 Dek dek = keys.dekCache().get(DekId.parse(id));
                 assertNotNull(dek, "DEK " + id + " in memory");
@@ -356,16 +354,9 @@ class KeyAccessRuleTest {
     }
 
     static StrongroomException failsWith(Future<?> future, ErrorCode code) {
-        try {
-            Object result = future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            return fail("expected " + code + ", got " + result);
-        } catch (ExecutionException e) {
-            StrongroomException g = assertInstanceOf(StrongroomException.class, e.getCause());
-            assertEquals(code, g.code(), g::getMessage);
-            return g;
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        StrongroomException g = Await.failure(future, StrongroomException.class);
+        assertEquals(code, g.code(), g::getMessage);
+        return g;
     }
 
     /** A clock the test moves by hand. */

@@ -1,10 +1,10 @@
 package io.strongroom.core.keys;
 
+import io.strongroom.core.testkit.Await;
 import io.strongroom.vault.local.Identity;
 import io.strongroom.vault.local.LocalVault;
 import io.strongroom.vault.local.LocalVaultOptions;
 import io.strongroom.vault.local.tls.SelfSignedCertificate;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -19,7 +19,6 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A local-vault that a test can restart with another configuration on the same port, data directory, master key and
@@ -62,7 +61,7 @@ final class KeyAccessVaults implements AutoCloseable {
     /** (Re)starts the vault with {@code setup}: real permission, token and firewall checks. */
     void restart(Setup setup) {
         if (vault != null) {
-            await(vault.close());
+            Await.result(vault.close());
         }
         LocalVaultOptions options = new LocalVaultOptions()
                 .setDataDir(dataDir)
@@ -83,7 +82,7 @@ final class KeyAccessVaults implements AutoCloseable {
         if (setup == Setup.FIREWALLED) {
             options.setAllowedCidrs(List.of("10.0.0.0/8")); // the gateway calls from 127.0.0.1
         }
-        vault = await(LocalVault.start(vertx, options));
+        vault = Await.result(LocalVault.start(vertx, options));
     }
 
     String vaultUrl() {
@@ -146,7 +145,7 @@ final class KeyAccessVaults implements AutoCloseable {
         if (token != null) {
             options.putHeader("authorization", "Bearer " + token);
         }
-        Buffer answer = await(admin.request(options)
+        Buffer answer = Await.result(admin.request(options)
                 .compose(req -> body == null ? req.send() : req.send(body.toBuffer()))
                 .compose(resp -> resp.body().map(b -> {
                     if (resp.statusCode() / 100 != 2) {
@@ -159,16 +158,8 @@ final class KeyAccessVaults implements AutoCloseable {
 
     @Override
     public void close() {
-        await(vault.close());
-        await(admin.close());
-    }
-
-    static <T> T await(Future<T> future) {
-        try {
-            return future.await(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("future failed: " + e, e);
-        }
+        Await.result(vault.close());
+        Await.result(admin.close());
     }
 
     private static int freePort() {

@@ -1,12 +1,12 @@
 package io.strongroom.core.volume;
 
-import static io.strongroom.core.volume.VolumeTestKit.await;
 import static io.strongroom.core.volume.VolumeTestKit.awaitFailure;
 import static io.strongroom.core.volume.VolumeTestKit.pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strongroom.core.error.ErrorCode;
+import io.strongroom.core.testkit.Await;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import java.nio.file.Files;
@@ -24,12 +24,12 @@ class BlockIoTest extends WithVolumeKit {
 
     @BeforeEach
     void start() {
-        await(kit.service.create(new VolumeSpec("vol", (long) BS * BLOCKS)));
+        Await.result(kit.service.create(new VolumeSpec("vol", (long) BS * BLOCKS)));
     }
 
     @Test
     void neverWrittenBlocksReadAsZeros() {
-        Buffer zeros = await(kit.service.read("vol", 0, BLOCKS));
+        Buffer zeros = Await.result(kit.service.read("vol", 0, BLOCKS));
         assertEquals(BS * BLOCKS, zeros.length());
         assertEquals(Buffer.buffer(new byte[BS * BLOCKS]), zeros);
     }
@@ -37,26 +37,26 @@ class BlockIoTest extends WithVolumeKit {
     @Test
     void singleBlocksAndRunsReadBack() {
         Buffer one = pattern(BS, 1, 1);
-        await(kit.service.write("vol", 7, one));
-        assertEquals(one, await(kit.service.read("vol", 7, 1)));
+        Await.result(kit.service.write("vol", 7, one));
+        assertEquals(one, Await.result(kit.service.read("vol", 7, 1)));
 
         Buffer run = pattern(BS, 16, 2);
-        await(kit.service.write("vol", 20, run));
-        assertEquals(run, await(kit.service.read("vol", 20, 16)));
-        assertEquals(run.slice(3 * BS, 8 * BS), await(kit.service.read("vol", 23, 5)));
+        Await.result(kit.service.write("vol", 20, run));
+        assertEquals(run, Await.result(kit.service.read("vol", 20, 16)));
+        assertEquals(run.slice(3 * BS, 8 * BS), Await.result(kit.service.read("vol", 23, 5)));
 
         // A read spanning written and never-written blocks.
-        Buffer mixed = await(kit.service.read("vol", 6, 3));
+        Buffer mixed = Await.result(kit.service.read("vol", 6, 3));
         assertEquals(Buffer.buffer(new byte[BS]), mixed.slice(0, BS));
         assertEquals(one, mixed.slice(BS, 2 * BS));
         assertEquals(Buffer.buffer(new byte[BS]), mixed.slice(2 * BS, 3 * BS));
 
         // Last block of the volume, and an overwrite.
-        await(kit.service.write("vol", BLOCKS - 1, pattern(BS, 1, 3)));
-        await(kit.service.write("vol", BLOCKS - 1, pattern(BS, 1, 4)));
-        assertEquals(pattern(BS, 1, 4), await(kit.service.read("vol", BLOCKS - 1, 1)));
+        Await.result(kit.service.write("vol", BLOCKS - 1, pattern(BS, 1, 3)));
+        Await.result(kit.service.write("vol", BLOCKS - 1, pattern(BS, 1, 4)));
+        assertEquals(pattern(BS, 1, 4), Await.result(kit.service.read("vol", BLOCKS - 1, 1)));
 
-        VolumeCounters c = await(kit.service.get("vol")).counters();
+        VolumeCounters c = Await.result(kit.service.get("vol")).counters();
         assertEquals(4, c.writes());
         assertEquals(19L * BS, c.bytesIn());
         assertEquals(5, c.reads());
@@ -66,13 +66,13 @@ class BlockIoTest extends WithVolumeKit {
 
     @Test
     void trimmedBlocksReadAsZeros() {
-        await(kit.service.write("vol", 0, pattern(BS, 8, 9)));
-        await(kit.service.trim("vol", 2, 3));
-        Buffer after = await(kit.service.read("vol", 0, 8));
+        Await.result(kit.service.write("vol", 0, pattern(BS, 8, 9)));
+        Await.result(kit.service.trim("vol", 2, 3));
+        Buffer after = Await.result(kit.service.read("vol", 0, 8));
         Buffer expected = pattern(BS, 8, 9);
         expected.setBytes(2 * BS, new byte[3 * BS]);
         assertEquals(expected, after);
-        await(kit.service.flush("vol"));
+        Await.result(kit.service.flush("vol"));
     }
 
     @Test
@@ -83,16 +83,16 @@ class BlockIoTest extends WithVolumeKit {
                 .write("vol", 10, data)
                 .compose(x -> kit.service.read("vol", 10, 4))
                 .onComplete(result));
-        assertEquals(data, await(result.future()));
+        assertEquals(data, Await.result(result.future()));
     }
 
     @Test
     void restartReadsBack() {
         Buffer data = pattern(BS, 10, 12);
-        await(kit.service.write("vol", 30, data));
+        Await.result(kit.service.write("vol", 30, data));
         kit.restart();
-        assertEquals(data, await(kit.service.read("vol", 30, 10)));
-        assertEquals(Buffer.buffer(new byte[BS]), await(kit.service.read("vol", 29, 1)));
+        assertEquals(data, Await.result(kit.service.read("vol", 30, 10)));
+        assertEquals(Buffer.buffer(new byte[BS]), Await.result(kit.service.read("vol", 29, 1)));
     }
 
     @Test
@@ -103,10 +103,10 @@ class BlockIoTest extends WithVolumeKit {
         for (int i = 0; i < block.length; i++) {
             block[i] = marker[i % marker.length];
         }
-        await(kit.service.write("vol", 0, Buffer.buffer(block)));
-        await(kit.service.flush("vol"));
+        Await.result(kit.service.write("vol", 0, Buffer.buffer(block)));
+        Await.result(kit.service.flush("vol"));
         kit.restart(); // everything journalled and checkpointed to disk
-        assertEquals(Buffer.buffer(block), await(kit.service.read("vol", 0, 4)));
+        assertEquals(Buffer.buffer(block), Await.result(kit.service.read("vol", 0, 4)));
 
         long scanned = kit.storeFiles()
                 .mapToLong(f -> {
@@ -128,8 +128,8 @@ class BlockIoTest extends WithVolumeKit {
 
     @Test
     void badRequestsAreRefusedAndChangeNothing() throws Exception {
-        await(kit.service.write("vol", 0, pattern(BS, 2, 13)));
-        await(kit.service.flush("vol"));
+        Await.result(kit.service.write("vol", 0, pattern(BS, 2, 13)));
+        Await.result(kit.service.flush("vol"));
         Map<String, String> before = fileHashes();
 
         awaitFailure(kit.service.write("vol", 0, Buffer.buffer(new byte[BS - 1])), ErrorCode.BadBodyLength);
@@ -149,10 +149,10 @@ class BlockIoTest extends WithVolumeKit {
         awaitFailure(kit.service.flush("nope"), ErrorCode.VolumeNotFound);
         assertEquals(OptionalInt.empty(), kit.service.blockSize("nope"));
 
-        await(kit.service.flush("vol"));
+        Await.result(kit.service.flush("vol"));
         assertEquals(before, fileHashes(), "refused requests left every file unchanged");
-        assertEquals(pattern(BS, 2, 13), await(kit.service.read("vol", 0, 2)));
-        assertEquals(1, await(kit.service.get("vol")).counters().writes(), "refused writes are not counted");
+        assertEquals(pattern(BS, 2, 13), Await.result(kit.service.read("vol", 0, 2)));
+        assertEquals(1, Await.result(kit.service.get("vol")).counters().writes(), "refused writes are not counted");
     }
 
     private Map<String, String> fileHashes() {

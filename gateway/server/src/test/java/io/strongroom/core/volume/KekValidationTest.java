@@ -1,6 +1,5 @@
 package io.strongroom.core.volume;
 
-import static io.strongroom.core.volume.VolumeTestKit.await;
 import static io.strongroom.core.volume.VolumeTestKit.awaitFailure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strongroom.core.error.ErrorCode;
 import io.strongroom.core.error.StrongroomException;
+import io.strongroom.core.testkit.Await;
 import io.strongroom.vault.KeyId;
 import io.strongroom.vault.KeyProperties;
 import io.vertx.core.json.JsonObject;
@@ -22,14 +22,14 @@ class KekValidationTest extends WithVolumeKit {
 
     @BeforeEach
     void start() {
-        await(kit.service.create(new VolumeSpec("v", BS * 8L)));
+        Await.result(kit.service.create(new VolumeSpec("v", BS * 8L)));
     }
 
     @Test
     void anRsa2048KeyPassesAndAVersionlessIdResolvesToTheCurrentVersion() {
         String key = VolumeTestKit.uniqueKeyName("good");
         String kid = kit.createKey(key);
-        VolumeInfo info = await(kit.service.changeKek("v", new KekChange(kit.keyUrl(key), null, null)));
+        VolumeInfo info = Await.result(kit.service.changeKek("v", new KekChange(kit.keyUrl(key), null, null)));
         assertEquals(kid, info.kekId(), "the versionless id is stored as the version that was current");
         assertEquals(kid, kit.metadataDocument(info).getString("kek"));
 
@@ -37,7 +37,7 @@ class KekValidationTest extends WithVolumeKit {
         String otherKid = kit.createKey(other);
         assertEquals(
                 otherKid,
-                await(kit.service.create(new VolumeSpec("c", BS * 8L, 0, kit.keyUrl(other), null)))
+                Await.result(kit.service.create(new VolumeSpec("c", BS * 8L, 0, kit.keyUrl(other), null)))
                         .kekId());
     }
 
@@ -76,7 +76,7 @@ class KekValidationTest extends WithVolumeKit {
         StrongroomException e = expect(ErrorCode.KekRoundTripFailed, kit.keyUrl(key), VolumeTestKit.WRAP_ONLY);
         assertTrue(e.getMessage().contains("FORBIDDEN"), e.getMessage());
         // The same key with an identity that may unwrap is fine.
-        await(kit.service.changeKek("v", new KekChange(kit.keyUrl(key), null, null)));
+        Await.result(kit.service.changeKek("v", new KekChange(kit.keyUrl(key), null, null)));
     }
 
     @Test
@@ -132,9 +132,9 @@ class KekValidationTest extends WithVolumeKit {
     }
 
     private StrongroomException expect(ErrorCode code, String kek, String identity) {
-        String before = await(kit.service.get("v")).kekId();
+        String before = Await.result(kit.service.get("v")).kekId();
         StrongroomException e = awaitFailure(kit.service.changeKek("v", new KekChange(kek, identity, null)), code);
-        assertEquals(before, await(kit.service.get("v")).kekId(), "a refused KEK leaves the volume as it was");
+        assertEquals(before, Await.result(kit.service.get("v")).kekId(), "a refused KEK leaves the volume as it was");
         return e;
     }
 }

@@ -1,6 +1,5 @@
 package io.strongroom.core.volume;
 
-import static io.strongroom.core.volume.VolumeTestKit.await;
 import static io.strongroom.core.volume.VolumeTestKit.awaitFailure;
 import static io.strongroom.core.volume.VolumeTestKit.pattern;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strongroom.core.error.ErrorCode;
 import io.strongroom.core.error.StrongroomException;
+import io.strongroom.core.testkit.Await;
 import io.strongroom.crypto.Dek;
 import io.strongroom.crypto.DekId;
 import io.vertx.core.json.JsonArray;
@@ -69,8 +69,8 @@ class SecretHygieneTest {
 
     @Test
     void keysAndTokensNeverShowUp() throws Exception {
-        VolumeInfo info = await(kit.service.create(new VolumeSpec("s", 8192 * 4L)));
-        await(kit.service.write("s", 0, pattern(8192, 2, 1)));
+        VolumeInfo info = Await.result(kit.service.create(new VolumeSpec("s", 8192 * 4L)));
+        Await.result(kit.service.write("s", 0, pattern(8192, 2, 1)));
         Dek dek = kit.keys.dekCache().get(DekId.parse(info.dekIds().get(0)));
         byte[] key = dek.insecureKeyBytesForWrapping();
         List<String> forms = List.of(
@@ -83,7 +83,7 @@ class SecretHygieneTest {
 
         List<String> texts = new ArrayList<>();
         // An integrity failure (logged), a refused unwrap at start-up (logged), error messages.
-        await(kit.service.flush("s"));
+        Await.result(kit.service.flush("s"));
         try (FileChannel ch = FileChannel.open(kit.slotsFile(info), StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(new byte[] {1, 2, 3}), 8240 + 100);
         }
@@ -105,13 +105,13 @@ class SecretHygieneTest {
         for (Throwable t = unavailable; t != null; t = t.getCause()) {
             texts.add(String.valueOf(t));
         }
-        texts.add(await(kit.service.get("s")).toJson().encode());
-        texts.add(String.valueOf(await(kit.service.get("s"))));
+        texts.add(Await.result(kit.service.get("s")).toJson().encode());
+        texts.add(String.valueOf(Await.result(kit.service.get("s"))));
         texts.add(kit.keys.toString());
         texts.add(kit.keys.dekCache().toString());
         texts.add(String.valueOf(kit.keys.keyStates()));
         texts.add(dek.toString());
-        texts.add(await(kit.metadata.read(info.id())).orElseThrow());
+        texts.add(Await.result(kit.metadata.read(info.id())).orElseThrow());
         synchronized (logged) {
             texts.addAll(logged);
             assertTrue(logged.stream().anyMatch(l -> l.contains("integrity")), "the integrity failure was logged");

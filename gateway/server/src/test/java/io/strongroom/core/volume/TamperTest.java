@@ -1,6 +1,5 @@
 package io.strongroom.core.volume;
 
-import static io.strongroom.core.volume.VolumeTestKit.await;
 import static io.strongroom.core.volume.VolumeTestKit.awaitFailure;
 import static io.strongroom.core.volume.VolumeTestKit.pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strongroom.core.error.ErrorCode;
 import io.strongroom.core.error.StrongroomException;
+import io.strongroom.core.testkit.Await;
 import io.strongroom.crypto.SealedBlockLayout;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
@@ -32,12 +32,12 @@ class TamperTest extends WithVolumeKit {
 
     @BeforeEach
     void start() {
-        a = await(kit.service.create(new VolumeSpec("a", BS * 16L, BS, null, null)));
-        b = await(kit.service.create(new VolumeSpec("b", BS * 16L, BS, null, null)));
-        await(kit.service.write("a", 0, pattern(BS, 8, 1)));
-        await(kit.service.write("b", 0, pattern(BS, 8, 2)));
-        await(kit.service.flush("a"));
-        await(kit.service.flush("b"));
+        a = Await.result(kit.service.create(new VolumeSpec("a", BS * 16L, BS, null, null)));
+        b = Await.result(kit.service.create(new VolumeSpec("b", BS * 16L, BS, null, null)));
+        Await.result(kit.service.write("a", 0, pattern(BS, 8, 1)));
+        Await.result(kit.service.write("b", 0, pattern(BS, 8, 2)));
+        Await.result(kit.service.flush("a"));
+        Await.result(kit.service.flush("b"));
     }
 
     @Test
@@ -52,7 +52,10 @@ class TamperTest extends WithVolumeKit {
             // A run containing the bad block fails as a whole: no partial data.
             awaitFailure(kit.service.read("a", 0, 8), ErrorCode.BlockIntegrityError);
         }
-        assertEquals(pattern(BS, 1, 1).slice(0, BS), await(kit.service.read("a", 0, 1)), "untouched blocks still read");
+        assertEquals(
+                pattern(BS, 1, 1).slice(0, BS),
+                Await.result(kit.service.read("a", 0, 1)),
+                "untouched blocks still read");
     }
 
     @Test
@@ -65,7 +68,9 @@ class TamperTest extends WithVolumeKit {
         kit.restart();
         awaitFailure(kit.service.read("a", 12, 1), ErrorCode.BlockIntegrityError);
         assertEquals(
-                pattern(BS, 8, 1).slice(2 * BS, 3 * BS), await(kit.service.read("a", 2, 1)), "the source still reads");
+                pattern(BS, 8, 1).slice(2 * BS, 3 * BS),
+                Await.result(kit.service.read("a", 2, 1)),
+                "the source still reads");
     }
 
     @Test
@@ -73,15 +78,15 @@ class TamperTest extends WithVolumeKit {
         copySlot(kit.slotsFile(b), 3, kit.slotsFile(a), 3);
         kit.restart();
         awaitFailure(kit.service.read("a", 3, 1), ErrorCode.BlockIntegrityError);
-        assertEquals(pattern(BS, 8, 2).slice(3 * BS, 4 * BS), await(kit.service.read("b", 3, 1)));
+        assertEquals(pattern(BS, 8, 2).slice(3 * BS, 4 * BS), Await.result(kit.service.read("b", 3, 1)));
     }
 
     @Test
     void aCachedSlotServesWhatWasWrittenUntilItIsReadFromTheFileAgain() throws IOException {
         Buffer written = pattern(BS, 8, 1).slice(6 * BS, 7 * BS);
-        assertEquals(written, await(kit.service.read("a", 6, 1)));
+        assertEquals(written, Await.result(kit.service.read("a", 6, 1)));
         flipByte(kit.slotsFile(a), 6L * SLOT + SealedBlockLayout.HEADER_LENGTH + 100);
-        assertEquals(written, await(kit.service.read("a", 6, 1)), "the cached slot is what the gateway wrote");
+        assertEquals(written, Await.result(kit.service.read("a", 6, 1)), "the cached slot is what the gateway wrote");
         kit.restart();
         awaitFailure(kit.service.read("a", 6, 1), ErrorCode.BlockIntegrityError);
     }

@@ -1,6 +1,5 @@
 package io.strongroom.core.volume;
 
-import static io.strongroom.core.volume.VolumeTestKit.await;
 import static io.strongroom.core.volume.VolumeTestKit.awaitFailure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strongroom.core.error.ErrorCode;
 import io.strongroom.core.keys.KeyState;
+import io.strongroom.core.testkit.Await;
 import io.vertx.core.Future;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class VolumeLifecycleTest extends WithVolumeKit {
     @Test
     void createGetListDelete() {
-        VolumeInfo created = await(kit.service.create(new VolumeSpec("db-1", 1 << 20)));
+        VolumeInfo created = Await.result(kit.service.create(new VolumeSpec("db-1", 1 << 20)));
         assertEquals("db-1", created.name());
         assertEquals(8192, created.blockSize());
         assertEquals(128, created.blockCount());
@@ -31,26 +31,26 @@ class VolumeLifecycleTest extends WithVolumeKit {
         assertEquals(
                 created.dekIds().get(0), created.toJson().getJsonArray("dekIds").getString(0));
 
-        await(kit.service.create(new VolumeSpec("db-0", 4096 * 3, 4096, null, null)));
-        List<VolumeInfo> all = await(kit.service.list());
+        Await.result(kit.service.create(new VolumeSpec("db-0", 4096 * 3, 4096, null, null)));
+        List<VolumeInfo> all = Await.result(kit.service.list());
         assertEquals(List.of("db-0", "db-1"), all.stream().map(VolumeInfo::name).toList());
         assertEquals(OptionalInt.of(4096), kit.service.blockSize("db-0"));
-        assertEquals(created.id(), await(kit.service.get("db-1")).id());
+        assertEquals(created.id(), Await.result(kit.service.get("db-1")).id());
 
         Path volumeDir = kit.storeDir.resolve(created.id().toString());
         assertTrue(Files.isDirectory(volumeDir));
-        await(kit.service.delete("db-1"));
+        Await.result(kit.service.delete("db-1"));
         assertFalse(Files.exists(volumeDir), "delete removes the volume's files");
         awaitFailure(kit.service.get("db-1"), ErrorCode.VolumeNotFound);
         awaitFailure(kit.service.read("db-1", 0, 1), ErrorCode.VolumeNotFound);
         awaitFailure(kit.service.delete("db-1"), ErrorCode.VolumeNotFound);
-        assertEquals(1, await(kit.service.list()).size());
+        assertEquals(1, Await.result(kit.service.list()).size());
     }
 
     @Test
     void metadataHoldsOnlyTheWrappedDek() throws Exception {
-        VolumeInfo info = await(kit.service.create(new VolumeSpec("meta", 8192 * 4)));
-        String doc = await(kit.metadata.read(info.id())).orElseThrow();
+        VolumeInfo info = Await.result(kit.service.create(new VolumeSpec("meta", 8192 * 4)));
+        String doc = Await.result(kit.metadata.read(info.id())).orElseThrow();
         VolumeMetadata m = VolumeMetadataCodec.decode(doc);
         assertEquals(info.kekId(), m.kekId());
         assertEquals(info.dekIds().get(0), m.activeDek().toString());
@@ -61,14 +61,14 @@ class VolumeLifecycleTest extends WithVolumeKit {
 
     @Test
     void duplicateNamesAreRefusedEvenWhenConcurrent() {
-        await(kit.service.create(new VolumeSpec("dup", 8192)));
+        Await.result(kit.service.create(new VolumeSpec("dup", 8192)));
         awaitFailure(kit.service.create(new VolumeSpec("dup", 8192)), ErrorCode.VolumeExists);
 
         List<Future<VolumeInfo>> racing = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             racing.add(kit.service.create(new VolumeSpec("race", 8192)));
         }
-        await(Future.join(racing).otherwiseEmpty());
+        Await.result(Future.join(racing).otherwiseEmpty());
         long won = racing.stream().filter(Future::succeeded).count();
         assertEquals(1, won, "exactly one concurrent create of a name succeeds");
         racing.stream().filter(Future::failed).forEach(f -> awaitFailure(f, ErrorCode.VolumeExists));
@@ -98,37 +98,37 @@ class VolumeLifecycleTest extends WithVolumeKit {
                 kit.service.create(new VolumeSpec("nokey", 8192, 0, kit.keyUrl("no-such-key"), null)),
                 ErrorCode.InvalidArgument);
 
-        assertEquals(0, await(kit.service.list()).size());
+        assertEquals(0, Await.result(kit.service.list()).size());
         assertEquals(0, kit.store.volumes().size(), "no store volume was created");
         assertEquals(0, kit.keys.dekCache().stats().size(), "no DEK stayed in memory");
         // Valid names at the edges are accepted.
-        await(kit.service.create(new VolumeSpec("a", 8192)));
-        await(kit.service.create(new VolumeSpec("0" + "x._-".repeat(15) + "xy", 8192)));
+        Await.result(kit.service.create(new VolumeSpec("a", 8192)));
+        Await.result(kit.service.create(new VolumeSpec("0" + "x._-".repeat(15) + "xy", 8192)));
     }
 
     @Test
     void customerKekIsUsedAndRecorded() {
         String key = VolumeTestKit.uniqueKeyName("customer");
         String kid = kit.createKey(key);
-        VolumeInfo info = await(kit.service.create(new VolumeSpec("cust", 8192 * 2, 0, kit.keyUrl(key), null)));
+        VolumeInfo info = Await.result(kit.service.create(new VolumeSpec("cust", 8192 * 2, 0, kit.keyUrl(key), null)));
         assertEquals(kid, info.kekId());
-        await(kit.service.write("cust", 0, VolumeTestKit.pattern(8192, 2, 5)));
+        Await.result(kit.service.write("cust", 0, VolumeTestKit.pattern(8192, 2, 5)));
         kit.restart();
-        assertEquals(VolumeTestKit.pattern(8192, 2, 5), await(kit.service.read("cust", 0, 2)));
-        assertEquals(kid, await(kit.service.get("cust")).kekId());
+        assertEquals(VolumeTestKit.pattern(8192, 2, 5), Await.result(kit.service.read("cust", 0, 2)));
+        assertEquals(kid, Await.result(kit.service.get("cust")).kekId());
     }
 
     @Test
     void identitiesFromManagedIdentityAndClientCredentialsReachTheKek() {
         String key = VolumeTestKit.uniqueKeyName("workload");
         kit.createKey(key);
-        await(kit.service.create(new VolumeSpec("mi", 8192 * 2, 0, kit.keyUrl(key), "managed")));
-        await(kit.service.create(new VolumeSpec("cc", 8192 * 2, 0, kit.keyUrl(key), "app")));
-        await(kit.service.write("mi", 0, VolumeTestKit.pattern(8192, 1, 1)));
-        await(kit.service.write("cc", 1, VolumeTestKit.pattern(8192, 1, 2)));
+        Await.result(kit.service.create(new VolumeSpec("mi", 8192 * 2, 0, kit.keyUrl(key), "managed")));
+        Await.result(kit.service.create(new VolumeSpec("cc", 8192 * 2, 0, kit.keyUrl(key), "app")));
+        Await.result(kit.service.write("mi", 0, VolumeTestKit.pattern(8192, 1, 1)));
+        Await.result(kit.service.write("cc", 1, VolumeTestKit.pattern(8192, 1, 2)));
         kit.restart(); // the DEKs are unwrapped again with tokens from each identity's endpoint
-        assertEquals(VolumeTestKit.pattern(8192, 1, 1), await(kit.service.read("mi", 0, 1)));
-        assertEquals(VolumeTestKit.pattern(8192, 1, 2), await(kit.service.read("cc", 1, 1)));
+        assertEquals(VolumeTestKit.pattern(8192, 1, 1), Await.result(kit.service.read("mi", 0, 1)));
+        assertEquals(VolumeTestKit.pattern(8192, 1, 2), Await.result(kit.service.read("cc", 1, 1)));
         assertEquals(
                 2,
                 kit.keys.keyStates().stream()
@@ -139,13 +139,13 @@ class VolumeLifecycleTest extends WithVolumeKit {
 
     @Test
     void closedServiceRefusesWork() {
-        await(kit.service.create(new VolumeSpec("c", 8192)));
-        await(kit.service.close());
+        Await.result(kit.service.create(new VolumeSpec("c", 8192)));
+        Await.result(kit.service.close());
         awaitFailure(kit.service.read("c", 0, 1), ErrorCode.StorageUnavailable);
         awaitFailure(kit.service.create(new VolumeSpec("d", 8192)), ErrorCode.StorageUnavailable);
         assertEquals(0, kit.keys.dekCache().stats().size(), "close destroyed the DEKs");
-        await(kit.keys.close());
+        Await.result(kit.keys.close());
         kit.open();
-        assertEquals(1, await(kit.service.list()).size());
+        assertEquals(1, Await.result(kit.service.list()).size());
     }
 }
