@@ -1,10 +1,14 @@
 package io.strongroom.core.volume;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.strongroom.core.testkit.ChildJvm;
+import io.strongroom.server.GatewayProcess;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -24,10 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,14 +48,15 @@ class GatewayCrashTest {
     static final int WRITERS = 4;
     static final int KILLS = 20;
     static final long NONE = -1;
-    static final Pattern LISTENING = Pattern.compile("listening on (http://[0-9.:\\[\\]]+)");
+    /** Bounds a request on a loaded machine (a hang, not a slow answer, fails the test). */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
     @TempDir
     Path tmp;
 
     final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2))
+            .connectTimeout(REQUEST_TIMEOUT)
             .build();
     final long[] acked = new long[BLOCKS]; // generation last acknowledged (0 = never written)
     final long[] nextGen = new long[BLOCKS]; // generation of the next write of the block
@@ -62,9 +65,16 @@ class GatewayCrashTest {
     int killsDuringWrites;
     int inFlightBlocksLanded;
     int inFlightBlocksLost;
+    GatewayProcess gateway;
+
+    @AfterEach
+    void killGateway() {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
 
     @Test
-    @Timeout(170)
     void everyBlockIsItsLastAcknowledgedOrAnInFlightWriteAfterSigkill() throws Exception {
         Path dataDir = tmp.resolve("data");
         Arrays.fill(nextGen, 1);
@@ -72,11 +82,12 @@ class GatewayCrashTest {
             inFlight.set(n, NONE);
         }
         Random random = new Random();
-        Child child = Child.start(dataDir, tmp, 0);
+        gateway = GatewayProcess.start(dataDir, tmp, "gateway-0");
         String token = adminToken(dataDir);
         HttpResponse<String> created = http.send(
-                HttpRequest.newBuilder(URI.create(child.baseUrl + "/v1/volumes"))
+                HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/volumes"))
                         .header("Authorization", "Bearer " + token)
+                        .timeout(REQUEST_TIMEOUT)
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(new JsonObject()
                                 .put("name", "crash")
@@ -93,18 +104,24 @@ class GatewayCrashTest {
             List<Thread> writers = new ArrayList<>();
             for (int w = 0; w < WRITERS; w++) {
                 int first = w * (BLOCKS / WRITERS);
-                String base = child.baseUrl;
+                String base = gateway.baseUrl();
                 Thread t = new Thread(
                         () -> writeUntilFailure(base, token, first, BLOCKS / WRITERS, stop, unexpected),
                         "crash-writer-" + w);
                 t.start();
                 writers.add(t);
             }
-            Thread.sleep(20 + random.nextInt(300));
-            child.kill();
+            long ackedBefore = acknowledgedWrites.get();
+            await("writes flowing before kill " + kill)
+                    .atMost(ChildJvm.PATIENCE)
+                    .until(() -> acknowledgedWrites.get() > ackedBefore || unexpected.get() != null);
+            // The thing under test: a SIGKILL at a random moment of the write stream, not a synchronisation.
+            Thread.sleep(random.nextInt(300));
+            gateway.kill();
             stop.set(true);
             for (Thread t : writers) {
-                t.join(10_000);
+                t.join(ChildJvm.PATIENCE.toMillis());
+                assertFalse(t.isAlive(), t.getName() + " still running after the kill");
             }
             assertNull(unexpected.get(), "a write was refused before the kill");
             for (int n = 0; n < BLOCKS; n++) {
@@ -113,15 +130,15 @@ class GatewayCrashTest {
                     break;
                 }
             }
-            child = Child.start(dataDir, tmp, kill);
+            gateway = GatewayProcess.start(dataDir, tmp, "gateway-" + kill);
             try {
-                verifyAll(child.baseUrl, token);
+                verifyAll(gateway.baseUrl(), token);
             } catch (AssertionError e) {
                 throw new AssertionError(
-                        e.getMessage() + "\n--- gateway log after kill " + kill + " ---\n" + child.log(), e);
+                        e.getMessage() + "\n--- gateway log after kill " + kill + " ---\n" + gateway.log(), e);
             }
         }
-        child.stop();
+        gateway.stop();
         System.out.printf(
                 "GatewayCrashTest: %d SIGKILLs, %d acknowledged writes, %d kills with writes in flight; "
                         + "in-flight blocks found written %d, found old %d%n",
@@ -151,7 +168,7 @@ class GatewayCrashTest {
                                         URI.create(base + "/v1/volumes/crash/blocks/" + start + "?count=" + count))
                                 .header("Authorization", "Bearer " + token)
                                 .header("Content-Type", "application/octet-stream")
-                                .timeout(Duration.ofSeconds(10))
+                                .timeout(REQUEST_TIMEOUT)
                                 .PUT(HttpRequest.BodyPublishers.ofByteArray(body.array()))
                                 .build(),
                         HttpResponse.BodyHandlers.discarding());
@@ -182,7 +199,7 @@ class GatewayCrashTest {
                     HttpRequest.newBuilder(
                                     URI.create(base + "/v1/volumes/crash/blocks/" + first + "?count=" + perRequest))
                             .header("Authorization", "Bearer " + token)
-                            .timeout(Duration.ofSeconds(10))
+                            .timeout(REQUEST_TIMEOUT)
                             .GET()
                             .build(),
                     HttpResponse.BodyHandlers.ofByteArray());
@@ -237,73 +254,5 @@ class GatewayCrashTest {
         return new JsonObject(Files.readString(dataDir.resolve("credentials.json")))
                 .getJsonObject("admin")
                 .getString("token");
-    }
-
-    /** The gateway in a child JVM, on the test's classpath, with an ephemeral port read from its start-up line. */
-    static final class Child {
-        final Process process;
-        final String baseUrl;
-        final Path err;
-
-        private Child(Process process, String baseUrl, Path err) {
-            this.process = process;
-            this.baseUrl = baseUrl;
-            this.err = err;
-        }
-
-        String log() throws IOException {
-            return Files.readString(err);
-        }
-
-        static Child start(Path dataDir, Path logDir, int run) throws Exception {
-            Path out = logDir.resolve("gateway-" + run + ".out");
-            Path err = logDir.resolve("gateway-" + run + ".err");
-            String java =
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process p = new ProcessBuilder(
-                            java,
-                            "-XX:TieredStopAtLevel=1",
-                            "-XX:+UseSerialGC",
-                            "-Xmx256m",
-                            "-cp",
-                            System.getProperty("java.class.path"),
-                            "io.strongroom.server.Main",
-                            "--data-dir",
-                            dataDir.toString(),
-                            "--port",
-                            "0",
-                            "--event-loops",
-                            "1")
-                    .redirectOutput(out.toFile())
-                    .redirectError(err.toFile())
-                    .start();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline) {
-                Matcher m = LISTENING.matcher(Files.readString(out));
-                if (m.find()) {
-                    return new Child(p, m.group(1), err);
-                }
-                if (!p.isAlive()) {
-                    fail("gateway exited with " + p.exitValue() + ": " + Files.readString(err));
-                }
-                Thread.sleep(50);
-            }
-            p.destroyForcibly().waitFor();
-            return fail("gateway did not start within 60 s: " + Files.readString(err));
-        }
-
-        /** SIGKILL: no shutdown hook, no flush, no close. */
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor();
-        }
-
-        /** SIGTERM: graceful shutdown. */
-        void stop() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
-        }
     }
 }

@@ -1,10 +1,14 @@
 package io.strongroom.core.volume;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.strongroom.core.testkit.ChildJvm;
+import io.strongroom.server.GatewayProcess;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -24,16 +28,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SIGKILLs the real gateway (a child process, {@link GatewayCrashTest.Child}) while it changes a volume's KEK and
- * rolls its DEK over again and again, with client writes going on. After each restart the volume opens, every
- * block reads back as its last acknowledged write or the write in flight at the kill, and an interrupted re-seal
- * finishes (one DEK left). The re-seal scans at the default pace (4096 blocks/s), so a kill often lands inside it,
- * and KEK changes also run while it does.
+ * SIGKILLs the real gateway (a child process, {@link GatewayProcess}) while it changes a volume's KEK and rolls its
+ * DEK over again and again, with client writes going on. After each restart the volume opens, every block reads
+ * back as its last acknowledged write or the write in flight at the kill, and an interrupted re-seal finishes (one
+ * DEK left). The re-seal scans at the default pace (4096 blocks/s, so at least a second for this volume): odd
+ * rounds kill within 0.5 s of an acknowledged rollover, inside its re-seal; even rounds after a KEK change.
  */
 class KeyChangeCrashTest {
     static final int BS = GatewayCrashTest.BS;
@@ -50,28 +54,35 @@ class KeyChangeCrashTest {
 
     final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2))
+            .connectTimeout(GatewayCrashTest.REQUEST_TIMEOUT)
             .build();
     final long[] acked = new long[BLOCKS];
     final AtomicLongArray inFlight = new AtomicLongArray(BLOCKS);
     final AtomicInteger keyChanges = new AtomicInteger();
     final AtomicInteger rollovers = new AtomicInteger();
     int resealsResumed;
+    GatewayProcess gateway;
+
+    @AfterEach
+    void killGateway() {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
 
     @Test
-    @Timeout(150)
     void everyVolumeOpensAndEveryBlockReadsBackAfterAKillDuringRotationOrRollover() throws Exception {
         Path dataDir = tmp.resolve("data");
         Arrays.fill(acked, 1);
         for (int n = 0; n < BLOCKS; n++) {
             inFlight.set(n, NONE);
         }
-        GatewayCrashTest.Child child = GatewayCrashTest.Child.start(dataDir, tmp, 0);
+        gateway = GatewayProcess.start(dataDir, tmp, "gateway-0");
         String token = new JsonObject(Files.readString(dataDir.resolve("credentials.json")))
                 .getJsonObject("admin")
                 .getString("token");
         HttpResponse<String> created = send(
-                child.baseUrl,
+                gateway.baseUrl(),
                 token,
                 "POST",
                 "/v1/volumes",
@@ -86,7 +97,7 @@ class KeyChangeCrashTest {
             for (int i = 0; i < 16; i++) {
                 run.put(GatewayCrashTest.block(n + i, 1));
             }
-            assertEquals(204, put(child.baseUrl, token, n, 16, run.array()).statusCode());
+            assertEquals(204, put(gateway.baseUrl(), token, n, 16, run.array()).statusCode());
         }
 
         Random random = new Random();
@@ -96,32 +107,43 @@ class KeyChangeCrashTest {
             AtomicBoolean stop = new AtomicBoolean();
             AtomicReference<String> unexpected = new AtomicReference<>();
             List<Thread> threads = new ArrayList<>();
-            String base = child.baseUrl;
+            String base = gateway.baseUrl();
+            AtomicInteger changes = kill % 2 == 1 ? rollovers : keyChanges;
+            int changesBefore = changes.get();
             for (int w = 0; w < WRITERS; w++) {
                 int first = w * (BLOCKS / WRITERS);
-                threads.add(new Thread(() -> write(base, token, first, BLOCKS / WRITERS, nextGen, stop, unexpected)));
+                threads.add(new Thread(
+                        () -> write(base, token, first, BLOCKS / WRITERS, nextGen, stop, unexpected), "writer-" + w));
             }
-            threads.add(new Thread(() -> changeKeys(base, token, stop, unexpected)));
+            threads.add(new Thread(() -> changeKeys(base, token, stop, unexpected), "key-changer"));
             threads.forEach(Thread::start);
-            Thread.sleep(300 + random.nextInt(900));
-            child.kill();
+            await("a " + (changes == rollovers ? "rollover" : "KEK change") + " before kill " + kill)
+                    .atMost(ChildJvm.PATIENCE)
+                    .until(() -> changes.get() > changesBefore || unexpected.get() != null);
+            // The thing under test: a SIGKILL at a random moment after the change, not a synchronisation.
+            Thread.sleep(random.nextInt(500));
+            gateway.kill();
             stop.set(true);
             for (Thread t : threads) {
-                t.join(10_000);
+                t.join(ChildJvm.PATIENCE.toMillis());
+                assertFalse(t.isAlive(), t.getName() + " still running after the kill");
             }
             assertNull(unexpected.get(), "a request was refused before the kill");
-            child = GatewayCrashTest.Child.start(dataDir, tmp, kill);
+            gateway = GatewayProcess.start(dataDir, tmp, "gateway-" + kill);
             try {
-                verify(child.baseUrl, token);
-                JsonObject volume = waitUntilResealed(child.baseUrl, token);
+                if (volume(gateway.baseUrl(), token).getValue("rollover") != null) {
+                    resealsResumed++;
+                }
+                verify(gateway.baseUrl(), token);
+                JsonObject volume = waitUntilResealed(gateway.baseUrl(), token);
                 assertEquals(1, volume.getJsonArray("dekIds").size(), volume.encode());
-                verify(child.baseUrl, token);
+                verify(gateway.baseUrl(), token);
             } catch (AssertionError e) {
                 throw new AssertionError(
-                        e.getMessage() + "\n--- gateway log after kill " + kill + " ---\n" + child.log(), e);
+                        e.getMessage() + "\n--- gateway log after kill " + kill + " ---\n" + gateway.log(), e);
             }
         }
-        child.stop();
+        gateway.stop();
         System.out.printf(
                 "KeyChangeCrashTest: %d SIGKILLs, %d KEK changes and %d rollovers acknowledged, "
                         + "%d restarts resumed an interrupted re-seal%n",
@@ -201,7 +223,7 @@ class KeyChangeCrashTest {
             HttpResponse<byte[]> r = http.send(
                     HttpRequest.newBuilder(URI.create(base + "/v1/volumes/kc/blocks/" + first + "?count=32"))
                             .header("Authorization", "Bearer " + token)
-                            .timeout(Duration.ofSeconds(10))
+                            .timeout(GatewayCrashTest.REQUEST_TIMEOUT)
                             .GET()
                             .build(),
                     HttpResponse.BodyHandlers.ofByteArray());
@@ -221,23 +243,23 @@ class KeyChangeCrashTest {
         }
     }
 
-    private JsonObject waitUntilResealed(String base, String token) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        for (boolean first = true; ; first = false) {
-            HttpResponse<String> r = send(base, token, "GET", "/v1/volumes/kc", null);
-            assertEquals(200, r.statusCode(), r.body());
-            JsonObject volume = new JsonObject(r.body());
-            if (volume.getValue("rollover") == null) {
-                return volume;
-            }
-            if (first) {
-                resealsResumed++;
-            }
-            if (System.nanoTime() > deadline) {
-                return fail("the re-seal did not finish after the restart: " + volume.encode());
-            }
-            Thread.sleep(50);
-        }
+    private JsonObject volume(String base, String token) throws Exception {
+        HttpResponse<String> r = send(base, token, "GET", "/v1/volumes/kc", null);
+        assertEquals(200, r.statusCode(), r.body());
+        return new JsonObject(r.body());
+    }
+
+    /** The volume once no re-seal is running (it resumes on its own after a restart). */
+    private JsonObject waitUntilResealed(String base, String token) {
+        JsonObject[] last = new JsonObject[1];
+        await("the re-seal finishing after the restart")
+                .atMost(ChildJvm.PATIENCE)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    last[0] = volume(base, token);
+                    return last[0].getValue("rollover") == null;
+                });
+        return last[0];
     }
 
     private HttpResponse<String> put(String base, String token, int first, int count, byte[] body)
@@ -246,7 +268,7 @@ class KeyChangeCrashTest {
                 HttpRequest.newBuilder(URI.create(base + "/v1/volumes/kc/blocks/" + first + "?count=" + count))
                         .header("Authorization", "Bearer " + token)
                         .header("Content-Type", "application/octet-stream")
-                        .timeout(Duration.ofSeconds(10))
+                        .timeout(GatewayCrashTest.REQUEST_TIMEOUT)
                         .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -256,7 +278,7 @@ class KeyChangeCrashTest {
             throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
                 .header("Authorization", "Bearer " + token)
-                .timeout(Duration.ofSeconds(10));
+                .timeout(GatewayCrashTest.REQUEST_TIMEOUT);
         if (json == null) {
             b.GET();
         } else {

@@ -3,31 +3,26 @@ package io.strongroom.server.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strongroom.core.testkit.ChildJvm;
 import io.strongroom.server.Main;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The launcher as an operator sees it: {@code --help}, and a bad setting ending start-up with one line and exit code 2. */
 class MainCommandLineTest {
 
+    @TempDir
+    Path tmp;
+
     private record Run(int exitCode, String stdout, String stderr) {}
 
-    private static Run run(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher did not exit");
-        return new Run(
-                p.exitValue(),
-                new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
-                new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    private Run run(String... args) throws Exception {
+        try (ChildJvm launcher = ChildJvm.start("launcher", tmp, List.of(), Main.class, List.of(args))) {
+            int exitCode = launcher.awaitExit();
+            return new Run(exitCode, launcher.output(), launcher.log());
+        }
     }
 
     @Test
