@@ -65,6 +65,8 @@ public final class RuntimeWatchdogExtension implements AfterEachCallback, AfterA
     /** Garbage-collects, then allocates pooled buffers so Netty's detector processes what the collection found. */
     public static void collectLeaks() throws InterruptedException {
         System.gc();
+        // Time for the reference handler to queue what the collection found; a caller that needs the report
+        // repeats this until it arrives.
         Thread.sleep(100);
         for (int i = 0; i < 4; i++) {
             ByteBuf probe = PooledByteBufAllocator.DEFAULT.directBuffer(16);

@@ -1,18 +1,18 @@
 package io.strongroom.core.volume;
 
-import static io.strongroom.core.volume.VolumeTestKit.await;
 import static io.strongroom.core.volume.VolumeTestKit.awaitFailure;
 import static io.strongroom.core.volume.VolumeTestKit.pattern;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.strongroom.core.activity.ActivityType;
 import io.strongroom.core.error.ErrorCode;
+import io.strongroom.core.testkit.Await;
 import io.strongroom.crypto.BlockSealer;
 import io.strongroom.crypto.DekId;
 import io.strongroom.crypto.SealedBlockLayout;
@@ -37,29 +37,29 @@ class DekRolloverTest extends WithVolumeKit {
 
     @Test
     void rolloverAndReSealUnderLoad() throws Exception {
-        reopen(o -> o.setResealBlocksPerSecond(1500).setResealBatchBlocks(16));
+        // Paced so that the pass takes at least 4 s (a loaded machine only makes it slower): the test sees it midway.
+        reopen(o -> o.setResealBlocksPerSecond(BLOCKS / 4).setResealBatchBlocks(16));
         VolumeInfo before = filledVolume("r");
         DekId oldDek = DekId.parse(before.dekIds().get(0));
 
         VolumeLoad load = VolumeLoad.start(kit.service, "r", BS, BLOCKS, 6);
-        Thread.sleep(200);
-        VolumeInfo rolled = await(kit.service.rollover("r"));
+        load.awaitProgress(30);
+        VolumeInfo rolled = Await.result(kit.service.rollover("r"));
         assertEquals(2, rolled.dekIds().size());
         assertEquals(oldDek.toString(), rolled.dekIds().get(1), "the old DEK stays for reading, the new one is active");
         assertNotNull(rolled.rollover());
         awaitFailure(kit.service.rollover("r"), ErrorCode.RolloverInProgress);
         VolumeInfo midway =
-                waitFor("r", i -> i.rollover() == null || i.rollover().scanned() > 0);
+                waitFor("r", i -> i.rollover() != null && i.rollover().scanned() > 0);
         VolumeInfo done = waitFor("r", i -> i.rollover() == null);
-        Thread.sleep(200);
+        load.awaitProgress(30);
         load.stop();
 
         assertEquals(List.of(), load.failures(), "no request may fail during rollover and re-seal");
         assertTrue(load.requests() > 100, "the load ran: " + load.requests());
-        if (midway.rollover() != null) {
-            assertEquals(BLOCKS, midway.rollover().total());
-            assertTrue(midway.rollover().scanned() <= BLOCKS);
-        }
+        assertEquals(BLOCKS, midway.rollover().total());
+        assertTrue(midway.rollover().scanned() <= BLOCKS, midway.rollover().toString());
+        assertEquals(2, midway.dekIds().size(), "both DEKs while the pass runs");
         DekId newDek = DekId.parse(done.dekIds().get(0));
         assertEquals(List.of(newDek.toString()), done.dekIds(), "the old DEK is dropped at the end");
         assertFalse(kit.keys.dekCache().contains(oldDek), "and destroyed");
@@ -79,9 +79,9 @@ class DekRolloverTest extends WithVolumeKit {
     @Test
     void rolloverStartsOnItsOwnBeforeTheSealLimit() throws Exception {
         reopen(o -> o.setRolloverAtSeals(40).setResealBlocksPerSecond(100_000));
-        VolumeInfo before = await(kit.service.create(new VolumeSpec("auto", (long) BS * 64, BS, null, null)));
+        VolumeInfo before = Await.result(kit.service.create(new VolumeSpec("auto", (long) BS * 64, BS, null, null)));
         for (int b = 0; b < 48; b++) {
-            await(kit.service.write("auto", b, pattern(BS, 1, b)));
+            Await.result(kit.service.write("auto", b, pattern(BS, 1, b)));
         }
         VolumeInfo after =
                 waitFor("auto", i -> i.rollover() == null && !i.dekIds().equals(before.dekIds()));
@@ -92,29 +92,32 @@ class DekRolloverTest extends WithVolumeKit {
                 after.counters().dekInvocations(),
                 "the new DEK counts from zero and sealed each block once (by a write after the rollover or the re-seal)");
         for (int b = 0; b < 48; b++) {
-            assertEquals(pattern(BS, 1, b), await(kit.service.read("auto", b, 1)));
+            assertEquals(pattern(BS, 1, b), Await.result(kit.service.read("auto", b, 1)));
         }
     }
 
     @Test
     void anInterruptedReSealResumesAfterARestart() throws Exception {
+        // Paced so that the pass takes at least 2.5 s; the service stops once a checkpoint is on disk.
         reopen(o -> o.setResealBlocksPerSecond(400).setResealCheckpointInterval(Duration.ofMillis(100)));
         VolumeInfo before = filledVolume("slow");
-        await(kit.service.rollover("slow"));
-        Thread.sleep(800);
+        Await.result(kit.service.rollover("slow"));
+        await("a re-seal checkpoint on disk").atMost(Await.DEFAULT_TIMEOUT).until(() -> {
+            JsonObject reseal = kit.metadataDocument(before).getJsonObject("reseal");
+            return reseal != null && reseal.getLong("scanned") > 0;
+        });
         kit.closeService();
         kit.open();
-        VolumeInfo reopened = await(kit.service.get("slow"));
+        VolumeInfo reopened = Await.result(kit.service.get("slow"));
         assertNotNull(reopened.rollover(), "the pass was not done when the service stopped");
         assertTrue(reopened.rollover().scanned() > 0, "progress was checkpointed: " + reopened.rollover());
         assertEquals(2, reopened.dekIds().size());
-        kit.tuning = o -> o.setResealBlocksPerSecond(100_000);
         VolumeInfo done = waitFor("slow", i -> i.rollover() == null);
         assertEquals(1, done.dekIds().size());
         assertFalse(done.dekIds().contains(before.dekIds().get(0)));
         assertEquals(Set.of(DekId.parse(done.dekIds().get(0))), dekIdsOnDisk(done));
         for (int b = 0; b < BLOCKS; b += 64) {
-            assertEquals(initialRun(b, 64), await(kit.service.read("slow", b, 64)));
+            assertEquals(initialRun(b, 64), Await.result(kit.service.read("slow", b, 64)));
         }
     }
 
@@ -125,11 +128,11 @@ class DekRolloverTest extends WithVolumeKit {
 
     /** A volume whose every block holds its initial pattern, written under its first DEK. */
     private VolumeInfo filledVolume(String name) {
-        await(kit.service.create(new VolumeSpec(name, (long) BS * BLOCKS, BS, null, null)));
+        Await.result(kit.service.create(new VolumeSpec(name, (long) BS * BLOCKS, BS, null, null)));
         for (int b = 0; b < BLOCKS; b += 64) {
-            await(kit.service.write(name, b, initialRun(b, 64)));
+            Await.result(kit.service.write(name, b, initialRun(b, 64)));
         }
-        return await(kit.service.get(name));
+        return Await.result(kit.service.get(name));
     }
 
     private static Buffer initialRun(int first, int count) {
@@ -140,18 +143,14 @@ class DekRolloverTest extends WithVolumeKit {
         return run;
     }
 
-    private VolumeInfo waitFor(String name, Predicate<VolumeInfo> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (true) {
-            VolumeInfo info = await(kit.service.get(name));
-            if (condition.test(info)) {
-                return info;
-            }
-            if (System.nanoTime() > deadline) {
-                return fail("volume " + name + " did not reach the expected state: " + info);
-            }
-            Thread.sleep(20);
-        }
+    /** The volume's info once it meets {@code condition}. */
+    private VolumeInfo waitFor(String name, Predicate<VolumeInfo> condition) {
+        VolumeInfo[] last = new VolumeInfo[1];
+        await("volume " + name + " reaching the expected state")
+                .atMost(Await.DEFAULT_TIMEOUT)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> condition.test(last[0] = Await.result(kit.service.get(name))));
+        return last[0];
     }
 
     /** The DEK ids named by the written slots of the volume, read straight from the store. */
@@ -159,7 +158,7 @@ class DekRolloverTest extends WithVolumeKit {
         int slotSize = BlockSealer.sealedSize(info.blockSize());
         Set<DekId> ids = new HashSet<>();
         for (long b = 0; b < info.blockCount(); b += 64) {
-            Buffer slots = await(kit.store.read(info.id(), b, 64));
+            Buffer slots = Await.result(kit.store.read(info.id(), b, 64));
             for (int i = 0; i < 64; i++) {
                 ByteBuffer slot = ByteBuffer.wrap(slots.getBytes(i * slotSize, (i + 1) * slotSize));
                 if (!SealedBlockLayout.isAllZero(slot)) {
@@ -172,7 +171,8 @@ class DekRolloverTest extends WithVolumeKit {
 
     private void readsBack(String name, VolumeLoad load) {
         for (int b = 0; b < BLOCKS; b++) {
-            assertEquals(pattern(BS, 1, load.expectedSeed(b)), await(kit.service.read(name, b, 1)), "block " + b);
+            assertEquals(
+                    pattern(BS, 1, load.expectedSeed(b)), Await.result(kit.service.read(name, b, 1)), "block " + b);
         }
     }
 }

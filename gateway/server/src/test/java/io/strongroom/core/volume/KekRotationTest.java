@@ -1,14 +1,14 @@
 package io.strongroom.core.volume;
 
-import static io.strongroom.core.volume.VolumeTestKit.await;
 import static io.strongroom.core.volume.VolumeTestKit.pattern;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.strongroom.core.activity.ActivityEvent;
 import io.strongroom.core.activity.ActivityType;
+import io.strongroom.core.testkit.Await;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -32,29 +32,29 @@ class KekRotationTest extends WithVolumeKit {
 
     @Test
     void rotationUnderLoadThenOldKeysDisabledAndRestarted() throws Exception {
-        VolumeInfo created = await(kit.service.create(new VolumeSpec("live", (long) BS * BLOCKS)));
+        VolumeInfo created = Await.result(kit.service.create(new VolumeSpec("live", (long) BS * BLOCKS)));
         for (int b = 0; b < BLOCKS; b++) {
-            await(kit.service.write("live", b, pattern(BS, 1, VolumeLoad.initialSeed(b))));
+            Await.result(kit.service.write("live", b, pattern(BS, 1, VolumeLoad.initialSeed(b))));
         }
         String key = VolumeTestKit.uniqueKeyName("customer");
         String v1 = kit.createKey(key);
 
         VolumeLoad load = VolumeLoad.start(kit.service, "live", BS, BLOCKS, 6);
-        Thread.sleep(300);
-        VolumeInfo toCustomer = await(kit.service.changeKek("live", new KekChange(kit.keyUrl(key), null, null)));
+        load.awaitProgress(30);
+        VolumeInfo toCustomer = Await.result(kit.service.changeKek("live", new KekChange(kit.keyUrl(key), null, null)));
         assertEquals(v1, toCustomer.kekId());
-        Thread.sleep(300);
+        load.awaitProgress(30);
         String v2 = kit.rotateKey(key);
         assertEquals(
                 v2,
-                await(kit.service.changeKek("live", new KekChange(kit.keyUrl(key), null, null)))
+                Await.result(kit.service.changeKek("live", new KekChange(kit.keyUrl(key), null, null)))
                         .kekId());
-        Thread.sleep(300);
+        load.awaitProgress(30);
         load.stop();
 
         assertEquals(List.of(), load.failures(), "no request may fail during rotation");
         assertTrue(load.requests() > 100, "the load ran: " + load.requests() + " requests");
-        VolumeInfo rotated = await(kit.service.get("live"));
+        VolumeInfo rotated = Await.result(kit.service.get("live"));
         assertEquals(created.dekIds(), rotated.dekIds(), "rotation re-wraps, it never changes DEKs");
         JsonObject doc = kit.metadataDocument(rotated);
         assertEquals(v2, doc.getString("kek"));
@@ -74,42 +74,38 @@ class KekRotationTest extends WithVolumeKit {
 
         // Back to the service key, on the live volume; then the customer key is not needed at all.
         VolumeLoad again = VolumeLoad.resume(load, kit.service, 4);
-        Thread.sleep(200);
-        VolumeInfo back = await(kit.service.changeKek("live", new KekChange(KekChange.SERVICE_KEK, null, null)));
-        Thread.sleep(200);
+        again.awaitProgress(20);
+        VolumeInfo back = Await.result(kit.service.changeKek("live", new KekChange(KekChange.SERVICE_KEK, null, null)));
+        again.awaitProgress(20);
         again.stop();
         assertEquals(List.of(), again.failures());
         assertTrue(back.kekId().startsWith(kit.keyUrl(VolumeTestKit.SERVICE_KEY) + "/"), back.kekId());
         kit.setEnabled(v2, false);
         kit.restart();
         readsBack(again);
-        assertEquals(created.dekIds(), await(kit.service.get("live")).dekIds());
+        assertEquals(created.dekIds(), Await.result(kit.service.get("live")).dekIds());
     }
 
     @Test
     void autoFollowReWrapsWhenTheKeyGetsANewVersion() throws Exception {
         String key = VolumeTestKit.uniqueKeyName("follow");
         String v1 = kit.createKey(key);
-        await(kit.service.create(new VolumeSpec("f", (long) BS * 8, 0, kit.keyUrl(key), null)));
-        await(kit.service.write("f", 0, pattern(BS, 8, 7)));
-        VolumeInfo following = await(kit.service.changeKek("f", new KekChange(kit.keyUrl(key), null, true)));
+        Await.result(kit.service.create(new VolumeSpec("f", (long) BS * 8, 0, kit.keyUrl(key), null)));
+        Await.result(kit.service.write("f", 0, pattern(BS, 8, 7)));
+        VolumeInfo following = Await.result(kit.service.changeKek("f", new KekChange(kit.keyUrl(key), null, true)));
         assertTrue(following.autoFollow());
         assertEquals(v1, following.kekId());
 
         String v2 = kit.rotateKey(key);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!await(kit.service.get("f")).kekId().equals(v2)) {
-            if (System.nanoTime() > deadline) {
-                fail("the volume did not follow the key to " + v2);
-            }
-            Thread.sleep(50);
-        }
+        await("the volume following the key to " + v2)
+                .atMost(Await.DEFAULT_TIMEOUT)
+                .until(() -> Await.result(kit.service.get("f")).kekId().equals(v2));
         kit.setEnabled(v1, false);
         kit.restart();
-        VolumeInfo after = await(kit.service.get("f"));
+        VolumeInfo after = Await.result(kit.service.get("f"));
         assertTrue(after.autoFollow(), "auto-follow is persisted");
         assertEquals(v2, after.kekId());
-        assertEquals(pattern(BS, 8, 7), await(kit.service.read("f", 0, 8)));
+        assertEquals(pattern(BS, 8, 7), Await.result(kit.service.read("f", 0, 8)));
     }
 
     private void readsBack(VolumeLoad load) {
@@ -117,7 +113,7 @@ class KekRotationTest extends WithVolumeKit {
             for (int i = 0; i < 32; i++) {
                 assertEquals(
                         pattern(BS, 1, load.expectedSeed(b + i)),
-                        await(kit.service.read("live", b + i, 1)),
+                        Await.result(kit.service.read("live", b + i, 1)),
                         "block " + (b + i));
             }
         }

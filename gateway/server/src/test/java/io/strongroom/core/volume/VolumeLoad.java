@@ -1,5 +1,8 @@
 package io.strongroom.core.volume;
 
+import static org.awaitility.Awaitility.await;
+
+import io.strongroom.core.testkit.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -106,12 +109,23 @@ final class VolumeLoad {
     /** Stops the clients and waits for their last requests. */
     VolumeLoad stop() {
         running.set(false);
-        VolumeTestKit.await(Future.all(clients));
+        Await.result(Future.all(clients));
         return this;
     }
 
     long requests() {
         return requests.get();
+    }
+
+    /**
+     * Waits until the clients have made {@code n} more requests, so that what the test does next happens under load
+     * (or until one failed: the test's check of {@link #failures()} reports it).
+     */
+    void awaitProgress(long n) {
+        long target = requests.get() + n;
+        await("the load making " + n + " more requests")
+                .atMost(Await.DEFAULT_TIMEOUT)
+                .until(() -> requests.get() >= target || !failures.isEmpty());
     }
 
     List<String> failures() {

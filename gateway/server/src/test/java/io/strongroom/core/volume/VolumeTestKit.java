@@ -1,8 +1,6 @@
 package io.strongroom.core.volume;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.strongroom.core.error.ErrorCode;
 import io.strongroom.core.error.StrongroomException;
@@ -10,6 +8,7 @@ import io.strongroom.core.keys.IdentityConfig;
 import io.strongroom.core.keys.KeyVaults;
 import io.strongroom.core.keys.KeyVaultsConfig;
 import io.strongroom.core.store.MetadataStore;
+import io.strongroom.core.testkit.Await;
 import io.strongroom.crypto.BlockSealer;
 import io.strongroom.store.local.LocalFileBlockStore;
 import io.strongroom.store.local.LocalFileBlockStoreOptions;
@@ -32,8 +31,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -73,6 +70,8 @@ final class VolumeTestKit implements AutoCloseable {
     DefaultVolumeService service;
     /** Applied to the service options on every open (tests set re-seal pace, key-watch interval...). */
     java.util.function.Consumer<VolumeServiceOptions> tuning = o -> {};
+    /** Applied to the vault client options on every open (a test that wants calls to give up soon sets deadlines). */
+    java.util.function.Consumer<KeyVaultClientOptions> vaultTuning = o -> {};
 
     private VolumeTestKit(Vertx vertx, Path storeDir, LocalVault vault) {
         this.vertx = vertx;
@@ -104,7 +103,7 @@ final class VolumeTestKit implements AutoCloseable {
         try {
             Path dir = Files.createTempDirectory("strongroom-volume-tests-vault");
             sharedVertx = Vertx.vertx();
-            sharedVault = await(LocalVault.start(
+            sharedVault = Await.result(LocalVault.start(
                     sharedVertx,
                     new LocalVaultOptions()
                             .setDataDir(dir)
@@ -140,8 +139,8 @@ final class VolumeTestKit implements AutoCloseable {
 
     void open(int startupUnwrapConcurrency) {
         keys = KeyVaults.create(vertx, keyVaultsConfig());
-        LocalFileStorageBackend storage =
-                await(LocalFileStorageBackend.open(vertx, new LocalFileBlockStoreOptions().setDataDir(storeDir)));
+        LocalFileStorageBackend storage = Await.result(
+                LocalFileStorageBackend.open(vertx, new LocalFileBlockStoreOptions().setDataDir(storeDir)));
         store = storage.blocks();
         metadata = storage.metadata();
         VolumeServiceOptions options = new VolumeServiceOptions()
@@ -149,7 +148,7 @@ final class VolumeTestKit implements AutoCloseable {
                 .setUnwrapRetryInterval(Duration.ofMillis(100))
                 .setStartupUnwrapConcurrency(startupUnwrapConcurrency);
         tuning.accept(options);
-        service = await(DefaultVolumeService.open(vertx, store, metadata, keys, BlockSealer.create(), options));
+        service = Await.result(DefaultVolumeService.open(vertx, store, metadata, keys, BlockSealer.create(), options));
     }
 
     /** The shared vault as the default (gateway) identity, plus the wrap-only, managed and client-credentials ones. */
@@ -157,9 +156,11 @@ final class VolumeTestKit implements AutoCloseable {
         KeyVaultClientOptions vaultClient = new KeyVaultClientOptions()
                 .setVaultUrl(vault.vaultUrl())
                 .setTrustPem(vault.certificatePem())
-                .setCallDeadline(Duration.ofSeconds(3))
-                .setAttemptTimeout(Duration.ofSeconds(1))
+                // Generous: a loaded machine answers slowly (tight deadlines made set-up fail on one core).
+                .setCallDeadline(Duration.ofSeconds(60))
+                .setAttemptTimeout(Duration.ofSeconds(20))
                 .setMaxRetries(1);
+        vaultTuning.accept(vaultClient);
         return new KeyVaultsConfig()
                 .addVault(vaultClient)
                 .addIdentity(KeyVaultsConfig.DEFAULT_IDENTITY, new IdentityConfig.StaticToken(GATEWAY_TOKEN))
@@ -179,8 +180,8 @@ final class VolumeTestKit implements AutoCloseable {
 
     /** Graceful close of the service (and its store) and the key vaults. */
     void closeService() {
-        await(service.close());
-        await(keys.close());
+        Await.result(service.close());
+        Await.result(keys.close());
     }
 
     /** Close and open again over the same directory: a clean restart. */
@@ -230,7 +231,7 @@ final class VolumeTestKit implements AutoCloseable {
 
     /** The volume's metadata document as stored. */
     JsonObject metadataDocument(VolumeInfo info) {
-        return new JsonObject(await(metadata.read(info.id())).orElseThrow());
+        return new JsonObject(Await.result(metadata.read(info.id())).orElseThrow());
     }
 
     /** Enables or disables a key version (kid with version) in the vault. */
@@ -245,13 +246,21 @@ final class VolumeTestKit implements AutoCloseable {
 
     /** Replaces local-vault's fault plan ({} = no faults). */
     void faults(JsonObject plan) {
-        HttpResponse<Buffer> r = await(admin.requestAbs(HttpMethod.PUT, vault.baseUrl() + "/_admin/faults")
+        HttpResponse<Buffer> r = Await.result(admin.requestAbs(HttpMethod.PUT, vault.baseUrl() + "/_admin/faults")
                 .sendJsonObject(plan));
         assertEquals(200, r.statusCode(), () -> "faults: " + r.bodyAsString());
     }
 
+    /** How many requests local-vault's fault injection has swallowed (blackholed) so far, over all tests. */
+    long blackholedRequests() {
+        HttpResponse<Buffer> r = Await.result(admin.requestAbs(HttpMethod.GET, vault.baseUrl() + "/_admin/faults")
+                .send());
+        assertEquals(200, r.statusCode(), () -> "faults: " + r.bodyAsString());
+        return r.bodyAsJsonObject().getJsonObject("injected").getLong("blackholed");
+    }
+
     private HttpResponse<Buffer> vaultCall(HttpMethod method, String pathAndQuery, JsonObject body) {
-        return await(admin.requestAbs(method, vault.baseUrl() + pathAndQuery)
+        return Await.result(admin.requestAbs(method, vault.baseUrl() + pathAndQuery)
                 .putHeader("Authorization", "Bearer " + ADMIN_TOKEN)
                 .sendJsonObject(body));
     }
@@ -278,28 +287,11 @@ final class VolumeTestKit implements AutoCloseable {
         return Buffer.buffer(bytes);
     }
 
-    static <T> T await(Future<T> future) {
-        try {
-            return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new AssertionError("future failed: " + e.getCause(), e.getCause());
-        } catch (Exception e) {
-            throw new AssertionError("future did not complete: " + e, e);
-        }
-    }
-
     /** Awaits a future that must fail with {@code code}; returns the exception. */
     static StrongroomException awaitFailure(Future<?> future, ErrorCode code) {
-        try {
-            Object result = future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            return fail("expected " + code + ", got success: " + result);
-        } catch (ExecutionException e) {
-            StrongroomException g = assertInstanceOf(StrongroomException.class, e.getCause());
-            assertEquals(code, g.code(), () -> "message: " + g.getMessage());
-            return g;
-        } catch (Exception e) {
-            throw new AssertionError("future did not complete: " + e, e);
-        }
+        StrongroomException e = Await.failure(future, StrongroomException.class);
+        assertEquals(code, e.code(), () -> "message: " + e.getMessage());
+        return e;
     }
 
     /** Closes the service; the shared vault keeps running, without faults. */

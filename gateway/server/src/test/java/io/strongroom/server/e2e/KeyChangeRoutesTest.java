@@ -1,11 +1,12 @@
 package io.strongroom.server.e2e;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import io.strongroom.core.testkit.Await;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,15 +90,15 @@ class KeyChangeRoutesTest {
                     gw.send("POST", "/v1/volumes/k/rollover", TestTokens.KEY_ADMIN, new byte[0]);
             assertEquals(202, rolled.status(), new String(rolled.body()));
             assertEquals(2, rolled.json().getJsonArray("dekIds").size());
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            JsonObject volume;
-            do {
-                if (System.nanoTime() > deadline) {
-                    fail("the re-seal did not finish");
-                }
-                Thread.sleep(20);
-                volume = gw.get("/v1/volumes/k", TestTokens.VOLUME_ADMIN).json();
-            } while (volume.getValue("rollover") != null);
+            JsonObject[] last = new JsonObject[1];
+            await("the re-seal finishing")
+                    .atMost(Await.DEFAULT_TIMEOUT)
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> (last[0] = gw.get("/v1/volumes/k", TestTokens.VOLUME_ADMIN)
+                                            .json())
+                                    .getValue("rollover")
+                            == null);
+            JsonObject volume = last[0];
             assertEquals(1, volume.getJsonArray("dekIds").size());
             assertNotEquals(created.getJsonArray("dekIds"), volume.getJsonArray("dekIds"));
             assertArrayEquals(

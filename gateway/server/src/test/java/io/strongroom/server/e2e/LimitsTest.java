@@ -1,10 +1,14 @@
 package io.strongroom.server.e2e;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.strongroom.core.metrics.Metric;
+import io.strongroom.core.metrics.MetricCatalog;
+import io.strongroom.core.testkit.Await;
 import io.strongroom.server.config.GatewayConfig;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
@@ -22,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Concurrency limit (429), request timeout (503) and backpressure (a paused request waits for a storage slot). */
 class LimitsTest {
     private static final int BS = 8192;
+    /** Bounds a read that should be answered: only a hang fails, a slow answer on a loaded machine does not. */
+    private static final int HANG_MILLIS = (int) Await.DEFAULT_TIMEOUT.toMillis();
 
     @TempDir
     Path dir;
@@ -34,7 +40,7 @@ class LimitsTest {
 
         RawRequest(GatewayFixture gw, String method, String path, String token, int contentLength) throws IOException {
             socket = new Socket("127.0.0.1", gw.gateway.httpPort());
-            socket.setSoTimeout(10_000);
+            socket.setSoTimeout(HANG_MILLIS);
             out = socket.getOutputStream();
             in = socket.getInputStream();
             String head = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
@@ -100,28 +106,21 @@ class LimitsTest {
     }
 
     /** Waits until the metrics page shows {@code line} (the server has really reached that state). */
-    private static void awaitMetric(GatewayFixture gw, String line) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        String metrics = "";
-        while (System.nanoTime() < deadline) {
-            metrics = new String(gw.get("/metrics", TestTokens.ADMIN).body(), StandardCharsets.UTF_8);
-            if (metrics.contains(line + "\n")) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        fail("metrics never showed '" + line + "':\n" + metrics);
+    private static void awaitMetric(GatewayFixture gw, Metric metric, long value) {
+        String line = metric.name() + " " + value + "\n";
+        await("the metrics page showing " + line.strip())
+                .atMost(Await.DEFAULT_TIMEOUT)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() ->
+                        new String(gw.get("/metrics", TestTokens.ADMIN).body(), StandardCharsets.UTF_8).contains(line));
     }
 
     /** Waits until the gateway counts {@code n} requests in progress. */
-    static void awaitInFlight(GatewayFixture gw, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (gw.gateway.httpApi().inFlight() != n) {
-            if (System.nanoTime() > deadline) {
-                fail("in flight stayed " + gw.gateway.httpApi().inFlight() + ", expected " + n);
-            }
-            Thread.sleep(10);
-        }
+    static void awaitInFlight(GatewayFixture gw, int n) {
+        await("requests in flight: " + n)
+                .atMost(Await.DEFAULT_TIMEOUT)
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> gw.gateway.httpApi().inFlight() == n);
     }
 
     @Test
@@ -192,16 +191,18 @@ class LimitsTest {
 
     @Test
     void aFullStorageQueuePausesTheNextRequestUntilASlotFrees() throws Exception {
-        try (GatewayFixture gw = start(100, 1, Duration.ofSeconds(20))) {
+        // A long request timeout: the holder must not time out while the test waits for the gateway's states.
+        try (GatewayFixture gw = start(100, 1, Duration.ofSeconds(120))) {
             byte[] first = BlockApiTest.random(BS, 41);
             byte[] second = BlockApiTest.random(BS, 42);
             try (RawRequest holder = new RawRequest(gw, "PUT", "/v1/volumes/v/blocks/0", TestTokens.DATA_ALL, BS)) {
                 holder.send(java.util.Arrays.copyOf(first, 100));
                 // Only once the holder owns the one slot does the waiter send its headers (else it could win the slot).
-                awaitMetric(gw, "strongroom_storage_slots_in_use 1");
+                awaitMetric(gw, MetricCatalog.STORAGE_SLOTS_IN_USE, 1);
                 try (RawRequest waiter = new RawRequest(gw, "PUT", "/v1/volumes/v/blocks/1", TestTokens.DATA_ALL, BS)) {
                     waiter.send(second);
-                    awaitMetric(gw, "strongroom_storage_requests_waiting 1");
+                    awaitMetric(gw, MetricCatalog.STORAGE_REQUESTS_WAITING, 1);
+                    // Not answered while paused: waiting half a second for an answer that must not come.
                     waiter.socket.setSoTimeout(500);
                     assertThrows(
                             SocketTimeoutException.class,
@@ -209,7 +210,7 @@ class LimitsTest {
 
                     holder.send(java.util.Arrays.copyOfRange(first, 100, BS));
                     assertTrue(holder.response().startsWith("HTTP/1.1 204"));
-                    waiter.socket.setSoTimeout(10_000);
+                    waiter.socket.setSoTimeout(HANG_MILLIS);
                     assertTrue(waiter.response().startsWith("HTTP/1.1 204"));
                 }
             }

@@ -1,5 +1,6 @@
 package io.strongroom.server.e2e;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
+import io.strongroom.core.testkit.Await;
 import io.strongroom.core.testkit.RuntimeWatchdogExtension;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -36,10 +39,10 @@ class RuntimeWatchdogExtensionTest {
                 sleepOnPurpose(400);
                 unblocked.countDown();
             });
-            assertTrue(unblocked.await(10, TimeUnit.SECONDS));
+            assertTrue(unblocked.await(Await.DEFAULT_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         } finally {
             // Closing stops the checker: it reports until the task has returned, so verifying earlier races it.
-            vertx.close().await(10, TimeUnit.SECONDS);
+            Await.result(vertx.close());
             console.setUseParentHandlers(true);
         }
         AssertionFailedError failure =
@@ -58,10 +61,13 @@ class RuntimeWatchdogExtensionTest {
         Logger console = quiet(RuntimeWatchdogExtension.LEAK_LOGGER);
         try {
             leakOneBuffer();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (RuntimeWatchdogExtension.pendingProblems() == 0 && System.nanoTime() < deadline) {
-                RuntimeWatchdogExtension.collectLeaks();
-            }
+            await("Netty reporting the leaked buffer")
+                    .atMost(Await.DEFAULT_TIMEOUT)
+                    .pollInterval(Duration.ofMillis(1))
+                    .until(() -> {
+                        RuntimeWatchdogExtension.collectLeaks();
+                        return RuntimeWatchdogExtension.pendingProblems() > 0;
+                    });
             AssertionFailedError failure =
                     assertThrows(AssertionFailedError.class, RuntimeWatchdogExtension::verifyNoProblems);
             assertTrue(failure.getMessage().contains("LEAK"), failure.getMessage());
