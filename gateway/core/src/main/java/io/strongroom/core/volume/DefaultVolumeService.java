@@ -3,8 +3,6 @@ package io.strongroom.core.volume;
 import io.strongroom.core.error.ErrorCode;
 import io.strongroom.core.error.StrongroomException;
 import io.strongroom.core.keys.KeyAccessContext;
-import io.strongroom.core.keys.KeyAccessSnapshot;
-import io.strongroom.core.keys.KeyState;
 import io.strongroom.core.keys.KeyVaults;
 import io.strongroom.core.store.BlockStore;
 import io.strongroom.core.store.MetadataStore;
@@ -114,16 +112,7 @@ public final class DefaultVolumeService implements VolumeService {
     /** Every DEK of every open volume, with its KEK: what the key-access state machine destroys and unwraps again. */
     private List<KeyAccessContext.DekInUse> deksInUse() {
         List<KeyAccessContext.DekInUse> all = new ArrayList<>();
-        for (Volume v : volumes.values()) {
-            VolumeKeyring keyring = v.keyring();
-            for (VolumeKeyring.VolumeDek d : keyring.deks()) {
-                all.add(new KeyAccessContext.DekInUse(
-                        v.name(),
-                        keyring.keyAccess().kek(),
-                        d.wrapped(),
-                        d.budget().claimed()));
-            }
-        }
+        volumes.values().forEach(v -> all.addAll(v.deksInUse()));
         return all;
     }
 
@@ -409,26 +398,6 @@ public final class DefaultVolumeService implements VolumeService {
     }
 
     private VolumeInfo info(Volume v) {
-        VolumeKeyring keyring = v.keyring();
-        KeyAccessSnapshot key = keyring.keyAccess().snapshot();
-        List<String> dekIds =
-                keyring.deks().stream().map(d -> d.id().toString()).toList();
-        VolumeCounters counters = new VolumeCounters(
-                v.reads.sum(), v.writes.sum(), v.bytesIn.sum(), v.bytesOut.sum(), v.dekInvocations());
-        return new VolumeInfo(
-                v.id(),
-                v.name(),
-                v.sizeBytes(),
-                v.blockSize(),
-                v.blockCount(),
-                keyring.kekId(),
-                key.state(),
-                key.since(),
-                key.state() == KeyState.AVAILABLE ? null : key.causeText(),
-                dekIds,
-                counters,
-                v.createdAt(),
-                v.autoFollow(),
-                keyChanges.rolloverState(v));
+        return v.info(keyChanges.rolloverState(v));
     }
 }

@@ -1,12 +1,17 @@
 package io.strongroom.core.volume;
 
+import io.strongroom.core.keys.KeyAccessContext;
+import io.strongroom.core.keys.KeyAccessSnapshot;
+import io.strongroom.core.keys.KeyState;
 import io.strongroom.core.store.MetadataStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One open volume: its fixed geometry, its {@link VolumeKeyring} (KEK, access state, DEKs with their seal budgets;
@@ -271,5 +276,42 @@ final class Volume {
     @Override
     public String toString() {
         return "Volume[" + name() + " " + id() + "]";
+    }
+
+    /** This volume's DEKs with its KEK, for the key-access state machine's directory of DEKs in use. */
+    List<KeyAccessContext.DekInUse> deksInUse() {
+        VolumeKeyring current = keyring();
+        return current.deks().stream()
+                .map(d -> new KeyAccessContext.DekInUse(
+                        name(),
+                        current.keyAccess().kek(),
+                        d.wrapped(),
+                        d.budget().claimed()))
+                .toList();
+    }
+
+    /** What the API shows about this volume now; {@code rollover} is the re-seal progress, null when none. */
+    VolumeInfo info(VolumeInfo.@Nullable Rollover rollover) {
+        VolumeKeyring current = keyring();
+        KeyAccessSnapshot key = current.keyAccess().snapshot();
+        List<String> dekIds =
+                current.deks().stream().map(d -> d.id().toString()).toList();
+        VolumeCounters counters =
+                new VolumeCounters(reads.sum(), writes.sum(), bytesIn.sum(), bytesOut.sum(), dekInvocations());
+        return new VolumeInfo(
+                id(),
+                name(),
+                sizeBytes(),
+                blockSize(),
+                blockCount(),
+                current.kekId(),
+                key.state(),
+                key.since(),
+                key.state() == KeyState.AVAILABLE ? null : key.causeText(),
+                dekIds,
+                counters,
+                createdAt(),
+                autoFollow(),
+                rollover);
     }
 }
