@@ -99,7 +99,7 @@ class VolumeLifecycleTest extends WithVolumeKit {
                 ErrorCode.InvalidArgument);
 
         assertEquals(0, Await.result(kit.service.list()).size());
-        assertEquals(0, kit.store.volumes().size(), "no store volume was created");
+        assertEquals(0, kit.files.volumes().size(), "no store volume was created");
         assertEquals(0, kit.keys.dekCache().stats().size(), "no DEK stayed in memory");
         // Valid names at the edges are accepted.
         Await.result(kit.service.create(new VolumeSpec("a", 8192)));

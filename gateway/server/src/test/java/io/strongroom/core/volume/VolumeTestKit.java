@@ -7,7 +7,10 @@ import io.strongroom.core.error.StrongroomException;
 import io.strongroom.core.keys.IdentityConfig;
 import io.strongroom.core.keys.KeyVaults;
 import io.strongroom.core.keys.KeyVaultsConfig;
+import io.strongroom.core.store.BlockStore;
 import io.strongroom.core.store.MetadataStore;
+import io.strongroom.core.store.StorageOptions;
+import io.strongroom.core.store.cache.CachingBlockStore;
 import io.strongroom.core.testkit.Await;
 import io.strongroom.crypto.BlockSealer;
 import io.strongroom.store.local.LocalFileBlockStore;
@@ -36,7 +39,8 @@ import java.util.stream.Stream;
 
 /**
  * Test fixture: a real local-vault over HTTPS (its self-signed certificate trusted by vault-client), a real
- * {@link LocalFileBlockStore} in a temporary directory and a {@link DefaultVolumeService} over both, with
+ * {@link LocalFileBlockStore} in a temporary directory behind the slot cache (as the gateway runs it) and a
+ * {@link DefaultVolumeService} over both, with
  * blocking helpers so tests read top to bottom. The service can be closed and reopened over the same directory.
  * One vault (and Vert.x instance) serves every test of the JVM: starting one costs a certificate and an RSA key,
  * so tests name their own keys and {@link #close()} clears any fault plan.
@@ -65,7 +69,11 @@ final class VolumeTestKit implements AutoCloseable {
     final LocalVault vault;
     final WebClient admin;
     KeyVaults keys;
-    LocalFileBlockStore store;
+    /** The local store itself, for checks of its files and volumes. */
+    LocalFileBlockStore files;
+    /** What the service uses: {@link #files} behind the slot cache. */
+    BlockStore store;
+
     MetadataStore metadata;
     DefaultVolumeService service;
     /** Applied to the service options on every open (tests set re-seal pace, key-watch interval...). */
@@ -141,7 +149,8 @@ final class VolumeTestKit implements AutoCloseable {
         keys = KeyVaults.create(vertx, keyVaultsConfig());
         LocalFileStorageBackend storage = Await.result(
                 LocalFileStorageBackend.open(vertx, new LocalFileBlockStoreOptions().setDataDir(storeDir)));
-        store = storage.blocks();
+        files = storage.blocks();
+        store = new CachingBlockStore(files, StorageOptions.DEFAULT_CACHE_BYTES);
         metadata = storage.metadata();
         VolumeServiceOptions options = new VolumeServiceOptions()
                 .setServiceKekId(keyUrl(SERVICE_KEY))
