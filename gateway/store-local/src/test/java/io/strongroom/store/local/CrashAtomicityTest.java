@@ -1,24 +1,28 @@
 package io.strongroom.store.local;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.strongroom.core.store.BlockStore;
 import io.strongroom.core.store.Durability;
+import io.strongroom.core.testkit.Await;
+import io.strongroom.core.testkit.ChildJvm;
 import io.strongroom.core.testkit.store.SlotPattern;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,7 +56,7 @@ class CrashAtomicityTest {
 
     @AfterEach
     void stopVertx() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        Await.result(vertx.close());
     }
 
     @Test
@@ -67,8 +71,8 @@ class CrashAtomicityTest {
 
     private void killRepeatedly(Durability durability, int kills) throws Exception {
         BlockStore store = open(durability);
-        await(store.createVolume(volume, SLOT, BLOCKS));
-        await(store.close());
+        Await.result(store.createVolume(volume, SLOT, BLOCKS));
+        Await.result(store.close());
         long[] current = new long[BLOCKS];
         int acknowledged = 0;
         long replayed = 0;
@@ -94,9 +98,9 @@ class CrashAtomicityTest {
     private long[] verify(BlockStore store, Model model, String when) throws Exception {
         byte[] slots;
         try {
-            slots = await(store.read(volume, 0, BLOCKS)).getBytes();
+            slots = Await.result(store.read(volume, 0, BLOCKS)).getBytes();
         } finally {
-            await(store.close());
+            Await.result(store.close());
         }
         long[] found = new long[BLOCKS];
         for (int b = 0; b < BLOCKS; b++) {
@@ -114,31 +118,32 @@ class CrashAtomicityTest {
 
     private List<String> runAndKill(Durability durability, long firstGeneration) throws Exception {
         Path log = dir.resolve("child-" + firstGeneration + ".log");
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder pb = new ProcessBuilder(
-                java.toString(),
-                "-Xmx256m",
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                CrashWriterMain.class.getName(),
-                dir.toString(),
-                durability.configName(),
-                volume.toString(),
-                String.valueOf(SLOT),
-                String.valueOf(WRITERS),
-                String.valueOf(PER_WRITER),
-                String.valueOf(firstGeneration),
-                log.toString());
-        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.redirectError(dir.resolve("child-stderr.log").toFile());
-        Process child = pb.start();
-        try {
-            awaitReady(child, log);
-            Thread.sleep(50 + random.nextInt(400));
-        } finally {
-            child.destroyForcibly();
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child ended");
+        try (ChildJvm child = ChildJvm.start(
+                "writer-" + firstGeneration,
+                dir,
+                List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"),
+                CrashWriterMain.class,
+                List.of(
+                        dir.toString(),
+                        durability.configName(),
+                        volume.toString(),
+                        String.valueOf(SLOT),
+                        String.valueOf(WRITERS),
+                        String.valueOf(PER_WRITER),
+                        String.valueOf(firstGeneration),
+                        log.toString()))) {
+            await("the child acknowledging writes")
+                    .atMost(ChildJvm.PATIENCE)
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(() -> {
+                        if (!child.isAlive()) {
+                            throw new AssertionError("child died early:\n" + child.log());
+                        }
+                        return acknowledgements(log) >= 10;
+                    });
+            // The thing under test: a SIGKILL at a random moment of the write stream, not a synchronisation.
+            Thread.sleep(random.nextInt(400));
+            child.kill();
         }
         List<String> complete = new ArrayList<>();
         for (String line : Files.readAllLines(log, StandardCharsets.US_ASCII)) {
@@ -150,26 +155,22 @@ class CrashAtomicityTest {
         return complete;
     }
 
-    private void awaitReady(Process child, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!Files.exists(log) || Files.size(log) < "READY;".length()) {
-            assertTrue(child.isAlive(), "child died early (see " + dir.resolve("child-stderr.log") + ")");
-            assertTrue(System.nanoTime() < deadline, "child did not get ready in 30 s");
-            Thread.sleep(10);
+    private static long acknowledgements(Path log) throws IOException {
+        if (!Files.exists(log)) {
+            return 0;
+        }
+        try (Stream<String> lines = Files.lines(log, StandardCharsets.US_ASCII)) {
+            return lines.filter(l -> l.startsWith("A ")).count();
         }
     }
 
     private BlockStore open(Durability durability) throws Exception {
-        return await(LocalFileBlockStore.open(
+        return Await.result(LocalFileBlockStore.open(
                 vertx,
                 new LocalFileBlockStoreOptions()
                         .setDataDir(dir)
                         .setDurability(durability)
                         .setIoThreads(2)));
-    }
-
-    private static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     /** What the child's log allows per block: its last acknowledged generation and those in flight. */

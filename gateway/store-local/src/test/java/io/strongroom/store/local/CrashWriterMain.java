@@ -2,6 +2,7 @@ package io.strongroom.store.local;
 
 import io.strongroom.core.store.BlockStore;
 import io.strongroom.core.store.Durability;
+import io.strongroom.core.testkit.Await;
 import io.strongroom.core.testkit.store.SlotPattern;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -46,15 +48,12 @@ public final class CrashWriterMain {
         OutputStream out = new FileOutputStream(args[7], true);
 
         Vertx vertx = Vertx.vertx();
-        BlockStore store = LocalFileBlockStore.open(
-                        vertx,
-                        new LocalFileBlockStoreOptions()
-                                .setDataDir(dataDir)
-                                .setDurability(durability)
-                                .setCheckpointBytes(512 * 1024))
-                .toCompletionStage()
-                .toCompletableFuture()
-                .get();
+        BlockStore store = Await.result(LocalFileBlockStore.open(
+                vertx,
+                new LocalFileBlockStoreOptions()
+                        .setDataDir(dataDir)
+                        .setDurability(durability)
+                        .setCheckpointBytes(512 * 1024)));
         emit(out, "READY;");
         for (int w = 0; w < writers; w++) {
             new Writer(
@@ -68,7 +67,8 @@ public final class CrashWriterMain {
                             new SplittableRandom(w * 7919L + generations.get()))
                     .next();
         }
-        Thread.sleep(Long.MAX_VALUE);
+        // The writers run until the test kills this process: the main thread only has to stay.
+        new CountDownLatch(1).await();
     }
 
     private static void emit(OutputStream out, String line) {

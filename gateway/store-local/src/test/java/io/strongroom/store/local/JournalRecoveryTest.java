@@ -1,15 +1,13 @@
 package io.strongroom.store.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.strongroom.core.store.BlockStore;
 import io.strongroom.core.store.BlockStoreException;
 import io.strongroom.core.store.Durability;
+import io.strongroom.core.testkit.Await;
 import io.strongroom.core.testkit.store.SlotPattern;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
@@ -22,8 +20,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,14 +61,14 @@ class JournalRecoveryTest {
 
     @AfterEach
     void stopVertx() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        Await.result(vertx.close());
     }
 
     @Test
     void tornInPlaceSlotIsRestoredFromItsJournalRecord() throws Exception {
         BlockStore store = storeWithAllBlocksAt(1);
         for (int b = 0; b < 4; b++) {
-            await(store.write(volume, b, slot(b, 2)));
+            Await.result(store.write(volume, b, slot(b, 2)));
         }
         tearSlot(2, new Random(1));
         BlockStore recovered = open();
@@ -84,7 +80,7 @@ class JournalRecoveryTest {
     void cutJournalTailIsIgnoredAndItsSlotKeepsItsOldContent() throws Exception {
         BlockStore store = storeWithAllBlocksAt(1);
         for (int b = 0; b < 4; b++) {
-            await(store.write(volume, b, slot(b, 2)));
+            Await.result(store.write(volume, b, slot(b, 2)));
         }
         truncateJournal(JournalHeaderDescriptor.RECORDS_OFFSET + 3 * RECORD + RECORD / 2);
         writeSlot(3, SlotPattern.slot(SLOT, 3, 1));
@@ -96,7 +92,7 @@ class JournalRecoveryTest {
     void corruptedRecordEndsReplay() throws Exception {
         BlockStore store = storeWithAllBlocksAt(1);
         for (int b = 0; b < 4; b++) {
-            await(store.write(volume, b, slot(b, 2)));
+            Await.result(store.write(volume, b, slot(b, 2)));
         }
         flipJournalByte(JournalHeaderDescriptor.RECORDS_OFFSET + 2 * RECORD + RECORD - 1);
         writeSlot(2, SlotPattern.slot(SLOT, 2, 1));
@@ -107,16 +103,16 @@ class JournalRecoveryTest {
     @Test
     void staleRecordsOfAnEarlierRoundAreNeverReplayed() throws Exception {
         BlockStore store = open();
-        await(store.createVolume(volume, SLOT, BLOCKS));
+        Await.result(store.createVolume(volume, SLOT, BLOCKS));
         for (int b = 0; b < 3; b++) {
-            await(store.write(volume, b, slot(b, 1)));
+            Await.result(store.write(volume, b, slot(b, 1)));
         }
-        await(store.close());
+        Await.result(store.close());
         // The checkpoint left three valid records (blocks 0, 1, 2 at generation 1) in the journal. The next round
         // overwrites the first two places; the third still holds block 2 at generation 1 with a correct CRC.
         store = open();
-        await(store.write(volume, 2, slot(2, 2)));
-        await(store.write(volume, 1, slot(1, 2)));
+        Await.result(store.write(volume, 2, slot(2, 2)));
+        Await.result(store.write(volume, 1, slot(1, 2)));
         tearSlot(2, new Random(3));
         long[] expected = filled(0);
         expected[0] = 1;
@@ -128,12 +124,12 @@ class JournalRecoveryTest {
     @Test
     void tornHeaderCopyFallsBackToTheOtherCopy() throws Exception {
         BlockStore store = storeWithAllBlocksAt(1);
-        await(store.close());
+        Await.result(store.close());
         flipJournalByte(activeHeaderOffset() + JournalHeaderDescriptor.START_SEQUENCE_OFFSET);
         BlockStore reopened = open();
         assertBlocks(reopened, filled(1));
-        await(reopened.write(volume, 5, slot(5, 9)));
-        await(reopened.close());
+        Await.result(reopened.write(volume, 5, slot(5, 9)));
+        Await.result(reopened.close());
         long[] expected = filled(1);
         expected[5] = 9;
         assertBlocksAndClose(open(), expected);
@@ -141,19 +137,14 @@ class JournalRecoveryTest {
 
     @Test
     void bothHeaderCopiesDamagedFailsOpenWithCorrupt() throws Exception {
-        await(storeWithAllBlocksAt(1).close());
+        Await.result(storeWithAllBlocksAt(1).close());
         for (long offset : JournalHeaderDescriptor.COPY_OFFSETS) {
             flipJournalByte(offset + 2);
         }
-        ExecutionException e = assertThrows(
-                ExecutionException.class,
-                () -> LocalFileBlockStore.open(vertx, options())
-                        .toCompletionStage()
-                        .toCompletableFuture()
-                        .get(30, TimeUnit.SECONDS));
         assertSame(
                 BlockStoreException.Reason.CORRUPT,
-                assertInstanceOf(BlockStoreException.class, e.getCause()).reason());
+                Await.failure(LocalFileBlockStore.open(vertx, options()), BlockStoreException.class)
+                        .reason());
     }
 
     /**
@@ -172,7 +163,7 @@ class JournalRecoveryTest {
                 int first = random.nextInt(BLOCKS);
                 int count = 1 + random.nextInt(Math.min(3, BLOCKS - first));
                 long generation = 10L * (iteration + 1) + w;
-                await(store.write(volume, first, run(first, count, generation)));
+                Await.result(store.write(volume, first, run(first, count, generation)));
                 records.add(new long[] {first, count, generation});
             }
             long roundBytes = records.stream()
@@ -203,8 +194,8 @@ class JournalRecoveryTest {
             }
             BlockStore reopened = open();
             assertBlocks(reopened, expected);
-            await(reopened.deleteVolume(volume));
-            await(reopened.close());
+            Await.result(reopened.deleteVolume(volume));
+            Await.result(reopened.close());
         }
     }
 
@@ -213,9 +204,9 @@ class JournalRecoveryTest {
     /** A store with the volume created, every block at {@code generation}, and a checkpoint behind it. */
     private BlockStore storeWithAllBlocksAt(long generation) throws Exception {
         BlockStore store = open();
-        await(store.createVolume(volume, SLOT, BLOCKS));
-        await(store.write(volume, 0, run(0, BLOCKS, generation)));
-        await(store.close());
+        Await.result(store.createVolume(volume, SLOT, BLOCKS));
+        Await.result(store.write(volume, 0, run(0, BLOCKS, generation)));
+        Await.result(store.close());
         return open();
     }
 
@@ -227,7 +218,7 @@ class JournalRecoveryTest {
     }
 
     private BlockStore open() throws Exception {
-        return await(LocalFileBlockStore.open(vertx, options()));
+        return Await.result(LocalFileBlockStore.open(vertx, options()));
     }
 
     private Path volumeFile(String name) {
@@ -288,12 +279,12 @@ class JournalRecoveryTest {
         try {
             assertBlocks(store, expected);
         } finally {
-            await(store.close());
+            Await.result(store.close());
         }
     }
 
     private void assertBlocks(BlockStore store, long[] expected) throws Exception {
-        byte[] slots = await(store.read(volume, 0, BLOCKS)).getBytes();
+        byte[] slots = Await.result(store.read(volume, 0, BLOCKS)).getBytes();
         long[] actual = new long[BLOCKS];
         for (int b = 0; b < BLOCKS; b++) {
             actual[b] = SlotPattern.generationOf(slots, b * SLOT, SLOT, b);
@@ -317,16 +308,5 @@ class JournalRecoveryTest {
             b.appendBytes(SlotPattern.slot(SLOT, first + i, generation));
         }
         return b;
-    }
-
-    private static <T> T await(Future<T> f) throws Exception {
-        try {
-            return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            throw e;
-        }
     }
 }

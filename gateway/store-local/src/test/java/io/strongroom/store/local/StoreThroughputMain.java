@@ -3,6 +3,7 @@ package io.strongroom.store.local;
 import io.strongroom.core.store.BlockStore;
 import io.strongroom.core.store.BlockStoreStats;
 import io.strongroom.core.store.Durability;
+import io.strongroom.core.testkit.Await;
 import io.strongroom.core.testkit.store.SlotPattern;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -54,20 +55,20 @@ public final class StoreThroughputMain {
             }
             measureRawBatches(dir.resolve("raw"), seconds);
         } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            Await.result(vertx.close());
         }
     }
 
     private static void measureStore(Vertx vertx, Path dir, Durability durability, int seconds, long checkpointBytes)
             throws Exception {
-        LocalFileBlockStore store = await(LocalFileBlockStore.open(
+        LocalFileBlockStore store = Await.result(LocalFileBlockStore.open(
                 vertx,
                 new LocalFileBlockStoreOptions()
                         .setDataDir(dir)
                         .setDurability(durability)
                         .setCheckpointBytes(checkpointBytes)));
         UUID volume = UUID.randomUUID();
-        await(store.createVolume(volume, SLOT, BLOCKS));
+        Await.result(store.createVolume(volume, SLOT, BLOCKS));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         AtomicLong done = new AtomicLong();
         AtomicLong slowest = new AtomicLong();
@@ -79,10 +80,10 @@ public final class StoreThroughputMain {
             writeLoop(store, volume, slot, new SplittableRandom(w), deadline, done, slowest, finished);
             writers.add(finished.future());
         }
-        await(Future.all(writers));
+        Await.result(Future.all(writers));
         double elapsed = (System.nanoTime() - start) / 1e9;
         BlockStoreStats s = store.stats();
-        await(store.close());
+        Await.result(store.close());
         System.out.printf(
                 Locale.US,
                 "store %-5s %8.0f writes/s %7.1f MB/s  avg batch %5.1f  journal syncs/s %6.0f"
@@ -173,9 +174,5 @@ public final class StoreThroughputMain {
                         WRITERS);
             }
         }
-    }
-
-    private static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 }
