@@ -5,41 +5,49 @@ import io.strongroom.core.error.StrongroomException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
-/** How the blocking facade waits for a future: refused on event loops, bounded, with the failure's code kept. */
+/** How the blocking facade waits for a future: refused on Vert.x threads, bounded, with the failure's code kept. */
 final class Blocking {
     private Blocking() {}
 
-    /** Fails at once on an event loop: blocking one would stall every connection and timer it serves. */
-    static void refuseOnEventLoop(String what) {
-        if (Context.isOnEventLoopThread()) {
-            throw new IllegalStateException(what + " blocks, and this is a Vert.x event loop ("
+    /**
+     * Fails at once on a Vert.x thread. On an event loop, blocking would stall every connection and timer it serves;
+     * on a worker, the answer is handed back to the worker's own context, which the waiting task holds (Vert.x's
+     * {@code Future.await} refuses worker threads for the same reason). Code there uses the future API.
+     */
+    static void refuseOnVertxThread(String what) {
+        if (Context.isOnVertxThread()) {
+            throw new IllegalStateException(what + " blocks, and this is a Vert.x "
+                    + (Context.isOnEventLoopThread() ? "event loop" : "worker") + " thread ("
                     + Thread.currentThread().getName() + "): use Strongroom and VolumeHandle, which return futures");
         }
     }
 
     /**
-     * Starts {@code op} (unless on an event loop) and returns its result, waited for at most {@code timeout}. A StrongroomException comes back with its
-     * code and message and the caller's stack (the original as its cause); other unchecked failures as they are.
-     * Waiting too long, or being interrupted (the interrupt is kept), is a RequestTimeout: the operation may still
-     * complete afterwards.
+     * Starts {@code op} (unless on a Vert.x thread) and returns its result, waited for at most {@code timeout}. A
+     * StrongroomException comes back with its code and message and the caller's stack (the original as its cause);
+     * other unchecked failures as they are. Waiting too long, or being interrupted (the interrupt is kept), is a
+     * RequestTimeout: the operation may still complete afterwards. Waits with Vert.x's {@link Future#await(long,
+     * TimeUnit)}, which on a virtual thread of a Vert.x context lets the context run the answer meanwhile.
      */
     static <T> T await(Supplier<Future<T>> op, Duration timeout, String what) {
-        refuseOnEventLoop(what);
+        refuseOnVertxThread(what);
+        Future<T> future = op.get();
         try {
-            return op.get().toCompletionStage().toCompletableFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (ExecutionException e) {
-            throw rethrown(e.getCause(), what);
-        } catch (TimeoutException e) {
-            throw new StrongroomException(
-                    ErrorCode.RequestTimeout, what + " did not complete within " + timeout.toMillis() + " ms");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StrongroomException(ErrorCode.RequestTimeout, "interrupted while waiting for " + what, e);
+            return future.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (Exception e) { // the wait's end, or the failure's cause (rethrown as it is, checked or not)
+            if (e instanceof TimeoutException && e != future.cause()) {
+                throw new StrongroomException(
+                        ErrorCode.RequestTimeout, what + " did not complete within " + timeout.toMillis() + " ms");
+            }
+            if (e instanceof InterruptedException && e != future.cause()) {
+                Thread.currentThread().interrupt();
+                throw new StrongroomException(ErrorCode.RequestTimeout, "interrupted while waiting for " + what, e);
+            }
+            throw rethrown(e, what);
         }
     }
 

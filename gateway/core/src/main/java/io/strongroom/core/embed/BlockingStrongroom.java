@@ -10,7 +10,8 @@ import java.util.List;
  * {@link Strongroom} for code outside Vert.x: each call waits for its answer (at most
  * {@link StrongroomOptions#getBlockingTimeout()}) and throws a {@link io.strongroom.core.error.StrongroomException}
  * with the failure's code (IllegalArgumentException for unusable options). Every call fails at once with
- * IllegalStateException on a Vert.x event loop. Closing it closes Strongroom.
+ * IllegalStateException on a Vert.x thread (event loop or worker: use the future API there). Closing it closes
+ * Strongroom.
  */
 public final class BlockingStrongroom implements AutoCloseable {
     private final Strongroom strongroom;
@@ -26,7 +27,7 @@ public final class BlockingStrongroom implements AutoCloseable {
      * it gives up waiting, Strongroom is closed as soon as it has started.
      */
     public static BlockingStrongroom start(StrongroomOptions options) {
-        Blocking.refuseOnEventLoop("Strongroom start-up");
+        Blocking.refuseOnVertxThread("Strongroom start-up");
         Future<Strongroom> starting = Strongroom.start(options);
         try {
             return new BlockingStrongroom(

@@ -8,8 +8,9 @@ import java.time.Duration;
 /**
  * A {@link VolumeHandle} for code outside Vert.x: each call waits for its answer (at most
  * {@link StrongroomOptions#getBlockingTimeout()}) and throws a {@link io.strongroom.core.error.StrongroomException}
- * with the failure's code. Usable from any thread but an event loop, where every call fails at once with
- * IllegalStateException (blocking a loop would stall everything it serves).
+ * with the failure's code. Usable from plain and virtual threads; on a Vert.x event loop or worker thread every call
+ * fails at once with IllegalStateException (blocking a loop stalls everything it serves; a worker would wait for its
+ * own context), before anything is started.
  */
 public final class BlockingVolume {
     private final VolumeHandle volume;

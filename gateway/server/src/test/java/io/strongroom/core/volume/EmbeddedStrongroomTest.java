@@ -22,9 +22,12 @@ import io.strongroom.store.local.LocalFileStorageBackend;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -115,20 +118,25 @@ class EmbeddedStrongroomTest {
     }
 
     @Test
-    void theBlockingFacadeRefusesToRunOnAnEventLoop() {
+    void theBlockingFacadeRefusesToRunOnAnEventLoopOrAWorker() {
         try (BlockingStrongroom strongroom = BlockingStrongroom.start(options())) {
             strongroom.createVolume(new VolumeSpec("e", BS * 4L, BS, null, null));
             BlockingVolume e = strongroom.volume("e");
-            Promise<Throwable> refused = Promise.promise();
-            strongroom.async().vertx().runOnContext(x -> {
-                try {
-                    e.write(0, new byte[BS]);
-                    refused.fail("the write ran on the event loop");
-                } catch (IllegalStateException expected) {
-                    refused.complete(expected);
-                }
-            });
-            assertTrue(Await.result(refused.future()).getMessage().contains("event loop"));
+            VertxInternal vertx = (VertxInternal) strongroom.async().vertx();
+            for (ContextInternal context : List.of(vertx.createEventLoopContext(), vertx.createWorkerContext())) {
+                Promise<Throwable> refused = Promise.promise();
+                context.runOnContext(x -> {
+                    try {
+                        e.write(0, new byte[BS]);
+                        refused.fail(
+                                "the write ran on " + Thread.currentThread().getName());
+                    } catch (IllegalStateException expected) {
+                        refused.complete(expected);
+                    }
+                });
+                String why = Await.result(refused.future()).getMessage();
+                assertTrue(why.contains(context.isEventLoopContext() ? "event loop" : "worker"), why);
+            }
             assertArrayEquals(new byte[BS], e.read(0, 1), "nothing was written");
         }
     }
