@@ -187,7 +187,9 @@ public final class IntervalSampler {
         long errorsNow = inWarmup ? recorders.warmupErrors() : recorders.errors();
         long intervalErrors = errorsNow - lastErrors;
         lastErrors = errorsNow;
-        if (state == State.DRAINING && u.getTotalCount() == 0) {
+        // A response records its corrected latency, then its uncorrected one, so an interval's flip can fall between
+        // the two: the drain's last interval may hold only the corrected half of a response counted in the window.
+        if (state == State.DRAINING && u.getTotalCount() == 0 && c.getTotalCount() == 0) {
             return;
         }
         phase.record();
