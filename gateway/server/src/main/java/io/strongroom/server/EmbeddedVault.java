@@ -7,7 +7,6 @@ import io.strongroom.vault.KeyVaultClient;
 import io.strongroom.vault.KeyVaultClientOptions;
 import io.strongroom.vault.KeyVaultException;
 import io.strongroom.vault.StaticTokenProvider;
-import io.strongroom.vault.VaultEndpoint;
 import io.strongroom.vault.VaultErrorClass;
 import io.strongroom.vault.local.Identity;
 import io.strongroom.vault.local.LocalVault;
@@ -19,7 +18,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -56,11 +54,8 @@ final class EmbeddedVault {
     private EmbeddedVault(LocalVault vault, String token, VaultConfig config) {
         this.vault = vault;
         this.token = token;
-        this.clientOptions = config.applyDeadlines(new KeyVaultClientOptions()
-                .setVaultUrl(VAULT_URL)
-                .setEndpoints(List.of(new VaultEndpoint(vault.baseUrl(), vault.region())))
-                .setLocalRegion(vault.region())
-                .setTrustPem(vault.certificatePem()));
+        this.clientOptions =
+                config.applyDeadlines(LocalVaultClientOptions.reaching(vault).setVaultUrl(VAULT_URL));
     }
 
     /** Versionless id of the service KEK; volumes record the versioned id that wrapped their DEK. */

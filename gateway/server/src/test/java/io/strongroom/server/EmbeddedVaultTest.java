@@ -8,7 +8,6 @@ import io.strongroom.vault.KeyVaultClient;
 import io.strongroom.vault.KeyVaultClientOptions;
 import io.strongroom.vault.KeyVaultException;
 import io.strongroom.vault.StaticTokenProvider;
-import io.strongroom.vault.VaultEndpoint;
 import io.strongroom.vault.VaultErrorClass;
 import io.strongroom.vault.local.Identity;
 import io.strongroom.vault.local.LocalVault;
@@ -91,11 +90,7 @@ class EmbeddedVaultTest {
     }
 
     private KeyVaultClientOptions options() {
-        return new KeyVaultClientOptions()
-                .setVaultUrl(vault.vaultUrl())
-                .setEndpoints(List.of(new VaultEndpoint(vault.baseUrl(), vault.region())))
-                .setLocalRegion(vault.region())
-                .setTrustPem(vault.certificatePem())
+        return LocalVaultClientOptions.reaching(vault)
                 .setCallDeadline(Duration.ofSeconds(30))
                 .setMaxRetries(0);
     }

@@ -1,10 +1,10 @@
 package io.strongroom.loadtest.vault;
 
+import io.strongroom.server.LocalVaultClientOptions;
 import io.strongroom.vault.CreateKeyOptions;
 import io.strongroom.vault.KeyVaultClient;
 import io.strongroom.vault.KeyVaultClientOptions;
 import io.strongroom.vault.StaticTokenProvider;
-import io.strongroom.vault.VaultEndpoint;
 import io.strongroom.vault.local.Identity;
 import io.strongroom.vault.local.LocalVault;
 import io.strongroom.vault.local.LocalVaultOptions;
@@ -13,7 +13,6 @@ import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.List;
 
 /**
  * A local-vault started in this process on loopback (self-signed TLS, a fresh token, a temporary data
@@ -55,11 +54,7 @@ final class InProcessVault {
 
     /** Client options for this vault: its URL, its loopback endpoint and region, trust in its certificate. */
     KeyVaultClientOptions clientOptions() {
-        return new KeyVaultClientOptions()
-                .setVaultUrl(vault.vaultUrl())
-                .setEndpoints(List.of(new VaultEndpoint(vault.baseUrl(), vault.region())))
-                .setLocalRegion(vault.region())
-                .setTrustPem(vault.certificatePem());
+        return LocalVaultClientOptions.reaching(vault);
     }
 
     String baseUrl() {
