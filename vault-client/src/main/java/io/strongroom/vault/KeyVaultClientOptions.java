@@ -3,7 +3,10 @@ package io.strongroom.vault;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Plain data options for {@link KeyVaultClient}: DEFAULT_* constants, fluent setters. */
 public class KeyVaultClientOptions {
@@ -42,6 +45,7 @@ public class KeyVaultClientOptions {
     private boolean preferOpenSsl = DEFAULT_PREFER_OPEN_SSL;
     private boolean http2 = DEFAULT_HTTP2;
     private boolean verifyChallengeResource = DEFAULT_VERIFY_CHALLENGE_RESOURCE;
+    private Set<String> challengeResourceHosts = Set.of();
     private int maxPoolSize = DEFAULT_MAX_POOL_SIZE;
     private Integer listPageSize;
 
@@ -66,6 +70,7 @@ public class KeyVaultClientOptions {
         this.preferOpenSsl = other.preferOpenSsl;
         this.http2 = other.http2;
         this.verifyChallengeResource = other.verifyChallengeResource;
+        this.challengeResourceHosts = other.challengeResourceHosts;
         this.maxPoolSize = other.maxPoolSize;
         this.listPageSize = other.listPageSize;
     }
@@ -247,7 +252,9 @@ public class KeyVaultClientOptions {
 
     /**
      * Check that the resource named by a 401 challenge belongs to the vault's domain (host suffix
-     * match), as Azure's clients do, so a rogue endpoint cannot obtain a token for another resource.
+     * match, or a host of {@link #getChallengeResourceHosts()}), as Azure's clients do, so a rogue
+     * endpoint cannot obtain a token for another resource. A challenge that fails the check is not
+     * followed (the token resource stays); the rejected token is dropped and refetched either way.
      */
     public boolean isVerifyChallengeResource() {
         return verifyChallengeResource;
@@ -255,6 +262,23 @@ public class KeyVaultClientOptions {
 
     public KeyVaultClientOptions setVerifyChallengeResource(boolean verifyChallengeResource) {
         this.verifyChallengeResource = verifyChallengeResource;
+        return this;
+    }
+
+    /**
+     * Hosts a challenge's resource may name besides the vault's domain, for a self-hosted vault
+     * reached under a name outside the resource's domain (local-vault at 127.0.0.1 names
+     * {@code https://vault.azure.net}): {@code vault.azure.net} here lets such a challenge switch the
+     * token resource. Exact host names, case-insensitive; empty by default.
+     */
+    public Set<String> getChallengeResourceHosts() {
+        return challengeResourceHosts;
+    }
+
+    public KeyVaultClientOptions setChallengeResourceHosts(Set<String> challengeResourceHosts) {
+        this.challengeResourceHosts = Objects.requireNonNull(challengeResourceHosts, "challengeResourceHosts").stream()
+                .map(h -> h.toLowerCase(Locale.ROOT))
+                .collect(Collectors.toUnmodifiableSet());
         return this;
     }
 

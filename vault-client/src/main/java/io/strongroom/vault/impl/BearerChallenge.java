@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A parsed {@code WWW-Authenticate: Bearer authorization="...", resource="..."} (or
@@ -56,6 +57,19 @@ public record BearerChallenge(String authorization, String resource) {
         String r = resourceHost.toLowerCase(Locale.ROOT);
         String h = requestHost.toLowerCase(Locale.ROOT);
         return h.equals(r) || h.endsWith("." + r);
+    }
+
+    /** Whether the resource's host is one of {@code hosts} (lower case), exactly. */
+    public boolean resourceHostIn(Set<String> hosts) {
+        if (hosts.isEmpty()) {
+            return false;
+        }
+        try {
+            String host = URI.create(resource).getHost();
+            return host != null && hosts.contains(host.toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** Parses comma separated {@code key="value"} or {@code key=value} pairs. */

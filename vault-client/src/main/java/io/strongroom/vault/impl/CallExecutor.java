@@ -17,6 +17,7 @@ import io.vertx.ext.web.client.WebClient;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -31,7 +32,11 @@ public final class CallExecutor {
 
     /** Settings the executor needs from the client options. */
     public record Settings(
-            long attemptTimeoutNanos, int maxRetries, boolean verifyChallengeResource, String vaultHost) {}
+            long attemptTimeoutNanos,
+            int maxRetries,
+            boolean verifyChallengeResource,
+            Set<String> challengeResourceHosts,
+            String vaultHost) {}
 
     private final Vertx vertx;
     private final WebClient client;
@@ -44,6 +49,8 @@ public final class CallExecutor {
     private final Clock clock = Clock.systemUTC();
     /** The token resource; replaced by the one a validated 401 challenge names. */
     private volatile String resource;
+    /** The last challenge resource refused by the resource check (logged once). */
+    private volatile String lastRefusedResource;
 
     public CallExecutor(
             Vertx vertx,
@@ -199,7 +206,12 @@ public final class CallExecutor {
         });
     }
 
-    /** 401: as Azure's clients do, take the resource from the challenge, drop the token, retry once. */
+    /**
+     * 401: the rejected token is always dropped and the request sent once more with a fresh one (a vault that
+     * restarted and forgot the tokens it issued answers 401 to a token that has not expired). As Azure's clients do,
+     * the token resource is taken from the challenge, but only when it passes the resource check; a challenge that
+     * fails it (or no challenge) keeps the current resource.
+     */
     private Future<HttpResponse<Buffer>> onChallenge(
             VaultRequest request,
             VaultEndpoint endpoint,
@@ -208,29 +220,57 @@ public final class CallExecutor {
             AccessToken rejected,
             HttpResponse<Buffer> response,
             AtomicBoolean tokenReady) {
-        KeyVaultException unauthorized =
-                ErrorClassifier.toException(401, response.body(), null, endpoint.baseUrl(), clock.instant());
-        BearerChallenge challenge = BearerChallenge.parse(response.getHeader("WWW-Authenticate"));
-        if (challenge == null) {
-            return Future.failedFuture(unauthorized);
-        }
-        if (settings.verifyChallengeResource()
-                && !challenge.resourceMatchesHost(endpoint.host())
-                && !challenge.resourceMatchesHost(settings.vaultHost())) {
-            return Future.failedFuture(new KeyVaultException(
-                    VaultErrorClass.UNAUTHORIZED,
-                    401,
-                    unauthorized.vaultCode(),
-                    unauthorized.vaultInnerCode(),
-                    "challenge resource " + challenge.resource() + " does not belong to vault host "
-                            + settings.vaultHost(),
-                    endpoint.baseUrl(),
-                    null,
-                    null));
-        }
         tokens.invalidate(tokenResource, rejected);
-        resource = challenge.resource();
-        return authorizedSend(request, endpoint, timeoutMillis, true, tokenReady);
+        BearerChallenge challenge = BearerChallenge.parse(response.getHeader("WWW-Authenticate"));
+        String refused = null;
+        if (challenge != null && !challenge.resource().equals(tokenResource)) {
+            if (acceptable(challenge, endpoint)) {
+                resource = challenge.resource();
+            } else {
+                refused = challenge.resource();
+                logRefused(refused);
+            }
+        }
+        String refusedResource = refused;
+        return authorizedSend(request, endpoint, timeoutMillis, true, tokenReady)
+                .recover(failure -> Future.failedFuture(
+                        refusedResource != null
+                                        && failure instanceof KeyVaultException e
+                                        && e.errorClass() == VaultErrorClass.UNAUTHORIZED
+                                ? new KeyVaultException(
+                                        VaultErrorClass.UNAUTHORIZED,
+                                        e.httpStatus(),
+                                        e.vaultCode(),
+                                        e.vaultInnerCode(),
+                                        e.vaultMessage() + " (the challenge's resource " + refusedResource
+                                                + " was not followed: not under vault host " + settings.vaultHost()
+                                                + " nor in challengeResourceHosts)",
+                                        e.endpoint(),
+                                        e.retryAfter(),
+                                        null)
+                                : failure));
+    }
+
+    /** The resource check: off, or the resource's host is the vault's (or endpoint's) domain or a listed host. */
+    private boolean acceptable(BearerChallenge challenge, VaultEndpoint endpoint) {
+        return !settings.verifyChallengeResource()
+                || challenge.resourceMatchesHost(endpoint.host())
+                || challenge.resourceMatchesHost(settings.vaultHost())
+                || challenge.resourceHostIn(settings.challengeResourceHosts());
+    }
+
+    /** One warning per refused resource in a row, not one per 401. */
+    private void logRefused(String refused) {
+        if (!refused.equals(lastRefusedResource)) {
+            lastRefusedResource = refused;
+            LOG.log(
+                    Level.WARNING,
+                    "vault {0} sent a 401 challenge for resource {1}, which is not under its host nor in "
+                            + "challengeResourceHosts; keeping token resource {2}",
+                    settings.vaultHost(),
+                    refused,
+                    resource);
+        }
     }
 
     private Future<HttpResponse<Buffer>> send(

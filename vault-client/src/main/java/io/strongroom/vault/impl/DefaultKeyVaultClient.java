@@ -85,6 +85,7 @@ public final class DefaultKeyVaultClient implements KeyVaultClient {
                 options.getAttemptTimeout().toNanos(),
                 options.getMaxRetries(),
                 options.isVerifyChallengeResource(),
+                options.getChallengeResourceHosts(),
                 URI.create(vaultUrl).getHost());
         this.executor = new CallExecutor(
                 vertx,

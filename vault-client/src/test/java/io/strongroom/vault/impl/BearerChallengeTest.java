@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class BearerChallengeTest {
@@ -33,6 +34,14 @@ class BearerChallengeTest {
         assertEquals("https://127.0.0.1:8443", c.resource());
         assertTrue(c.resourceMatchesHost("127.0.0.1"));
         assertFalse(c.resourceMatchesHost("127.0.0.2"));
+    }
+
+    @Test
+    void listedResourceHostsMatchExactly() {
+        BearerChallenge c = BearerChallenge.parse("Bearer resource=\"https://Vault.Azure.Net\"");
+        assertTrue(c.resourceHostIn(Set.of("vault.azure.net")));
+        assertFalse(c.resourceHostIn(Set.of("azure.net")));
+        assertFalse(c.resourceHostIn(Set.of()));
     }
 
     @Test

@@ -8,18 +8,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strongroom.vault.AccessToken;
 import io.strongroom.vault.KeyId;
 import io.strongroom.vault.KeyVaultClient;
+import io.strongroom.vault.KeyVaultClientOptions;
 import io.strongroom.vault.KeyVaultException;
 import io.strongroom.vault.LatencySnapshot;
 import io.strongroom.vault.StaticTokenProvider;
+import io.strongroom.vault.TokenProvider;
 import io.strongroom.vault.VaultErrorClass;
 import io.strongroom.vault.WrapResult;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -148,21 +154,80 @@ class KeyVaultClientErrorsTest {
         }
     }
 
+    /**
+     * A token the vault no longer knows (say, local-vault restarted and forgot the tokens it issued) is dropped and a
+     * fresh one fetched, whatever resource the challenge names: here the vault is reached as 127.0.0.1 while the
+     * challenge names vault.azure.net, which is not the vault's domain.
+     */
     @Test
-    void challengeForAForeignResourceIsRefused() {
-        // vault identity = the loopback URL: the challenge's resource (vault.azure.net) is not its domain
-        KeyVaultClient strict = vertxClient(fx.clientOptions().setVaultUrl(fx.vault.baseUrl()), "not-a-token");
+    void rejectedTokenIsDroppedAndRefetchedOnceWhateverTheChallengeSays() {
+        KeyId kid = fx.createKey("refetched", 2048);
+        RecordingTokens tokens = new RecordingTokens("stale-token", LocalVaultFixture.APP_TOKEN);
+        KeyVaultClient c = KeyVaultClient.create(vertx, fx.clientOptions().setVaultUrl(fx.vault.baseUrl()), tokens);
         try {
-            KeyVaultException e = failure(strict.getKey("anything", null));
-            assertEquals(VaultErrorClass.UNAUTHORIZED, e.errorClass());
-            assertTrue(e.vaultMessage().contains("challenge resource"), e.vaultMessage());
+            assertEquals(2048, await(c.getKey(kid.name(), null)).keySizeBits());
             assertEquals(
-                    1,
-                    strict.latency().snapshot().stream()
-                            .mapToLong(s -> s.count())
-                            .sum());
+                    List.of(KeyVaultClientOptions.DEFAULT_RESOURCE, KeyVaultClientOptions.DEFAULT_RESOURCE),
+                    tokens.asked,
+                    "one fresh token, for the configured resource");
+            await(c.getKey(kid.name(), null));
+            assertEquals(2, tokens.asked.size(), "the fresh token is cached");
         } finally {
-            await(strict.close());
+            await(c.close());
+        }
+    }
+
+    /** A challenge naming a resource outside the vault's domain is not followed: the configured resource stays. */
+    @Test
+    void challengeForAForeignResourceIsNotAdopted() {
+        KeyId kid = fx.createKey("foreign-challenge", 2048);
+        RecordingTokens tokens = new RecordingTokens("stale-token", LocalVaultFixture.APP_TOKEN);
+        KeyVaultClient c = KeyVaultClient.create(
+                vertx,
+                fx.clientOptions().setVaultUrl(fx.vault.baseUrl()).setResource("https://keys.example.org"),
+                tokens);
+        try {
+            await(c.getKey(kid.name(), null));
+            assertEquals(List.of("https://keys.example.org", "https://keys.example.org"), tokens.asked);
+        } finally {
+            await(c.close());
+        }
+    }
+
+    /** A self-hosted vault's challenge resource is followed once its host is listed in challengeResourceHosts. */
+    @Test
+    void challengeResourceOnAListedHostIsAdopted() {
+        KeyId kid = fx.createKey("listed-challenge", 2048);
+        RecordingTokens tokens = new RecordingTokens("stale-token", LocalVaultFixture.APP_TOKEN);
+        KeyVaultClient c = KeyVaultClient.create(
+                vertx,
+                fx.clientOptions()
+                        .setVaultUrl(fx.vault.baseUrl())
+                        .setResource("https://keys.example.org")
+                        .setChallengeResourceHosts(Set.of("Vault.Azure.Net")),
+                tokens);
+        try {
+            await(c.getKey(kid.name(), null));
+            assertEquals(List.of("https://keys.example.org", "https://vault.azure.net"), tokens.asked);
+        } finally {
+            await(c.close());
+        }
+    }
+
+    /** Hands out the given tokens in order (the last one from then on) and records the resource of every fetch. */
+    private static final class RecordingTokens implements TokenProvider {
+        final List<String> asked = new CopyOnWriteArrayList<>();
+        private final List<String> tokens;
+
+        RecordingTokens(String... tokens) {
+            this.tokens = List.of(tokens);
+        }
+
+        @Override
+        public Future<AccessToken> token(String resource) {
+            asked.add(resource);
+            String token = tokens.get(Math.min(asked.size(), tokens.size()) - 1);
+            return Future.succeededFuture(new AccessToken(token, Instant.now().plusSeconds(3600)));
         }
     }
 
