@@ -32,6 +32,7 @@ final class HttpStatuses {
             case PayloadTooLarge -> 413;
             case TooManyRequests -> 429;
             case BlockIntegrityError, InternalError -> 500;
+            case InsufficientStorage -> 507;
             // Temporary conditions (RFC 9110 15.6.4): overload, a key or a store out of reach for now. A revoked key
             // (KeyInaccessible) is 503 too, but without Retry-After: it stays refused until an admin revalidates.
             case KeyInaccessible, KeyUnavailable, StorageUnavailable, RequestTimeout -> 503;

@@ -41,6 +41,8 @@ public enum ErrorCode {
     /** The store is closed, failing or its queue of pending operations is full (backpressure). */
     StorageUnavailable(true),
     RequestTimeout(true),
+    /** The storage is full: the write did not happen. Retrying helps only once an operator has made room. */
+    InsufficientStorage(false),
     /** Stored data is damaged: a block failed authentication, or a store file is beyond what recovery repairs. */
     BlockIntegrityError(false),
     InternalError(false);

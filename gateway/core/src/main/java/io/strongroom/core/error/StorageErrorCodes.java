@@ -24,6 +24,7 @@ public final class StorageErrorCodes {
             case INVALID_ARGUMENT -> ErrorCode.InvalidArgument;
             case TOO_LARGE -> ErrorCode.PayloadTooLarge;
             case QUEUE_FULL, CLOSED, IO_ERROR -> ErrorCode.StorageUnavailable;
+            case NO_SPACE -> ErrorCode.InsufficientStorage;
             case CORRUPT -> ErrorCode.BlockIntegrityError;
         };
     }

@@ -25,6 +25,8 @@ public class BlockStoreException extends RuntimeException {
         CLOSED,
         /** The file system failed; the operation may not have happened. */
         IO_ERROR,
+        /** The file system is full; the operation may not have happened. */
+        NO_SPACE,
         /** A store file is damaged beyond what recovery repairs. */
         CORRUPT
     }

@@ -30,6 +30,13 @@ class StorageErrorCodesTest {
     }
 
     @Test
+    void aFullFileSystemIsInsufficientStorageNotAnOutage() {
+        ErrorCode code = StorageErrorCodes.of(Reason.NO_SPACE);
+        assertEquals(ErrorCode.InsufficientStorage, code);
+        assertFalse(code.retryable());
+    }
+
+    @Test
     void everyReasonHasACodeAndOnlyOutagesAreRetryable() {
         Set<Reason> retryable = EnumSet.of(Reason.QUEUE_FULL, Reason.CLOSED, Reason.IO_ERROR);
         for (Reason reason : Reason.values()) {

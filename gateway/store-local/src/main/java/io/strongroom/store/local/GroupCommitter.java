@@ -132,18 +132,38 @@ final class GroupCommitter {
             count(batch);
             finish(batch, null);
         } catch (IOException | RuntimeException e) {
-            stoppedWith = new BlockStoreException(
-                    BlockStoreException.Reason.IO_ERROR,
-                    "volume " + volume.id() + ": storage I/O failed, volume stopped until reopened",
-                    e);
+            stoppedWith = noSpace(e)
+                    ? new BlockStoreException(
+                            BlockStoreException.Reason.NO_SPACE,
+                            "volume " + volume.id() + ": the file system is full, volume stopped until reopened",
+                            e)
+                    : new BlockStoreException(
+                            BlockStoreException.Reason.IO_ERROR,
+                            "volume " + volume.id() + ": storage I/O failed, volume stopped until reopened",
+                            e);
             finish(batch, stoppedWith);
         }
     }
 
+    /**
+     * True for the file system's "no space left" (ENOSPC) and "quota exceeded" (EDQUOT) failures. The JDK reports
+     * errno only as the IOException's message (strerror), so the message is what there is to classify.
+     */
+    static boolean noSpace(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            if (t instanceof IOException
+                    && message != null
+                    && (message.contains("No space left on device") || message.contains("Disk quota exceeded"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A volume stopped by an I/O error still gives its file handles back when the store closes or deletes it. */
-    private void releaseFilesIfClosing(List<StoreOp> batch) {
-        StoreOp last = batch.get(batch.size() - 1);
-        if (last.kind == StoreOp.Kind.CLOSE || last.kind == StoreOp.Kind.DELETE) {
+    private void releaseFilesIfClosing(List<StoreOp> ops) {
+        if (ops.stream().anyMatch(op -> op.kind == StoreOp.Kind.CLOSE || op.kind == StoreOp.Kind.DELETE)) {
             try {
                 volume.closeFiles();
             } catch (IOException e) {
@@ -289,6 +309,7 @@ final class GroupCommitter {
             left.add(op);
         }
         if (!left.isEmpty()) {
+            releaseFilesIfClosing(left);
             finish(left, stoppedWith);
         }
     }
