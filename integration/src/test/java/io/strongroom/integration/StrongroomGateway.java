@@ -1,0 +1,120 @@
+package io.strongroom.integration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The real gateway, started as its shaded jar ({@code java -jar strongroom-gateway.jar}) over a fresh data directory,
+ * HTTP on an ephemeral port (read from its start-up line) and NBD on a free port picked here. Volumes are created
+ * over HTTP with the admin token the gateway wrote to {@code credentials.json}. Closing it kills it.
+ */
+final class StrongroomGateway implements NbdServer {
+    private static final Pattern LISTENING = Pattern.compile("listening on (http://[0-9.:]+)");
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
+    private final ExternalProcess process;
+    private final String httpUrl;
+    private final int nbdPort;
+    private final String adminToken;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
+
+    private StrongroomGateway(ExternalProcess process, String httpUrl, int nbdPort, String adminToken) {
+        this.process = process;
+        this.httpUrl = httpUrl;
+        this.nbdPort = nbdPort;
+        this.adminToken = adminToken;
+    }
+
+    /** Starts the jar named by the {@code strongroom.gatewayJar} system property (set by the module's pom). */
+    static StrongroomGateway start(Path dataDir, Path logDir, List<String> extraArgs) {
+        Path jar =
+                Path.of(System.getProperty("strongroom.gatewayJar", "../gateway/server/target/strongroom-gateway.jar"));
+        assertTrue(Files.isRegularFile(jar), "no gateway jar at " + jar + ": build the reactor (mvn install) first");
+        int nbdPort = freePort();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar.toString(),
+                "--data-dir",
+                dataDir.toString(),
+                "--port",
+                "0",
+                "--nbd-port",
+                String.valueOf(nbdPort)));
+        command.addAll(extraArgs);
+        ExternalProcess process = ExternalProcess.start("gateway", logDir, command);
+        try {
+            String url = process.awaitOutput(LISTENING).group(1);
+            String token = new JsonObject(Files.readString(dataDir.resolve("credentials.json")))
+                    .getJsonObject("admin")
+                    .getString("token");
+            return new StrongroomGateway(process, url, nbdPort, token);
+        } catch (IOException e) {
+            process.close();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException | Error e) {
+            process.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String createExport(String name, long sizeBytes) {
+        JsonObject body = new JsonObject().put("name", name).put("sizeBytes", sizeBytes);
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(httpUrl + "/v1/volumes"))
+                .POST(HttpRequest.BodyPublishers.ofString(body.encode())));
+        assertEquals(201, response.statusCode(), () -> "volume " + name + " not created: " + response.body());
+        return "nbd://127.0.0.1:" + nbdPort + "/" + name;
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(
+                    request.timeout(REQUEST_TIMEOUT)
+                            .header("Authorization", "Bearer " + adminToken)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "Strongroom gateway " + httpUrl + ", NBD port " + nbdPort + " (" + process + ")";
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+
+    /** A port nothing listens on now (the gateway binds it a moment later; another binder in between is unlikely). */
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
