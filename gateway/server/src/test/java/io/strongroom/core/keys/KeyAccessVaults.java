@@ -29,6 +29,10 @@ final class KeyAccessVaults implements AutoCloseable {
     static final String ADMIN_TOKEN = "key-access-admin-token";
     static final String GATEWAY_TOKEN = "key-access-gateway-token";
     static final String API = "?api-version=7.4";
+    /** A workload identity reached through the vault's managed-identity and client-credentials token endpoints. */
+    static final String WORKLOAD_CLIENT_ID = "key-access-workload";
+
+    static final String WORKLOAD_CLIENT_SECRET = "key-access-workload-secret";
 
     /** How the vault treats the gateway's identity. */
     enum Setup {
@@ -69,7 +73,14 @@ final class KeyAccessVaults implements AutoCloseable {
                 .setTlsCertPem(certificate.certificatePem())
                 .setTlsKeyPem(certificate.privateKeyPem())
                 .setFaultInjection(true)
-                .addIdentity(ADMIN_TOKEN, new Identity("admin", Set.of("all")));
+                .addIdentity(ADMIN_TOKEN, new Identity("admin", Set.of("all")))
+                .addIdentity(
+                        "key-access-workload-token",
+                        new Identity(
+                                "workload",
+                                Set.of("get", "wrapKey", "unwrapKey"),
+                                WORKLOAD_CLIENT_ID,
+                                WORKLOAD_CLIENT_SECRET));
         if (setup != Setup.TOKEN_UNKNOWN) {
             options.addIdentity(
                     GATEWAY_TOKEN,
@@ -87,6 +98,11 @@ final class KeyAccessVaults implements AutoCloseable {
 
     String vaultUrl() {
         return vault.vaultUrl();
+    }
+
+    /** Where the vault listens (its managed-identity and client-credentials endpoints too). */
+    String baseUrl() {
+        return vault.baseUrl();
     }
 
     String certificatePem() {
