@@ -34,9 +34,10 @@ public final class CommandLine {
         java -jar strongroom-loadtest.jar --vault-storm [vault flags]  concurrent unwraps (cold start of many volumes)
 
       Load flags:
-        --target URL[,URL..]     gateway base URL(s), requests spread round-robin (default http://127.0.0.1:8080)
+        --target URL[,URL..]     gateway base URL(s), requests spread round-robin (default http://127.0.0.1:8080),
+                                 or NBD exports: nbd://host[:port]/export, nbd+unix:///export?socket=PATH
         --token TOKEN            bearer token (or env STRONGROOM_TOKEN)
-        --volumes a,b,..         volume names (default bench)
+        --volumes a,b,..         volume names (default bench; HTTP only: an NBD target names its export)
         --create-volumes         create the volumes first (POST /v1/volumes; an existing one is fine)
         --block-size BYTES       block size (default 8192)
         --blocks-per-request K   blocks per request, ?count=K (default 1)
@@ -44,7 +45,8 @@ public final class CommandLine {
         --sequential             sequential addresses per volume (default random)
         --working-set BLOCKS     addresses fall in [0, BLOCKS) (default 16384)
         --connections N          connections per target (default 64)
-        --streams N              concurrent streams per HTTP/2 connection (default 1)
+        --streams N              concurrent streams per HTTP/2 connection, or requests in flight per NBD
+                                 connection (its queue depth; default 1)
         --http2                  HTTP/2: h2 over TLS via ALPN for https targets
         --h2c                    HTTP/2 over cleartext with prior knowledge (http targets)
         --trust PEM_FILE         trust these certificates for https targets
@@ -56,9 +58,16 @@ public final class CommandLine {
         --timeout DURATION       request timeout (default 10s)
         --event-loops N          client event loops (default 1)
         --payloads N             distinct prebuilt PUT payloads per volume (default 16)
+        --payload-seed N         build the payloads from this seed (default random), so another run can --verify
         --label TEXT             a name for this run in the reports
         --out DIR                report folder (default ./loadtest-report)
         --quiet                  no progress line
+
+      NBD flags (nbd:// and nbd+unix:// targets):
+        --verify                 compare every read with what the workload writes there (or zeros);
+                                 a difference counts as verify-mismatch
+        --fua                    writes carry NBD_CMD_FLAG_FUA
+        --flush-every N          NBD_CMD_FLUSH after every N writes of an event loop (default 0 = never)
 
       Embedded flags (with --embedded; --target and --token are set to the in-process gateway):
         --durability fsync|none  the gateway's write durability (default fsync)
@@ -122,6 +131,8 @@ public final class CommandLine {
                 case "--http1" -> load.protocol(LoadTestOptions.Protocol.HTTP1);
                 case "--no-verify-host" -> load.verifyHost(false);
                 case "--quiet" -> load.quiet(true);
+                case "--verify" -> load.verify(true);
+                case "--fua" -> load.fua(true);
                 default -> {
                     if (value == null) {
                         if (i + 1 >= args.length) {
@@ -159,6 +170,8 @@ public final class CommandLine {
             case "--event-loops" -> load.eventLoops(intValue(flag, v));
             case "--payloads" -> load.payloadsPerVolume(intValue(flag, v));
             case "--label" -> load.label(v);
+            case "--flush-every" -> load.flushEvery(intValue(flag, v));
+            case "--payload-seed" -> load.payloadSeed(longValue(flag, v));
             case "--durability" -> load.durability(v);
             case "--server-event-loops" -> load.serverEventLoops(intValue(flag, v));
             case "--out" -> {

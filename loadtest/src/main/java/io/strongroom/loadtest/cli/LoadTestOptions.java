@@ -1,5 +1,6 @@
 package io.strongroom.loadtest.cli;
 
+import io.strongroom.loadtest.nbd.NbdTarget;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,6 +71,15 @@ public final class LoadTestOptions {
     private String label = "";
     private String durability = DEFAULT_EMBEDDED_DURABILITY;
     private int serverEventLoops = DEFAULT_EMBEDDED_EVENT_LOOPS;
+    private boolean verify;
+    private boolean fua;
+    private int flushEvery;
+    private Long payloadSeed;
+
+    /** True when the targets are NBD exports ({@code nbd://}, {@code nbd+unix://}) rather than HTTP gateways. */
+    public boolean nbd() {
+        return !targets.isEmpty() && NbdTarget.isNbd(targets.get(0));
+    }
 
     public Model model() {
         return rate > 0 ? Model.OPEN : Model.CLOSED;
@@ -318,12 +328,71 @@ public final class LoadTestOptions {
         return this;
     }
 
+    /** NBD: compare every read with what the workload writes at its address (or zeros). */
+    public boolean verify() {
+        return verify;
+    }
+
+    public LoadTestOptions verify(boolean v) {
+        verify = v;
+        return this;
+    }
+
+    /** NBD: writes carry NBD_CMD_FLAG_FUA. */
+    public boolean fua() {
+        return fua;
+    }
+
+    public LoadTestOptions fua(boolean v) {
+        fua = v;
+        return this;
+    }
+
+    /** NBD: an NBD_CMD_FLUSH after every this many writes of an event loop (0 = never). */
+    public int flushEvery() {
+        return flushEvery;
+    }
+
+    public LoadTestOptions flushEvery(int v) {
+        flushEvery = v;
+        return this;
+    }
+
+    /** The seed of the write payloads (null = random), so that another run can verify what this one wrote. */
+    public Long payloadSeed() {
+        return payloadSeed;
+    }
+
+    public LoadTestOptions payloadSeed(Long v) {
+        payloadSeed = v;
+        return this;
+    }
+
     /** Rejects impossible combinations with a message naming the flag. */
     public LoadTestOptions validate() {
         require(!targets.isEmpty(), "--target: at least one URL");
+        boolean nbd = nbd();
         for (String t : targets) {
-            require(t.startsWith("http://") || t.startsWith("https://"), "--target: http:// or https:// URL, got " + t);
+            if (nbd) {
+                require(NbdTarget.isNbd(t), "--target: all NBD or all HTTP, got " + t + " after " + targets.get(0));
+                try {
+                    NbdTarget.parse(t);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--target: " + e.getMessage());
+                }
+            } else {
+                require(
+                        t.startsWith("http://") || t.startsWith("https://"),
+                        "--target: http://, https://, nbd:// or nbd+unix:// URL, got " + t);
+            }
         }
+        require(!nbd || protocol == Protocol.HTTP1, "--http2/--h2c: not with NBD targets");
+        require(!nbd || !createVolumes, "--create-volumes: NBD cannot create exports (create the volumes over HTTP)");
+        require(!nbd || trustPem == null, "--trust: NBD over TLS is not supported");
+        require(nbd || !verify, "--verify: NBD targets only");
+        require(nbd || !fua, "--fua: NBD targets only");
+        require(nbd || flushEvery == 0, "--flush-every: NBD targets only");
+        require(flushEvery >= 0, "--flush-every must be >= 0 (0 = never)");
         require(!volumes.isEmpty(), "--volumes: at least one name");
         require(blockSize > 0, "--block-size must be > 0");
         require(blocksPerRequest > 0, "--blocks-per-request must be > 0");
@@ -363,7 +432,12 @@ public final class LoadTestOptions {
         m.put("connections", connections);
         m.put("streamsPerConnection", streamsPerConnection);
         m.put("eventLoops", eventLoops);
-        m.put("protocol", protocol == Protocol.HTTP2 ? (h2c ? "h2c" : "h2") : "http/1.1");
+        m.put("protocol", nbd() ? "nbd" : protocol == Protocol.HTTP2 ? (h2c ? "h2c" : "h2") : "http/1.1");
+        if (nbd()) {
+            m.put("fua", fua);
+            m.put("flushEvery", flushEvery);
+            m.put("verify", verify);
+        }
         m.put("tokenSet", token != null);
         m.put("warmupSeconds", warmup.toMillis() / 1000.0);
         m.put("durationSeconds", duration.toMillis() / 1000.0);

@@ -3,6 +3,9 @@ package io.strongroom.loadtest.load;
 import io.strongroom.loadtest.cli.LoadTestOptions;
 import io.strongroom.loadtest.measure.IntervalSampler;
 import io.strongroom.loadtest.measure.LatencyRecorders;
+import io.strongroom.loadtest.nbd.ExportInfo;
+import io.strongroom.loadtest.nbd.NbdSender;
+import io.strongroom.loadtest.nbd.NbdTarget;
 import io.strongroom.loadtest.report.MachineFacts;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -54,7 +57,8 @@ public final class LoadRun {
         });
         try (PrintStream correctedLog = log("corrected.hlog");
                 PrintStream uncorrectedLog = log("uncorrected.hlog")) {
-            HttpClientAgent client = HttpClients.create(vertx, options);
+            // NBD targets need no HTTP client (and --create-volumes is refused for them)
+            HttpClientAgent client = options.nbd() ? null : HttpClients.create(vertx, options);
             if (options.createVolumes()) {
                 VolumeCreator.createAll(client, options).await();
             }
@@ -62,41 +66,65 @@ public final class LoadRun {
             boolean open = options.model() == LoadTestOptions.Model.OPEN;
             IntervalSampler sampler = new IntervalSampler(recorders, open, progress);
             sampler.logTo(correctedLog, uncorrectedLog);
-            List<Target> targets = options.targets().stream().map(Target::parse).toList();
             List<Context> contexts = new ArrayList<>();
             for (int i = 0; i < options.eventLoops(); i++) {
                 contexts.add(vertx.getOrCreateContext());
             }
-            Workload workload = new Workload(options);
             RequestSender requester;
             LongSupplier inFlight;
             Http1Sender http1 = null;
-            if (options.protocol() == LoadTestOptions.Protocol.HTTP1) {
-                http1 = new Http1Sender(vertx, options, targets, workload);
-                http1.open(contexts, options.connections()).await();
-                requester = http1;
-                inFlight = http1::inFlight;
-            } else {
-                BlockRequester h2 = new BlockRequester(
-                        client,
+            NbdSender nbd = null;
+            if (options.nbd()) {
+                List<NbdTarget> targets =
+                        options.targets().stream().map(NbdTarget::parse).toList();
+                nbd = new NbdSender(
+                        vertx,
+                        options,
                         targets,
-                        workload,
-                        options.token(),
-                        options.requestTimeout().toMillis());
-                for (Context context : contexts) {
-                    Future<Void> primed = Future.future(p -> context.runOnContext(v -> ConnectionPrimer.prime(
-                                    client,
-                                    targets,
-                                    options.connections() * options.streamsPerConnection(),
-                                    options.requestTimeout().toMillis())
-                            .onComplete(p)));
-                    primed.await();
+                        new Workload(
+                                options, targets.stream().map(NbdTarget::export).toList()));
+                try {
+                    nbd.open(contexts, options.connections()).await();
+                    checkExports(nbd, targets);
+                } catch (RuntimeException e) {
+                    nbd.close().await();
+                    throw e;
                 }
-                requester = h2;
-                inFlight = h2::inFlight;
+                requester = nbd;
+                inFlight = nbd::inFlight;
+            } else {
+                List<Target> targets =
+                        options.targets().stream().map(Target::parse).toList();
+                Workload workload = new Workload(options);
+                if (options.protocol() == LoadTestOptions.Protocol.HTTP1) {
+                    http1 = new Http1Sender(vertx, options, targets, workload);
+                    http1.open(contexts, options.connections()).await();
+                    requester = http1;
+                    inFlight = http1::inFlight;
+                } else {
+                    BlockRequester h2 = new BlockRequester(
+                            client,
+                            targets,
+                            workload,
+                            options.token(),
+                            options.requestTimeout().toMillis());
+                    for (Context context : contexts) {
+                        Future<Void> primed = Future.future(p -> context.runOnContext(v -> ConnectionPrimer.prime(
+                                        client,
+                                        targets,
+                                        options.connections() * options.streamsPerConnection(),
+                                        options.requestTimeout().toMillis())
+                                .onComplete(p)));
+                        primed.await();
+                    }
+                    requester = h2;
+                    inFlight = h2::inFlight;
+                }
             }
             long seed = System.nanoTime();
-            int lanes = options.connections() * options.streamsPerConnection() * targets.size();
+            int lanes = options.connections()
+                    * options.streamsPerConnection()
+                    * options.targets().size();
             LoadDriver driver = open
                     ? new OpenModelDriver(requester, recorders, contexts, options.rate(), lanes, seed)
                     : new ClosedModelDriver(requester, recorders, contexts, lanes, seed);
@@ -140,7 +168,12 @@ public final class LoadRun {
             if (http1 != null) {
                 http1.close().await();
             }
-            client.close().await();
+            if (nbd != null) {
+                nbd.close().await();
+            }
+            if (client != null) {
+                client.close().await();
+            }
             return new RunResult(
                     options,
                     sampler.measureStartEpochMillis(),
@@ -160,6 +193,36 @@ public final class LoadRun {
         } finally {
             ticker.shutdownNow();
             vertx.close().await();
+        }
+    }
+
+    /**
+     * Refuses what the servers said they cannot do (FUA, FLUSH, writes to a read-only export), and says so when the
+     * working set reaches past an export's end (those requests fail with the server's error, which a test of error
+     * counting wants).
+     */
+    private void checkExports(NbdSender nbd, List<NbdTarget> targets) {
+        for (int t = 0; t < targets.size(); t++) {
+            ExportInfo info = nbd.export(t);
+            NbdTarget target = targets.get(t);
+            if (options.fua() && !info.canFua()) {
+                throw new IllegalArgumentException("--fua: " + target + " does not accept FUA");
+            }
+            if (options.flushEvery() > 0 && !info.canFlush()) {
+                throw new IllegalArgumentException("--flush-every: " + target + " does not accept FLUSH");
+            }
+            if (options.readRatio() < 1.0 && info.readOnly()) {
+                throw new IllegalArgumentException("--read-ratio: " + target + " is read-only");
+            }
+            long needed = options.workingSetBlocks() * options.blockSize();
+            if (needed > info.sizeBytes()) {
+                progress.accept(String.format(
+                        java.util.Locale.US,
+                        "warning: the working set (%d bytes) reaches past the end of %s (%d bytes); requests there fail",
+                        needed,
+                        target,
+                        info.sizeBytes()));
+            }
         }
     }
 

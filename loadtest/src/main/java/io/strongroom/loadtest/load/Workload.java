@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * What to ask for: read or write, which volume, which block, with which payload.
  *
- * <p>PUT payloads are built once, before the run: {@code payloadsPerVolume} random buffers per volume
+ * <p>PUT payloads are built once, before the run: {@code payloadsPerVolume} random buffers per volume (from
+ * {@code --payload-seed} when given)
  * (block n sends payload n mod that), see {@link PrebuiltBuffers}; no request allocates or fills a
  * payload. Paths are a per-volume prefix
  * plus the block number. Random choices use the caller's {@link SplittableRandom} (one per event
@@ -31,28 +32,38 @@ public final class Workload {
     private final List<String> volumes;
 
     public Workload(LoadTestOptions o) {
+        this(o, o.volumes());
+    }
+
+    /**
+     * The workload over these volumes instead of the options' (NBD: one per target, the export names). With a
+     * payload seed the payloads are the same in every run with the same seed, sizes and volume count, so one run can
+     * verify what another wrote.
+     */
+    public Workload(LoadTestOptions o, List<String> volumes) {
         this.readRatio = o.readRatio();
         this.sequential = o.sequential();
         this.blocksPerRequest = o.blocksPerRequest();
         this.slots = o.workingSetBlocks() / o.blocksPerRequest();
         this.requestBytes = o.blockSize() * o.blocksPerRequest();
-        this.volumes = List.copyOf(o.volumes());
+        this.volumes = List.copyOf(volumes);
         this.pathSuffix = o.blocksPerRequest() > 1 ? "?count=" + o.blocksPerRequest() : "";
         int n = volumes.size();
         this.pathPrefixes = new String[n];
         this.payloads = new Buffer[n][];
         this.cursors = new AtomicLong[n];
-        SecureRandom seeds = new SecureRandom();
+        SplittableRandom seeds =
+                new SplittableRandom(o.payloadSeed() != null ? o.payloadSeed() : new SecureRandom().nextLong());
+        boolean needPayloads = o.readRatio() < 1.0 || o.verify();
         for (int v = 0; v < n; v++) {
             pathPrefixes[v] = "/v1/volumes/" + volumes.get(v) + "/blocks/";
             cursors[v] = new AtomicLong();
             payloads[v] =
-                    o.readRatio() < 1.0 ? randomPayloads(o.payloadsPerVolume(), requestBytes, seeds) : new Buffer[0];
+                    needPayloads ? randomPayloads(o.payloadsPerVolume(), requestBytes, seeds.split()) : new Buffer[0];
         }
     }
 
-    private static Buffer[] randomPayloads(int count, int bytes, SecureRandom seeds) {
-        SplittableRandom rnd = new SplittableRandom(seeds.nextLong());
+    private static Buffer[] randomPayloads(int count, int bytes, SplittableRandom rnd) {
         Buffer[] out = new Buffer[count];
         byte[] data = new byte[bytes];
         for (int i = 0; i < count; i++) {

@@ -3,6 +3,7 @@ package io.strongroom.loadtest.measure;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -48,6 +49,8 @@ public final class LatencyRecorders {
         final LongAdder ioErrors = new LongAdder();
         final LongAdder bytesIn = new LongAdder();
         final LongAdder bytesOut = new LongAdder();
+        /** Outcomes named by the protocol rather than an HTTP status (NBD: "ok", "EIO", ...). */
+        final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
 
         private Phase() {}
 
@@ -59,6 +62,23 @@ public final class LatencyRecorders {
                 statusCounts.incrementAndGet(status);
             }
             if (status < 200 || status >= 300) {
+                errors.increment();
+            }
+        }
+
+        /**
+         * A reply of a protocol without HTTP statuses (NBD), counted under its name; {@code ok} false counts it as
+         * an error as well. Times from {@link System#nanoTime()}.
+         */
+        public void outcome(String name, boolean ok, long intendedNanos, long sentNanos, long doneNanos) {
+            corrected.recordValue(clamp(doneNanos - intendedNanos, 1));
+            uncorrected.recordValue(clamp(doneNanos - sentNanos, 1));
+            LongAdder count = outcomes.get(name);
+            if (count == null) {
+                count = outcomes.computeIfAbsent(name, k -> new LongAdder());
+            }
+            count.increment();
+            if (!ok) {
                 errors.increment();
             }
         }
@@ -166,7 +186,10 @@ public final class LatencyRecorders {
         return window.bytesOut.sum();
     }
 
-    /** Window responses by HTTP status plus "timeout" and "io-error" for requests without a response. */
+    /**
+     * Window responses by HTTP status (or by outcome name for NBD: "ok", "EINVAL", "verify-mismatch", ...) plus
+     * "timeout" and "io-error" for requests without a response.
+     */
     public Map<String, Long> countsByStatus() {
         Map<String, Long> byStatus = new TreeMap<>();
         for (int s = 0; s < window.statusCounts.length(); s++) {
@@ -175,6 +198,7 @@ public final class LatencyRecorders {
                 byStatus.put(Integer.toString(s), n);
             }
         }
+        window.outcomes.forEach((name, n) -> byStatus.put(name, n.sum()));
         Map<String, Long> all = new LinkedHashMap<>(byStatus);
         all.put("timeout", window.timeouts.sum());
         all.put("io-error", window.ioErrors.sum());

@@ -4,6 +4,7 @@ import io.strongroom.loadtest.cli.LoadTestOptions;
 import io.strongroom.loadtest.load.RunResult;
 import io.strongroom.loadtest.load.Target;
 import io.strongroom.loadtest.measure.TimelinePoint;
+import io.strongroom.loadtest.nbd.NbdTarget;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,11 +109,16 @@ public final class HtmlReport {
             rowLeft(h, e.getKey(), String.valueOf(e.getValue()));
         }
         for (String t : r.options().targets()) {
-            Target target = Target.parse(t);
-            rowLeft(
-                    h,
-                    "target",
-                    target.host() + ":" + target.port() + target.basePath() + (target.ssl() ? " (TLS)" : " (plain)"));
+            if (NbdTarget.isNbd(t)) {
+                rowLeft(h, "target", NbdTarget.parse(t) + " (NBD)");
+            } else {
+                Target target = Target.parse(t);
+                rowLeft(
+                        h,
+                        "target",
+                        target.host() + ":" + target.port() + target.basePath()
+                                + (target.ssl() ? " (TLS)" : " (plain)"));
+            }
         }
         for (Map.Entry<String, Object> e : r.options().toMap().entrySet()) {
             if (!e.getKey().equals("targets")) {
