@@ -3,9 +3,13 @@
 #   NBD server -> nbdfuse (the export as a file) -> loop device (direct I/O, 4 KiB sectors) -> [mkfs.ext4] -> mount
 #
 # Source this file, then:
-#   chain_up <nbd-uri> <mountpoint> [mkfs]   build the chain; "mkfs" formats the device first (ext4, no lazy init)
+#   chain_up <nbd-uri> <mountpoint> [mkfs|fsck]
+#                                            build the chain; "mkfs" formats the device first (ext4, no lazy init),
+#                                            "fsck" runs e2fsck -fp first (journal replay and a full check after a
+#                                            crash; exit status 0 or 1 = mountable, kept in CHAIN_FSCK_STATUS)
 #   chain_down                               undo everything chain_up did, in reverse; idempotent, safe in an EXIT trap
 #   chain_device                             print the loop device (for e2fsck, after a umount)
+#   chain_umount                             unmount only (the loop device stays, for e2fsck)
 # One chain per shell. Needs root, losetup (util-linux), nbdfuse (libnbd-bin), fusermount3 (fuse3), e2fsprogs.
 #
 # nbdfuse's output goes to /dev/null: when it inherits a caller's pipe, a failed run waits forever for the pipe's
@@ -15,6 +19,7 @@ CHAIN_FUSE_DIR=""
 CHAIN_FUSE_PID=""
 CHAIN_LOOP=""
 CHAIN_MOUNT=""
+CHAIN_FSCK_STATUS=""
 : "${CHAIN_LOG:=/dev/null}"
 : "${CHAIN_READY_TIMEOUT:=60}"
 
@@ -30,17 +35,17 @@ _chain_mounted() {
 }
 
 chain_up() {
-    if [[ $# -lt 2 || $# -gt 3 || ( $# -eq 3 && $3 != mkfs ) ]]; then
-        _chain_say "usage: chain_up <nbd-uri> <mountpoint> [mkfs]"
+    if [[ $# -lt 2 || $# -gt 3 || ( $# -eq 3 && $3 != mkfs && $3 != fsck ) ]]; then
+        _chain_say "usage: chain_up <nbd-uri> <mountpoint> [mkfs|fsck]"
         return 2
     fi
-    local uri=$1 mnt=$2 mkfs=${3:-}
+    local uri=$1 mnt=$2 prepare=${3:-}
     if [[ -n $CHAIN_FUSE_DIR || -n $CHAIN_LOOP || -n $CHAIN_MOUNT ]]; then
         _chain_say "a chain is already up in this shell (run chain_down first)"
         return 1
     fi
     local tool
-    for tool in nbdfuse losetup fusermount3 mount umount mkfs.ext4; do
+    for tool in nbdfuse losetup fusermount3 mount umount mkfs.ext4 e2fsck; do
         command -v "$tool" >/dev/null || { _chain_say "missing tool $tool"; return 1; }
     done
     mkdir -p "$mnt" || return 1
@@ -73,12 +78,20 @@ chain_up() {
         chain_down
         return 1
     }
-    if [[ $mkfs == mkfs ]]; then
+    if [[ $prepare == mkfs ]]; then
         mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 "$CHAIN_LOOP" >>"$CHAIN_LOG" 2>&1 || {
             _chain_say "mkfs.ext4 failed on $CHAIN_LOOP"
             chain_down
             return 1
         }
+    elif [[ $prepare == fsck ]]; then
+        CHAIN_FSCK_STATUS=0
+        e2fsck -fp "$CHAIN_LOOP" >>"$CHAIN_LOG" 2>&1 || CHAIN_FSCK_STATUS=$?
+        if ((CHAIN_FSCK_STATUS > 1)); then
+            _chain_say "e2fsck -fp $CHAIN_LOOP exited with $CHAIN_FSCK_STATUS (see $CHAIN_LOG)"
+            chain_down
+            return 1
+        fi
     fi
     mount -t ext4 "$CHAIN_LOOP" "$mnt" || {
         _chain_say "mount of $CHAIN_LOOP on $mnt failed"

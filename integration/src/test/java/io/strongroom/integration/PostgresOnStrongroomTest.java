@@ -1,0 +1,96 @@
+package io.strongroom.integration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real PostgreSQL 15 on a Strongroom volume: {@code scripts/pg-on-strongroom.sh} against the gateway jar and a
+ * local-vault jar holding the customer key. It proves that pgbench runs on encrypted blocks through nbdfuse → loop →
+ * ext4, that a SIGKILLed gateway loses no transaction pgbench saw commit (PostgreSQL crash recovery, pg_amcheck
+ * clean), and that a disabled key stops PostgreSQL's I/O only after the grace period and loses nothing once
+ * re-enabled and revalidated. The script checks each step and exits non-zero on the first failure; this test runs
+ * it, asserts its exit code and summary lines, and prints them with the log directory.
+ *
+ * <p>Tagged {@code heavy} (several minutes, root, PostgreSQL installed): CI runs it once, on JDK 17
+ * ({@code -DexcludedGroups=heavy} on the other JDK).
+ */
+@Tag("heavy")
+class PostgresOnStrongroomTest {
+    /** Bounds a hang of the whole scenario on a loaded machine (it takes 3-5 minutes here); not a performance bound. */
+    private static final Duration SCENARIO_TIMEOUT = Duration.ofMinutes(30);
+
+    @Test
+    void postgresSurvivesAGatewayCrashAndAKeyLossWithoutLosingACommit() throws Exception {
+        Tools.require(
+                "nbdfuse",
+                "fusermount3",
+                "losetup",
+                "mkfs.ext4",
+                "e2fsck",
+                "curl",
+                "runuser",
+                "initdb",
+                "pg_ctl",
+                "psql",
+                "pgbench",
+                "pg_amcheck");
+        Path logs = TestFiles.logDir("PostgresOnStrongroomTest");
+        Path script =
+                Path.of(System.getProperty("strongroom.scripts", "scripts")).resolve("pg-on-strongroom.sh");
+        ExternalProcess scenario = ExternalProcess.start(
+                "scenario",
+                logs,
+                List.of(
+                        "bash",
+                        script.toString(),
+                        "--gateway-jar",
+                        System.getProperty("strongroom.gatewayJar"),
+                        "--vault-jar",
+                        System.getProperty("strongroom.vaultJar"),
+                        "--logs",
+                        logs.toString()),
+                Map.of("JAVA_HOME", System.getProperty("java.home")));
+        int exit;
+        try {
+            exit = scenario.awaitExit(SCENARIO_TIMEOUT);
+        } finally {
+            scenario.close(); // SIGTERM: the script's trap removes mounts, loop devices and processes
+        }
+        String out = scenario.output();
+        out.lines().filter(l -> l.startsWith("SUMMARY")).forEach(System.out::println);
+        assertEquals(0, exit, () -> "scenario failed; logs in " + logs + "\n" + out + scenario.log());
+        assertTrue(out.contains("SUMMARY result: PASS"), out);
+
+        Matcher crash = Pattern.compile("SUMMARY crash: pgbench committed (\\d+), history rows (\\d+)")
+                .matcher(out);
+        assertTrue(crash.find(), out);
+        long committed = Long.parseLong(crash.group(1));
+        long rows = Long.parseLong(crash.group(2));
+        assertTrue(committed > 0, "no transaction committed before the gateway was killed:\n" + out);
+        assertTrue(rows >= committed, "committed transactions missing after the crash:\n" + out);
+
+        Matcher keyLoss = Pattern.compile(
+                        "SUMMARY keyloss: DEGRADED after [0-9.]+ s, 5/5 commits during the grace period,"
+                                + " INACCESSIBLE after [0-9.]+ s \\(grace \\d+ s\\), PostgreSQL I/O failed: yes")
+                .matcher(out);
+        assertTrue(keyLoss.find(), out);
+        Matcher keyLossRecovery = Pattern.compile(
+                        "SUMMARY keyloss recovery: .* pgbench committed (\\d+), history rows (\\d+), grace commits 5/5"
+                                + " present; pg_amcheck clean")
+                .matcher(out);
+        assertTrue(keyLossRecovery.find(), out);
+        assertTrue(
+                Long.parseLong(keyLossRecovery.group(2)) >= Long.parseLong(keyLossRecovery.group(1)),
+                "committed transactions missing after the key loss:\n" + out);
+        assertTrue(out.contains("pg_amcheck clean"), out);
+    }
+}
