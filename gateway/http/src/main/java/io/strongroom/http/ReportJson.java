@@ -25,8 +25,8 @@ final class ReportJson {
                     .put("identity", k.identity())
                     .put("state", k.state().name())
                     .put("since", k.since().toString());
-            // The last failure stays visible after recovery: operators see what happened.
-            if (k.cause() != null) {
+            // A cause is shown only while the key is not AVAILABLE (a recovered failure is in the activity log).
+            if (k.cause() != null && k.state() != KeyState.AVAILABLE) {
                 key.put("cause", k.cause()).put("causeDetail", k.causeDetail());
             }
             keys.add(key);
@@ -36,7 +36,11 @@ final class ReportJson {
         return json;
     }
 
-    /** A revalidation's key state: the cause is shown only while the key is not available. */
+    /**
+     * A revalidation's key state: the cause is shown only while the key is not available, {@code cause} and
+     * {@code keyStateCause} its stable name (as a volume's {@code keyStateCause}), {@code keyStateCauseDetail} the
+     * failure for operators.
+     */
     static JsonObject keyState(KeyStateReport k) {
         JsonObject json = new JsonObject()
                 .put("kek", k.kek())
@@ -45,7 +49,7 @@ final class ReportJson {
                 .put("keyStateSince", k.since().toString())
                 .put("volumes", new JsonArray(k.volumes()));
         if (k.cause() != null && k.state() != KeyState.AVAILABLE) {
-            json.put("cause", k.cause()).put("keyStateCause", k.causeDetail());
+            json.put("cause", k.cause()).put("keyStateCause", k.cause()).put("keyStateCauseDetail", k.causeDetail());
         }
         return json;
     }

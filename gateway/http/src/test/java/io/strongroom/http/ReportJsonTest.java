@@ -54,11 +54,18 @@ class ReportJsonTest {
     }
 
     @Test
-    void healthShowsTheLastCauseEvenAfterRecovery() {
-        HealthReport report =
+    void healthShowsACauseOnlyWhileTheKeyIsNotAvailable() {
+        HealthReport recovered =
                 new HealthReport(HealthStatus.UP, List.of(key(KeyState.AVAILABLE, "throttled", "THROTTLED")), Map.of());
-        JsonObject k = ReportJson.health(report).getJsonArray("keys").getJsonObject(0);
-        assertEquals("throttled", k.getString("cause"));
+        JsonObject k = ReportJson.health(recovered).getJsonArray("keys").getJsonObject(0);
+        assertNull(k.getString("cause"), k::encode);
+        assertNull(k.getString("causeDetail"), k::encode);
+
+        HealthReport degraded = new HealthReport(
+                HealthStatus.DEGRADED, List.of(key(KeyState.DEGRADED, "throttled", "THROTTLED")), Map.of());
+        JsonObject d = ReportJson.health(degraded).getJsonArray("keys").getJsonObject(0);
+        assertEquals("throttled", d.getString("cause"));
+        assertEquals("THROTTLED", d.getString("causeDetail"));
     }
 
     @Test
@@ -68,7 +75,8 @@ class ReportJsonTest {
         assertEquals("2026-01-02T03:04:05Z", degraded.getString("keyStateSince"));
         assertEquals(List.of("db1", "db2"), degraded.getJsonArray("volumes").getList());
         assertEquals("keyDeleted", degraded.getString("cause"));
-        assertEquals("NOT_FOUND (unwrap)", degraded.getString("keyStateCause"));
+        assertEquals("keyDeleted", degraded.getString("keyStateCause"), "worded as a volume's keyStateCause");
+        assertEquals("NOT_FOUND (unwrap)", degraded.getString("keyStateCauseDetail"));
 
         JsonObject recovered = ReportJson.keyState(key(KeyState.AVAILABLE, "keyDeleted", "NOT_FOUND (unwrap)"));
         assertNull(recovered.getString("cause"));

@@ -14,8 +14,10 @@ import org.jspecify.annotations.Nullable;
  * @param state       the access state
  * @param since       when {@code state} was entered
  * @param volumes     names of the volumes under the key, sorted
- * @param cause       the stable name of the last failure's cause (e.g. {@code keyDisabled}); null if none happened
- * @param causeDetail the last failure for operators (e.g. {@code FORBIDDEN (unwrap: Forbidden)}); null if none
+ * @param cause       while the key is not AVAILABLE, the stable name of the failure's cause (e.g. {@code keyDisabled});
+ *                    null when AVAILABLE: a failure the key has recovered from is history (the activity log keeps it)
+ * @param causeDetail while the key is not AVAILABLE, the failure for operators (e.g.
+ *                    {@code FORBIDDEN (unwrap: Forbidden)}); null when AVAILABLE
  */
 public record KeyStateReport(
         String kek,
@@ -34,15 +36,16 @@ public record KeyStateReport(
         volumes = List.copyOf(volumes);
     }
 
-    /** The report of {@code snapshot}, with the volumes under its KEK. */
+    /** The report of {@code snapshot}, with the volumes under its KEK; no cause once the key is AVAILABLE. */
     public static KeyStateReport of(KeyAccessSnapshot snapshot, List<String> volumes) {
+        boolean failing = snapshot.state() != KeyState.AVAILABLE;
         return new KeyStateReport(
                 snapshot.kek().keyUrl(),
                 snapshot.kek().identity(),
                 snapshot.state(),
                 snapshot.since(),
                 volumes,
-                snapshot.causeName(),
-                snapshot.causeText());
+                failing ? snapshot.causeName() : null,
+                failing ? snapshot.causeText() : null);
     }
 }

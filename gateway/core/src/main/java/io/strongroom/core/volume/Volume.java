@@ -307,6 +307,7 @@ final class Volume {
                 current.kekId(),
                 key.state(),
                 key.since(),
+                key.state() == KeyState.AVAILABLE ? null : key.causeName(),
                 key.state() == KeyState.AVAILABLE ? null : key.causeText(),
                 dekIds,
                 counters,

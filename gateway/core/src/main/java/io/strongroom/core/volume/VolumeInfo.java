@@ -14,7 +14,10 @@ import org.jspecify.annotations.Nullable;
  * @param kekId           versioned key identifier URL of the KEK wrapping the volume's DEKs
  * @param keyState        access state of that KEK
  * @param keyStateSince   when the KEK entered {@code keyState}
- * @param keyStateCause   why the last key access failed (a {@code VaultErrorClass} name or short text), null if none
+ * @param keyStateCause   while the KEK is not AVAILABLE: the cause's stable name, as in 503 messages, activity events,
+ *                        alerts and health (e.g. {@code keyDisabled}); null otherwise
+ * @param keyStateCauseDetail while the KEK is not AVAILABLE: the last failure for operators (e.g.
+ *                        {@code KEY_DISABLED (probe: key disabled)}); null otherwise
  * @param dekIds          ids of the volume's DEKs, the active (sealing) one first
  * @param autoFollow      whether the volume re-wraps on its own when its KEK gets a new version
  * @param rollover        the re-seal after the last DEK rollover while it is not done, else null
@@ -29,6 +32,7 @@ public record VolumeInfo(
         KeyState keyState,
         Instant keyStateSince,
         @Nullable String keyStateCause,
+        @Nullable String keyStateCauseDetail,
         List<String> dekIds,
         VolumeCounters counters,
         Instant created,
@@ -70,7 +74,7 @@ public record VolumeInfo(
                 .put("keyState", keyState.name())
                 .put("keyStateSince", keyStateSince.toString());
         if (keyStateCause != null) {
-            json.put("keyStateCause", keyStateCause);
+            json.put("keyStateCause", keyStateCause).put("keyStateCauseDetail", keyStateCauseDetail);
         }
         return json.put("dekIds", new JsonArray(List.copyOf(dekIds)))
                 .put("counters", counters.toJson())

@@ -57,6 +57,9 @@ class KeyAccessTest {
         assertEquals(T0.plusSeconds(10), degraded.since());
         assertEquals(VaultErrorClass.FORBIDDEN, degraded.cause());
         assertEquals("FORBIDDEN (unwrap: Forbidden)", degraded.causeText());
+        KeyStateReport degradedReport = KeyStateReport.of(degraded, List.of("v"));
+        assertEquals("permissionRevoked", degradedReport.cause());
+        assertEquals("FORBIDDEN (unwrap: Forbidden)", degradedReport.causeDetail());
 
         // A second failure keeps the original since: the grace period runs from the first failure.
         clock[0] = Clock.fixed(T0.plusSeconds(20), ZoneOffset.UTC);
@@ -71,6 +74,9 @@ class KeyAccessTest {
         assertEquals(KeyState.AVAILABLE, back.state());
         assertEquals(T0.plusSeconds(30), back.since());
         assertEquals(T0.plusSeconds(30), back.lastSuccess());
+        KeyStateReport backReport = KeyStateReport.of(back, List.of("v"));
+        assertNull(backReport.cause(), "no stale cause on an AVAILABLE key");
+        assertNull(backReport.causeDetail());
 
         // Successes while AVAILABLE do not move since.
         clock[0] = Clock.fixed(T0.plusSeconds(40), ZoneOffset.UTC);

@@ -227,6 +227,12 @@ class KeyAccessRuleTest {
         KeyAccessSnapshot degraded = Await.result(monitor.probe(kek));
         assertEquals(KeyState.DEGRADED, degraded.state(), () -> "after the fault: " + degraded);
         assertEquals(fault.expected, degraded.accessCause(), degraded::causeText);
+        for (String v : dark) {
+            VolumeInfo info = Await.result(service.get(v));
+            assertEquals(
+                    fault.expected.jsonName(), info.keyStateCause(), "a volume words the cause as everywhere else");
+            assertEquals(degraded.causeText(), info.keyStateCauseDetail());
+        }
         Instant since = degraded.since();
 
         clock.advance(GRACE.minusSeconds(1));

@@ -44,7 +44,8 @@ class KeyUnavailableTest extends WithVolumeKit {
         awaitFailure(kit.service.trim("cust", 0, 1), ErrorCode.KeyUnavailable);
         VolumeInfo info = Await.result(kit.service.get("cust"));
         assertEquals(KeyState.DEGRADED, info.keyState());
-        assertTrue(info.keyStateCause().startsWith("KEY_DISABLED"), info.keyStateCause());
+        assertEquals("keyDisabled", info.keyStateCause(), "worded as everywhere else");
+        assertTrue(info.keyStateCauseDetail().startsWith("KEY_DISABLED"), info.keyStateCauseDetail());
         KeyAccessSnapshot state = kit.keys.keyStates().stream()
                 .filter(s -> s.kek().keyName().equals(key))
                 .findFirst()
@@ -61,6 +62,7 @@ class KeyUnavailableTest extends WithVolumeKit {
         VolumeInfo recovered = Await.result(kit.service.get("cust"));
         assertEquals(KeyState.AVAILABLE, recovered.keyState());
         assertEquals(null, recovered.keyStateCause(), "no cause shown once the key is available again");
+        assertEquals(null, recovered.keyStateCauseDetail());
         Await.result(kit.service.write("cust", 4, pattern(BS, 1, 3)));
         assertEquals(pattern(BS, 1, 3), Await.result(kit.service.read("cust", 4, 1)));
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strongroom.core.keys.IdentityConfig;
@@ -183,9 +184,10 @@ class KeyAccessEndToEndTest {
                         svcBlock,
                         gw.get("/v1/volumes/svc/blocks/3", TestTokens.DATA_ALL).body(),
                         "the volume under the service key is not affected");
-                assertEquals(
-                        "INACCESSIBLE",
-                        gw.get("/v1/volumes/cust", TestTokens.ADMIN).json().getString("keyState"));
+                JsonObject darkVolume =
+                        gw.get("/v1/volumes/cust", TestTokens.ADMIN).json();
+                assertEquals("INACCESSIBLE", darkVolume.getString("keyState"));
+                assertEquals("keyDisabled", darkVolume.getString("keyStateCause"), darkVolume::encode);
                 JsonObject darkKey = gw.get("/health", TestTokens.ADMIN).json().getJsonArray("keys").stream()
                         .map(JsonObject.class::cast)
                         .filter(k -> kek.equals(k.getString("kek")))
@@ -207,6 +209,16 @@ class KeyAccessEndToEndTest {
                         "AVAILABLE",
                         revalidated.json().getJsonArray("keks").getJsonObject(0).getString("keyState"));
                 assertEquals("recovered", nextAlert(alerts).getString("alert"));
+                JsonObject recoveredKey = gw.get("/health", TestTokens.ADMIN).json().getJsonArray("keys").stream()
+                        .map(JsonObject.class::cast)
+                        .filter(k -> kek.equals(k.getString("kek")))
+                        .findFirst()
+                        .orElseThrow();
+                assertEquals("AVAILABLE", recoveredKey.getString("state"), recoveredKey::encode);
+                assertFalse(recoveredKey.containsKey("cause"), () -> "no stale cause: " + recoveredKey.encode());
+                assertNull(
+                        gw.get("/v1/volumes/cust", TestTokens.ADMIN).json().getString("keyStateCause"),
+                        "no cause on a volume whose key is available");
                 assertArrayEquals(
                         run,
                         gw.get("/v1/volumes/cust/blocks/0?count=4", TestTokens.DATA_ALL)
