@@ -47,6 +47,7 @@ done
 PGBIN=/usr/lib/postgresql/15/bin
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 
+exec 3>&1 4>&2 # the script's own output, for the clean-up (a trap can run while a command's output is redirected)
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 die() { log "FAIL: $*"; exit 1; }
 now() { date +%s.%N; }
@@ -95,17 +96,38 @@ VAULT_PID=""
 GATEWAY_PID=""
 PG_PID=""
 BENCH_PID=""
+CHILD_PID=""
+# Runs a long command in the background and waits for it: bash defers a trap until a foreground command ends, but
+# interrupts wait, so SIGTERM cleans up at once.
+run() {
+    "$@" &
+    CHILD_PID=$!
+    local status=0
+    wait "$CHILD_PID" || status=$?
+    CHILD_PID=""
+    return "$status"
+}
 source "$here/nbd-chain.sh"
 CHAIN_LOG=$LOGS/chain.log
 
+# SIGKILL to a process and all its descendants (a backgrounded function runs runuser, which runs pgbench).
+kill_tree() {
+    local child
+    for child in $(pgrep -P "$1"); do
+        kill_tree "$child"
+    done
+    kill -KILL "$1" 2>/dev/null || true
+}
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     set +e
-    if [[ -n $BENCH_PID ]]; then
-        kill -KILL "$BENCH_PID" 2>/dev/null
-        wait "$BENCH_PID" 2>/dev/null
-    fi
+    exec 1>&3 2>&4
+    local pid
+    for pid in $CHILD_PID $BENCH_PID; do
+        kill_tree "$pid"
+        wait "$pid" 2>/dev/null
+    done
     pg_stop_immediate
     chain_down || rc=1
     if [[ -n $GATEWAY_PID ]]; then
@@ -215,7 +237,7 @@ history_rows() { sql "select count(*) from pgbench_history"; }
 # on a dead disk. (Settings on the command line: a line appended to postgresql.conf and not fsynced can come back as
 # zeros after the crash, as ext4 promises nothing for unsynced data.)
 pg_start() {
-    as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGLOG" -w -t 600 \
+    run as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGLOG" -w -t 600 \
         -o "-p $PGPORT -k $SOCK -c listen_addresses='' -c restart_after_crash=off" start \
         >>"$LOGS/pg_ctl.log" 2>&1 || die "PostgreSQL did not start (see $PGLOG)"
     PG_PID=$(head -1 "$PGDATA/postmaster.pid")
@@ -240,7 +262,7 @@ pgbench_value() { # <file> <regex with one group>
     sed -n "s/$2/\1/p" "$1" | head -1
 }
 amcheck() { # <label>
-    as_pg "$PGBIN/pg_amcheck" -h "$SOCK" -p "$PGPORT" --install-missing --heapallindexed -d postgres \
+    run as_pg "$PGBIN/pg_amcheck" -h "$SOCK" -p "$PGPORT" --install-missing --heapallindexed -d postgres \
         >"$LOGS/amcheck-$1.out" 2>&1 || die "pg_amcheck --heapallindexed found problems ($1): $(head -20 "$LOGS/amcheck-$1.out")"
 }
 # Rebuilds the chain after a crash: e2fsck (journal replay, full check), mount, start PostgreSQL (crash recovery).
@@ -265,17 +287,17 @@ chown postgres:postgres "$PGDATA" "$SOCK"
 chmod 700 "$PGDATA"
 touch "$PGLOG"
 chown postgres:postgres "$PGLOG"
-as_pg "$PGBIN/initdb" -D "$PGDATA" -U postgres -A trust --no-instructions >"$LOGS/initdb.log" 2>&1 || die "initdb failed"
+run as_pg "$PGBIN/initdb" -D "$PGDATA" -U postgres -A trust --no-instructions >"$LOGS/initdb.log" 2>&1 || die "initdb failed"
 pg_start
 log "PostgreSQL $(sql 'show server_version') up on the volume (fsync $(sql 'show fsync'))"
 
 t=$(now)
-as_pg "$PGBIN/pgbench" -h "$SOCK" -p "$PGPORT" -i -s "$SCALE" -q postgres >"$LOGS/pgbench-init.log" 2>&1 \
+run as_pg "$PGBIN/pgbench" -h "$SOCK" -p "$PGPORT" -i -s "$SCALE" -q postgres >"$LOGS/pgbench-init.log" 2>&1 \
     || die "pgbench -i failed"
 INIT_SECONDS=$(since "$t")
 log "pgbench -i -s $SCALE in $INIT_SECONDS s"
 
-as_pg "$PGBIN/pgbench" -h "$SOCK" -p "$PGPORT" -c "$CLIENTS" -j 2 -T "$BENCH_SECONDS" -n postgres \
+run as_pg "$PGBIN/pgbench" -h "$SOCK" -p "$PGPORT" -c "$CLIENTS" -j 2 -T "$BENCH_SECONDS" -n postgres \
     >"$LOGS/pgbench-timed.log" 2>&1 || die "timed pgbench failed (see $LOGS/pgbench-timed.log)"
 TPS=$(pgbench_value "$LOGS/pgbench-timed.log" '^tps = \([0-9.]*\) .*')
 TIMED_TX=$(pgbench_value "$LOGS/pgbench-timed.log" '^number of transactions actually processed: \([0-9]*\).*')
