@@ -109,6 +109,7 @@ class NbdInteropTest {
                 "--iodepth=16",
                 "--verify=crc32c",
                 "--randseed=1234",
+                "--verify_state_save=0",
                 "--name=whole-blocks",
                 "--bs=8k",
                 "--offset=0",
