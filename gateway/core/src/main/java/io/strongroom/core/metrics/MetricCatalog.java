@@ -25,6 +25,17 @@ public final class MetricCatalog {
     public static final Metric STORAGE_REQUESTS_WAITING = Metric.gauge(
             "strongroom_storage_requests_waiting", "Requests paused waiting for a storage slot (backpressure)");
 
+    // NBD frontend
+    public static final Metric NBD_REQUEST_DURATION = Metric.summary(
+            "strongroom_nbd_request_duration_seconds",
+            "NBD requests by command and result (ok or the errno name): latency from the request to its reply");
+    public static final Metric NBD_READ_BYTES =
+            Metric.counter("strongroom_nbd_read_bytes_total", "Bytes sent in NBD read replies");
+    public static final Metric NBD_WRITE_BYTES =
+            Metric.counter("strongroom_nbd_write_bytes_total", "Bytes received in NBD write requests");
+    public static final Metric NBD_CONNECTIONS_OPEN =
+            Metric.gauge("strongroom_nbd_connections_open", "NBD connections open (handshake or transmission)");
+
     // Keys
     public static final Metric KEY_STATE =
             Metric.gauge("strongroom_key_state", "Access state of each KEK in use: 1 for the current state");
@@ -67,6 +78,10 @@ public final class MetricCatalog {
             HTTP_REQUESTS_IN_FLIGHT,
             STORAGE_SLOTS_IN_USE,
             STORAGE_REQUESTS_WAITING,
+            NBD_REQUEST_DURATION,
+            NBD_READ_BYTES,
+            NBD_WRITE_BYTES,
+            NBD_CONNECTIONS_OPEN,
             KEY_STATE,
             KEY_STATE_SINCE,
             DEK_CACHE_HITS,
