@@ -15,6 +15,9 @@
 # Environment (defaults): ROUNDS=3 RUNTIME=5 RAMP=1 QDS="1 16 64" JOBS="randread randwrite" SIZE_MIB=256
 #   SERVER_CORE=0 CLIENT_CORE=1 JAVA=<JDK 17 java> SERVER_JVM_OPTS="-Xms1g -Xmx1g" GATEWAY_FLAGS="--event-loops 1"
 #   DATA_PARENT=/var/tmp (the disk under test) OUT=bench/results/nbd-<utc time>
+#   LOADTEST=1: after the rounds, strongroom-loadtest's NBD engine repeats the qd-16 randread and randwrite on every
+#   server (one connection, 16 requests in flight, closed model, LT_WARMUP=5 s of warm-up for its JIT) as the
+#   cross-check of fio (needs the loadtest jar)
 #   PROFILE=1: after the rounds, one more randwrite and randread run at qd 16 on sr-fsync and sr-none under JFR
 #   (settings=profile), summarised by bench/jfr-top.sh into OUT/*.profile.txt (where the gateway's time goes)
 # Needs: mvn -B -DskipTests install (gateway/server/target/strongroom-gateway.jar), fio (with ioengine=nbd), nbdkit,
@@ -37,6 +40,9 @@ GATEWAY_FLAGS=${GATEWAY_FLAGS:-"--event-loops 1"}
 DATA_PARENT=${DATA_PARENT:-/var/tmp}
 OUT=${OUT:-$ROOT/bench/results/nbd-$(date -u +%Y%m%dT%H%M%SZ)}
 PROFILE=${PROFILE:-1}
+LOADTEST=${LOADTEST:-1}
+LT_WARMUP=${LT_WARMUP:-5}
+LOADTEST_JAR=$ROOT/loadtest/target/strongroom-loadtest.jar
 VERTX_SWITCHES="-Dvertx.disableMetrics=true -Dvertx.disableContextTimings=true -Dvertx.disableWebsockets=true"
 VOLUME=bench
 SIZE=$((SIZE_MIB * 1024 * 1024))
@@ -170,6 +176,32 @@ for ((round = 1; round <= ROUNDS; round++)); do
   done
 done
 
+# lt_run NAME URI READ_RATIO -> achieved requests/s and p50/p99 in us of strongroom-loadtest's NBD engine at qd 16
+lt_run() {
+  local name=$1 uri=$2 ratio=$3 s
+  s=$OUT/raw/$name/summary.json
+  # shellcheck disable=SC2086
+  taskset -c "$CLIENT_CORE" "$JAVA" -Xms1g -Xmx1g -Xmn768m -jar "$LOADTEST_JAR" --target "$uri" --connections 1 \
+    --streams 16 --read-ratio "$ratio" --working-set $((SIZE / 8192)) --warmup "${LT_WARMUP}s" --duration "${RUNTIME}s" \
+    --out "$OUT/raw/$name" --label "$name" --quiet >"$OUT/raw/$name.log" 2>&1 || { echo "0 0 0"; return; }
+  ((  $(jq .errors "$s") == 0 )) || log "WARNING $name: $(jq -c .countsByStatus "$s")"
+  jq -r '"\(.achievedRate | floor) \(.latencyMillis.uncorrected.p50 * 1000 | floor) \(.latencyMillis.uncorrected.p99 * 1000 | floor)"' "$s"
+}
+
+CROSS=""
+if ((LOADTEST)) && [[ -f $LOADTEST_JAR ]]; then
+  for t in "${TARGETS[@]}"; do
+    for job in randread randwrite; do
+      ratio=1
+      [[ $job == randwrite ]] && ratio=0
+      read -r fio_iops fio_p50 fio_p99 < <(fio_run "cross-$t-$job-fio" "${URI[$t]}" "$job" 16)
+      read -r lt_rate lt_p50 lt_p99 < <(lt_run "cross-$t-$job-loadtest" "${URI[$t]}" "$ratio")
+      log "cross-check $t $job qd16: fio $fio_iops IOPS, strongroom-loadtest $lt_rate req/s"
+      CROSS+="| $t | $job | $fio_iops | $fio_p50 / $fio_p99 | $lt_rate | $lt_p50 / $lt_p99 |"$'\n'
+    done
+  done
+fi
+
 if ((PROFILE && WITH_STRONGROOM)); then
   jhome=$(dirname "$(dirname "$(readlink -f "$JAVA")")")
   for t in sr-fsync sr-none; do
@@ -229,5 +261,14 @@ random offsets over a $SIZE_MIB MiB volume filled with random bytes first; data 
 ($(df --output=fstype "$WORK" | tail -1)). Medians over the rounds; latency is fio's completion latency."
   echo
   summary
+  if [[ -n $CROSS ]]; then
+    echo
+    echo "Cross-check at queue depth 16, one run each, back to back: fio against strongroom-loadtest's NBD engine"
+    echo "(one connection, 16 requests in flight, closed model; its uncorrected latency is fio's completion latency):"
+    echo
+    echo "| server | job | fio IOPS | fio p50 / p99 us | loadtest req/s | loadtest p50 / p99 us |"
+    echo "|---|---|---:|---:|---:|---:|"
+    printf '%s' "$CROSS"
+  fi
 } | tee "$OUT/table.md"
 log "table and raw outputs in $OUT"
