@@ -15,6 +15,7 @@ top=${3:-25}
     layer = "other"
     if (frame ~ /^io\.strongroom\.store/) layer = "gateway storage (io.strongroom.store.local)"
     else if (frame ~ /^io\.strongroom\.http/) layer = "gateway HTTP (io.strongroom.http)"
+    else if (frame ~ /^io\.strongroom\.nbd/) layer = "gateway NBD (io.strongroom.nbd)"
     else if (frame ~ /^io\.strongroom\.core/) layer = "gateway core (io.strongroom.core)"
     else if (frame ~ /^io\.strongroom\.crypto/) layer = "crypto (io.strongroom.crypto)"
     else if (frame ~ /^(com\.sun\.crypto|javax\.crypto|sun\.security)/) layer = "JCA AES-GCM (com.sun.crypto, javax.crypto)"
