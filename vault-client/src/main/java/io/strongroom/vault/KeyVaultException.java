@@ -1,6 +1,7 @@
 package io.strongroom.vault;
 
 import java.time.Duration;
+import java.util.OptionalLong;
 
 /**
  * A classified vault failure. It keeps the vault's own code, inner code and message for logs; it
@@ -16,6 +17,8 @@ public class KeyVaultException extends RuntimeException {
     private final String vaultMessage;
     private final String endpoint;
     private final transient Duration retryAfter;
+    private final boolean firstAttemptKnown;
+    private final long firstAttemptNanos;
 
     public KeyVaultException(
             VaultErrorClass errorClass,
@@ -26,6 +29,20 @@ public class KeyVaultException extends RuntimeException {
             String endpoint,
             Duration retryAfter,
             Throwable cause) {
+        this(errorClass, httpStatus, vaultCode, vaultInnerCode, vaultMessage, endpoint, retryAfter, cause, false, 0);
+    }
+
+    private KeyVaultException(
+            VaultErrorClass errorClass,
+            int httpStatus,
+            String vaultCode,
+            String vaultInnerCode,
+            String vaultMessage,
+            String endpoint,
+            Duration retryAfter,
+            Throwable cause,
+            boolean firstAttemptKnown,
+            long firstAttemptNanos) {
         super(describe(errorClass, httpStatus, vaultCode, vaultInnerCode, vaultMessage, endpoint), cause);
         this.errorClass = errorClass;
         this.httpStatus = httpStatus;
@@ -34,6 +51,8 @@ public class KeyVaultException extends RuntimeException {
         this.vaultMessage = vaultMessage;
         this.endpoint = endpoint;
         this.retryAfter = retryAfter;
+        this.firstAttemptKnown = firstAttemptKnown;
+        this.firstAttemptNanos = firstAttemptNanos;
     }
 
     public KeyVaultException(VaultErrorClass errorClass, String message, String endpoint, Throwable cause) {
@@ -72,6 +91,31 @@ public class KeyVaultException extends RuntimeException {
     /** The server's Retry-After, when it sent one (429, 503), else null. */
     public Duration retryAfter() {
         return retryAfter;
+    }
+
+    /**
+     * When ({@link System#nanoTime()}) the failed call's first attempt was sent: the call failed from then on, however
+     * long its retries took to give up. Empty for a failure that did not come from a call's attempts.
+     */
+    public OptionalLong firstAttemptNanos() {
+        return firstAttemptKnown ? OptionalLong.of(firstAttemptNanos) : OptionalLong.empty();
+    }
+
+    /** This failure (same class, codes, message and cause), marked with when its call's first attempt was sent. */
+    public KeyVaultException withFirstAttempt(long nanoTime) {
+        KeyVaultException marked = new KeyVaultException(
+                errorClass,
+                httpStatus,
+                vaultCode,
+                vaultInnerCode,
+                vaultMessage,
+                endpoint,
+                retryAfter,
+                getCause(),
+                true,
+                nanoTime);
+        marked.setStackTrace(getStackTrace());
+        return marked;
     }
 
     private static String describe(

@@ -15,7 +15,9 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.lang.System.Logger.Level;
+import java.net.ConnectException;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -73,11 +75,19 @@ public final class CallExecutor {
         this.httpVersions = httpVersions;
     }
 
-    /** Sends the request until a 2xx answer, a non-retryable failure, or the deadline (System.nanoTime). */
+    /**
+     * Sends the request until a 2xx answer, a non-retryable failure, or the deadline (System.nanoTime). A failure is
+     * marked with when the first attempt was sent ({@link KeyVaultException#firstAttemptNanos()}): every attempt
+     * failed, so the vault was failing from then on, and the key-access rule's grace period runs from there, not
+     * from when the retries gave up.
+     */
     public Future<HttpResponse<Buffer>> execute(VaultRequest request, long deadlineNanos) {
+        long firstAttemptNanos = System.nanoTime();
         Promise<HttpResponse<Buffer>> result = Promise.promise();
         attempt(request, deadlineNanos, 0, null, result);
-        return result.future();
+        return result.future()
+                .recover(failure -> Future.failedFuture(
+                        failure instanceof KeyVaultException e ? e.withFirstAttempt(firstAttemptNanos) : failure));
     }
 
     private void attempt(
@@ -93,12 +103,19 @@ public final class CallExecutor {
         }
         VaultEndpoint endpoint = selector.choose();
         long timeoutNanos = request.generatesKey() ? remaining : Math.min(remaining, settings.attemptTimeoutNanos());
+        boolean cutByDeadline = !request.generatesKey() && timeoutNanos < settings.attemptTimeoutNanos();
         sendWithTimeout(request, endpoint, timeoutNanos).onComplete(ar -> {
             if (ar.succeeded()) {
                 result.complete(ar.result());
                 return;
             }
             KeyVaultException failure = asVaultException(ar.cause(), endpoint);
+            if (cutByDeadline && last != null && failure.httpStatus() == 0 && deadlineNanos - System.nanoTime() <= 0) {
+                // An attempt given only the rest of the deadline ran out of it: that says nothing about the vault
+                // (429 after 429 must stay THROTTLED), so the call ends with the last real failure's class.
+                result.fail(deadlineExceeded(request, retry + 1, last));
+                return;
+            }
             // a failing token endpoint says nothing about the vault endpoint's health
             if (failure.errorClass() == VaultErrorClass.UNAVAILABLE
                     && endpoint.baseUrl().equals(failure.endpoint())) {
@@ -295,10 +312,7 @@ public final class CallExecutor {
         return sent.transform(ar -> {
             if (ar.failed()) {
                 return Future.failedFuture(new KeyVaultException(
-                        VaultErrorClass.UNAVAILABLE,
-                        "request failed: " + describe(ar.cause()),
-                        endpoint.baseUrl(),
-                        ar.cause()));
+                        VaultErrorClass.UNAVAILABLE, transportFailure(ar.cause()), endpoint.baseUrl(), ar.cause()));
             }
             latency.record(endpoint, request.operation(), System.nanoTime() - start);
             httpVersions.put(endpoint.baseUrl(), ar.result().version().name());
@@ -329,6 +343,17 @@ public final class CallExecutor {
                 last == null ? null : last.endpoint(),
                 last == null ? null : last.retryAfter(),
                 last);
+    }
+
+    /** What went wrong below HTTP, in words: "connection refused" rather than an exception's class name. */
+    static String transportFailure(Throwable t) {
+        if (t instanceof ConnectException) {
+            String m = t.getMessage();
+            return m != null && m.toLowerCase(Locale.ROOT).contains("refused")
+                    ? "connection refused"
+                    : "connection failed: " + describe(t);
+        }
+        return "request failed: " + describe(t);
     }
 
     private static String describe(Throwable t) {

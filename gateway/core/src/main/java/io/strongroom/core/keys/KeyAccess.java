@@ -68,14 +68,38 @@ public final class KeyAccess {
         transition(s -> s.succeeded(clock.instant()), operation);
     }
 
-    /** Records a failed vault operation; the cause is classified from the vault-client's exception. */
+    /**
+     * Records a failed vault operation; the cause is classified from the vault-client's exception. The failure counts
+     * from when the call's first attempt was sent (vault-client marks it), not from when its retries gave up: the
+     * grace period runs from the first failed attempt.
+     */
     public void recordFailure(String operation, Throwable failure) {
-        recordFailure(operation, classify(failure), KeyAccessCause.of(failure), describe(failure));
+        Instant now = clock.instant();
+        transition(
+                s -> s.failed(
+                        now,
+                        firstFailedAttempt(failure, now),
+                        classify(failure),
+                        KeyAccessCause.of(failure),
+                        operation + ": " + describe(failure)),
+                operation);
     }
 
     /** Records a failure found by the gateway itself (e.g. a probe seeing an expired key the vault still serves). */
     public void recordFailure(String operation, VaultErrorClass vaultClass, KeyAccessCause cause, String detail) {
-        transition(s -> s.failed(clock.instant(), vaultClass, cause, operation + ": " + detail), operation);
+        Instant now = clock.instant();
+        transition(s -> s.failed(now, now, vaultClass, cause, operation + ": " + detail), operation);
+    }
+
+    /** When the failed call's first attempt was sent, on this KEK's clock; {@code now} when not known. */
+    static Instant firstFailedAttempt(Throwable failure, Instant now) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof KeyVaultException kve && kve.firstAttemptNanos().isPresent()) {
+                long ago = System.nanoTime() - kve.firstAttemptNanos().getAsLong();
+                return ago > 0 ? now.minusNanos(ago) : now;
+            }
+        }
+        return now;
     }
 
     /**
@@ -200,16 +224,32 @@ public final class KeyAccess {
         return VaultErrorClass.UNAVAILABLE;
     }
 
+    /**
+     * The failure for operators: the vault's code, else the HTTP status, else (no HTTP answer at all) what the last
+     * attempt ran into, e.g. {@code connection refused} or {@code no answer within 3000 ms}.
+     */
     static String describe(Throwable failure) {
-        Throwable t = failure;
-        while (t != null) {
+        KeyVaultException outer = null;
+        KeyVaultException innermost = null;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof KeyVaultException kve) {
-                String code = kve.vaultInnerCode() != null ? kve.vaultInnerCode() : kve.vaultCode();
-                return code != null ? code : "HTTP " + kve.httpStatus();
+                outer = outer == null ? kve : outer;
+                innermost = kve;
             }
-            t = t.getCause();
         }
-        return failure.getClass().getSimpleName();
+        if (outer == null) {
+            return failure.getClass().getSimpleName();
+        }
+        String code = outer.vaultInnerCode() != null ? outer.vaultInnerCode() : outer.vaultCode();
+        if (code != null) {
+            return code;
+        }
+        if (outer.httpStatus() != 0) {
+            return "HTTP " + outer.httpStatus();
+        }
+        return innermost.vaultMessage() != null
+                ? innermost.vaultMessage()
+                : innermost.errorClass().name();
     }
 
     @Override

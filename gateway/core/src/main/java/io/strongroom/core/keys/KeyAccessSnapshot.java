@@ -43,10 +43,20 @@ public record KeyAccessSnapshot(
                 kek, KeyState.AVAILABLE, newSince, cause, causeDetail, now, lastFailure, accessCause);
     }
 
-    KeyAccessSnapshot failed(Instant now, VaultErrorClass newCause, KeyAccessCause newAccessCause, String detail) {
+    /**
+     * A failure recorded {@code now} of a call whose first attempt was sent at {@code firstAttempt}: entering DEGRADED,
+     * the grace period runs from that first attempt (but not from before the last success, which proved access).
+     */
+    KeyAccessSnapshot failed(
+            Instant now, Instant firstAttempt, VaultErrorClass newCause, KeyAccessCause newAccessCause, String detail) {
         KeyState newState = state == KeyState.INACCESSIBLE ? KeyState.INACCESSIBLE : KeyState.DEGRADED;
-        Instant newSince = state == newState ? since : now;
+        Instant newSince = state == newState ? since : failingSince(now, firstAttempt);
         return new KeyAccessSnapshot(kek, newState, newSince, newCause, detail, lastSuccess, now, newAccessCause);
+    }
+
+    private Instant failingSince(Instant now, Instant firstAttempt) {
+        Instant from = firstAttempt.isAfter(now) ? now : firstAttempt;
+        return lastSuccess != null && lastSuccess.isAfter(from) ? lastSuccess : from;
     }
 
     /** The grace period is over: INACCESSIBLE since now, with the last failure's cause. */

@@ -62,11 +62,17 @@ final class KeyAccessVaults implements AutoCloseable {
         restart(Setup.NORMAL);
     }
 
-    /** (Re)starts the vault with {@code setup}: real permission, token and firewall checks. */
-    void restart(Setup setup) {
+    /** Stops the vault: its port refuses connections until {@link #restart}. */
+    void stop() {
         if (vault != null) {
             Await.result(vault.close());
+            vault = null;
         }
+    }
+
+    /** (Re)starts the vault with {@code setup}: real permission, token and firewall checks. */
+    void restart(Setup setup) {
+        stop();
         LocalVaultOptions options = new LocalVaultOptions()
                 .setDataDir(dataDir)
                 .setPort(port)
@@ -174,7 +180,7 @@ final class KeyAccessVaults implements AutoCloseable {
 
     @Override
     public void close() {
-        Await.result(vault.close());
+        stop();
         Await.result(admin.close());
     }
 
