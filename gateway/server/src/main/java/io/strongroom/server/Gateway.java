@@ -16,6 +16,8 @@ import io.strongroom.core.volume.VolumeService;
 import io.strongroom.core.volume.VolumeServiceOptions;
 import io.strongroom.http.HttpApi;
 import io.strongroom.http.HttpServerVerticle;
+import io.strongroom.nbd.NbdOptions;
+import io.strongroom.nbd.NbdServer;
 import io.strongroom.server.config.ConfigException;
 import io.strongroom.server.config.GatewayConfig;
 import io.strongroom.server.config.KeyAccessConfig;
@@ -23,6 +25,9 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.ServerSSLOptions;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -33,8 +38,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The running gateway: embedded or external key vault, storage backend, volume service and one HTTP
- * verticle per event loop. Used by {@link Main}, the tests and {@code loadtest --embedded}.
+ * The running gateway: embedded or external key vault, storage backend, volume service, one HTTP verticle per
+ * event loop and, when {@code nbd.port} or {@code nbd.socket} is set, the NBD server beside them. Used by
+ * {@link Main}, the tests and {@code loadtest --embedded}.
  */
 public final class Gateway {
     private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
@@ -54,6 +60,8 @@ public final class Gateway {
     private BlockStore store;
     private VolumeService volumes;
     private HttpApi api;
+    private MetricsRegistry metrics;
+    private NbdServer nbd;
     private int httpPort;
     private long latencyTimer = -1;
     private boolean closed;
@@ -104,6 +112,7 @@ public final class Gateway {
                     volumes = started.volumes();
                     return deployHttp();
                 })
+                .compose(v -> config.nbdEnabled() ? startNbd() : Future.succeededFuture())
                 .map(v -> {
                     LOG.log(
                             Level.INFO,
@@ -176,7 +185,7 @@ public final class Gateway {
     private Future<Void> deployHttp() {
         GatewayObservability observability = new GatewayObservability(
                 keyVaults, store, config.getDurability(), material.aesNi(), transportName(), tlsEngineName());
-        MetricsRegistry metrics = new MetricsRegistry();
+        metrics = new MetricsRegistry();
         api = new HttpApi(
                 volumes,
                 material.credentials().tokens(),
@@ -198,6 +207,58 @@ public final class Gateway {
         });
     }
 
+    /**
+     * The NBD server over the same volumes: its listeners on the HTTP frontend's event loops, its request bound the
+     * storage queue bound, its shutdown grace the request timeout; off loopback STARTTLS with the gateway's
+     * certificate and required client certificates, whose CN names an entry of the token store (its grants apply).
+     */
+    private Future<Void> startNbd() {
+        NbdOptions options = new NbdOptions()
+                .setHost(config.getNbdHost())
+                .setPort(config.getNbdPort() == null ? -1 : config.getNbdPort())
+                .setSocketPath(config.getNbdSocket())
+                .setMaxRequestBytes(config.getNbdMaxRequestBytes())
+                .setMaxConnectionBytesInFlight(
+                        Math.max(NbdOptions.DEFAULT_MAX_CONNECTION_BYTES_IN_FLIGHT, 2 * config.getNbdMaxRequestBytes()))
+                .setStorageQueueBound(config.limits().getStorageQueueBound())
+                .setInstances(config.getEventLoops())
+                .setShutdownGrace(config.limits().getRequestTimeout());
+        if (config.nbdNeedsTls()) {
+            ServerOptionsFactory.TlsMaterial tls = material.tls();
+            options.setTls(new ServerSSLOptions()
+                            .setKeyCertOptions(new PemKeyCertOptions()
+                                    .setCertValue(tls.certChain())
+                                    .setKeyValue(tls.privateKey()))
+                            .setTrustOptions(new PemTrustOptions().addCertValue(tls.clientCa()))
+                            .setEnabledSecureTransportProtocols(ServerOptionsFactory.TLS_PROTOCOLS))
+                    .setPrincipals(name -> material.credentials().tokens().entries().stream()
+                            .filter(e -> e.name().equals(name))
+                            .map(e -> e.principal())
+                            .findFirst()
+                            .orElse(null));
+        }
+        return NbdServer.start(vertx, volumes, options).map(server -> {
+            nbd = server;
+            metrics.register(server.metrics());
+            if (server.port() >= 0) {
+                boolean loopback = !config.nbdNeedsTls();
+                LOG.log(
+                        loopback ? Level.WARNING : Level.INFO,
+                        loopback
+                                ? "NBD on nbd://{0}:{1}/<volume> without TLS: every local user can connect and read and"
+                                        + " write every volume (NBD has no authentication); prefer nbd.socket (mode 0600)"
+                                : "NBD on nbds://{0}:{1}/<volume>: STARTTLS and a client certificate naming a token"
+                                        + " are required",
+                        config.getNbdHost(),
+                        String.valueOf(server.port()));
+            }
+            if (server.socketPath() != null) {
+                LOG.log(Level.INFO, "NBD on nbd+unix:///<volume>?socket={0} (mode 0600)", server.socketPath());
+            }
+            return null;
+        });
+    }
+
     private int freePort() throws IOException {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(config.getHost()))) {
             return probe.getLocalPort();
@@ -215,8 +276,8 @@ public final class Gateway {
     }
 
     /**
-     * Graceful shutdown: stop accepting and let requests in progress finish (up to the request timeout), then
-     * flush and close the volumes (files closed, DEKs destroyed), the vault clients and the embedded vault.
+     * Graceful shutdown: stop accepting and let requests in progress finish (up to the request timeout), NBD and HTTP
+     * both, then flush and close the volumes (files closed, DEKs destroyed), the vault clients and the embedded vault.
      */
     public Future<Void> close() {
         if (closed) {
@@ -225,6 +286,9 @@ public final class Gateway {
         closed = true;
         vertx.cancelTimer(latencyTimer);
         List<Future<Void>> undeploys = new ArrayList<>();
+        if (nbd != null) {
+            undeploys.add(nbd.close());
+        }
         deployments.forEach(id -> undeploys.add(vertx.undeploy(id)));
         return Future.join(undeploys)
                 .transform(x -> strongroom != null
@@ -244,6 +308,16 @@ public final class Gateway {
     /** The actual HTTP port (the ephemeral one when the configured port is 0). */
     public int httpPort() {
         return httpPort;
+    }
+
+    /** The actual NBD TCP port (the ephemeral one when {@code nbd.port} is 0); -1 when NBD is not served on TCP. */
+    public int nbdPort() {
+        return nbd == null ? -1 : nbd.port();
+    }
+
+    /** The NBD Unix socket, or null when NBD is not served on one. */
+    public Path nbdSocket() {
+        return nbd == null ? null : nbd.socketPath();
     }
 
     public String baseUrl() {

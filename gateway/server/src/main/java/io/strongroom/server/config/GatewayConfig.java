@@ -24,6 +24,10 @@ public class GatewayConfig {
     public static final long DEFAULT_CACHE_BYTES = StorageOptions.DEFAULT_CACHE_BYTES;
     public static final String DEFAULT_STORAGE_BACKEND = StorageOptions.DEFAULT_BACKEND;
     public static final boolean DEFAULT_ALLOW_PLAIN_HTTP_OFF_LOOPBACK = false;
+    public static final String DEFAULT_NBD_HOST = "127.0.0.1";
+    public static final int DEFAULT_NBD_MAX_REQUEST_BYTES = 32 * 1024 * 1024;
+    public static final int MIN_NBD_MAX_REQUEST_BYTES = 1024 * 1024;
+    public static final int MAX_NBD_MAX_REQUEST_BYTES = 256 * 1024 * 1024;
     /** Name of the service KEK created in the embedded vault. */
     public static final String EMBEDDED_SERVICE_KEK_NAME = "strongroom-service-key";
 
@@ -46,6 +50,10 @@ public class GatewayConfig {
     private final KeyAccessConfig keyAccess = new KeyAccessConfig();
     private final Map<String, IdentityConfig> identities = new LinkedHashMap<>();
     private String serviceKek;
+    private Integer nbdPort;
+    private String nbdHost = DEFAULT_NBD_HOST;
+    private Path nbdSocket;
+    private int nbdMaxRequestBytes = DEFAULT_NBD_MAX_REQUEST_BYTES;
 
     public String getHost() {
         return host;
@@ -158,6 +166,56 @@ public class GatewayConfig {
         return this;
     }
 
+    /** The NBD TCP port (0 = ephemeral, see {@code Gateway.nbdPort()}), or null: no NBD over TCP (the default). */
+    public Integer getNbdPort() {
+        return nbdPort;
+    }
+
+    public GatewayConfig setNbdPort(Integer nbdPort) {
+        this.nbdPort = nbdPort;
+        return this;
+    }
+
+    public String getNbdHost() {
+        return nbdHost;
+    }
+
+    /** The NBD TCP address; off loopback, TLS with client certificates is required. */
+    public GatewayConfig setNbdHost(String nbdHost) {
+        this.nbdHost = nbdHost;
+        return this;
+    }
+
+    /** The NBD Unix socket (mode 0600), or null: none (the default). */
+    public Path getNbdSocket() {
+        return nbdSocket;
+    }
+
+    public GatewayConfig setNbdSocket(Path nbdSocket) {
+        this.nbdSocket = nbdSocket;
+        return this;
+    }
+
+    public int getNbdMaxRequestBytes() {
+        return nbdMaxRequestBytes;
+    }
+
+    /** The largest NBD read or write payload, advertised as the maximum block size. */
+    public GatewayConfig setNbdMaxRequestBytes(int nbdMaxRequestBytes) {
+        this.nbdMaxRequestBytes = nbdMaxRequestBytes;
+        return this;
+    }
+
+    /** True when NBD is served at all: a TCP port or a Unix socket is set. */
+    public boolean nbdEnabled() {
+        return nbdPort != null || nbdSocket != null;
+    }
+
+    /** True when NBD over TCP needs TLS: its address is not loopback. */
+    public boolean nbdNeedsTls() {
+        return nbdPort != null && !isLoopback(nbdHost);
+    }
+
     /** Checks the combination of settings; throws {@link ConfigException} naming the first bad one. */
     public GatewayConfig validate() {
         if (host == null || host.isBlank()) {
@@ -189,7 +247,29 @@ public class GatewayConfig {
         }
         validateVault();
         keyAccess.validate();
+        validateNbd();
         return this;
+    }
+
+    private void validateNbd() {
+        if (nbdPort != null) {
+            checkRange(Settings.NBD_PORT, nbdPort, 0, 65535);
+        }
+        if (nbdHost == null || nbdHost.isBlank()) {
+            throw ConfigException.invalid(Settings.NBD_HOST, String.valueOf(nbdHost), "a host name or IP address");
+        }
+        checkRange(
+                Settings.NBD_MAX_REQUEST_BYTES,
+                nbdMaxRequestBytes,
+                MIN_NBD_MAX_REQUEST_BYTES,
+                MAX_NBD_MAX_REQUEST_BYTES);
+        if (nbdNeedsTls() && (!tls.enabled() || tls.getCaPath() == null)) {
+            throw ConfigException.invalid(
+                    Settings.NBD_HOST,
+                    nbdHost,
+                    "a loopback address, or tls.cert, tls.key and tls.ca for NBD off loopback (NBD has no"
+                            + " authentication of its own: STARTTLS with client certificates is required there)");
+        }
     }
 
     private void validateTls() {

@@ -50,6 +50,10 @@ final class Settings {
     static final String ALERT_WEBHOOKS = "keyAccess.alertWebhooks";
     static final String RESEAL_RATE = "keyAccess.resealBlocksPerSecond";
     static final String DEK_MAX_AGE = "keyAccess.dekMaxAge";
+    static final String NBD_PORT = "nbd.port";
+    static final String NBD_HOST = "nbd.host";
+    static final String NBD_SOCKET = "nbd.socket";
+    static final String NBD_MAX_REQUEST_BYTES = "nbd.maxRequestBytes";
 
     static final List<Setting> ALL = List.of(
             scalar(
@@ -263,7 +267,39 @@ final class Settings {
                     "--dek-max-age",
                     "<duration>",
                     "roll a volume's DEK over at this age (default: by seal count only)",
-                    (c, v) -> c.keyAccess().setDekMaxAge(duration(DEK_MAX_AGE, v))));
+                    (c, v) -> c.keyAccess().setDekMaxAge(duration(DEK_MAX_AGE, v))),
+            scalar(
+                    NBD_PORT,
+                    "--nbd-port",
+                    "<port>",
+                    "serve every volume over NBD on this TCP port, 0 = ephemeral (default: no TCP NBD; NBD has no"
+                            + " authentication: on loopback every local user can use every volume)",
+                    (c, v) -> c.setNbdPort(integer(NBD_PORT, v, 0, 65535))),
+            scalar(
+                    NBD_HOST,
+                    "--nbd-host",
+                    "<address>",
+                    "NBD TCP address (default " + GatewayConfig.DEFAULT_NBD_HOST
+                            + "); off loopback it needs tls.cert, tls.key and tls.ca: STARTTLS and client"
+                            + " certificates are then required",
+                    (c, v) -> c.setNbdHost(v)),
+            scalar(
+                    NBD_SOCKET,
+                    "--nbd-socket",
+                    "<path>",
+                    "serve every volume over NBD on this Unix socket, mode 0600 (default: none)",
+                    (c, v) -> c.setNbdSocket(path(v))),
+            scalar(
+                    NBD_MAX_REQUEST_BYTES,
+                    "--nbd-max-request-bytes",
+                    "<bytes>",
+                    "largest NBD read or write, advertised as the maximum block size (default "
+                            + GatewayConfig.DEFAULT_NBD_MAX_REQUEST_BYTES + ")",
+                    (c, v) -> c.setNbdMaxRequestBytes(integer(
+                            NBD_MAX_REQUEST_BYTES,
+                            v,
+                            GatewayConfig.MIN_NBD_MAX_REQUEST_BYTES,
+                            GatewayConfig.MAX_NBD_MAX_REQUEST_BYTES))));
 
     private Settings() {}
 
