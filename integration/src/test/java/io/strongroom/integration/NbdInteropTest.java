@@ -26,14 +26,13 @@ class NbdInteropTest {
     /** Bounds a hang of one client run on a loaded 2-core machine; not a performance assertion. */
     private static final Duration CLIENT_TIMEOUT = Duration.ofMinutes(10);
 
-    @TempDir
-    Path work;
-
+    private Path work;
     private Path logs;
     private NbdServer server;
 
     @BeforeAll
-    void startServer() {
+    void startServer(@TempDir Path dir) {
+        work = dir;
         logs = TestFiles.logDir("NbdInteropTest");
         server = StrongroomGateway.start(work.resolve("data"), logs, List.of());
     }
