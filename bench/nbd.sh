@@ -12,7 +12,8 @@
 #
 # Usage: bench/nbd.sh [--no-strongroom]
 #   --no-strongroom   only the nbdkit anchors (automatic when the gateway jar has no --nbd-port)
-# Environment (defaults): ROUNDS=3 RUNTIME=5 RAMP=1 QDS="1 16 64" JOBS="randread randwrite" SIZE_MIB=256
+# Environment (defaults): ROUNDS=3 RUNTIME=5 RAMP=1 SERVER_WARMUP=10 (s of unmeasured randwrite, then randread, at
+#   qd 16 given to each Strongroom server before the rounds: its JIT compiles on the server's single core) QDS="1 16 64" JOBS="randread randwrite" SIZE_MIB=256
 #   SERVER_CORE=0 CLIENT_CORE=1 JAVA=<JDK 17 java> SERVER_JVM_OPTS="-Xms1g -Xmx1g" GATEWAY_FLAGS="--event-loops 1"
 #   DATA_PARENT=/var/tmp (the disk under test) OUT=bench/results/nbd-<utc time>
 #   LOADTEST=1: after the rounds, strongroom-loadtest's NBD engine repeats the qd-16 randread and randwrite on every
@@ -29,6 +30,7 @@ GATEWAY_JAR=$ROOT/gateway/server/target/strongroom-gateway.jar
 ROUNDS=${ROUNDS:-3}
 RUNTIME=${RUNTIME:-5}
 RAMP=${RAMP:-1}
+SERVER_WARMUP=${SERVER_WARMUP:-10}
 QDS=${QDS:-"1 16 64"}
 JOBS=${JOBS:-"randread randwrite"}
 SIZE_MIB=${SIZE_MIB:-256}
@@ -157,6 +159,13 @@ for t in "${TARGETS[@]}"; do
 done
 rm -f "$WORK/fill.img"
 sync
+for t in "${TARGETS[@]}"; do
+  if [[ $t == sr-* ]] && ((SERVER_WARMUP > 0)); then
+    log "warming up $t (${SERVER_WARMUP}s randwrite, ${SERVER_WARMUP}s randread, not measured)"
+    RUNTIME=$SERVER_WARMUP fio_run "warmup-$t-randwrite" "${URI[$t]}" randwrite 16 >/dev/null
+    RUNTIME=$SERVER_WARMUP fio_run "warmup-$t-randread" "${URI[$t]}" randread 16 >/dev/null
+  fi
+done
 
 # one row per measurement: round target job qd iops p50_us p99_us
 RESULTS=$OUT/results.tsv
