@@ -8,12 +8,10 @@ import io.strongroom.core.volume.VolumeSpec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,23 +66,7 @@ class NbdinfoInteropTest {
         return exports.getJsonObject(0);
     }
 
-    /** Runs {@code nbdinfo --json ARGS}; its output goes to a file, so a hang cannot block on a full pipe. */
     private JsonObject nbdinfo(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("nbdinfo", "--json"));
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile(dir, "nbdinfo", ".json");
-        Process p = new ProcessBuilder(command)
-                .redirectOutput(out.toFile())
-                .redirectErrorStream(false)
-                .redirectError(ProcessBuilder.Redirect.appendTo(
-                        out.resolveSibling(out.getFileName() + ".err").toFile()))
-                .start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("nbdinfo " + command + " did not finish");
-        }
-        String err = Files.readString(out.resolveSibling(out.getFileName() + ".err"));
-        assertEquals(0, p.exitValue(), () -> command + ": " + err);
-        return new JsonObject(Files.readString(out));
+        return Nbdinfo.run(dir, args);
     }
 }
