@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * --embedded: start the gateway and its local-vault in-process on loopback, create the volumes with
- * the generated admin token, run the test, print the summary, stop. The one-command demonstration.
+ * the generated admin token, run the test (over HTTP, or with --nbd over the gateway's NBD frontend), print the
+ * summary, stop. The one-command demonstration.
  */
 final class EmbeddedMode {
 
@@ -18,13 +19,19 @@ final class EmbeddedMode {
 
     static int run(CommandLine.Command command) throws Exception {
         LoadTestOptions o = command.load();
-        try (EmbeddedGateway gateway = EmbeddedGateway.start(o.durability(), o.serverEventLoops())) {
+        try (EmbeddedGateway gateway = EmbeddedGateway.start(o.durability(), o.serverEventLoops(), o.embeddedNbd())) {
             System.out.printf(
                     "embedded gateway at %s (local-vault in-process, durability %s, data in %s)%n",
                     gateway.baseUrl(), o.durability(), gateway.dataDir());
             o.targets(List.of(gateway.baseUrl())).token(gateway.adminToken()).createVolumes(true);
+            if (o.embeddedNbd()) {
+                gateway.createVolumes(o);
+                o.createVolumes(false)
+                        .targets(o.volumes().stream().map(gateway::nbdUri).toList());
+                System.out.println("over NBD: " + String.join(", ", o.targets()));
+            }
             if (o.label().isEmpty()) {
-                o.label("embedded gateway, durability " + o.durability());
+                o.label("embedded gateway" + (o.embeddedNbd() ? " over NBD" : "") + ", durability " + o.durability());
             }
             RunResult result = new LoadRun(o, System.out::println).run();
             ReportWriter.write(result, o.out());

@@ -72,6 +72,7 @@ public final class CommandLine {
       Embedded flags (with --embedded; --target and --token are set to the in-process gateway):
         --durability fsync|none  the gateway's write durability (default fsync)
         --server-event-loops N   the gateway's event loops (default 1)
+        --nbd                    also serve NBD (ephemeral loopback port) and run over NBD to the volumes
 
       Baseline server flags:
         --port N                 listen port on 127.0.0.1 (0 = ephemeral, printed); one event loop
@@ -133,6 +134,7 @@ public final class CommandLine {
                 case "--quiet" -> load.quiet(true);
                 case "--verify" -> load.verify(true);
                 case "--fua" -> load.fua(true);
+                case "--nbd" -> load.embeddedNbd(true);
                 default -> {
                     if (value == null) {
                         if (i + 1 >= args.length) {
@@ -143,6 +145,9 @@ public final class CommandLine {
                     port = applyValued(arg, value, load, vault, port);
                 }
             }
+        }
+        if (load.embeddedNbd() && mode != Mode.EMBEDDED) {
+            throw new IllegalArgumentException("--nbd: with --embedded only (a running server: --target nbd://...)");
         }
         if (mode != Mode.HELP) {
             load.validate();

@@ -75,6 +75,7 @@ public final class LoadTestOptions {
     private boolean fua;
     private int flushEvery;
     private Long payloadSeed;
+    private boolean embeddedNbd;
 
     /** True when the targets are NBD exports ({@code nbd://}, {@code nbd+unix://}) rather than HTTP gateways. */
     public boolean nbd() {
@@ -368,6 +369,16 @@ public final class LoadTestOptions {
         return this;
     }
 
+    /** --embedded: the in-process gateway also serves NBD, and the run goes over NBD to its volumes. */
+    public boolean embeddedNbd() {
+        return embeddedNbd;
+    }
+
+    public LoadTestOptions embeddedNbd(boolean v) {
+        embeddedNbd = v;
+        return this;
+    }
+
     /** Rejects impossible combinations with a message naming the flag. */
     public LoadTestOptions validate() {
         require(!targets.isEmpty(), "--target: at least one URL");
@@ -389,9 +400,9 @@ public final class LoadTestOptions {
         require(!nbd || protocol == Protocol.HTTP1, "--http2/--h2c: not with NBD targets");
         require(!nbd || !createVolumes, "--create-volumes: NBD cannot create exports (create the volumes over HTTP)");
         require(!nbd || trustPem == null, "--trust: NBD over TLS is not supported");
-        require(nbd || !verify, "--verify: NBD targets only");
-        require(nbd || !fua, "--fua: NBD targets only");
-        require(nbd || flushEvery == 0, "--flush-every: NBD targets only");
+        require(nbd || embeddedNbd || !verify, "--verify: NBD targets only");
+        require(nbd || embeddedNbd || !fua, "--fua: NBD targets only");
+        require(nbd || embeddedNbd || flushEvery == 0, "--flush-every: NBD targets only");
         require(flushEvery >= 0, "--flush-every must be >= 0 (0 = never)");
         require(!volumes.isEmpty(), "--volumes: at least one name");
         require(blockSize > 0, "--block-size must be > 0");

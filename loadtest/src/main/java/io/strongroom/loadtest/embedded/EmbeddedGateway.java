@@ -1,6 +1,9 @@
 package io.strongroom.loadtest.embedded;
 
 import io.strongroom.core.store.Durability;
+import io.strongroom.loadtest.cli.LoadTestOptions;
+import io.strongroom.loadtest.load.HttpClients;
+import io.strongroom.loadtest.load.VolumeCreator;
 import io.strongroom.server.Gateway;
 import io.strongroom.server.config.GatewayConfig;
 import io.vertx.core.Vertx;
@@ -8,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 
 /**
  * The whole product in this process: the gateway (with its embedded local-vault) on loopback, an
@@ -26,15 +30,24 @@ public final class EmbeddedGateway implements AutoCloseable {
         this.dataDir = dataDir;
     }
 
-    /** Blocking: call from a plain thread. */
+    /** Blocking: call from a plain thread. HTTP only. */
     public static EmbeddedGateway start(String durability, int eventLoops) throws IOException {
+        return start(durability, eventLoops, false);
+    }
+
+    /**
+     * Blocking: call from a plain thread. With {@code nbd} the gateway also serves every volume over NBD on an
+     * ephemeral loopback port ({@link #nbdUri}).
+     */
+    public static EmbeddedGateway start(String durability, int eventLoops, boolean nbd) throws IOException {
         Path dataDir = Files.createTempDirectory("strongroom-embedded");
         GatewayConfig config = new GatewayConfig()
                 .setHost("127.0.0.1")
                 .setPort(0)
                 .setDataDir(dataDir)
                 .setDurability(Durability.parse(durability))
-                .setEventLoops(eventLoops);
+                .setEventLoops(eventLoops)
+                .setNbdPort(nbd ? 0 : null);
         Vertx vertx = Vertx.vertx(Gateway.vertxOptions(config));
         try {
             return new EmbeddedGateway(vertx, Gateway.start(vertx, config).await(), dataDir);
@@ -52,6 +65,34 @@ public final class EmbeddedGateway implements AutoCloseable {
     /** A token with every role, from the gateway's generated credentials; never printed. */
     public String adminToken() {
         return gateway.adminToken();
+    }
+
+    /** The NBD URI of a volume (the gateway started with NBD). */
+    public String nbdUri(String volume) {
+        if (gateway.nbdPort() < 0) {
+            throw new IllegalStateException("the embedded gateway was started without NBD");
+        }
+        return "nbd://127.0.0.1:" + gateway.nbdPort() + "/" + volume;
+    }
+
+    /**
+     * Creates the volumes of the options over HTTP (POST /v1/volumes with the admin token, as --create-volumes
+     * does), for runs that then use them over NBD. Blocking.
+     */
+    public void createVolumes(LoadTestOptions o) {
+        LoadTestOptions http = new LoadTestOptions()
+                .targets(List.of(baseUrl()))
+                .token(adminToken())
+                .volumes(o.volumes())
+                .workingSetBlocks(o.workingSetBlocks())
+                .blockSize(o.blockSize())
+                .requestTimeout(o.requestTimeout());
+        Vertx client = HttpClients.clientVertx(1);
+        try {
+            VolumeCreator.createAll(HttpClients.create(client, http), http).await();
+        } finally {
+            client.close().await();
+        }
     }
 
     public Path dataDir() {
