@@ -26,9 +26,12 @@ class NbdInteropTest {
     /** Bounds a hang of one client run on a loaded 2-core machine; not a performance assertion. */
     private static final Duration CLIENT_TIMEOUT = Duration.ofMinutes(10);
 
+    private static final String FLUSHES_OK =
+            "strongroom_nbd_request_duration_seconds_count{command=\"flush\",result=\"ok\"}";
+
     private Path work;
     private Path logs;
-    private NbdServer server;
+    private StrongroomGateway server;
 
     @BeforeAll
     void startServer(@TempDir Path dir) {
@@ -130,6 +133,7 @@ class NbdInteropTest {
     void ext4ThroughNbdfuseAndLoopIsCleanAfterWritingFiles() {
         Tools.require("nbdfuse", "fusermount3", "losetup", "mkfs.ext4", "e2fsck");
         String uri = server.createExport("ext4", 512 * MIB);
+        double flushesBefore = server.metric(FLUSHES_OK);
         Path mount = work.resolve("ext4-mnt");
         Path script =
                 Path.of(System.getProperty("strongroom.scripts", "scripts")).resolve("ext4-check.sh");
@@ -145,6 +149,8 @@ class NbdInteropTest {
                         work.resolve("ext4-files").toString()));
         assertTrue(check.output().contains("e2fsck: clean"), check::output);
         assertTrue(check.output().contains("files: same after remount"), check::output);
+        // The chain's durability: sync and umount reach the gateway as NBD_CMD_FLUSH (the loop device sends no FUA).
+        assertTrue(server.metric(FLUSHES_OK) > flushesBefore, "no NBD flush reached the gateway through the chain");
         assertTrue(Files.isDirectory(mount));
     }
 

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * HTTP on an ephemeral port (read from its start-up line) and NBD on a free port picked here. Volumes are created
  * over HTTP with the admin token the gateway wrote to {@code credentials.json}. Closing it kills it.
  */
-final class StrongroomGateway implements NbdServer {
+final class StrongroomGateway implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on (http://[0-9.:]+)");
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
@@ -75,8 +75,8 @@ final class StrongroomGateway implements NbdServer {
         }
     }
 
-    @Override
-    public String createExport(String name, long sizeBytes) {
+    /** Creates a volume of {@code sizeBytes} (8 KiB blocks) and returns its NBD URI, {@code nbd://127.0.0.1:port/name}. */
+    String createExport(String name, long sizeBytes) {
         JsonObject body = new JsonObject().put("name", name).put("sizeBytes", sizeBytes);
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(httpUrl + "/v1/volumes"))
                 .POST(HttpRequest.BodyPublishers.ofString(body.encode())));
@@ -99,9 +99,22 @@ final class StrongroomGateway implements NbdServer {
         }
     }
 
-    @Override
-    public String describe() {
-        return "Strongroom gateway " + httpUrl + ", NBD port " + nbdPort + " (" + process + ")";
+    /**
+     * The value of one sample of {@code GET /metrics}, named as the Prometheus text names it (e.g.
+     * {@code strongroom_nbd_request_duration_seconds_count{command="flush",result="ok"}}); 0 if it is absent (a
+     * series appears with its first observation).
+     */
+    double metric(String sample) {
+        HttpResponse<String> response =
+                send(HttpRequest.newBuilder(URI.create(httpUrl + "/metrics")).GET());
+        assertEquals(200, response.statusCode(), response::body);
+        return response.body()
+                .lines()
+                .filter(line -> line.startsWith(sample + " "))
+                .mapToDouble(line ->
+                        Double.parseDouble(line.substring(sample.length() + 1).trim()))
+                .findFirst()
+                .orElse(0);
     }
 
     @Override
