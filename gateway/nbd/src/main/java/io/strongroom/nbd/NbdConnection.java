@@ -24,9 +24,10 @@ import org.jspecify.annotations.Nullable;
  * One NBD connection, from the greeting to the close, on the event loop that accepted it (every field is confined to
  * it). Bytes are parsed as they arrive; a request is executed as soon as its header and payload are in, so several
  * run at once and replies go out in completion order, each echoing its request's cookie. The connection stops
- * reading its socket while an option is being answered, while its request waits for a storage slot, and while its
- * payload bytes in flight are over the bound, and reads again once under it: a client that sends faster than the
- * volume takes is pushed back by TCP, not buffered.
+ * reading its socket while an option is being answered, while its request waits for a storage slot, while its
+ * payload bytes in flight are over the bound and while its replies wait to be read, and reads again once that has
+ * passed: a client that sends faster than the volume takes, or reads its replies slower, is pushed back by TCP, not
+ * buffered.
  */
 final class NbdConnection {
     private static final System.Logger LOG = System.getLogger(NbdConnection.class.getName());
@@ -98,6 +99,7 @@ final class NbdConnection {
             close();
         });
         socket.shutdownHandler(v -> onServerShutdown());
+        socket.drainHandler(v -> parse());
         socket.write(Buffer.buffer(18)
                 .appendLong(NbdProtocol.NBDMAGIC)
                 .appendLong(NbdProtocol.IHAVEOPT)
@@ -157,11 +159,18 @@ final class NbdConnection {
         };
     }
 
+    /**
+     * True while no new message may be taken: an option is being answered, a request waits for a storage slot, the
+     * connection is ending, its payload bytes in flight are over the bound, or its replies are not being read (the
+     * socket's write queue is full: a client that sends requests without reading replies is not answered into
+     * memory without end).
+     */
     private boolean blocked() {
         return optionBusy
                 || waitingForSlot
                 || disconnecting
-                || bytesInFlight >= shared.options().getMaxConnectionBytesInFlight();
+                || bytesInFlight >= shared.options().getMaxConnectionBytesInFlight()
+                || socket.writeQueueFull();
     }
 
     /** Pauses the socket while the connection cannot take a message, resumes it when it can again. */

@@ -319,6 +319,28 @@ class NbdServerTest {
         }
     }
 
+    /**
+     * A client that sends many reads before it reads any reply: the server stops taking requests while its replies
+     * wait in the socket's write queue, takes them again as the client drains it, and answers every one.
+     */
+    @Test
+    void aClientThatReadsItsRepliesLateIsAnsweredInFull() throws IOException {
+        String v = volume();
+        int mib = 1024 * 1024;
+        try (NbdTestClient c = NbdTestClient.connect(server.port(), v)) {
+            c.write(0, pattern(mib, 400));
+            c.write(mib, pattern(mib, 401));
+            Map<Long, Integer> sent = new HashMap<>();
+            for (int i = 0; i < 48; i++) {
+                sent.put(c.send(NbdProtocol.CMD_READ, 0, (long) (i % 2) * mib, mib, null), i % 2);
+            }
+            for (int i = 0; i < 48; i++) {
+                NbdTestClient.Reply r = c.reply();
+                assertArrayEquals(pattern(mib, 400 + sent.remove(r.cookie())), r.data());
+            }
+        }
+    }
+
     @Test
     void fuaWritesAndFlushesReachTheDisk() throws IOException {
         String v = volume();
