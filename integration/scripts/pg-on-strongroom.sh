@@ -219,6 +219,9 @@ gateway_start() {
 api() { # <method> <path> [json]
     curl -sS -X "$1" -H "Authorization: Bearer $TOKEN" ${3:+-d "$3"} "$HTTP$2"
 }
+# The value of one sample in GET /metrics, e.g. strongroom_nbd_request_duration_seconds_count{command="flush",result="ok"}.
+metric() { api GET /metrics | awk -v s="$1" 'index($0, s " ") == 1 { v = $2 } END { printf "%d\n", v + 0 }'; }
+nbd_count() { metric "strongroom_nbd_request_duration_seconds_count{command=\"$1\",result=\"$2\"}"; }
 key_state() { api GET "/v1/volumes/$VOLUME" | sed -n 's/.*"keyState" *: *"\([A-Z_]*\)".*/\1/p'; }
 
 t=$(now)
@@ -300,11 +303,14 @@ run as_pg "$PGBIN/pgbench" -h "$SOCK" -p "$PGPORT" -i -s "$SCALE" -q postgres >"
 INIT_SECONDS=$(since "$t")
 log "pgbench -i -s $SCALE in $INIT_SECONDS s"
 
+FLUSHES0=$(nbd_count flush ok)
 run as_pg "$PGBIN/pgbench" -h "$SOCK" -p "$PGPORT" -c "$CLIENTS" -j 2 -T "$BENCH_SECONDS" -n postgres \
     >"$LOGS/pgbench-timed.log" 2>&1 || die "timed pgbench failed (see $LOGS/pgbench-timed.log)"
+FLUSHES=$(($(nbd_count flush ok) - FLUSHES0))
+((FLUSHES > 0)) || die "PostgreSQL's fdatasync never reached the gateway as an NBD flush"
 TPS=$(pgbench_value "$LOGS/pgbench-timed.log" '^tps = \([0-9.]*\) .*')
 TIMED_TX=$(pgbench_value "$LOGS/pgbench-timed.log" '^number of transactions actually processed: \([0-9]*\).*')
-echo "SUMMARY baseline: pgbench -c $CLIENTS -T $BENCH_SECONDS scale $SCALE: tps $TPS, $TIMED_TX transactions; init $INIT_SECONDS s"
+echo "SUMMARY baseline: pgbench -c $CLIENTS -T $BENCH_SECONDS scale $SCALE: tps $TPS, $TIMED_TX transactions, $FLUSHES NBD flushes; init $INIT_SECONDS s"
 
 # ---- 2. SIGKILL of the gateway in the middle of pgbench
 H0=$(history_rows)
@@ -358,13 +364,16 @@ is_state() { [[ $(key_state) == "$1" ]]; }
 wait_for "$GRACE" "DEGRADED key state" is_state DEGRADED
 DEGRADED_AFTER=$(since "$t_disable")
 GRACE_OK=0
+flushes0=$(nbd_count flush ok)
 for i in 1 2 3 4 5; do
     sql "insert into grace_marks values ($i, now())" && GRACE_OK=$((GRACE_OK + 1))
 done
 state=$(key_state)
 [[ $state == DEGRADED ]] || die "the grace period ended before the checks ran (state $state): raise --grace"
 ((GRACE_OK == 5)) || die "PostgreSQL failed during the grace period: $GRACE_OK of 5 commits"
-log "DEGRADED after $DEGRADED_AFTER s; 5 of 5 commits during the grace period"
+GRACE_FLUSHES=$(($(nbd_count flush ok) - flushes0))
+((GRACE_FLUSHES > 0)) || die "no NBD flush reached the gateway during the grace period"
+log "DEGRADED after $DEGRADED_AFTER s; 5 of 5 commits during the grace period ($GRACE_FLUSHES NBD flushes)"
 wait_for $((GRACE + 120)) "INACCESSIBLE key state" is_state INACCESSIBLE
 INACCESSIBLE_AFTER=$(since "$t_disable")
 log "INACCESSIBLE after $INACCESSIBLE_AFTER s (grace period $GRACE s)"
@@ -377,9 +386,13 @@ BENCH_PID=""
 KEYLOSS_TX=$(pgbench_value "$LOGS/pgbench-keyloss.log" '^number of transactions actually processed: \([0-9]*\).*')
 [[ -n $KEYLOSS_TX ]] || die "pgbench reported no processed count (exit $bench_status, see $LOGS/pgbench-keyloss.log)"
 ((bench_status != 0)) || die "pgbench ran to its end although the volume became INACCESSIBLE"
+EIO=$(($(nbd_count write EIO) + $(nbd_count flush EIO) + $(nbd_count read EIO)))
+((EIO > 0)) || die "the gateway answered no NBD request with EIO while the volume was INACCESSIBLE"
 PANIC=$(pg_panic_since "$log_mark")
 [[ $PANIC == *"Input/output error"* ]] || die "PostgreSQL logged no I/O error PANIC after the volume became INACCESSIBLE (see $PGLOG)"
-log "commit refused, pgbench failed (exit $bench_status, $KEYLOSS_TX committed); PostgreSQL: $PANIC"
+log "commit refused, pgbench failed (exit $bench_status, $KEYLOSS_TX committed); $EIO NBD requests answered EIO; PostgreSQL: $PANIC"
+kill -0 "$CHAIN_FUSE_PID" 2>/dev/null && FUSE_STATE="nbdfuse still connected" || FUSE_STATE="nbdfuse gone"
+log "$FUSE_STATE; PostgreSQL stopped (immediate) and the chain rebuilt: ext4 saw the I/O errors"
 pg_stop_immediate
 chain_down || die "chain_down after the key loss"
 vault PATCH /keys/pg-kek '{"attributes":{"enabled":true}}' >/dev/null
@@ -396,6 +409,6 @@ H3=$(history_rows)
 ADDED2=$((H3 - H2))
 ((ADDED2 >= KEYLOSS_TX)) || die "committed transactions lost: pgbench committed $KEYLOSS_TX, pgbench_history gained $ADDED2"
 ((ADDED2 <= KEYLOSS_TX + 2)) || die "pgbench_history gained $ADDED2 rows for $KEYLOSS_TX transactions (+2 in flight)"
-echo "SUMMARY keyloss: DEGRADED after $DEGRADED_AFTER s, 5/5 commits during the grace period, INACCESSIBLE after $INACCESSIBLE_AFTER s (grace $GRACE s), PostgreSQL I/O failed: yes ($PANIC)"
+echo "SUMMARY keyloss: DEGRADED after $DEGRADED_AFTER s, 5/5 commits during the grace period ($GRACE_FLUSHES NBD flushes), INACCESSIBLE after $INACCESSIBLE_AFTER s (grace $GRACE s), PostgreSQL I/O failed: yes (NBD EIO answers $EIO; $PANIC)"
 echo "SUMMARY keyloss recovery: revalidate $REVALIDATE_SECONDS s, e2fsck+mount $FSCK_SECONDS s (e2fsck exit $KEYLOSS_FSCK), crash recovery $RECOVERY_SECONDS s; pgbench committed $KEYLOSS_TX, history rows $ADDED2, grace commits 5/5 present; pg_amcheck clean"
 echo "SUMMARY result: PASS"

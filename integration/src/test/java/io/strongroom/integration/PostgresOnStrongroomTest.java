@@ -70,6 +70,12 @@ class PostgresOnStrongroomTest {
         assertEquals(0, exit, () -> "scenario failed; logs in " + logs + "\n" + out + scenario.log());
         assertTrue(out.contains("SUMMARY result: PASS"), out);
 
+        Matcher baseline = Pattern.compile("SUMMARY baseline: .* tps [0-9.]+, (\\d+) transactions, (\\d+) NBD flushes")
+                .matcher(out);
+        assertTrue(baseline.find(), out);
+        assertTrue(Long.parseLong(baseline.group(1)) > 0, out);
+        assertTrue(Long.parseLong(baseline.group(2)) > 0, "PostgreSQL's fdatasync did not reach the gateway:\n" + out);
+
         Matcher crash = Pattern.compile("SUMMARY crash: pgbench committed (\\d+), history rows (\\d+)")
                 .matcher(out);
         assertTrue(crash.find(), out);
@@ -79,8 +85,8 @@ class PostgresOnStrongroomTest {
         assertTrue(rows >= committed, "committed transactions missing after the crash:\n" + out);
 
         Matcher keyLoss = Pattern.compile(
-                        "SUMMARY keyloss: DEGRADED after [0-9.]+ s, 5/5 commits during the grace period,"
-                                + " INACCESSIBLE after [0-9.]+ s \\(grace \\d+ s\\), PostgreSQL I/O failed: yes")
+                        "SUMMARY keyloss: DEGRADED after [0-9.]+ s, 5/5 commits during the grace period \\(\\d+ NBD flushes\\),"
+                                + " INACCESSIBLE after [0-9.]+ s \\(grace \\d+ s\\), PostgreSQL I/O failed: yes \\(NBD EIO answers \\d+;")
                 .matcher(out);
         assertTrue(keyLoss.find(), out);
         Matcher keyLossRecovery = Pattern.compile(
