@@ -132,6 +132,7 @@ class NbdInteropTest {
     @Test
     void ext4ThroughNbdfuseAndLoopIsCleanAfterWritingFiles() {
         Tools.require("nbdfuse", "fusermount3", "losetup", "mkfs.ext4", "e2fsck");
+        Tools.requireRoot();
         String uri = server.createExport("ext4", 512 * MIB);
         double flushesBefore = server.metric(FLUSHES_OK);
         Path mount = work.resolve("ext4-mnt");

@@ -43,6 +43,7 @@ class PostgresOnStrongroomTest {
                 "psql",
                 "pgbench",
                 "pg_amcheck");
+        Tools.requireRoot();
         Path logs = TestFiles.logDir("PostgresOnStrongroomTest");
         Path script =
                 Path.of(System.getProperty("strongroom.scripts", "scripts")).resolve("pg-on-strongroom.sh");

@@ -2,6 +2,8 @@ package io.strongroom.integration;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,6 +49,18 @@ final class Tools {
         }
         if (!missing.isEmpty()) {
             fail("missing programs: " + String.join(", ", missing) + "; .ci/run installs them");
+        }
+    }
+
+    /** Fails unless this JVM runs as root (loop devices, mounts and runuser need it). */
+    static void requireRoot() {
+        try {
+            int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            if (uid != 0) {
+                fail("this test attaches loop devices and mounts file systems: run it as root (uid is " + uid + ")");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
