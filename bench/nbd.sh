@@ -7,7 +7,7 @@
 #   nbdkit-mem   nbdkit's memory plugin (the ceiling: no disk, no crypto)
 # The machine is shared and noisy, so the runs are short and interleaved: every round runs every (job, queue depth)
 # on every server, the servers in a different order each round, and the table shows the median over rounds (IOPS,
-# completion latency p50 and p99) with the spread of IOPS (min-max). Every volume is filled first (nbdcopy of random
+# completion latency p50 and p99, the server's CPU time per I/O) with the spread of IOPS (min-max). Every volume is filled first (nbdcopy of random
 # bytes), so reads read data, not never-written zeros. Servers are pinned to core SERVER_CORE, fio to CLIENT_CORE.
 #
 # Usage: bench/nbd.sh [--no-strongroom]
@@ -19,7 +19,8 @@
 #   LOADTEST=1: after the rounds, strongroom-loadtest's NBD engine repeats the qd-16 randread and randwrite on every
 #   server (one connection, 16 requests in flight, closed model, LT_WARMUP=5 s of warm-up for its JIT) as the
 #   cross-check of fio (needs the loadtest jar)
-#   PROFILE=1: after the rounds, one more randwrite and randread run at qd 16 on sr-fsync and sr-none under JFR
+#   PROFILE=1: after the rounds, one more randwrite and randread run (PROFILE_SECONDS=20) at qd 16 on sr-fsync and
+#   sr-none under JFR
 #   (settings=profile), summarised by bench/jfr-top.sh into OUT/*.profile.txt (where the gateway's time goes)
 # Needs: mvn -B -DskipTests install (gateway/server/target/strongroom-gateway.jar), fio (with ioengine=nbd), nbdkit,
 # nbdcopy (libnbd-bin), jq, curl, taskset. Loopback only. Every process it starts is stopped by its pid on exit.
@@ -42,6 +43,7 @@ GATEWAY_FLAGS=${GATEWAY_FLAGS:-"--event-loops 1"}
 DATA_PARENT=${DATA_PARENT:-/var/tmp}
 OUT=${OUT:-$ROOT/bench/results/nbd-$(date -u +%Y%m%dT%H%M%SZ)}
 PROFILE=${PROFILE:-1}
+PROFILE_SECONDS=${PROFILE_SECONDS:-20}
 LOADTEST=${LOADTEST:-1}
 LT_WARMUP=${LT_WARMUP:-5}
 LOADTEST_JAR=$ROOT/loadtest/target/strongroom-loadtest.jar
@@ -89,12 +91,13 @@ wait_for() { # wait_for DESCRIPTION COMMAND...: up to 60 s
 }
 
 # start_nbdkit NAME PLUGIN ARGS...: nbdkit in the foreground on a free port, pinned to the server core
-declare -A URI
+declare -A URI SERVER_PID
 start_nbdkit() {
   local name=$1 port; shift
   port=$(free_port)
   taskset -c "$SERVER_CORE" nbdkit -f -i 127.0.0.1 -p "$port" "$@" </dev/null >"$OUT/$name.server.log" 2>&1 &
   PIDS+=("$!")
+  SERVER_PID[$name]=$!
   URI[$name]="nbd://127.0.0.1:$port/$VOLUME"
   wait_for "nbdkit $name" nbdinfo --size "${URI[$name]}"
 }
@@ -111,6 +114,7 @@ start_strongroom() {
     --data-dir "$data" --durability "$durability" --nbd-port "$nbd_port" $GATEWAY_FLAGS \
     </dev/null >"$OUT/$name.server.log" 2>&1 &
   GATEWAY_PID[$name]=$!
+  SERVER_PID[$name]=$!
   PIDS+=("$!")
   wait_for "gateway $name" curl -sf "http://127.0.0.1:$port/health/live"
   token=$(jq -r .admin.token "$data/credentials.json")
@@ -120,6 +124,9 @@ start_strongroom() {
   URI[$name]="nbd://127.0.0.1:$nbd_port/$VOLUME"
   wait_for "NBD on $name" nbdinfo --size "${URI[$name]}"
 }
+
+# cpu_ticks PID: user + system clock ticks of a process so far (all its threads)
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 # fio_run NAME URI JOB QD -> "iops p50_us p99_us" (the JSON is kept in OUT)
 fio_run() {
@@ -177,9 +184,13 @@ for ((round = 1; round <= ROUNDS; round++)); do
     for job in $JOBS; do
       for ((k = 0; k < n; k++)); do
         t=${TARGETS[$(((k + round - 1) % n))]}   # a different server goes first each round
+        before=$(cpu_ticks "${SERVER_PID[$t]}")
         read -r iops p50 p99 < <(fio_run "r$round-$t-$job-qd$qd" "${URI[$t]}" "$job" "$qd")
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$t" "$job" "$qd" "$iops" "$p50" "$p99" >>"$RESULTS"
-        log "  $t $job qd$qd: $iops IOPS, p50 ${p50} us, p99 ${p99} us"
+        # server CPU (user + system, all its threads) per I/O, ramp included in both
+        cpu=$(awk -v t=$(($(cpu_ticks "${SERVER_PID[$t]}") - before)) -v hz="$(getconf CLK_TCK)" -v iops="$iops" \
+          -v s=$((RUNTIME + RAMP)) 'BEGIN { printf "%.0f", (iops > 0 ? t / hz * 1e6 / (iops * s) : 0) }')
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$t" "$job" "$qd" "$iops" "$p50" "$p99" "$cpu" >>"$RESULTS"
+        log "  $t $job qd$qd: $iops IOPS, p50 ${p50} us, p99 ${p99} us, server CPU ${cpu} us/IO"
       done
     done
   done
@@ -217,7 +228,7 @@ if ((PROFILE && WITH_STRONGROOM)); then
     for job in randwrite randread; do
       log "profiling $t $job qd16 (JFR)"
       "$jhome/bin/jcmd" "${GATEWAY_PID[$t]}" JFR.start name=bench settings=profile >/dev/null
-      fio_run "profiled-$t-$job-qd16" "${URI[$t]}" "$job" 16 >/dev/null
+      RUNTIME=$PROFILE_SECONDS fio_run "profiled-$t-$job-qd16" "${URI[$t]}" "$job" 16 >/dev/null
       "$jhome/bin/jcmd" "${GATEWAY_PID[$t]}" JFR.stop name=bench filename="$OUT/$t-$job.jfr" >/dev/null
       "$ROOT/bench/jfr-top.sh" "$OUT/$t-$job.jfr" "$jhome" >"$OUT/$t-$job.profile.txt" 2>&1 || true
     done
@@ -234,16 +245,16 @@ summary() {
     }
     function lo(list,   a, m, i, v) { m = split(list, a, " "); v = a[1]; for (i = 2; i <= m; i++) if (a[i] + 0 < v + 0) v = a[i]; return v }
     function hi(list,   a, m, i, v) { m = split(list, a, " "); v = a[1]; for (i = 2; i <= m; i++) if (a[i] + 0 > v + 0) v = a[i]; return v }
-    { k = $2 SUBSEP $3 SUBSEP $4; iops[k] = iops[k] " " $5; p50[k] = p50[k] " " $6; p99[k] = p99[k] " " $7 }
+    { k = $2 SUBSEP $3 SUBSEP $4; iops[k] = iops[k] " " $5; p50[k] = p50[k] " " $6; p99[k] = p99[k] " " $7; cpu[k] = cpu[k] " " $8 }
     END {
       nt = split(targets, T, " "); nq = split(qds, Q, " "); nj = split(jobs, J, " ")
-      printf "| job | qd |"; for (i = 1; i <= nt; i++) printf " %s IOPS (min-max) | p50 / p99 us |", T[i]; print ""
-      printf "|---|---:|"; for (i = 1; i <= nt; i++) printf "---:|---:|"; print ""
+      printf "| job | qd |"; for (i = 1; i <= nt; i++) printf " %s IOPS (min-max) | p50 / p99 us | CPU us/IO |", T[i]; print ""
+      printf "|---|---:|"; for (i = 1; i <= nt; i++) printf "---:|---:|---:|"; print ""
       for (j = 1; j <= nj; j++) for (q = 1; q <= nq; q++) {
         printf "| %s | %s |", J[j], Q[q]
         for (i = 1; i <= nt; i++) {
           k = T[i] SUBSEP J[j] SUBSEP Q[q]
-          printf " %d (%d-%d) | %d / %d |", median(iops[k]), lo(iops[k]), hi(iops[k]), median(p50[k]), median(p99[k])
+          printf " %d (%d-%d) | %d / %d | %d |", median(iops[k]), lo(iops[k]), hi(iops[k]), median(p50[k]), median(p99[k]), median(cpu[k])
           med[k] = median(iops[k])
         }
         print ""
@@ -267,7 +278,8 @@ summary() {
 kernel $(uname -r), $(fio --version), nbdkit $(nbdkit --version | awk '{print $2}'); servers pinned to core $SERVER_CORE, \
 fio to core $CLIENT_CORE; $ROUNDS interleaved rounds of ${RUNTIME}s (+${RAMP}s ramp) per job; 8 KiB blocks, \
 random offsets over a $SIZE_MIB MiB volume filled with random bytes first; data under $DATA_PARENT \
-($(df --output=fstype "$WORK" | tail -1)). Medians over the rounds; latency is fio's completion latency."
+($(df --output=fstype "$WORK" | tail -1)). Medians over the rounds; latency is fio's completion latency; CPU us/IO \
+is the server process's user + system CPU time per I/O (ramp included)."
   echo
   summary
   if [[ -n $CROSS ]]; then

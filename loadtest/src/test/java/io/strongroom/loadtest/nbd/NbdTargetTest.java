@@ -36,6 +36,8 @@ class NbdTargetTest {
         assertMessage("--verify: NBD targets only", "--target", "http://h:8080", "--verify");
         assertMessage("--flush-every: NBD targets only", "--target", "http://h:8080", "--flush-every", "8");
         assertMessage("nbd+unix target needs ?socket=PATH", "--target", "nbd+unix:///a");
+        assertMessage("--nbd: with --embedded only", "--nbd");
+        assertTrue(CommandLine.parse("--embedded", "--nbd", "--verify").load().embeddedNbd());
         CommandLine.Command c = CommandLine.parse(
                 "--target", "nbd://h/a", "--streams", "16", "--flush-every", "8", "--fua", "--verify");
         assertTrue(c.load().nbd() && c.load().fua() && c.load().verify());
