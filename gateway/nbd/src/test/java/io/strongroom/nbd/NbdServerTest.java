@@ -3,11 +3,16 @@ package io.strongroom.nbd;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strongroom.core.metrics.PrometheusWriter;
 import io.strongroom.core.testkit.Await;
+import io.strongroom.core.volume.VolumeSpec;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -148,8 +153,7 @@ class NbdServerTest {
     void infoAndGoGiveSizeFlagsAndBlockSizes() throws IOException {
         String v = volume();
         String small = "small-blocks-" + NAMES.incrementAndGet();
-        Await.result(fixture.strongroom.createVolume(
-                new io.strongroom.core.volume.VolumeSpec(small, 64 * 4096, 4096, null, null)));
+        Await.result(fixture.strongroom.createVolume(new VolumeSpec(small, 64 * 4096, 4096, null, null)));
         try (NbdTestClient c = NbdTestClient.tcp(server.port())) {
             c.clientFlags(NbdTestClient.FLAGS_FIXED_AND_NO_ZEROES);
             NbdTestClient.ExportInfo info = c.info(NbdProtocol.OPT_INFO, v);
@@ -326,17 +330,17 @@ class NbdServerTest {
     @Test
     void aClientThatReadsItsRepliesLateIsAnsweredInFull() throws IOException {
         String v = volume();
-        int mib = 1024 * 1024;
+        int chunk = 256 * 1024; // far over the socket's write-queue mark, light on a loaded machine
         try (NbdTestClient c = NbdTestClient.connect(server.port(), v)) {
-            c.write(0, pattern(mib, 400));
-            c.write(mib, pattern(mib, 401));
+            c.write(0, pattern(chunk, 400));
+            c.write(chunk, pattern(chunk, 401));
             Map<Long, Integer> sent = new HashMap<>();
             for (int i = 0; i < 48; i++) {
-                sent.put(c.send(NbdProtocol.CMD_READ, 0, (long) (i % 2) * mib, mib, null), i % 2);
+                sent.put(c.send(NbdProtocol.CMD_READ, 0, (long) (i % 2) * chunk, chunk, null), i % 2);
             }
             for (int i = 0; i < 48; i++) {
                 NbdTestClient.Reply r = c.reply();
-                assertArrayEquals(pattern(mib, 400 + sent.remove(r.cookie())), r.data());
+                assertArrayEquals(pattern(chunk, 400 + sent.remove(r.cookie())), r.data());
             }
         }
     }
@@ -524,6 +528,28 @@ class NbdServerTest {
             for (int i = 0; i < 8; i++) {
                 assertArrayEquals(pattern(BS, 300 + i), c.read((long) i * BS, BS));
             }
+        }
+    }
+
+    @Test
+    void closingTheServerEndsItsConnectionsAndRemovesTheSocket() throws IOException {
+        String v = volume();
+        Path socket = dir.resolve("closing.sock");
+        NbdServer closing = fixture.serve(new NbdOptions().setPort(0).setSocketPath(socket));
+        int port = closing.port();
+        try (NbdTestClient inTransmission = NbdTestClient.connect(port, v);
+                NbdTestClient inHandshake = NbdTestClient.unix(socket)) {
+            inTransmission.write(0, pattern(BS, 13));
+            Await.result(closing.close());
+            assertTrue(inTransmission.closedByServer());
+            assertTrue(inHandshake.closedByServer());
+        }
+        assertFalse(Files.exists(socket), "socket file removed");
+        try (Socket refused = new Socket()) {
+            assertThrows(IOException.class, () -> refused.connect(new InetSocketAddress("127.0.0.1", port), 10_000));
+        }
+        try (NbdTestClient c = NbdTestClient.connect(server.port(), v)) {
+            assertArrayEquals(pattern(BS, 13), c.read(0, BS), "the write answered before the close is there");
         }
     }
 
