@@ -8,6 +8,7 @@ import io.strongroom.core.volume.KekChange;
 import io.strongroom.core.volume.VolumeInfo;
 import io.strongroom.core.volume.VolumeService;
 import io.strongroom.core.volume.VolumeSpec;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -105,15 +106,19 @@ final class AdminRoutes {
 
     /** {@code GET /v1/activity?volume=&kek=&limit=}; the core checks the limit's range. */
     void activity(Exchange ex) {
+        MultiMap params = ex.queryParams();
+        if (params == null) {
+            return;
+        }
         int limit;
-        String limitText = ex.request.getParam("limit");
+        String limitText = params.get("limit");
         try {
             limit = limitText == null ? KeyAdministration.DEFAULT_ACTIVITY_LIMIT : Integer.parseInt(limitText);
         } catch (NumberFormatException e) {
             ex.error(ErrorCode.InvalidArgument, "limit must be an integer 1.." + KeyAdministration.MAX_ACTIVITY_LIMIT);
             return;
         }
-        ex.run(() -> api.keyAdmin().activity(ex.request.getParam("volume"), ex.request.getParam("kek"), limit), ar -> {
+        ex.run(() -> api.keyAdmin().activity(params.get("volume"), params.get("kek"), limit), ar -> {
             if (ar.succeeded()) {
                 ex.json(200, ReportJson.activity(ar.result()));
             } else {

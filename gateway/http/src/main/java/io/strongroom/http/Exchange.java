@@ -6,6 +6,7 @@ import io.strongroom.core.error.StrongroomException;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
@@ -142,6 +143,21 @@ final class Exchange {
                 });
             }
         };
+    }
+
+    /**
+     * The decoded query parameters, or null after answering 400 InvalidArgument when the query is not valid
+     * percent-encoding (Vert.x decodes it on first use and throws for, say, {@code %ZZ}: a client mistake, not a bug).
+     */
+    MultiMap queryParams() {
+        try {
+            return request.params();
+        } catch (IllegalArgumentException e) {
+            error(
+                    ErrorCode.InvalidArgument,
+                    "the query string is not valid percent-encoding: every '%' must be followed by two hex digits");
+            return null;
+        }
     }
 
     void bytes(Buffer body) {

@@ -1,0 +1,133 @@
+package io.strongroom.server.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.strongroom.server.config.GatewayConfig;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Requests no HTTP library would send, over a raw socket: a query with a malformed percent-escape is a client
+ * mistake (400 with a JSON error code, never 500), and garbage pipelined after a request costs its connection, not a
+ * stack trace in the log.
+ */
+class MalformedRequestTest {
+    @TempDir
+    static Path dir;
+
+    static GatewayFixture gw;
+    static final List<LogRecord> logged = new CopyOnWriteArrayList<>();
+    static final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            logged.add(record);
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+    };
+
+    @BeforeAll
+    static void start() throws Exception {
+        TestTokens.write(dir);
+        GatewayConfig config = GatewayFixture.config(dir);
+        gw = GatewayFixture.start(config, null, b -> {});
+        Logger.getLogger("").addHandler(capture);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        Logger.getLogger("").removeHandler(capture);
+        gw.close();
+    }
+
+    @Test
+    void aMalformedPercentEscapeInTheQueryIsABadRequest() throws Exception {
+        logged.clear();
+        for (String target : List.of(
+                "/v1/activity?volume=%ZZ",
+                "/v1/activity?kek=%",
+                "/v1/activity?volume=v&limit=%4",
+                "/v1/activity?%zz=1",
+                "/v1/volumes/v/blocks/0?count=%ZZ")) {
+            String answer = exchange("GET " + target + " HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer "
+                    + TestTokens.ADMIN + "\r\nConnection: close\r\n\r\n");
+            assertTrue(answer.startsWith("HTTP/1.1 400 "), () -> target + " -> " + answer);
+            JsonObject error = new JsonObject(answer.substring(answer.indexOf("\r\n\r\n") + 4)).getJsonObject("error");
+            assertEquals("InvalidArgument", error.getString("code"), () -> target + " -> " + answer);
+        }
+        // a well-formed escape is decoded: an unknown volume gives an empty page, not an error
+        String decoded = exchange("GET /v1/activity?volume=%6Eone HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer "
+                + TestTokens.ADMIN + "\r\nConnection: close\r\n\r\n");
+        assertTrue(decoded.startsWith("HTTP/1.1 200 "), decoded);
+        List<String> traces = frontendTraces();
+        assertTrue(traces.isEmpty(), () -> "client mistakes must not log stack traces: " + traces);
+    }
+
+    @Test
+    void garbagePipelinedAfterARequestLogsNoStackTrace() throws Exception {
+        logged.clear();
+        for (int i = 0; i < 5; i++) {
+            String answer = exchange("GET /health/live HTTP/1.1\r\nHost: gateway\r\n\r\n"
+                    + "\u0001\u0002\u0003 \u00ff garbage\u0000 HTTP/9\r\n\r\nmore garbage\r\n\r\n");
+            assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
+        }
+        List<String> traces = frontendTraces();
+        assertTrue(traces.isEmpty(), () -> "client mistakes must not log stack traces: " + traces);
+        List<String> warnings = logged.stream()
+                .filter(MalformedRequestTest::fromTheFrontend)
+                .filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
+                .map(r -> r.getLoggerName() + ": " + r.getMessage())
+                .toList();
+        assertTrue(warnings.isEmpty(), () -> "client mistakes are not warnings: " + warnings);
+    }
+
+    /** Records of the HTTP frontend and the libraries under it (the vault's latency warnings are not about this). */
+    private static boolean fromTheFrontend(LogRecord r) {
+        String name = r.getLoggerName() == null ? "" : r.getLoggerName();
+        return name.startsWith("io.netty") || name.startsWith("io.vertx") || name.startsWith("io.strongroom.http");
+    }
+
+    private static List<String> frontendTraces() {
+        return logged.stream()
+                .filter(r -> r.getThrown() != null)
+                .filter(MalformedRequestTest::fromTheFrontend)
+                .map(r -> r.getLevel() + " " + r.getLoggerName() + ": " + r.getMessage() + " / " + r.getThrown())
+                .toList();
+    }
+
+    /** Sends {@code request} as ISO-8859-1 bytes and reads until the server closes the connection. */
+    private static String exchange(String request) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), gw.gateway.httpPort())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            in.transferTo(answer);
+            return answer.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+}
