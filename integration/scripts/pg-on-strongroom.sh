@@ -128,8 +128,9 @@ cleanup() {
         kill_tree "$pid"
         wait "$pid" 2>/dev/null
     done
-    pg_stop_immediate
-    chain_down || rc=1
+    [[ -z $PG_PID ]] || pg_stop_immediate
+    local chain_ok=1
+    chain_down || { rc=1; chain_ok=0; }
     if [[ -n $GATEWAY_PID ]]; then
         kill -KILL "$GATEWAY_PID" 2>/dev/null
         wait "$GATEWAY_PID" 2>/dev/null
@@ -138,7 +139,7 @@ cleanup() {
         kill -TERM "$VAULT_PID" 2>/dev/null
         wait "$VAULT_PID" 2>/dev/null
     fi
-    if ((KEEP)); then
+    if ((KEEP || !chain_ok)); then
         log "kept $RUN"
     else
         rm -rf "$RUN"
@@ -150,7 +151,7 @@ trap cleanup EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_free() { ! (exec 5<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() {
     local p
     for _ in $(seq 1 200); do
@@ -186,8 +187,10 @@ vault_up() {
 wait_for 120 "local-vault start-up line" vault_up
 VAULT_URL=$(sed -n 's/^local-vault listening on \(https:[^ ]*\) .*/\1/p' "$LOGS/vault.out")
 VAULT_CERT=$VAULT_DATA/server-cert.pem
+# Tokens go to curl in header files, not on its command line (which every local user can read).
+(umask 077 && echo "Authorization: Bearer $OPS_VAULT_TOKEN" >"$RUN/vault-auth.header")
 vault() { # <method> <path> [json]
-    curl -sS --fail-with-body --cacert "$VAULT_CERT" -X "$1" -H "Authorization: Bearer $OPS_VAULT_TOKEN" \
+    curl -sS --fail-with-body --cacert "$VAULT_CERT" -X "$1" -H @"$RUN/vault-auth.header" \
         -H 'Content-Type: application/json' ${3:+-d "$3"} "$VAULT_URL$2?api-version=7.4"
 }
 vault POST /keys/service-key/create '{"kty":"RSA","key_size":2048}' >/dev/null
@@ -213,11 +216,12 @@ gateway_start() {
     }
     wait_for 180 "gateway start-up line" gateway_up
     HTTP=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$out" | head -1)
-    TOKEN=$(grep -A1 '"admin"' "$RUN/gateway/credentials.json" | sed -n 's/.*"token" : "\(.*\)".*/\1/p')
+    (umask 077 && grep -A1 '"admin"' "$RUN/gateway/credentials.json" \
+        | sed -n 's/.*"token" : "\(.*\)".*/Authorization: Bearer \1/p' >"$RUN/gateway-auth.header")
     wait_for 60 "NBD listener on port $NBD_PORT" eval '! port_free "$NBD_PORT"'
 }
 api() { # <method> <path> [json]
-    curl -sS -X "$1" -H "Authorization: Bearer $TOKEN" ${3:+-d "$3"} "$HTTP$2"
+    curl -sS -X "$1" -H @"$RUN/gateway-auth.header" ${3:+-d "$3"} "$HTTP$2"
 }
 # The value of one sample in GET /metrics, e.g. strongroom_nbd_request_duration_seconds_count{command="flush",result="ok"}.
 metric() { api GET /metrics | awk -v s="$1" 'index($0, s " ") == 1 { v = $2 } END { printf "%d\n", v + 0 }'; }
