@@ -250,12 +250,28 @@ public final class KeyAccessMonitor {
                 return;
             }
             schedule.failures++;
-            long backoff = Math.min(4 * intervalNanos, (intervalNanos / 6) << Math.min(schedule.failures - 1, 20));
-            if (failureOrNull instanceof KeyVaultException kve && kve.retryAfter() != null) {
-                backoff = Math.max(backoff, kve.retryAfter().toNanos());
-            }
-            schedule.dueNanos = now + jittered(backoff);
+            schedule.dueNanos = now + jittered(retryDelayNanos(intervalNanos, schedule.failures, failureOrNull));
         }
+    }
+
+    /**
+     * How long after its {@code failures}-th failure in a row a KEK is probed again. Only a vault that is struggling
+     * (unreachable, silent, throttling) is backed off: interval/6, doubling, at most four intervals, never sooner than
+     * its Retry-After. A vault that answers but refuses (identity rejected, permission revoked, key disabled or
+     * deleted, firewall) is asked again every interval/6, so access comes back within that of the cause being
+     * removed, however long it lasted (the doubling made a restored identity wait up to four intervals).
+     */
+    static long retryDelayNanos(long intervalNanos, int failures, Throwable failure) {
+        long first = intervalNanos / 6;
+        KeyAccessCause cause = failure instanceof UnusableKey u ? u.accessCause : KeyAccessCause.of(failure);
+        if (cause != KeyAccessCause.VAULT_UNREACHABLE && cause != KeyAccessCause.THROTTLED) {
+            return first;
+        }
+        long backoff = Math.min(4 * intervalNanos, first << Math.min(failures - 1, 20));
+        if (failure instanceof KeyVaultException kve && kve.retryAfter() != null) {
+            backoff = Math.max(backoff, kve.retryAfter().toNanos());
+        }
+        return backoff;
     }
 
     private static long jittered(long nanos) {
