@@ -44,6 +44,9 @@ public final class NbdServer {
     private final Shared shared;
     private final List<String> deployments = new CopyOnWriteArrayList<>();
     private int port = -1;
+    /** True once this server has bound the Unix socket: only then is the file its own to remove. */
+    private volatile boolean socketBound;
+
     private @Nullable Future<Void> closing;
 
     private NbdServer(Vertx vertx, Shared shared) {
@@ -91,6 +94,7 @@ public final class NbdServer {
         return cleared.compose(x -> deploy(tcp, 1, first))
                 .compose(x -> {
                     port = first[0].port();
+                    socketBound = socketPath != null;
                     return socketPath == null
                             ? Future.succeededFuture()
                             : vertx.executeBlocking(() -> SocketFiles.ownerOnly(socketPath), false);
@@ -146,7 +150,7 @@ public final class NbdServer {
                     deployments.stream().map(vertx::undeploy).toList();
             Path socketPath = shared.options().getSocketPath();
             closing = Future.join(undeployed)
-                    .transform(x -> socketPath == null
+                    .transform(x -> !socketBound
                             ? Future.succeededFuture()
                             : vertx.executeBlocking(() -> SocketFiles.remove(socketPath), false))
                     .mapEmpty();
