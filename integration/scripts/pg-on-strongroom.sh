@@ -65,13 +65,13 @@ wait_for() {
 
 [[ $(id -u) -eq 0 ]] || die "must run as root (loop devices, mounts, runuser)"
 missing=()
-for tool in nbdfuse fusermount3 losetup mkfs.ext4 e2fsck curl runuser "$JAVA"; do
+for tool in nbdfuse fusermount3 losetup mkfs.ext4 e2fsck curl runuser pgrep awk "$JAVA"; do
     command -v "$tool" >/dev/null || missing+=("$tool")
 done
 for tool in initdb pg_ctl psql pgbench pg_amcheck; do
     [[ -x $PGBIN/$tool ]] || missing+=("$PGBIN/$tool")
 done
-((${#missing[@]} == 0)) || die "missing: ${missing[*]} (apt: libnbd-bin fuse3 util-linux e2fsprogs curl postgresql-15)"
+((${#missing[@]} == 0)) || die "missing: ${missing[*]} (apt: libnbd-bin fuse3 util-linux e2fsprogs curl procps postgresql-15)"
 [[ -f $GATEWAY_JAR ]] || die "no gateway jar at $GATEWAY_JAR (mvn -B install -DskipTests)"
 [[ -f $VAULT_JAR ]] || die "no local-vault jar at $VAULT_JAR (mvn -B install -DskipTests)"
 id postgres >/dev/null 2>&1 || die "no user postgres (installed with postgresql-15)"

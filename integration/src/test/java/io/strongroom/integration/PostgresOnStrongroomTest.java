@@ -37,6 +37,7 @@ class PostgresOnStrongroomTest {
                 "mkfs.ext4",
                 "e2fsck",
                 "curl",
+                "pgrep",
                 "runuser",
                 "initdb",
                 "pg_ctl",

@@ -30,7 +30,7 @@ final class Tools {
             Map.entry("mkfs.ext4", "e2fsprogs"),
             Map.entry("e2fsck", "e2fsprogs"),
             Map.entry("curl", "curl"),
-            Map.entry("jq", "jq"),
+            Map.entry("pgrep", "procps"),
             Map.entry("initdb", "postgresql-15"),
             Map.entry("pg_ctl", "postgresql-15"),
             Map.entry("pg_amcheck", "postgresql-15"),
