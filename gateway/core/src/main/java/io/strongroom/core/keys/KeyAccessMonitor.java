@@ -25,10 +25,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * INACCESSIBLE on time (no traffic needed) and starts the probes that are due; a <em>probe</em> gets the key and
  * unwraps one of its wrapped DEKs, which is exactly what the gateway needs from the vault.
  *
- * <p>Probes run every {@code probeInterval} (±10% jitter, so many gateways do not probe in step). While a KEK's
- * probes fail they back off: the first retry after a sixth of the interval, then doubling, at most four intervals
- * (and never sooner than a throttling vault's Retry-After), so a struggling vault is not hammered while a short
- * blip is still confirmed quickly. The deadline check does not depend on probes: it runs on every tick.
+ * <p>Probes run every {@code probeInterval} (±10% jitter, so many gateways do not probe in step). After a failed
+ * probe the next comes after a sixth of the interval; only while the vault is struggling (unreachable, throttling)
+ * does the wait double, up to four intervals (and never sooner than its Retry-After), so it is not hammered while a
+ * short blip is still confirmed quickly; a refusal is asked again every sixth of the interval, which bounds recovery
+ * once its cause is removed ({@link #retryDelayNanos}). The deadline check does not depend on probes: it runs on
+ * every tick.
  *
  * <p>A successful probe of a KEK that is not AVAILABLE, or that has DEKs missing from memory, unwraps them all again
  * and only then marks the KEK AVAILABLE ({@link KeyAccess#revalidated}); that is also what the admin revalidation
