@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
  * connections of the shared listening socket over them. Each instance sweeps its own request timeouts.
  */
 public final class HttpServerVerticle extends VerticleBase {
+    private static final System.Logger LOG = System.getLogger(HttpServerVerticle.class.getName());
     private final HttpApi api;
     private final HttpServerOptions options;
     private final Duration shutdownGrace;
@@ -31,8 +33,27 @@ public final class HttpServerVerticle extends VerticleBase {
         handler = new ApiHandler(api, context, Thread.currentThread());
         long tickMillis = Math.max(10, Math.min(1000, api.requestTimeoutMillis() / 20));
         sweepTimer = vertx.setPeriodic(tickMillis, id -> handler.timeouts.expire(System.nanoTime()));
-        server = vertx.createHttpServer(options).requestHandler(handler);
+        server = vertx.createHttpServer(options)
+                .requestHandler(handler)
+                .exceptionHandler(HttpServerVerticle::clientError);
         return server.listen();
+    }
+
+    /**
+     * A connection failed outside any request: bytes that are not HTTP (garbage pipelined after a request, a bad
+     * version), a reset, a TLS handshake that failed. The client's mistake or its network, not the gateway's: one
+     * short debug line without a stack trace (Vert.x's default handler logs the whole Netty trace per connection at
+     * trace level), its text cut short and stripped of control characters since it can echo what the client sent.
+     */
+    static void clientError(Throwable failure) {
+        LOG.log(Level.DEBUG, () -> "connection closed: " + oneLine(failure));
+    }
+
+    static String oneLine(Throwable failure) {
+        String text =
+                failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
+        String printable = text.replaceAll("[^\\x20-\\x7e]", "?");
+        return printable.length() <= 200 ? printable : printable.substring(0, 200) + "...";
     }
 
     /** Stops accepting, lets requests in progress finish within the grace period, then answers the rest 503. */

@@ -34,6 +34,10 @@ class MalformedRequestTest {
     static Path dir;
 
     static GatewayFixture gw;
+    /** Kept here: java.util.logging holds loggers weakly, and a collected logger would lose its level. */
+    static final List<Logger> FRONTEND_LOGGERS =
+            List.of(Logger.getLogger("io.netty"), Logger.getLogger("io.vertx"), Logger.getLogger("io.strongroom.http"));
+
     static final List<LogRecord> logged = new CopyOnWriteArrayList<>();
     static final Handler capture = new Handler() {
         @Override
@@ -53,12 +57,20 @@ class MalformedRequestTest {
         TestTokens.write(dir);
         GatewayConfig config = GatewayFixture.config(dir);
         gw = GatewayFixture.start(config, null, b -> {});
-        Logger.getLogger("").addHandler(capture);
+        // at debug level, as an operator chasing a problem would run it: client mistakes must stay quiet there too
+        capture.setLevel(Level.ALL);
+        for (Logger logger : FRONTEND_LOGGERS) {
+            logger.setLevel(Level.FINEST);
+            logger.addHandler(capture);
+        }
     }
 
     @AfterAll
     static void stop() throws Exception {
-        Logger.getLogger("").removeHandler(capture);
+        for (Logger logger : FRONTEND_LOGGERS) {
+            logger.removeHandler(capture);
+            logger.setLevel(null);
+        }
         gw.close();
     }
 
