@@ -1,6 +1,7 @@
 package io.strongroom.nbd;
 
 import io.strongroom.core.auth.Principal;
+import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.net.ServerSSLOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +35,7 @@ public class NbdOptions {
     private int instances = 1;
     private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
     private @Nullable ServerSSLOptions tls;
+    private @Nullable SSLEngineOptions sslEngine;
     private Function<String, @Nullable Principal> principals = name -> null;
 
     public String getHost() {
@@ -131,6 +133,16 @@ public class NbdOptions {
      */
     public NbdOptions setTls(@Nullable ServerSSLOptions tls) {
         this.tls = tls;
+        return this;
+    }
+
+    public @Nullable SSLEngineOptions getSslEngine() {
+        return sslEngine;
+    }
+
+    /** The TLS engine (OpenSSL or the JDK's); null (the default) = Vert.x's default, the JDK's. */
+    public NbdOptions setSslEngine(@Nullable SSLEngineOptions sslEngine) {
+        this.sslEngine = sslEngine;
         return this;
     }
 

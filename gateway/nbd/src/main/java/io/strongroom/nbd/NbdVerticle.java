@@ -51,8 +51,12 @@ final class NbdVerticle extends VerticleBase {
         return Future.all(listening);
     }
 
-    private static NetServerOptions serverOptions() {
-        return new NetServerOptions().setTcpNoDelay(true).setReuseAddress(true);
+    private NetServerOptions serverOptions() {
+        NetServerOptions options = new NetServerOptions().setTcpNoDelay(true).setReuseAddress(true);
+        if (shared.options().getSslEngine() != null) {
+            options.setSslEngineOptions(shared.options().getSslEngine());
+        }
+        return options;
     }
 
     /** The TCP port bound, -1 for none. */

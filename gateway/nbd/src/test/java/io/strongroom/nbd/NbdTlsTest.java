@@ -10,6 +10,7 @@ import io.strongroom.core.auth.Role;
 import io.strongroom.core.testkit.Await;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.ServerSSLOptions;
@@ -71,6 +72,7 @@ class NbdTlsTest {
                                 .setCertValue(Buffer.buffer(serverCert.certificatePem()))
                                 .setKeyValue(Buffer.buffer(serverCert.privateKeyPem())))
                         .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(ca.certificatePem()))))
+                .setSslEngine(new OpenSSLEngineOptions())
                 .setPrincipals(principals::get));
     }
 

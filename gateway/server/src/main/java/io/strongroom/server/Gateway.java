@@ -25,6 +25,8 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.ServerSSLOptions;
@@ -210,7 +212,8 @@ public final class Gateway {
     /**
      * The NBD server over the same volumes: its listeners on the HTTP frontend's event loops, its request bound the
      * storage queue bound, its shutdown grace the request timeout; off loopback STARTTLS with the gateway's
-     * certificate and required client certificates, whose CN names an entry of the token store (its grants apply).
+     * certificate and TLS engine (OpenSSL when it loads, as HTTP) and required client certificates, whose CN names an
+     * entry of the token store (its grants apply).
      */
     private Future<Void> startNbd() {
         NbdOptions options = new NbdOptions()
@@ -231,6 +234,10 @@ public final class Gateway {
                                     .setKeyValue(tls.privateKey()))
                             .setTrustOptions(new PemTrustOptions().addCertValue(tls.clientCa()))
                             .setEnabledSecureTransportProtocols(ServerOptionsFactory.TLS_PROTOCOLS))
+                    .setSslEngine(
+                            ServerOptionsFactory.openSslAvailable()
+                                    ? new OpenSSLEngineOptions()
+                                    : new JdkSSLEngineOptions())
                     .setPrincipals(name -> material.credentials().tokens().entries().stream()
                             .filter(e -> e.name().equals(name))
                             .map(e -> e.principal())
