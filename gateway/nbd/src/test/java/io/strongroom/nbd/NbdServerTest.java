@@ -292,6 +292,38 @@ class NbdServerTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> server.locksHeld() == 0);
     }
 
+    /**
+     * A whole-block write racing read-modify-writes of one sector of the same block, from another connection: the
+     * sectors the read-modify-writes do not touch must hold the whole-block write afterwards (a read-modify-write
+     * that read the block before the whole-block write and wrote it back after would bring the old ones back).
+     */
+    @Test
+    void aWholeBlockWriteIsOrderedWithReadModifyWritesOfTheSameBlock() throws Exception {
+        String v = volume();
+        try (NbdTestClient rmw = NbdTestClient.connect(server.port(), v);
+                NbdTestClient whole = NbdTestClient.unix(server.socketPath())) {
+            whole.clientFlags(NbdTestClient.FLAGS_FIXED_AND_NO_ZEROES);
+            whole.go(v);
+            for (int round = 0; round < 30; round++) {
+                for (int i = 0; i < 4; i++) {
+                    rmw.send(NbdProtocol.CMD_WRITE, 0, 0, 512, sector(round, 100 + i));
+                }
+                byte[] block = new byte[BS];
+                Arrays.fill(block, (byte) (round + 1));
+                whole.send(NbdProtocol.CMD_WRITE, 0, 0, BS, block);
+                for (int i = 0; i < 4; i++) {
+                    assertEquals(0, rmw.reply().error());
+                }
+                assertEquals(0, whole.reply().error());
+                byte[] read = rmw.read(0, BS);
+                assertArrayEquals(
+                        Arrays.copyOfRange(block, 512, BS),
+                        Arrays.copyOfRange(read, 512, BS),
+                        "round " + round + ": the sectors no read-modify-write touched hold the whole-block write");
+            }
+        }
+    }
+
     private static byte[] sector(int round, int s) {
         byte[] b = new byte[512];
         Arrays.fill(b, (byte) (round * 31 + s + 1));
