@@ -159,6 +159,15 @@ public class NbdOptions {
         return this;
     }
 
+    /**
+     * Store writes one request may have in flight at once (a long write is cut into several calls; a write-zeroes
+     * writes its two edge blocks and trims the rest at once): with the storage queue bound, what the store's bound on
+     * pending writes must hold so that NBD load never fills it (a full store queue would be EIO to the client).
+     */
+    public static int storeWritesPerRequest(int maxRequestBytes) {
+        return Math.max(3, (maxRequestBytes + BlockIo.CHUNK_BYTES - 1) / BlockIo.CHUNK_BYTES);
+    }
+
     /** Throws IllegalArgumentException naming the first unusable setting. */
     void validate() {
         if (port < -1 || port > 65535) {

@@ -225,6 +225,20 @@ class NbdServerTest {
         }
     }
 
+    /** The largest request, unaligned at both ends: cut into several volume-service calls each way. */
+    @Test
+    void theLargestRequestRoundTripsUnaligned() throws IOException {
+        String v = "large-" + NAMES.incrementAndGet();
+        fixture.createVolume(v, 40L * 1024 * 1024);
+        int max = NbdOptions.DEFAULT_MAX_REQUEST_BYTES;
+        byte[] data = pattern(max, 77);
+        try (NbdTestClient c = NbdTestClient.connect(server.port(), v)) {
+            c.write(4096, data);
+            assertArrayEquals(data, c.read(4096, max));
+            assertArrayEquals(new byte[4096], c.read(0, 4096), "the partial first block keeps its zeros");
+        }
+    }
+
     private static int write(NbdTestClient c, byte[] model, int offset, int length, int seed) throws IOException {
         byte[] data = pattern(length, seed);
         c.write(offset, data);

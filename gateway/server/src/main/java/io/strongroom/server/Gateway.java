@@ -169,12 +169,15 @@ public final class Gateway {
     /** The configured storage backend (by name, see {@link StorageBackends}), files under {@code <dataDir>/volumes}. */
     private Future<StorageBackend> openStore() {
         int bound = config.limits().getStorageQueueBound();
+        // HTTP takes one store write per request; NBD, with its own bound, up to storeWritesPerRequest each.
+        int nbdWrites =
+                config.nbdEnabled() ? bound * NbdOptions.storeWritesPerRequest(config.getNbdMaxRequestBytes()) : 0;
         StorageOptions options = new StorageOptions()
                 .setBackend(config.getStorageBackend())
                 .setDataDir(config.getDataDir().resolve("volumes"))
                 .setDurability(config.getDurability())
                 .setCacheBytes(config.getCacheBytes())
-                .setMaxPendingWrites(Math.max(StorageOptions.DEFAULT_MAX_PENDING_WRITES, 2 * bound))
+                .setMaxPendingWrites(Math.max(StorageOptions.DEFAULT_MAX_PENDING_WRITES, 2 * bound + nbdWrites))
                 .setMaxRequestBytes(Math.max(
                         StorageOptions.DEFAULT_MAX_REQUEST_BYTES,
                         2 * config.limits().getMaxBodyBytes()));
