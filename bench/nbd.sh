@@ -150,6 +150,9 @@ log "work directory $WORK ($(df -h --output=source,fstype "$WORK" | tail -1 | tr
 
 TARGETS=()
 if ((WITH_STRONGROOM)); then
+  # a private copy: a rebuild of the shared tree's jar during the run must not change (or break) the servers
+  cp "$GATEWAY_JAR" "$WORK/strongroom-gateway.jar"
+  GATEWAY_JAR=$WORK/strongroom-gateway.jar
   start_strongroom sr-fsync fsync
   start_strongroom sr-none none
   TARGETS+=(sr-fsync sr-none)

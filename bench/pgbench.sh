@@ -2,22 +2,25 @@
 # PostgreSQL on a Strongroom volume against the same chain over nbdkit and a plain directory, side by side in one
 # run (issue 12; results go into docs/PERFORMANCE.md "## NBD and PostgreSQL"): pgbench TPC-B-like transactions with
 # fsync on (PostgreSQL's defaults: fsync, synchronous_commit, full_page_writes) on
-#   strongroom   gateway NBD -> nbdfuse -> loop (direct I/O, 4 KiB sectors) -> ext4 -> PostgreSQL 15
+#   strongroom-fsync  gateway NBD -> nbdfuse -> loop (direct I/O, 4 KiB sectors) -> ext4 -> PostgreSQL 15, the
+#                gateway with durability fsync (every write durable before its reply)
+#   strongroom-none   the same with durability none (writes durable at FLUSH, PostgreSQL's fdatasync, as nbdkit's)
 #   nbdkit-file  the same chain over nbdkit's file plugin, its file in the same directory (same disk) as Strongroom's
 #   local        a plain directory on that disk
 # Each cluster is created once (initdb, pgbench -i -s SCALE); then every round runs pgbench on each in turn, the
 # order rotated each round, with the file system mounted afresh for each run (so no run inherits another's page
 # cache of the volume). The machine is shared and noisy: the table gives the median tps over the rounds and the
-# spread, and the ratio strongroom / nbdkit-file (goal >= 0.9). Nothing is pinned: the server, nbdfuse, PostgreSQL
+# spread, and the ratios strongroom-* / nbdkit-file (goal >= 0.9). Nothing is pinned: the server, nbdfuse, PostgreSQL
 # and pgbench share the cores, as they would on a database host.
 #
 # Usage: bench/pgbench.sh [--no-strongroom]
 #   --no-strongroom   only the anchors (nbdkit-file chain, local directory), e.g. while the gateway is not built
 # Environment (defaults): ROUNDS=3 SCALE=10 CLIENTS=4 THREADS=2 SECONDS_PER_RUN=30 VOLUME_MIB=2048
-#   DURABILITY=fsync (the gateway's) JAVA=<JDK 17 java> SERVER_JVM_OPTS="-Xms1g -Xmx1g" GATEWAY_FLAGS=""
+#   JAVA=<JDK 17 java> SERVER_JVM_OPTS="-Xms1g -Xmx1g" GATEWAY_FLAGS=""
 #   DATA_PARENT=/var/tmp (the disk under test) OUT=bench/results/pgbench-<utc time>
-#   PROFILE=1: after the rounds, one more pgbench run on strongroom with JFR (settings=profile) on the gateway,
-#   summarised by bench/jfr-top.sh into OUT/strongroom.profile.txt
+#   DURABILITIES="fsync none": the Strongroom setups (one gateway each)
+#   PROFILE=1: after the rounds, one more pgbench run on each Strongroom setup with JFR (settings=profile) on its
+#   gateway, summarised by bench/jfr-top.sh into OUT/strongroom-*.profile.txt
 # Needs root (loop devices, mount; PostgreSQL runs as the postgres user), PostgreSQL 15 in /usr/lib/postgresql/15,
 # nbdkit, nbdfuse (libnbd-bin), fuse3, e2fsprogs, jq, curl, integration/scripts/nbd-chain.sh, and the gateway jar
 # (mvn -B -DskipTests install). Every mount, loop device and process it starts is undone on exit (trap).
@@ -33,7 +36,7 @@ CLIENTS=${CLIENTS:-4}
 THREADS=${THREADS:-2}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-30}
 VOLUME_MIB=${VOLUME_MIB:-2048}
-DURABILITY=${DURABILITY:-fsync}
+DURABILITIES=${DURABILITIES:-"fsync none"}
 JAVA=${JAVA:-/usr/lib/jvm/java-17-openjdk-amd64/bin/java}
 SERVER_JVM_OPTS=${SERVER_JVM_OPTS:-"-Xms1g -Xmx1g"}
 GATEWAY_FLAGS=${GATEWAY_FLAGS:-""}
@@ -105,23 +108,24 @@ wait_for() { # wait_for DESCRIPTION COMMAND...: up to 60 s
 
 # ---------- the two NBD servers ----------
 declare -A URI
-GATEWAY_PID=""
+declare -A GATEWAY_PID
+# start_strongroom DURABILITY: a gateway with its NBD frontend and a volume; target strongroom-DURABILITY
 start_strongroom() {
-  local port nbd_port data=$WORK/strongroom-data token status
+  local name=strongroom-$1 port nbd_port data=$WORK/strongroom-$1-data token status
   port=$(free_port)
   nbd_port=$(free_port)
   # shellcheck disable=SC2086
-  "$JAVA" $SERVER_JVM_OPTS -jar "$GATEWAY_JAR" --port "$port" --data-dir "$data" --durability "$DURABILITY" \
-    --nbd-port "$nbd_port" $GATEWAY_FLAGS </dev/null >"$OUT/strongroom.server.log" 2>&1 &
-  GATEWAY_PID=$!
-  PIDS+=("$GATEWAY_PID")
+  "$JAVA" $SERVER_JVM_OPTS -jar "$GATEWAY_JAR" --port "$port" --data-dir "$data" --durability "$1" \
+    --nbd-port "$nbd_port" $GATEWAY_FLAGS </dev/null >"$OUT/$name.server.log" 2>&1 &
+  GATEWAY_PID[$name]=$!
+  PIDS+=("$!")
   wait_for "the gateway" curl -sf "http://127.0.0.1:$port/health/live"
   token=$(jq -r .admin.token "$data/credentials.json")
-  status=$(curl -s -o "$OUT/create-volume.json" -w '%{http_code}' -H "Authorization: Bearer $token" \
+  status=$(curl -s -o "$OUT/$name.create-volume.json" -w '%{http_code}' -H "Authorization: Bearer $token" \
     -H 'Content-Type: application/json' -d "{\"name\":\"$VOLUME\",\"sizeBytes\":$SIZE}" "http://127.0.0.1:$port/v1/volumes")
-  [[ $status == 200 || $status == 201 ]] || { echo "create volume: HTTP $status" >&2; cat "$OUT/create-volume.json" >&2; exit 1; }
-  URI[strongroom]="nbd://127.0.0.1:$nbd_port/$VOLUME"
-  wait_for "NBD on the gateway" nbdinfo --size "${URI[strongroom]}"
+  [[ $status == 200 || $status == 201 ]] || { echo "create volume: HTTP $status" >&2; cat "$OUT/$name.create-volume.json" >&2; exit 1; }
+  URI[$name]="nbd://127.0.0.1:$nbd_port/$VOLUME"
+  wait_for "NBD on the gateway" nbdinfo --size "${URI[$name]}"
 }
 start_nbdkit_file() {
   local port
@@ -175,8 +179,13 @@ one_run() {
 log "work directory $WORK ($(df --output=fstype "$WORK" | tail -1)); outputs in $OUT"
 TARGETS=()
 if ((WITH_STRONGROOM)); then
-  start_strongroom
-  TARGETS+=(strongroom)
+  # a private copy: a rebuild of the shared tree's jar during the run must not change (or break) the servers
+  cp "$GATEWAY_JAR" "$WORK/strongroom-gateway.jar"
+  GATEWAY_JAR=$WORK/strongroom-gateway.jar
+  for d in $DURABILITIES; do
+    start_strongroom "$d"
+    TARGETS+=("strongroom-$d")
+  done
 fi
 start_nbdkit_file
 TARGETS+=(nbdkit-file local)
@@ -205,18 +214,20 @@ done
 
 if ((PROFILE && WITH_STRONGROOM)); then
   jhome=$(dirname "$(dirname "$(readlink -f "$JAVA")")")
-  log "profiling the gateway under one more pgbench run (JFR)"
-  "$jhome/bin/jcmd" "$GATEWAY_PID" JFR.start name=bench settings=profile >/dev/null
-  one_run strongroom profiled-strongroom
-  "$jhome/bin/jcmd" "$GATEWAY_PID" JFR.stop name=bench filename="$OUT/strongroom.jfr" >/dev/null
-  "$ROOT/bench/jfr-top.sh" "$OUT/strongroom.jfr" "$jhome" >"$OUT/strongroom.profile.txt" 2>&1 || true
+  for d in $DURABILITIES; do
+    t=strongroom-$d
+    log "profiling $t under one more pgbench run (JFR)"
+    "$jhome/bin/jcmd" "${GATEWAY_PID[$t]}" JFR.start name=bench settings=profile >/dev/null
+    one_run "$t" "profiled-$t"
+    "$jhome/bin/jcmd" "${GATEWAY_PID[$t]}" JFR.stop name=bench filename="$OUT/$t.jfr" >/dev/null
+    "$ROOT/bench/jfr-top.sh" "$OUT/$t.jfr" "$jhome" >"$OUT/$t.profile.txt" 2>&1 || true
+  done
 fi
 
 {
   echo "Run $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) vCPU $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), \
 kernel $(uname -r), PostgreSQL $("$PG/postgres" --version | awk '{print $3}'), nbdkit $(nbdkit --version | awk '{print $2}'); \
-pgbench -s $SCALE -c $CLIENTS -j $THREADS -T $SECONDS_PER_RUN, fsync on; $ROUNDS interleaved rounds; gateway durability \
-$DURABILITY; data under $DATA_PARENT ($(df --output=fstype "$WORK" | tail -1)); nothing pinned."
+pgbench -s $SCALE -c $CLIENTS -j $THREADS -T $SECONDS_PER_RUN, fsync on; $ROUNDS interleaved rounds; data under $DATA_PARENT ($(df --output=fstype "$WORK" | tail -1)); nothing pinned."
   echo
   awk -F'\t' '
     function sort(a, m,   i, j, t) { for (i = 2; i <= m; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t } }
@@ -232,11 +243,14 @@ $DURABILITY; data under $DATA_PARENT ($(df --output=fstype "$WORK" | tail -1)); 
         printf "| %s | %.0f | %d-%d | %s |\n", t, med[t], a[1], a[m], list
       }
       print ""
-      if (med["nbdkit-file"] > 0 && ("strongroom" in med)) {
-        r = med["strongroom"] / med["nbdkit-file"]
-        printf "strongroom / nbdkit-file = %.2f (goal >= 0.9: %s)", r, (r >= 0.9 ? "met" : "**missed**")
-        if (med["local"] > 0) printf "; strongroom / local = %.2f; nbdkit-file / local = %.2f", med["strongroom"] / med["local"], med["nbdkit-file"] / med["local"]
+      for (i = 1; i <= nt; i++) {
+        t = order[i]
+        if (t !~ /^strongroom/ || med["nbdkit-file"] <= 0) continue
+        r = med[t] / med["nbdkit-file"]
+        printf "%s / nbdkit-file = %.2f (goal >= 0.9: %s)", t, r, (r >= 0.9 ? "met" : "**missed**")
+        if (med["local"] > 0) printf "; %s / local = %.2f", t, med[t] / med["local"]
         print ""
       }
+      if (med["local"] > 0 && med["nbdkit-file"] > 0) printf "nbdkit-file / local = %.2f\n", med["nbdkit-file"] / med["local"]
     }' "$RESULTS"
 } | tee "$OUT/table.md"
