@@ -86,7 +86,7 @@ public final class LoadRun {
                 try {
                     nbd.open(contexts, options.connections()).await();
                     checkExports(nbd, targets);
-                } catch (RuntimeException e) {
+                } catch (Exception e) { // a failed handshake's IOException too: DISC the connections that opened
                     nbd.close().await();
                     throw e;
                 }
