@@ -21,10 +21,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>append a journal record per write/trim (one positioned write for the batch),</li>
  *   <li>FSYNC mode, or a FUA write in the batch: one fdatasync of the journal for the whole batch (group commit),</li>
  *   <li>write the slot images in place (page cache) under the volume's slot lock,</li>
- *   <li>flush/close: fdatasync the data file (after the journal in NONE mode); past the checkpoint bound or on
- *       close, checkpoint (data fdatasync, journal restart; in NONE mode the data fdatasync only if the round holds
- *       a record synced for a FUA write since the last flush, so that restarting the journal never drops a record
- *       a FUA write was acknowledged on before its slots are durable in place),</li>
+ *   <li>flush in NONE mode: fdatasync the journal (every write since the data file was last synced has its record
+ *       in the current round, so the journal alone makes them durable); past the checkpoint bound or on close,
+ *       checkpoint: data fdatasync, then journal restart, so a round is never dropped before its slots are durable
+ *       in place,</li>
  *   <li>acknowledge the batch.</li>
  * </ol>
  * Writers that arrive during an fdatasync form the next batch, which is where FSYNC throughput comes from.
@@ -43,11 +43,6 @@ final class GroupCommitter {
     private final Queue<StoreOp> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private volatile BlockStoreException stoppedWith;
-    /**
-     * NONE mode: the journal round holds records synced for a FUA write whose in-place slots are not yet durable.
-     * Only the commit task (one at a time) touches it.
-     */
-    private boolean roundHoldsForcedRecords;
 
     GroupCommitter(LocalVolume volume, CommitSettings settings) {
         this.volume = volume;
@@ -126,7 +121,6 @@ final class GroupCommitter {
             } else {
                 boolean fua = batch.stream().anyMatch(op -> op.fua);
                 journalAndApply(batch, records, settings.durability() == Durability.FSYNC || fua);
-                roundHoldsForcedRecords |= fua && settings.durability() == Durability.NONE;
                 makeDurableIfAsked(batch, last);
             }
             count(batch);
@@ -190,24 +184,17 @@ final class GroupCommitter {
         boolean flushing = closing || batch.stream().anyMatch(op -> op.kind == StoreOp.Kind.FLUSH);
         Journal journal = volume.journal();
         if (flushing && settings.durability() == Durability.NONE) {
-            // Journal first: if power fails while the data file syncs, the torn slots can still be repaired.
+            // One sync: the round holds a record of every write since the data file was last synced (checkpoints
+            // sync the data file before they restart the journal), and replay puts them in place after a crash.
             journal.sync();
             settings.metrics().journalSyncs.increment();
-            volume.syncData();
-            settings.metrics().dataSyncs.increment();
-            roundHoldsForcedRecords = false;
         }
         if (closing || journal.roundBytes() >= settings.checkpointBytes()) {
-            // In NONE mode a size-triggered checkpoint syncs nothing unless a FUA write's record would be dropped:
-            // that mode promises nothing else across power loss between flushes, and the page cache keeps the
-            // order of writes across a process crash.
-            boolean fsync = settings.durability() == Durability.FSYNC;
-            if (fsync || roundHoldsForcedRecords) {
-                volume.syncData();
-                settings.metrics().dataSyncs.increment();
-            }
-            roundHoldsForcedRecords = false;
-            journal.restart(fsync || closing);
+            // The data file first: restarting the journal drops the round's records, the only durable copy of
+            // writes the page cache still holds. In FSYNC mode the new round's header is synced as well.
+            volume.syncData();
+            settings.metrics().dataSyncs.increment();
+            journal.restart(settings.durability() == Durability.FSYNC || closing);
             settings.metrics().checkpoints.increment();
         }
         if (closing) {

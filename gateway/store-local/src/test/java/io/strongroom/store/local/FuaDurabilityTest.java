@@ -54,7 +54,7 @@ class FuaDurabilityTest {
     }
 
     @Test
-    void aFuaWriteCostsOneJournalSyncWhereAFlushCostsAJournalAndADataSync() {
+    void aFuaWriteAndAFlushCostOneJournalSyncEach() {
         LocalFileBlockStore store = open(Durability.NONE, LocalFileBlockStoreOptions.DEFAULT_CHECKPOINT_BYTES);
         try {
             Await.result(store.createVolume(volume, SLOT, BLOCKS));
@@ -65,7 +65,7 @@ class FuaDurabilityTest {
             assertEquals(0, detail(store, "dataSyncs"));
             Await.result(store.flush(volume));
             assertEquals(2, detail(store, "journalSyncs"));
-            assertEquals(1, detail(store, "dataSyncs"), "a flush syncs the data file too");
+            assertEquals(0, detail(store, "dataSyncs"), "the journal round holds every write since the last data sync");
         } finally {
             Await.result(store.close());
         }
@@ -113,18 +113,48 @@ class FuaDurabilityTest {
     }
 
     @Test
-    void aCheckpointNeverDropsAFuaRecordBeforeTheDataFileIsDurable() {
+    void writesBeforeAFlushSurviveAPowerLossThatKeepsOnlyWhatWasSynced() throws IOException {
+        LocalFileBlockStore store = open(Durability.NONE, LocalFileBlockStoreOptions.DEFAULT_CHECKPOINT_BYTES);
+        Await.result(store.createVolume(volume, SLOT, BLOCKS));
+        Await.result(store.close());
+        store = open(Durability.NONE, LocalFileBlockStoreOptions.DEFAULT_CHECKPOINT_BYTES);
+        Await.result(store.write(volume, 0, slot(0, 4)));
+        Await.result(store.write(volume, 1, slot(1, 5)));
+        Await.result(store.flush(volume));
+        assertEquals(1, detail(store, "journalSyncs"), "the flush synced the journal");
+        assertEquals(0, detail(store, "dataSyncs"), "and only the journal");
+        // Power loss, the store never closed: the journal keeps its synced records, both in-place slots are torn.
+        truncateJournal(JournalHeaderDescriptor.RECORDS_OFFSET + 2 * RECORD);
+        tearSlot(0);
+        tearSlot(1);
+        LocalFileBlockStore recovered = open(Durability.NONE, LocalFileBlockStoreOptions.DEFAULT_CHECKPOINT_BYTES);
+        try {
+            assertEquals(2, detail(recovered, "recoveredRecords"));
+            byte[] slots = Await.result(recovered.read(volume, 0, 2)).getBytes();
+            assertEquals(4, SlotPattern.generationOf(slots, 0, SLOT, 0), "flushed write 1 came back whole");
+            assertEquals(5, SlotPattern.generationOf(slots, SLOT, SLOT, 1), "flushed write 2 came back whole");
+        } finally {
+            Await.result(recovered.close());
+        }
+    }
+
+    @Test
+    void aCheckpointNeverDropsARoundBeforeTheDataFileIsDurable() {
         LocalFileBlockStore store = open(Durability.NONE, 2 * RECORD);
         try {
             Await.result(store.createVolume(volume, SLOT, BLOCKS));
             Await.result(store.write(volume, 0, slot(0, 1), true));
             Await.result(store.write(volume, 1, slot(1, 1)));
             assertEquals(1, detail(store, "checkpoints"), "two records filled the round");
-            assertEquals(1, detail(store, "dataSyncs"), "the round held a FUA record: data synced before restart");
+            assertEquals(1, detail(store, "dataSyncs"), "data synced before the round's records were dropped");
             Await.result(store.write(volume, 2, slot(2, 1)));
             Await.result(store.write(volume, 3, slot(3, 1)));
             assertEquals(2, detail(store, "checkpoints"));
-            assertEquals(1, detail(store, "dataSyncs"), "a round of plain writes is restarted without a sync");
+            assertEquals(
+                    2,
+                    detail(store, "dataSyncs"),
+                    "a round of plain writes too: a later flush syncs the journal only, so it must hold every write"
+                            + " since the last data sync");
         } finally {
             Await.result(store.close());
         }
