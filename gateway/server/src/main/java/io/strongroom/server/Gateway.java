@@ -14,6 +14,7 @@ import io.strongroom.core.store.StorageBackends;
 import io.strongroom.core.store.StorageOptions;
 import io.strongroom.core.volume.VolumeService;
 import io.strongroom.core.volume.VolumeServiceOptions;
+import io.strongroom.crypto.TlsPolicy;
 import io.strongroom.http.HttpApi;
 import io.strongroom.http.HttpServerVerticle;
 import io.strongroom.nbd.NbdOptions;
@@ -85,6 +86,7 @@ public final class Gateway {
         } catch (ConfigException e) {
             return Future.failedFuture(e);
         }
+        TlsPolicy.refuseClientInitiatedRenegotiation();
         Gateway gateway = new Gateway(vertx, config);
         return gateway.startAll().recover(e -> gateway.close().transform(ignored -> Future.failedFuture(e)));
     }
@@ -231,12 +233,14 @@ public final class Gateway {
                 .setShutdownGrace(config.limits().getRequestTimeout());
         if (config.nbdNeedsTls()) {
             ServerOptionsFactory.TlsMaterial tls = material.tls();
-            options.setTls(new ServerSSLOptions()
-                            .setKeyCertOptions(new PemKeyCertOptions()
-                                    .setCertValue(tls.certChain())
-                                    .setKeyValue(tls.privateKey()))
-                            .setTrustOptions(new PemTrustOptions().addCertValue(tls.clientCa()))
-                            .setEnabledSecureTransportProtocols(ServerOptionsFactory.TLS_PROTOCOLS))
+            ServerSSLOptions ssl = new ServerSSLOptions()
+                    .setKeyCertOptions(new PemKeyCertOptions()
+                            .setCertValue(tls.certChain())
+                            .setKeyValue(tls.privateKey()))
+                    .setTrustOptions(new PemTrustOptions().addCertValue(tls.clientCa()))
+                    .setEnabledSecureTransportProtocols(TlsPolicy.PROTOCOLS);
+            TlsPolicy.CIPHER_SUITES.forEach(ssl::addEnabledCipherSuite);
+            options.setTls(ssl)
                     .setSslEngine(
                             ServerOptionsFactory.openSslAvailable()
                                     ? new OpenSSLEngineOptions()

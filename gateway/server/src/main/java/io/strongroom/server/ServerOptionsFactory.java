@@ -1,6 +1,7 @@
 package io.strongroom.server;
 
 import io.netty.handler.ssl.OpenSsl;
+import io.strongroom.crypto.TlsPolicy;
 import io.strongroom.server.config.ClientAuthMode;
 import io.strongroom.server.config.GatewayConfig;
 import io.vertx.core.buffer.Buffer;
@@ -10,15 +11,13 @@ import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
-import java.util.Set;
 
 /**
  * The HTTP server options of the gateway, following docs/PERFORMANCE.md: strict thread mode, no compression,
- * no h2c; with TLS, the OpenSSL (BoringSSL) engine when it loads, TLS 1.2 and 1.3 only, HTTP/2 by ALPN.
+ * no h2c; with TLS, the OpenSSL (BoringSSL) engine when it loads, {@link TlsPolicy}'s versions and suites, HTTP/2 by
+ * ALPN.
  */
 public final class ServerOptionsFactory {
-    /** TLS versions the gateway accepts; anything older is refused in the handshake. */
-    public static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
 
     /** PEM material read from the configured files (reading is blocking; done once at start-up). */
     public record TlsMaterial(Buffer certChain, Buffer privateKey, Buffer clientCa) {
@@ -47,10 +46,11 @@ public final class ServerOptionsFactory {
         }
         options.setSsl(true)
                 .setUseAlpn(true)
-                .setEnabledSecureTransportProtocols(TLS_PROTOCOLS)
+                .setEnabledSecureTransportProtocols(TlsPolicy.PROTOCOLS)
                 .setSslEngineOptions(openSslAvailable() ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions())
                 .setKeyCertOptions(
                         new PemKeyCertOptions().setCertValue(tls.certChain()).setKeyValue(tls.privateKey()));
+        TlsPolicy.CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
         ClientAuthMode clientAuth = config.tls().getClientAuth();
         if (clientAuth != ClientAuthMode.NONE) {
             options.setClientAuth(clientAuth == ClientAuthMode.REQUIRE ? ClientAuth.REQUIRED : ClientAuth.REQUEST);

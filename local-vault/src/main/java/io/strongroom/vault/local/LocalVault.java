@@ -1,5 +1,6 @@
 package io.strongroom.vault.local;
 
+import io.strongroom.crypto.TlsPolicy;
 import io.strongroom.vault.local.audit.AuditLog;
 import io.strongroom.vault.local.errors.VaultError;
 import io.strongroom.vault.local.faults.FaultAdminApi;
@@ -140,9 +141,12 @@ public final class LocalVault {
                 .setPort(options.getPort())
                 .setSsl(true)
                 .setUseAlpn(true)
+                .setEnabledSecureTransportProtocols(TlsPolicy.PROTOCOLS)
                 .setKeyCertOptions(new PemKeyCertOptions()
                         .addCertValue(Buffer.buffer(p.certPem()))
                         .addKeyValue(Buffer.buffer(p.keyPem())));
+        TlsPolicy.CIPHER_SUITES.forEach(serverOptions::addEnabledCipherSuite);
+        TlsPolicy.refuseClientInitiatedRenegotiation();
         return vertx.createHttpServer(serverOptions)
                 .requestHandler(router)
                 .listen()

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.handler.ssl.OpenSsl;
 import io.strongroom.server.config.ClientAuthMode;
 import io.strongroom.server.config.GatewayConfig;
 import io.vertx.core.Vertx;
@@ -28,7 +29,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** HTTPS: HTTP/2 by ALPN, HTTP/1.1, TLS 1.1 refused, client certificates (requested and required). */
+/**
+ * HTTPS: HTTP/2 by ALPN, HTTP/1.1, TLS 1.1 refused, only forward-secret AEAD suites, client certificates (requested
+ * and required).
+ */
 class TlsTest {
     @TempDir
     static Path dir;
@@ -155,16 +159,53 @@ class TlsTest {
         }
     }
 
+    /**
+     * TLS 1.2 with each suite alone: the forward-secret AEAD ones are accepted, CBC and static-RSA key exchange
+     * (no forward secrecy) refused, though the client (BoringSSL) can offer every one of them.
+     */
+    @Test
+    void onlyForwardSecretAeadSuitesAreOffered() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            for (String suite : List.of(
+                    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+                    "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+                    "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256")) {
+                assertTrue(handshake(vertx, "TLSv1.2", suite), suite);
+            }
+            for (String suite : List.of(
+                    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+                    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+                    "TLS_RSA_WITH_AES_128_GCM_SHA256",
+                    "TLS_RSA_WITH_AES_256_GCM_SHA384",
+                    "TLS_RSA_WITH_AES_128_CBC_SHA")) {
+                assertTrue(OpenSsl.isCipherSuiteAvailable(suite), "the client can offer " + suite);
+                assertThrows(Exception.class, () -> handshake(vertx, "TLSv1.2", suite), suite);
+            }
+        } finally {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+
     /** A TLS handshake offering only {@code protocol}, through BoringSSL (which still speaks TLS 1.1 as a client). */
     private static boolean handshake(Vertx vertx, String protocol) throws Exception {
-        NetClient net = vertx.createNetClient(new NetClientOptions()
+        return handshake(vertx, protocol, null);
+    }
+
+    /** The same, offering only {@code suite} when it is given. */
+    private static boolean handshake(Vertx vertx, String protocol, String suite) throws Exception {
+        NetClientOptions options = new NetClientOptions()
                 .setSsl(true)
                 .setTrustOptions(
                         new PemTrustOptions().addCertValue(Buffer.buffer(TestCertificates.pem(ca.certificate()))))
                 .setHostnameVerificationAlgorithm("HTTPS")
                 .setSslEngineOptions(new OpenSSLEngineOptions())
                 .setEnabledSecureTransportProtocols(Set.of(protocol))
-                .setConnectTimeout(5000));
+                .setConnectTimeout(5000);
+        if (suite != null) {
+            options.addEnabledCipherSuite(suite);
+        }
+        NetClient net = vertx.createNetClient(options);
         try {
             NetSocket socket = net.connect(gw.gateway.httpPort(), "127.0.0.1").await(10, TimeUnit.SECONDS);
             boolean ssl = socket.isSsl();

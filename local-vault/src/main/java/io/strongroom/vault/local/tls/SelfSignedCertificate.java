@@ -1,5 +1,6 @@
 package io.strongroom.vault.local.tls;
 
+import io.strongroom.crypto.TlsPolicy;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigInteger;
@@ -46,7 +47,7 @@ public record SelfSignedCertificate(String certificatePem, String privateKeyPem)
                     subject,
                     serial,
                     Date.from(now.minus(Duration.ofHours(1))),
-                    Date.from(now.plus(Duration.ofDays(825))),
+                    Date.from(now.plus(TlsPolicy.MAX_CERTIFICATE_LIFETIME)),
                     subject,
                     pair.getPublic());
             builder.addExtension(Extension.subjectAlternativeName, false, subjectAltNames(host));

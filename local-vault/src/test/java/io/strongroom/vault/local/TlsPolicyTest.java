@@ -1,0 +1,101 @@
+package io.strongroom.vault.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * local-vault's TLS: forward-secret AEAD suites only (CBC refused, though the JDK client offers it), and a generated
+ * certificate that lives at most 366 days.
+ */
+class TlsPolicyTest {
+    @TempDir
+    Path dir;
+
+    private Vertx vertx;
+    private VaultTestKit kit;
+
+    @BeforeEach
+    void start() {
+        vertx = Vertx.vertx();
+        kit = VaultTestKit.start(vertx, VaultTestKit.defaults(dir));
+    }
+
+    @AfterEach
+    void stop() {
+        kit.close();
+        VaultTestKit.await(vertx.close());
+    }
+
+    @Test
+    void onlyForwardSecretAeadSuitesAreAccepted() throws Exception {
+        SSLContext context = trusting(certificate());
+        assertEquals(
+                "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+                handshake(context, "TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"));
+        assertEquals("TLS_AES_128_GCM_SHA256", handshake(context, "TLSv1.3", "TLS_AES_128_GCM_SHA256"));
+        for (String cbc : List.of("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384")) {
+            assertTrue(
+                    Arrays.asList(context.getSupportedSSLParameters().getCipherSuites())
+                            .contains(cbc),
+                    "the client can offer " + cbc);
+            assertThrows(SSLException.class, () -> handshake(context, "TLSv1.2", cbc), cbc);
+        }
+    }
+
+    @Test
+    void theGeneratedCertificateLivesAtMost366Days() throws Exception {
+        X509Certificate certificate = certificate();
+        Duration lifetime = Duration.between(
+                certificate.getNotBefore().toInstant(),
+                certificate.getNotAfter().toInstant());
+        assertTrue(lifetime.compareTo(Duration.ofDays(366).plusHours(1)) <= 0, "lifetime " + lifetime);
+    }
+
+    private X509Certificate certificate() throws Exception {
+        return (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(
+                        new ByteArrayInputStream(kit.vault.certificatePem().getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    private static SSLContext trusting(X509Certificate certificate) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("vault", certificate);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
+    }
+
+    /** A handshake offering only {@code protocol} and {@code suite}; the suite agreed. */
+    private String handshake(SSLContext context, String protocol, String suite) throws Exception {
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", kit.vault.port())) {
+            socket.setSoTimeout(10_000);
+            socket.setEnabledProtocols(new String[] {protocol});
+            socket.setEnabledCipherSuites(new String[] {suite});
+            socket.startHandshake();
+            return socket.getSession().getCipherSuite();
+        }
+    }
+}
