@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -59,6 +61,25 @@ class TlsPolicyTest {
                             .contains(cbc),
                     "the client can offer " + cbc);
             assertThrows(SSLException.class, () -> handshake(context, "TLSv1.2", cbc), cbc);
+        }
+    }
+
+    @Test
+    void aClientCannotRenegotiate() throws Exception {
+        SSLContext context = trusting(certificate());
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", kit.vault.port())) {
+            socket.setSoTimeout(10_000);
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            socket.startHandshake();
+            socket.startHandshake(); // a renegotiation, which the server must refuse
+            OutputStream out = socket.getOutputStream();
+            assertThrows(IOException.class, () -> {
+                out.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                if (socket.getInputStream().read() < 0) {
+                    throw new IOException("closed by the server");
+                }
+            });
         }
     }
 
