@@ -164,7 +164,8 @@ public final class CallExecutor {
     private Future<HttpResponse<Buffer>> sendWithTimeout(
             VaultRequest request, VaultEndpoint endpoint, long timeoutNanos) {
         Promise<HttpResponse<Buffer>> attempt = Promise.promise();
-        long timeoutMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
+        // Rounded up: an attempt cut short by the deadline then times out at or after it, never just before.
+        long timeoutMillis = Math.max(1, (timeoutNanos + 999_999) / 1_000_000);
         AtomicBoolean tokenReady = new AtomicBoolean();
         // a slow token endpoint is not the vault endpoint's fault: no endpoint, so it is not marked unhealthy
         long timer = vertx.setTimer(
