@@ -27,18 +27,26 @@ public final class TlsPolicy {
             "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
             "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
+    /**
+     * The key-exchange groups accepted (TLS 1.3 key shares, TLS 1.2 ECDHE curves): Mozilla intermediate's three. The
+     * JDK would also take secp521r1, x448 and the finite-field groups.
+     */
+    public static final List<String> NAMED_GROUPS = List.of("x25519", "secp256r1", "secp384r1");
+
     /** The longest validity of a certificate Strongroom generates (the CA/Browser Forum's limit is 398 days). */
     public static final Duration MAX_CERTIFICATE_LIFETIME = Duration.ofDays(366);
 
     private TlsPolicy() {}
 
     /**
-     * Makes the JDK's TLS engine refuse renegotiation started by a client (its TLS 1.2 server allows it by default:
-     * each one costs the server a full handshake, a denial-of-service lever). The JDK reads the switch once, before
-     * its first server handshake, so servers call this before they listen. OpenSSL (BoringSSL) servers never accept
-     * it.
+     * Applies the policy's process-wide switches to the JDK's TLS engine: renegotiation started by a client is refused
+     * (its TLS 1.2 server allows it by default: each one costs the server a full handshake, a denial-of-service
+     * lever), and only {@link #NAMED_GROUPS} are negotiated. The JDK reads both once, before its first handshake, so
+     * servers call this before they listen. OpenSSL (BoringSSL) servers never accept renegotiation, and BoringSSL's
+     * default groups are within the list.
      */
-    public static void refuseClientInitiatedRenegotiation() {
+    public static void configureJdkEngine() {
         System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+        System.setProperty("jdk.tls.namedGroups", String.join(",", NAMED_GROUPS));
     }
 }

@@ -86,7 +86,7 @@ public final class Gateway {
         } catch (ConfigException e) {
             return Future.failedFuture(e);
         }
-        TlsPolicy.refuseClientInitiatedRenegotiation();
+        TlsPolicy.configureJdkEngine();
         Gateway gateway = new Gateway(vertx, config);
         return gateway.startAll().recover(e -> gateway.close().transform(ignored -> Future.failedFuture(e)));
     }

@@ -146,7 +146,7 @@ public final class LocalVault {
                         .addCertValue(Buffer.buffer(p.certPem()))
                         .addKeyValue(Buffer.buffer(p.keyPem())));
         TlsPolicy.CIPHER_SUITES.forEach(serverOptions::addEnabledCipherSuite);
-        TlsPolicy.refuseClientInitiatedRenegotiation();
+        TlsPolicy.configureJdkEngine();
         return vertx.createHttpServer(serverOptions)
                 .requestHandler(router)
                 .listen()

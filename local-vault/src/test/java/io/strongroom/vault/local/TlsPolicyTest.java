@@ -16,6 +16,8 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
@@ -26,8 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * local-vault's TLS: forward-secret AEAD suites only (CBC refused, though the JDK client offers it), and a generated
- * certificate that lives at most 366 days.
+ * local-vault's TLS: forward-secret AEAD suites only (CBC refused, though the JDK client offers it), Mozilla
+ * intermediate's key-exchange groups only, and a generated certificate that lives at most 366 days.
  */
 class TlsPolicyTest {
     @TempDir
@@ -81,6 +83,40 @@ class TlsPolicyTest {
                 }
             });
         }
+    }
+
+    /**
+     * Probed with the openssl command-line client, which can offer chosen key-exchange groups (the JDK 17 client cannot
+     * choose them per connection). In TLS 1.2 the groups a client offers also bound the curves of an ECDSA
+     * certificate it accepts, so there each group is offered beside P-256 and must not be the one agreed.
+     */
+    @Test
+    void onlyMozillaIntermediateGroupsAreNegotiated() throws Exception {
+        for (String group : List.of("X25519", "P-256", "P-384")) {
+            assertTrue(serverTempKey("-tls1_3", group).isPresent(), "TLS 1.3 " + group);
+        }
+        for (String group : List.of("P-521", "X448", "ffdhe2048")) {
+            assertEquals(Optional.empty(), serverTempKey("-tls1_3", group), "TLS 1.3 " + group);
+            assertEquals(
+                    Optional.of("ECDH, prime256v1, 256 bits"),
+                    serverTempKey("-tls1_2", group + ":P-256"),
+                    "TLS 1.2 " + group);
+        }
+    }
+
+    /** The key exchange agreed ("Server Temp Key" of openssl s_client), empty when the handshake failed. */
+    private Optional<String> serverTempKey(String protocol, String groups) throws Exception {
+        Process p = new ProcessBuilder(
+                        "openssl", "s_client", "-connect", "127.0.0.1:" + kit.vault.port(), protocol, "-groups", groups)
+                .redirectErrorStream(true)
+                .start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "openssl s_client ended");
+        return out.lines()
+                .filter(line -> line.startsWith("Server Temp Key: "))
+                .map(line -> line.substring("Server Temp Key: ".length()))
+                .findFirst();
     }
 
     @Test

@@ -21,6 +21,7 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,8 +31,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * HTTPS: HTTP/2 by ALPN, HTTP/1.1, TLS 1.1 refused, only forward-secret AEAD suites, client certificates (requested
- * and required).
+ * HTTPS: HTTP/2 by ALPN, HTTP/1.1, TLS 1.1 refused, only forward-secret AEAD suites and Mozilla intermediate's
+ * key-exchange groups, client certificates (requested and required).
  */
 class TlsTest {
     @TempDir
@@ -70,6 +71,36 @@ class TlsTest {
                 .setClientAuth(clientAuth)
                 .setCaPath(dir.resolve("ca.pem"));
         return config;
+    }
+
+    /**
+     * Mozilla intermediate's key-exchange groups only, probed with the openssl command-line client offering one group
+     * at a time (TLS 1.3 key shares; the JDK 17 client cannot choose groups per connection).
+     */
+    @Test
+    void onlyMozillaIntermediateGroupsAreNegotiated() throws Exception {
+        for (String group : List.of("X25519", "P-256", "P-384")) {
+            assertTrue(serverTempKey(group).isPresent(), group);
+        }
+        for (String group : List.of("P-521", "X448", "ffdhe2048")) {
+            assertEquals(Optional.empty(), serverTempKey(group), group);
+        }
+    }
+
+    /** The key exchange agreed in a TLS 1.3 handshake offering only {@code group}; empty when it failed. */
+    private static Optional<String> serverTempKey(String group) throws Exception {
+        String port = gw.gateway.baseUrl().substring(gw.gateway.baseUrl().lastIndexOf(':') + 1);
+        Process p = new ProcessBuilder(
+                        "openssl", "s_client", "-connect", "127.0.0.1:" + port, "-tls1_3", "-groups", group)
+                .redirectErrorStream(true)
+                .start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "openssl s_client ended");
+        return out.lines()
+                .filter(line -> line.startsWith("Server Temp Key: "))
+                .map(line -> line.substring("Server Temp Key: ".length()))
+                .findFirst();
     }
 
     @Test
