@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.crypto.SecretKey;
 
 /**
  * A key vault server speaking the Azure Key Vault keys REST subset over HTTPS (see
@@ -90,7 +91,10 @@ public final class LocalVault {
         Path masterFile = options.getMasterSecretFile() != null
                 ? Path.of(options.getMasterSecretFile())
                 : dataDir.resolve("master.key");
-        KeyFileStore store = new KeyFileStore(dataDir, new AtRestCipher(MasterSecret.loadOrCreate(masterFile)));
+        SecretKey master = options.getMasterSecret() != null
+                ? options.getMasterSecret()
+                : MasterSecret.loadOrCreate(masterFile, KeyFileStore.holdsKeys(dataDir));
+        KeyFileStore store = new KeyFileStore(dataDir, new AtRestCipher(master));
         KeyRegistry registry = KeyRegistry.open(
                 store, options.getClock(), options.getSoftDeleteRetentionDays(), options.isPurgeProtection());
         registry.purgeDue();

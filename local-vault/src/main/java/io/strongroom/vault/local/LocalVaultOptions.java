@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import javax.crypto.SecretKey;
 
 /**
  * Configuration of one {@link LocalVault}: plain data with {@code DEFAULT_*} constants and fluent
@@ -35,6 +36,7 @@ public class LocalVaultOptions {
     private String region = DEFAULT_REGION;
     private String vaultUrl;
     private String masterSecretFile;
+    private SecretKey masterSecret;
     private Map<String, Identity> identities = new LinkedHashMap<>();
     private List<String> allowedCidrs = new ArrayList<>();
     private int softDeleteRetentionDays = DEFAULT_SOFT_DELETE_RETENTION_DAYS;
@@ -161,13 +163,27 @@ public class LocalVaultOptions {
         return this;
     }
 
-    /** Null = {@code <dataDir>/master.key}, generated with mode 0600 when missing. */
+    /**
+     * Null = {@code <dataDir>/master.key}. Generated with mode 0600 when missing, unless the vault holds keys already
+     * (then start-up fails: a new secret could not open them). Keep it apart from the data directory: with it, a copy
+     * of the data directory opens every private key.
+     */
     public String getMasterSecretFile() {
         return masterSecretFile;
     }
 
     public LocalVaultOptions setMasterSecretFile(String f) {
         this.masterSecretFile = f;
+        return this;
+    }
+
+    /** The master secret itself (e.g. read from an environment variable); when set, no file is read. */
+    public SecretKey getMasterSecret() {
+        return masterSecret;
+    }
+
+    public LocalVaultOptions setMasterSecret(SecretKey secret) {
+        this.masterSecret = secret;
         return this;
     }
 

@@ -27,6 +27,15 @@ final class StandaloneMain {
             usage(2);
         }
         LocalVaultOptions options = LocalVaultOptions.load(config);
+        Path dataDir = options.getDataDir().toAbsolutePath().normalize();
+        Path master = options.getMasterSecretFile() == null
+                ? dataDir.resolve("master.key")
+                : Path.of(options.getMasterSecretFile()).toAbsolutePath().normalize();
+        if (master.startsWith(dataDir)) {
+            System.err.println("local-vault: warning: the master secret " + master + " is inside dataDir: a copy of "
+                    + dataDir + " alone opens every private key; set masterSecretFile to a path outside it"
+                    + " (docs/LOCAL-VAULT.md)");
+        }
         Vertx vertx = Vertx.vertx();
         LocalVault vault;
         try {

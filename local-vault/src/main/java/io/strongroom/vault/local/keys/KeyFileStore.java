@@ -21,6 +21,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.crypto.AEADBadTagException;
 
 /**
  * One JSON file per key name under {@code <dataDir>/keys/}: every version with its attributes, the
@@ -41,6 +42,17 @@ public final class KeyFileStore {
         this.dir = dataDir.resolve("keys");
         this.cipher = cipher;
         Files.createDirectories(dir);
+    }
+
+    /** True when {@code <dataDir>/keys} holds a key file: keys sealed under some master secret exist. */
+    public static boolean holdsKeys(Path dataDir) throws IOException {
+        Path keys = dataDir.resolve("keys");
+        if (!Files.isDirectory(keys)) {
+            return false;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(keys, "*" + SUFFIX)) {
+            return files.iterator().hasNext();
+        }
     }
 
     public List<VaultKey> loadAll() throws IOException, GeneralSecurityException {
@@ -111,7 +123,14 @@ public final class KeyFileStore {
             RSAPublicKey pub = (RSAPublicKey) rsa.generatePublic(new RSAPublicKeySpec(
                     new BigInteger(1, B64U_DEC.decode(v.getString("n"))),
                     new BigInteger(1, B64U_DEC.decode(v.getString("e")))));
-            byte[] pkcs8 = cipher.open(name, version, B64U_DEC.decode(v.getString("sealedPrivateKey")));
+            byte[] pkcs8;
+            try {
+                pkcs8 = cipher.open(name, version, B64U_DEC.decode(v.getString("sealedPrivateKey")));
+            } catch (AEADBadTagException e) {
+                throw new AEADBadTagException("key " + name + "/" + version
+                        + " does not open with this master secret: it was sealed under another one, or its file was"
+                        + " changed");
+            }
             RSAPrivateCrtKey priv;
             try {
                 priv = (RSAPrivateCrtKey) rsa.generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
