@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The embedded default vault: local-vault in-process on loopback (ephemeral port, data under
- * {@code <dataDir>/vault}) holding the service KEK {@code strongroom-service-key} (RSA 2048), created on first
+ * {@code <dataDir>/vault}, master key from {@link MasterKeySource}) holding the service KEK {@code strongroom-service-key} (RSA 2048), created on first
  * start. The vault has a fixed identity URL, so key ids stored in volume metadata stay valid although the
  * port changes at every start; requests go to the actual {@code https://127.0.0.1:<port>}.
  */
@@ -63,15 +63,20 @@ final class EmbeddedVault {
         return VAULT_URL + "/keys/" + GatewayConfig.EMBEDDED_SERVICE_KEK_NAME;
     }
 
+    /** Starts the vault with the master key from {@link MasterKeySource#choose}. */
     static Future<EmbeddedVault> start(Vertx vertx, Path dataDir, VaultConfig config) {
         String token = randomToken();
-        LocalVaultOptions options = new LocalVaultOptions()
-                .setDataDir(dataDir.resolve("vault"))
-                .setHost("127.0.0.1")
-                .setPort(0)
-                .setVaultUrl(VAULT_URL)
-                .addIdentity(token, new Identity("strongroom-gateway", PERMISSIONS));
-        return LocalVault.start(vertx, options).map(v -> new EmbeddedVault(v, token, config));
+        return vertx.executeBlocking(() -> MasterKeySource.choose(config, dataDir), false)
+                .compose(source -> {
+                    LocalVaultOptions options = source.applyTo(new LocalVaultOptions()
+                            .setDataDir(dataDir.resolve("vault"))
+                            .setHost("127.0.0.1")
+                            .setPort(0)
+                            .setVaultUrl(VAULT_URL)
+                            .addIdentity(token, new Identity("strongroom-gateway", PERMISSIONS)));
+                    return LocalVault.start(vertx, options).recover(e -> Future.failedFuture(source.explain(e)));
+                })
+                .map(v -> new EmbeddedVault(v, token, config));
     }
 
     /**

@@ -22,6 +22,8 @@ public final class ConfigLoader {
     public static final String CONFIG_FLAG = "--config";
     public static final String CONFIG_ENV = "STRONGROOM_CONFIG";
     public static final String HELP_FLAG = "--help";
+    /** Set by systemd for a service with {@code LoadCredential=}; the embedded vault looks for its master key there. */
+    public static final String CREDENTIALS_DIRECTORY_ENV = "CREDENTIALS_DIRECTORY";
 
     private record Assignment(Setting setting, String value) {}
 
@@ -86,6 +88,10 @@ public final class ConfigLoader {
         }
         for (Assignment a : flags) {
             a.setting.applier.apply(config, a.value);
+        }
+        String credentials = env.get(CREDENTIALS_DIRECTORY_ENV);
+        if (credentials != null && !credentials.isEmpty()) {
+            config.vault().setCredentialsDirectory(Path.of(credentials));
         }
         return config.validate();
     }

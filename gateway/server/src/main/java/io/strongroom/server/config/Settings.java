@@ -5,9 +5,11 @@ import io.strongroom.core.keys.IdentityConfig;
 import io.strongroom.core.store.Durability;
 import io.strongroom.core.store.StorageBackends;
 import io.strongroom.http.LimitsConfig;
+import io.strongroom.vault.local.keys.MasterSecret;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,6 +45,8 @@ final class Settings {
     static final String VAULT_CALL_DEADLINE = "vault.callDeadline";
     static final String VAULT_ATTEMPT_TIMEOUT = "vault.attemptTimeout";
     static final String VAULT_MAX_RETRIES = "vault.maxRetries";
+    static final String VAULT_MASTER_KEY_FILE = "vault.masterKeyFile";
+    static final String VAULT_MASTER_KEY = "vault.masterKey";
     static final String IDENTITIES = "identities";
     static final String SERVICE_KEK = "serviceKek";
     static final String GRACE_PERIOD = "keyAccess.gracePeriod";
@@ -223,6 +227,22 @@ final class Settings {
                     "retries of a vault call that failed unavailable or throttled (default "
                             + VaultConfig.DEFAULT_MAX_RETRIES + ")",
                     (c, v) -> c.vault().setMaxRetries(integer(VAULT_MAX_RETRIES, v, 0, VaultConfig.MAX_RETRIES_LIMIT))),
+            scalar(
+                    VAULT_MASTER_KEY_FILE,
+                    "--vault-master-key-file",
+                    "<file>",
+                    "embedded vault: its master key (32 bytes, base64), kept outside the data directory; created"
+                            + " on a first start (default: $CREDENTIALS_DIRECTORY/strongroom-master-key, then "
+                            + Setting.envName(VAULT_MASTER_KEY) + ", then <dataDir>/vault/master.key with a warning)",
+                    (c, v) -> c.vault().setMasterKeyFile(path(v))),
+            new Setting(
+                    VAULT_MASTER_KEY,
+                    null,
+                    "<base64>",
+                    "embedded vault: its master key itself (environment or file only: a secret)",
+                    false,
+                    true,
+                    Settings::applyMasterKey),
             structured(
                     IDENTITIES,
                     null,
@@ -405,6 +425,17 @@ final class Settings {
             endpoints.add(new VaultEndpointConfig(url, region));
         }
         config.vault().setEndpoints(endpoints);
+    }
+
+    /** The value is a secret: an error says what is wrong with it, never what it is. */
+    private static void applyMasterKey(GatewayConfig config, String base64) {
+        try {
+            config.vault()
+                    .setMasterKey(MasterSecret.decode(
+                            base64, VAULT_MASTER_KEY + " (env " + Setting.envName(VAULT_MASTER_KEY) + ")"));
+        } catch (IOException e) {
+            throw new ConfigException("invalid setting " + e.getMessage() + " (the value is not shown)");
+        }
     }
 
     private static void applyWebhooks(GatewayConfig config, String json) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.crypto.SecretKey;
 
 /**
  * The key vault holding the KEKs. Without a {@code url} the gateway starts its embedded local-vault and a
@@ -29,6 +30,9 @@ public class VaultConfig {
     private Duration callDeadline = DEFAULT_CALL_DEADLINE;
     private Duration attemptTimeout = DEFAULT_ATTEMPT_TIMEOUT;
     private int maxRetries = DEFAULT_MAX_RETRIES;
+    private Path masterKeyFile;
+    private Path credentialsDirectory;
+    private SecretKey masterKey;
 
     /** True when no external vault is configured: the gateway runs local-vault in-process. */
     public boolean embedded() {
@@ -123,6 +127,36 @@ public class VaultConfig {
     /** Retries of a call after an UNAVAILABLE or THROTTLED attempt, within its deadline (0 = one attempt only). */
     public VaultConfig setMaxRetries(int maxRetries) {
         this.maxRetries = maxRetries;
+        return this;
+    }
+
+    public Path getMasterKeyFile() {
+        return masterKeyFile;
+    }
+
+    /** The embedded vault's master key file (32 bytes, base64); created with mode 0600 on a first start. */
+    public VaultConfig setMasterKeyFile(Path masterKeyFile) {
+        this.masterKeyFile = masterKeyFile;
+        return this;
+    }
+
+    public Path getCredentialsDirectory() {
+        return credentialsDirectory;
+    }
+
+    /** systemd's {@code $CREDENTIALS_DIRECTORY}: its {@code strongroom-master-key}, if there, is the master key. */
+    public VaultConfig setCredentialsDirectory(Path credentialsDirectory) {
+        this.credentialsDirectory = credentialsDirectory;
+        return this;
+    }
+
+    /** The embedded vault's master key given as a value (a secret: never logged or shown). */
+    public SecretKey getMasterKey() {
+        return masterKey;
+    }
+
+    public VaultConfig setMasterKey(SecretKey masterKey) {
+        this.masterKey = masterKey;
         return this;
     }
 
