@@ -6,15 +6,25 @@ import io.strongroom.core.error.ErrorCode;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The request handler of one HTTP verticle (one event loop): match the route, authenticate, authorize,
- * apply the concurrency limit, hand over to the block or admin routes. Liveness needs no token.
+ * apply the concurrency limit, hand over to the block or admin routes. Liveness needs no token. It also keeps
+ * the {@link ConnectionGuard} of each of its connections: the connection limit at accept, the stream cap and
+ * response backpressure per request, the connection timeouts in {@link #sweepConnections}.
  */
 final class ApiHandler implements Handler<HttpServerRequest> {
     private static final byte[] LIVE_BODY = "{\"status\":\"UP\"}".getBytes(StandardCharsets.US_ASCII);
+    /** HTTP/2 error code REFUSED_STREAM (RFC 9113 section 7): the client may retry the request elsewhere. */
+    private static final long REFUSED_STREAM = 0x7;
 
     final HttpApi api;
     final Context context;
@@ -22,6 +32,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     final RequestTimeouts timeouts = new RequestTimeouts();
     private final BlockRoutes blocks;
     private final AdminRoutes admin;
+    private final Map<HttpConnection, ConnectionGuard> guards = new IdentityHashMap<>();
 
     ApiHandler(HttpApi api, Context context, Thread loopThread) {
         this.api = api;
@@ -31,9 +42,73 @@ final class ApiHandler implements Handler<HttpServerRequest> {
         this.admin = new AdminRoutes(api);
     }
 
+    /**
+     * A new connection: counted against {@code limits.maxConnections} (closed at once above it), then guarded
+     * until it closes. For HTTP/1.x, {@link MalformedBodyHandler} joins its pipeline.
+     */
+    void connected(HttpConnection connection) {
+        if (!api.openConnection()) {
+            api.countClosed(ConnectionCloseReason.LIMIT);
+            connection.close();
+            return;
+        }
+        ConnectionGuard guard = new ConnectionGuard(connection, api, System.nanoTime());
+        guards.put(connection, guard);
+        MalformedBodyHandler.install(connection);
+        connection.closeHandler(v -> {
+            guards.remove(connection);
+            api.connectionClosed();
+            guard.closed(new IllegalStateException("connection closed"));
+        });
+    }
+
+    /** Closes every connection whose header-read, idle or write-stall timeout has passed. */
+    void sweepConnections(long nowNanos) {
+        List<ConnectionGuard> expired = null;
+        for (ConnectionGuard guard : guards.values()) {
+            ConnectionCloseReason reason = guard.expired(nowNanos);
+            if (reason != null) {
+                if (expired == null) {
+                    expired = new ArrayList<>();
+                }
+                expired.add(guard);
+                api.countClosed(reason);
+            }
+        }
+        if (expired != null) {
+            for (ConnectionGuard guard : expired) {
+                guards.remove(guard.connection);
+                guard.connection.close();
+            }
+        }
+    }
+
     @Override
     public void handle(HttpServerRequest request) {
-        Exchange ex = new Exchange(this, request, System.nanoTime());
+        ConnectionGuard guard = guards.get(request.connection());
+        if (guard == null) {
+            // the connection was closed by the sweep or the limit while this request was on its way
+            request.connection().close();
+            return;
+        }
+        if (guard.inFlight() >= api.connectionLimits().maxStreams() && request.version() == HttpVersion.HTTP_2) {
+            // HTTP/2 clients may open streams before they acknowledge our SETTINGS, where Netty does not yet
+            // enforce SETTINGS_MAX_CONCURRENT_STREAMS: the cap is applied here, from the first stream
+            api.countStreamRefused();
+            request.response().reset(REFUSED_STREAM);
+            return;
+        }
+        Exchange ex = new Exchange(this, guard, request, System.nanoTime());
+        guard.requestStarted();
+        if (guard.writeBlocked()) {
+            guard.defer(ex);
+            return;
+        }
+        dispatchDeferred(ex);
+    }
+
+    /** Handles a request, at once or once its connection's pending answers have drained. */
+    void dispatchDeferred(Exchange ex) {
         try {
             dispatch(ex);
         } catch (RuntimeException e) {

@@ -11,7 +11,7 @@ import java.util.function.Consumer;
 /**
  * The data routes: read and write runs of blocks, trim, flush. Every check that can fail happens before a
  * byte reaches the volume service, so bad input changes nothing; the body of a write is read only after
- * its length is known to be right and a storage slot is free (backpressure).
+ * its length is known to be right; its storage slot is taken when the body starts to arrive (backpressure).
  */
 final class BlockRoutes {
     static final String COUNT_PARAM = "count=";
@@ -32,9 +32,12 @@ final class BlockRoutes {
             rejectAddress(ex, blockText, first);
             return;
         }
-        if (!exists(ex, volume)) {
+        OptionalInt blockSize = volumes.blockSize(volume);
+        if (blockSize.isEmpty()) {
+            volumeNotFound(ex, volume);
             return;
         }
+        ex.reserveResponse((long) count * blockSize.getAsInt());
         ex.withStorageSlot(v -> ex.run(() -> volumes.read(volume, first, count), ar -> {
             if (ar.succeeded()) {
                 ex.bytes(ar.result());
@@ -86,7 +89,15 @@ final class BlockRoutes {
                 () -> ex.error(
                         ErrorCode.BadBodyLength,
                         "the body is longer than " + count + " x " + blockSize + " = " + expected + " bytes"));
-        request.handler(body);
+        // The storage slot is taken when the body starts to arrive, not at the headers: a client that sends headers
+        // and no body holds nothing but its stream (flow control stops it at one window per stream).
+        request.handler(chunk -> {
+            request.handler(body);
+            body.handle(chunk);
+            if (!ex.answered()) {
+                ex.withStorageSlot(v -> {});
+            }
+        });
         request.exceptionHandler(ex::connectionFailed);
         request.endHandler(v -> {
             if (ex.answered()) {
@@ -99,7 +110,7 @@ final class BlockRoutes {
             }
             ex.run(() -> volumes.write(volume, first, body.body()), ar -> done(ex, ar.cause()));
         });
-        ex.withStorageSlot(v -> continueIfExpected(request));
+        continueIfExpected(request);
     }
 
     void trim(Exchange ex, String volume) {

@@ -29,6 +29,7 @@ final class Exchange {
     private static final Handler<Buffer> DROP = b -> {};
 
     final ApiHandler owner;
+    final ConnectionGuard guard;
     final HttpServerRequest request;
     final HttpServerResponse response;
     final long startNanos;
@@ -45,11 +46,14 @@ final class Exchange {
     private boolean holdsConcurrency;
     private boolean holdsStorage;
     private boolean storageBusy;
+    private boolean claimed;
+    private long reservedBytes;
     private StorageAdmission.Ticket ticket;
     private Handler<Void> onStorageSlot;
 
-    Exchange(ApiHandler owner, HttpServerRequest request, long startNanos) {
+    Exchange(ApiHandler owner, ConnectionGuard guard, HttpServerRequest request, long startNanos) {
         this.owner = owner;
+        this.guard = guard;
         this.request = request;
         this.response = request.response();
         this.startNanos = startNanos;
@@ -72,17 +76,38 @@ final class Exchange {
 
     /**
      * Runs {@code action} once a storage slot is held. Without a free slot the request is paused (its
-     * connection stops being read) until one is handed over.
+     * connection stops being read) until one is handed over: first one of its connection's claims ({@link
+     * ConnectionGuard#claimStorage}), then one of the gateway's slots.
      */
     void withStorageSlot(Handler<Void> action) {
+        onStorageSlot = action;
+        if (guard.claimStorage(this)) {
+            claimed = true;
+            acquire(false);
+        } else {
+            request.pause();
+        }
+    }
+
+    /** Called by the guard: a claim of the connection freed up and is now this exchange's. */
+    void storageClaimed() {
+        claimed = true;
+        acquire(true);
+    }
+
+    private void acquire(boolean paused) {
         StorageAdmission admission = owner.api.admission();
         if (admission.tryAcquire()) {
             holdsStorage = true;
-            action.handle(null);
+            if (paused) {
+                request.resume();
+            }
+            runStorageAction();
             return;
         }
-        request.pause();
-        onStorageSlot = action;
+        if (!paused) {
+            request.pause();
+        }
         ticket = admission.enqueue(owner.context, v -> admitted());
     }
 
@@ -94,6 +119,10 @@ final class Exchange {
             return;
         }
         request.resume();
+        runStorageAction();
+    }
+
+    private void runStorageAction() {
         Handler<Void> action = onStorageSlot;
         onStorageSlot = null;
         try {
@@ -101,6 +130,12 @@ final class Exchange {
         } catch (RuntimeException e) {
             fail(e);
         }
+    }
+
+    /** Counts the answer of a block read against the connection's pending bytes from the start of the read. */
+    void reserveResponse(long bytes) {
+        reservedBytes = bytes;
+        guard.reserve(bytes);
     }
 
     /**
@@ -128,6 +163,10 @@ final class Exchange {
         if (holdsStorage) {
             holdsStorage = false;
             owner.api.admission().release();
+        }
+        if (claimed) {
+            claimed = false;
+            guard.storageReleased();
         }
     }
 
@@ -253,6 +292,11 @@ final class Exchange {
         // another event loop, and must not find its own finished request still counted against the limit.
         finish(status, length);
         Future<Void> sent = body == null ? response.end() : response.end(body);
+        guard.handOver(reservedBytes, length);
+        reservedBytes = 0;
+        if (length > 0) {
+            sent.onComplete(ar -> guard.sent(length));
+        }
         if (bodyPending) {
             request.handler(null);
             if (close) {
@@ -296,6 +340,10 @@ final class Exchange {
         if (ticket != null && owner.api.admission().cancel(ticket)) {
             ticket = null;
         }
+        if (reservedBytes > 0) {
+            guard.unreserve(reservedBytes);
+            reservedBytes = 0;
+        }
         finish(CLIENT_CLOSED, 0);
     }
 
@@ -307,7 +355,9 @@ final class Exchange {
             holdsConcurrency = false;
             owner.api.concurrency().release();
         }
-        owner.api.requestMetrics().record(route.ordinal(), status, System.nanoTime() - startNanos);
+        long now = System.nanoTime();
+        guard.requestFinished(now);
+        owner.api.requestMetrics().record(route.ordinal(), status, now - startNanos);
         if (length > 0) {
             owner.api.requestMetrics().addBytesOut(length);
         }

@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP server on one event loop. The gateway deploys one instance per event loop; Vert.x spreads the
- * connections of the shared listening socket over them. Each instance sweeps its own request timeouts.
+ * connections of the shared listening socket over them. Each instance sweeps its own request and connection
+ * timeouts.
  */
 public final class HttpServerVerticle extends VerticleBase {
     private static final System.Logger LOG = System.getLogger(HttpServerVerticle.class.getName());
@@ -31,9 +32,17 @@ public final class HttpServerVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         handler = new ApiHandler(api, context, Thread.currentThread());
-        long tickMillis = Math.max(10, Math.min(1000, api.requestTimeoutMillis() / 20));
-        sweepTimer = vertx.setPeriodic(tickMillis, id -> handler.timeouts.expire(System.nanoTime()));
+        long shortest = Math.min(
+                api.requestTimeoutMillis(),
+                TimeUnit.NANOSECONDS.toMillis(api.connectionLimits().shortestTimeoutNanos()));
+        long tickMillis = Math.max(10, Math.min(1000, shortest / 20));
+        sweepTimer = vertx.setPeriodic(tickMillis, id -> {
+            long now = System.nanoTime();
+            handler.timeouts.expire(now);
+            handler.sweepConnections(now);
+        });
         server = vertx.createHttpServer(options)
+                .connectionHandler(handler::connected)
                 .requestHandler(handler)
                 .exceptionHandler(HttpServerVerticle::clientError);
         return server.listen();

@@ -6,6 +6,7 @@ import io.strongroom.server.config.ClientAuthMode;
 import io.strongroom.server.config.GatewayConfig;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.OpenSSLEngineOptions;
@@ -14,7 +15,7 @@ import io.vertx.core.net.PemTrustOptions;
 
 /**
  * The HTTP server options of the gateway, following docs/PERFORMANCE.md: strict thread mode, no compression,
- * no h2c; with TLS, the OpenSSL (BoringSSL) engine when it loads, {@link TlsPolicy}'s versions and suites, HTTP/2 by
+ * no h2c, HTTP/2's SETTINGS_MAX_CONCURRENT_STREAMS from {@code limits.maxStreamsPerConnection}; with TLS, the OpenSSL (BoringSSL) engine when it loads, {@link TlsPolicy}'s versions and suites, HTTP/2 by
  * ALPN.
  */
 public final class ServerOptionsFactory {
@@ -40,7 +41,10 @@ public final class ServerOptionsFactory {
                 .setHttp2ClearTextEnabled(false)
                 .setHandle100ContinueAutomatically(false)
                 .setTcpNoDelay(true)
-                .setReuseAddress(true);
+                .setReuseAddress(true)
+                // announced to HTTP/2 clients; the HTTP frontend enforces it from the first stream
+                .setInitialSettings(new Http2Settings()
+                        .setMaxConcurrentStreams(config.limits().getMaxStreamsPerConnection()));
         if (tls == null) {
             return options;
         }

@@ -24,6 +24,17 @@ public final class MetricCatalog {
             "strongroom_storage_slots_in_use", "Storage operations in flight (bound: limits.storageQueueBound)");
     public static final Metric STORAGE_REQUESTS_WAITING = Metric.gauge(
             "strongroom_storage_requests_waiting", "Requests paused waiting for a storage slot (backpressure)");
+    public static final Metric HTTP_CONNECTIONS_OPEN =
+            Metric.gauge("strongroom_http_connections_open", "HTTP connections open (bound: limits.maxConnections)");
+    public static final Metric HTTP_CONNECTIONS_CLOSED = Metric.counter(
+            "strongroom_http_connections_closed_total",
+            "HTTP connections the gateway closed by reason: limit, headerTimeout, idleTimeout, writeStall");
+    public static final Metric HTTP_STREAMS_REFUSED = Metric.counter(
+            "strongroom_http_streams_refused_total",
+            "HTTP/2 streams reset with REFUSED_STREAM: over limits.maxStreamsPerConnection on their connection");
+    public static final Metric HTTP_RESPONSE_BYTES_PENDING = Metric.gauge(
+            "strongroom_http_response_bytes_pending",
+            "Response bytes being read from storage or waiting for clients to read them, over all connections");
 
     // NBD frontend
     public static final Metric NBD_REQUEST_DURATION = Metric.summary(
@@ -78,6 +89,10 @@ public final class MetricCatalog {
             HTTP_REQUESTS_IN_FLIGHT,
             STORAGE_SLOTS_IN_USE,
             STORAGE_REQUESTS_WAITING,
+            HTTP_CONNECTIONS_OPEN,
+            HTTP_CONNECTIONS_CLOSED,
+            HTTP_STREAMS_REFUSED,
+            HTTP_RESPONSE_BYTES_PENDING,
             NBD_REQUEST_DURATION,
             NBD_READ_BYTES,
             NBD_WRITE_BYTES,

@@ -8,6 +8,7 @@ import io.strongroom.http.LimitsConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -227,6 +228,16 @@ public class GatewayConfig {
         checkRange(Settings.MAX_BODY_BYTES, limits.getMaxBodyBytes(), 4096, Integer.MAX_VALUE);
         checkRange(Settings.MAX_CONCURRENT_REQUESTS, limits.getMaxConcurrentRequests(), 1, Integer.MAX_VALUE);
         checkRange(Settings.STORAGE_QUEUE_BOUND, limits.getStorageQueueBound(), 1, Integer.MAX_VALUE);
+        checkRange(Settings.MAX_CONNECTIONS, limits.getMaxConnections(), 1, Integer.MAX_VALUE);
+        checkRange(Settings.MAX_STREAMS_PER_CONNECTION, limits.getMaxStreamsPerConnection(), 1, Integer.MAX_VALUE);
+        checkRange(
+                Settings.MAX_STORAGE_SLOTS_PER_CONNECTION,
+                limits.getMaxStorageSlotsPerConnection(),
+                1,
+                Integer.MAX_VALUE);
+        checkPositive(Settings.HEADER_READ_TIMEOUT, limits.getHeaderReadTimeout());
+        checkPositive(Settings.IDLE_TIMEOUT, limits.getIdleTimeout());
+        checkPositive(Settings.WRITE_STALL_TIMEOUT, limits.getWriteStallTimeout());
         if (!StorageBackends.names().contains(storageBackend)) {
             throw ConfigException.invalid(
                     Settings.STORAGE_BACKEND,
@@ -319,6 +330,12 @@ public class GatewayConfig {
     private static void checkRange(String setting, long value, long min, long max) {
         if (value < min || value > max) {
             throw ConfigException.invalid(setting, Long.toString(value), "an integer " + min + ".." + max);
+        }
+    }
+
+    private static void checkPositive(String setting, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw ConfigException.invalid(setting, value.toString(), "a positive duration");
         }
     }
 

@@ -36,6 +36,12 @@ final class Settings {
     static final String REQUEST_TIMEOUT = "limits.requestTimeout";
     static final String MAX_CONCURRENT_REQUESTS = "limits.maxConcurrentRequests";
     static final String STORAGE_QUEUE_BOUND = "limits.storageQueueBound";
+    static final String MAX_CONNECTIONS = "limits.maxConnections";
+    static final String HEADER_READ_TIMEOUT = "limits.headerReadTimeout";
+    static final String IDLE_TIMEOUT = "limits.idleTimeout";
+    static final String WRITE_STALL_TIMEOUT = "limits.writeStallTimeout";
+    static final String MAX_STREAMS_PER_CONNECTION = "limits.maxStreamsPerConnection";
+    static final String MAX_STORAGE_SLOTS_PER_CONNECTION = "limits.maxStorageSlotsPerConnection";
     static final String VAULT_URL = "vault.url";
     static final String VAULT_ENDPOINTS = "vault.endpoints";
     static final String VAULT_LOCAL_REGION = "vault.localRegion";
@@ -169,6 +175,51 @@ final class Settings {
                     "storage operations in flight before connections are paused (default "
                             + LimitsConfig.DEFAULT_STORAGE_QUEUE_BOUND + ")",
                     (c, v) -> c.limits().setStorageQueueBound(integer(STORAGE_QUEUE_BOUND, v, 1, Integer.MAX_VALUE))),
+            scalar(
+                    MAX_CONNECTIONS,
+                    "--max-connections",
+                    "<n>",
+                    "open HTTP connections; above it a new one is closed at once (default "
+                            + LimitsConfig.DEFAULT_MAX_CONNECTIONS + ")",
+                    (c, v) -> c.limits().setMaxConnections(integer(MAX_CONNECTIONS, v, 1, Integer.MAX_VALUE))),
+            scalar(
+                    HEADER_READ_TIMEOUT,
+                    "--header-read-timeout",
+                    "<duration>",
+                    "close a new connection whose first request is not complete after this (default "
+                            + LimitsConfig.DEFAULT_HEADER_READ_TIMEOUT.toSeconds() + "s)",
+                    (c, v) -> c.limits().setHeaderReadTimeout(duration(HEADER_READ_TIMEOUT, v))),
+            scalar(
+                    IDLE_TIMEOUT,
+                    "--idle-timeout",
+                    "<duration>",
+                    "close a connection with nothing in progress after this (default "
+                            + LimitsConfig.DEFAULT_IDLE_TIMEOUT.toSeconds() + "s)",
+                    (c, v) -> c.limits().setIdleTimeout(duration(IDLE_TIMEOUT, v))),
+            scalar(
+                    WRITE_STALL_TIMEOUT,
+                    "--write-stall-timeout",
+                    "<duration>",
+                    "close a connection that reads none of its pending answers for this long (default "
+                            + LimitsConfig.DEFAULT_WRITE_STALL_TIMEOUT.toSeconds() + "s)",
+                    (c, v) -> c.limits().setWriteStallTimeout(duration(WRITE_STALL_TIMEOUT, v))),
+            scalar(
+                    MAX_STREAMS_PER_CONNECTION,
+                    "--max-streams-per-connection",
+                    "<n>",
+                    "HTTP/2 streams in progress on one connection; more are refused (default "
+                            + LimitsConfig.DEFAULT_MAX_STREAMS_PER_CONNECTION + ")",
+                    (c, v) -> c.limits()
+                            .setMaxStreamsPerConnection(integer(MAX_STREAMS_PER_CONNECTION, v, 1, Integer.MAX_VALUE))),
+            scalar(
+                    MAX_STORAGE_SLOTS_PER_CONNECTION,
+                    "--max-storage-slots-per-connection",
+                    "<n>",
+                    "storage slots one connection may hold or queue for; its other requests wait (default "
+                            + LimitsConfig.DEFAULT_MAX_STORAGE_SLOTS_PER_CONNECTION + ")",
+                    (c, v) -> c.limits()
+                            .setMaxStorageSlotsPerConnection(
+                                    integer(MAX_STORAGE_SLOTS_PER_CONNECTION, v, 1, Integer.MAX_VALUE))),
             scalar(
                     VAULT_URL,
                     "--vault-url",

@@ -115,6 +115,36 @@ class MalformedRequestTest {
         assertTrue(warnings.isEmpty(), () -> "client mistakes are not warnings: " + warnings);
     }
 
+    @Test
+    void aMalformedChunkPipelinedAfterAGetIsAnsweredAfterTheGet() throws Exception {
+        String volume = "{\"name\":\"chunky\",\"sizeBytes\":65536}";
+        String create = exchange("POST /v1/volumes HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer "
+                + TestTokens.ADMIN + "\r\nContent-Type: application/json\r\nContent-Length: " + volume.length()
+                + "\r\nConnection: close\r\n\r\n" + volume);
+        assertTrue(create.startsWith("HTTP/1.1 201 "), create);
+        for (int i = 0; i < 5; i++) {
+            String answer = exchange("GET /v1/volumes/chunky/blocks/0?count=2 HTTP/1.1\r\nHost: gateway\r\n"
+                    + "Authorization: Bearer " + TestTokens.ADMIN + "\r\n\r\n"
+                    + "PUT /v1/volumes/chunky/blocks/1 HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer "
+                    + TestTokens.ADMIN + "\r\nTransfer-Encoding: chunked\r\n\r\nZZZZ\r\nbroken\r\n0\r\n\r\n");
+            assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
+            int second = answer.indexOf("HTTP/1.1 ", "HTTP/1.1 200 ".length() + 2 * 8192);
+            assertTrue(second > 0, () -> "the broken PUT must be answered after the GET: " + answer);
+            String rest = answer.substring(second);
+            assertTrue(rest.startsWith("HTTP/1.1 400 "), rest);
+            assertTrue(rest.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), rest);
+            assertEquals(
+                    "InvalidArgument",
+                    new JsonObject(rest.substring(rest.indexOf("\r\n\r\n") + 4))
+                            .getJsonObject("error")
+                            .getString("code"));
+        }
+        byte[] zeros = new byte[8192];
+        String read = exchange("GET /v1/volumes/chunky/blocks/1 HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer "
+                + TestTokens.ADMIN + "\r\nConnection: close\r\n\r\n");
+        assertTrue(read.endsWith(new String(zeros, StandardCharsets.ISO_8859_1)), "the broken PUT wrote nothing");
+    }
+
     /** Records of the HTTP frontend and the libraries under it (the vault's latency warnings are not about this). */
     private static boolean fromTheFrontend(LogRecord r) {
         String name = r.getLoggerName() == null ? "" : r.getLoggerName();
