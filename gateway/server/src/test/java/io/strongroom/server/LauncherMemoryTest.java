@@ -42,6 +42,8 @@ class LauncherMemoryTest {
         public static void main(String[] args) {
             HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
             System.out.println("heap=" + vm.getVMOption("MaxHeapSize").getValue());
+            System.out.println(
+                    "initialHeap=" + vm.getVMOption("InitialHeapSize").getValue());
             System.out.println("direct=" + vm.getVMOption("MaxDirectMemorySize").getValue());
             System.out.println("disableMetrics=" + System.getProperty("vertx.disableMetrics"));
             System.out.println("args=" + String.join(" ", args));
@@ -78,6 +80,7 @@ class LauncherMemoryTest {
         Run run = launch(Map.of(), "--port", "0");
         assertEquals(0, run.exit(), run.err());
         assertEquals(512 * MIB, run.value("heap"), "half of the default 1g");
+        assertEquals(512 * MIB, run.value("initialHeap"), "a fixed heap");
         assertEquals(256 * MIB, run.value("direct"), "a quarter of the default 1g");
         assertTrue(run.out().contains("disableMetrics=true"), run.out());
         assertTrue(run.out().contains("args=--port 0"), "arguments reach the gateway: " + run.out());
@@ -102,6 +105,11 @@ class LauncherMemoryTest {
         assertEquals(0, run.exit(), run.err());
         assertEquals(300 * MIB, run.value("heap"));
         assertEquals(100 * MIB, run.value("direct"));
+
+        Run initial = launch(Map.of("STRONGROOM_JAVA_OPTS", "-Xms64m"));
+        assertEquals(0, initial.exit(), initial.err());
+        assertEquals(64 * MIB, initial.value("initialHeap"), "the launcher's heap size is left out altogether");
+        assertEquals(256 * MIB, initial.value("direct"), "the direct-memory split stays");
     }
 
     @Test
