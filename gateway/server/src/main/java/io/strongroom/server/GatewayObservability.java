@@ -15,6 +15,7 @@ import io.strongroom.core.store.BlockStore;
 import io.strongroom.core.store.BlockStoreStats;
 import io.strongroom.core.store.Durability;
 import io.strongroom.core.store.StoreMetricsSource;
+import io.strongroom.core.store.VolumeFault;
 import io.strongroom.crypto.AesNiReport;
 import io.strongroom.vault.LatencySnapshot;
 import java.util.ArrayList;
@@ -71,11 +72,12 @@ final class GatewayObservability implements HealthCheck {
         for (KeyAccessSnapshot s : keys.keyStates()) {
             keyStates.add(KeyStateReport.of(s, keys.accessContext().volumesUnder(s.kek())));
         }
-        HealthStatus status =
-                HealthStatus.of(keyStates.stream().map(KeyStateReport::state).toList(), aesNi.intrinsicsOn());
+        List<VolumeFault> faults = store.volumeFaults();
+        HealthStatus status = HealthStatus.of(
+                keyStates.stream().map(KeyStateReport::state).toList(), aesNi.intrinsicsOn(), faults.size());
         Map<String, Map<String, Object>> details = new LinkedHashMap<>();
         details.put("aesNi", aesNi.toMap());
-        details.put("storage", storageDetails());
+        details.put("storage", storageDetails(faults));
         details.put("vault", Map.of("warnings", vaultLatency.warnings()));
         Map<String, Object> transportDetails = new LinkedHashMap<>();
         transportDetails.put("transport", transport);
@@ -84,7 +86,8 @@ final class GatewayObservability implements HealthCheck {
         return new HealthReport(status, keyStates, details);
     }
 
-    private Map<String, Object> storageDetails() {
+    /** The store's settings and counters, and the volumes it does not fully serve (an empty list while all work). */
+    private Map<String, Object> storageDetails(List<VolumeFault> faults) {
         BlockStoreStats stats = store.stats();
         Map<String, Object> storage = new LinkedHashMap<>();
         storage.put("durability", durability.configName());
@@ -95,6 +98,16 @@ final class GatewayObservability implements HealthCheck {
         storage.put("cacheHits", stats.cacheHits());
         storage.put("cacheBytes", stats.cacheBytes());
         stats.details().forEach(d -> storage.put(d.name(), d.value()));
+        List<Map<String, Object>> faulted = new ArrayList<>();
+        for (VolumeFault f : faults) {
+            Map<String, Object> volume = new LinkedHashMap<>();
+            volume.put("volumeId", f.volumeId().toString());
+            volume.put("state", f.state().label());
+            volume.put("cause", f.cause());
+            volume.put("since", f.since().toString());
+            faulted.add(volume);
+        }
+        storage.put("faultedVolumes", faulted);
         return storage;
     }
 

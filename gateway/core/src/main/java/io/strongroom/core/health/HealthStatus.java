@@ -7,7 +7,10 @@ import java.util.Collection;
 public enum HealthStatus {
     /** Everything works as configured. */
     UP,
-    /** Volumes are served, with trouble an operator should see: a key not available, AES-NI off. */
+    /**
+     * Volumes are served, with trouble an operator should see: a key not available, AES-NI off, a volume the store
+     * does not fully serve (full file system, stopped by an I/O error).
+     */
     DEGRADED,
     /** No volume can be served: every KEK in use is inaccessible. */
     DOWN;
@@ -17,10 +20,18 @@ public enum HealthStatus {
      * the keys alone never make an idle gateway DOWN.
      */
     public static HealthStatus of(Collection<KeyState> keyStates, boolean aesIntrinsicsOn) {
+        return of(keyStates, aesIntrinsicsOn, 0);
+    }
+
+    /**
+     * As {@link #of(Collection, boolean)}, and DEGRADED (unless DOWN) while {@code faultedVolumes} volumes are not
+     * fully served by the store: the others are, so the gateway still takes traffic.
+     */
+    public static HealthStatus of(Collection<KeyState> keyStates, boolean aesIntrinsicsOn, int faultedVolumes) {
         if (!keyStates.isEmpty() && keyStates.stream().allMatch(s -> s == KeyState.INACCESSIBLE)) {
             return DOWN;
         }
         boolean keysAvailable = keyStates.stream().allMatch(s -> s == KeyState.AVAILABLE);
-        return keysAvailable && aesIntrinsicsOn ? UP : DEGRADED;
+        return keysAvailable && aesIntrinsicsOn && faultedVolumes == 0 ? UP : DEGRADED;
     }
 }

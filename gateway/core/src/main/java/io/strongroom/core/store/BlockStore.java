@@ -2,6 +2,7 @@ package io.strongroom.core.store;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -80,5 +81,13 @@ public interface BlockStore {
     /** Counters since the store was opened, for metrics. */
     default BlockStoreStats stats() {
         return BlockStoreStats.EMPTY;
+    }
+
+    /**
+     * The volumes not fully served now ({@link VolumeFault}): empty while every volume works. Reads in-memory state
+     * only, so health and metrics may call it on an event loop.
+     */
+    default List<VolumeFault> volumeFaults() {
+        return List.of();
     }
 }

@@ -34,9 +34,27 @@ public final class StoreMetricsSource implements MetricsSource {
             Metric.Type.GAUGE,
             "Writes, trims and flushes accepted and not yet acknowledged");
 
-    /** The families every store has, in page order (the backend's own come before {@link #PENDING_WRITES}). */
-    public static final List<Metric> GENERIC =
-            List.of(READS, READ_BYTES, CACHE_HITS, CACHE_BYTES, WRITES, WRITE_BYTES, TRIMS, FLUSHES, PENDING_WRITES);
+    /** One sample of 1 per volume the store does not fully serve ({@link BlockStore#volumeFaults()}). */
+    public static final Metric VOLUME_FAULT = new Metric(
+            "strongroom_store_volume_fault",
+            Metric.Type.GAUGE,
+            "1 per volume not fully served: state no_space (reads only) or stopped (nothing until a restart)");
+
+    /**
+     * The families every store has, in page order (the backend's own come before {@link #PENDING_WRITES}, the volume
+     * faults last).
+     */
+    public static final List<Metric> GENERIC = List.of(
+            READS,
+            READ_BYTES,
+            CACHE_HITS,
+            CACHE_BYTES,
+            WRITES,
+            WRITE_BYTES,
+            TRIMS,
+            FLUSHES,
+            PENDING_WRITES,
+            VOLUME_FAULT);
 
     private final BlockStore store;
 
@@ -59,6 +77,16 @@ public final class StoreMetricsSource implements MetricsSource {
             single(out, m.metric(), m.value());
         }
         single(out, PENDING_WRITES, s.pendingWrites());
+        out.family(VOLUME_FAULT);
+        for (VolumeFault f : store.volumeFaults()) {
+            out.sample(
+                    VOLUME_FAULT,
+                    1,
+                    "volume_id",
+                    f.volumeId().toString(),
+                    "state",
+                    f.state().label());
+        }
     }
 
     private static void single(PrometheusWriter out, Metric metric, long value) {

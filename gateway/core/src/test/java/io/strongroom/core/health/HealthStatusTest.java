@@ -27,12 +27,16 @@ class HealthStatusTest {
         assertEquals(HealthStatus.DEGRADED, HealthStatus.of(List.of(KeyState.AVAILABLE, KeyState.DEGRADED), true));
         assertEquals(HealthStatus.DEGRADED, HealthStatus.of(List.of(KeyState.AVAILABLE, KeyState.INACCESSIBLE), true));
         assertEquals(HealthStatus.DEGRADED, HealthStatus.of(List.of(KeyState.DEGRADED), true));
+        assertEquals(HealthStatus.DEGRADED, HealthStatus.of(List.of(KeyState.AVAILABLE), true, 1));
+        assertEquals(HealthStatus.DEGRADED, HealthStatus.of(List.of(), true, 2));
+        assertEquals(HealthStatus.UP, HealthStatus.of(List.of(KeyState.AVAILABLE), true, 0));
     }
 
     @Test
     void downWhenEveryKeyInUseIsInaccessible() {
         assertEquals(HealthStatus.DOWN, HealthStatus.of(List.of(KeyState.INACCESSIBLE), true));
         assertEquals(HealthStatus.DOWN, HealthStatus.of(List.of(KeyState.INACCESSIBLE, KeyState.INACCESSIBLE), false));
+        assertEquals(HealthStatus.DOWN, HealthStatus.of(List.of(KeyState.INACCESSIBLE), true, 1));
     }
 
     @Test

@@ -11,4 +11,5 @@ record CommitSettings(
         int maxBatchBytes,
         long checkpointBytes,
         StoreMetrics metrics,
-        AtomicInteger pendingWrites) {}
+        AtomicInteger pendingWrites,
+        long noSpaceRetryNanos) {}

@@ -3,16 +3,19 @@ package io.strongroom.store.local;
 import io.netty.buffer.ByteBuf;
 import io.strongroom.core.store.BlockStoreException;
 import io.strongroom.core.store.Durability;
+import io.strongroom.core.store.VolumeFault;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The write path of one volume. Callers enqueue operations; at most one commit task per volume runs at a time
@@ -28,11 +31,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>acknowledge the batch.</li>
  * </ol>
  * Writers that arrive during an fdatasync form the next batch, which is where FSYNC throughput comes from.
- * After an I/O error the volume fails every later operation (fail-stop, like PostgreSQL after a failed fsync):
- * the kernel may have dropped the dirty pages, so retrying could acknowledge data that is not on disk.
+ *
+ * <p>A batch that fails is never acknowledged, and its journal records are withdrawn
+ * ({@link LocalVolume#withdrawFailedBatch}) so that no restart replays them. Then:
+ * <ul>
+ *   <li>the file system is full (ENOSPC, EDQUOT) while appending or writing in place: the volume enters the
+ *       {@link VolumeFault.State#NO_SPACE} state. Reads go on; writes and trims fail with NO_SPACE at once, except
+ *       one let through per retry interval, and the first that succeeds ends the state: writes resume by
+ *       themselves once space returns;</li>
+ *   <li>any other failure, or any failure of an fdatasync: the volume fails every later operation (fail-stop, like
+ *       PostgreSQL after a failed fsync: the kernel may have dropped the dirty pages, so retrying could acknowledge
+ *       data that is not on disk) until the store is reopened. After a failed fdatasync the records are kept, not
+ *       withdrawn: they may be the only durable copy of acknowledged writes.</li>
+ * </ul>
+ * Each change of state is logged once, with the volume, the cause and what to do. Volumes share the I/O threads and
+ * the pending-write bound and nothing else, so one volume's failure leaves the others serving.
  */
 final class GroupCommitter {
 
+    private static final System.Logger LOG = System.getLogger(GroupCommitter.class.getName());
     private static final int INITIAL_BATCH_BUFFER = 256 * 1024;
     /** One direct batch buffer per I/O thread, grown on demand: writes to a FileChannel from it need no copy. */
     private static final ThreadLocal<ByteBuffer> BATCH_BUFFER =
@@ -43,6 +60,14 @@ final class GroupCommitter {
     private final Queue<StoreOp> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private volatile BlockStoreException stoppedWith;
+    /** The failure that put the volume in the NO_SPACE state; null while writes are served. */
+    private volatile BlockStoreException noSpace;
+    /** In the NO_SPACE state: when ({@link System#nanoTime()}) the next write may go through to try again. */
+    private final AtomicLong nextNoSpaceTry = new AtomicLong();
+    /** What {@link LocalFileBlockStore#volumeFaults()} shows; null while the volume works. */
+    private volatile VolumeFault fault;
+    /** Whether the running commit is inside an fdatasync (a failure there must not be withdrawn). */
+    private boolean syncing;
 
     GroupCommitter(LocalVolume volume, CommitSettings settings) {
         this.volume = volume;
@@ -50,12 +75,29 @@ final class GroupCommitter {
     }
 
     void submit(StoreOp op) {
+        BlockStoreException full = noSpace;
+        if (full != null && op.changesSlots() && !mayTryAgain()) {
+            finish(List.of(op), full);
+            return;
+        }
         queue.add(op);
         if (stoppedWith != null) {
             failQueued();
         } else {
             schedule();
         }
+    }
+
+    /** In the NO_SPACE state: true for one caller per retry interval, whose write goes through to try. */
+    private boolean mayTryAgain() {
+        long due = nextNoSpaceTry.get();
+        long now = System.nanoTime();
+        return now - due >= 0 && nextNoSpaceTry.compareAndSet(due, now + settings.noSpaceRetryNanos());
+    }
+
+    /** The volume's fault, or null while it works. */
+    VolumeFault fault() {
+        return fault;
     }
 
     private void schedule() {
@@ -124,19 +166,71 @@ final class GroupCommitter {
                 makeDurableIfAsked(batch, last);
             }
             count(batch);
+            if (noSpace != null && batch.stream().anyMatch(StoreOp::changesSlots)) {
+                resume();
+            }
             finish(batch, null);
         } catch (IOException | RuntimeException e) {
-            stoppedWith = noSpace(e)
-                    ? new BlockStoreException(
-                            BlockStoreException.Reason.NO_SPACE,
-                            "volume " + volume.id() + ": the file system is full, volume stopped until reopened",
-                            e)
-                    : new BlockStoreException(
-                            BlockStoreException.Reason.IO_ERROR,
-                            "volume " + volume.id() + ": storage I/O failed, volume stopped until reopened",
-                            e);
-            finish(batch, stoppedWith);
+            finish(batch, failed(e, batch.get(batch.size() - 1).kind));
         }
+    }
+
+    /** The failure to complete a failed batch with, after withdrawing it and moving the volume to its new state. */
+    private BlockStoreException failed(Exception e, StoreOp.Kind last) {
+        boolean inSync = syncing;
+        syncing = false;
+        boolean withdrawn = false;
+        if (!inSync && last != StoreOp.Kind.CLOSE && last != StoreOp.Kind.DELETE) {
+            try {
+                volume.withdrawFailedBatch();
+                withdrawn = true;
+            } catch (IOException | RuntimeException again) {
+                e.addSuppressed(again);
+            }
+        }
+        if (withdrawn && noSpace(e)) {
+            return enterNoSpace(e);
+        }
+        stoppedWith = new BlockStoreException(
+                BlockStoreException.Reason.IO_ERROR,
+                "volume " + volume.id() + ": storage I/O failed (" + e.getMessage() + "), volume stopped until the"
+                        + " store is reopened",
+                e);
+        noSpace = null;
+        fault = new VolumeFault(volume.id(), VolumeFault.State.STOPPED, String.valueOf(e.getMessage()), Instant.now());
+        LOG.log(
+                System.Logger.Level.ERROR,
+                "volume {0} stopped: storage I/O failed ({1}); its writes fail until the gateway is restarted. Check"
+                        + " the file system and the kernel log, then restart",
+                volume.id(),
+                e.toString());
+        return stoppedWith;
+    }
+
+    private BlockStoreException enterNoSpace(Exception e) {
+        nextNoSpaceTry.set(System.nanoTime() + settings.noSpaceRetryNanos());
+        if (noSpace == null) {
+            fault = new VolumeFault(
+                    volume.id(), VolumeFault.State.NO_SPACE, String.valueOf(e.getMessage()), Instant.now());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "volume {0}: the file system is full ({1}); reads go on, writes are refused (507) until space is"
+                            + " freed, then resume by themselves (tried every {2} ms)",
+                    volume.id(),
+                    e.getMessage(),
+                    settings.noSpaceRetryNanos() / 1_000_000);
+        }
+        noSpace = new BlockStoreException(
+                BlockStoreException.Reason.NO_SPACE,
+                "volume " + volume.id() + ": the file system is full; writes resume once space is freed",
+                e);
+        return noSpace;
+    }
+
+    private void resume() {
+        noSpace = null;
+        fault = null;
+        LOG.log(System.Logger.Level.INFO, "volume {0}: space is available again, writes resume", volume.id());
     }
 
     /**
@@ -172,7 +266,9 @@ final class GroupCommitter {
             settings.metrics().journalBytes.add(records.remaining());
             journal.append(records.duplicate());
             if (sync) {
+                syncing = true;
                 journal.sync();
+                syncing = false;
                 settings.metrics().journalSyncs.increment();
             }
         }
@@ -186,15 +282,19 @@ final class GroupCommitter {
         if (flushing && settings.durability() == Durability.NONE) {
             // One sync: the round holds a record of every write since the data file was last synced (checkpoints
             // sync the data file before they restart the journal), and replay puts them in place after a crash.
+            syncing = true;
             journal.sync();
+            syncing = false;
             settings.metrics().journalSyncs.increment();
         }
         if (closing || journal.roundBytes() >= settings.checkpointBytes()) {
             // The data file first: restarting the journal drops the round's records, the only durable copy of
             // writes the page cache still holds. In FSYNC mode the new round's header is synced as well.
+            syncing = true;
             volume.syncData();
             settings.metrics().dataSyncs.increment();
             journal.restart(settings.durability() == Durability.FSYNC || closing);
+            syncing = false;
             settings.metrics().checkpoints.increment();
         }
         if (closing) {

@@ -35,13 +35,19 @@ final class Journal implements AutoCloseable {
         this.appendPosition = JournalHeaderDescriptor.RECORDS_OFFSET;
     }
 
-    /** Creates a new, empty journal file (header copy 0 with start sequence 1), durable on return. */
+    /**
+     * Creates a new, empty journal file (header copy 0 with start sequence 1, copy 1 zeros: not valid), durable on
+     * return. Writing copy 1's place now allocates it, so a checkpoint never needs new space: a volume whose file
+     * system is full can still withdraw a failed batch and close cleanly.
+     */
     static Journal create(Path file, int slotSize) throws IOException {
         FileChannel ch = FileChannel.open(
                 file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             StoreFiles.writeFully(
                     ch, JournalHeaderDescriptor.encode(slotSize, 1), JournalHeaderDescriptor.COPY_OFFSETS[0]);
+            StoreFiles.writeFully(
+                    ch, ByteBuffer.allocate(JournalHeaderDescriptor.LENGTH), JournalHeaderDescriptor.COPY_OFFSETS[1]);
             ch.force(true);
             return new Journal(ch, slotSize, 1, 0);
         } catch (IOException | RuntimeException e) {

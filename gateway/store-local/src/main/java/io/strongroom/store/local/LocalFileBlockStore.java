@@ -12,6 +12,7 @@ import io.strongroom.core.store.BlockStoreException;
 import io.strongroom.core.store.BlockStoreStats;
 import io.strongroom.core.store.Durability;
 import io.strongroom.core.store.MetadataStore;
+import io.strongroom.core.store.VolumeFault;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -21,6 +22,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +57,9 @@ public final class LocalFileBlockStore implements BlockStore {
     private final ExecutorService reads;
     private final CommitSettings settings;
     private final Map<UUID, LocalVolume> volumes = new ConcurrentHashMap<>();
+    /** Volumes whose directory is there but which could not be opened, with why: not served, but shown and deletable. */
+    private final Map<UUID, Unopened> unopened = new ConcurrentHashMap<>();
+
     private final AtomicInteger pendingReads = new AtomicInteger();
     private final Object createLock = new Object();
     private final LocalFileMetadataStore metadata;
@@ -72,7 +77,8 @@ public final class LocalFileBlockStore implements BlockStore {
                 options.getMaxBatchBytes(),
                 options.getCheckpointBytes(),
                 new StoreMetrics(),
-                new AtomicInteger());
+                new AtomicInteger(),
+                options.getNoSpaceRetry().toNanos());
         this.metadata = new LocalFileMetadataStore(this);
     }
 
@@ -116,8 +122,7 @@ public final class LocalFileBlockStore implements BlockStore {
                 if (name.startsWith(LocalVolume.CREATING_PREFIX) || name.startsWith(LocalVolume.DELETING_PREFIX)) {
                     StoreFiles.deleteTree(entry);
                 } else if (Files.isDirectory(entry) && isUuid(name)) {
-                    LocalVolume v = LocalVolume.open(entry, settings);
-                    volumes.put(v.id(), v);
+                    openOrSetAside(entry, UUID.fromString(name));
                 }
             }
             StoreFiles.syncDirectory(dataDir);
@@ -135,6 +140,40 @@ public final class LocalFileBlockStore implements BlockStore {
                 options.getDurability().configName());
     }
 
+    /**
+     * Opens one volume. One that cannot be opened (a damaged file, an I/O error, a journal record that cannot be
+     * replayed) does not keep the others from starting: it is set aside, logged once, shown by {@link #volumeFaults}
+     * and refused with its failure until the cause is fixed and the store reopened.
+     */
+    private void openOrSetAside(Path dir, UUID id) {
+        try {
+            LocalVolume v = LocalVolume.open(dir, settings);
+            volumes.put(v.id(), v);
+        } catch (IOException | RuntimeException e) {
+            BlockStoreException failure = e instanceof BlockStoreException known
+                    ? known
+                    : new BlockStoreException(
+                            BlockStoreException.Reason.IO_ERROR,
+                            "volume " + id + " could not be opened: " + e.getMessage(),
+                            e);
+            unopened.put(
+                    id,
+                    new Unopened(
+                            failure,
+                            new VolumeFault(id, VolumeFault.State.STOPPED, failure.getMessage(), Instant.now())));
+            LOG.log(
+                    System.Logger.Level.ERROR,
+                    "volume {0} could not be opened and is not served ({1}); the other volumes are. Fix the cause"
+                            + " (file system, files in {2}) and restart, or delete the volume",
+                    id,
+                    e.toString(),
+                    dir);
+        }
+    }
+
+    /** A volume set aside at open: the failure its calls get, and the fault shown. */
+    private record Unopened(BlockStoreException failure, VolumeFault fault) {}
+
     private static boolean isUuid(String name) {
         try {
             return UUID.fromString(name).toString().equals(name);
@@ -150,7 +189,9 @@ public final class LocalFileBlockStore implements BlockStore {
 
     /** Volumes present in the store (including any whose metadata was never written). */
     public List<UUID> volumes() {
-        return new ArrayList<>(volumes.keySet());
+        List<UUID> all = new ArrayList<>(volumes.keySet());
+        all.addAll(unopened.keySet());
+        return all;
     }
 
     public Durability durability() {
@@ -191,6 +232,12 @@ public final class LocalFileBlockStore implements BlockStore {
     public Future<Void> deleteVolume(UUID volumeId) {
         if (closed) {
             return Future.failedFuture(BlockStoreException.closed());
+        }
+        if (volumeId != null && unopened.remove(volumeId) != null) {
+            return onIoThread(io, () -> {
+                LocalVolume.deleteDirectory(volumeDir(volumeId));
+                return null;
+            });
         }
         LocalVolume v = volumeId == null ? null : volumes.remove(volumeId);
         if (v == null) {
@@ -334,6 +381,20 @@ public final class LocalFileBlockStore implements BlockStore {
         return options.getMaxRequestBytes();
     }
 
+    /** Volumes in the NO_SPACE state, stopped by an I/O error, or set aside at open. */
+    @Override
+    public List<VolumeFault> volumeFaults() {
+        List<VolumeFault> faults = new ArrayList<>();
+        for (LocalVolume v : volumes.values()) {
+            VolumeFault f = v.committer().fault();
+            if (f != null) {
+                faults.add(f);
+            }
+        }
+        unopened.values().forEach(u -> faults.add(u.fault()));
+        return faults;
+    }
+
     /** The generic counters, and the journal, sync, group-commit and recovery counters as details. */
     @Override
     public BlockStoreStats stats() {
@@ -360,7 +421,8 @@ public final class LocalFileBlockStore implements BlockStore {
         }
         LocalVolume v = volumeId == null ? null : volumes.get(volumeId);
         if (v == null) {
-            throw BlockStoreException.unknownVolume(volumeId);
+            Unopened set = volumeId == null ? null : unopened.get(volumeId);
+            throw set != null ? set.failure() : BlockStoreException.unknownVolume(volumeId);
         }
         return v;
     }

@@ -3,6 +3,7 @@ package io.strongroom.store.local;
 import io.strongroom.core.store.Durability;
 import io.strongroom.core.store.StorageOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -28,6 +29,12 @@ public class LocalFileBlockStoreOptions {
      * same at 16 and 64 MiB.
      */
     public static final long DEFAULT_CHECKPOINT_BYTES = 16L * 1024 * 1024;
+    /**
+     * How long a volume whose file system is full refuses writes at once before it lets one through to find out
+     * whether space has returned: short enough that writes resume soon after an operator frees space, long enough
+     * that a full disk costs no I/O per refused write.
+     */
+    public static final Duration DEFAULT_NO_SPACE_RETRY = Duration.ofSeconds(1);
 
     private @Nullable Path dataDir;
     private Durability durability = DEFAULT_DURABILITY;
@@ -38,6 +45,7 @@ public class LocalFileBlockStoreOptions {
     private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
     private int maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
     private long checkpointBytes = DEFAULT_CHECKPOINT_BYTES;
+    private Duration noSpaceRetry = DEFAULT_NO_SPACE_RETRY;
 
     public LocalFileBlockStoreOptions() {}
 
@@ -51,6 +59,7 @@ public class LocalFileBlockStoreOptions {
         this.maxRequestBytes = other.maxRequestBytes;
         this.maxBatchBytes = other.maxBatchBytes;
         this.checkpointBytes = other.checkpointBytes;
+        this.noSpaceRetry = other.noSpaceRetry;
     }
 
     public @Nullable Path getDataDir() {
@@ -135,6 +144,15 @@ public class LocalFileBlockStoreOptions {
         return this;
     }
 
+    public Duration getNoSpaceRetry() {
+        return noSpaceRetry;
+    }
+
+    public LocalFileBlockStoreOptions setNoSpaceRetry(Duration noSpaceRetry) {
+        this.noSpaceRetry = Objects.requireNonNull(noSpaceRetry, "noSpaceRetry");
+        return this;
+    }
+
     /** Throws IllegalArgumentException naming the first bad setting. */
     void validate() {
         if (dataDir == null) {
@@ -147,6 +165,7 @@ public class LocalFileBlockStoreOptions {
         requirePositive("maxRequestBytes", maxRequestBytes);
         requirePositive("maxBatchBytes", maxBatchBytes);
         requirePositive("checkpointBytes", checkpointBytes);
+        requirePositive("noSpaceRetry (ns)", noSpaceRetry.toNanos());
     }
 
     private static void requirePositive(String name, long value) {

@@ -5,6 +5,7 @@ import io.strongroom.core.store.BlockStoreException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -44,17 +45,24 @@ final class LocalVolume {
 
     private boolean closed;
     private boolean deleted;
+    /**
+     * The length of {@code slots.dat} after the writes applied so far, kept here so neither a write nor a trim needs a
+     * syscall to know it; only the committer changes it.
+     */
+    private long dataLength;
 
     private LocalVolume(
             VolumeHeaderDescriptor.Geometry geometry,
             Path dir,
             FileChannel data,
             Journal journal,
-            CommitSettings settings) {
+            CommitSettings settings)
+            throws IOException {
         this.geometry = geometry;
         this.dir = dir;
         this.data = data;
         this.journal = journal;
+        this.dataLength = data.size();
         this.committer = new GroupCommitter(this, settings);
     }
 
@@ -65,6 +73,12 @@ final class LocalVolume {
         StoreFiles.deleteTree(tmp);
         Files.createDirectory(tmp);
         StoreFiles.writeNewFileDurably(tmp.resolve(HEADER_FILE), VolumeHeaderDescriptor.encode(geometry));
+        try {
+            probeCapacity(tmp.resolve(DATA_FILE), geometry);
+        } catch (IOException | RuntimeException e) {
+            StoreFiles.deleteTree(tmp);
+            throw e;
+        }
         FileChannel data = FileChannel.open(
                 tmp.resolve(DATA_FILE),
                 StandardOpenOption.CREATE_NEW,
@@ -87,6 +101,40 @@ final class LocalVolume {
             StoreFiles.deleteTree(tmp);
             throw e;
         }
+    }
+
+    /**
+     * Makes sure the file system can hold the whole data file, so that a volume too large for it is refused when it
+     * is created, not at its first far write: sets the new, empty file's length to the full size (sparse: no block
+     * is allocated, so this costs no space and works on a full disk), then back to zero. A file system whose largest
+     * file is smaller (ext4 with 4 KiB blocks: 16 TiB) refuses the first with EFBIG.
+     */
+    private static void probeCapacity(Path file, VolumeHeaderDescriptor.Geometry geometry) throws IOException {
+        long bytes = geometry.blockCount() * geometry.slotSize();
+        try (RandomAccessFile probe = new RandomAccessFile(file.toFile(), "rw")) {
+            try {
+                probe.setLength(bytes);
+            } catch (IOException e) {
+                if (!fileTooLarge(e)) {
+                    throw e;
+                }
+                throw new BlockStoreException(
+                        BlockStoreException.Reason.INVALID_ARGUMENT,
+                        "volume " + geometry.volumeId() + " needs " + bytes
+                                + " bytes of slots, more than the file system of the data directory holds in one"
+                                + " file; use a smaller volume or a file system with a larger file size limit",
+                        e);
+            }
+            probe.setLength(0);
+        }
+        Files.delete(file);
+    }
+
+    /** The file system's EFBIG: the JDK gives errno only as the message (strerror). */
+    static boolean fileTooLarge(Throwable e) {
+        return e instanceof IOException
+                && e.getMessage() != null
+                && e.getMessage().contains("File too large");
     }
 
     /** Opens an existing volume and recovers it: replays its journal into the data file (see {@link JournalReplay}). */
@@ -185,6 +233,7 @@ final class LocalVolume {
                 } finally {
                     slotLock.writeLock().unlock();
                 }
+                dataLength = Math.max(dataLength, offset + op.payload.length());
             } else if (op.kind == StoreOp.Kind.TRIM) {
                 zeroInPlace(offset, op.blockCount * geometry.slotSize());
             }
@@ -193,8 +242,8 @@ final class LocalVolume {
     }
 
     private void zeroInPlace(long offset, long length) throws IOException {
-        // Only the committer changes the file's size, so it is stable here; past it the file reads as zeros.
-        long end = Math.min(offset + length, data.size());
+        // Past the data file's end it reads as zeros already.
+        long end = Math.min(offset + length, dataLength);
         long chunk = Math.max(1, TRIM_CHUNK_BYTES / geometry.slotSize()) * geometry.slotSize();
         for (long at = offset; at < end; at += chunk) {
             slotLock.writeLock().lock();
@@ -208,6 +257,27 @@ final class LocalVolume {
 
     void syncData() throws IOException {
         data.force(false);
+    }
+
+    /**
+     * Takes back a batch whose journal append or in-place write failed, so that no record of it is ever replayed:
+     * cuts {@code slots.dat} back to its length before the failed write if that write grew it (a write past the file
+     * system's file size limit grows the file up to the limit, one that ran out of space part of the way), then
+     * checkpoints, which makes what was applied durable and starts a new journal round after the batch's sequences,
+     * so its records, in place or not, are stale. Writes of the batch applied before the failure keep their new
+     * content: they were in flight, never acknowledged.
+     */
+    void withdrawFailedBatch() throws IOException {
+        slotLock.writeLock().lock();
+        try {
+            if (data.size() > dataLength) {
+                data.truncate(dataLength);
+            }
+        } finally {
+            slotLock.writeLock().unlock();
+        }
+        data.force(false);
+        journal.restart(true);
     }
 
     /** Closes the files; later reads fail with UNKNOWN_VOLUME. Idempotent. */
@@ -234,12 +304,17 @@ final class LocalVolume {
     void deleteFiles() throws IOException {
         synchronized (metadataLock) {
             deleted = true;
-            Path doomed = dir.resolveSibling(DELETING_PREFIX + id());
-            StoreFiles.deleteTree(doomed);
-            Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
-            StoreFiles.syncDirectory(dir.getParent());
-            StoreFiles.deleteTree(doomed);
+            deleteDirectory(dir);
         }
+    }
+
+    /** Removes a volume directory, renamed first, as {@link #deleteFiles} does (also for a volume never opened). */
+    static void deleteDirectory(Path dir) throws IOException {
+        Path doomed = dir.resolveSibling(DELETING_PREFIX + dir.getFileName());
+        StoreFiles.deleteTree(doomed);
+        Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
+        StoreFiles.syncDirectory(dir.getParent());
+        StoreFiles.deleteTree(doomed);
     }
 
     /** Under {@link #metadataLock}: whether the volume's directory is gone or going. */

@@ -49,6 +49,11 @@ final class StoreOp {
         };
     }
 
+    /** Whether this operation changes slots (what a full file system refuses). */
+    boolean changesSlots() {
+        return kind == Kind.WRITE || kind == Kind.TRIM;
+    }
+
     /** Whether this operation counts against the store's pending-write bound. */
     boolean counted() {
         return kind == Kind.WRITE || kind == Kind.TRIM || kind == Kind.FLUSH;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import io.strongroom.core.store.BlockStore;
 import io.strongroom.core.store.BlockStoreException;
 import io.strongroom.core.store.Durability;
+import io.strongroom.core.store.VolumeFault;
 import io.strongroom.core.testkit.Await;
 import io.strongroom.core.testkit.store.SlotPattern;
 import io.vertx.core.Vertx;
@@ -136,15 +137,20 @@ class JournalRecoveryTest {
     }
 
     @Test
-    void bothHeaderCopiesDamagedFailsOpenWithCorrupt() throws Exception {
+    void bothHeaderCopiesDamagedSetTheVolumeAsideWithCorrupt() throws Exception {
         Await.result(storeWithAllBlocksAt(1).close());
         for (long offset : JournalHeaderDescriptor.COPY_OFFSETS) {
             flipJournalByte(offset + 2);
         }
+        LocalFileBlockStore reopened = Await.result(LocalFileBlockStore.open(vertx, options()));
         assertSame(
                 BlockStoreException.Reason.CORRUPT,
-                Await.failure(LocalFileBlockStore.open(vertx, options()), BlockStoreException.class)
+                Await.failure(reopened.read(volume, 0, 1), BlockStoreException.class)
                         .reason());
+        assertEquals(
+                List.of(volume),
+                reopened.volumeFaults().stream().map(VolumeFault::volumeId).toList());
+        Await.result(reopened.close());
     }
 
     /**

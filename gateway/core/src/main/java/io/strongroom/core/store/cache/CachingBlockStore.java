@@ -5,8 +5,10 @@ import io.strongroom.core.store.BlockStoreException;
 import io.strongroom.core.store.BlockStoreStats;
 import io.strongroom.core.store.MetadataStore;
 import io.strongroom.core.store.StorageBackend;
+import io.strongroom.core.store.VolumeFault;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -197,6 +199,11 @@ public final class CachingBlockStore implements BlockStore {
     @Override
     public BlockStoreStats stats() {
         return backend.stats().withCache(hits.sum(), hitBytes.sum(), cache.bytes());
+    }
+
+    @Override
+    public List<VolumeFault> volumeFaults() {
+        return backend.volumeFaults();
     }
 
     /** Volumes the cache keeps state for now (tests: calls for unknown volumes must leave none behind). */
