@@ -218,7 +218,7 @@ final class GroupCommitter {
                             + " freed, then resume by themselves (tried every {2} ms)",
                     volume.id(),
                     e.getMessage(),
-                    settings.noSpaceRetryNanos() / 1_000_000);
+                    String.valueOf(settings.noSpaceRetryNanos() / 1_000_000));
         }
         noSpace = new BlockStoreException(
                 BlockStoreException.Reason.NO_SPACE,
