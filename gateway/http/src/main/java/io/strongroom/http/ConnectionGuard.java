@@ -82,12 +82,16 @@ final class ConnectionGuard {
     /** An answer of {@code length} bytes written to the connection in place of {@code reserved} bytes. */
     void handOver(long reserved, long length) {
         long delta = length - reserved;
-        pendingBytes += delta;
-        api.pendingBytesTotal().add(delta);
-        if (unsentBytes == 0) {
-            progressNanos = System.nanoTime();
+        if (delta != 0) {
+            pendingBytes += delta;
+            api.pendingBytesTotal().add(delta);
         }
-        unsentBytes += length;
+        if (length > 0) {
+            if (unsentBytes == 0) {
+                progressNanos = System.nanoTime();
+            }
+            unsentBytes += length;
+        }
     }
 
     /** Reserved bytes that will not be answered (the connection failed first). */
@@ -105,8 +109,8 @@ final class ConnectionGuard {
         if (deferred != null && pendingBytes <= limits.maxPendingBytes() / 2) {
             Exchange next;
             while (!writeBlocked() && (next = deferred.poll()) != null) {
-                next.request.resume();
                 next.owner.dispatchDeferred(next);
+                next.undeferred();
             }
         }
     }

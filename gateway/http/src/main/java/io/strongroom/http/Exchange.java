@@ -47,6 +47,7 @@ final class Exchange {
     private boolean holdsStorage;
     private boolean storageBusy;
     private boolean claimed;
+    private boolean paused;
     private long reservedBytes;
     private StorageAdmission.Ticket ticket;
     private Handler<Void> onStorageSlot;
@@ -85,7 +86,7 @@ final class Exchange {
             claimed = true;
             acquire(false);
         } else {
-            request.pause();
+            pause();
         }
     }
 
@@ -100,13 +101,13 @@ final class Exchange {
         if (admission.tryAcquire()) {
             holdsStorage = true;
             if (paused) {
-                request.resume();
+                resume();
             }
             runStorageAction();
             return;
         }
         if (!paused) {
-            request.pause();
+            pause();
         }
         ticket = admission.enqueue(owner.context, v -> admitted());
     }
@@ -118,7 +119,7 @@ final class Exchange {
             releaseStorage();
             return;
         }
-        request.resume();
+        resume();
         runStorageAction();
     }
 
@@ -129,6 +130,27 @@ final class Exchange {
             action.handle(null);
         } catch (RuntimeException e) {
             fail(e);
+        }
+    }
+
+    /** Stops reading the request body (and, under flow control, the connection) until {@link #resume}. */
+    private void pause() {
+        paused = true;
+        request.pause();
+    }
+
+    private void resume() {
+        paused = false;
+        request.resume();
+    }
+
+    /**
+     * Called once a request deferred by its connection's pending answers (paused by the guard) has been
+     * dispatched: its handlers are set now, so the body may flow, unless the route paused it for a slot.
+     */
+    void undeferred() {
+        if (!paused) {
+            request.resume();
         }
     }
 

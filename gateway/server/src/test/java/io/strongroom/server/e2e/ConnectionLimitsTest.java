@@ -134,6 +134,55 @@ class ConnectionLimitsTest {
     }
 
     @Test
+    void aWritePipelinedBehindUnreadAnswersWaitsAndIsServedOnceTheyAreRead(@TempDir Path other) throws Exception {
+        TestTokens.write(other);
+        try (GatewayFixture patient = GatewayFixture.start(GatewayFixture.config(other), null, b -> {})) {
+            assertEquals(
+                    201,
+                    patient.json(
+                                    "POST",
+                                    "/v1/volumes",
+                                    TestTokens.ADMIN,
+                                    new JsonObject().put("name", "w").put("sizeBytes", 1024L * BS))
+                            .status());
+            byte[] block = new byte[BS];
+            new java.util.Random(7).nextBytes(block);
+            ByteArrayOutputStream pipelined = new ByteArrayOutputStream();
+            String auth = "Host: gateway\r\nAuthorization: Bearer " + TestTokens.DATA_ALL + "\r\n";
+            for (int i = 0; i < 30; i++) {
+                pipelined.writeBytes(("GET /v1/volumes/w/blocks/0?count=64 HTTP/1.1\r\n" + auth + "\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+            }
+            pipelined.writeBytes(
+                    ("PUT /v1/volumes/w/blocks/7 HTTP/1.1\r\n" + auth + "Content-Length: " + BS + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            pipelined.writeBytes(block);
+            pipelined.writeBytes(("GET /v1/volumes/w/blocks/7 HTTP/1.1\r\n" + auth + "Connection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            HttpApi api = patient.gateway.httpApi();
+            try (Socket socket = new Socket()) {
+                socket.setReceiveBufferSize(4096);
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), patient.gateway.httpPort()));
+                socket.setSoTimeout(SO_TIMEOUT);
+                socket.getOutputStream().write(pipelined.toByteArray());
+                socket.getOutputStream().flush();
+                await("answers pending up to the connection's bound: the write waits behind them")
+                        .atMost(Await.DEFAULT_TIMEOUT)
+                        .until(() -> api.responseBytesPending() >= 2L * 2 * 1024 * 1024);
+                java.io.DataInputStream in =
+                        new java.io.DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
+                for (int i = 0; i < 30; i++) {
+                    assertEquals(200, readResponse(in).status);
+                }
+                assertEquals(204, readResponse(in).status);
+                Answer read = readResponse(in);
+                assertEquals(200, read.status);
+                assertTrue(java.util.Arrays.equals(block, read.body), "the deferred write's body arrived whole");
+            }
+        }
+    }
+
+    @Test
     void headersNotCompleteWithinTheHeaderReadTimeoutCloseTheConnection() throws Exception {
         HttpApi api = gw.gateway.httpApi();
         long before = api.connectionsClosed(ConnectionCloseReason.HEADER_TIMEOUT);
@@ -202,6 +251,26 @@ class ConnectionLimitsTest {
                 }
             }
         }
+    }
+
+    record Answer(int status, byte[] body) {}
+
+    /** One HTTP/1.1 answer with a Content-Length body. */
+    private static Answer readResponse(java.io.DataInputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            head.append((char) in.readUnsignedByte());
+        }
+        int length = 0;
+        for (String line : head.toString().split("\r\n")) {
+            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(
+                        line.substring("content-length:".length()).trim());
+            }
+        }
+        byte[] body = new byte[length];
+        in.readFully(body);
+        return new Answer(Integer.parseInt(head.substring(9, 12)), body);
     }
 
     private static Socket connect() throws IOException {
