@@ -132,6 +132,55 @@ class StorageFaultsEndToEndTest {
         }
     }
 
+    /** A gateway restarted while its disk is full starts, serves reads, refuses writes with 507 until space returns. */
+    @Test
+    void theGatewayStartsOnAFullDisk() throws Exception {
+        Path reserve = data.resolve("reserve");
+        Files.write(reserve, new byte[4 * 1024 * 1024]);
+        List<byte[]> acknowledged = new ArrayList<>();
+        try (GatewayFixture gw = GatewayFixture.start(data)) {
+            assertEquals(201, create(gw, "a", 8192L * BS).status());
+            while (true) {
+                byte[] run = BlockApiTest.random(RUN * BS, 100 + acknowledged.size());
+                int status = gw.send(
+                                "PUT", "/v1/volumes/a/blocks/" + acknowledged.size() * RUN + "?count=" + RUN, T, run)
+                        .status();
+                if (status != 204) {
+                    assertEquals(507, status);
+                    break;
+                }
+                acknowledged.add(run);
+            }
+        }
+        Path filler = data.resolve("filler");
+        try (var out = Files.newOutputStream(filler)) {
+            byte[] page = new byte[4096];
+            while (true) {
+                out.write(page);
+            }
+        } catch (IOException full) {
+            assertTrue(full.getMessage().contains("No space left on device"), full.toString());
+        }
+
+        try (GatewayFixture gw = GatewayFixture.start(data)) {
+            assertReads(gw, acknowledged);
+            int next = acknowledged.size() * RUN;
+            byte[] after = BlockApiTest.random(RUN * BS, 99);
+            GatewayFixture.Response refused =
+                    gw.send("PUT", "/v1/volumes/a/blocks/" + next + "?count=" + RUN, T, after);
+            assertEquals(507, refused.status(), new String(refused.body()));
+            Files.delete(filler);
+            Files.delete(reserve);
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> gw.send("PUT", "/v1/volumes/a/blocks/" + next + "?count=" + RUN, T, after)
+                                    .status()
+                            == 204);
+            acknowledged.add(after);
+            assertReads(gw, acknowledged);
+        }
+    }
+
     private static GatewayFixture.Response create(GatewayFixture gw, String name, long sizeBytes) throws Exception {
         return gw.json(
                 "POST",

@@ -459,8 +459,13 @@ public final class LocalFileBlockStore implements BlockStore {
                 } catch (BlockStoreException e) {
                     context.runOnContext(v -> promise.fail(e));
                 } catch (Exception e) {
-                    BlockStoreException failure =
-                            new BlockStoreException(BlockStoreException.Reason.IO_ERROR, "storage I/O failed: " + e, e);
+                    // A full file system is the operator's to fix and then passes (507), unlike other I/O errors.
+                    BlockStoreException failure = new BlockStoreException(
+                            GroupCommitter.noSpace(e)
+                                    ? BlockStoreException.Reason.NO_SPACE
+                                    : BlockStoreException.Reason.IO_ERROR,
+                            "storage I/O failed: " + e,
+                            e);
                     context.runOnContext(v -> promise.fail(failure));
                 }
             });
