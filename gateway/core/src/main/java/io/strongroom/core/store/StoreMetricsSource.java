@@ -38,7 +38,7 @@ public final class StoreMetricsSource implements MetricsSource {
     public static final Metric VOLUME_FAULT = new Metric(
             "strongroom_store_volume_fault",
             Metric.Type.GAUGE,
-            "1 per volume not fully served: state no_space (reads only) or stopped (nothing until a restart)");
+            "1 per volume not fully served: state no_space (reads only until space returns) or stopped (until a restart)");
 
     /**
      * The families every store has, in page order (the backend's own come before {@link #PENDING_WRITES}, the volume

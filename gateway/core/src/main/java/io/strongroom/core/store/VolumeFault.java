@@ -22,7 +22,10 @@ public record VolumeFault(UUID volumeId, State state, String cause, Instant sinc
          * through now and then to find out whether space has returned (then the volume is served again by itself).
          */
         NO_SPACE("no_space"),
-        /** Storage failed (an I/O error, a volume that could not be recovered): nothing is served until a restart. */
+        /**
+         * Storage failed: after an I/O error writes and trims fail until the store is reopened (reads are served from
+         * what the files hold); a volume that could not be opened serves nothing.
+         */
         STOPPED("stopped");
 
         private final String label;

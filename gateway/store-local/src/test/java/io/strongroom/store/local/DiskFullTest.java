@@ -21,6 +21,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,16 +110,48 @@ class DiskFullTest {
         Await.result(store.createVolume(other, SLOT, 4));
         Await.result(store.write(other, 0, SlotPattern.run(SLOT, 0, 4, 9)));
 
-        long acknowledged = fill(store, volume, 1);
-        assertEquals(
-                BlockStoreException.Reason.NO_SPACE,
-                Await.failure(store.write(volume, acknowledged, slot(acknowledged, 1)), BlockStoreException.class)
-                        .reason(),
-                "writes are refused while the file system is full");
-        assertBlocks(store, volume, acknowledged, 1);
-        assertBlocks(store, other, 4, 9);
+        List<LogRecord> logged = new CopyOnWriteArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.INFO.intValue()) {
+                    logged.add(record);
+                }
+            }
 
-        Files.delete(filler);
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        Logger committerLog = Logger.getLogger(GroupCommitter.class.getName());
+        committerLog.addHandler(handler);
+        try {
+            long acknowledged = fill(store, volume, 1);
+            for (int i = 0; i < 20; i++) {
+                assertEquals(
+                        BlockStoreException.Reason.NO_SPACE,
+                        Await.failure(
+                                        store.write(volume, acknowledged, slot(acknowledged, 1)),
+                                        BlockStoreException.class)
+                                .reason(),
+                        "writes are refused while the file system is full");
+            }
+            assertEquals(1, logged.size(), "one line for the volume's change of state, not one per write");
+            assertEquals(Level.WARNING, logged.get(0).getLevel());
+            assertBlocks(store, volume, acknowledged, 1);
+            assertBlocks(store, other, 4, 9);
+
+            Files.delete(filler);
+            resumeAndCheck(store, volume, other, acknowledged);
+            assertEquals(2, logged.size(), "one more line when writes resume");
+        } finally {
+            committerLog.removeHandler(handler);
+        }
+    }
+
+    private void resumeAndCheck(LocalFileBlockStore store, UUID volume, UUID other, long acknowledged) {
         long next = acknowledged;
         await().atMost(Duration.ofSeconds(Await.DEFAULT_TIMEOUT_SECONDS))
                 .pollInterval(Duration.ofMillis(10))
