@@ -66,8 +66,11 @@ final class GroupCommitter {
     private final AtomicLong nextNoSpaceTry = new AtomicLong();
     /** What {@link LocalFileBlockStore#volumeFaults()} shows; null while the volume works. */
     private volatile VolumeFault fault;
-    /** Whether the running commit is inside an fdatasync (a failure there must not be withdrawn). */
-    private boolean syncing;
+    /**
+     * Whether the running commit is appending its records or writing them in place: a failure there is withdrawn, one
+     * anywhere else (an fdatasync, a checkpoint, closing the files) is not.
+     */
+    private boolean applying;
 
     GroupCommitter(LocalVolume volume, CommitSettings settings) {
         this.volume = volume;
@@ -171,16 +174,21 @@ final class GroupCommitter {
             }
             finish(batch, null);
         } catch (IOException | RuntimeException e) {
-            finish(batch, failed(e, batch.get(batch.size() - 1).kind));
+            BlockStoreException failure = failed(e);
+            if (batch.stream().anyMatch(op -> op.kind == StoreOp.Kind.CLOSE || op.kind == StoreOp.Kind.DELETE)) {
+                releaseFilesIfClosing(batch);
+                stoppedWith = failure;
+            }
+            finish(batch, failure);
         }
     }
 
     /** The failure to complete a failed batch with, after withdrawing it and moving the volume to its new state. */
-    private BlockStoreException failed(Exception e, StoreOp.Kind last) {
-        boolean inSync = syncing;
-        syncing = false;
+    private BlockStoreException failed(Exception e) {
+        boolean withdrawable = applying;
+        applying = false;
         boolean withdrawn = false;
-        if (!inSync && last != StoreOp.Kind.CLOSE && last != StoreOp.Kind.DELETE) {
+        if (withdrawable) {
             try {
                 volume.withdrawFailedBatch();
                 withdrawn = true;
@@ -262,17 +270,19 @@ final class GroupCommitter {
 
     private void journalAndApply(List<StoreOp> batch, ByteBuffer records, boolean sync) throws IOException {
         Journal journal = volume.journal();
+        applying = true;
         if (records.hasRemaining()) {
             settings.metrics().journalBytes.add(records.remaining());
             journal.append(records.duplicate());
             if (sync) {
-                syncing = true;
+                applying = false;
                 journal.sync();
-                syncing = false;
+                applying = true;
                 settings.metrics().journalSyncs.increment();
             }
         }
         volume.applyInPlace(batch, records);
+        applying = false;
     }
 
     private void makeDurableIfAsked(List<StoreOp> batch, StoreOp last) throws IOException {
@@ -282,19 +292,15 @@ final class GroupCommitter {
         if (flushing && settings.durability() == Durability.NONE) {
             // One sync: the round holds a record of every write since the data file was last synced (checkpoints
             // sync the data file before they restart the journal), and replay puts them in place after a crash.
-            syncing = true;
             journal.sync();
-            syncing = false;
             settings.metrics().journalSyncs.increment();
         }
         if (closing || journal.roundBytes() >= settings.checkpointBytes()) {
             // The data file first: restarting the journal drops the round's records, the only durable copy of
             // writes the page cache still holds. In FSYNC mode the new round's header is synced as well.
-            syncing = true;
             volume.syncData();
             settings.metrics().dataSyncs.increment();
             journal.restart(settings.durability() == Durability.FSYNC || closing);
-            syncing = false;
             settings.metrics().checkpoints.increment();
         }
         if (closing) {
