@@ -36,8 +36,11 @@ record ModelStep(Kind kind, String volume, int a, int b, int c, int d) {
         OUT_OF_RANGE(1, 0, 1, 0, 0),
         DELETE(1, 0, 0, 0, 0),
         RESTART(1, 0, 0, 0, 0),
-        /** a: KEK index, b: first block, c: blocks, d: seed of a write racing the change (0: none). */
-        CHANGE_KEK(2, 0, 0, 1, 0),
+        /**
+         * a: KEK index (a % 3) and auto-follow (a / 3: 0 unchanged, 1 on, 2 off), b: first block, c: blocks, d: seed of
+         * a write racing the change (0: none).
+         */
+        CHANGE_KEK(3, 0, 0, 1, 0),
         /** b: first block, c: blocks, d: seed of a write racing the rollover (0: none). */
         ROLLOVER(2, 0, 0, 1, 0),
         /** a: customer key index (1 or 2). Not drawn at random: a sequence gets at most one (RSA key generation). */
@@ -52,7 +55,10 @@ record ModelStep(Kind kind, String volume, int a, int b, int c, int d) {
         }
     }
 
-    /** A random sequence of {@code length} steps; one in four gets a new customer key version (one at most). */
+    /**
+     * A random sequence of {@code length} steps. One in three gets a new version of a customer key (one at most: RSA key
+     * generation is slow), preceded somewhere by a KEK change of a volume to that key with auto-follow on.
+     */
     static List<ModelStep> randomSequence(SplittableRandom random, int length) {
         List<ModelStep> steps = new ArrayList<>(length);
         int totalWeight = 0;
@@ -71,8 +77,20 @@ record ModelStep(Kind kind, String volume, int a, int b, int c, int d) {
             }
             steps.add(random(kind, random));
         }
-        if (length > 1 && random.nextInt(4) == 0) {
-            steps.set(random.nextInt(length), new ModelStep(Kind.NEW_KEY_VERSION, "a", 1 + random.nextInt(2), 0, 0, 0));
+        if (length > 1 && random.nextInt(3) == 0) {
+            // In the second half, and some earlier step puts a volume under that key with auto-follow on.
+            int at = length / 2 + random.nextInt(length - length / 2);
+            int key = 1 + random.nextInt(2);
+            steps.set(at, new ModelStep(Kind.NEW_KEY_VERSION, "a", key, 0, 0, 0));
+            steps.set(
+                    random.nextInt(at),
+                    new ModelStep(
+                            Kind.CHANGE_KEK,
+                            VOLUMES[random.nextInt(VOLUMES.length)],
+                            key + 3,
+                            random.nextInt(MAX_BLOCKS),
+                            1,
+                            0));
         }
         return steps;
     }
@@ -102,7 +120,11 @@ record ModelStep(Kind kind, String volume, int a, int b, int c, int d) {
                         1 + random.nextInt(MAX_RUN),
                         random.nextInt(4),
                         0);
-            case CHANGE_KEK -> new ModelStep(kind, volume, random.nextInt(3), first, run, racingSeed);
+            case CHANGE_KEK -> {
+                int follow = random.nextInt(4); // unchanged, on (twice as likely), off
+                yield new ModelStep(
+                        kind, volume, random.nextInt(3) + 3 * (follow == 3 ? 1 : follow), first, run, racingSeed);
+            }
             case ROLLOVER -> new ModelStep(kind, volume, 0, first, run, racingSeed);
             case FLUSH, DELETE, RESTART, NEW_KEY_VERSION -> new ModelStep(kind, volume, 0, 0, 0, 0);
         };
@@ -142,10 +164,14 @@ record ModelStep(Kind kind, String volume, int a, int b, int c, int d) {
             case OUT_OF_RANGE -> stack.outOfRange(volume, OUT_OF_RANGE_OPERATIONS[a], b, c);
             case DELETE -> stack.delete(volume);
             case RESTART -> stack.restart();
-            case CHANGE_KEK -> stack.changeKek(volume, keks.get(a), racing(), b, c);
+            case CHANGE_KEK -> stack.changeKek(volume, keks.get(a % 3), follow(), racing(), b, c);
             case ROLLOVER -> stack.rollover(volume, racing(), b, c);
             case NEW_KEY_VERSION -> stack.rotateKey(keks.get(a));
         }
+    }
+
+    private @Nullable Boolean follow() {
+        return a / 3 == 0 ? null : a / 3 == 1;
     }
 
     private @Nullable Integer racing() {
@@ -166,7 +192,9 @@ record ModelStep(Kind kind, String volume, int a, int b, int c, int d) {
                 OUT_OF_RANGE_OPERATIONS[a] + " " + volume + " " + b + " blocks ending " + (c + 1) + " past its end";
             case DELETE -> "delete " + volume;
             case RESTART -> "restart";
-            case CHANGE_KEK -> "KEK of " + volume + " to KEK " + a + raced;
+            case CHANGE_KEK ->
+                "KEK of " + volume + " to KEK " + a % 3
+                        + (a / 3 == 0 ? "" : a / 3 == 1 ? ", auto-follow on" : ", auto-follow off") + raced;
             case ROLLOVER -> "rollover " + volume + raced;
             case NEW_KEY_VERSION -> "new version of KEK " + a;
         };

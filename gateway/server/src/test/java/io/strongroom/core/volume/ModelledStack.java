@@ -35,7 +35,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * One run of {@link VolumeModelTest}: a real embedded {@link Strongroom} (the shared local-vault, the local file
  * store in its own directory) and the model it must agree with: the volumes by name, each one's bytes per block (an
- * absent block reads as zeros), its KEK version and its DEKs. Each step calls the stack, checks the answer against the
+ * absent block reads as zeros), its KEK version and auto-follow setting, and its DEKs. Each step calls the stack, checks the answer against the
  * model, then updates the model; {@link #checkListing()} compares the whole listing after every step.
  *
  * <p>A DEK rollover's re-seal pass runs on its own, paced so that it overlaps the next steps (reads, writes, trims,
@@ -44,6 +44,9 @@ import org.jspecify.annotations.Nullable;
  * reads every block back.
  */
 final class ModelledStack implements AutoCloseable {
+    /** Auto-follow notices a new key version within this, so a sequence's end waits little for it. */
+    static final Duration KEY_WATCH_INTERVAL = Duration.ofMillis(100);
+
     /** Re-seal pace: a pass over a model volume (at most 48 blocks) spans several steps. */
     static final int RESEAL_BLOCKS_PER_SECOND = 400;
 
@@ -79,6 +82,11 @@ final class ModelledStack implements AutoCloseable {
         final long blockCount;
         final Map<Long, byte[]> blocks = new HashMap<>();
         String kekId;
+        boolean autoFollow;
+        /** With auto-follow, a newer version of its key the volume may have moved to by now; null when none. */
+        @Nullable
+        String followTo;
+
         String activeDek;
         /** Old DEKs the volume may still list while a re-seal pass runs; empty once it is seen to have ended. */
         final Set<String> retiring = new HashSet<>();
@@ -87,6 +95,7 @@ final class ModelledStack implements AutoCloseable {
             this.blockSize = info.blockSize();
             this.blockCount = info.blockCount();
             this.kekId = info.kekId();
+            this.autoFollow = info.autoFollow();
             this.activeDek = info.dekIds().get(0);
         }
 
@@ -114,7 +123,8 @@ final class ModelledStack implements AutoCloseable {
         options.getVolumes()
                 .setResealBlocksPerSecond(RESEAL_BLOCKS_PER_SECOND)
                 .setResealBatchBlocks(RESEAL_BATCH_BLOCKS)
-                .setResealCheckpointInterval(Duration.ofMillis(20));
+                .setResealCheckpointInterval(Duration.ofMillis(20))
+                .setKeyWatchInterval(KEY_WATCH_INTERVAL);
         stack = Await.result(Strongroom.start(options));
     }
 
@@ -225,10 +235,17 @@ final class ModelledStack implements AutoCloseable {
     }
 
     /**
-     * Sets the KEK of {@code name} to the current version of {@code kek}; with {@code concurrentSeed} a write to the
-     * volume is sent first and completes while the KEK changes (it must succeed and land).
+     * Sets the KEK of {@code name} to the current version of {@code kek}, auto-follow on, off or unchanged (null); with
+     * {@code concurrentSeed} a write to the volume is sent first and completes while the KEK changes (it must succeed
+     * and land).
      */
-    void changeKek(String name, String kek, @Nullable Integer concurrentSeed, long first, int count) {
+    void changeKek(
+            String name,
+            String kek,
+            @Nullable Boolean follow,
+            @Nullable Integer concurrentSeed,
+            long first,
+            int count) {
         keyChange(
                 name,
                 concurrentSeed,
@@ -239,11 +256,16 @@ final class ModelledStack implements AutoCloseable {
                         new KekChange(
                                 kek.equals(VolumeModelTest.SERVICE_KEK) ? KekChange.SERVICE_KEK : kit.keyUrl(kek),
                                 null,
-                                null)),
+                                follow)),
                 (volume, info) -> {
                     assertEquals(
                             kekVersions.get(kek), info.kekId(), "the KEK of " + name + " after changing it to " + kek);
                     volume.kekId = info.kekId();
+                    volume.followTo = null;
+                    if (follow != null) {
+                        volume.autoFollow = follow;
+                    }
+                    assertEquals(volume.autoFollow, info.autoFollow(), "auto-follow of " + name);
                     checkDeks(name, volume, info);
                 });
     }
@@ -298,9 +320,19 @@ final class ModelledStack implements AutoCloseable {
         }
     }
 
-    /** A new version of customer key {@code kek} in the vault; volumes under it keep the version they have. */
+    /**
+     * A new version of customer key {@code kek} in the vault: volumes under it keep the version they have, except that
+     * those with auto-follow move to the new one on their own.
+     */
     void rotateKey(String kek) {
-        kekVersions.put(kek, kit.rotateKey(kek));
+        String latest = kit.rotateKey(kek);
+        kekVersions.put(kek, latest);
+        String key = kit.keyUrl(kek) + "/";
+        for (ModelVolume volume : model.values()) {
+            if (volume.autoFollow && volume.kekId.startsWith(key)) {
+                volume.followTo = latest;
+            }
+        }
     }
 
     // ---- checks -----------------------------------------------------------------------------------------------
@@ -316,16 +348,33 @@ final class ModelledStack implements AutoCloseable {
             ModelVolume volume = model.get(info.name());
             assertEquals(volume.blockSize, info.blockSize(), info.name());
             assertEquals(volume.blockCount, info.blockCount(), info.name());
+            if (info.kekId().equals(volume.followTo)) {
+                volume.kekId = volume.followTo;
+                volume.followTo = null;
+            }
             assertEquals(volume.kekId, info.kekId(), "the KEK version of " + info.name());
+            assertEquals(volume.autoFollow, info.autoFollow(), "auto-follow of " + info.name());
             checkDeks(info.name(), volume, info);
         }
     }
 
-    /** At the end of a sequence: every re-seal pass ends, leaving the active DEK alone, and every block reads back. */
+    /**
+     * At the end of a sequence: every re-seal pass ends, leaving the active DEK alone, every volume with auto-follow
+     * reaches its key's new version, and every block reads back.
+     */
     void settleAndCheckAll() {
         for (Map.Entry<String, ModelVolume> e : model.entrySet()) {
             String name = e.getKey();
             ModelVolume volume = e.getValue();
+            String followTo = volume.followTo;
+            if (followTo != null) {
+                await(name + " following its key to " + followTo)
+                        .atMost(Await.DEFAULT_TIMEOUT)
+                        .pollInterval(Duration.ofMillis(10))
+                        .until(() -> Await.result(service().get(name)).kekId().equals(followTo));
+                volume.kekId = followTo;
+                volume.followTo = null;
+            }
             await("the re-seal of " + name + " ending")
                     .atMost(Await.DEFAULT_TIMEOUT)
                     .pollInterval(Duration.ofMillis(10))

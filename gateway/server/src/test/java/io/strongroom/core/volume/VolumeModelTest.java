@@ -18,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Model-based test of the volume service (issue 11). Random sequences of steps ({@link ModelStep}: create, write of
  * one block or a run, read, trim, flush, out-of-range requests, delete, clean restart of the whole embedded stack,
- * KEK change to the service key or a customer key, a customer key's new version in the vault, DEK rollover, the last
- * two optionally racing a write) run against a real embedded Strongroom and are checked step by step against an
+ * KEK change to the service key or a customer key (auto-follow on, off or as it was), a customer key's new version in
+ * the vault (which volumes with auto-follow adopt on their own), DEK rollover; KEK change and rollover optionally
+ * racing a write) run against a real embedded Strongroom and are checked step by step against an
  * in-memory model ({@link ModelledStack}); a rollover's re-seal pass runs on through the following steps. A failing
  * sequence is shrunk (steps dropped, then parameters lowered, as long as it still fails) and reported with its seed.
  *
