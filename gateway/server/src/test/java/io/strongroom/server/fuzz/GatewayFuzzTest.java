@@ -33,10 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>{@code -Dfuzz.seed=<n>} replays a run (the seed is in every failure message), {@code -Dfuzz.count=<n>} changes
  * its size. bench/fuzz.sh runs the same generator against a {@code ./strongroom} process at 100k and more.
  *
- * <p>Two framed cases found HTTP-frontend bugs that are reported and not fixed yet: chunked request bodies (a Netty
- * buffer leak under pipelining, which the leak detector of the test run fails on) and a Content-Length repeated with
- * the same value (an exception that reaches the pipeline's tail and is logged with its stack trace). They are left
- * out here unless {@code -Dfuzz.openFindings=true}; bench/fuzz.sh always sends them.
+ * <p>Some framed cases found HTTP-frontend bugs that are reported and not fixed yet: request bodies pipelined behind
+ * another request and chunked bodies (a Netty buffer leak, which the leak detector of the test run fails on) and a
+ * Content-Length repeated with the same value (an exception that reaches the pipeline's tail and is logged with its
+ * stack trace). They are left out here unless {@code -Dfuzz.openFindings=true}; bench/fuzz.sh always sends them.
  */
 class GatewayFuzzTest {
     private static final int DEFAULT_COUNT = 20_000;
