@@ -181,6 +181,47 @@ class StorageFaultsEndToEndTest {
         }
     }
 
+    /**
+     * A volume whose files are damaged (both journal header copies) no longer keeps the gateway from starting: it is
+     * set aside, shown as stopped in {@code GET /health}, and the other volume serves.
+     */
+    @Test
+    void aVolumeThatCannotBeOpenedDoesNotStopTheOthers() throws Exception {
+        byte[] bBlocks = BlockApiTest.random(RUN * BS, 3);
+        String aId;
+        try (GatewayFixture gw = GatewayFixture.start(data)) {
+            assertEquals(201, create(gw, "a", 16L * BS).status());
+            assertEquals(201, create(gw, "b", 16L * BS).status());
+            aId = gw.get("/v1/volumes/a", TestTokens.ADMIN).json().getString("id");
+            assertEquals(
+                    204,
+                    gw.send("PUT", "/v1/volumes/b/blocks/0?count=" + RUN, T, bBlocks)
+                            .status());
+        }
+        Path journal = data.resolve("volumes").resolve(aId).resolve("journal.wal");
+        byte[] bytes = Files.readAllBytes(journal);
+        bytes[2] ^= 1;
+        bytes[4096 + 2] ^= 1;
+        Files.write(journal, bytes);
+
+        try (GatewayFixture gw = GatewayFixture.start(data)) {
+            assertArrayEquals(
+                    bBlocks, gw.get("/v1/volumes/b/blocks/0?count=" + RUN, T).body());
+            assertEquals(
+                    204,
+                    gw.send("PUT", "/v1/volumes/b/blocks/4?count=" + RUN, T, bBlocks)
+                            .status());
+            GatewayFixture.Response refused = gw.get("/v1/volumes/a/blocks/0", T);
+            assertTrue(refused.status() >= 500, refused.status() + " " + new String(refused.body()));
+            JsonObject health = gw.get("/health", T).json();
+            assertEquals("DEGRADED", health.getString("status"), health.encodePrettily());
+            JsonArray faulted = health.getJsonObject("storage").getJsonArray("faultedVolumes");
+            assertEquals(1, faulted.size(), health.encodePrettily());
+            assertEquals(aId, faulted.getJsonObject(0).getString("volumeId"));
+            assertEquals("stopped", faulted.getJsonObject(0).getString("state"));
+        }
+    }
+
     private static GatewayFixture.Response create(GatewayFixture gw, String name, long sizeBytes) throws Exception {
         return gw.json(
                 "POST",

@@ -1,6 +1,7 @@
 package io.strongroom.store.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.strongroom.core.store.BlockStore;
@@ -14,6 +15,7 @@ import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -150,6 +152,12 @@ class JournalRecoveryTest {
         assertEquals(
                 List.of(volume),
                 reopened.volumeFaults().stream().map(VolumeFault::volumeId).toList());
+        assertEquals(List.of(volume), reopened.volumes(), "listed, so the layer above still knows it");
+
+        Await.result(reopened.deleteVolume(volume));
+        assertEquals(List.of(), reopened.volumes());
+        assertEquals(List.of(), reopened.volumeFaults());
+        assertFalse(Files.exists(reopened.volumeDir(volume)), "a volume set aside can be deleted");
         Await.result(reopened.close());
     }
 
