@@ -366,13 +366,17 @@ final class ModelledStack implements AutoCloseable {
         for (Map.Entry<String, ModelVolume> e : model.entrySet()) {
             String name = e.getKey();
             ModelVolume volume = e.getValue();
-            String followTo = volume.followTo;
-            if (followTo != null) {
-                await(name + " following its key to " + followTo)
+            if (volume.autoFollow) {
+                // Whatever the model expects: the volume ends on its key's latest version, and the model must know it.
+                String latest = latestVersionOfKeyOf(volume.kekId);
+                await(name + " following its key to " + latest)
                         .atMost(Await.DEFAULT_TIMEOUT)
                         .pollInterval(Duration.ofMillis(10))
-                        .until(() -> Await.result(service().get(name)).kekId().equals(followTo));
-                volume.kekId = followTo;
+                        .until(() -> Await.result(service().get(name)).kekId().equals(latest));
+                assertTrue(
+                        latest.equals(volume.kekId) || latest.equals(volume.followTo),
+                        name + " followed its key to " + latest + ", the model did not expect it");
+                volume.kekId = latest;
                 volume.followTo = null;
             }
             await("the re-seal of " + name + " ending")
@@ -384,6 +388,16 @@ final class ModelledStack implements AutoCloseable {
             volume.retiring.clear();
             checkContent(name, volume, 0, (int) volume.blockCount);
         }
+    }
+
+    /** The current version of the key that {@code kekId} (a versioned key id) is a version of. */
+    private String latestVersionOfKeyOf(String kekId) {
+        for (String latest : kekVersions.values()) {
+            if (kekId.startsWith(latest.substring(0, latest.lastIndexOf('/') + 1))) {
+                return latest;
+            }
+        }
+        throw new AssertionError("a KEK the model does not know: " + kekId);
     }
 
     private void checkDeks(String name, ModelVolume volume, VolumeInfo info) {
