@@ -78,7 +78,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
         if (expired != null) {
             for (ConnectionGuard guard : expired) {
                 guards.remove(guard.connection);
-                guard.connection.close();
+                guard.closeNow();
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.strongroom.http;
 
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.net.impl.ConnectionBase;
 import java.util.ArrayDeque;
 
 /**
@@ -158,6 +159,16 @@ final class ConnectionGuard {
                     : null;
         }
         return nowNanos - idleSinceNanos > limits.idleTimeoutNanos() ? ConnectionCloseReason.IDLE_TIMEOUT : null;
+    }
+
+    /**
+     * Closes the socket at once. Vert.x's {@code HttpConnection.close()}, like a close through its pipeline handler,
+     * is a graceful shutdown that waits for the answer in progress, which a client that reads nothing never takes:
+     * the close starts at the head of the pipeline instead, reached through Vert.x's connection implementation as in
+     * {@link MalformedBodyHandler}. Vert.x still sees the channel go inactive and cleans up.
+     */
+    void closeNow() {
+        ((ConnectionBase) connection).channel().pipeline().firstContext().close();
     }
 
     /** The connection closed: requests still waiting here will never be served. */

@@ -162,6 +162,8 @@ class Http2LimitsTest {
         for (int i = 0; i < 60; i++) {
             h2.headers("GET", "/v1/volumes/h2/blocks/0?count=64", true);
         }
+        await("the connection serving").atMost(Await.DEFAULT_TIMEOUT).until(() -> api.responseBytesPending() > 0);
+        int withIt = api.connectionsOpen();
         AtomicLong maxPending = new AtomicLong();
         await("the stalled connection closed")
                 .atMost(Await.DEFAULT_TIMEOUT)
@@ -175,6 +177,9 @@ class Http2LimitsTest {
         assertTrue(
                 maxPending.get() <= bound,
                 () -> "pending answer bytes " + maxPending.get() + " above the per-connection bound " + bound);
+        await("the stalled connection gone, though the client still reads nothing")
+                .atMost(Await.DEFAULT_TIMEOUT)
+                .until(() -> api.connectionsOpen() == withIt - 1);
         GatewayFixture.Response live = gw.get("/health/live", null);
         assertEquals(200, live.status());
         h2.startReading();
