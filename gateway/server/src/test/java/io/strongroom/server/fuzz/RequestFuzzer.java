@@ -166,7 +166,8 @@ final class RequestFuzzer {
      * @param openFindings also generate the framed cases that found HTTP-frontend bugs not fixed yet (issue 11):
      *     pipelined requests with bodies and chunked bodies (a Netty buffer leaked: request content queued by Vert.x
      *     behind an earlier request) and a Content-Length header repeated with the same value (an exception logged
-     *     with its stack trace)
+     *     with its stack trace), and a NUL in a header value (at times, with the connection closing after the
+     *     parser's 400, Netty logged "a header value contains a prohibited character" with its stack trace)
      */
     RequestFuzzer(long seed, Tokens tokens, boolean openFindings) {
         this.random = new Random(seed);
@@ -338,7 +339,10 @@ final class RequestFuzzer {
                 auth[0] = Auth.UNKNOWN;
             }
             case 10 -> {
-                headers.add("Authorization: Bearer \u00e9\u0000\u00ff");
+                headers.add(
+                        openFindings
+                                ? "Authorization: Bearer \u00e9\u0000\u00ff"
+                                : "Authorization: Bearer \u00e9\u00ff");
                 auth[0] = Auth.INVALID;
             }
             case 11, 12 -> {
