@@ -29,7 +29,7 @@ log() { printf '[fuzz %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
 if [[ ! -f $JAR ]]; then
   log "building $JAR"
-  (cd "$ROOT" && mvn -B -q -o -pl gateway/server -am install -DskipTests)
+  (cd "$ROOT" && mvn -B -q -o -pl gateway/server -am package -DskipTests)
 fi
 if [[ ! -f $TEST_CLASSES/io/strongroom/server/fuzz/FuzzMain.class ]]; then
   log "compiling the fuzzer (gateway/server test classes)"

@@ -44,7 +44,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
 
     /**
      * A new connection: counted against {@code limits.maxConnections} (closed at once above it), then guarded
-     * until it closes. For HTTP/1.x, {@link MalformedBodyHandler} joins its pipeline.
+     * until it closes. For HTTP/1.x, {@link Http1Intake} joins its pipeline.
      */
     void connected(HttpConnection connection) {
         if (!api.openConnection()) {
@@ -54,7 +54,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
         }
         ConnectionGuard guard = new ConnectionGuard(connection, api, System.nanoTime());
         guards.put(connection, guard);
-        MalformedBodyHandler.install(connection);
+        Http1Intake.install(connection);
         connection.closeHandler(v -> {
             guards.remove(connection);
             api.connectionClosed();

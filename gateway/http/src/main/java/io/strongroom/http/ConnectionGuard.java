@@ -165,7 +165,7 @@ final class ConnectionGuard {
      * Closes the socket at once. Vert.x's {@code HttpConnection.close()}, like a close through its pipeline handler,
      * is a graceful shutdown that waits for the answer in progress, which a client that reads nothing never takes:
      * the close starts at the head of the pipeline instead, reached through Vert.x's connection implementation as in
-     * {@link MalformedBodyHandler}. Vert.x still sees the channel go inactive and cleans up.
+     * {@link Http1Intake}. Vert.x still sees the channel go inactive and cleans up.
      */
     void closeNow() {
         ((ConnectionBase) connection).channel().pipeline().firstContext().close();

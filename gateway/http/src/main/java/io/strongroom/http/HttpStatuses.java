@@ -30,8 +30,11 @@ final class HttpStatuses {
             case MethodNotAllowed -> 405;
             case VolumeExists, RolloverInProgress -> 409;
             case PayloadTooLarge -> 413;
+            case UriTooLong -> 414;
+            case HeadersTooLarge -> 431;
             case TooManyRequests -> 429;
             case BlockIntegrityError, InternalError -> 500;
+            case VersionNotSupported -> 505;
             case InsufficientStorage -> 507;
             // Temporary conditions (RFC 9110 15.6.4): overload, a key or a store out of reach for now. A revoked key
             // (KeyInaccessible) is 503 too, but without Retry-After: it stays refused until an admin revalidates.

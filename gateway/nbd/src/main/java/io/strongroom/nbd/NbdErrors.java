@@ -35,7 +35,10 @@ final class NbdErrors {
                     KekRoundTripFailed,
                     RolloverInProgress,
                     RouteNotFound,
-                    MethodNotAllowed -> NbdProtocol.EINVAL;
+                    MethodNotAllowed,
+                    UriTooLong,
+                    HeadersTooLarge,
+                    VersionNotSupported -> NbdProtocol.EINVAL;
         };
     }
 

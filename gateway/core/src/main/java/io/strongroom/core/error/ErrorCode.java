@@ -32,6 +32,12 @@ public enum ErrorCode {
     RolloverInProgress(false),
     RouteNotFound(false),
     MethodNotAllowed(false),
+    /** A request line (its target, in practice) longer than the frontend reads. */
+    UriTooLong(false),
+    /** A request's header block larger than the frontend reads. */
+    HeadersTooLarge(false),
+    /** A protocol version the frontend does not speak. */
+    VersionNotSupported(false),
     /** The frontend's limit of requests in progress is reached. */
     TooManyRequests(true),
     /** The volume's KEK failed for the whole grace period: refused until an administrator revalidates it. */

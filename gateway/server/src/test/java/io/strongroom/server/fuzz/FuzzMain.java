@@ -32,7 +32,7 @@ public final class FuzzMain {
         long seed = Long.parseLong(args[3]);
         int workers = args.length > 4 ? Integer.parseInt(args[4]) : 4;
 
-        FuzzRun run = new FuzzRun("127.0.0.1", port, seed, tokens, true);
+        FuzzRun run = new FuzzRun("127.0.0.1", port, seed, tokens);
         run.setUp();
         long started = System.nanoTime();
         run.run(count, workers);
