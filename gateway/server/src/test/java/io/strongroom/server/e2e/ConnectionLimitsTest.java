@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -90,20 +89,8 @@ class ConnectionLimitsTest {
             });
             writer.setDaemon(true);
             writer.start();
-            AtomicLong maxPending = new AtomicLong();
             // (b) the gateway holds at most its bound for this connection while the client reads nothing
-            await("the stalled connection closed")
-                    .atMost(Await.DEFAULT_TIMEOUT)
-                    .pollInterval(Duration.ofMillis(5))
-                    .until(() -> {
-                        maxPending.accumulateAndGet(api.responseBytesPending(), Math::max);
-                        return api.connectionsClosed(ConnectionCloseReason.WRITE_STALL) > stalledBefore;
-                    });
-            long bound = 2L * 2 * 1024 * 1024 + 64L * BS;
-            assertTrue(maxPending.get() > 0, "the stalled connection had answers pending");
-            assertTrue(
-                    maxPending.get() <= bound,
-                    () -> "pending answer bytes " + maxPending.get() + " above the per-connection bound " + bound);
+            WriteStalls.awaitCloseWithinBound(api, stalledBefore);
             // (c) closed at once, though the client still reads nothing (a graceful close would wait for it to read)
             writeFailed.get(SO_TIMEOUT, java.util.concurrent.TimeUnit.MILLISECONDS);
             assertClosedByServer(greedy.getInputStream());

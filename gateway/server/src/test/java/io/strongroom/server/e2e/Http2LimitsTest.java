@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
@@ -164,19 +163,7 @@ class Http2LimitsTest {
         }
         await("the connection serving").atMost(Await.DEFAULT_TIMEOUT).until(() -> api.responseBytesPending() > 0);
         int withIt = api.connectionsOpen();
-        AtomicLong maxPending = new AtomicLong();
-        await("the stalled connection closed")
-                .atMost(Await.DEFAULT_TIMEOUT)
-                .pollInterval(Duration.ofMillis(5))
-                .until(() -> {
-                    maxPending.accumulateAndGet(api.responseBytesPending(), Math::max);
-                    return api.connectionsClosed(ConnectionCloseReason.WRITE_STALL) > stalledBefore;
-                });
-        long bound = 2L * 2 * 1024 * 1024 + 64L * BS;
-        assertTrue(maxPending.get() > 0, "the stalled connection had answers pending");
-        assertTrue(
-                maxPending.get() <= bound,
-                () -> "pending answer bytes " + maxPending.get() + " above the per-connection bound " + bound);
+        WriteStalls.awaitCloseWithinBound(api, stalledBefore);
         await("the stalled connection gone, though the client still reads nothing")
                 .atMost(Await.DEFAULT_TIMEOUT)
                 .until(() -> api.connectionsOpen() == withIt - 1);

@@ -12,13 +12,11 @@ import io.strongroom.core.testkit.Await;
 import io.strongroom.core.testkit.store.SlotPattern;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,9 +24,9 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,39 +42,19 @@ class DiskFullTest {
     @TempDir
     Path dir;
 
-    private Vertx vertx;
-    private boolean mounted;
-    private final List<LocalFileBlockStore> stores = new ArrayList<>();
+    @RegisterExtension
+    final MountedStores mounts = new MountedStores();
 
     @BeforeEach
     void mountSmallFileSystem() throws Exception {
-        Mounts.tmpfs(dir, "4m");
-        mounted = true;
-        vertx = Vertx.vertx();
-    }
-
-    @AfterEach
-    void unmount() throws Exception {
-        for (LocalFileBlockStore store : stores) {
-            Await.result(store.close().transform(ar -> Future.succeededFuture()));
-        }
-        if (vertx != null) {
-            Await.result(vertx.close());
-        }
-        if (mounted) {
-            Mounts.unmount(dir);
-        }
+        mounts.tmpfs(dir, "4m");
     }
 
     private LocalFileBlockStore open(Durability durability) {
-        LocalFileBlockStore store = Await.result(LocalFileBlockStore.open(
-                vertx,
-                new LocalFileBlockStoreOptions()
-                        .setDataDir(dir.resolve("store"))
-                        .setDurability(durability)
-                        .setNoSpaceRetry(Duration.ofMillis(20))));
-        stores.add(store);
-        return store;
+        return mounts.open(new LocalFileBlockStoreOptions()
+                .setDataDir(dir.resolve("store"))
+                .setDurability(durability)
+                .setNoSpaceRetry(Duration.ofMillis(20)));
     }
 
     @Test

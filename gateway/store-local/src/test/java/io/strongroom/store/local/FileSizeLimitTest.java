@@ -10,15 +10,13 @@ import io.strongroom.core.store.VolumeFault;
 import io.strongroom.core.testkit.Await;
 import io.strongroom.core.testkit.store.SlotPattern;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,37 +32,19 @@ class FileSizeLimitTest {
     @TempDir
     Path dir;
 
+    @RegisterExtension
+    final MountedStores mounts = new MountedStores();
+
     private Path ext4;
-    private Vertx vertx;
-    private boolean mounted;
-    private final List<LocalFileBlockStore> stores = new ArrayList<>();
 
     @BeforeEach
     void mountExt4() throws Exception {
         ext4 = dir.resolve("ext4");
-        Mounts.ext4(dir.resolve("ext4.img"), 8, ext4);
-        mounted = true;
-        vertx = Vertx.vertx();
-    }
-
-    @AfterEach
-    void unmount() throws Exception {
-        for (LocalFileBlockStore store : stores) {
-            Await.result(store.close().transform(ar -> Future.succeededFuture()));
-        }
-        if (vertx != null) {
-            Await.result(vertx.close());
-        }
-        if (mounted) {
-            Mounts.unmount(ext4);
-        }
+        mounts.ext4(dir.resolve("ext4.img"), 8, ext4);
     }
 
     private LocalFileBlockStore open(Path dataDir) {
-        LocalFileBlockStore store = Await.result(LocalFileBlockStore.open(
-                vertx, new LocalFileBlockStoreOptions().setDataDir(dataDir).setDurability(Durability.FSYNC)));
-        stores.add(store);
-        return store;
+        return mounts.open(new LocalFileBlockStoreOptions().setDataDir(dataDir).setDurability(Durability.FSYNC));
     }
 
     @Test
