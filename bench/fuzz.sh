@@ -92,11 +92,11 @@ java -cp "$WORK/fuzzer:$WORK/app/gateway/server/target/strongroom-gateway.jar" i
 RSS_AFTER=$(rss_mb)
 LIVE=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/health/live" || true)
 TRACE_LINES=$(grep -cE '^[[:space:]]+at [[:alnum:]_.$]+\(|^Caused by: ' "$OUT/gateway.log" || true)
-WARNINGS=$(grep -cE '^(WARNING|SEVERE):' "$OUT/gateway.log" || true)
+WARNINGS=$(grep -cE '^[0-9T:.-]+Z (WARN|ERROR) ' "$OUT/gateway.log" || true)
 {
   echo "count $COUNT, seed $SEED, workers $WORKERS"
   echo "gateway RSS before ${RSS_BEFORE} MB, after ${RSS_AFTER} MB; /health/live after: $LIVE"
-  echo "gateway log: $TRACE_LINES stack-trace lines, $WARNINGS WARNING/SEVERE records ($OUT/gateway.log)"
+  echo "gateway log: $TRACE_LINES stack-trace lines, $WARNINGS WARN/ERROR records ($OUT/gateway.log)"
 } | tee "$OUT/summary.txt"
 [[ $TRACE_LINES == 0 && $LIVE == 200 ]] || STATUS=1
 exit "$STATUS"

@@ -34,6 +34,7 @@ import io.vertx.core.net.ServerSSLOptions;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -96,6 +97,11 @@ public final class Gateway {
                         () -> {
                             // Before anything else touches the data directory: one gateway per directory.
                             dataDirLock = DataDirLock.acquire(config.getDataDir());
+                            // A port in use fails the start now, not after the vault and every volume have opened.
+                            checkCanListen(config.getHost(), config.getPort(), "HTTP");
+                            if (config.getNbdPort() != null) {
+                                checkCanListen(config.getNbdHost(), config.getNbdPort(), "NBD");
+                            }
                             return StartupMaterial.load(config);
                         },
                         false)
@@ -286,7 +292,30 @@ public final class Gateway {
                                 api, options, config.limits().getRequestTimeout()),
                         new DeploymentOptions().setInstances(instances))
                 .onSuccess(deployments::add)
+                .recover(e -> Future.failedFuture(cannotListen(config.getHost(), port, "HTTP", e)))
                 .mapEmpty();
+    }
+
+    /**
+     * Binds {@code host:port} and lets it go again (with SO_REUSEADDR, as the servers bind), so that a port taken by
+     * another process ends start-up at once with the address in the message. Port 0 always binds.
+     */
+    private static void checkCanListen(String host, int port, String what) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw cannotListen(host, port, what, e);
+        }
+    }
+
+    private static IllegalStateException cannotListen(String host, int port, String what, Throwable cause) {
+        String setting = what.equals("HTTP") ? "listen.port, --port" : "nbd.port, --nbd-port";
+        return new IllegalStateException(
+                "cannot listen for " + what + " on " + host + ":" + port + " (" + setting + ")", cause);
     }
 
     /**

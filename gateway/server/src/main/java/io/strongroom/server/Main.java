@@ -2,6 +2,7 @@ package io.strongroom.server;
 
 import io.strongroom.server.config.ConfigException;
 import io.strongroom.server.config.ConfigLoader;
+import io.strongroom.server.config.Failures;
 import io.strongroom.server.config.GatewayConfig;
 import io.vertx.core.Vertx;
 import java.lang.System.Logger.Level;
@@ -12,8 +13,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code java -jar gateway/server/target/strongroom-gateway.jar [--config FILE] [flags]}: loads the configuration,
  * starts the gateway, prints one line with its URL and the credentials file, and shuts down gracefully on
- * SIGTERM or Ctrl-C. A bad setting ends the process with one line naming it (exit code 2); a data directory held
- * by another gateway with one line naming the holder (exit code 1), as does any other start-up failure.
+ * SIGTERM or Ctrl-C. {@code --version} prints the version and commit and {@code --help} the settings, starting
+ * nothing. The log goes to standard error in the configured {@link Logging} format. A bad setting ends the process with one line naming it (exit code 2); a data directory held
+ * by another gateway with one line naming the holder (exit code 1), as does any other start-up failure (its causes'
+ * messages joined, the operating system's reason included: a port in use, a data directory that cannot be written).
  */
 public final class Main {
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
@@ -25,6 +28,10 @@ public final class Main {
             System.out.print(ConfigLoader.help());
             return;
         }
+        if (ConfigLoader.wantsVersion(args)) {
+            System.out.println(BuildInfo.versionLine());
+            return;
+        }
         GatewayConfig config;
         try {
             config = ConfigLoader.load(args, System.getenv());
@@ -33,6 +40,9 @@ public final class Main {
             System.exit(2);
             return;
         }
+        Logging.install(config.getLogFormat());
+        LOG.log(Level.INFO, BuildInfo.versionLine());
+        config.loadWarnings().forEach(w -> LOG.log(Level.WARNING, w));
         Vertx vertx = Vertx.builder().with(Gateway.vertxOptions(config)).build();
         if (!vertx.isNativeTransportEnabled()) {
             LOG.log(
@@ -49,7 +59,8 @@ public final class Main {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             boolean oneLine = cause instanceof ConfigException || cause instanceof DataDirInUseException;
-            System.err.println("strongroom: " + (oneLine ? cause.getMessage() : "start-up failed: " + cause));
+            System.err.println(
+                    "strongroom: " + (oneLine ? cause.getMessage() : "start-up failed: " + Failures.describe(cause)));
             vertx.close();
             System.exit(cause instanceof ConfigException ? 2 : 1);
             return;

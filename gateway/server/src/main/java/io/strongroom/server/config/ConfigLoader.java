@@ -1,17 +1,21 @@
 package io.strongroom.server.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.strongroom.core.config.Durations;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Builds a {@link GatewayConfig} from, in increasing precedence: defaults, one JSON or YAML file
@@ -22,6 +26,18 @@ public final class ConfigLoader {
     public static final String CONFIG_FLAG = "--config";
     public static final String CONFIG_ENV = "STRONGROOM_CONFIG";
     public static final String HELP_FLAG = "--help";
+    public static final String VERSION_FLAG = "--version";
+    /**
+     * {@code STRONGROOM_*} variables that are not settings of the gateway but are read elsewhere: the config file,
+     * the {@code strongroom} launcher's, and the load tool's tokens.
+     */
+    private static final List<String> OTHER_VARIABLES = List.of(
+            CONFIG_ENV,
+            "STRONGROOM_MEMORY",
+            "STRONGROOM_JAVA_OPTS",
+            "STRONGROOM_JAR",
+            "STRONGROOM_TOKEN",
+            "STRONGROOM_VAULT_TOKEN");
     /** Set by systemd for a service with {@code LoadCredential=}; the embedded vault looks for its master key there. */
     public static final String CREDENTIALS_DIRECTORY_ENV = "CREDENTIALS_DIRECTORY";
 
@@ -39,6 +55,11 @@ public final class ConfigLoader {
         return false;
     }
 
+    /** True when the arguments ask for the version instead of a start. */
+    public static boolean wantsVersion(String[] args) {
+        return List.of(args).contains(VERSION_FLAG);
+    }
+
     /** Loads and validates the configuration from {@code args} and the environment {@code env}. */
     public static GatewayConfig load(String[] args, Map<String, String> env) {
         List<Assignment> flags = new ArrayList<>();
@@ -53,7 +74,8 @@ public final class ConfigLoader {
             String inline = eq < 0 ? null : arg.substring(eq + 1);
             Setting setting = Settings.byFlag(name);
             if (setting == null && !name.equals(CONFIG_FLAG)) {
-                throw new ConfigException("unknown flag " + name + " (see --help)");
+                throw new ConfigException(
+                        "unknown flag " + name + NearestName.suggestion(name, flagNames()) + " (see --help)");
             }
             String value = inline;
             if (value == null
@@ -80,6 +102,7 @@ public final class ConfigLoader {
                 a.setting.applier.apply(config, a.value);
             }
         }
+        warnAboutUnknownVariables(env, config);
         for (Setting s : Settings.ALL) {
             String value = env.get(s.env);
             if (value != null) {
@@ -96,27 +119,75 @@ public final class ConfigLoader {
         return config.validate();
     }
 
+    /**
+     * A {@code STRONGROOM_*} variable that names no setting is most likely a misspelt one: it is ignored with a warning
+     * naming it (never its value, which may be a secret) and the nearest known name.
+     */
+    private static void warnAboutUnknownVariables(Map<String, String> env, GatewayConfig config) {
+        List<String> known = new ArrayList<>(OTHER_VARIABLES);
+        Settings.ALL.forEach(s -> known.add(s.env));
+        env.keySet().stream()
+                .filter(name -> name.startsWith("STRONGROOM_") && !known.contains(name))
+                .sorted()
+                .forEach(name -> config.addLoadWarning("environment variable " + name
+                        + " is not a Strongroom setting and is ignored" + NearestName.suggestion(name, known)
+                        + " (see --help)"));
+    }
+
+    private static List<String> flagNames() {
+        List<String> names = new ArrayList<>(List.of(CONFIG_FLAG, HELP_FLAG, VERSION_FLAG));
+        Settings.ALL.stream().filter(s -> s.flag != null).forEach(s -> names.add(s.flag));
+        return names;
+    }
+
     /** The settings of a JSON or YAML file; its nesting gives the dotted keys ({@code listen: {port: 8080}}). */
     private static List<Assignment> fromFile(Path file) {
-        JsonObject root;
+        byte[] bytes;
         try {
-            byte[] bytes = Files.readAllBytes(file);
-            String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-            if (name.endsWith(".yaml") || name.endsWith(".yml")) {
-                Map<?, ?> tree = new YAMLMapper().readValue(bytes, Map.class);
-                root = tree == null ? new JsonObject() : JsonObject.mapFrom(tree);
-            } else {
-                root = new JsonObject(new String(bytes, StandardCharsets.UTF_8));
-            }
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(
+                    "config error: " + file + ": no such file (" + CONFIG_FLAG + " or " + CONFIG_ENV + ")");
         } catch (IOException e) {
-            throw ConfigException.invalid(CONFIG_FLAG.substring(2), file.toString(), "a readable JSON or YAML file");
-        } catch (RuntimeException e) {
-            String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("unparseable");
-            throw new ConfigException("invalid config file " + file + ": " + why);
+            throw new ConfigException("config error: " + file + ": cannot read it: " + Failures.describe(e));
         }
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        ObjectMapper mapper = name.endsWith(".yaml") || name.endsWith(".yml") ? new YAMLMapper() : new ObjectMapper();
+        Map<?, ?> tree;
+        try {
+            tree = mapper.readValue(bytes, Map.class);
+        } catch (MismatchedInputException e) {
+            throw syntaxError(
+                    file,
+                    e.getLocation().getLineNr(),
+                    e.getLocation().getColumnNr(),
+                    "expected a mapping of" + " settings (key: value) at the top");
+        } catch (JsonProcessingException e) {
+            if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+                // SnakeYAML's problem mark points at the offending token; Jackson's location at the enclosing node.
+                String context = m.getContext() == null ? "" : " (" + m.getContext() + ")";
+                throw syntaxError(
+                        file,
+                        m.getProblemMark().getLine() + 1,
+                        m.getProblemMark().getColumn() + 1,
+                        m.getProblem() + context);
+            }
+            throw syntaxError(
+                    file,
+                    e.getLocation().getLineNr(),
+                    e.getLocation().getColumnNr(),
+                    e.getOriginalMessage().lines().findFirst().orElse("unparseable"));
+        } catch (IOException e) {
+            throw new ConfigException("config error: " + file + ": cannot read it: " + Failures.describe(e));
+        }
+        JsonObject root = tree == null ? new JsonObject() : JsonObject.mapFrom(tree);
         List<Assignment> out = new ArrayList<>();
         flatten(root, "", file, out);
         return out;
+    }
+
+    private static ConfigException syntaxError(Path file, int line, int column, String what) {
+        return new ConfigException("config error: " + file + ":" + line + ":" + column + ": " + what);
     }
 
     private static void flatten(JsonObject node, String prefix, Path file, List<Assignment> out) {
@@ -127,7 +198,9 @@ public final class ConfigLoader {
             if (setting == null && value instanceof JsonObject child) {
                 flatten(child, key + ".", file, out);
             } else if (setting == null) {
-                throw new ConfigException("unknown setting " + key + " in " + file + " (see --help)");
+                throw new ConfigException("config error: " + file + ": unknown setting " + key
+                        + NearestName.suggestion(
+                                key, Settings.ALL.stream().map(x -> x.key).toList()) + " (see --help)");
             } else if (value == null) {
                 continue;
             } else if (setting.structured) {
@@ -159,7 +232,8 @@ public final class ConfigLoader {
             out.append(String.format(Locale.US, "  %-46s %s%n", flag, s.help))
                     .append(String.format(Locale.US, "  %-46s   file key %s, env %s%n", "", s.key, s.env));
         }
-        out.append(String.format(Locale.US, "  %-46s %s%n", "--help", "this text"))
+        out.append(String.format(Locale.US, "  %-46s %s%n", VERSION_FLAG, "print the version and commit, then exit"))
+                .append(String.format(Locale.US, "  %-46s %s%n", HELP_FLAG, "this text"))
                 .append("\n<duration> is ")
                 .append(Durations.FORMS)
                 .append(".\n");

@@ -9,7 +9,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -55,6 +57,8 @@ public class GatewayConfig {
     private String nbdHost = DEFAULT_NBD_HOST;
     private Path nbdSocket;
     private int nbdMaxRequestBytes = DEFAULT_NBD_MAX_REQUEST_BYTES;
+    private LogFormat logFormat = LogFormat.HUMAN;
+    private final List<String> loadWarnings = new ArrayList<>();
 
     public String getHost() {
         return host;
@@ -205,6 +209,25 @@ public class GatewayConfig {
     public GatewayConfig setNbdMaxRequestBytes(int nbdMaxRequestBytes) {
         this.nbdMaxRequestBytes = nbdMaxRequestBytes;
         return this;
+    }
+
+    public LogFormat getLogFormat() {
+        return logFormat;
+    }
+
+    /** How the log is written to standard error (default {@link LogFormat#HUMAN}). */
+    public GatewayConfig setLogFormat(LogFormat logFormat) {
+        this.logFormat = logFormat;
+        return this;
+    }
+
+    /** What loading the configuration found suspicious but not fatal (an unknown STRONGROOM_* variable), to log. */
+    public List<String> loadWarnings() {
+        return List.copyOf(loadWarnings);
+    }
+
+    void addLoadWarning(String line) {
+        loadWarnings.add(line);
     }
 
     /** True when NBD is served at all: a TCP port or a Unix socket is set. */

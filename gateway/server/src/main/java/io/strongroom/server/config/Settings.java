@@ -64,6 +64,7 @@ final class Settings {
     static final String NBD_HOST = "nbd.host";
     static final String NBD_SOCKET = "nbd.socket";
     static final String NBD_MAX_REQUEST_BYTES = "nbd.maxRequestBytes";
+    static final String LOG_FORMAT = "log.format";
 
     static final List<Setting> ALL = List.of(
             scalar(
@@ -370,7 +371,14 @@ final class Settings {
                             NBD_MAX_REQUEST_BYTES,
                             v,
                             GatewayConfig.MIN_NBD_MAX_REQUEST_BYTES,
-                            GatewayConfig.MAX_NBD_MAX_REQUEST_BYTES))));
+                            GatewayConfig.MAX_NBD_MAX_REQUEST_BYTES))),
+            scalar(
+                    LOG_FORMAT,
+                    "--log-format",
+                    "human|json",
+                    "log lines on standard error: human (one line: time level logger: message) or json (one object"
+                            + " per line: ts level logger thread msg error; docs/OPERATIONS.md) (default human)",
+                    (c, v) -> c.setLogFormat(enumValue(LOG_FORMAT, v, LogFormat.class, "human or json"))));
 
     private Settings() {}
 

@@ -181,7 +181,8 @@ class ConfigLoaderTest {
                 "invalid setting limits.requestTimeout: '30' (expected a duration: a number and a unit (500ms, 30s,"
                         + " 1.5s, 10m, 1h) or ISO-8601 (PT30S); a bare number has no unit)",
                 error(Map.of(), "--request-timeout", "30"));
-        assertEquals("unknown flag --prot (see --help)", error(Map.of(), "--prot", "1"));
+        assertEquals("unknown flag --prot (did you mean --port?) (see --help)", error(Map.of(), "--prot", "1"));
+        assertEquals("unknown flag --colour (see --help)", error(Map.of(), "--colour", "1"));
         assertEquals("missing value for flag --port", error(Map.of(), "--port"));
         assertTrue(error(Map.of(), "--host", "0.0.0.0")
                 .startsWith("invalid setting listen.host: '0.0.0.0' (expected a loopback"));
@@ -201,13 +202,18 @@ class ConfigLoaderTest {
         Path yaml = dir.resolve("typo.yaml");
         Files.writeString(yaml, "limits:\n  maxBlocksPerReqest: 4\n");
         assertEquals(
-                "unknown setting limits.maxBlocksPerReqest in " + yaml + " (see --help)",
+                "config error: " + yaml
+                        + ": unknown setting limits.maxBlocksPerReqest (did you mean limits.maxBlocksPerRequest?)"
+                        + " (see --help)",
                 error(Map.of(), "--config", yaml.toString()));
         Path broken = dir.resolve("broken.json");
-        Files.writeString(broken, "{\"listen\": ");
-        assertTrue(error(Map.of(), "--config", broken.toString()).startsWith("invalid config file " + broken + ": "));
+        Files.writeString(broken, "{\"listen\": {\n  \"port\" 8080}}");
         assertEquals(
-                "invalid setting config: '" + dir.resolve("absent.json") + "' (expected a readable JSON or YAML file)",
+                "config error: " + broken + ":2:10: Unexpected character ('8' (code 56)): was expecting a colon to"
+                        + " separate field name and value",
+                error(Map.of(), "--config", broken.toString()));
+        assertEquals(
+                "config error: " + dir.resolve("absent.json") + ": no such file (--config or STRONGROOM_CONFIG)",
                 error(Map.of(), "--config", dir.resolve("absent.json").toString()));
         for (String line : new String[] {error(Map.of(), "--durability", "x"), error(Map.of(), "--port", "-1")}) {
             assertFalse(line.contains("\n"), line);

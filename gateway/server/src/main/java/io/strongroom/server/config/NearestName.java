@@ -1,0 +1,52 @@
+package io.strongroom.server.config;
+
+import java.util.Collection;
+import java.util.Locale;
+
+/** "did you mean" for a misspelt setting, flag or variable: the known name nearest by edit distance, if close. */
+final class NearestName {
+    private NearestName() {}
+
+    /** {@code " (did you mean X?)"}, or the empty string when no known name is close to {@code name}. */
+    static String suggestion(String name, Collection<String> known) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : known) {
+            int d = distance(normal(name), normal(candidate));
+            if (d < bestDistance) {
+                best = candidate;
+                bestDistance = d;
+            }
+        }
+        // Close: a few edits, and fewer than a third of the name (STRONGROOM_X is not a misspelling of every name).
+        int allowed =
+                Math.min(3, Math.max(1, normal(name).replace("strongroom", "").length() / 3));
+        return best != null && bestDistance <= allowed ? " (did you mean " + best + "?)" : "";
+    }
+
+    /** Case and separators do not count: {@code STRONGROOM_DATADIR} matches {@code STRONGROOM_DATA_DIR}. */
+    private static String normal(String s) {
+        return s.toLowerCase(Locale.ROOT).replaceAll("[-_.]", "");
+    }
+
+    /** Edit distance: insertions, deletions, substitutions and swaps of two neighbours ({@code prot} → {@code port}). */
+    private static int distance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(d[i - 1][j - 1] + cost, Math.min(d[i - 1][j], d[i][j - 1]) + 1);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
+    }
+}
