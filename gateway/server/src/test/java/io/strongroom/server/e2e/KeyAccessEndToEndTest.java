@@ -7,22 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.strongroom.core.keys.IdentityConfig;
 import io.strongroom.core.testkit.Await;
 import io.strongroom.server.config.GatewayConfig;
 import io.strongroom.vault.local.Identity;
 import io.strongroom.vault.local.LocalVault;
 import io.strongroom.vault.local.LocalVaultOptions;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.PemTrustOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,35 +64,14 @@ class KeyAccessEndToEndTest {
                 }))
                 .listen(0, "127.0.0.1")
                 .await(30, TimeUnit.SECONDS);
-        HttpClient vaultAdmin = side.createHttpClient(new HttpClientOptions()
-                .setSsl(true)
-                .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(vault.certificatePem()))));
+        VaultOperator vaultOps = new VaultOperator(side, vault, VAULT_TOKEN);
         try {
-            vaultCall(
-                    vaultAdmin, vault, HttpMethod.POST, "/keys/service-key/create", new JsonObject().put("kty", "RSA"));
-            vaultCall(
-                    vaultAdmin,
-                    vault,
-                    HttpMethod.POST,
-                    "/keys/customer-kek/create",
-                    new JsonObject().put("kty", "RSA"));
-            Path trust = dir.resolve("vault-ca.pem");
-            Files.writeString(trust, vault.certificatePem());
-            Path data = dir.resolve("data");
-            TestTokens.write(data);
-            GatewayConfig config = GatewayFixture.config(data)
-                    .setServiceKek(vault.vaultUrl() + "/keys/service-key")
-                    .putIdentity("ops", new IdentityConfig.StaticToken(VAULT_TOKEN));
-            config.vault()
-                    .setUrl(vault.vaultUrl())
-                    .setTrustPemPath(trust)
-                    .setIdentity("ops")
-                    .setLocalRegion(vault.region());
+            GatewayConfig config = vaultOps.prepareGateway(dir, VAULT_TOKEN);
             config.keyAccess()
                     .setGracePeriod(Duration.ofSeconds(2))
                     .setProbeInterval(Duration.ofMillis(300))
                     .addAlertWebhook("http://127.0.0.1:" + webhook.actualPort() + "/alerts");
-            String kek = vault.vaultUrl() + "/keys/customer-kek";
+            String kek = vaultOps.kek(VaultOperator.CUSTOMER_KEY);
 
             try (GatewayFixture gw = GatewayFixture.start(config, null, b -> {})) {
                 assertEquals(
@@ -133,12 +105,7 @@ class KeyAccessEndToEndTest {
                         gw.send("PUT", "/v1/volumes/svc/blocks/3", TestTokens.DATA_ALL, svcBlock)
                                 .status());
 
-                vaultCall(
-                        vaultAdmin,
-                        vault,
-                        HttpMethod.PATCH,
-                        "/keys/customer-kek",
-                        new JsonObject().put("attributes", new JsonObject().put("enabled", false)));
+                vaultOps.setEnabled(VaultOperator.CUSTOMER_KEY, false);
                 long disabledAt = System.nanoTime();
                 JsonObject degraded = nextAlert(alerts);
                 long degradedAfterMillis = (System.nanoTime() - disabledAt) / 1_000_000;
@@ -196,12 +163,7 @@ class KeyAccessEndToEndTest {
                 assertEquals("INACCESSIBLE", darkKey.getString("state"), darkKey::encode);
                 assertEquals("keyDisabled", darkKey.getString("cause"), darkKey::encode);
 
-                vaultCall(
-                        vaultAdmin,
-                        vault,
-                        HttpMethod.PATCH,
-                        "/keys/customer-kek",
-                        new JsonObject().put("attributes", new JsonObject().put("enabled", true)));
+                vaultOps.setEnabled(VaultOperator.CUSTOMER_KEY, true);
                 GatewayFixture.Response revalidated =
                         gw.json("POST", "/v1/keys/revalidate", TestTokens.KEY_ADMIN, new JsonObject().put("kek", kek));
                 assertEquals(200, revalidated.status(), new String(revalidated.body()));
@@ -255,7 +217,7 @@ class KeyAccessEndToEndTest {
                         .toList();
                 assertTrue(details.contains("DEGRADED -> INACCESSIBLE after grace period over"), details.toString());
                 assertEquals(403, gw.get("/v1/activity", TestTokens.DATA_ALL).status(), "key-admin only");
-                String log = Files.readString(data.resolve("activity.log"));
+                String log = Files.readString(dir.resolve("data").resolve("activity.log"));
                 assertTrue(log.contains("\"type\":\"probe\"") && log.contains("\"cause\":\"keyDisabled\""), log);
                 assertFalse(log.contains(VAULT_TOKEN), "no token in the activity log");
             }
@@ -269,18 +231,5 @@ class KeyAccessEndToEndTest {
         JsonObject alert = alerts.poll(Await.DEFAULT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         assertNotNull(alert, "no alert within " + Await.DEFAULT_TIMEOUT_SECONDS + " s");
         return alert;
-    }
-
-    private static void vaultCall(HttpClient http, LocalVault vault, HttpMethod method, String path, JsonObject body)
-            throws Exception {
-        int status = http.request(new RequestOptions()
-                        .setMethod(method)
-                        .setAbsoluteURI(vault.baseUrl() + path + "?api-version=7.4")
-                        .putHeader("authorization", "Bearer " + VAULT_TOKEN)
-                        .putHeader("content-type", "application/json"))
-                .compose(r -> r.send(body.toBuffer()))
-                .compose(r -> r.body().map(b -> r.statusCode()))
-                .await(60, TimeUnit.SECONDS);
-        assertEquals(200, status, method + " " + path);
     }
 }

@@ -20,13 +20,7 @@ import io.strongroom.vault.local.keys.KeyFileStore;
 import io.strongroom.vault.local.keys.KeyVersion;
 import io.strongroom.vault.local.keys.VaultKey;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.PemTrustOptions;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -111,29 +105,13 @@ class SecretHygieneEndToEndTest {
                                 .addIdentity(
                                         APP_STATIC_TOKEN, new Identity("app", Set.of("all"), CLIENT_ID, CLIENT_SECRET)))
                 .await(60, TimeUnit.SECONDS);
-        HttpClient vaultAdmin = side.createHttpClient(new HttpClientOptions()
-                .setSsl(true)
-                .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(vault.certificatePem()))));
+        VaultOperator vaultOps = new VaultOperator(side, vault, OPERATOR_TOKEN);
         KeyVaultClient operator = KeyVaultClient.create(
                 side, LocalVaultClientOptions.reaching(vault), new StaticTokenProvider(OPERATOR_TOKEN));
         Map<String, byte[]> deks = new LinkedHashMap<>();
         Logger root = Logger.getLogger("");
         try {
-            vaultCall(
-                    vaultAdmin, vault, HttpMethod.POST, "/keys/service-key/create", new JsonObject().put("kty", "RSA"));
-            vaultCall(
-                    vaultAdmin,
-                    vault,
-                    HttpMethod.POST,
-                    "/keys/customer-kek/create",
-                    new JsonObject().put("kty", "RSA"));
-            Path trust = dir.resolve("vault-ca.pem");
-            Files.writeString(trust, vault.certificatePem());
-            Path data = dir.resolve("data");
-            TestTokens.write(data);
-            GatewayConfig config = GatewayFixture.config(data)
-                    .setServiceKek(vault.vaultUrl() + "/keys/service-key")
-                    .putIdentity("ops", new IdentityConfig.StaticToken(GATEWAY_VAULT_TOKEN))
+            GatewayConfig config = vaultOps.prepareGateway(dir, GATEWAY_VAULT_TOKEN)
                     .putIdentity(
                             "app",
                             new IdentityConfig.ClientCredentials(
@@ -142,13 +120,9 @@ class SecretHygieneEndToEndTest {
                                     CLIENT_ID,
                                     CLIENT_SECRET,
                                     vault.certificatePem()));
-            config.vault()
-                    .setUrl(vault.vaultUrl())
-                    .setTrustPemPath(trust)
-                    .setIdentity("ops")
-                    .setLocalRegion(vault.region());
+            Path data = dir.resolve("data");
             config.keyAccess().setGracePeriod(Duration.ofSeconds(2)).setProbeInterval(Duration.ofMillis(300));
-            String kek = vault.vaultUrl() + "/keys/customer-kek";
+            String kek = vaultOps.kek(VaultOperator.CUSTOMER_KEY);
 
             capture.setLevel(Level.ALL);
             root.addHandler(capture);
@@ -181,12 +155,7 @@ class SecretHygieneEndToEndTest {
                 unwrapAll(operator, data, deks);
 
                 // KEK rotation: a new version of the customer key, every DEK re-wrapped under it
-                vaultCall(
-                        vaultAdmin,
-                        vault,
-                        HttpMethod.POST,
-                        "/keys/customer-kek/create",
-                        new JsonObject().put("kty", "RSA"));
+                vaultOps.createRsaKey(VaultOperator.CUSTOMER_KEY);
                 api.expect(
                         200,
                         "PUT",
@@ -202,12 +171,7 @@ class SecretHygieneEndToEndTest {
                 api.expect(200, "POST", "/v1/volumes/svc/revalidate", TestTokens.KEY_ADMIN, null);
 
                 // the customer key disabled: DEGRADED, then INACCESSIBLE after the grace period; revalidated back
-                vaultCall(
-                        vaultAdmin,
-                        vault,
-                        HttpMethod.PATCH,
-                        "/keys/customer-kek",
-                        new JsonObject().put("attributes", new JsonObject().put("enabled", false)));
+                vaultOps.setEnabled(VaultOperator.CUSTOMER_KEY, false);
                 await().atMost(Duration.ofSeconds(Await.DEFAULT_TIMEOUT_SECONDS))
                         .until(() -> "INACCESSIBLE"
                                 .equals(api.get("/v1/volumes/cust").getString("keyState")));
@@ -219,12 +183,7 @@ class SecretHygieneEndToEndTest {
                         "/v1/volumes/svc/kek",
                         TestTokens.KEY_ADMIN,
                         new JsonObject().put("kek", kek).put("identity", "app"));
-                vaultCall(
-                        vaultAdmin,
-                        vault,
-                        HttpMethod.PATCH,
-                        "/keys/customer-kek",
-                        new JsonObject().put("attributes", new JsonObject().put("enabled", true)));
+                vaultOps.setEnabled(VaultOperator.CUSTOMER_KEY, true);
                 api.expect(
                         200,
                         "POST",
@@ -418,18 +377,5 @@ class SecretHygieneEndToEndTest {
                 texts.add(new String[] {"body of " + path, new String(r.body(), StandardCharsets.UTF_8)});
             }
         }
-    }
-
-    private static void vaultCall(HttpClient http, LocalVault vault, HttpMethod method, String path, JsonObject body)
-            throws Exception {
-        int status = http.request(new RequestOptions()
-                        .setMethod(method)
-                        .setAbsoluteURI(vault.baseUrl() + path + "?api-version=7.4")
-                        .putHeader("authorization", "Bearer " + OPERATOR_TOKEN)
-                        .putHeader("content-type", "application/json"))
-                .compose(r -> r.send(body.toBuffer()))
-                .compose(r -> r.body().map(b -> r.statusCode()))
-                .await(60, TimeUnit.SECONDS);
-        assertEquals(200, status, method + " " + path);
     }
 }

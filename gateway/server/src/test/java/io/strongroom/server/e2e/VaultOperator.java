@@ -1,0 +1,93 @@
+package io.strongroom.server.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.strongroom.core.keys.IdentityConfig;
+import io.strongroom.core.testkit.Await;
+import io.strongroom.server.config.GatewayConfig;
+import io.strongroom.vault.local.LocalVault;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemTrustOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The operator of an external local-vault in an end-to-end test: calls its keys REST API over HTTPS with a token of
+ * an identity allowed everything, and prepares a gateway for it the way an operator would (keys {@value #SERVICE_KEY}
+ * and {@value #CUSTOMER_KEY} created, the vault's certificate trusted, identity {@code ops} a static token).
+ */
+final class VaultOperator {
+    static final String SERVICE_KEY = "service-key";
+    static final String CUSTOMER_KEY = "customer-kek";
+
+    private final LocalVault vault;
+    private final String token;
+    private final HttpClient http;
+
+    VaultOperator(Vertx vertx, LocalVault vault, String token) {
+        this.vault = vault;
+        this.token = token;
+        this.http = vertx.createHttpClient(new HttpClientOptions()
+                .setSsl(true)
+                .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(vault.certificatePem()))));
+    }
+
+    /** Sends {@code body} to {@code path} of the keys API and asserts the vault answered 200. */
+    void call(HttpMethod method, String path, JsonObject body) {
+        int status = Await.result(http.request(new RequestOptions()
+                        .setMethod(method)
+                        .setAbsoluteURI(vault.baseUrl() + path + "?api-version=7.4")
+                        .putHeader("authorization", "Bearer " + token)
+                        .putHeader("content-type", "application/json"))
+                .compose(r -> r.send(body.toBuffer()))
+                .compose(r -> r.body().map(b -> r.statusCode())));
+        assertEquals(200, status, method + " " + path);
+    }
+
+    /** Creates an RSA key, or a new version of it. */
+    void createRsaKey(String name) {
+        call(HttpMethod.POST, "/keys/" + name + "/create", new JsonObject().put("kty", "RSA"));
+    }
+
+    /** Enables or disables every version of a key. */
+    void setEnabled(String name, boolean enabled) {
+        call(
+                HttpMethod.PATCH,
+                "/keys/" + name,
+                new JsonObject().put("attributes", new JsonObject().put("enabled", enabled)));
+    }
+
+    /** The key's identifier without a version, as a volume names its KEK. */
+    String kek(String name) {
+        return vault.vaultUrl() + "/keys/" + name;
+    }
+
+    /**
+     * Creates both keys and returns the configuration of a gateway on {@code dir}/data (test tokens written) whose
+     * service KEK is {@value #SERVICE_KEY}, reaching the vault as identity {@code ops} with {@code gatewayToken}.
+     */
+    GatewayConfig prepareGateway(Path dir, String gatewayToken) throws IOException {
+        createRsaKey(SERVICE_KEY);
+        createRsaKey(CUSTOMER_KEY);
+        Path trust = dir.resolve("vault-ca.pem");
+        Files.writeString(trust, vault.certificatePem());
+        Path data = dir.resolve("data");
+        TestTokens.write(data);
+        GatewayConfig config = GatewayFixture.config(data)
+                .setServiceKek(kek(SERVICE_KEY))
+                .putIdentity("ops", new IdentityConfig.StaticToken(gatewayToken));
+        config.vault()
+                .setUrl(vault.vaultUrl())
+                .setTrustPemPath(trust)
+                .setIdentity("ops")
+                .setLocalRegion(vault.region());
+        return config;
+    }
+}
