@@ -12,6 +12,7 @@ import com.azure.core.credential.TokenCredential;
 import com.azure.core.exception.HttpResponseException;
 import com.azure.core.exception.ResourceNotFoundException;
 import com.azure.core.http.HttpClient;
+import com.azure.core.http.HttpMethod;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.security.keyvault.keys.KeyClient;
 import com.azure.security.keyvault.keys.KeyClientBuilder;
@@ -22,26 +23,37 @@ import com.azure.security.keyvault.keys.cryptography.models.UnwrapResult;
 import com.azure.security.keyvault.keys.cryptography.models.WrapResult;
 import com.azure.security.keyvault.keys.models.CreateRsaKeyOptions;
 import com.azure.security.keyvault.keys.models.DeletedKey;
+import com.azure.security.keyvault.keys.models.ImportKeyOptions;
+import com.azure.security.keyvault.keys.models.JsonWebKey;
+import com.azure.security.keyvault.keys.models.KeyOperation;
 import com.azure.security.keyvault.keys.models.KeyType;
 import com.azure.security.keyvault.keys.models.KeyVaultKey;
+import io.strongroom.crypto.RsaKeyWrap;
 import io.strongroom.vault.local.Identity;
 import io.strongroom.vault.local.LocalVault;
 import io.strongroom.vault.local.LocalVaultOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayInputStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
+import java.security.interfaces.RSAPublicKey;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.spec.SecretKeySpec;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -62,6 +74,11 @@ class AzureSdkCompatibilityTest {
     @TempDir
     static Path dir;
 
+    @TempDir
+    static Path twinDir;
+
+    static final byte[] MASTER = new byte[32];
+
     static Vertx vertx;
     static LocalVault vault;
     static HttpClient http;
@@ -74,18 +91,29 @@ class AzureSdkCompatibilityTest {
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
-        vault = await(LocalVault.start(
-                vertx,
-                new LocalVaultOptions().setDataDir(dir).addIdentity(TOKEN, new Identity("azure-sdk", Set.of("all")))));
-        http = new JdkHttpClientBuilder(
-                        java.net.http.HttpClient.newBuilder().sslContext(trusting(vault.certificatePem())))
-                .build();
+        new SecureRandom().nextBytes(MASTER);
+        vault = await(LocalVault.start(vertx, options(dir)));
+        http = trustingClient(vault);
+    }
+
+    private static LocalVaultOptions options(Path dataDir) {
+        return new LocalVaultOptions()
+                .setDataDir(dataDir)
+                .setMasterSecret(new SecretKeySpec(MASTER, "AES"))
+                .addIdentity(TOKEN, new Identity("azure-sdk", Set.of("all")));
     }
 
     @AfterAll
     static void stop() {
         await(vault.close());
         await(vertx.close());
+    }
+
+    /** An SDK transport that trusts the vault's self-signed certificate. */
+    private static HttpClient trustingClient(LocalVault target) throws Exception {
+        return new JdkHttpClientBuilder(
+                        java.net.http.HttpClient.newBuilder().sslContext(trusting(target.certificatePem())))
+                .build();
     }
 
     private static SSLContext trusting(String pem) throws Exception {
@@ -103,12 +131,15 @@ class AzureSdkCompatibilityTest {
     }
 
     private static KeyClient keyClient() {
+        return keyClientBuilder(vault, http).buildClient();
+    }
+
+    private static KeyClientBuilder keyClientBuilder(LocalVault target, HttpClient transport) {
         return new KeyClientBuilder()
-                .vaultUrl(vault.baseUrl())
+                .vaultUrl(target.baseUrl())
                 .credential(credential)
-                .httpClient(http)
-                .disableChallengeResourceVerification()
-                .buildClient();
+                .httpClient(transport)
+                .disableChallengeResourceVerification();
     }
 
     private static CryptographyClient cryptoClient(String keyId) {
@@ -176,6 +207,126 @@ class AzureSdkCompatibilityTest {
         KeyVaultKey back =
                 keys.beginRecoverDeletedKey("sdk-life").waitForCompletion().getValue();
         assertEquals(second.getId(), back.getId());
+    }
+
+    /** Every operation goes to the vault: no key is fetched, so the SDK does not wrap locally. */
+    private static CryptographyClient remoteCrypto(String keyId) {
+        return remoteCrypto(keyId, http);
+    }
+
+    private static CryptographyClient remoteCrypto(String keyId, HttpClient transport) {
+        return new CryptographyClientBuilder()
+                .keyIdentifier(keyId)
+                .credential(credential)
+                .httpClient(transport)
+                .disableChallengeResourceVerification()
+                .disableKeyCaching()
+                .buildClient();
+    }
+
+    private static byte[] freshDek() {
+        byte[] dek = new byte[32];
+        new SecureRandom().nextBytes(dek);
+        return dek;
+    }
+
+    @Test
+    void aPlainPropertiesUpdateLeavesTheKeyOperations() {
+        List<String> patchBodies = new CopyOnWriteArrayList<>();
+        KeyClient keys = keyClientBuilder(vault, http)
+                .addPolicy((context, next) -> {
+                    if (context.getHttpRequest().getHttpMethod() == HttpMethod.PATCH) {
+                        patchBodies.add(
+                                context.getHttpRequest().getBodyAsBinaryData().toString());
+                    }
+                    return next.process();
+                })
+                .buildClient();
+        KeyVaultKey key = keys.createRsaKey(
+                new CreateRsaKeyOptions("sdk-props").setKeyOperations(KeyOperation.WRAP_KEY, KeyOperation.UNWRAP_KEY));
+        KeyVaultKey updated = keys.updateKeyProperties(key.getProperties().setTags(Map.of("owner", "ops")));
+        assertTrue(patchBodies.get(0).contains("\"key_ops\":[]"), "what the SDK sends: " + patchBodies);
+        assertEquals(List.of(KeyOperation.WRAP_KEY, KeyOperation.UNWRAP_KEY), updated.getKeyOperations());
+        assertEquals("ops", updated.getProperties().getTags().get("owner"));
+        CryptographyClient crypto = remoteCrypto(key.getId());
+        byte[] dek = freshDek();
+        WrapResult wrapped = crypto.wrapKey(KeyWrapAlgorithm.RSA_OAEP_256, dek);
+        assertArrayEquals(
+                dek,
+                crypto.unwrapKey(KeyWrapAlgorithm.RSA_OAEP_256, wrapped.getEncryptedKey())
+                        .getKey());
+    }
+
+    @Test
+    void anExpiredKeyRefusesWrapAndStillUnwraps() {
+        KeyClient keys = keyClient();
+        KeyVaultKey key = keys.createRsaKey(new CreateRsaKeyOptions("sdk-expiring"));
+        CryptographyClient crypto = remoteCrypto(key.getId());
+        byte[] dek = freshDek();
+        WrapResult wrapped = crypto.wrapKey(KeyWrapAlgorithm.RSA_OAEP_256, dek);
+        keys.updateKeyProperties(
+                key.getProperties().setExpiresOn(OffsetDateTime.now().minusMinutes(1)));
+        HttpResponseException refused =
+                assertThrows(HttpResponseException.class, () -> crypto.wrapKey(KeyWrapAlgorithm.RSA_OAEP_256, dek));
+        assertEquals(403, refused.getResponse().getStatusCode());
+        assertArrayEquals(
+                dek,
+                crypto.unwrapKey(KeyWrapAlgorithm.RSA_OAEP_256, wrapped.getEncryptedKey())
+                        .getKey());
+    }
+
+    @Test
+    void aBackupRestoresIntoAVaultWithTheSameMasterSecret() throws Exception {
+        KeyClient keys = keyClient();
+        KeyVaultKey key = keys.createRsaKey(new CreateRsaKeyOptions("sdk-backup"));
+        byte[] dek = freshDek();
+        WrapResult wrapped = remoteCrypto(key.getId()).wrapKey(KeyWrapAlgorithm.RSA_OAEP_256, dek);
+        byte[] blob = keys.backupKey("sdk-backup");
+        assertTrue(blob.length > 256, "a blob of " + blob.length + " bytes");
+        HttpResponseException taken = assertThrows(HttpResponseException.class, () -> keys.restoreKeyBackup(blob));
+        assertEquals(409, taken.getResponse().getStatusCode());
+
+        LocalVault twin = await(LocalVault.start(vertx, options(twinDir)));
+        try {
+            HttpClient twinHttp = trustingClient(twin);
+            KeyVaultKey restored =
+                    keyClientBuilder(twin, twinHttp).buildClient().restoreKeyBackup(blob);
+            assertEquals(
+                    key.getProperties().getVersion(), restored.getProperties().getVersion());
+            assertEquals("sdk-backup", restored.getName());
+            assertTrue(restored.getId().startsWith(twin.vaultUrl() + "/keys/sdk-backup/"), restored.getId());
+            assertArrayEquals(
+                    dek,
+                    remoteCrypto(restored.getId(), twinHttp)
+                            .unwrapKey(KeyWrapAlgorithm.RSA_OAEP_256, wrapped.getEncryptedKey())
+                            .getKey());
+        } finally {
+            await(twin.close());
+        }
+    }
+
+    @Test
+    void anImportedKeyUnwrapsWhatWasWrappedOutsideTheVault() throws Exception {
+        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+        KeyPair pair = rsa.generateKeyPair();
+        KeyVaultKey imported = keyClient()
+                .importKey(new ImportKeyOptions(
+                                "sdk-byok",
+                                JsonWebKey.fromRsa(pair, List.of(KeyOperation.WRAP_KEY, KeyOperation.UNWRAP_KEY)))
+                        .setHardwareProtected(true));
+        assertEquals(KeyType.RSA_HSM, imported.getKeyType());
+        assertArrayEquals(
+                ((RSAPublicKey) pair.getPublic()).getModulus().toByteArray(),
+                new BigInteger(1, imported.getKey().getN()).toByteArray());
+        byte[] dek = freshDek();
+        byte[] wrappedOutside = RsaKeyWrap.wrap(
+                io.strongroom.crypto.KeyWrapAlgorithm.RSA_OAEP_256, (RSAPublicKey) pair.getPublic(), dek);
+        assertArrayEquals(
+                dek,
+                remoteCrypto(imported.getId())
+                        .unwrapKey(KeyWrapAlgorithm.RSA_OAEP_256, wrappedOutside)
+                        .getKey());
     }
 
     @Test

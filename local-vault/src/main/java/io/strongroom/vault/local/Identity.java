@@ -8,15 +8,27 @@ import java.util.TreeSet;
 /**
  * A caller of the vault and its key permissions (an access policy entry).
  *
- * <p>Permissions use Azure's names (get, list, create, update, delete, recover, purge, rotate,
- * wrapKey, unwrapKey; "all" grants every one) and are matched case-insensitively. An identity may
+ * <p>Permissions use Azure's names (get, list, create, update, import, delete, recover, backup,
+ * restore, purge, rotate, wrapKey, unwrapKey; "all" grants every one) and are matched case-insensitively. An identity may
  * also carry a client id (selects it at the managed-identity endpoint) and a client secret (lets it
  * use the client-credentials token endpoint). The secret never appears in {@link #toString()}.
  */
 public final class Identity {
     /** Every key permission this vault checks. */
-    public static final Set<String> ALL_PERMISSIONS =
-            Set.of("get", "list", "create", "update", "delete", "recover", "purge", "rotate", "wrapkey", "unwrapkey");
+    public static final Set<String> ALL_PERMISSIONS = Set.of(
+            "get",
+            "list",
+            "create",
+            "update",
+            "import",
+            "delete",
+            "recover",
+            "backup",
+            "restore",
+            "purge",
+            "rotate",
+            "wrapkey",
+            "unwrapkey");
 
     private final String name;
     private final Set<String> keyPermissions;

@@ -132,7 +132,7 @@ public final class LocalVault {
         }
         new TokenEndpoints(tokens, options).mount(router);
         VaultRequestHandler vaultHandler = new VaultRequestHandler(vertx, context);
-        BodyHandler body = BodyHandler.create().setBodyLimit(64 * 1024).setHandleFileUploads(false);
+        BodyHandler body = BodyHandler.create().setBodyLimit(1024 * 1024).setHandleFileUploads(false);
         router.route("/keys*").handler(body).handler(vaultHandler);
         router.route("/deletedkeys*").handler(body).handler(vaultHandler);
         router.route()

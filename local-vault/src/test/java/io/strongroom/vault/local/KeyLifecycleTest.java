@@ -174,7 +174,7 @@ class KeyLifecycleTest {
     }
 
     @Test
-    void notYetActiveAndExpiredKeysRefuseCrypto() {
+    void outsideItsWindowAKeyRefusesWrapButStillUnwraps() {
         long now = T0.getEpochSecond();
         kit.post(
                 "/keys/window/create?" + API,
@@ -184,17 +184,59 @@ class KeyLifecycleTest {
                         .put("attributes", new JsonObject().put("nbf", now + 60).put("exp", now + 120)));
         HttpResponse<Buffer> early = wrap("window");
         assertEquals(403, early.statusCode());
+        assertEquals("Forbidden", errorCode(early));
         assertEquals("KeyNotYetValid", innerCode(early));
         clock.advance(Duration.ofSeconds(60));
-        assertEquals(200, wrap("window").statusCode());
+        HttpResponse<Buffer> inside = wrap("window");
+        assertEquals(200, inside.statusCode());
+        String wrapped = inside.bodyAsJsonObject().getString("value");
         clock.advance(Duration.ofSeconds(60));
         HttpResponse<Buffer> late = wrap("window");
         assertEquals(403, late.statusCode());
         assertEquals("KeyExpired", innerCode(late));
-        HttpResponse<Buffer> cleared =
-                patch("/keys/window", new JsonObject().put("attributes", new JsonObject().putNull("exp")));
+        assertEquals(DEK.getString("value"), unwrap("window", wrapped), "an expired key still unwraps, as in Azure");
+
+        patch("/keys/window", new JsonObject().put("attributes", new JsonObject().put("nbf", now + 3600)));
+        assertEquals("KeyNotYetValid", innerCode(wrap("window")));
+        assertEquals(DEK.getString("value"), unwrap("window", wrapped), "a not-yet-active key still unwraps");
+
+        HttpResponse<Buffer> cleared = patch(
+                "/keys/window",
+                new JsonObject()
+                        .put("attributes", new JsonObject().putNull("exp").putNull("nbf")));
         assertNull(cleared.bodyAsJsonObject().getJsonObject("attributes").getLong("exp"));
         assertEquals(200, wrap("window").statusCode());
+    }
+
+    private String unwrap(String name, String wrapped) {
+        HttpResponse<Buffer> r = kit.post(
+                "/keys/" + name + "/unwrapkey?" + API,
+                ADMIN_TOKEN,
+                new JsonObject().put("alg", "RSA-OAEP-256").put("value", wrapped));
+        assertEquals(200, r.statusCode(), r.bodyAsString());
+        return r.bodyAsJsonObject().getString("value");
+    }
+
+    @Test
+    void anUpdateWithAnEmptyOperationListLeavesTheOperations() {
+        kit.post(
+                "/keys/keepops/create?" + API,
+                ADMIN_TOKEN,
+                new JsonObject()
+                        .put("kty", "RSA")
+                        .put("key_ops", new JsonArray().add("wrapKey").add("unwrapKey")));
+        HttpResponse<Buffer> upd = patch(
+                "/keys/keepops",
+                new JsonObject()
+                        .put("key_ops", new JsonArray())
+                        .put("attributes", new JsonObject().put("enabled", true))
+                        .put("tags", new JsonObject().put("owner", "ops")));
+        assertEquals(200, upd.statusCode(), upd.bodyAsString());
+        assertEquals(
+                new JsonArray().add("wrapKey").add("unwrapKey"),
+                upd.bodyAsJsonObject().getJsonObject("key").getJsonArray("key_ops"));
+        assertEquals("ops", upd.bodyAsJsonObject().getJsonObject("tags").getString("owner"));
+        assertEquals(200, wrap("keepops").statusCode());
     }
 
     @Test

@@ -196,13 +196,13 @@ class WrapUnwrapTest {
         HttpResponse<Buffer> unknown = kit.get("/secrets/x?" + API, ADMIN_TOKEN);
         assertEquals(404, unknown.statusCode());
         assertEquals("NotFound", errorCode(unknown));
-        HttpResponse<Buffer> method = kit.send(HttpMethod.PUT, "/keys/x?" + API, ADMIN_TOKEN, new JsonObject());
+        HttpResponse<Buffer> method = kit.send(HttpMethod.POST, "/keys/x?" + API, ADMIN_TOKEN, new JsonObject());
         assertEquals(405, method.statusCode());
         assertEquals("MethodNotAllowed", errorCode(method));
         HttpResponse<Buffer> big = kit.post(
                 "/keys/x/wrapkey?" + API,
                 ADMIN_TOKEN,
-                new JsonObject().put("alg", "RSA-OAEP-256").put("value", "A".repeat(100_000)));
+                new JsonObject().put("alg", "RSA-OAEP-256").put("value", "A".repeat(1_100_000)));
         assertEquals(413, big.statusCode());
         assertEquals("RequestTooLarge", errorCode(big));
     }

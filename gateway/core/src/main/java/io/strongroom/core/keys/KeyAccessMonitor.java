@@ -227,7 +227,7 @@ public final class KeyAccessMonitor {
 
     /**
      * A key the vault still returns but the gateway must treat as lost: disabled, expired or not yet active by the
-     * gateway's clock. Azure, unlike local-vault, still unwraps with an expired key; the rule does not.
+     * gateway's clock. Azure and local-vault still unwrap with an expired key; the rule does not.
      */
     private void checkUsable(KeyProperties props) {
         Instant now = context.clock().instant();

@@ -121,6 +121,14 @@ public final class VaultError extends RuntimeException {
                         + " in this state, the key can only be recovered or purged.");
     }
 
+    public static VaultError restoreConflict(String name) {
+        return new VaultError(
+                409,
+                "Conflict",
+                null,
+                "Key " + name + " already exists in this vault: a backup is restored only under a name that is free.");
+    }
+
     public static VaultError purgeProtected(String name) {
         return new VaultError(
                 403,

@@ -111,6 +111,25 @@ final class KeyOperations {
                     registry.purge(name);
                     return Reply.noContent();
                 });
+            case BACKUP_KEY:
+                registry.live(name);
+                return blocking(() -> Reply.ok(
+                        new JsonObject().put("value", B64U.encodeToString(registry.backup(name))),
+                        registry.live(name).latest().version()));
+            case RESTORE_KEY: {
+                byte[] blob = RequestBodies.value(RequestBodies.json(body));
+                return blocking(() -> {
+                    VaultKey back = registry.restore(blob);
+                    return bundle(b, back.name(), back.latest());
+                });
+            }
+            case IMPORT_KEY: {
+                var imported = RequestBodies.importedKey(RequestBodies.json(body));
+                return blocking(() -> bundle(
+                        b,
+                        name,
+                        registry.importKey(name, imported.spec(), imported.publicKey(), imported.privateKey())));
+            }
             case WRAP_KEY:
                 return Future.succeededFuture(wrap(r, RequestBodies.json(body), b));
             case UNWRAP_KEY:

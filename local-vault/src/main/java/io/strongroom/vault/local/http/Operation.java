@@ -17,7 +17,10 @@ enum Operation {
     LIST_DELETED("listDeleted", "list"),
     GET_DELETED("getDeleted", "get"),
     RECOVER_DELETED("recover", "recover"),
-    PURGE_DELETED("purge", "purge");
+    PURGE_DELETED("purge", "purge"),
+    BACKUP_KEY("backup", "backup"),
+    RESTORE_KEY("restore", "restore"),
+    IMPORT_KEY("import", "import");
 
     final String auditName;
     final String permission;

@@ -9,6 +9,13 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.RSAPrivateCrtKeySpec;
+import java.security.spec.RSAPublicKeySpec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -69,14 +76,98 @@ final class RequestBodies {
                 tags(body));
     }
 
+    /** An RSA key to import: its spec (type, size, operations, attributes, tags) and its material. */
+    record ImportedKey(KeySpec spec, RSAPublicKey publicKey, RSAPrivateCrtKey privateKey) {
+        @Override
+        public String toString() {
+            return "ImportedKey[" + spec.kty() + " " + spec.keySize() + "]";
+        }
+    }
+
+    /**
+     * Azure's import body: {@code {"key": JWK, "Hsm", "attributes", "tags"}}. The JWK must be an RSA private key
+     * (n, e, d, p, q, dp, dq, qi in base64url) whose parts agree and whose size this vault serves. Messages never
+     * echo key material.
+     */
+    static ImportedKey importedKey(JsonObject body) {
+        JsonObject jwk = object(body, "key");
+        if (jwk == null) {
+            throw VaultError.badParameter("The parameter key (a JSON web key) is required.");
+        }
+        String kty = string(jwk, "kty");
+        if (!"RSA".equals(kty) && !"RSA-HSM".equals(kty)) {
+            throw VaultError.badParameter("Key type " + kty + " cannot be imported into this vault (RSA, RSA-HSM).");
+        }
+        BigInteger n = bigInteger(jwk, "n");
+        BigInteger e = bigInteger(jwk, "e");
+        BigInteger d = bigInteger(jwk, "d");
+        BigInteger p = bigInteger(jwk, "p");
+        BigInteger q = bigInteger(jwk, "q");
+        BigInteger dp = bigInteger(jwk, "dp");
+        BigInteger dq = bigInteger(jwk, "dq");
+        BigInteger qi = bigInteger(jwk, "qi");
+        if (!KeySpec.RSA_SIZES.contains(n.bitLength())) {
+            throw VaultError.badParameter("An imported RSA key must have " + KeySpec.RSA_SIZES + " bits.");
+        }
+        BigInteger one = BigInteger.ONE;
+        boolean consistent = p.multiply(q).equals(n)
+                && dp.equals(d.mod(p.subtract(one)))
+                && dq.equals(d.mod(q.subtract(one)))
+                && qi.multiply(q).mod(p).equals(one)
+                && e.multiply(d).mod(p.subtract(one)).equals(one)
+                && e.multiply(d).mod(q.subtract(one)).equals(one);
+        if (!consistent) {
+            throw VaultError.badParameter("The key's RSA parameters do not form one key pair.");
+        }
+        RSAPublicKey publicKey;
+        RSAPrivateCrtKey privateKey;
+        try {
+            KeyFactory rsa = KeyFactory.getInstance("RSA");
+            publicKey = (RSAPublicKey) rsa.generatePublic(new RSAPublicKeySpec(n, e));
+            privateKey = (RSAPrivateCrtKey) rsa.generatePrivate(new RSAPrivateCrtKeySpec(n, e, d, p, q, dp, dq, qi));
+        } catch (GeneralSecurityException ex) {
+            throw VaultError.badParameter("The key's RSA parameters are not a valid key.");
+        }
+        Boolean hsm = bool(body, "Hsm");
+        List<String> ops = keyOps(jwk);
+        JsonObject attrs = object(body, "attributes");
+        Boolean enabled = attrs == null ? null : bool(attrs, "enabled");
+        Optional<Instant> nbf = attrs == null ? null : time(attrs, "nbf");
+        Optional<Instant> exp = attrs == null ? null : time(attrs, "exp");
+        KeySpec spec = new KeySpec(
+                Boolean.TRUE.equals(hsm) ? "RSA-HSM" : kty,
+                n.bitLength(),
+                ops == null || ops.isEmpty() ? KeySpec.DEFAULT_RSA_OPS : ops,
+                enabled == null || enabled,
+                nbf == null ? null : nbf.orElse(null),
+                exp == null ? null : exp.orElse(null),
+                tags(body));
+        return new ImportedKey(spec, publicKey, privateKey);
+    }
+
+    private static BigInteger bigInteger(JsonObject jwk, String field) {
+        String v = string(jwk, field);
+        if (v == null || v.isEmpty()) {
+            throw VaultError.badParameter("An RSA key to import needs " + field + " (n, e, d, p, q, dp, dq, qi).");
+        }
+        try {
+            return new BigInteger(1, Base64.getUrlDecoder().decode(v.replaceAll("=+$", "")));
+        } catch (IllegalArgumentException ex) {
+            throw VaultError.badParameter("The key's " + field + " is not valid base64url.");
+        }
+    }
+
     static KeyUpdate update(JsonObject body) {
         JsonObject attrs = object(body, "attributes");
         Map<String, String> tags = body.containsKey("tags") ? tags(body) : null;
+        List<String> ops = keyOps(body);
         return new KeyUpdate(
                 attrs == null ? null : bool(attrs, "enabled"),
                 attrs == null ? null : time(attrs, "nbf"),
                 attrs == null ? null : time(attrs, "exp"),
-                keyOps(body),
+                // An empty list leaves the operations as they are, as Azure does: the Java SDK sends [] with every
+                // properties update that names no operations.
+                ops == null || ops.isEmpty() ? null : ops,
                 tags);
     }
 

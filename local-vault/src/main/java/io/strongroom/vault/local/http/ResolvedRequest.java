@@ -39,12 +39,18 @@ record ResolvedRequest(Operation operation, String name, String version) {
             case 1:
                 return only(method, HttpMethod.GET, path, new ResolvedRequest(Operation.LIST_KEYS, null, null));
             case 2: {
+                if (method == HttpMethod.POST && s.get(1).equals("restore")) {
+                    return new ResolvedRequest(Operation.RESTORE_KEY, null, null);
+                }
                 String name = name(s.get(1));
                 if (method == HttpMethod.GET) {
                     return new ResolvedRequest(Operation.GET_KEY, name, null);
                 }
                 if (method == HttpMethod.PATCH) {
                     return new ResolvedRequest(Operation.UPDATE_KEY, name, null);
+                }
+                if (method == HttpMethod.PUT) {
+                    return new ResolvedRequest(Operation.IMPORT_KEY, name, null);
                 }
                 return only(method, HttpMethod.DELETE, path, new ResolvedRequest(Operation.DELETE_KEY, name, null));
             }
@@ -58,6 +64,9 @@ record ResolvedRequest(Operation operation, String name, String version) {
                     case "rotate":
                         return only(
                                 method, HttpMethod.POST, path, new ResolvedRequest(Operation.ROTATE_KEY, name, null));
+                    case "backup":
+                        return only(
+                                method, HttpMethod.POST, path, new ResolvedRequest(Operation.BACKUP_KEY, name, null));
                     case "versions":
                         return only(
                                 method, HttpMethod.GET, path, new ResolvedRequest(Operation.LIST_VERSIONS, name, null));

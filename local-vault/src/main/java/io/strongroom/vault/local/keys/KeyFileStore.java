@@ -1,5 +1,6 @@
 package io.strongroom.vault.local.keys;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -67,6 +68,25 @@ public final class KeyFileStore {
 
     public void save(VaultKey key) throws IOException, GeneralSecurityException {
         AtomicFiles.write(fileOf(key.name()), encode(key).encode().getBytes(StandardCharsets.UTF_8), true);
+    }
+
+    /**
+     * A protected backup of every version of {@code key}: the key file's JSON (private keys sealed as at rest),
+     * itself sealed as a whole under the master secret, so neither key material nor attributes are readable from it
+     * and it restores only into a vault holding the same master secret. The deleted state is not backed up.
+     */
+    public byte[] backup(VaultKey key) throws GeneralSecurityException {
+        return cipher.sealBackup(encode(key.recovered()).toBuffer().getBytes());
+    }
+
+    /** The key a {@link #backup} holds; throws when the blob is not one this master secret sealed. */
+    public VaultKey restore(byte[] blob) throws GeneralSecurityException, IOException {
+        byte[] json = cipher.openBackup(blob);
+        try {
+            return decode(new JsonObject(Buffer.buffer(json)));
+        } catch (RuntimeException e) {
+            throw new IOException("malformed key backup", e);
+        }
     }
 
     public void remove(String name) throws IOException {

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -29,6 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * change becomes visible only after its file is durably written.
  */
 public final class KeyRegistry {
+    /** The operations Azure refuses outside a key's nbf/exp window. */
+    private static final Set<String> TIME_BOUND_OPERATIONS = Set.of("encrypt", "wrapKey", "sign");
+
     private final ConcurrentHashMap<String, VaultKey> keys = new ConcurrentHashMap<>();
     private final KeyFileStore store;
     private final Clock clock;
@@ -114,8 +118,10 @@ public final class KeyRegistry {
     }
 
     /**
-     * The version to wrap or unwrap with, after the checks Strongroom relies on: enabled, inside
-     * its nbf/exp window, and the operation listed in key_ops.
+     * The version to run {@code operation} with, after Azure's checks: enabled, the operation listed in key_ops and,
+     * for the operations that protect new data (encrypt, wrapKey, sign), inside its nbf/exp window. Outside the
+     * window Azure still decrypts, unwraps and verifies, so that data protected while the key was valid stays
+     * readable; so does this vault.
      */
     public KeyVersion usableFor(String name, String version, String operation) {
         KeyVersion v = liveVersion(name, version);
@@ -123,11 +129,13 @@ public final class KeyRegistry {
         if (!v.enabled()) {
             throw VaultError.keyDisabled(operation);
         }
-        if (v.notBefore() != null && now.isBefore(v.notBefore())) {
-            throw VaultError.keyNotYetValid(operation);
-        }
-        if (v.expires() != null && !now.isBefore(v.expires())) {
-            throw VaultError.keyExpired(operation);
+        if (TIME_BOUND_OPERATIONS.contains(operation)) {
+            if (v.notBefore() != null && now.isBefore(v.notBefore())) {
+                throw VaultError.keyNotYetValid(operation);
+            }
+            if (v.expires() != null && !now.isBefore(v.expires())) {
+                throw VaultError.keyExpired(operation);
+            }
         }
         if (!v.keyOps().contains(operation)) {
             throw VaultError.operationNotPermittedOnKey(operation);
@@ -139,15 +147,21 @@ public final class KeyRegistry {
 
     /** Creates the key, or a new version of it when the name exists (as Azure does). */
     public KeyVersion create(String name, KeySpec spec) {
-        KeyVersion fresh = generate(spec);
+        KeyPair pair = generate(spec.keySize());
+        return addVersion(name, spec, (RSAPublicKey) pair.getPublic(), (RSAPrivateCrtKey) pair.getPrivate());
+    }
+
+    /** Imports key material as a new key, or as a new version of it when the name exists (as Azure does). */
+    public KeyVersion importKey(String name, KeySpec spec, RSAPublicKey publicKey, RSAPrivateCrtKey privateKey) {
+        return addVersion(name, spec, publicKey, privateKey);
+    }
+
+    private KeyVersion addVersion(String name, KeySpec spec, RSAPublicKey publicKey, RSAPrivateCrtKey privateKey) {
+        KeyVersion fresh = newVersion(spec, publicKey, privateKey);
         synchronized (this) {
             VaultKey existing = keys.get(name);
             if (existing != null && existing.isDeleted()) {
-                if (!existing.isPurgeDue(now())) {
-                    throw VaultError.deletedButRecoverable(name);
-                }
-                removeFile(name);
-                keys.remove(name);
+                refuseDeleted(existing);
                 existing = null;
             }
             VaultKey next =
@@ -157,11 +171,56 @@ public final class KeyRegistry {
         }
     }
 
+    /** A soft-deleted key blocks its name until it is purged (or its retention has passed: then it goes now). */
+    private void refuseDeleted(VaultKey deleted) {
+        if (!deleted.isPurgeDue(now())) {
+            throw VaultError.deletedButRecoverable(deleted.name());
+        }
+        removeFile(deleted.name());
+        keys.remove(deleted.name());
+    }
+
+    /** The protected backup blob of every version of a live key. */
+    public byte[] backup(String name) {
+        try {
+            return store.backup(live(name));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot seal key backup", e);
+        }
+    }
+
+    /**
+     * Restores a backup under its own name, with its versions and attributes, as Azure does; refused while the name
+     * is taken by a live or soft-deleted key.
+     */
+    public VaultKey restore(byte[] blob) {
+        VaultKey restored;
+        try {
+            restored = store.restore(blob);
+        } catch (GeneralSecurityException | IOException e) {
+            throw VaultError.badParameter("The backup blob is not valid for this vault (corrupt, or sealed by"
+                    + " another vault's master secret).");
+        }
+        synchronized (this) {
+            VaultKey existing = keys.get(restored.name());
+            if (existing != null && existing.isDeleted()) {
+                refuseDeleted(existing);
+            } else if (existing != null) {
+                throw VaultError.restoreConflict(restored.name());
+            }
+            persist(restored);
+            return restored;
+        }
+    }
+
     /** A new version with the current version's type, size, operations and tags. */
     public KeyVersion rotate(String name) {
         KeyVersion current = live(name).latest();
-        KeyVersion fresh = generate(
-                new KeySpec(current.kty(), current.keySize(), current.keyOps(), true, null, null, current.tags()));
+        KeyPair pair = generate(current.keySize());
+        KeyVersion fresh = newVersion(
+                new KeySpec(current.kty(), current.keySize(), current.keyOps(), true, null, null, current.tags()),
+                (RSAPublicKey) pair.getPublic(),
+                (RSAPrivateCrtKey) pair.getPrivate());
         synchronized (this) {
             persist(live(name).withVersion(fresh));
             return fresh;
@@ -211,30 +270,33 @@ public final class KeyRegistry {
         return n;
     }
 
-    private KeyVersion generate(KeySpec spec) {
+    private KeyPair generate(int keySize) {
         try {
             KeyPairGenerator kpg = KeyPairGenerator.getInstance("RSA");
-            kpg.initialize(new RSAKeyGenParameterSpec(spec.keySize(), RSAKeyGenParameterSpec.F4), random);
-            KeyPair pair = kpg.generateKeyPair();
-            byte[] id = new byte[16];
-            random.nextBytes(id);
-            Instant now = now();
-            return new KeyVersion(
-                    HexFormat.of().formatHex(id),
-                    spec.kty(),
-                    spec.keySize(),
-                    (RSAPublicKey) pair.getPublic(),
-                    (RSAPrivateCrtKey) pair.getPrivate(),
-                    spec.keyOps(),
-                    spec.enabled(),
-                    spec.notBefore(),
-                    spec.expires(),
-                    now,
-                    now,
-                    spec.tags());
+            kpg.initialize(new RSAKeyGenParameterSpec(keySize, RSAKeyGenParameterSpec.F4), random);
+            return kpg.generateKeyPair();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("RSA key generation failed", e);
         }
+    }
+
+    private KeyVersion newVersion(KeySpec spec, RSAPublicKey publicKey, RSAPrivateCrtKey privateKey) {
+        byte[] id = new byte[16];
+        random.nextBytes(id);
+        Instant now = now();
+        return new KeyVersion(
+                HexFormat.of().formatHex(id),
+                spec.kty(),
+                spec.keySize(),
+                publicKey,
+                privateKey,
+                spec.keyOps(),
+                spec.enabled(),
+                spec.notBefore(),
+                spec.expires(),
+                now,
+                now,
+                spec.tags());
     }
 
     private void persist(VaultKey key) {
