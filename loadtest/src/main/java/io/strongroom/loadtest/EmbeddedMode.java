@@ -33,7 +33,8 @@ final class EmbeddedMode {
             if (o.label().isEmpty()) {
                 o.label("embedded gateway" + (o.embeddedNbd() ? " over NBD" : "") + ", durability " + o.durability());
             }
-            RunResult result = new LoadRun(o, System.out::println).run();
+            RunResult run = new LoadRun(o, System.out::println).run();
+            RunResult result = run.withMachine(run.machine().withGateway(gateway.jvmFacts()));
             ReportWriter.write(result, o.out());
             System.out.println(ReportWriter.consoleSummary(result));
             System.out.println("reports in " + o.out().toAbsolutePath());

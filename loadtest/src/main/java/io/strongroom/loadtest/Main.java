@@ -1,6 +1,8 @@
 package io.strongroom.loadtest;
 
 import io.strongroom.loadtest.cli.CommandLine;
+import io.strongroom.server.Logging;
+import io.strongroom.server.config.LogFormat;
 
 /**
  * Entry point of {@code java -jar strongroom-loadtest.jar}. Sets the Vert.x switches from
@@ -24,6 +26,8 @@ public final class Main {
             System.out.print(CommandLine.USAGE);
             return;
         }
+        // The embedded gateway's and the clients' log records in the gateway's one-line format.
+        Logging.install(LogFormat.HUMAN);
         fastVertxSwitches(command.mode());
         System.exit(Modes.run(command));
     }

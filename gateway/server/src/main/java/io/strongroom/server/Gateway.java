@@ -14,6 +14,7 @@ import io.strongroom.core.store.StorageBackends;
 import io.strongroom.core.store.StorageOptions;
 import io.strongroom.core.volume.VolumeService;
 import io.strongroom.core.volume.VolumeServiceOptions;
+import io.strongroom.crypto.AesNiReport;
 import io.strongroom.crypto.TlsPolicy;
 import io.strongroom.http.HttpApi;
 import io.strongroom.http.HttpServerVerticle;
@@ -381,6 +382,11 @@ public final class Gateway {
     /** The generated admin token (all roles), or null when the credentials file no longer holds it. */
     public String adminToken() {
         return material.adminToken();
+    }
+
+    /** The AES-NI probe run at start-up (intrinsics, self-test speed, the JVM's AES flags). */
+    public AesNiReport aesNi() {
+        return material.aesNi();
     }
 
     /** The volume service (for in-process callers and tests). */

@@ -1,9 +1,11 @@
 package io.strongroom.loadtest.embedded;
 
 import io.strongroom.core.store.Durability;
+import io.strongroom.crypto.AesNiReport;
 import io.strongroom.loadtest.cli.LoadTestOptions;
 import io.strongroom.loadtest.load.HttpClients;
 import io.strongroom.loadtest.load.VolumeCreator;
+import io.strongroom.loadtest.report.JvmFacts;
 import io.strongroom.server.Gateway;
 import io.strongroom.server.config.GatewayConfig;
 import io.vertx.core.Vertx;
@@ -12,6 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * The whole product in this process: the gateway (with its embedded local-vault) on loopback, an
@@ -56,6 +61,26 @@ public final class EmbeddedGateway implements AutoCloseable {
             deleteTree(dataDir);
             throw e;
         }
+    }
+
+    /**
+     * The gateway's JVM as the report shows it: this process (heap, direct memory and collectors shared with the load
+     * tool), the gateway's own AES-NI probe and its Vert.x instance's transport.
+     */
+    public JvmFacts jvmFacts() {
+        AesNiReport aes = gateway.aesNi();
+        return JvmFacts.ofThisJvm(
+                "gateway, embedded in the load tool's JVM (heap, direct memory, GC shared)",
+                String.format(
+                        Locale.US,
+                        "AES-GCM intrinsics %s, self-test %.0f MB/s; %s",
+                        aes.intrinsicsOn() ? "on" : "OFF",
+                        aes.selfTestMBps(),
+                        new TreeMap<>(aes.vmFlags())
+                                .entrySet().stream()
+                                        .map(e -> e.getKey() + "=" + e.getValue())
+                                        .collect(Collectors.joining(" "))),
+                vertx.isNativeTransportEnabled() ? "epoll" : "nio");
     }
 
     public String baseUrl() {

@@ -45,6 +45,26 @@ public record RunResult(
     /** More than this share of the window's requests late beyond the tolerance: the run gets a warning. */
     public static final double LATE_SHARE_WARNING = 0.01;
 
+    /** The same outcome with other machine facts (the gateway's JVM added by the mode that started it). */
+    public RunResult withMachine(MachineFacts facts) {
+        return new RunResult(
+                options,
+                startEpochMillis,
+                windowSeconds,
+                windowCount,
+                drainCount,
+                unfinished,
+                countsByStatus,
+                errors,
+                bytesIn,
+                bytesOut,
+                corrected,
+                uncorrected,
+                generatorLag,
+                timeline,
+                facts);
+    }
+
     public double achievedRate() {
         return windowSeconds > 0 ? windowCount / windowSeconds : 0;
     }

@@ -103,11 +103,29 @@ public final class HtmlReport {
     }
 
     private static void facts(StringBuilder h, RunResult r) {
-        h.append(
-                "<h2>Machine and configuration</h2>\n<table><tr><th class=\"l\">fact</th><th class=\"l\">value</th></tr>\n");
-        for (Map.Entry<String, Object> e : r.machine().toMap().entrySet()) {
-            rowLeft(h, e.getKey(), String.valueOf(e.getValue()));
+        MachineFacts m = r.machine();
+        h.append("<h2>Machine and JVMs</h2>\n<table><tr><th class=\"l\">fact</th><th class=\"l\">value</th></tr>\n");
+        rowLeft(h, "cores", Integer.toString(m.cores()));
+        rowLeft(h, "cpu", m.cpuModel());
+        rowLeft(h, "os", m.os());
+        h.append("</table>\n<table><tr><th class=\"l\">JVM</th><th class=\"l\">load tool</th>"
+                + "<th class=\"l\">gateway</th></tr>\n");
+        Map<String, Object> gateway =
+                m.gateway() == null ? Map.of() : m.gateway().toMap();
+        for (Map.Entry<String, Object> e : m.loadTool().toMap().entrySet()) {
+            h.append("<tr><td class=\"l\">")
+                    .append(Html.escape(e.getKey()))
+                    .append("</td><td class=\"l\">")
+                    .append(Html.escape(shown(e.getKey(), e.getValue())))
+                    .append("</td><td class=\"l\">")
+                    .append(Html.escape(
+                            m.gateway() == null
+                                    ? "not known (a gateway in another process: its /health has its AES-NI probe)"
+                                    : shown(e.getKey(), gateway.get(e.getKey()))))
+                    .append("</td></tr>\n");
         }
+        h.append("</table>\n<h2>Configuration</h2>\n<table><tr><th class=\"l\">setting</th>"
+                + "<th class=\"l\">value</th></tr>\n");
         for (String t : r.options().targets()) {
             if (NbdTarget.isNbd(t)) {
                 rowLeft(h, "target", NbdTarget.parse(t) + " (NBD)");
@@ -126,6 +144,14 @@ public final class HtmlReport {
             }
         }
         h.append("</table>\n");
+    }
+
+    /** Byte limits in MiB, the rest as they are. */
+    private static String shown(String key, Object value) {
+        if (key.endsWith("Bytes") && value instanceof Long bytes) {
+            return fmt("%d MiB", bytes / (1024 * 1024));
+        }
+        return String.valueOf(value);
     }
 
     static String percentileChart(Histogram corrected, Histogram uncorrected, boolean showBoth) {

@@ -6,28 +6,26 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Facts about the machine and JVM that produced a report, so figures can be compared honestly. */
-public record MachineFacts(
-        int cores,
-        String cpuModel,
-        String jvmVendor,
-        String jvmVersion,
-        String jvmName,
-        String os,
-        long maxHeapBytes,
-        boolean nativeTransport) {
+/**
+ * Facts about the machine and the JVMs that produced a report, so figures can be compared honestly: the load tool's
+ * JVM, and the gateway's when it ran in this process ({@code --embedded}); null for a gateway elsewhere, whose
+ * {@code /health} shows its own AES-NI probe.
+ */
+public record MachineFacts(int cores, String cpuModel, String os, JvmFacts loadTool, JvmFacts gateway) {
 
     public static MachineFacts collect(boolean nativeTransport) {
         return new MachineFacts(
                 Runtime.getRuntime().availableProcessors(),
                 readCpuModel(),
-                System.getProperty("java.vm.vendor", "?"),
-                System.getProperty("java.runtime.version", System.getProperty("java.version", "?")),
-                System.getProperty("java.vm.name", "?"),
                 System.getProperty("os.name", "?") + " " + System.getProperty("os.version", "") + " "
                         + System.getProperty("os.arch", ""),
-                Runtime.getRuntime().maxMemory(),
-                nativeTransport);
+                JvmFacts.ofThisJvm("load tool", JvmFacts.aesFlags(), nativeTransport ? "epoll" : "nio"),
+                null);
+    }
+
+    /** The same machine, with the facts of the gateway the run measured. */
+    public MachineFacts withGateway(JvmFacts gatewayJvm) {
+        return new MachineFacts(cores, cpuModel, os, loadTool, gatewayJvm);
     }
 
     private static String readCpuModel() {
@@ -47,12 +45,9 @@ public record MachineFacts(
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cores", cores);
         m.put("cpuModel", cpuModel);
-        m.put("jvmVendor", jvmVendor);
-        m.put("jvmVersion", jvmVersion);
-        m.put("jvmName", jvmName);
         m.put("os", os);
-        m.put("maxHeapBytes", maxHeapBytes);
-        m.put("nativeTransport", nativeTransport);
+        m.put("loadToolJvm", loadTool.toMap());
+        m.put("gatewayJvm", gateway == null ? null : gateway.toMap());
         return m;
     }
 }

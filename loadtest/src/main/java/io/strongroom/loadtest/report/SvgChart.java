@@ -1,5 +1,7 @@
 package io.strongroom.loadtest.report;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,9 +20,17 @@ final class SvgChart {
     private static final int WIDTH = 760;
     private static final int HEIGHT = 340;
     private static final int LEFT = 70;
-    private static final int RIGHT = 20;
+    /** Room for half of the widest x label ("99.9999%") right of the last tick. */
+    private static final int RIGHT = 40;
+
     private static final int TOP = 34;
     private static final int BOTTOM = 50;
+    private static final int MAX_INTERVALS = 10;
+    /**
+     * A value past a tick by less than this share of a step (invisible: under a pixel) ends the axis at that tick:
+     * a 20 s window's last second ends a hair after 20 s.
+     */
+    private static final double SLACK = 1e-3;
 
     private SvgChart() {}
 
@@ -46,10 +56,12 @@ final class SvgChart {
         if (xMax <= xMin) {
             xMax = xMin + 1;
         }
-        double yTop = niceCeiling(yMax);
-        List<Tick> yTicks = ticks(0, yTop);
-        List<Tick> xs = xTicks != null ? xTicks : ticks(xMin, niceCeiling(xMax));
-        if (xTicks == null) {
+        List<Tick> yTicks = niceTicks(0, yMax);
+        double yTop = yTicks.get(yTicks.size() - 1).value();
+        List<Tick> xs = xTicks;
+        if (xs == null) {
+            xs = niceTicks(xMin, xMax);
+            xMin = xs.get(0).value();
             xMax = xs.get(xs.size() - 1).value();
         }
         Frame f = new Frame(xMin, xMax, 0, yTop);
@@ -115,34 +127,44 @@ final class SvgChart {
         }
     }
 
-    /** The smallest 1, 2 or 5 times a power of ten that is >= v (1 for v <= 0). */
-    static double niceCeiling(double v) {
-        if (!(v > 0)) {
-            return 1;
+    /**
+     * Ticks of an axis that fits {@code [min, max]} snugly: a step of 1, 2, 2.5 or 5 times a power of ten, the
+     * smallest that needs at most {@link #MAX_INTERVALS} intervals, the axis from the multiple of the step at or below
+     * {@code min} to the one at or above {@code max} (a 20.3 s run: 0 to 22.5 s in steps of 2.5; not 0 to 50).
+     */
+    static List<Tick> niceTicks(double min, double max) {
+        if (!(max > min)) {
+            max = min + (min == 0 ? 1 : Math.abs(min));
         }
-        double p = Math.pow(10, Math.floor(Math.log10(v)));
-        for (double m : new double[] {1, 2, 5, 10}) {
-            if (m * p >= v) {
-                return m * p;
+        double step = niceStep(min, max);
+        long first = (long) Math.floor(min / step + SLACK);
+        long last = (long) Math.ceil(max / step - SLACK);
+        List<Tick> ticks = new ArrayList<>();
+        for (long i = first; i <= last; i++) {
+            double v = i * step;
+            ticks.add(new Tick(v, label(v)));
+        }
+        return ticks;
+    }
+
+    private static double niceStep(double min, double max) {
+        double p = Math.pow(10, Math.floor(Math.log10((max - min) / MAX_INTERVALS)));
+        for (double decade = p; ; decade *= 10) {
+            for (double m : new double[] {1, 2, 2.5, 5}) {
+                double step = m * decade;
+                if (Math.ceil(max / step - SLACK) - Math.floor(min / step + SLACK) <= MAX_INTERVALS) {
+                    return step;
+                }
             }
         }
-        return 10 * p;
     }
 
-    private static List<Tick> ticks(double from, double to) {
-        List<Tick> t = new ArrayList<>();
-        for (int i = 0; i <= 5; i++) {
-            double v = from + (to - from) * i / 5;
-            t.add(new Tick(v, number(v)));
-        }
-        return t;
-    }
-
-    static String number(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return String.format(Locale.US, "%d", (long) v);
-        }
-        return Math.abs(v) >= 10 ? String.format(Locale.US, "%.1f", v) : String.format(Locale.US, "%.3g", v);
+    /** A tick's label: as few digits as the value needs (2.5, 20, 0.05, 12500). */
+    static String label(double v) {
+        return BigDecimal.valueOf(v)
+                .round(new MathContext(6))
+                .stripTrailingZeros()
+                .toPlainString();
     }
 
     private static String fmt(String pattern, Object... args) {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.strongroom.loadtest.cli.LoadTestOptions;
 import io.strongroom.loadtest.load.LoadRun;
 import io.strongroom.loadtest.load.RunResult;
+import io.strongroom.loadtest.report.ReportWriter;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,8 +43,18 @@ class EmbeddedGatewayTest {
                     .duration(Duration.ofMillis(1500))
                     .out(out)
                     .quiet(true);
-            r = new LoadRun(o, line -> {}).run();
+            RunResult run = new LoadRun(o, line -> {}).run();
+            r = run.withMachine(run.machine().withGateway(gateway.jvmFacts()));
+            ReportWriter.write(r, out);
         }
+        JsonObject gatewayJvm = new JsonObject(Files.readString(out.resolve("summary.json")))
+                .getJsonObject("machine")
+                .getJsonObject("gatewayJvm");
+        assertTrue(gatewayJvm.getString("aes").startsWith("AES-GCM intrinsics "), gatewayJvm.encode());
+        assertTrue(gatewayJvm.getString("process").startsWith("gateway, embedded"), gatewayJvm.encode());
+        assertEquals(Runtime.getRuntime().maxMemory(), gatewayJvm.getLong("maxHeapBytes"));
+        assertTrue(List.of("epoll", "nio").contains(gatewayJvm.getString("transport")), gatewayJvm.encode());
+        assertTrue(Files.readString(out.resolve("report.html")).contains("AES-GCM intrinsics "), "in the HTML too");
         Map<String, Long> counts = r.countsByStatus();
         assertEquals(0, r.errors(), "statuses: " + counts);
         // how many fit in the window depends on the machine's load; that some did, and all succeeded, does not

@@ -155,7 +155,12 @@ class ReportFilesTest {
         JsonObject machine = s.getJsonObject("machine");
         assertEquals(Runtime.getRuntime().availableProcessors(), machine.getInteger("cores"));
         assertFalse(machine.getString("cpuModel").isEmpty());
-        assertEquals(System.getProperty("java.vm.vendor"), machine.getString("jvmVendor"));
+        JsonObject jvm = machine.getJsonObject("loadToolJvm");
+        assertEquals(System.getProperty("java.vm.vendor"), jvm.getString("vendor"));
+        assertEquals(Runtime.getRuntime().maxMemory(), jvm.getLong("maxHeapBytes"));
+        assertTrue(jvm.getLong("maxDirectBytes") > 0, jvm.encode());
+        assertFalse(jvm.getString("gc").isEmpty(), jvm.encode());
+        assertTrue(machine.containsKey("gatewayJvm") && machine.getValue("gatewayJvm") == null, "a gateway elsewhere");
         assertEquals(500.0, s.getJsonObject("config").getDouble("rate"));
         assertFalse(s.getJsonObject("config").containsKey("token"), "the token is never written");
     }
@@ -174,5 +179,22 @@ class ReportFilesTest {
         assertFalse(html.contains("url("), "no CSS fetch");
         assertTrue(html.contains("report &lt;test&gt; &amp; co"), "labels are escaped");
         assertTrue(html.contains(String.valueOf(Runtime.getRuntime().availableProcessors())), "machine facts");
+        assertTrue(html.contains("<th class=\"l\">load tool</th><th class=\"l\">gateway</th>"), "JVMs side by side");
+        assertTrue(html.contains("not known (a gateway in another process"), "the baseline server is not in this JVM");
+    }
+
+    /** The last percentile label is drawn inside the chart: centred on its tick, half its width left of the edge. */
+    @Test
+    void theLastPercentileLabelFitsInTheChart() throws Exception {
+        String html = Files.readString(dir.resolve("report.html"));
+        Matcher width = Pattern.compile("<svg width=\"(\\d+)\"").matcher(html);
+        assertTrue(width.find());
+        Matcher label = Pattern.compile("<text x=\"([0-9.]+)\"[^>]*text-anchor=\"middle\">99\\.9999%</text>")
+                .matcher(html);
+        assertTrue(label.find(), "the 99.9999% tick is labelled");
+        // 11 px sans-serif: under 7 px a character, so 8 characters need less than 28 px on each side
+        assertTrue(
+                Double.parseDouble(label.group(1)) + 28 <= Integer.parseInt(width.group(1)),
+                "label at x=" + label.group(1) + " in a chart " + width.group(1) + " wide");
     }
 }
