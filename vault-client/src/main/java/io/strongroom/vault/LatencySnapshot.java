@@ -1,10 +1,13 @@
 package io.strongroom.vault;
 
+import org.HdrHistogram.Histogram;
+
 /**
  * Latency of one (endpoint, operation) over one interval.
  *
  * @param operation   get | list | wrap | unwrap
  * @param crossRegion the endpoint's region differs from the client's
+ * @param nanos       the interval's calls in nanoseconds (3 significant digits), a copy the caller may keep
  */
 public record LatencySnapshot(
         String endpoint,
@@ -14,4 +17,5 @@ public record LatencySnapshot(
         long count,
         double p50Millis,
         double p99Millis,
-        double maxMillis) {}
+        double maxMillis,
+        Histogram nanos) {}

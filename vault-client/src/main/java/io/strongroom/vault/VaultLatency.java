@@ -88,7 +88,8 @@ public final class VaultLatency {
                     count,
                     count == 0 ? 0 : h.getValueAtPercentile(50) / NANOS_PER_MILLI,
                     count == 0 ? 0 : h.getValueAtPercentile(99) / NANOS_PER_MILLI,
-                    count == 0 ? 0 : h.getMaxValue() / NANOS_PER_MILLI);
+                    count == 0 ? 0 : h.getMaxValue() / NANOS_PER_MILLI,
+                    h.copy());
             out.add(snap);
             if (count == 0) {
                 continue;

@@ -1,6 +1,6 @@
 package io.strongroom.http;
 
-import io.strongroom.core.metrics.LatencySeries;
+import io.strongroom.core.metrics.LatencyHistogram;
 import io.strongroom.core.metrics.Metric;
 import io.strongroom.core.metrics.MetricCatalog;
 import io.strongroom.core.metrics.MetricsSource;
@@ -10,24 +10,32 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Requests per route and HTTP status: latency summaries with quantiles 0.5, 0.9, 0.99, 0.999, count and sum,
- * plus body bytes in and out. Recording is allocation-free after the first request of a (route, status) pair:
- * a flat array indexed by route and status, no map lookup or label string building on the request path.
+ * Requests per method, route template and HTTP status: latency histograms ({@link LatencyHistogram#REQUEST_BUCKETS}),
+ * plus body bytes in and out. Recording is allocation-free after the first request of a (route, status) pair: a flat
+ * array indexed by route and status, no map lookup or label string building on the request path.
  */
 public final class RequestMetrics implements MetricsSource {
-    static final double[] QUANTILES = {0.5, 0.9, 0.99, 0.999};
-    private static final String[] QUANTILE_LABELS = {"0.5", "0.9", "0.99", "0.999"};
     private static final int MIN_STATUS = 100;
     private static final int STATUSES = 500;
+    /** The method label of a route label without one (no route matched: the method may be anything a client sent). */
+    private static final String ANY_METHOD = "other";
 
-    private final List<String> routeLabels;
-    private final AtomicReferenceArray<LatencySeries> series;
+    private final List<String> methods;
+    private final List<String> routes;
+    private final AtomicReferenceArray<LatencyHistogram> series;
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
 
-    /** @param routeLabels label of each route id (index = id), e.g. {@code GET /v1/volumes/{name}/blocks/{n}} */
+    /**
+     * @param routeLabels label of each route id (index = id): a method and a route template such as
+     *     {@code GET /v1/volumes/{name}/blocks/{n}}, which become the {@code method} and {@code route} labels
+     */
     public RequestMetrics(List<String> routeLabels) {
-        this.routeLabels = List.copyOf(routeLabels);
+        this.methods = routeLabels.stream()
+                .map(l -> l.indexOf(' ') < 0 ? ANY_METHOD : l.substring(0, l.indexOf(' ')))
+                .toList();
+        this.routes =
+                routeLabels.stream().map(l -> l.substring(l.indexOf(' ') + 1)).toList();
         this.series = new AtomicReferenceArray<>(routeLabels.size() * STATUSES);
     }
 
@@ -37,9 +45,9 @@ public final class RequestMetrics implements MetricsSource {
             s = 500 - MIN_STATUS;
         }
         int index = routeId * STATUSES + s;
-        LatencySeries one = series.get(index);
+        LatencyHistogram one = series.get(index);
         if (one == null) {
-            series.compareAndSet(index, null, new LatencySeries());
+            series.compareAndSet(index, null, new LatencyHistogram(LatencyHistogram.REQUEST_BUCKETS));
             one = series.get(index);
         }
         one.record(nanos);
@@ -55,7 +63,7 @@ public final class RequestMetrics implements MetricsSource {
 
     /** Requests recorded so far for a route and status (tests, health). */
     public long count(int routeId, int status) {
-        LatencySeries one = series.get(routeId * STATUSES + status - MIN_STATUS);
+        LatencyHistogram one = series.get(routeId * STATUSES + status - MIN_STATUS);
         return one == null ? 0 : one.count();
     }
 
@@ -64,18 +72,19 @@ public final class RequestMetrics implements MetricsSource {
         Metric duration = MetricCatalog.HTTP_REQUEST_DURATION;
         out.family(duration);
         for (int i = 0; i < series.length(); i++) {
-            LatencySeries one = series.get(i);
-            if (one == null) {
-                continue;
+            LatencyHistogram one = series.get(i);
+            if (one != null) {
+                int route = i / STATUSES;
+                one.writeTo(
+                        out,
+                        duration,
+                        "method",
+                        methods.get(route),
+                        "route",
+                        routes.get(route),
+                        "status",
+                        Integer.toString(i % STATUSES + MIN_STATUS));
             }
-            String route = routeLabels.get(i / STATUSES);
-            String status = Integer.toString(i % STATUSES + MIN_STATUS);
-            double[] q = one.quantileSeconds(QUANTILES);
-            for (int k = 0; k < q.length; k++) {
-                out.sample(duration, q[k], "route", route, "status", status, "quantile", QUANTILE_LABELS[k]);
-            }
-            out.summarySum(duration, one.sumSeconds(), "route", route, "status", status);
-            out.summaryCount(duration, one.count(), "route", route, "status", status);
         }
         out.family(MetricCatalog.HTTP_REQUEST_BYTES);
         out.sample(MetricCatalog.HTTP_REQUEST_BYTES, bytesIn.sum());

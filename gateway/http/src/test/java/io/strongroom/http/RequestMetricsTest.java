@@ -11,12 +11,13 @@ import org.junit.jupiter.api.Test;
 class RequestMetricsTest {
 
     @Test
-    void summariesPerRouteAndStatusInPrometheusText() {
-        RequestMetrics metrics = new RequestMetrics(List.of("GET /a", "PUT /b"));
+    void histogramsPerMethodRouteAndStatusInPrometheusText() {
+        RequestMetrics metrics = new RequestMetrics(List.of("GET /a/{n}", "PUT /b", "unmatched"));
         for (int i = 1; i <= 1000; i++) {
             metrics.record(0, 200, i * 1000L);
         }
         metrics.record(1, 404, 5_000_000L);
+        metrics.record(2, 405, 1_000L);
         metrics.addBytesOut(8192);
         assertEquals(1000, metrics.count(0, 200));
         assertEquals(0, metrics.count(1, 200));
@@ -24,23 +25,25 @@ class RequestMetricsTest {
         PrometheusWriter out = new PrometheusWriter();
         metrics.writeTo(out);
         String text = out.toString();
-        assertTrue(text.contains("# TYPE strongroom_http_request_duration_seconds summary"), text);
-        assertTrue(
-                text.contains("strongroom_http_request_duration_seconds_count{route=\"GET /a\",status=\"200\"} 1000"),
-                text);
-        assertTrue(
-                text.contains("strongroom_http_request_duration_seconds_count{route=\"PUT /b\",status=\"404\"} 1"),
-                text);
-        double p50 = value(
-                text, "strongroom_http_request_duration_seconds{route=\"GET /a\",status=\"200\",quantile=\"0.5\"}");
-        assertEquals(500e-6, p50, 10e-6);
-        double p999 = value(
-                text, "strongroom_http_request_duration_seconds{route=\"GET /a\",status=\"200\",quantile=\"0.999\"}");
-        assertEquals(999e-6, p999, 15e-6);
+        assertTrue(text.contains("# TYPE strongroom_http_request_duration_seconds histogram"), text);
+        String a = "{method=\"GET\",route=\"/a/{n}\",status=\"200\"";
+        assertEquals(1000, value(text, "strongroom_http_request_duration_seconds_count" + a + "}"));
         assertEquals(
-                0.5005,
-                value(text, "strongroom_http_request_duration_seconds_sum{route=\"GET /a\",status=\"200\"}"),
-                1e-9);
+                1,
+                value(
+                        text,
+                        "strongroom_http_request_duration_seconds_count{method=\"PUT\",route=\"/b\",status=\"404\"}"));
+        assertEquals(
+                1,
+                value(
+                        text,
+                        "strongroom_http_request_duration_seconds_count{method=\"other\",route=\"unmatched\",status=\"405\"}"));
+        // 1 µs .. 1 ms in steps of 1 µs: 10 at or below 10 µs, 250 at or below 250 µs, all 1000 at or below 1 ms
+        assertEquals(10, value(text, "strongroom_http_request_duration_seconds_bucket" + a + ",le=\"1e-05\"}"));
+        assertEquals(250, value(text, "strongroom_http_request_duration_seconds_bucket" + a + ",le=\"0.00025\"}"));
+        assertEquals(1000, value(text, "strongroom_http_request_duration_seconds_bucket" + a + ",le=\"0.001\"}"));
+        assertEquals(1000, value(text, "strongroom_http_request_duration_seconds_bucket" + a + ",le=\"+Inf\"}"));
+        assertEquals(0.5005, value(text, "strongroom_http_request_duration_seconds_sum" + a + "}"), 1e-9);
         assertEquals(8192, value(text, "strongroom_http_response_bytes_total"));
     }
 

@@ -1,6 +1,6 @@
 package io.strongroom.nbd;
 
-import io.strongroom.core.metrics.LatencySeries;
+import io.strongroom.core.metrics.LatencyHistogram;
 import io.strongroom.core.metrics.Metric;
 import io.strongroom.core.metrics.MetricCatalog;
 import io.strongroom.core.metrics.MetricsSource;
@@ -11,19 +11,17 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Requests per command and result (a latency summary with quantiles 0.5, 0.9, 0.99, 0.999, count and sum, as the
- * HTTP frontend's per route and status), bytes read and written, connections open. Recording is allocation-free
+ * Requests per command and result (a latency histogram with {@link LatencyHistogram#REQUEST_BUCKETS}, as the HTTP
+ * frontend's per route and status), bytes read and written, connections open. Recording is allocation-free
  * after the first request of a (command, result) pair: a flat array, no label strings on the request path.
  */
 public final class NbdMetrics implements MetricsSource {
-    private static final double[] QUANTILES = {0.5, 0.9, 0.99, 0.999};
-    private static final String[] QUANTILE_LABELS = {"0.5", "0.9", "0.99", "0.999"};
     /** Command labels; the index is the command's slot. */
     static final List<String> COMMANDS = List.of("read", "write", "flush", "trim", "write_zeroes", "other");
     /** Result labels: ok or the errno name. */
     static final List<String> RESULTS = List.of("ok", "EPERM", "EIO", "EINVAL", "ENOSPC", "ESHUTDOWN", "other");
 
-    private final AtomicReferenceArray<LatencySeries> series =
+    private final AtomicReferenceArray<LatencyHistogram> series =
             new AtomicReferenceArray<>(COMMANDS.size() * RESULTS.size());
     private final LongAdder readBytes = new LongAdder();
     private final LongAdder writeBytes = new LongAdder();
@@ -31,9 +29,9 @@ public final class NbdMetrics implements MetricsSource {
 
     void record(int command, int error, long nanos) {
         int index = commandSlot(command) * RESULTS.size() + resultSlot(error);
-        LatencySeries one = series.get(index);
+        LatencyHistogram one = series.get(index);
         if (one == null) {
-            series.compareAndSet(index, null, new LatencySeries());
+            series.compareAndSet(index, null, new LatencyHistogram(LatencyHistogram.REQUEST_BUCKETS));
             one = series.get(index);
         }
         one.record(nanos);
@@ -62,7 +60,7 @@ public final class NbdMetrics implements MetricsSource {
 
     /** Requests answered so far with this command label and result label (tests). */
     public long count(String command, String result) {
-        LatencySeries one = series.get(COMMANDS.indexOf(command) * RESULTS.size() + RESULTS.indexOf(result));
+        LatencyHistogram one = series.get(COMMANDS.indexOf(command) * RESULTS.size() + RESULTS.indexOf(result));
         return one == null ? 0 : one.count();
     }
 
@@ -87,18 +85,16 @@ public final class NbdMetrics implements MetricsSource {
         Metric duration = MetricCatalog.NBD_REQUEST_DURATION;
         out.family(duration);
         for (int i = 0; i < series.length(); i++) {
-            LatencySeries one = series.get(i);
-            if (one == null) {
-                continue;
+            LatencyHistogram one = series.get(i);
+            if (one != null) {
+                one.writeTo(
+                        out,
+                        duration,
+                        "command",
+                        COMMANDS.get(i / RESULTS.size()),
+                        "result",
+                        RESULTS.get(i % RESULTS.size()));
             }
-            String command = COMMANDS.get(i / RESULTS.size());
-            String result = RESULTS.get(i % RESULTS.size());
-            double[] q = one.quantileSeconds(QUANTILES);
-            for (int k = 0; k < q.length; k++) {
-                out.sample(duration, q[k], "command", command, "result", result, "quantile", QUANTILE_LABELS[k]);
-            }
-            out.summarySum(duration, one.sumSeconds(), "command", command, "result", result);
-            out.summaryCount(duration, one.count(), "command", command, "result", result);
         }
         out.family(MetricCatalog.NBD_READ_BYTES);
         out.sample(MetricCatalog.NBD_READ_BYTES, readBytes.sum());

@@ -8,6 +8,7 @@ import io.strongroom.core.keys.KeyAccessSnapshot;
 import io.strongroom.core.keys.KeyState;
 import io.strongroom.core.keys.KeyStateReport;
 import io.strongroom.core.keys.KeyVaults;
+import io.strongroom.core.metrics.JvmMetrics;
 import io.strongroom.core.metrics.MetricCatalog;
 import io.strongroom.core.metrics.MetricsRegistry;
 import io.strongroom.core.metrics.PrometheusWriter;
@@ -17,7 +18,6 @@ import io.strongroom.core.store.Durability;
 import io.strongroom.core.store.StoreMetricsSource;
 import io.strongroom.core.store.VolumeFault;
 import io.strongroom.crypto.AesNiReport;
-import io.strongroom.vault.LatencySnapshot;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +25,8 @@ import java.util.Map;
 
 /**
  * The gateway's metrics sources and its detailed health report: key states per KEK, DEK cache, vault
- * latency per endpoint/operation/region, AES-NI probe, storage, transport. Reads only in-memory state.
+ * latency per endpoint/operation/region, AES-NI probe, storage, transport, build, JVM and process. Reads in-memory
+ * state and /proc/self/status.
  */
 final class GatewayObservability implements HealthCheck {
     private final KeyVaults keys;
@@ -63,7 +64,8 @@ final class GatewayObservability implements HealthCheck {
                 .register(this::vaultLatency)
                 .register(this::aesNi)
                 .register(new StoreMetricsSource(store))
-                .register(this::transportInfo);
+                .register(this::transportInfo)
+                .register(new JvmMetrics());
     }
 
     @Override
@@ -149,53 +151,30 @@ final class GatewayObservability implements HealthCheck {
         out.sample(MetricCatalog.DEK_CACHE_SIZE, stats.size());
     }
 
-    /** Vault calls (cumulative) and latency quantiles of the latest sampled interval that had calls. */
+    /** Vault call latency, every call sampled so far. */
     private void vaultLatency(PrometheusWriter out) {
-        List<VaultLatencySampler.Series> series = vaultLatency.sample();
-        out.family(MetricCatalog.VAULT_CALLS);
-        for (VaultLatencySampler.Series s : series) {
-            LatencySnapshot l = s.latest();
-            out.sample(
-                    MetricCatalog.VAULT_CALLS,
-                    s.totalCalls(),
-                    "endpoint",
-                    l.endpoint(),
-                    "region",
-                    l.region(),
-                    "operation",
-                    l.operation(),
-                    "cross_region",
-                    Boolean.toString(l.crossRegion()));
+        out.family(MetricCatalog.VAULT_CALL_DURATION);
+        for (VaultLatencySampler.Series s : vaultLatency.sample()) {
+            s.latency()
+                    .writeTo(
+                            out,
+                            MetricCatalog.VAULT_CALL_DURATION,
+                            "endpoint",
+                            s.endpoint(),
+                            "region",
+                            s.region(),
+                            "operation",
+                            s.operation(),
+                            "cross_region",
+                            Boolean.toString(s.crossRegion()));
         }
-        out.family(MetricCatalog.VAULT_LATENCY);
-        for (VaultLatencySampler.Series s : series) {
-            quantile(out, s.latest(), "0.5", s.latest().p50Millis());
-            quantile(out, s.latest(), "0.99", s.latest().p99Millis());
-            quantile(out, s.latest(), "1", s.latest().maxMillis());
-        }
-    }
-
-    private static void quantile(PrometheusWriter out, LatencySnapshot s, String quantile, double millis) {
-        out.sample(
-                MetricCatalog.VAULT_LATENCY,
-                millis / 1e3,
-                "endpoint",
-                s.endpoint(),
-                "region",
-                s.region(),
-                "operation",
-                s.operation(),
-                "cross_region",
-                Boolean.toString(s.crossRegion()),
-                "quantile",
-                quantile);
     }
 
     private void aesNi(PrometheusWriter out) {
         out.family(MetricCatalog.AES_INTRINSICS);
         out.sample(MetricCatalog.AES_INTRINSICS, aesNi.intrinsicsOn() ? 1 : 0);
-        out.family(MetricCatalog.AES_SELFTEST_MBPS);
-        out.sample(MetricCatalog.AES_SELFTEST_MBPS, aesNi.selfTestMBps());
+        out.family(MetricCatalog.AES_SELFTEST_THROUGHPUT);
+        out.sample(MetricCatalog.AES_SELFTEST_THROUGHPUT, aesNi.selfTestMBps() * 1e6);
     }
 
     private void transportInfo(PrometheusWriter out) {

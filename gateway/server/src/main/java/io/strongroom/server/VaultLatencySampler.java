@@ -1,6 +1,7 @@
 package io.strongroom.server;
 
 import io.strongroom.core.keys.KeyVaults;
+import io.strongroom.core.metrics.LatencyHistogram;
 import io.strongroom.vault.KeyVaultClient;
 import io.strongroom.vault.LatencySnapshot;
 import java.util.ArrayList;
@@ -9,17 +10,19 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.HdrHistogram.HistogramIterationValue;
 
 /**
  * Takes the vault clients' interval latency snapshots, periodically and at each metrics scrape. Sampling on a
  * timer matters because the clients raise their slow-vault and cross-region warnings when a snapshot is taken.
- * Each (endpoint, region, operation) keeps a cumulative call count and the latest interval that had calls, so
- * the metrics are a monotonic counter plus recent quantiles whoever samples first. Thread-safe.
+ * Each (endpoint, region, operation) adds its intervals to a cumulative histogram ({@link
+ * LatencyHistogram#VAULT_BUCKETS}), so the metric counts every call whoever samples first. The intervals hold values
+ * to 3 significant digits: a call within 0.1% of a bucket bound may land in the next bucket. Thread-safe.
  */
 final class VaultLatencySampler {
 
-    /** One series: the latest interval with calls and the calls counted so far. */
-    record Series(LatencySnapshot latest, long totalCalls) {}
+    /** One series: its labels and every call sampled so far. */
+    record Series(String endpoint, String region, String operation, boolean crossRegion, LatencyHistogram latency) {}
 
     private final KeyVaults keys;
     private final Map<String, Series> series = new LinkedHashMap<>();
@@ -32,11 +35,17 @@ final class VaultLatencySampler {
     synchronized List<Series> sample() {
         for (KeyVaultClient client : keys.clients().values()) {
             for (LatencySnapshot s : client.latency().snapshot()) {
-                String key = s.endpoint() + " " + s.region() + " " + s.operation();
-                Series before = series.get(key);
-                long total = (before == null ? 0 : before.totalCalls()) + s.count();
-                LatencySnapshot latest = s.count() > 0 || before == null ? s : before.latest();
-                series.put(key, new Series(latest, total));
+                Series one = series.computeIfAbsent(
+                        s.endpoint() + " " + s.region() + " " + s.operation(),
+                        k -> new Series(
+                                s.endpoint(),
+                                s.region(),
+                                s.operation(),
+                                s.crossRegion(),
+                                new LatencyHistogram(LatencyHistogram.VAULT_BUCKETS)));
+                for (HistogramIterationValue v : s.nanos().recordedValues()) {
+                    one.latency().record(v.getValueIteratedTo(), v.getCountAtValueIteratedTo());
+                }
             }
         }
         return List.copyOf(series.values());

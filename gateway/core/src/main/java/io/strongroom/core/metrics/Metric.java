@@ -16,6 +16,7 @@ public record Metric(String name, Type type, String help) {
     public enum Type {
         COUNTER,
         GAUGE,
+        HISTOGRAM,
         SUMMARY;
 
         /** The word on the {@code # TYPE} line. */
@@ -39,6 +40,10 @@ public record Metric(String name, Type type, String help) {
 
     static Metric gauge(String name, String help) {
         return new Metric(name, Type.GAUGE, help);
+    }
+
+    static Metric histogram(String name, String help) {
+        return new Metric(name, Type.HISTOGRAM, help);
     }
 
     static Metric summary(String name, String help) {

@@ -4,16 +4,16 @@ import java.util.List;
 
 /**
  * Every metric family the gateway always exposes, declared once: the writers ({@code KeyAccessRule}, the HTTP
- * frontend's request metrics, the server's observability sources) write these, tests read them, and a documentation
+ * frontend's request metrics, the server's observability sources, {@link JvmMetrics}) write these, tests read them, and a documentation
  * test checks that docs/API.md names each. The storage families ({@code strongroom_store_*}) are declared by
  * {@code io.strongroom.core.store.StoreMetricsSource}, since a backend adds its own. Names and help texts are part of
  * the public API: renaming one breaks dashboards.
  */
 public final class MetricCatalog {
     // HTTP frontend
-    public static final Metric HTTP_REQUEST_DURATION = Metric.summary(
+    public static final Metric HTTP_REQUEST_DURATION = Metric.histogram(
             "strongroom_http_request_duration_seconds",
-            "HTTP requests by route and status: latency from request start to response end");
+            "HTTP requests by method, route template and status: latency from request start to response end");
     public static final Metric HTTP_REQUEST_BYTES =
             Metric.counter("strongroom_http_request_bytes_total", "Request body bytes received");
     public static final Metric HTTP_RESPONSE_BYTES =
@@ -37,7 +37,7 @@ public final class MetricCatalog {
             "Response bytes being read from storage or waiting for clients to read them, over all connections");
 
     // NBD frontend
-    public static final Metric NBD_REQUEST_DURATION = Metric.summary(
+    public static final Metric NBD_REQUEST_DURATION = Metric.histogram(
             "strongroom_nbd_request_duration_seconds",
             "NBD requests by command and result (ok or the errno name): latency from the request to its reply");
     public static final Metric NBD_READ_BYTES =
@@ -50,18 +50,16 @@ public final class MetricCatalog {
     // Keys
     public static final Metric KEY_STATE =
             Metric.gauge("strongroom_key_state", "Access state of each KEK in use: 1 for the current state");
-    public static final Metric KEY_STATE_SINCE =
-            Metric.gauge("strongroom_key_state_since_seconds", "Unix time when each KEK entered its current state");
+    public static final Metric KEY_STATE_SINCE = Metric.gauge(
+            "strongroom_key_state_since_timestamp_seconds", "Unix time when each KEK entered its current state");
     public static final Metric DEK_CACHE_HITS =
             Metric.counter("strongroom_dek_cache_hits_total", "DEK lookups served from memory");
     public static final Metric DEK_CACHE_MISSES =
             Metric.counter("strongroom_dek_cache_misses_total", "DEK lookups that found no unwrapped DEK");
     public static final Metric DEK_CACHE_SIZE = Metric.gauge("strongroom_dek_cache_size", "Unwrapped DEKs in memory");
-    public static final Metric VAULT_CALLS =
-            Metric.counter("strongroom_vault_calls_total", "Key vault calls per endpoint, region and operation");
-    public static final Metric VAULT_LATENCY = Metric.gauge(
-            "strongroom_vault_latency_seconds",
-            "Key vault call latency per endpoint, region and operation over the latest sampled interval with calls");
+    public static final Metric VAULT_CALL_DURATION = Metric.histogram(
+            "strongroom_vault_call_duration_seconds",
+            "Key vault calls that got an HTTP answer, per endpoint, region and operation: latency");
     public static final Metric ACTIVITY_EVENTS_DROPPED = Metric.counter(
             "strongroom_activity_events_dropped_total",
             "Activity-log events not written to the file (writer queue full, or recorded after close)");
@@ -72,14 +70,46 @@ public final class MetricCatalog {
     // Crypto
     public static final Metric AES_INTRINSICS =
             Metric.gauge("strongroom_aes_intrinsics", "1 when the CPU has AES-NI and the JVM uses its AES intrinsics");
-    public static final Metric AES_SELFTEST_MBPS = Metric.gauge(
-            "strongroom_aes_selftest_megabytes_per_second", "Start-up self-test: MB/s sealing 8 KiB blocks");
+    public static final Metric AES_SELFTEST_THROUGHPUT = Metric.gauge(
+            "strongroom_aes_selftest_bytes_per_second", "Start-up self-test: bytes per second sealing 8 KiB blocks");
 
     // Process
+    public static final Metric BUILD_INFO = Metric.gauge(
+            "strongroom_build_info",
+            "Always 1: the gateway's version, its git revision and the Java version running it");
     public static final Metric TRANSPORT_INFO =
             Metric.gauge("strongroom_transport_info", "Network transport and TLS engine in use");
     public static final Metric METRICS_SOURCE_ERRORS =
             Metric.gauge("strongroom_metrics_source_errors", "Metrics sources that failed during this scrape");
+
+    // JVM and process, under the names Prometheus' client libraries use
+    public static final Metric PROCESS_CPU =
+            Metric.counter("process_cpu_seconds_total", "CPU time (user and system) the process has used");
+    public static final Metric PROCESS_START =
+            Metric.gauge("process_start_time_seconds", "Unix time when the process started");
+    public static final Metric PROCESS_OPEN_FDS = Metric.gauge("process_open_fds", "Open file descriptors");
+    public static final Metric PROCESS_MAX_FDS = Metric.gauge("process_max_fds", "Limit on open file descriptors");
+    public static final Metric PROCESS_RESIDENT_MEMORY =
+            Metric.gauge("process_resident_memory_bytes", "Resident set size (VmRSS)");
+    public static final Metric PROCESS_VIRTUAL_MEMORY =
+            Metric.gauge("process_virtual_memory_bytes", "Virtual memory size (VmSize)");
+    public static final Metric JVM_MEMORY_USED =
+            Metric.gauge("jvm_memory_used_bytes", "JVM memory in use by area: heap or nonheap");
+    public static final Metric JVM_MEMORY_COMMITTED =
+            Metric.gauge("jvm_memory_committed_bytes", "JVM memory committed by area: heap or nonheap");
+    public static final Metric JVM_MEMORY_MAX =
+            Metric.gauge("jvm_memory_max_bytes", "JVM memory limit by area (-1 when there is none)");
+    public static final Metric JVM_BUFFER_POOL_USED = Metric.gauge(
+            "jvm_buffer_pool_used_bytes", "NIO buffer pools: bytes in use by pool (direct: direct memory)");
+    public static final Metric JVM_BUFFER_POOL_CAPACITY =
+            Metric.gauge("jvm_buffer_pool_capacity_bytes", "NIO buffer pools: total capacity by pool");
+    public static final Metric JVM_BUFFER_POOL_BUFFERS =
+            Metric.gauge("jvm_buffer_pool_used_buffers", "NIO buffer pools: buffers by pool");
+    public static final Metric JVM_GC_COLLECTION = Metric.summary(
+            "jvm_gc_collection_seconds", "Garbage collections by collector: how many and the time they took");
+    public static final Metric JVM_THREADS_CURRENT = Metric.gauge("jvm_threads_current", "Live threads");
+    public static final Metric JVM_THREADS_DAEMON = Metric.gauge("jvm_threads_daemon", "Live daemon threads");
+    public static final Metric JVM_THREADS_PEAK = Metric.gauge("jvm_threads_peak", "Most live threads at once");
 
     /** Every family, grouped as above. */
     public static final List<Metric> ALL = List.of(
@@ -102,14 +132,30 @@ public final class MetricCatalog {
             DEK_CACHE_HITS,
             DEK_CACHE_MISSES,
             DEK_CACHE_SIZE,
-            VAULT_CALLS,
-            VAULT_LATENCY,
+            VAULT_CALL_DURATION,
             ACTIVITY_EVENTS_DROPPED,
             ALERTS_UNDELIVERED,
             AES_INTRINSICS,
-            AES_SELFTEST_MBPS,
+            AES_SELFTEST_THROUGHPUT,
+            BUILD_INFO,
             TRANSPORT_INFO,
-            METRICS_SOURCE_ERRORS);
+            METRICS_SOURCE_ERRORS,
+            PROCESS_CPU,
+            PROCESS_START,
+            PROCESS_OPEN_FDS,
+            PROCESS_MAX_FDS,
+            PROCESS_RESIDENT_MEMORY,
+            PROCESS_VIRTUAL_MEMORY,
+            JVM_MEMORY_USED,
+            JVM_MEMORY_COMMITTED,
+            JVM_MEMORY_MAX,
+            JVM_BUFFER_POOL_USED,
+            JVM_BUFFER_POOL_CAPACITY,
+            JVM_BUFFER_POOL_BUFFERS,
+            JVM_GC_COLLECTION,
+            JVM_THREADS_CURRENT,
+            JVM_THREADS_DAEMON,
+            JVM_THREADS_PEAK);
 
     private MetricCatalog() {}
 }

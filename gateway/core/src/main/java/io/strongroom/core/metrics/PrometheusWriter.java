@@ -14,6 +14,11 @@ public final class PrometheusWriter {
         return family(metric.name(), metric.type().text(), metric.help());
     }
 
+    /** A family with one unlabelled sample: its {@code # HELP} and {@code # TYPE} lines and the value. */
+    public PrometheusWriter single(Metric metric, double value) {
+        return family(metric).sample(metric, value);
+    }
+
     /** One sample of the family; {@code labels} alternates names and values. */
     public PrometheusWriter sample(Metric metric, double value, String... labels) {
         return sample(metric.name(), value, labels);

@@ -12,19 +12,17 @@ import org.junit.jupiter.api.Test;
 class PrometheusWriterTest {
     @Test
     void aCatalogMetricWritesItsDeclaredNameTypeAndHelp() {
-        Metric duration = MetricCatalog.HTTP_REQUEST_DURATION;
+        Metric gc = MetricCatalog.JVM_GC_COLLECTION;
         String text = new PrometheusWriter()
-                .family(duration)
-                .sample(duration, 0.5, "route", "GET /a", "quantile", "0.5")
-                .summarySum(duration, 2, "route", "GET /a")
-                .summaryCount(duration, 4, "route", "GET /a")
+                .family(gc)
+                .summarySum(gc, 2.5, "gc", "G1 Young Generation")
+                .summaryCount(gc, 4, "gc", "G1 Young Generation")
                 .toString();
         assertEquals(
-                "# HELP strongroom_http_request_duration_seconds " + duration.help() + "\n"
-                        + "# TYPE strongroom_http_request_duration_seconds summary\n"
-                        + "strongroom_http_request_duration_seconds{route=\"GET /a\",quantile=\"0.5\"} 0.5\n"
-                        + "strongroom_http_request_duration_seconds_sum{route=\"GET /a\"} 2\n"
-                        + "strongroom_http_request_duration_seconds_count{route=\"GET /a\"} 4\n",
+                "# HELP jvm_gc_collection_seconds " + gc.help() + "\n"
+                        + "# TYPE jvm_gc_collection_seconds summary\n"
+                        + "jvm_gc_collection_seconds_sum{gc=\"G1 Young Generation\"} 2.5\n"
+                        + "jvm_gc_collection_seconds_count{gc=\"G1 Young Generation\"} 4\n",
                 text);
     }
 
@@ -42,7 +40,7 @@ class PrometheusWriterTest {
         Set<String> names = new HashSet<>();
         for (Metric m : MetricCatalog.ALL) {
             assertTrue(names.add(m.name()), "declared twice: " + m.name());
-            assertTrue(m.name().startsWith("strongroom_"), m.name());
+            assertTrue(m.name().matches("(strongroom|jvm|process)_[a-z_]+"), m.name());
             assertEquals(m.type() == Metric.Type.COUNTER, m.name().endsWith("_total"), m.name());
         }
         assertThrows(

@@ -243,13 +243,12 @@ class BlockApiTest {
         assertTrue(metrics.headers().firstValue("content-type").orElseThrow().startsWith("text/plain"));
         String text = new String(metrics.body());
         assertTrue(
-                text.contains("strongroom_http_request_duration_seconds{route=\"GET /v1/volumes/{name}/blocks/{n}\","
-                        + "status=\"200\",quantile=\"0.999\"}"),
+                text.contains("strongroom_http_request_duration_seconds_bucket{method=\"GET\","
+                        + "route=\"/v1/volumes/{name}/blocks/{n}\",status=\"200\",le=\"+Inf\"}"),
                 text);
         assertTrue(
-                text.contains(
-                        "strongroom_http_request_duration_seconds_count{route=\"PUT /v1/volumes/{name}/blocks/{n}\","
-                                + "status=\"204\"}"),
+                text.contains("strongroom_http_request_duration_seconds_count{method=\"PUT\","
+                        + "route=\"/v1/volumes/{name}/blocks/{n}\",status=\"204\"}"),
                 text);
         assertTrue(text.contains("strongroom_dek_cache_hits_total "), text);
         assertTrue(text.contains("strongroom_store_cache_hits_total "), text);
@@ -260,7 +259,7 @@ class BlockApiTest {
                 text);
         assertTrue(text.contains("strongroom_aes_intrinsics "), text);
         assertTrue(text.contains("strongroom_http_response_bytes_total "), text);
-        assertTrue(text.contains("strongroom_vault_latency_seconds"), text);
+        assertTrue(text.contains("strongroom_vault_call_duration_seconds_bucket{"), text);
         assertTrue(text.contains("\nstrongroom_activity_events_dropped_total 0\n"), text);
         assertTrue(text.contains("\nstrongroom_alerts_undelivered_total 0\n"), text);
         for (String line : text.split("\n")) {

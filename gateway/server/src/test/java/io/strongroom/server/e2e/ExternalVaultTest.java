@@ -92,13 +92,14 @@ class ExternalVaultTest {
                 assertEquals("InvalidArgument", elsewhere.errorCode());
 
                 String metrics = new String(gw.get("/metrics", TestTokens.ADMIN).body());
-                String wraps = "strongroom_vault_calls_total{endpoint=\"" + vault.baseUrl()
-                        + "\",region=\"local\",operation=\"wrap\",cross_region=\"false\"} ";
+                String labels = "{endpoint=\"" + vault.baseUrl()
+                        + "\",region=\"local\",operation=\"wrap\",cross_region=\"false\"";
+                String wraps = "strongroom_vault_call_duration_seconds_count" + labels + "} ";
                 long calls = counter(metrics, wraps);
                 assertTrue(calls >= 2, "one wrap per volume at least: " + metrics);
-                assertTrue(
-                        metrics.contains("strongroom_vault_latency_seconds{endpoint=\"" + vault.baseUrl()
-                                + "\",region=\"local\",operation=\"wrap\",cross_region=\"false\",quantile=\"0.99\"}"),
+                assertEquals(
+                        calls,
+                        counter(metrics, "strongroom_vault_call_duration_seconds_bucket" + labels + ",le=\"+Inf\"} "),
                         metrics);
                 assertEquals(
                         calls,
