@@ -64,6 +64,7 @@ final class GatewayObservability implements HealthCheck {
                 .register(this::vaultLatency)
                 .register(this::aesNi)
                 .register(new StoreMetricsSource(store))
+                .register(this::buildInfo)
                 .register(this::transportInfo)
                 .register(new JvmMetrics());
     }
@@ -175,6 +176,19 @@ final class GatewayObservability implements HealthCheck {
         out.sample(MetricCatalog.AES_INTRINSICS, aesNi.intrinsicsOn() ? 1 : 0);
         out.family(MetricCatalog.AES_SELFTEST_THROUGHPUT);
         out.sample(MetricCatalog.AES_SELFTEST_THROUGHPUT, aesNi.selfTestMBps() * 1e6);
+    }
+
+    private void buildInfo(PrometheusWriter out) {
+        out.family(MetricCatalog.BUILD_INFO);
+        out.sample(
+                MetricCatalog.BUILD_INFO,
+                1,
+                "version",
+                BuildInfo.version(),
+                "revision",
+                BuildInfo.commit(),
+                "java_version",
+                System.getProperty("java.version"));
     }
 
     private void transportInfo(PrometheusWriter out) {

@@ -1,7 +1,6 @@
 package io.strongroom.core.metrics;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.GarbageCollectorMXBean;
@@ -12,44 +11,17 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Properties;
 import java.util.function.ToLongFunction;
 
 /**
- * Build information, and the JVM and process families under the names Prometheus' client libraries give them, read
+ * The JVM and process families under the names Prometheus' client libraries give them, read
  * from the platform MXBeans and (on Linux) {@code /proc/self/status} at each scrape.
  */
 public final class JvmMetrics implements MetricsSource {
     private static final Path PROC_STATUS = Path.of("/proc/self/status");
 
-    private final String version;
-    private final String revision;
-
-    public JvmMetrics() {
-        Properties build = new Properties();
-        try (InputStream in = JvmMetrics.class.getResourceAsStream("build.properties")) {
-            if (in != null) {
-                build.load(in);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        this.version = build.getProperty("version", "unknown");
-        this.revision = build.getProperty("revision", "unknown");
-    }
-
     @Override
     public void writeTo(PrometheusWriter out) {
-        out.family(MetricCatalog.BUILD_INFO);
-        out.sample(
-                MetricCatalog.BUILD_INFO,
-                1,
-                "version",
-                version,
-                "revision",
-                revision,
-                "java_version",
-                System.getProperty("java.version"));
         process(out);
         memory(out);
         threads(out);
