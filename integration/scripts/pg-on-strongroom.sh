@@ -191,7 +191,7 @@ VAULT_CERT=$VAULT_DATA/server-cert.pem
 (umask 077 && echo "Authorization: Bearer $OPS_VAULT_TOKEN" >"$RUN/vault-auth.header")
 vault() { # <method> <path> [json]
     curl -sS --fail-with-body --cacert "$VAULT_CERT" -X "$1" -H @"$RUN/vault-auth.header" \
-        -H 'Content-Type: application/json' ${3:+-d "$3"} "$VAULT_URL$2?api-version=7.4"
+        -H 'Content-Type: application/json' ${3:+-H 'Content-Type: application/json' -d "$3"} "$VAULT_URL$2?api-version=7.4"
 }
 vault POST /keys/service-key/create '{"kty":"RSA","key_size":2048}' >/dev/null
 vault POST /keys/pg-kek/create '{"kty":"RSA","key_size":2048}' >/dev/null

@@ -7,10 +7,13 @@ import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +36,10 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     private final BlockRoutes blocks;
     private final AdminRoutes admin;
     private final Map<HttpConnection, ConnectionGuard> guards = new IdentityHashMap<>();
+    /** Generated request ids: a random prefix per event loop and a counter, unique without coordination. */
+    private final String requestIdPrefix;
+
+    private long requestIds;
 
     ApiHandler(HttpApi api, Context context, Thread loopThread) {
         this.api = api;
@@ -40,6 +47,14 @@ final class ApiHandler implements Handler<HttpServerRequest> {
         this.loopThread = loopThread;
         this.blocks = new BlockRoutes(api);
         this.admin = new AdminRoutes(api);
+        byte[] prefix = new byte[6];
+        new SecureRandom().nextBytes(prefix);
+        this.requestIdPrefix = HexFormat.of().formatHex(prefix) + "-";
+    }
+
+    /** A new request id, for a request that brought none (or none acceptable). */
+    String nextRequestId() {
+        return requestIdPrefix + Long.toHexString(++requestIds);
     }
 
     /**
@@ -122,11 +137,19 @@ final class ApiHandler implements Handler<HttpServerRequest> {
         HttpServerRequest request = ex.request;
         RouteMatcher.Target target = RouteMatcher.match(request.method(), request.path());
         ex.route = target.route();
+        if (target == RouteMatcher.Target.UNDECODABLE) {
+            ex.error(
+                    ErrorCode.InvalidArgument,
+                    "the path is not valid percent-encoded UTF-8: every '%' must be followed by two hex digits");
+            return;
+        }
         if (target.route() == Route.UNMATCHED) {
-            if (target.allow() != null) {
-                ex.methodNotAllowed(target.allow());
-            } else {
+            if (target.allow() == null) {
                 ex.error(ErrorCode.RouteNotFound, "no route " + request.method() + " " + request.path());
+            } else if (request.method() == HttpMethod.OPTIONS) {
+                ex.options(target.allow());
+            } else {
+                ex.methodNotAllowed(target.allow());
             }
             return;
         }

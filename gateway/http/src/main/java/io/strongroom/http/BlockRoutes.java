@@ -146,9 +146,19 @@ final class BlockRoutes {
         ex.error(ErrorCode.VolumeNotFound, "no volume named " + volume);
     }
 
-    /** Reads a small JSON object body (trim, create); InvalidArgument if it is not one. */
+    /**
+     * Reads a small JSON object body (trim, create, key changes); InvalidArgument if it is not one. A body labelled
+     * with another media type is refused unread (415); one without a Content-Type is read as JSON.
+     */
     static void readJson(Exchange ex, Consumer<JsonObject> then) {
         HttpServerRequest request = ex.request;
+        String type = request.getHeader(HeaderValues.CONTENT_TYPE);
+        if (type != null && !isJson(type)) {
+            ex.error(
+                    ErrorCode.UnsupportedMediaType,
+                    "this route takes a JSON body: send it with Content-Type: application/json");
+            return;
+        }
         BodyCollector body = new BodyCollector(
                 MAX_JSON_BODY,
                 256,
@@ -173,6 +183,14 @@ final class BlockRoutes {
             }
         });
         continueIfExpected(request);
+    }
+
+    /** {@code application/json}, with or without parameters ({@code charset=utf-8}), in any letter case. */
+    static boolean isJson(String contentType) {
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+                .trim()
+                .equalsIgnoreCase("application/json");
     }
 
     private static void done(Exchange ex, Throwable failure) {

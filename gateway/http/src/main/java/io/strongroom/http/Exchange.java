@@ -25,6 +25,8 @@ final class Exchange {
     static final int CLIENT_CLOSED = 499;
     /** Longest a connection answered before its body was read keeps reading (and dropping) that body. */
     static final long LINGER_MILLIS = 2000;
+    /** Longest client request id taken; a longer or unsafe one is replaced by a generated id. */
+    static final int MAX_REQUEST_ID = 128;
 
     private static final Handler<Buffer> DROP = b -> {};
 
@@ -33,6 +35,9 @@ final class Exchange {
     final HttpServerRequest request;
     final HttpServerResponse response;
     final long startNanos;
+    /** The client's {@code X-Request-Id} when it is a safe one, else one generated; sent back on every answer. */
+    final String requestId;
+
     Route route = Route.UNMATCHED;
 
     // RequestTimeouts links
@@ -58,6 +63,29 @@ final class Exchange {
         this.request = request;
         this.response = request.response();
         this.startNanos = startNanos;
+        String id = request.getHeader(HeaderValues.X_REQUEST_ID);
+        this.requestId = acceptableRequestId(id) ? id : owner.nextRequestId();
+    }
+
+    /** 1 to {@link #MAX_REQUEST_ID} characters of {@code [A-Za-z0-9._:-]}: safe in a header, a log line, JSON. */
+    static boolean acceptableRequestId(String id) {
+        if (id == null || id.isEmpty() || id.length() > MAX_REQUEST_ID) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            boolean safe = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '.'
+                    || c == '_'
+                    || c == ':'
+                    || c == '-';
+            if (!safe) {
+                return false;
+            }
+        }
+        return true;
     }
 
     boolean answered() {
@@ -253,33 +281,48 @@ final class Exchange {
     }
 
     void fail(Throwable failure) {
-        StrongroomException g = Failures.toStrongroom(failure);
+        StrongroomException g = Failures.toStrongroom(failure, requestId);
         error(g.code(), g.getMessage());
     }
 
     void error(ErrorCode code, String message) {
-        if (!begin()) {
-            return;
+        if (begin()) {
+            sendError(code, message);
         }
+    }
+
+    /** 405 with the path's methods in {@code Allow}. */
+    void methodNotAllowed(String allow) {
+        if (begin()) {
+            response.putHeader(HeaderValues.ALLOW, allow);
+            sendError(ErrorCode.MethodNotAllowed, request.method() + " is not allowed here; allowed: " + allow);
+        }
+    }
+
+    /** {@code OPTIONS} on a known path: 204 with its methods in {@code Allow}. */
+    void options(String allow) {
+        if (begin()) {
+            response.putHeader(HeaderValues.ALLOW, allow);
+            end(204, null, 0);
+        }
+    }
+
+    private void sendError(ErrorCode code, String message) {
         if (code == ErrorCode.Unauthorized) {
             response.putHeader(HeaderValues.WWW_AUTHENTICATE, HeaderValues.BEARER_CHALLENGE);
         }
         if (code.retryable()) {
             response.putHeader(HeaderValues.RETRY_AFTER, HeaderValues.RETRY_AFTER_SECONDS);
         }
-        Buffer body = Failures.body(code, message);
-        response.putHeader(HeaderValues.CONTENT_TYPE, HeaderValues.JSON);
-        end(HttpStatuses.of(code), body, body.length());
-    }
-
-    void methodNotAllowed(String allow) {
-        if (begin()) {
-            response.putHeader(HeaderValues.ALLOW, allow);
-            Buffer body = Failures.body(
-                    ErrorCode.MethodNotAllowed, request.method() + " is not allowed here; allowed: " + allow);
+        Buffer body;
+        if (Failures.wantsProblem(request.getHeader(HeaderValues.ACCEPT))) {
+            body = Failures.problem(code, message, requestId);
+            response.putHeader(HeaderValues.CONTENT_TYPE, HeaderValues.PROBLEM_JSON);
+        } else {
+            body = Failures.body(code, message, requestId);
             response.putHeader(HeaderValues.CONTENT_TYPE, HeaderValues.JSON);
-            end(HttpStatuses.of(ErrorCode.MethodNotAllowed), body, body.length());
         }
+        end(HttpStatuses.of(code), body, body.length());
     }
 
     /** Called by {@link RequestTimeouts}: answers 503 RequestTimeout unless already answered. */
@@ -302,8 +345,18 @@ final class Exchange {
         return true;
     }
 
-    private void end(int status, Buffer body, int length) {
+    /**
+     * Sends the answer. A {@code HEAD} request gets the headers a {@code GET} would (with its {@code Content-Length})
+     * and no body.
+     */
+    private void end(int status, Buffer body, int bodyLength) {
         response.setStatusCode(status);
+        response.putHeader(HeaderValues.X_REQUEST_ID, requestId);
+        boolean head = request.method() == HttpMethod.HEAD;
+        if (head && body != null) {
+            response.putHeader(HeaderValues.CONTENT_LENGTH, HeaderValues.contentLength(bodyLength));
+        }
+        int length = head ? 0 : bodyLength;
         boolean bodyPending =
                 !request.isEnded() && (request.method() == HttpMethod.PUT || request.method() == HttpMethod.POST);
         boolean close = bodyPending && request.version() != HttpVersion.HTTP_2 && (stalled || !drainable());
@@ -313,7 +366,7 @@ final class Exchange {
         // Slots are freed before the answer leaves: a client that has it may send its next request at once, on
         // another event loop, and must not find its own finished request still counted against the limit.
         finish(status, length);
-        Future<Void> sent = body == null ? response.end() : response.end(body);
+        Future<Void> sent = body == null || head ? response.end() : response.end(body);
         guard.handOver(reservedBytes, length);
         reservedBytes = 0;
         if (length > 0) {

@@ -17,9 +17,12 @@ final class HeaderValues {
     static final CharSequence CONNECTION = HttpHeaders.CONNECTION;
     static final CharSequence CLOSE = HttpHeaders.CLOSE;
     static final CharSequence RETRY_AFTER = HttpHeaders.RETRY_AFTER;
+    static final CharSequence ACCEPT = HttpHeaders.ACCEPT;
+    static final CharSequence X_REQUEST_ID = HttpHeaders.createOptimized("x-request-id");
 
     static final CharSequence OCTET_STREAM = HttpHeaders.createOptimized("application/octet-stream");
     static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
+    static final CharSequence PROBLEM_JSON = HttpHeaders.createOptimized("application/problem+json");
     static final CharSequence PROMETHEUS_TEXT = HttpHeaders.createOptimized("text/plain; version=0.0.4; charset=utf-8");
     static final CharSequence BEARER_CHALLENGE = HttpHeaders.createOptimized("Bearer realm=\"strongroom\"");
     static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");

@@ -30,6 +30,7 @@ final class HttpStatuses {
             case MethodNotAllowed -> 405;
             case VolumeExists, RolloverInProgress -> 409;
             case PayloadTooLarge -> 413;
+            case UnsupportedMediaType -> 415;
             case UriTooLong -> 414;
             case HeadersTooLarge -> 431;
             case TooManyRequests -> 429;

@@ -1,23 +1,33 @@
 package io.strongroom.http;
 
 import io.vertx.core.http.HttpMethod;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A hand-written matcher for the few routes of API v1: a handful of string comparisons, no regular
  * expressions, no per-route handler chain or routing context, so the block path (the hot one) spends
- * almost nothing on routing.
+ * almost nothing on routing. {@code HEAD} matches wherever {@code GET} does; one trailing slash is ignored
+ * ({@code /v1/volumes/} is {@code /v1/volumes}); the path is split into segments first and each parameter
+ * segment percent-decoded after, so an encoded {@code /} is part of a name and never changes the route.
  */
 final class RouteMatcher {
     private static final String VOLUMES = "/v1/volumes";
     private static final String VOLUMES_SLASH = "/v1/volumes/";
     private static final String BLOCKS = "/blocks/";
+    private static final String GET = "GET, HEAD, OPTIONS";
+    private static final String POST = "POST, OPTIONS";
 
     /**
-     * The outcome of matching: a route with its path parameters, or an unmatched path ({@code allow} null:
-     * 404) or a known path with another method ({@code allow} = the methods it has: 405).
+     * The outcome of matching: a route with its decoded path parameters, or an unmatched path ({@code allow} null:
+     * 404) or a known path with another method ({@code allow} = the methods it has: 405, or the answer to OPTIONS).
      */
     record Target(Route route, String volume, String block, String allow) {
         static final Target NOT_FOUND = new Target(Route.UNMATCHED, null, null, null);
+        /** A path parameter that is not valid percent-encoded UTF-8 (400). */
+        static final Target UNDECODABLE = new Target(Route.UNMATCHED, null, null, null);
     }
 
     private static final Target LIVE = new Target(Route.LIVE, null, null, null);
@@ -30,7 +40,10 @@ final class RouteMatcher {
 
     private RouteMatcher() {}
 
-    static Target match(HttpMethod method, String path) {
+    static Target match(HttpMethod requested, String rawPath) {
+        HttpMethod method = requested == HttpMethod.HEAD ? HttpMethod.GET : requested;
+        String path =
+                rawPath.length() > 1 && rawPath.endsWith("/") ? rawPath.substring(0, rawPath.length() - 1) : rawPath;
         if (path.startsWith(VOLUMES_SLASH)) {
             return volumeRoute(method, path);
         }
@@ -38,17 +51,17 @@ final class RouteMatcher {
             case VOLUMES:
                 return method == HttpMethod.GET
                         ? VOLUME_LIST
-                        : method == HttpMethod.POST ? VOLUME_CREATE : notAllowed("GET, POST");
+                        : method == HttpMethod.POST ? VOLUME_CREATE : notAllowed("GET, HEAD, POST, OPTIONS");
             case "/health/live":
-                return method == HttpMethod.GET ? LIVE : notAllowed("GET");
+                return method == HttpMethod.GET ? LIVE : notAllowed(GET);
             case "/health":
-                return method == HttpMethod.GET ? HEALTH : notAllowed("GET");
+                return method == HttpMethod.GET ? HEALTH : notAllowed(GET);
             case "/metrics":
-                return method == HttpMethod.GET ? METRICS : notAllowed("GET");
+                return method == HttpMethod.GET ? METRICS : notAllowed(GET);
             case "/v1/keys/revalidate":
-                return method == HttpMethod.POST ? KEK_REVALIDATE : notAllowed("POST");
+                return method == HttpMethod.POST ? KEK_REVALIDATE : notAllowed(POST);
             case "/v1/activity":
-                return method == HttpMethod.GET ? ACTIVITY : notAllowed("GET");
+                return method == HttpMethod.GET ? ACTIVITY : notAllowed(GET);
             default:
                 return Target.NOT_FOUND;
         }
@@ -63,11 +76,11 @@ final class RouteMatcher {
         if (slash < 0) {
             String volume = path.substring(nameStart);
             if (method == HttpMethod.GET) {
-                return new Target(Route.VOLUME_GET, volume, null, null);
+                return target(Route.VOLUME_GET, volume, null);
             }
             return method == HttpMethod.DELETE
-                    ? new Target(Route.VOLUME_DELETE, volume, null, null)
-                    : notAllowed("GET, DELETE");
+                    ? target(Route.VOLUME_DELETE, volume, null)
+                    : notAllowed("GET, HEAD, DELETE, OPTIONS");
         }
         String volume = path.substring(nameStart, slash);
         if (path.startsWith(BLOCKS, slash)) {
@@ -77,16 +90,14 @@ final class RouteMatcher {
             }
             String block = path.substring(blockStart);
             if (method == HttpMethod.GET) {
-                return new Target(Route.BLOCK_READ, volume, block, null);
+                return target(Route.BLOCK_READ, volume, block);
             }
             return method == HttpMethod.PUT
-                    ? new Target(Route.BLOCK_WRITE, volume, block, null)
-                    : notAllowed("GET, PUT");
-        }
-        if (path.startsWith("/kek", slash) && path.length() == slash + "/kek".length()) {
-            return method == HttpMethod.PUT ? new Target(Route.KEK_SET, volume, null, null) : notAllowed("PUT");
+                    ? target(Route.BLOCK_WRITE, volume, block)
+                    : notAllowed("GET, HEAD, PUT, OPTIONS");
         }
         Route action = switch (path.substring(slash)) {
+            case "/kek" -> Route.KEK_SET;
             case "/rollover" -> Route.ROLLOVER;
             case "/trim" -> Route.TRIM;
             case "/flush" -> Route.FLUSH;
@@ -96,7 +107,56 @@ final class RouteMatcher {
         if (action == null) {
             return Target.NOT_FOUND;
         }
-        return method == HttpMethod.POST ? new Target(action, volume, null, null) : notAllowed("POST");
+        HttpMethod expected = action == Route.KEK_SET ? HttpMethod.PUT : HttpMethod.POST;
+        return method == expected ? target(action, volume, null) : notAllowed(expected.name() + ", OPTIONS");
+    }
+
+    private static Target target(Route route, String rawVolume, String rawBlock) {
+        String volume = decode(rawVolume);
+        String block = rawBlock == null ? null : decode(rawBlock);
+        if (volume == null || (rawBlock != null && block == null)) {
+            return Target.UNDECODABLE;
+        }
+        return new Target(route, volume, block, null);
+    }
+
+    /**
+     * A path segment percent-decoded (RFC 3986 2.1; {@code +} stays a plus), or null when an escape is not two hex
+     * digits or the bytes are not UTF-8. A segment without {@code %} is returned as is.
+     */
+    static String decode(String segment) {
+        if (segment.indexOf('%') < 0) {
+            return segment;
+        }
+        ByteBuffer bytes = ByteBuffer.allocate(segment.length());
+        for (int i = 0; i < segment.length(); i++) {
+            char c = segment.charAt(i);
+            if (c == '%') {
+                int hi = i + 2 < segment.length() ? Character.digit(segment.charAt(i + 1), 16) : -1;
+                int lo = hi < 0 ? -1 : Character.digit(segment.charAt(i + 2), 16);
+                if (lo < 0) {
+                    return null;
+                }
+                bytes.put((byte) (hi << 4 | lo));
+                i += 2;
+            } else if (c <= 0xFF) {
+                // the request line's bytes reach us one char per byte (Netty reads it as ISO-8859-1)
+                bytes.put((byte) c);
+            } else {
+                return null;
+            }
+        }
+        bytes.flip();
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(bytes)
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
     }
 
     private static Target notAllowed(String allow) {

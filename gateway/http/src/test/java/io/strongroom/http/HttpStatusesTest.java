@@ -31,13 +31,13 @@ class HttpStatusesTest {
 
     @Test
     void anUnexpectedFailureIsAnInternalErrorThatHidesItsText() {
-        StrongroomException answer = Failures.toStrongroom(new IllegalStateException("detail for the log only"));
+        StrongroomException answer = Failures.toStrongroom(new IllegalStateException("detail for the log only"), "r1");
         assertEquals(ErrorCode.InternalError, answer.code());
         assertEquals("internal error", answer.getMessage());
         assertEquals(500, HttpStatuses.of(answer.code()));
     }
 
     private static int status(Throwable failure) {
-        return HttpStatuses.of(Failures.toStrongroom(failure).code());
+        return HttpStatuses.of(Failures.toStrongroom(failure, "r1").code());
     }
 }

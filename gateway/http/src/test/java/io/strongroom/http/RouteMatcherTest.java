@@ -44,12 +44,13 @@ class RouteMatcherTest {
         for (String path : new String[] {
             "/",
             "/v1",
-            "/v1/volumes/",
+            "/v1/volumes//",
             "/v1/volumes//blocks/1",
             "/v1/volumes/a/blocks/1/2",
             "/v1/volumes/a/blocks",
             "/v1/volumes/a/other",
-            "/health/",
+            "/health//",
+            "/v1/volumes/a/blocks/",
             "/metricsx"
         }) {
             RouteMatcher.Target t = match(HttpMethod.GET, path);
@@ -57,11 +58,57 @@ class RouteMatcherTest {
             assertNull(t.allow(), path);
         }
         assertEquals(
-                "GET, PUT", match(HttpMethod.POST, "/v1/volumes/a/blocks/1").allow());
-        assertEquals("GET, POST", match(HttpMethod.DELETE, "/v1/volumes").allow());
-        assertEquals("GET, DELETE", match(HttpMethod.PUT, "/v1/volumes/a").allow());
-        assertEquals("POST", match(HttpMethod.GET, "/v1/volumes/a/flush").allow());
-        assertEquals("GET", match(HttpMethod.POST, "/health/live").allow());
+                "GET, HEAD, PUT, OPTIONS",
+                match(HttpMethod.POST, "/v1/volumes/a/blocks/1").allow());
+        assertEquals(
+                "GET, HEAD, POST, OPTIONS",
+                match(HttpMethod.DELETE, "/v1/volumes").allow());
+        assertEquals(
+                "GET, HEAD, DELETE, OPTIONS",
+                match(HttpMethod.PUT, "/v1/volumes/a").allow());
+        assertEquals(
+                "POST, OPTIONS", match(HttpMethod.GET, "/v1/volumes/a/flush").allow());
+        assertEquals(
+                "PUT, OPTIONS", match(HttpMethod.OPTIONS, "/v1/volumes/a/kek").allow());
+        assertEquals(
+                "GET, HEAD, OPTIONS", match(HttpMethod.POST, "/health/live").allow());
+    }
+
+    @Test
+    void headMatchesWhereGetDoesAndOneTrailingSlashIsIgnored() {
+        assertEquals(
+                Route.BLOCK_READ,
+                match(HttpMethod.HEAD, "/v1/volumes/db1/blocks/4").route());
+        assertEquals(Route.METRICS, match(HttpMethod.HEAD, "/metrics").route());
+        assertEquals(
+                "POST, OPTIONS", match(HttpMethod.HEAD, "/v1/volumes/db1/flush").allow());
+        assertEquals(Route.VOLUME_LIST, match(HttpMethod.GET, "/v1/volumes/").route());
+        assertEquals(Route.HEALTH, match(HttpMethod.GET, "/health/").route());
+        RouteMatcher.Target get = match(HttpMethod.GET, "/v1/volumes/db1/");
+        assertEquals(Route.VOLUME_GET, get.route());
+        assertEquals("db1", get.volume());
+        assertEquals(
+                Route.FLUSH, match(HttpMethod.POST, "/v1/volumes/db1/flush/").route());
+    }
+
+    @Test
+    void pathParametersArePercentDecodedAfterSplitting() {
+        RouteMatcher.Target read = match(HttpMethod.GET, "/v1/volumes/db%31/blocks/%34%32");
+        assertEquals(Route.BLOCK_READ, read.route());
+        assertEquals("db1", read.volume());
+        assertEquals("42", read.block());
+        // an encoded slash is part of the name, not a separator: still the volume route, a name no volume can have
+        RouteMatcher.Target slash = match(HttpMethod.GET, "/v1/volumes/a%2Fblocks%2F1");
+        assertEquals(Route.VOLUME_GET, slash.route());
+        assertEquals("a/blocks/1", slash.volume());
+        assertEquals("caf\u00e9", RouteMatcher.decode("caf%C3%A9"));
+        assertEquals("a+b", RouteMatcher.decode("a+b"));
+        for (String bad : new String[] {"%", "%4", "%ZZ", "a%g1", "%C3", "%FF"}) {
+            assertNull(RouteMatcher.decode(bad), bad);
+            assertEquals(
+                    RouteMatcher.Target.UNDECODABLE, match(HttpMethod.GET, "/v1/volumes/" + bad + "/blocks/1"), bad);
+        }
+        assertEquals(RouteMatcher.Target.UNDECODABLE, match(HttpMethod.PUT, "/v1/volumes/v/blocks/%"));
     }
 
     @Test

@@ -36,6 +36,7 @@ final class NbdErrors {
                     RolloverInProgress,
                     RouteNotFound,
                     MethodNotAllowed,
+                    UnsupportedMediaType,
                     UriTooLong,
                     HeadersTooLarge,
                     VersionNotSupported -> NbdProtocol.EINVAL;

@@ -32,6 +32,8 @@ public enum ErrorCode {
     RolloverInProgress(false),
     RouteNotFound(false),
     MethodNotAllowed(false),
+    /** A request body in a media type the operation does not take (a JSON route sent a form, say). */
+    UnsupportedMediaType(false),
     /** A request line (its target, in practice) longer than the frontend reads. */
     UriTooLong(false),
     /** A request's header block larger than the frontend reads. */

@@ -102,7 +102,9 @@ class BadInputTest {
         expect(404, "RouteNotFound", gw.get("/v1/volumes/v/snapshot", T));
         GatewayFixture.Response wrongMethod = gw.send("POST", "/v1/volumes/v/blocks/0", T, block);
         expect(405, "MethodNotAllowed", wrongMethod);
-        assertEquals("GET, PUT", wrongMethod.headers().firstValue("allow").orElseThrow());
+        assertEquals(
+                "GET, HEAD, PUT, OPTIONS",
+                wrongMethod.headers().firstValue("allow").orElseThrow());
 
         expect(
                 413,

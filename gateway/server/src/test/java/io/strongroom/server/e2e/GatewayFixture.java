@@ -5,12 +5,17 @@ import io.strongroom.server.Gateway;
 import io.strongroom.server.config.GatewayConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -117,6 +122,19 @@ final class GatewayFixture implements AutoCloseable {
             request.header(headers[i], headers[i + 1]);
         }
         return request.build();
+    }
+
+    /** Sends {@code request} over a raw socket as ISO-8859-1 bytes and reads until the server closes the connection. */
+    String raw(String request) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), gateway.httpPort())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            socket.getInputStream().transferTo(answer);
+            return answer.toString(StandardCharsets.ISO_8859_1);
+        }
     }
 
     Response json(String method, String path, String token, JsonObject body) throws IOException, InterruptedException {

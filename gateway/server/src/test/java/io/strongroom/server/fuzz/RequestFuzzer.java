@@ -1,6 +1,7 @@
 package io.strongroom.server.fuzz;
 
 import java.io.ByteArrayOutputStream;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,11 +71,11 @@ final class RequestFuzzer {
         "OPTIONS", "PATCH", "TRACE", "CONNECT", "get", "Put", "PROPFIND", "GETT", "G\u00c9T", "X".repeat(300), "BREW"
     };
     private static final String[] VOLUMES = {FUZZ_8K, FUZZ_4K, "a", "nope", "fz8.", "-x", "x".repeat(64), ""};
-    /** The protected volume in forms the gateway must never resolve to it (paths are taken as sent). */
+    /**
+     * The protected volume in forms the gateway must never resolve to it (a path parameter is percent-decoded, so
+     * {@code k%65ep} is a valid spelling and not among these).
+     */
     private static final String[] PROTECTED_DISGUISED = {
-        "k%65ep",
-        "%6beep",
-        "%6B%65%65%70",
         "KEEP",
         "Keep",
         "keep%00",
@@ -275,7 +276,10 @@ final class RequestFuzzer {
         };
     }
 
-    /** Percent-encodes some of the characters of a path (the gateway never decodes paths: a different path). */
+    /**
+     * Percent-encodes some of the characters of a path: the same route where only a parameter's characters are
+     * encoded (they are decoded), no route where the route's own segments are.
+     */
     private String percentEncode(String path) {
         StringBuilder b = new StringBuilder();
         for (char c : path.toCharArray()) {
@@ -501,7 +505,7 @@ final class RequestFuzzer {
             case 15 -> "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + latin1(garbage(50));
             case 16 -> putProtected + auth + "Content-Length: 8192\r\n\r\n" + latin1(garbage(100));
             case 17 ->
-                putProtected.replace("keep", "k%65ep") + auth + "Content-Length: 8192\r\n\r\n" + latin1(block)
+                putProtected.replace("keep", "KEEP") + auth + "Content-Length: 8192\r\n\r\n" + latin1(block)
                         + "\u0001\u0002garbage\r\n\r\n";
             case 18 -> "GET /health/live HTTP/1.1\r\n\r\n" + latin1(garbage(1 + random.nextInt(2000)));
             case 19 -> latin1(garbage(1 + random.nextInt(5000)));
@@ -539,8 +543,14 @@ final class RequestFuzzer {
         static boolean mayGet2xx(String method, String target, Auth auth) {
             String origin = target.startsWith(ABSOLUTE_FORM) ? target.substring(ABSOLUTE_FORM.length()) : target;
             int q = origin.indexOf('?');
-            String path = q < 0 ? origin : origin.substring(0, q);
+            String sent = q < 0 ? origin : origin.substring(0, q);
+            // the gateway ignores one trailing slash, serves HEAD wherever GET is and OPTIONS on every route
+            String path = sent.length() > 1 && sent.endsWith("/") ? sent.substring(0, sent.length() - 1) : sent;
             String[] s = path.split("/", -1);
+            if (method.equals("OPTIONS")) {
+                return true;
+            }
+            method = method.equals("HEAD") ? "GET" : method;
             if (path.equals("/health/live")) {
                 return method.equals("GET");
             }
@@ -562,10 +572,10 @@ final class RequestFuzzer {
             if (path.equals("/v1/activity")) {
                 return method.equals("GET") && role(auth, Role.KEY_ADMIN, null);
             }
-            if (s.length < 4 || !s[1].equals("v1") || !s[2].equals("volumes") || !nameMayExist(s[3])) {
+            String name = s.length < 4 ? null : decoded(s[3]);
+            if (name == null || !s[1].equals("v1") || !s[2].equals("volumes") || !nameMayExist(name)) {
                 return false;
             }
-            String name = s[3];
             if (s.length == 4) {
                 return switch (method) {
                     case "GET" -> role(auth, Role.VOLUME_ADMIN, null) || role(auth, Role.DATA, name);
@@ -585,6 +595,15 @@ final class RequestFuzzer {
                 case "kek" -> method.equals("PUT") && role(auth, Role.KEY_ADMIN, null);
                 default -> false;
             };
+        }
+
+        /** A path parameter percent-decoded as the gateway does ({@code +} stays), null when it is not valid. */
+        private static String decoded(String segment) {
+            try {
+                return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
         }
 
         /** The protected volume is named in plain form only by the harness, never by a fuzzed request. */
