@@ -36,6 +36,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,6 +73,8 @@ import reactor.core.publisher.Mono;
  */
 class AzureSdkCompatibilityTest {
     private static final String TOKEN = "azure-sdk-test-token";
+    private static final String LIMITED_TOKEN = "azure-sdk-limited-token";
+    private static final String ADMIN_TOKEN = "local-vault-admin-token-0123456789";
 
     @TempDir
     static Path dir;
@@ -100,7 +105,9 @@ class AzureSdkCompatibilityTest {
         return new LocalVaultOptions()
                 .setDataDir(dataDir)
                 .setMasterSecret(new SecretKeySpec(MASTER, "AES"))
-                .addIdentity(TOKEN, new Identity("azure-sdk", Set.of("all")));
+                .setAdminToken(ADMIN_TOKEN)
+                .addIdentity(TOKEN, new Identity("azure-sdk", Set.of("all")))
+                .addIdentity(LIMITED_TOKEN, new Identity("azure-sdk-limited", Set.of("get")));
     }
 
     @AfterAll
@@ -327,6 +334,61 @@ class AzureSdkCompatibilityTest {
                 remoteCrypto(imported.getId())
                         .unwrapKey(KeyWrapAlgorithm.RSA_OAEP_256, wrappedOutside)
                         .getKey());
+    }
+
+    /** The admin API as an operator calls it (curl in docs/LOCAL-VAULT.md), here with the JDK's HTTP client. */
+    private static int admin(String method, String path, String json) throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .sslContext(trusting(vault.certificatePem()))
+                .build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(vault.baseUrl() + "/_admin/policy" + path))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(json))
+                .build();
+        return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @Test
+    void anAccessPolicyAndNetworkRuleChangeReachesARunningSdkClient() throws Exception {
+        KeyVaultKey key = keyClient().createRsaKey(new CreateRsaKeyOptions("sdk-policy"));
+        TokenCredential limited = request ->
+                Mono.just(new AccessToken(LIMITED_TOKEN, OffsetDateTime.now().plusHours(1)));
+        CryptographyClient crypto = new CryptographyClientBuilder()
+                .keyIdentifier(key.getId())
+                .credential(limited)
+                .httpClient(http)
+                .disableChallengeResourceVerification()
+                .disableKeyCaching()
+                .buildClient();
+        byte[] dek = freshDek();
+        HttpResponseException denied =
+                assertThrows(HttpResponseException.class, () -> crypto.wrapKey(KeyWrapAlgorithm.RSA_OAEP_256, dek));
+        assertEquals(403, denied.getResponse().getStatusCode());
+
+        assertEquals(
+                200,
+                admin(
+                        "PUT",
+                        "/identities/azure-sdk-limited/keyPermissions",
+                        "{\"keyPermissions\":[\"get\",\"wrapKey\",\"unwrapKey\"]}"));
+        WrapResult wrapped = crypto.wrapKey(KeyWrapAlgorithm.RSA_OAEP_256, dek);
+        assertArrayEquals(
+                dek,
+                crypto.unwrapKey(KeyWrapAlgorithm.RSA_OAEP_256, wrapped.getEncryptedKey())
+                        .getKey());
+
+        assertEquals(200, admin("PUT", "/networkRules", "{\"allowedCidrs\":[\"192.0.2.0/24\"]}"));
+        try {
+            HttpResponseException firewalled =
+                    assertThrows(HttpResponseException.class, () -> crypto.wrapKey(KeyWrapAlgorithm.RSA_OAEP_256, dek));
+            assertEquals(403, firewalled.getResponse().getStatusCode());
+            assertTrue(firewalled.getMessage().contains("Client address"), firewalled.getMessage());
+        } finally {
+            assertEquals(200, admin("PUT", "/networkRules", "{\"allowedCidrs\":[]}"));
+        }
+        assertEquals(
+                200, admin("PUT", "/identities/azure-sdk-limited/keyPermissions", "{\"keyPermissions\":[\"get\"]}"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.strongroom.vault.local;
 
+import java.security.MessageDigest;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -11,7 +12,8 @@ import java.util.TreeSet;
  * <p>Permissions use Azure's names (get, list, create, update, import, delete, recover, backup,
  * restore, purge, rotate, wrapKey, unwrapKey; "all" grants every one) and are matched case-insensitively. An identity may
  * also carry a client id (selects it at the managed-identity endpoint) and a client secret (lets it
- * use the client-credentials token endpoint). The secret never appears in {@link #toString()}.
+ * use the client-credentials token endpoint). Only the secret's SHA-256 digest is kept (and persisted by the
+ * runtime access policy); it never appears in {@link #toString()}.
  */
 public final class Identity {
     /** Every key permission this vault checks. */
@@ -33,17 +35,32 @@ public final class Identity {
     private final String name;
     private final Set<String> keyPermissions;
     private final String clientId;
-    private final String clientSecret;
+    private final byte[] clientSecretDigest;
 
     public Identity(String name, Set<String> keyPermissions) {
         this(name, keyPermissions, null, null);
     }
 
     public Identity(String name, Set<String> keyPermissions, String clientId, String clientSecret) {
+        this(name, clientId, keyPermissions, clientSecret == null ? null : Digests.sha256(clientSecret));
+    }
+
+    private Identity(String name, String clientId, Set<String> keyPermissions, byte[] clientSecretDigest) {
         this.name = Objects.requireNonNull(name, "name");
         this.keyPermissions = normalize(keyPermissions);
         this.clientId = clientId;
-        this.clientSecret = clientSecret;
+        this.clientSecretDigest = clientSecretDigest == null ? null : clientSecretDigest.clone();
+    }
+
+    /** An identity whose client secret is known only by its SHA-256 digest (as persisted). */
+    public static Identity withSecretDigest(
+            String name, Set<String> keyPermissions, String clientId, byte[] clientSecretDigest) {
+        return new Identity(name, clientId, keyPermissions, clientSecretDigest);
+    }
+
+    /** The same identity with other permissions (credentials kept). */
+    public Identity withPermissions(Set<String> permissions) {
+        return new Identity(name, clientId, permissions, clientSecretDigest);
     }
 
     private static Set<String> normalize(Set<String> permissions) {
@@ -79,9 +96,14 @@ public final class Identity {
         return clientId;
     }
 
-    /** Client secret for the client-credentials endpoint, or null (then that endpoint refuses it). */
-    public String clientSecret() {
-        return clientSecret;
+    /** The client secret's SHA-256 digest, or null (then the client-credentials endpoint refuses it). */
+    public byte[] clientSecretDigest() {
+        return clientSecretDigest == null ? null : clientSecretDigest.clone();
+    }
+
+    /** Whether {@code secret} is this identity's client secret (constant-time comparison of digests). */
+    public boolean clientSecretMatches(String secret) {
+        return clientSecretDigest != null && MessageDigest.isEqual(clientSecretDigest, Digests.sha256(secret));
     }
 
     @Override

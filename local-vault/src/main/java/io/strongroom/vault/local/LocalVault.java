@@ -5,9 +5,11 @@ import io.strongroom.vault.local.audit.AuditLog;
 import io.strongroom.vault.local.errors.VaultError;
 import io.strongroom.vault.local.faults.FaultAdminApi;
 import io.strongroom.vault.local.faults.FaultInjector;
-import io.strongroom.vault.local.firewall.CidrAllowList;
 import io.strongroom.vault.local.http.VaultHttpContext;
 import io.strongroom.vault.local.http.VaultRequestHandler;
+import io.strongroom.vault.local.identity.AccessPolicies;
+import io.strongroom.vault.local.identity.AccessPolicy;
+import io.strongroom.vault.local.identity.PolicyAdminApi;
 import io.strongroom.vault.local.identity.TokenEndpoints;
 import io.strongroom.vault.local.identity.TokenRegistry;
 import io.strongroom.vault.local.keys.AtRestCipher;
@@ -68,24 +70,27 @@ public final class LocalVault {
         this.sweepTimer = sweepTimer;
     }
 
-    /** What start() prepares off the event loop: loaded keys, master secret, audit file, certificate. */
-    private record Prepared(KeyRegistry registry, AuditLog audit, String certPem, String keyPem) {}
+    /**
+     * What start() prepares off the event loop: loaded keys, access policy, master secret, audit file, certificate.
+     */
+    private record Prepared(
+            KeyRegistry registry, AccessPolicies policies, AuditLog audit, String certPem, String keyPem) {}
 
     public static Future<LocalVault> start(Vertx vertx, LocalVaultOptions options) {
         Objects.requireNonNull(options.getDataDir(), "LocalVaultOptions.dataDir is required");
-        CidrAllowList firewall;
+        AccessPolicy configured;
         try {
-            firewall = CidrAllowList.parse(options.getAllowedCidrs());
+            configured = AccessPolicy.fromTokens(options.getIdentities(), options.getAllowedCidrs());
         } catch (IllegalArgumentException e) {
             return Future.failedFuture(e);
         }
         if ((options.getTlsCertPem() == null) != (options.getTlsKeyPem() == null)) {
             return Future.failedFuture(new IllegalArgumentException("tlsCertPem and tlsKeyPem go together"));
         }
-        return vertx.executeBlocking(() -> prepare(options), false).compose(p -> listen(vertx, options, firewall, p));
+        return vertx.executeBlocking(() -> prepare(options, configured), false).compose(p -> listen(vertx, options, p));
     }
 
-    private static Prepared prepare(LocalVaultOptions options) throws Exception {
+    private static Prepared prepare(LocalVaultOptions options, AccessPolicy configured) throws Exception {
         Path dataDir = options.getDataDir();
         Files.createDirectories(dataDir);
         Path masterFile = options.getMasterSecretFile() != null
@@ -98,26 +103,27 @@ public final class LocalVault {
         KeyRegistry registry = KeyRegistry.open(
                 store, options.getClock(), options.getSoftDeleteRetentionDays(), options.isPurgeProtection());
         registry.purgeDue();
+        AccessPolicies policies = options.getAdminToken() == null
+                ? AccessPolicies.fixed(configured)
+                : AccessPolicies.persisted(dataDir.resolve("policy.json"), configured);
         Path auditFile =
                 options.getAuditLogFile() != null ? Path.of(options.getAuditLogFile()) : dataDir.resolve("audit.log");
         AuditLog audit = new AuditLog(auditFile, options.getRegion());
         if (options.getTlsCertPem() != null) {
-            return new Prepared(registry, audit, options.getTlsCertPem(), options.getTlsKeyPem());
+            return new Prepared(registry, policies, audit, options.getTlsCertPem(), options.getTlsKeyPem());
         }
         SelfSignedCertificate cert = SelfSignedCertificate.generate(options.getHost());
-        return new Prepared(registry, audit, cert.certificatePem(), cert.privateKeyPem());
+        return new Prepared(registry, policies, audit, cert.certificatePem(), cert.privateKeyPem());
     }
 
-    private static Future<LocalVault> listen(
-            Vertx vertx, LocalVaultOptions options, CidrAllowList firewall, Prepared p) {
-        TokenRegistry tokens = new TokenRegistry(options.getIdentities(), options.getClock());
+    private static Future<LocalVault> listen(Vertx vertx, LocalVaultOptions options, Prepared p) {
+        TokenRegistry tokens = new TokenRegistry(p.policies(), options.getClock());
         FaultInjector faults = options.isFaultInjection() ? new FaultInjector() : null;
         // Known once the server listens (the default contains the port); no request is served before.
         AtomicReference<String> vaultUrl = new AtomicReference<>();
         VaultHttpContext context = new VaultHttpContext(
                 p.registry(),
                 tokens,
-                firewall,
                 faults,
                 p.audit(),
                 options.getClock(),
@@ -129,6 +135,10 @@ public final class LocalVault {
         Router router = Router.router(vertx);
         if (faults != null) {
             new FaultAdminApi(faults, options.getRegion()).mount(router);
+        }
+        if (options.getAdminToken() != null) {
+            new PolicyAdminApi(vertx, p.policies(), options.getAdminToken(), p.audit(), options.getClock())
+                    .mount(router);
         }
         new TokenEndpoints(tokens, options).mount(router);
         VaultRequestHandler vaultHandler = new VaultRequestHandler(vertx, context);

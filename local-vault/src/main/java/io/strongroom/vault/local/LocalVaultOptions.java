@@ -51,6 +51,7 @@ public class LocalVaultOptions {
     private String tenantId = DEFAULT_TENANT_ID;
     private Duration issuedTokenLifetime = DEFAULT_ISSUED_TOKEN_LIFETIME;
     private String auditLogFile;
+    private String adminToken;
     private Clock clock = Clock.systemUTC();
 
     /** Reads a JSON config file (see the README for the format). */
@@ -86,6 +87,15 @@ public class LocalVaultOptions {
         o.setClientCredentialsEndpoint(json.getBoolean("clientCredentialsEndpoint", true));
         o.setIssuedTokenLifetime(Duration.ofSeconds(
                 json.getLong("issuedTokenLifetimeSeconds", DEFAULT_ISSUED_TOKEN_LIFETIME.toSeconds())));
+        String adminTokenFile = json.getString("adminTokenFile");
+        if (adminTokenFile != null) {
+            String token = Files.readString(baseDir.resolve(adminTokenFile), StandardCharsets.UTF_8)
+                    .strip();
+            if (token.isEmpty()) {
+                throw new IllegalArgumentException("config: adminTokenFile " + adminTokenFile + " is empty");
+            }
+            o.setAdminToken(token);
+        }
         String certFile = json.getString("tlsCertFile");
         String keyFile = json.getString("tlsKeyFile");
         if ((certFile == null) != (keyFile == null)) {
@@ -327,6 +337,19 @@ public class LocalVaultOptions {
 
     public LocalVaultOptions setAuditLogFile(String f) {
         this.auditLogFile = f;
+        return this;
+    }
+
+    /**
+     * The bearer token of the policy admin API ({@code /_admin/policy}); null = no admin API, and the access policy
+     * is the configuration's. With it, the policy lives in {@code <dataDir>/policy.json} (docs/LOCAL-VAULT.md).
+     */
+    public String getAdminToken() {
+        return adminToken;
+    }
+
+    public LocalVaultOptions setAdminToken(String token) {
+        this.adminToken = token;
         return this;
     }
 

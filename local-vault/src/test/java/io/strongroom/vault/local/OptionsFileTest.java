@@ -30,13 +30,16 @@ class OptionsFileTest {
                   "softDeleteRetentionDays": 30,
                   "purgeProtection": false,
                   "allowedCidrs": ["127.0.0.0/8"],
+                  "adminTokenFile": "admin.token",
                   "identities": {
                     "file-token": {"name": "gateway", "keyPermissions": ["get", "list", "wrapKey", "unwrapKey", "create"],
                                    "clientId": "gw-client", "clientSecret": "gw-secret"}
                   }
                 }
                 """);
+        Files.writeString(dir.resolve("admin.token"), "file-admin-token-0123456789\n");
         LocalVaultOptions options = LocalVaultOptions.load(config);
+        assertEquals("file-admin-token-0123456789", options.getAdminToken());
         assertEquals(dir.resolve("data"), options.getDataDir());
         assertEquals(List.of("127.0.0.0/8"), options.getAllowedCidrs());
         Identity gateway = options.getIdentities().get("file-token");
@@ -52,6 +55,9 @@ class OptionsFileTest {
                     .getJsonObject("key")
                     .getString("kid");
             assertTrue(kid.startsWith("https://myvault.vault.azure.net/keys/k/"), kid);
+            assertEquals(
+                    200,
+                    kit.get("/_admin/policy", "file-admin-token-0123456789").statusCode());
             assertEquals(
                     "CustomizedRecoverable+Purgeable",
                     kit.get("/keys/k?" + API, "file-token")

@@ -2,7 +2,6 @@ package io.strongroom.vault.local.http;
 
 import io.strongroom.vault.local.audit.AuditLog;
 import io.strongroom.vault.local.faults.FaultInjector;
-import io.strongroom.vault.local.firewall.CidrAllowList;
 import io.strongroom.vault.local.identity.TokenRegistry;
 import io.strongroom.vault.local.keys.KeyRegistry;
 import java.time.Clock;
@@ -16,7 +15,6 @@ import java.util.function.Supplier;
 public record VaultHttpContext(
         KeyRegistry registry,
         TokenRegistry tokens,
-        CidrAllowList firewall,
         FaultInjector faults,
         AuditLog audit,
         Clock clock,

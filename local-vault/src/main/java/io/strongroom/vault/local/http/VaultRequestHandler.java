@@ -4,7 +4,6 @@ import io.strongroom.vault.local.Identity;
 import io.strongroom.vault.local.audit.AuditLog;
 import io.strongroom.vault.local.errors.VaultError;
 import io.strongroom.vault.local.faults.FaultInjector;
-import io.strongroom.vault.local.firewall.CidrAllowList;
 import io.strongroom.vault.local.identity.TokenRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -34,7 +33,6 @@ public final class VaultRequestHandler implements Handler<RoutingContext> {
     private final Vertx vertx;
     private final KeyOperations operations;
     private final TokenRegistry tokens;
-    private final CidrAllowList firewall;
     private final FaultInjector faults;
     private final AuditLog audit;
     private final Clock clock;
@@ -46,7 +44,6 @@ public final class VaultRequestHandler implements Handler<RoutingContext> {
         this.vertx = vertx;
         this.operations = new KeyOperations(vertx, c.registry(), c.bundles(), c.vaultUrl(), c.allowRsa15());
         this.tokens = c.tokens();
-        this.firewall = c.firewall();
         this.faults = c.faults();
         this.audit = c.audit();
         this.clock = c.clock();
@@ -95,7 +92,7 @@ public final class VaultRequestHandler implements Handler<RoutingContext> {
         try {
             identity = identify(req.getHeader("Authorization"));
             String client = clientAddress(req);
-            if (!firewall.allows(client)) {
+            if (!tokens.policy().firewall().allows(client)) {
                 throw VaultError.forbiddenByFirewall(client);
             }
             String apiVersion = req.getParam("api-version");

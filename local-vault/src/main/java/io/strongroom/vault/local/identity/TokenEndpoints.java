@@ -6,8 +6,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -105,9 +103,7 @@ public final class TokenEndpoints {
             return;
         }
         Identity identity = byClientId(clientId);
-        if (identity == null
-                || identity.clientSecret() == null
-                || !MessageDigest.isEqual(bytes(identity.clientSecret()), bytes(secret))) {
+        if (identity == null || !identity.clientSecretMatches(secret)) {
             oauthError(ctx, 401, "invalid_client", "AADSTS7000215: Invalid client secret provided.");
             return;
         }
@@ -124,7 +120,7 @@ public final class TokenEndpoints {
     }
 
     private Identity systemAssigned() {
-        Map<String, Identity> all = options.getIdentities();
+        Map<String, Identity> all = tokens.policy().identities();
         String name = options.getSystemAssignedIdentity();
         if (name == null) {
             return all.size() == 1 ? all.values().iterator().next() : null;
@@ -136,7 +132,7 @@ public final class TokenEndpoints {
     }
 
     private Identity byClientId(String clientId) {
-        return options.getIdentities().values().stream()
+        return tokens.policy().identities().values().stream()
                 .filter(i -> Objects.equals(i.clientId(), clientId))
                 .findFirst()
                 .orElse(null);
@@ -144,10 +140,6 @@ public final class TokenEndpoints {
 
     private static boolean isVaultResource(String resource) {
         return VAULT_RESOURCE.equals(resource) || (VAULT_RESOURCE + "/").equals(resource);
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private static void oauthError(RoutingContext ctx, int status, String error, String description) {

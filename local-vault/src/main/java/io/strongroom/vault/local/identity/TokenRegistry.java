@@ -1,47 +1,55 @@
 package io.strongroom.vault.local.identity;
 
+import io.strongroom.vault.local.Digests;
 import io.strongroom.vault.local.Identity;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Bearer tokens → identities: the configured static tokens plus tokens issued by the token
- * endpoints (random, expiring). Only SHA-256 digests of tokens are kept, so a lookup's timing says
- * nothing useful about a token and a heap dump holds none.
+ * Bearer tokens → identities: the access policy's static tokens plus tokens issued by the token endpoints (random,
+ * expiring). Only SHA-256 digests of tokens are kept, so a lookup's timing says nothing useful about a token and a
+ * heap dump holds none. An issued token stands for its identity's name: it answers with the identity's current
+ * permissions and stops at once when the identity is removed from the policy.
  */
 public final class TokenRegistry {
-    private record Grant(Identity identity, Instant expiresOn) {}
+    private record Grant(String identityName, Instant expiresOn) {}
 
     private final Map<String, Grant> grants = new ConcurrentHashMap<>();
+    private final AccessPolicies policies;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    public TokenRegistry(Map<String, Identity> staticTokens, Clock clock) {
+    public TokenRegistry(AccessPolicies policies, Clock clock) {
+        this.policies = policies;
         this.clock = clock;
-        staticTokens.forEach((token, identity) -> grants.put(digest(token), new Grant(identity, null)));
     }
 
-    /** The identity a presented token stands for, or null when unknown or expired. */
+    public AccessPolicy policy() {
+        return policies.current();
+    }
+
+    /** The identity a presented token stands for, or null when unknown, expired or no longer in the policy. */
     public Identity lookup(String token) {
-        String key = digest(token);
+        AccessPolicy policy = policies.current();
+        Identity configured = policy.byToken(token);
+        if (configured != null) {
+            return configured;
+        }
+        String key = Digests.sha256Hex(token);
         Grant grant = grants.get(key);
         if (grant == null) {
             return null;
         }
-        if (grant.expiresOn() != null && !clock.instant().isBefore(grant.expiresOn())) {
+        if (!clock.instant().isBefore(grant.expiresOn())) {
             grants.remove(key);
             return null;
         }
-        return grant.identity();
+        return policy.identity(grant.identityName());
     }
 
     /** A new random token for {@code identity}, valid for {@code lifetime}. */
@@ -51,23 +59,14 @@ public final class TokenRegistry {
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
         Instant now = clock.instant();
         Instant expiresOn = now.plus(lifetime);
-        grants.put(digest(token), new Grant(identity, expiresOn));
+        grants.put(Digests.sha256Hex(token), new Grant(identity.name(), expiresOn));
         return new IssuedToken(token, now, expiresOn);
     }
 
     /** Drops expired issued tokens (called periodically so the map does not grow). */
     public void sweep() {
         Instant now = clock.instant();
-        grants.values().removeIf(g -> g.expiresOn() != null && !now.isBefore(g.expiresOn()));
-    }
-
-    private static String digest(String token) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(sha.digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from the JDK", e);
-        }
+        grants.values().removeIf(g -> !now.isBefore(g.expiresOn()));
     }
 
     /** A freshly issued token; {@link #toString()} leaves the token out. */
