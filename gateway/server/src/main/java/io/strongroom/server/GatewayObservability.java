@@ -18,6 +18,9 @@ import io.strongroom.core.store.Durability;
 import io.strongroom.core.store.StoreMetricsSource;
 import io.strongroom.core.store.VolumeFault;
 import io.strongroom.crypto.AesNiReport;
+import io.strongroom.vault.LatencySnapshot;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,12 +84,62 @@ final class GatewayObservability implements HealthCheck {
         Map<String, Map<String, Object>> details = new LinkedHashMap<>();
         details.put("aesNi", aesNi.toMap());
         details.put("storage", storageDetails(faults));
-        details.put("vault", Map.of("warnings", vaultLatency.warnings()));
+        details.put("keyAccess", keyAccessDetails());
+        details.put("vault", vaultDetails());
         Map<String, Object> transportDetails = new LinkedHashMap<>();
         transportDetails.put("transport", transport);
         transportDetails.put("tlsEngine", tlsEngine);
         details.put("transport", transportDetails);
         return new HealthReport(status, keyStates, details);
+    }
+
+    /**
+     * The grace period, and for each DEGRADED KEK when it goes INACCESSIBLE without a success and how many seconds
+     * are left until then (counted here, so a viewer's clock does not matter).
+     */
+    private Map<String, Object> keyAccessDetails() {
+        Duration grace = keys.accessContext().gracePeriod();
+        Instant now = keys.accessContext().clock().instant();
+        List<Map<String, Object>> deadlines = new ArrayList<>();
+        for (KeyAccessSnapshot s : keys.keyStates()) {
+            if (s.state() == KeyState.DEGRADED) {
+                Instant at = s.since().plus(grace);
+                Map<String, Object> deadline = new LinkedHashMap<>();
+                deadline.put("kek", s.kek().keyUrl());
+                deadline.put("identity", s.kek().identity());
+                deadline.put("inaccessibleAt", at.toString());
+                deadline.put(
+                        "secondsLeft", Math.max(0, Duration.between(now, at).toSeconds()));
+                deadlines.add(deadline);
+            }
+        }
+        Map<String, Object> section = new LinkedHashMap<>();
+        section.put("gracePeriodSeconds", grace.toSeconds());
+        section.put("deadlines", deadlines);
+        return section;
+    }
+
+    /** The clients' warnings and, per endpoint, region and operation, the calls so far and the latencies of the
+     * latest sampled interval that had calls. */
+    private Map<String, Object> vaultDetails() {
+        List<Map<String, Object>> latency = new ArrayList<>();
+        for (VaultLatencySampler.Series s : vaultLatency.sample()) {
+            LatencySnapshot l = s.latestInterval();
+            Map<String, Object> series = new LinkedHashMap<>();
+            series.put("endpoint", s.endpoint());
+            series.put("region", s.region());
+            series.put("operation", s.operation());
+            series.put("crossRegion", s.crossRegion());
+            series.put("calls", s.latency().count());
+            series.put("p50Ms", l.p50Millis());
+            series.put("p99Ms", l.p99Millis());
+            series.put("maxMs", l.maxMillis());
+            latency.add(series);
+        }
+        Map<String, Object> section = new LinkedHashMap<>();
+        section.put("warnings", vaultLatency.warnings());
+        section.put("latency", latency);
+        return section;
     }
 
     /** The store's settings and counters, and the volumes it does not fully serve (an empty list while all work). */

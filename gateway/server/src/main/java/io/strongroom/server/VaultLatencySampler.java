@@ -21,8 +21,14 @@ import org.HdrHistogram.HistogramIterationValue;
  */
 final class VaultLatencySampler {
 
-    /** One series: its labels and every call sampled so far. */
-    record Series(String endpoint, String region, String operation, boolean crossRegion, LatencyHistogram latency) {}
+    /** One series: its labels, every call sampled so far, and the latest sampled interval that had calls. */
+    record Series(
+            String endpoint,
+            String region,
+            String operation,
+            boolean crossRegion,
+            LatencyHistogram latency,
+            LatencySnapshot latestInterval) {}
 
     private final KeyVaults keys;
     private final Map<String, Series> series = new LinkedHashMap<>();
@@ -35,14 +41,14 @@ final class VaultLatencySampler {
     synchronized List<Series> sample() {
         for (KeyVaultClient client : keys.clients().values()) {
             for (LatencySnapshot s : client.latency().snapshot()) {
-                Series one = series.computeIfAbsent(
-                        s.endpoint() + " " + s.region() + " " + s.operation(),
-                        k -> new Series(
-                                s.endpoint(),
-                                s.region(),
-                                s.operation(),
-                                s.crossRegion(),
-                                new LatencyHistogram(LatencyHistogram.VAULT_BUCKETS)));
+                String key = s.endpoint() + " " + s.region() + " " + s.operation();
+                Series one = series.get(key);
+                if (one == null || s.count() > 0) {
+                    LatencyHistogram latency =
+                            one == null ? new LatencyHistogram(LatencyHistogram.VAULT_BUCKETS) : one.latency();
+                    one = new Series(s.endpoint(), s.region(), s.operation(), s.crossRegion(), latency, s);
+                    series.put(key, one);
+                }
                 for (HistogramIterationValue v : s.nanos().recordedValues()) {
                     one.latency().record(v.getValueIteratedTo(), v.getCountAtValueIteratedTo());
                 }

@@ -310,6 +310,7 @@ final class Volume {
                 key.state() == KeyState.AVAILABLE ? null : key.causeName(),
                 key.state() == KeyState.AVAILABLE ? null : key.causeText(),
                 dekIds,
+                current.deks().get(0).created(),
                 counters,
                 createdAt(),
                 autoFollow(),

@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param keyStateCauseDetail while the KEK is not AVAILABLE: the last failure for operators (e.g.
  *                        {@code KEY_DISABLED (probe: key disabled)}); null otherwise
  * @param dekIds          ids of the volume's DEKs, the active (sealing) one first
+ * @param activeDekCreated when the active DEK was generated (its age is what a rollover resets)
  * @param autoFollow      whether the volume re-wraps on its own when its KEK gets a new version
  * @param rollover        the re-seal after the last DEK rollover while it is not done, else null
  */
@@ -34,6 +35,7 @@ public record VolumeInfo(
         @Nullable String keyStateCause,
         @Nullable String keyStateCauseDetail,
         List<String> dekIds,
+        Instant activeDekCreated,
         VolumeCounters counters,
         Instant created,
         boolean autoFollow,
@@ -77,6 +79,7 @@ public record VolumeInfo(
             json.put("keyStateCause", keyStateCause).put("keyStateCauseDetail", keyStateCauseDetail);
         }
         return json.put("dekIds", new JsonArray(List.copyOf(dekIds)))
+                .put("activeDekCreated", activeDekCreated.toString())
                 .put("counters", counters.toJson())
                 .put("created", created.toString())
                 .put("autoFollow", autoFollow)
