@@ -157,6 +157,10 @@ final class ApiHandler implements Handler<HttpServerRequest> {
             ex.text(HeaderValues.JSON, Buffer.buffer(LIVE_BODY));
             return;
         }
+        if (target.route() == Route.OPERATOR_PAGE) {
+            OperatorPage.serve(ex, target.block());
+            return;
+        }
         Principal principal = api.tokens().authenticate(request.getHeader(HeaderValues.AUTHORIZATION));
         if (principal == null) {
             ex.error(ErrorCode.Unauthorized, "a valid bearer token is required (Authorization: Bearer <token>)");

@@ -26,6 +26,8 @@ public enum Route {
     ROLLOVER("POST /v1/volumes/{name}/rollover", Operation.ROLLOVER_DEK),
     KEK_REVALIDATE("POST /v1/keys/revalidate", Operation.REVALIDATE_KEK),
     ACTIVITY("GET /v1/activity", Operation.READ_ACTIVITY),
+    /** The operator's page and its files: static, no data, no token (its script calls the API with one). */
+    OPERATOR_PAGE("GET /ops/{file}", null),
     /** No route matched (404 RouteNotFound, 405 MethodNotAllowed). */
     UNMATCHED("unmatched", null);
 
@@ -41,7 +43,8 @@ public enum Route {
         return label;
     }
 
-    /** The core operation the route performs, which authorization asks about; null for liveness (no token) and unmatched paths. */
+    /** The core operation the route performs, which authorization asks about; null for liveness and the operator's page (no
+     * token) and unmatched paths. */
     @Nullable
     Operation operation() {
         return operation;

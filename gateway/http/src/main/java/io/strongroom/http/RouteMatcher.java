@@ -23,6 +23,7 @@ final class RouteMatcher {
     /**
      * The outcome of matching: a route with its decoded path parameters, or an unmatched path ({@code allow} null:
      * 404) or a known path with another method ({@code allow} = the methods it has: 405, or the answer to OPTIONS).
+     * {@code block} is the block number, or for the operator's page the file name.
      */
     record Target(Route route, String volume, String block, String allow) {
         static final Target NOT_FOUND = new Target(Route.UNMATCHED, null, null, null);
@@ -46,6 +47,11 @@ final class RouteMatcher {
                 rawPath.length() > 1 && rawPath.endsWith("/") ? rawPath.substring(0, rawPath.length() - 1) : rawPath;
         if (path.startsWith(VOLUMES_SLASH)) {
             return volumeRoute(method, path);
+        }
+        if (path.equals(OperatorPage.PATH) || path.startsWith(OperatorPage.PATH + "/")) {
+            return method == HttpMethod.GET
+                    ? new Target(Route.OPERATOR_PAGE, null, path.substring(OperatorPage.PATH.length()), null)
+                    : notAllowed(GET);
         }
         switch (path) {
             case VOLUMES:

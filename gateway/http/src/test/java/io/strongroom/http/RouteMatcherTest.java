@@ -37,6 +37,12 @@ class RouteMatcherTest {
         assertEquals(
                 Route.REVALIDATE,
                 match(HttpMethod.POST, "/v1/volumes/db1/revalidate").route());
+        RouteMatcher.Target page = match(HttpMethod.GET, "/ops/");
+        assertEquals(Route.OPERATOR_PAGE, page.route());
+        assertEquals("", page.block());
+        assertEquals("", match(HttpMethod.GET, "/ops").block());
+        assertEquals("/app.js", match(HttpMethod.GET, "/ops/app.js").block());
+        assertEquals("GET, HEAD, OPTIONS", match(HttpMethod.POST, "/ops/").allow());
     }
 
     @Test
