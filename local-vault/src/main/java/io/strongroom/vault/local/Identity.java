@@ -87,6 +87,15 @@ public final class Identity {
         return keyPermissions;
     }
 
+    /** A permission as Azure spells it (wrapKey, unwrapKey; the others are lower case already). */
+    public static String azureName(String permission) {
+        return switch (permission) {
+            case "wrapkey" -> "wrapKey";
+            case "unwrapkey" -> "unwrapKey";
+            default -> permission;
+        };
+    }
+
     public boolean may(String permission) {
         return keyPermissions.contains(permission.toLowerCase(Locale.ROOT));
     }

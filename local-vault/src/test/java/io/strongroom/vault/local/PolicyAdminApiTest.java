@@ -103,6 +103,9 @@ class PolicyAdminApiTest {
         HttpResponse<Buffer> set =
                 admin(HttpMethod.PUT, "/identities/reader/keyPermissions", permissions("get", "list", "wrapKey"));
         assertEquals(200, set.statusCode(), set.bodyAsString());
+        assertTrue(
+                set.bodyAsString().contains("[\"get\",\"list\",\"wrapKey\"]"),
+                "Azure's spelling: " + set.bodyAsString());
         assertEquals(200, wrap(READER_TOKEN).statusCode(), "no restart needed");
 
         Path file = dir.resolve("policy.json");

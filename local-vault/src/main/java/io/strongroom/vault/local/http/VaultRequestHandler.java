@@ -102,7 +102,8 @@ public final class VaultRequestHandler implements Handler<RoutingContext> {
                                 + (apiVersion == null ? "none" : apiVersion) + ").");
             }
             if (!identity.may(r.operation().permission)) {
-                throw VaultError.accessDenied(identity.name(), permissionName(r.operation()), vaultUrl.get());
+                throw VaultError.accessDenied(
+                        identity.name(), Identity.azureName(r.operation().permission), vaultUrl.get());
             }
         } catch (VaultError e) {
             Identity known = e.status() == 401 ? null : safeIdentify(req.getHeader("Authorization"));
@@ -252,13 +253,5 @@ public final class VaultRequestHandler implements Handler<RoutingContext> {
 
     private static String clientAddress(HttpServerRequest req) {
         return req.remoteAddress() == null ? "" : req.remoteAddress().hostAddress();
-    }
-
-    private static String permissionName(Operation op) {
-        return switch (op.permission) {
-            case "wrapkey" -> "wrapKey";
-            case "unwrapkey" -> "unwrapKey";
-            default -> op.permission;
-        };
     }
 }

@@ -11,7 +11,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -95,7 +94,11 @@ public final class AccessPolicy {
 
     /** The same identity, tokens and credentials with other key permissions. */
     public AccessPolicy withPermissions(String name, Set<String> permissions) {
-        Identity changed = Objects.requireNonNull(byName.get(name), "identity").withPermissions(permissions);
+        Identity current = byName.get(name);
+        if (current == null) {
+            throw new IllegalArgumentException("no identity named " + name + " in the access policy");
+        }
+        Identity changed = current.withPermissions(permissions);
         Map<String, Identity> byDigest = new LinkedHashMap<>(byTokenDigest);
         byDigest.replaceAll((digest, i) -> i.name().equals(name) ? changed : i);
         Map<String, Identity> names = new LinkedHashMap<>(byName);
@@ -128,7 +131,7 @@ public final class AccessPolicy {
         for (Identity i : byName.values()) {
             JsonObject o = new JsonObject()
                     .put("name", i.name())
-                    .put("keyPermissions", new JsonArray(new ArrayList<>(new TreeSet<>(i.keyPermissions()))))
+                    .put("keyPermissions", permissions(i))
                     .put("tokens", tokenCount(i.name()))
                     .put("clientSecret", i.clientSecretDigest() != null);
             if (i.clientId() != null) {
@@ -141,6 +144,12 @@ public final class AccessPolicy {
                 .put(
                         "networkRules",
                         new JsonObject().put("allowedCidrs", new JsonArray(new ArrayList<>(allowedCidrs))));
+    }
+
+    private static JsonArray permissions(Identity identity) {
+        JsonArray names = new JsonArray();
+        new TreeSet<>(identity.keyPermissions()).forEach(p -> names.add(Identity.azureName(p)));
+        return names;
     }
 
     /** The persisted form (digests only). */
@@ -156,7 +165,7 @@ public final class AccessPolicy {
             byte[] secret = i.clientSecretDigest();
             identities.add(new JsonObject()
                     .put("name", i.name())
-                    .put("keyPermissions", new JsonArray(new ArrayList<>(new TreeSet<>(i.keyPermissions()))))
+                    .put("keyPermissions", permissions(i))
                     .put("clientId", i.clientId())
                     .put(
                             "clientSecretSha256",
