@@ -432,7 +432,7 @@ final class Exchange {
         }
         long now = System.nanoTime();
         guard.requestFinished(now);
-        owner.api.requestMetrics().record(route.ordinal(), status, now - startNanos);
+        owner.api.requestMetrics().record(route.ordinal(), request.method(), status, now - startNanos);
         if (length > 0) {
             owner.api.requestMetrics().addBytesOut(length);
         }

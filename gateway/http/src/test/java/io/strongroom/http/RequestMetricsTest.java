@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strongroom.core.metrics.MetricsRegistry;
 import io.strongroom.core.metrics.PrometheusWriter;
+import io.vertx.core.http.HttpMethod;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -14,13 +15,15 @@ class RequestMetricsTest {
     void histogramsPerMethodRouteAndStatusInPrometheusText() {
         RequestMetrics metrics = new RequestMetrics(List.of("GET /a/{n}", "PUT /b", "unmatched"));
         for (int i = 1; i <= 1000; i++) {
-            metrics.record(0, 200, i * 1000L);
+            metrics.record(0, HttpMethod.GET, 200, i * 1000L);
         }
-        metrics.record(1, 404, 5_000_000L);
-        metrics.record(2, 405, 1_000L);
+        metrics.record(0, HttpMethod.HEAD, 200, 1_000L);
+        metrics.record(1, HttpMethod.PUT, 404, 5_000_000L);
+        metrics.record(2, HttpMethod.PATCH, 405, 1_000L);
         metrics.addBytesOut(8192);
-        assertEquals(1000, metrics.count(0, 200));
-        assertEquals(0, metrics.count(1, 200));
+        assertEquals(1000, metrics.count(0, HttpMethod.GET, 200));
+        assertEquals(1, metrics.count(0, HttpMethod.HEAD, 200));
+        assertEquals(0, metrics.count(1, HttpMethod.PUT, 200));
 
         PrometheusWriter out = new PrometheusWriter();
         metrics.writeTo(out);

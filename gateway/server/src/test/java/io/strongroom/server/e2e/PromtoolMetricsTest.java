@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code GET /metrics} of a real gateway after real traffic (blocks written and read over HTTP and NBD, an error, an
+ * {@code GET /metrics} of a real gateway after real traffic (blocks written, read and HEAD over HTTP, over NBD, an error, an
  * unmatched route, vault calls) passes Prometheus' own checker, {@code promtool check metrics} (its lint included),
  * with no complaint; every histogram is cumulative with {@code _count} equal to its {@code +Inf} bucket.
  */
@@ -44,21 +44,25 @@ class PromtoolMetricsTest {
                     TestTokens.ADMIN,
                     new JsonObject().put("name", "m").put("sizeBytes", 64L * BS));
             assertEquals(201, created.status());
-            byte[] block = new byte[BS];
-            new Random(15).nextBytes(block);
+            byte[] bytes = new byte[BS];
+            new Random(15).nextBytes(bytes);
             assertEquals(
                     204,
-                    gw.send("PUT", "/v1/volumes/m/blocks/3", TestTokens.DATA_ALL, block)
+                    gw.send("PUT", "/v1/volumes/m/blocks/3", TestTokens.DATA_ALL, bytes)
                             .status());
             assertEquals(
                     200, gw.get("/v1/volumes/m/blocks/3", TestTokens.DATA_ALL).status());
+            assertEquals(
+                    200,
+                    gw.send("HEAD", "/v1/volumes/m/blocks/3", TestTokens.DATA_ALL, null)
+                            .status());
             assertEquals(
                     404,
                     gw.get("/v1/volumes/absent/blocks/0", TestTokens.DATA_ALL).status());
             assertEquals(404, gw.get("/v1/nothing-here", TestTokens.DATA_ALL).status());
 
             Path image = dir.resolve("image.bin");
-            Files.write(image, block);
+            Files.write(image, bytes);
             String export = "nbd://127.0.0.1:" + gw.gateway.nbdPort() + "/m";
             run("nbdcopy", image.toString(), export);
             run("nbdcopy", export, dir.resolve("copy.bin").toString());
@@ -78,26 +82,26 @@ class PromtoolMetricsTest {
             assertEquals("", complaints.strip(), "promtool warns");
 
             Map<String, Map<String, List<Double>>> histograms = histograms(text);
-            assertTrue(
-                    histograms
-                            .get(MetricCatalog.HTTP_REQUEST_DURATION.name())
-                            .containsKey("method=\"GET\",route=\"/v1/volumes/{name}/blocks/{n}\",status=\"200\""),
-                    text);
-            assertTrue(
-                    histograms
-                            .get(MetricCatalog.HTTP_REQUEST_DURATION.name())
-                            .containsKey("method=\"GET\",route=\"/v1/volumes/{name}/blocks/{n}\",status=\"404\""),
-                    text);
-            assertTrue(
-                    histograms
-                            .get(MetricCatalog.NBD_REQUEST_DURATION.name())
-                            .containsKey("command=\"write\",result=\"ok\""),
-                    text);
-            assertTrue(
-                    histograms
-                            .get(MetricCatalog.NBD_REQUEST_DURATION.name())
-                            .containsKey("command=\"read\",result=\"ok\""),
-                    text);
+            String block = "route=\"/v1/volumes/{name}/blocks/{n}\"";
+            for (String labels : List.of(
+                    "method=\"GET\"," + block + ",status=\"200\"",
+                    "method=\"HEAD\"," + block + ",status=\"200\"",
+                    "method=\"PUT\"," + block + ",status=\"204\"",
+                    "method=\"GET\"," + block + ",status=\"404\"",
+                    "method=\"GET\",route=\"unmatched\",status=\"404\"")) {
+                assertTrue(
+                        histograms
+                                .get(MetricCatalog.HTTP_REQUEST_DURATION.name())
+                                .containsKey(labels),
+                        labels);
+            }
+            for (String labels : List.of("command=\"write\",result=\"ok\"", "command=\"read\",result=\"ok\"")) {
+                assertTrue(
+                        histograms
+                                .get(MetricCatalog.NBD_REQUEST_DURATION.name())
+                                .containsKey(labels),
+                        labels);
+            }
             assertTrue(
                     histograms.get(MetricCatalog.VAULT_CALL_DURATION.name()).keySet().stream()
                             .anyMatch(labels -> labels.contains("operation=\"wrap\"")),
