@@ -4,6 +4,7 @@ import io.strongroom.server.config.ConfigException;
 import io.strongroom.server.config.ConfigLoader;
 import io.strongroom.server.config.Failures;
 import io.strongroom.server.config.GatewayConfig;
+import io.strongroom.server.config.LogFormat;
 import io.vertx.core.Vertx;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletableFuture;
@@ -59,8 +60,13 @@ public final class Main {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             boolean oneLine = cause instanceof ConfigException || cause instanceof DataDirInUseException;
-            System.err.println(
-                    "strongroom: " + (oneLine ? cause.getMessage() : "start-up failed: " + Failures.describe(cause)));
+            String line = oneLine ? cause.getMessage() : "start-up failed: " + Failures.describe(cause);
+            if (config.getLogFormat() == LogFormat.JSON) {
+                // a log collector reading JSON lines gets the reason as a record too
+                LOG.log(Level.ERROR, line);
+            } else {
+                System.err.println("strongroom: " + line);
+            }
             vertx.close();
             System.exit(cause instanceof ConfigException ? 2 : 1);
             return;

@@ -121,6 +121,22 @@ class OperabilityTest {
     }
 
     @Test
+    void withJsonLogsAFailedStartIsAnErrorRecord() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                ChildJvm run =
+                        gateway("port-json", "--port", String.valueOf(taken.getLocalPort()), "--log-format", "json")) {
+            assertEquals(1, run.awaitExit());
+            String last = run.log().strip().lines().reduce((a, b) -> b).orElse("");
+            JsonObject record = new JsonObject(last);
+            assertEquals("ERROR", record.getString("level"), last);
+            assertEquals(
+                    "start-up failed: cannot listen for HTTP on 127.0.0.1:" + taken.getLocalPort()
+                            + " (listen.port, --port): Address already in use",
+                    record.getString("msg"));
+        }
+    }
+
+    @Test
     void aReadOnlyDataDirectorySaysWhy() throws Exception {
         Path ro = Files.createDirectory(tmp.resolve("ro"));
         run("mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", ro.toString());

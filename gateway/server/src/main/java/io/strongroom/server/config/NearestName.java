@@ -1,27 +1,46 @@
 package io.strongroom.server.config;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 
 /** "did you mean" for a misspelt setting, flag or variable: the known name nearest by edit distance, if close. */
 final class NearestName {
     private NearestName() {}
 
-    /** {@code " (did you mean X?)"}, or the empty string when no known name is close to {@code name}. */
+    /**
+     * {@code " (did you mean X?)"}, or the empty string when no known name is close to {@code name}. Close: a few
+     * edits, fewer than a third of the name ({@code STRONGROOM_X} is not a misspelling of every name); else the known
+     * names that end with it, up to three ({@code STRONGROOM_PORT}: {@code STRONGROOM_LISTEN_PORT} or
+     * {@code STRONGROOM_NBD_PORT}).
+     */
     static String suggestion(String name, Collection<String> known) {
+        String wanted = unprefixed(name);
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : known) {
-            int d = distance(normal(name), normal(candidate));
+            int d = distance(wanted, unprefixed(candidate));
             if (d < bestDistance) {
                 best = candidate;
                 bestDistance = d;
             }
         }
-        // Close: a few edits, and fewer than a third of the name (STRONGROOM_X is not a misspelling of every name).
-        int allowed =
-                Math.min(3, Math.max(1, normal(name).replace("strongroom", "").length() / 3));
-        return best != null && bestDistance <= allowed ? " (did you mean " + best + "?)" : "";
+        if (best != null && bestDistance <= Math.min(3, Math.max(1, wanted.length() / 3))) {
+            return " (did you mean " + best + "?)";
+        }
+        List<String> endings = wanted.length() < 3
+                ? List.of()
+                : known.stream()
+                        .filter(k -> unprefixed(k).endsWith(wanted))
+                        .sorted()
+                        .toList();
+        return endings.isEmpty() || endings.size() > 3 ? "" : " (did you mean " + String.join(" or ", endings) + "?)";
+    }
+
+    /** Compared without case, separators or the {@code STRONGROOM_} prefix. */
+    private static String unprefixed(String s) {
+        String n = normal(s);
+        return n.startsWith("strongroom") ? n.substring("strongroom".length()) : n;
     }
 
     /** Case and separators do not count: {@code STRONGROOM_DATADIR} matches {@code STRONGROOM_DATA_DIR}. */

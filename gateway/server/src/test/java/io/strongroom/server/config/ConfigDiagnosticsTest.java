@@ -83,7 +83,8 @@ class ConfigDiagnosticsTest {
                                 + " mean STRONGROOM_DATA_DIR?) (see --help)",
                         "environment variable STRONGROOM_NBD_PROT is not a Strongroom setting and is ignored (did you"
                                 + " mean STRONGROOM_NBD_PORT?) (see --help)",
-                        "environment variable STRONGROOM_PORT is not a Strongroom setting and is ignored (see --help)"),
+                        "environment variable STRONGROOM_PORT is not a Strongroom setting and is ignored (did you mean"
+                                + " STRONGROOM_LISTEN_PORT or STRONGROOM_NBD_PORT?) (see --help)"),
                 config.loadWarnings());
         assertFalse(config.loadWarnings().toString().contains("secret-looking-value"));
         assertEquals(GatewayConfig.DEFAULT_PORT, config.getPort(), "an unknown variable sets nothing");
