@@ -44,6 +44,10 @@ public final class Failures {
             return s.toString();
         }
         String message = c.getMessage();
-        return message == null || message.isBlank() ? c.getClass().getSimpleName() : message;
+        if (message == null || message.isBlank()) {
+            return c.getClass().getSimpleName();
+        }
+        // An Error (a class not found, out of memory) means nothing without its name.
+        return c instanceof Error ? c.getClass().getSimpleName() + ": " + message : message;
     }
 }
