@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,9 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class KeyLifecycleTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-    private static final JsonObject DEK = new JsonObject()
-            .put("alg", "RSA-OAEP-256")
-            .put("value", Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]));
+    private static final JsonObject DEK = VaultTestKit.ZERO_DEK;
 
     @TempDir
     Path dir;

@@ -20,7 +20,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Base64;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -33,9 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PolicyAdminApiTest {
     private static final String OPERATOR = "operator-admin-token-0123456789";
     private static final String NEW_TOKEN = "batch-job-token-abcdefghijklmnop";
-    private static final JsonObject DEK = new JsonObject()
-            .put("alg", "RSA-OAEP-256")
-            .put("value", Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]));
+    private static final JsonObject DEK = VaultTestKit.ZERO_DEK;
 
     @TempDir
     Path dir;

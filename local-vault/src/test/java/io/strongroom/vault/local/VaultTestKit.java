@@ -11,6 +11,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -22,6 +23,10 @@ final class VaultTestKit implements AutoCloseable {
     static final String ADMIN_TOKEN = "admin-token";
     static final String READER_TOKEN = "reader-token";
     static final String API = "api-version=7.4";
+    /** A wrapkey body: 32 zero bytes with RSA-OAEP-256. */
+    static final JsonObject ZERO_DEK = new JsonObject()
+            .put("alg", "RSA-OAEP-256")
+            .put("value", Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]));
 
     final Vertx vertx;
     final LocalVaultOptions options;

@@ -25,10 +25,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Parsing and validation of request bodies; every problem becomes 400 BadParameter. */
-final class RequestBodies {
+public final class RequestBodies {
     private RequestBodies() {}
 
-    static JsonObject json(Buffer body) {
+    public static JsonObject json(Buffer body) {
         if (body == null || body.length() == 0) {
             throw VaultError.badParameter("A JSON request body is required.");
         }
@@ -253,7 +253,7 @@ final class RequestBodies {
         return Optional.of(Instant.ofEpochSecond(n.longValue()));
     }
 
-    private static String string(JsonObject o, String field) {
+    public static String string(JsonObject o, String field) {
         Object v = o.getValue(field);
         if (v != null && !(v instanceof String)) {
             throw VaultError.badParameter(field + " must be a string.");

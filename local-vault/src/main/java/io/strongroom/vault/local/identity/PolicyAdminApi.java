@@ -4,9 +4,9 @@ import io.strongroom.vault.local.Digests;
 import io.strongroom.vault.local.Identity;
 import io.strongroom.vault.local.audit.AuditLog;
 import io.strongroom.vault.local.errors.VaultError;
+import io.strongroom.vault.local.http.RequestBodies;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -148,8 +148,8 @@ public final class PolicyAdminApi {
             JsonObject body = body(ctx);
             Set<String> permissions = permissions(body);
             List<String> tokens = strings(body, "tokens", false);
-            String clientId = string(body, "clientId");
-            String clientSecret = string(body, "clientSecret");
+            String clientId = RequestBodies.string(body, "clientId");
+            String clientSecret = RequestBodies.string(body, "clientSecret");
             for (String secret : tokens) {
                 requireStrong(secret, "a token");
             }
@@ -186,15 +186,7 @@ public final class PolicyAdminApi {
     }
 
     private static JsonObject body(RoutingContext ctx) {
-        try {
-            JsonObject json = ctx.body().asJsonObject();
-            if (json == null) {
-                throw VaultError.badParameter("A JSON object body is required.");
-            }
-            return json;
-        } catch (DecodeException | ClassCastException e) {
-            throw VaultError.badParameter("The request body must be a JSON object.");
-        }
+        return RequestBodies.json(ctx.body().buffer());
     }
 
     private static List<String> strings(JsonObject body, String field, boolean required) {
@@ -216,14 +208,6 @@ public final class PolicyAdminApi {
             out.add(s);
         }
         return out;
-    }
-
-    private static String string(JsonObject body, String field) {
-        Object value = body.getValue(field);
-        if (value != null && !(value instanceof String)) {
-            throw VaultError.badParameter(field + " must be a string.");
-        }
-        return (String) value;
     }
 
     private static void only(HttpMethod actual, HttpMethod expected) {
