@@ -42,7 +42,7 @@ class RequestMetricsTest {
                         text,
                         "strongroom_http_request_duration_seconds_count{method=\"other\",route=\"unmatched\",status=\"405\"}"));
         // 1 µs .. 1 ms in steps of 1 µs: 10 at or below 10 µs, 250 at or below 250 µs, all 1000 at or below 1 ms
-        assertEquals(10, value(text, "strongroom_http_request_duration_seconds_bucket" + a + ",le=\"1e-05\"}"));
+        assertEquals(10, value(text, "strongroom_http_request_duration_seconds_bucket" + a + ",le=\"0.00001\"}"));
         assertEquals(250, value(text, "strongroom_http_request_duration_seconds_bucket" + a + ",le=\"0.00025\"}"));
         assertEquals(1000, value(text, "strongroom_http_request_duration_seconds_bucket" + a + ",le=\"0.001\"}"));
         assertEquals(1000, value(text, "strongroom_http_request_duration_seconds_bucket" + a + ",le=\"+Inf\"}"));

@@ -1,10 +1,11 @@
 package io.strongroom.core.metrics;
 
-import java.util.Locale;
+import java.math.BigDecimal;
 
 /**
- * Writes the Prometheus text exposition format (version 0.0.4). Numbers are formatted with
- * {@link Locale#US} so a German or French default locale never turns {@code 0.5} into {@code 0,5}.
+ * Writes the Prometheus text exposition format (version 0.0.4). Numbers keep every digit a double has (a Unix time
+ * with milliseconds, a large sum) and never depend on the default locale (a German one never turns {@code 0.5} into
+ * {@code 0,5}).
  */
 public final class PrometheusWriter {
     private final StringBuilder out = new StringBuilder(8192);
@@ -85,7 +86,11 @@ public final class PrometheusWriter {
         if (value == Math.rint(value) && Math.abs(value) < 1e15) {
             return Long.toString((long) value);
         }
-        return String.format(Locale.US, "%.9g", value).replaceFirst("\\.?0+(e|$)", "$1");
+        double abs = Math.abs(value);
+        if (abs >= 1e-9 && abs < 1e15) {
+            return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+        }
+        return Double.toString(value).replace('E', 'e');
     }
 
     private void escapeLabel(String value) {

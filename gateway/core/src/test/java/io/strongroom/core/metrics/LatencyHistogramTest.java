@@ -30,7 +30,7 @@ class LatencyHistogramTest {
         assertEquals(true, text.contains(bucket + "\"30\"} 4\n" + bucket + "\"+Inf\"} 5\n"), text);
         assertEquals(
                 true,
-                text.endsWith(DURATION.name() + "_sum{command=\"read\"} 60.003\n" + DURATION.name()
+                text.endsWith(DURATION.name() + "_sum{command=\"read\"} 60.003000002\n" + DURATION.name()
                         + "_count{command=\"read\"} 5\n"),
                 text);
     }

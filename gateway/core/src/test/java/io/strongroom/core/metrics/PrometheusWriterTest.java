@@ -48,7 +48,7 @@ class PrometheusWriterTest {
     }
 
     @Test
-    void numbersAreLocaleIndependent() {
+    void numbersKeepEveryDigitAndIgnoreTheLocale() {
         Locale saved = Locale.getDefault();
         try {
             Locale.setDefault(Locale.GERMANY);
@@ -56,6 +56,11 @@ class PrometheusWriterTest {
             assertEquals("1.5", PrometheusWriter.format(1.5));
             assertEquals("42", PrometheusWriter.format(42));
             assertEquals("NaN", PrometheusWriter.format(Double.NaN));
+            assertEquals("0.00001", PrometheusWriter.format(1e-5));
+            assertEquals("1796279950.123", PrometheusWriter.format(1796279950.123), "a start time keeps its ms");
+            assertEquals("60.003000002", PrometheusWriter.format(60.003000002));
+            assertEquals("1.0e-12", PrometheusWriter.format(1e-12));
+            assertEquals("1.5e15", PrometheusWriter.format(1.5e15));
         } finally {
             Locale.setDefault(saved);
         }
