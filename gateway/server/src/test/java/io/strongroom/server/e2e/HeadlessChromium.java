@@ -48,7 +48,7 @@ final class HeadlessChromium implements AutoCloseable {
     static HeadlessChromium start(Vertx vertx, Path profileDir) throws Exception {
         String executable = executable();
         Files.createDirectories(profileDir);
-        Process process = new ProcessBuilder(
+        ProcessBuilder builder = new ProcessBuilder(
                         executable,
                         "--headless=new",
                         "--no-sandbox",
@@ -64,8 +64,10 @@ final class HeadlessChromium implements AutoCloseable {
                         "--window-size=1400,900",
                         "about:blank")
                 .redirectErrorStream(true)
-                .redirectOutput(profileDir.resolve("chromium.log").toFile())
-                .start();
+                .redirectOutput(profileDir.resolve("chromium.log").toFile());
+        // its singleton socket goes under TMPDIR: inside the profile, it leaves nothing behind in /tmp
+        builder.environment().put("TMPDIR", profileDir.toString());
+        Process process = builder.start();
         try {
             Path portFile = profileDir.resolve("DevToolsActivePort");
             await().atMost(Await.DEFAULT_TIMEOUT)
