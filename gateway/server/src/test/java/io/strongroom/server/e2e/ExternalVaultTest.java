@@ -6,14 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strongroom.core.keys.IdentityConfig;
 import io.strongroom.server.config.GatewayConfig;
-import io.strongroom.vault.local.Identity;
 import io.strongroom.vault.local.LocalVault;
-import io.strongroom.vault.local.LocalVaultOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,12 +25,7 @@ class ExternalVaultTest {
     @Test
     void volumesUnderTheServiceKeyAndACustomerKey() throws Exception {
         Vertx vaultVertx = Vertx.vertx();
-        LocalVault vault = LocalVault.start(
-                        vaultVertx,
-                        new LocalVaultOptions()
-                                .setDataDir(dir.resolve("external-vault"))
-                                .addIdentity(VAULT_TOKEN, new Identity("operator", Set.of("all"))))
-                .await(60, TimeUnit.SECONDS);
+        LocalVault vault = VaultOperator.startVault(vaultVertx, dir.resolve("external-vault"), VAULT_TOKEN);
         try {
             VaultKeys.create(vaultVertx, vault, VAULT_TOKEN, "service-key");
             VaultKeys.create(vaultVertx, vault, VAULT_TOKEN, "customer-kek");

@@ -9,9 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strongroom.core.testkit.Await;
 import io.strongroom.server.config.GatewayConfig;
-import io.strongroom.vault.local.Identity;
 import io.strongroom.vault.local.LocalVault;
-import io.strongroom.vault.local.LocalVaultOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
@@ -21,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -45,12 +42,7 @@ class KeyAccessEndToEndTest {
     @Test
     void aDisabledKeyGoesDarkAfterTheGracePeriodAndComesBackOnRevalidation() throws Exception {
         Vertx side = Vertx.vertx();
-        LocalVault vault = LocalVault.start(
-                        side,
-                        new LocalVaultOptions()
-                                .setDataDir(dir.resolve("vault"))
-                                .addIdentity(VAULT_TOKEN, new Identity("operator", Set.of("all"))))
-                .await(60, TimeUnit.SECONDS);
+        LocalVault vault = VaultOperator.startVault(side, dir.resolve("vault"), VAULT_TOKEN);
         BlockingQueue<JsonObject> alerts = new LinkedBlockingQueue<>();
         AtomicInteger deliveries = new AtomicInteger();
         HttpServer webhook = side.createHttpServer()

@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strongroom.core.testkit.Await;
 import io.strongroom.server.config.GatewayConfig;
-import io.strongroom.vault.local.Identity;
 import io.strongroom.vault.local.LocalVault;
-import io.strongroom.vault.local.LocalVaultOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
@@ -17,7 +15,6 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,12 +40,7 @@ class OperatorPageTest {
         // load 17 on 2 cores, in VaultOperator.call. Its bound is raised; the gateway's is not.
         Vertx side = Vertx.vertx(
                 new VertxOptions().setMaxEventLoopExecuteTime(10).setMaxEventLoopExecuteTimeUnit(TimeUnit.SECONDS));
-        LocalVault vault = LocalVault.start(
-                        side,
-                        new LocalVaultOptions()
-                                .setDataDir(dir.resolve("vault"))
-                                .addIdentity(VAULT_TOKEN, new Identity("operator", Set.of("all"))))
-                .await(60, TimeUnit.SECONDS);
+        LocalVault vault = VaultOperator.startVault(side, dir.resolve("vault"), VAULT_TOKEN);
         try {
             VaultOperator vaultOps = new VaultOperator(side, vault, VAULT_TOKEN);
             GatewayConfig config = vaultOps.prepareGateway(dir, VAULT_TOKEN);

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.strongroom.core.keys.IdentityConfig;
 import io.strongroom.core.testkit.Await;
 import io.strongroom.server.config.GatewayConfig;
+import io.strongroom.vault.local.Identity;
 import io.strongroom.vault.local.LocalVault;
+import io.strongroom.vault.local.LocalVaultOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -17,6 +19,7 @@ import io.vertx.core.net.PemTrustOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * The operator of an external local-vault in an end-to-end test: calls its keys REST API over HTTPS with a token of
@@ -37,6 +40,15 @@ final class VaultOperator {
         this.http = vertx.createHttpClient(new HttpClientOptions()
                 .setSsl(true)
                 .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(vault.certificatePem()))));
+    }
+
+    /** Starts a local-vault with its data in {@code dataDir} and one identity, allowed everything, holding {@code token}. */
+    static LocalVault startVault(Vertx vertx, Path dataDir, String token) {
+        return Await.result(LocalVault.start(
+                vertx,
+                new LocalVaultOptions()
+                        .setDataDir(dataDir)
+                        .addIdentity(token, new Identity("operator", Set.of("all")))));
     }
 
     /** Sends {@code body} to {@code path} of the keys API and asserts the vault answered 200. */
