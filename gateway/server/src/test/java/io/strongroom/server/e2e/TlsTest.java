@@ -119,6 +119,15 @@ class TlsTest {
         GatewayFixture.Response read = gw.get("/v1/volumes/h2/blocks/2?count=3", TestTokens.DATA_ALL);
         assertEquals(HttpClient.Version.HTTP_2, read.version());
         assertArrayEquals(run, read.body());
+        // HEAD over HTTP/2: the read's headers, its length, no DATA
+        GatewayFixture.Response head = gw.send("HEAD", "/v1/volumes/h2/blocks/2?count=3", TestTokens.DATA_ALL, null);
+        assertEquals(HttpClient.Version.HTTP_2, head.version());
+        assertEquals(200, head.status());
+        assertEquals(0, head.body().length);
+        assertEquals(
+                String.valueOf(run.length),
+                head.headers().firstValue("content-length").orElseThrow());
+        assertTrue(head.headers().firstValue("x-request-id").isPresent());
         GatewayFixture.Response bad = gw.send("PUT", "/v1/volumes/h2/blocks/0", TestTokens.DATA_ALL, new byte[10]);
         assertEquals("BadBodyLength", bad.errorCode());
         assertEquals(401, gw.get("/v1/volumes/h2/blocks/2", null).status());
