@@ -99,8 +99,9 @@ class OperatorPageTest {
                     chromium.evaluate(
                             "document.querySelector(\"#volumes tr[data-volume='cust'] button[data-action='revalidate']\").click()");
                     await().atMost(Await.DEFAULT_TIMEOUT)
-                            .until(() -> chromium.text("#volumes tr[data-volume='cust']")
-                                    .contains("DEGRADED"));
+                            .until(() -> chromium.text("#message").contains("Revalidated cust")
+                                    && chromium.text("#volumes tr[data-volume='cust']")
+                                            .contains("DEGRADED"));
                     String degraded = chromium.text("#volumes tr[data-volume='cust']");
                     assertTrue(degraded.contains("keyDisabled"), degraded);
                     assertTrue(degraded.matches("(?s).*\\b[0-9]+m [0-9]+s\\b.*"), "grace time left: " + degraded);
