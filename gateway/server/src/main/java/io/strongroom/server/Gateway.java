@@ -76,9 +76,16 @@ public final class Gateway {
         this.config = config;
     }
 
-    /** Vert.x options for a gateway process: one event loop per configured loop, native transport preferred. */
+    /**
+     * Vert.x options for a gateway process: one event loop per configured loop, native transport preferred. An event
+     * loop blocked past Vert.x's limit (2 s) is logged with the stack it is blocked in, not only after 5 s as by
+     * default: a block that long is rare and the stack is what says where it came from.
+     */
     public static VertxOptions vertxOptions(GatewayConfig config) {
-        return new VertxOptions().setEventLoopPoolSize(config.getEventLoops()).setPreferNativeTransport(true);
+        VertxOptions options =
+                new VertxOptions().setEventLoopPoolSize(config.getEventLoops()).setPreferNativeTransport(true);
+        return options.setWarningExceptionTime(options.getMaxEventLoopExecuteTime())
+                .setWarningExceptionTimeUnit(options.getMaxEventLoopExecuteTimeUnit());
     }
 
     /** Starts everything; on failure, whatever was started is closed again and the future fails. */

@@ -87,8 +87,20 @@ public final class RuntimeWatchdogExtension implements AfterEachCallback, AfterA
         public synchronized void publish(LogRecord record) {
             if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
                 String message = record.getMessage();
-                problems.add(record.getLoggerName() + ": "
-                        + (message == null ? "" : message.lines().findFirst().orElse("")));
+                StringBuilder problem = new StringBuilder(record.getLoggerName())
+                        .append(": ")
+                        .append(
+                                message == null
+                                        ? ""
+                                        : message.lines().findFirst().orElse(""));
+                if (record.getThrown() != null) {
+                    // where a blocked thread was when the checker looked (Vert.x attaches it past its warning time)
+                    StackTraceElement[] stack = record.getThrown().getStackTrace();
+                    for (int i = 0; i < Math.min(stack.length, 25); i++) {
+                        problem.append("\n\tat ").append(stack[i]);
+                    }
+                }
+                problems.add(problem.toString());
             }
         }
 
