@@ -94,9 +94,10 @@ final class EmbeddedVault {
     /** Gets or creates the key {@code name}, retrying transient failures with backoff until it is there. */
     static Future<Void> ensureKey(Vertx vertx, KeyVaultClientOptions options, String token, String name) {
         StaticTokenProvider tokens = new StaticTokenProvider(token);
-        KeyVaultClient client = KeyVaultClient.create(vertx, options, tokens);
-        return attempt(vertx, client, name, 1, FIRST_RETRY_DELAY)
-                .eventually(client::close)
+        // created on a worker: the first client loads the vault client's classes and its TLS set-up
+        return vertx.executeBlocking(() -> KeyVaultClient.create(vertx, options, tokens), false)
+                .compose(client ->
+                        attempt(vertx, client, name, 1, FIRST_RETRY_DELAY).eventually(client::close))
                 .eventually(tokens::close);
     }
 
