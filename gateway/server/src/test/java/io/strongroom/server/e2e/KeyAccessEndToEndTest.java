@@ -56,7 +56,7 @@ class KeyAccessEndToEndTest {
                 }))
                 .listen(0, "127.0.0.1")
                 .await(30, TimeUnit.SECONDS);
-        VaultOperator vaultOps = new VaultOperator(side, vault, VAULT_TOKEN);
+        VaultOperator vaultOps = new VaultOperator(vault, VAULT_TOKEN);
         try {
             GatewayConfig config = vaultOps.prepareGateway(dir, VAULT_TOKEN);
             config.keyAccess()

@@ -35,14 +35,14 @@ class OperatorPageTest {
 
     @Test
     void showsAKeyGoingDegradedAfterItIsDisabledAndRevalidated() throws Exception {
-        // The test's own Vert.x (its vault and that vault's operator client; the gateway has its own, with the default
-        // checker) may take the blocked-thread checker's 2 s for its first TLS request on a loaded machine: seen at
-        // load 17 on 2 cores, in VaultOperator.call. Its bound is raised; the gateway's is not.
+        // The test's own Vert.x (its vault; the gateway has its own, with the default checker) may take the
+        // blocked-thread checker's 2 s for its first TLS handshake on a loaded machine (seen at load 17 on 2 cores).
+        // Its bound is raised; the gateway's is not.
         Vertx side = Vertx.vertx(
                 new VertxOptions().setMaxEventLoopExecuteTime(10).setMaxEventLoopExecuteTimeUnit(TimeUnit.SECONDS));
         LocalVault vault = VaultOperator.startVault(side, dir.resolve("vault"), VAULT_TOKEN);
         try {
-            VaultOperator vaultOps = new VaultOperator(side, vault, VAULT_TOKEN);
+            VaultOperator vaultOps = new VaultOperator(vault, VAULT_TOKEN);
             GatewayConfig config = vaultOps.prepareGateway(dir, VAULT_TOKEN);
             String kek = vaultOps.kek(VaultOperator.CUSTOMER_KEY);
 

@@ -105,7 +105,7 @@ class SecretHygieneEndToEndTest {
                                 .addIdentity(
                                         APP_STATIC_TOKEN, new Identity("app", Set.of("all"), CLIENT_ID, CLIENT_SECRET)))
                 .await(60, TimeUnit.SECONDS);
-        VaultOperator vaultOps = new VaultOperator(side, vault, OPERATOR_TOKEN);
+        VaultOperator vaultOps = new VaultOperator(vault, OPERATOR_TOKEN);
         KeyVaultClient operator = KeyVaultClient.create(
                 side, LocalVaultClientOptions.reaching(vault), new StaticTokenProvider(OPERATOR_TOKEN));
         Map<String, byte[]> deks = new LinkedHashMap<>();
