@@ -11,6 +11,7 @@ import statistics
 import sys
 
 CLIENT_LIMIT = float(os.environ.get("CLIENT_LIMIT", "0.90"))
+OTHER_LIMIT = float(os.environ.get("OTHER_LIMIT", "0.10"))
 SPREAD_LIMIT = float(os.environ.get("SPREAD_LIMIT", "1.25"))
 RATE_HELD = 0.98  # an open-model round counts when it achieved this share of its target rate
 
@@ -23,7 +24,7 @@ def load(path):
     with open(path, newline="") as f:
         rows = list(csv.DictReader(f, delimiter="\t"))
     for row in rows:
-        for k in ("target_rate", "achieved_rate", "errors", "client_cpu", "server_cpu_us_per_req", "p50_ms",
+        for k in ("target_rate", "achieved_rate", "errors", "client_cpu", "other_cpu", "server_cpu_us_per_req", "p50_ms",
                   "p99_ms", "lag_p99_ms"):
             row[k] = num(row[k])
         row["round"] = int(row["round"])
@@ -54,15 +55,17 @@ class Figure:
         return list(self.a.values()) + list(self.b.values())
 
     def trust(self, spread_kind):
-        """trusted, or why not: client-limited, generator-behind, rate-not-held, errors, noisy."""
+        """trusted, or why not: client-limited, machine busy, generator behind, rate not held, errors, noisy."""
         rows = self.rows()
         if not self.per_round:
             return "no data"
-        # a side whose client used CLIENT_LIMIT of its core in most rounds was (nearly) limited by the client
-        for side in (self.a, self.b):
-            busy = [r for r in side.values() if r["client_cpu"] is not None and r["client_cpu"] >= CLIENT_LIMIT]
-            if 2 * len(busy) > len(side):
-                return "client-limited"
+        # a side whose client used CLIENT_LIMIT of its core in most rounds was (nearly) limited by the client; a side
+        # during most of whose rounds other processes used OTHER_LIMIT of a core shared the machine with them
+        for key, limit, why in (("client_cpu", CLIENT_LIMIT, "client-limited"), ("other_cpu", OTHER_LIMIT, "machine busy")):
+            for side in (self.a, self.b):
+                over = [r for r in side.values() if r[key] is not None and r[key] >= limit]
+                if 2 * len(over) > len(side):
+                    return why
         if any(r["behind"] for r in rows):
             return "generator behind"
         if any(r["target_rate"] and r["achieved_rate"] < RATE_HELD * r["target_rate"] for r in rows):
@@ -98,11 +101,11 @@ def table(rows):
     out = []
     jdks = list(dict.fromkeys(r["jdk"] for r in rows))
     out.append("Per contender, median across rounds (min–max); client CPU = the load tool's share of its core over the "
-               "window; server CPU = µs of server CPU per request:")
+               "window; other CPU = what the rest of the machine used meanwhile (in cores); server CPU = µs of server CPU per request:")
     out.append("")
-    out.append("| JDK | phase | contender | req/s | client CPU | server CPU µs/req | p99 ms | generator lag p99 ms | "
+    out.append("| JDK | phase | contender | req/s | client CPU | other CPU | server CPU µs/req | p99 ms | generator lag p99 ms | "
                "rounds behind |")
-    out.append("|---|---|---|---:|---:|---:|---:|---:|---:|")
+    out.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for jdk in jdks:
         for phase in ("peak", "rate"):
             mine = [r for r in rows if r["jdk"] == jdk and r["phase"] == phase]
@@ -116,13 +119,13 @@ def table(rows):
                     return f"{fmt(med(vs), digits)} ({fmt(min(vs), digits)}–{fmt(max(vs), digits)})"
 
                 label = phase if phase == "peak" else f"{int(rs[0]['target_rate'])}/s"
-                out.append(f"| {jdk} | {label} | {c} | {span('achieved_rate', 0)} | {span('client_cpu', 2)} | "
+                out.append(f"| {jdk} | {label} | {c} | {span('achieved_rate', 0)} | {span('client_cpu', 2)} | {span('other_cpu', 2)} | "
                            f"{span('server_cpu_us_per_req', 1)} | {span('p99_ms', 3)} | {span('lag_p99_ms', 3)} | "
                            f"{sum(r['behind'] for r in rs)}/{len(rs)} |")
     out.append("")
     out.append(f"Goals: the figure is the median of the per-round values (each round pairs the two contenders run "
                f"one after the other); trusted when neither side's client used ≥ {CLIENT_LIMIT:.0%} of its core in "
-               f"most rounds, no generator fell behind, every fixed-rate round held its rate, no errors, and "
+               f"most rounds nor other processes ≥ {OTHER_LIMIT} core, no generator fell behind, every fixed-rate round held its rate, no errors, and "
                f"(ratios) max/min of the per-round ratio ≤ {SPREAD_LIMIT}:")
     out.append("")
     out.append("| JDK | figure | median | min–max | trust | goal | verdict |")

@@ -10,14 +10,14 @@
 #      the order rotated every round
 #   2. fixed rate (open model) at 50% of the lowest median GET peak of step 1: ROUNDS rounds × (nginx, baseline,
 #      gateway) GET; server CPU per request and latency
-# Every round records the throughput, the client's CPU share, whether the generator fell behind (open model), the
+# Every round records the throughput, the client's CPU share, the CPU the rest of the machine used, whether the generator fell behind (open model), the
 # server's CPU per request (/proc/PID/stat user+system ticks over the window's interior / requests) and the latency.
 # bench/run-table.py turns the rounds into OUT/table.md; OUT/rounds.tsv holds them raw.
 #
 # Usage: bench/run.sh
-# Environment (defaults): ROUNDS=5 DURATION=10 (≥ 3) WARMUP=2 SERVER_WARMUP=10 CONNECTIONS=64 WORKING_SET=4096
+# Environment (defaults): ROUNDS=5 DURATION=10 (≥ 3) WARMUP=5 SERVER_WARMUP=10 CONNECTIONS=64 WORKING_SET=4096
 #   SERVER_CORE=0 CLIENT_CORE=1 JDKS="<jdk17 home> <jdk25 home>" OUT=bench/results/<utc time>
-#   CLIENT_LIMIT=0.90 SPREAD_LIMIT=1.25 (trust rule), FIXED_RATE (overrides step 2's rate)
+#   CLIENT_LIMIT=0.90 OTHER_LIMIT=0.10 SPREAD_LIMIT=1.25 (trust rule), FIXED_RATE (overrides step 2's rate)
 #   PROFILE=1: one more gateway GET and PUT round each under JFR (settings=profile), summarised by
 #   bench/jfr-top.sh into OUT/*.profile.txt (where the gateway's time goes)
 # Needs the jars (mvn -B -DskipTests package; LOADTEST_JAR and GATEWAY_JAR override their paths). Installs
@@ -30,7 +30,7 @@ LOADTEST_JAR=${LOADTEST_JAR:-$ROOT/loadtest/target/strongroom-loadtest.jar}
 GATEWAY_JAR=${GATEWAY_JAR:-$ROOT/gateway/server/target/strongroom-gateway.jar}
 ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-10}
-WARMUP=${WARMUP:-2}
+WARMUP=${WARMUP:-5}
 # seconds of unmeasured GET, then PUT, load given to a freshly started JVM server before its first round: the JIT
 # compiles on the server's single pinned core
 SERVER_WARMUP=${SERVER_WARMUP:-10}
@@ -41,7 +41,7 @@ CLIENT_CORE=${CLIENT_CORE:-1}
 JDKS=${JDKS:-"/usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64"}
 OUT=${OUT:-$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}
 PROFILE=${PROFILE:-0}
-export CLIENT_LIMIT=${CLIENT_LIMIT:-0.90} SPREAD_LIMIT=${SPREAD_LIMIT:-1.25}
+export CLIENT_LIMIT=${CLIENT_LIMIT:-0.90} OTHER_LIMIT=${OTHER_LIMIT:-0.10} SPREAD_LIMIT=${SPREAD_LIMIT:-1.25}
 SERVER_JVM_OPTS=${SERVER_JVM_OPTS:-"-Xms1g -Xmx1g"}
 # the generator: a young generation large enough that no collection falls inside a 10 s window (loadtest/README.md)
 CLIENT_JVM_OPTS=${CLIENT_JVM_OPTS:-"-Xms1g -Xmx1g -Xmn768m"}
@@ -106,6 +106,9 @@ ticks() {
   done
   echo "$total"
 }
+
+# busy_ticks -> CPU ticks all cores spent outside idle and iowait since boot (/proc/stat)
+busy_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
 
 # ---------- servers ----------
 start_nginx() {
@@ -199,7 +202,7 @@ wait_line() {
   local pid=$1 file=$2 second=$3
   until grep -qE "^\[ *$second""s\]" "$file"; do
     kill -0 "$pid" 2>/dev/null || { echo "load tool ended before second $second of its window: $file" >&2; return 1; }
-    sleep 0.02
+    sleep 0.1
   done
 }
 
@@ -214,22 +217,23 @@ round() {
   local ratio=1
   [[ $contender == *-put ]] && ratio=0
   lt_start "$server" "$name" --read-ratio "$ratio" --warmup "${WARMUP}s" --duration "${DURATION}s" "$@"
-  local client=$LT_PID t0 t1 c0 c1 s0 s1
+  local client=$LT_PID t0 t1 c0 c1 s0 s1 b0 b1
   wait_line "$client" "$OUT/raw/$name.log" 1
-  t0=$(date +%s.%N) c0=$(ticks "$client") s0=$(ticks "${server_pids[@]}")
+  t0=$(date +%s.%N) c0=$(ticks "$client") s0=$(ticks "${server_pids[@]}") b0=$(busy_ticks)
   wait_line "$client" "$OUT/raw/$name.log" $((DURATION - 1))
-  t1=$(date +%s.%N) c1=$(ticks "$client") s1=$(ticks "${server_pids[@]}")
+  t1=$(date +%s.%N) c1=$(ticks "$client") s1=$(ticks "${server_pids[@]}") b1=$(busy_ticks)
   wait "$client"
   local s=$OUT/raw/$name/summary.json
   ((0 == $(jq '.errors' "$s"))) || log "WARNING $name: $(jq -c .countsByStatus "$s")"
   jq -r --arg jdk "$JDK" --arg phase "$phase" --arg r "$r" --arg c "$contender" \
     --argjson wall "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
-    --argjson cticks $((c1 - c0)) --argjson sticks $((s1 - s0)) --argjson hz "$TICKS_PER_SECOND" '
+    --argjson cticks $((c1 - c0)) --argjson sticks $((s1 - s0)) --argjson oticks $((b1 - b0 - (c1 - c0) - (s1 - s0))) \
+    --argjson hz "$TICKS_PER_SECOND" '
     [$jdk, $phase, $r, $c, (.targetRate // 0), .achievedRate, .errors,
-     ($cticks / $hz / $wall), (if .achievedRate > 0 then $sticks / $hz * 1e6 / (.achievedRate * $wall) else null end),
+     ($cticks / $hz / $wall), ([$oticks, 0] | max / $hz / $wall), (if .achievedRate > 0 then $sticks / $hz * 1e6 / (.achievedRate * $wall) else null end),
      .latencyMillis.corrected.p50, .latencyMillis.corrected.p99, (.generatorLagMillis.p99 // null),
      (.generatorBehind // false)] | map(tostring) | join("\t")' "$s" >>"$OUT/rounds.tsv"
-  log "$name: $(tail -1 "$OUT/rounds.tsv" | cut -f6-11)"
+  log "$name: $(tail -1 "$OUT/rounds.tsv" | cut -f6-12)"
 }
 
 # rounds PHASE EXTRA... -- CONTENDER...: ROUNDS rounds over the contenders, the order rotated by one every round
@@ -304,7 +308,7 @@ need_tools
 mkdir -p "$OUT/raw"
 WORK=$(mktemp -d /tmp/strongroom-bench.XXXXXX)
 declare -A SERVER_PIDS URL TOKEN
-printf 'jdk\tphase\tround\tcontender\ttarget_rate\tachieved_rate\terrors\tclient_cpu\tserver_cpu_us_per_req\tp50_ms\tp99_ms\tlag_p99_ms\tbehind\n' \
+printf 'jdk\tphase\tround\tcontender\ttarget_rate\tachieved_rate\terrors\tclient_cpu\tother_cpu\tserver_cpu_us_per_req\tp50_ms\tp99_ms\tlag_p99_ms\tbehind\n' \
   >"$OUT/rounds.tsv"
 port=$(free_port)
 start_nginx "$port"
