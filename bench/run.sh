@@ -200,7 +200,7 @@ lt() {
 # wait_line PID LOG SECOND: until the load tool's progress line for that second of the window is in LOG
 wait_line() {
   local pid=$1 file=$2 second=$3
-  until grep -qE "^\[ *$second""s\]" "$file"; do
+  until grep -qsE "^\[ *$second""s\]" "$file"; do
     kill -0 "$pid" 2>/dev/null || { echo "load tool ended before second $second of its window: $file" >&2; return 1; }
     sleep 0.1
   done
