@@ -2,11 +2,13 @@ package io.strongroom.http;
 
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -26,6 +28,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.strongroom.core.error.ErrorCode;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.impl.ConnectionBase;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What an HTTP/1.x connection's decoder hands to Vert.x passes here first. Two jobs:
@@ -35,9 +38,9 @@ import io.vertx.core.net.impl.ConnectionBase;
  *       a protocol version other than 1.0 and 1.1, a malformed chunk in its body) never reaches Vert.x. Once every
  *       request before it is answered, it gets a JSON error ({@code InvalidArgument} 400, {@code UriTooLong} 414,
  *       {@code HeadersTooLarge} 431, {@code VersionNotSupported} 505) with {@code Connection: close}, and the
- *       connection closes when that is written. Vert.x's own answer to such a request has an empty body, and its
- *       way of failing the connection afterwards can fire the decoder's exception into a pipeline already torn
- *       down, where Netty logs it with a stack trace.
+ *       connection closes lingering once that is written (see {@link #closeLingering}). Vert.x's own answer to such
+ *       a request has an empty body, and its way of failing the connection afterwards can fire the decoder's
+ *       exception into a pipeline already torn down, where Netty logs it with a stack trace.
  *   <li>A body part leaves the decoder as a slice of the pooled read buffer. Vert.x copies it to the heap when it
  *       delivers it, but a part it queues behind an earlier pipelined request is never released if the connection
  *       closes first, and the pooled buffer leaks. Parts are copied here, once, so nothing pooled is queued.
@@ -52,6 +55,8 @@ final class Http1Intake extends ChannelDuplexHandler {
     private boolean answering;
     /** The answer to the request that could not be read, once one is met; everything after it is dropped. */
     private FullHttpResponse refusal;
+
+    private boolean closing;
 
     /** Adds the handler in front of Vert.x's own on an HTTP/1.x connection; HTTP/2 frames need none. */
     static void install(HttpConnection connection) {
@@ -146,18 +151,42 @@ final class Http1Intake extends ChannelDuplexHandler {
     }
 
     /**
-     * Once only the unreadable request is left unanswered, sends its refusal and closes. If its answer had begun
-     * already, the connection closes once that part is written.
+     * Once only the unreadable request is left unanswered, sends its refusal, then closes lingering. If its answer
+     * had begun already, the connection closes the same way once that part is written.
      */
     private void answerIfDue(ChannelHandlerContext ctx) {
-        if (answers + 1 < requests || !ctx.channel().isActive()) {
+        if (closing || answers + 1 < requests || !ctx.channel().isActive()) {
             return;
         }
+        closing = true;
+        ChannelFuture written;
         if (answers + 1 == requests && !answering) {
             answers++;
-            ctx.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
+            written = ctx.writeAndFlush(refusal);
         } else {
-            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            written = ctx.writeAndFlush(Unpooled.EMPTY_BUFFER);
         }
+        written.addListener(f -> closeLingering(ctx.channel(), f.isSuccess()));
+    }
+
+    /**
+     * Closes the way nginx's lingering close does. A socket closed with unread input is reset, and a reset drops
+     * what is still in the send queue: answers to the requests before the refused one, which a client that reads
+     * slowly has not taken yet, were lost. So the output is shut down (the queue goes out, then FIN) and the input
+     * is read and dropped until the client closes or {@link Exchange#LINGER_MILLIS} pass.
+     */
+    private static void closeLingering(Channel channel, boolean written) {
+        if (!written || !(channel instanceof DuplexChannel duplex)) {
+            channel.close();
+            return;
+        }
+        duplex.shutdownOutput().addListener(shut -> {
+            if (!shut.isSuccess()) {
+                channel.close();
+                return;
+            }
+            channel.config().setAutoRead(true);
+            channel.eventLoop().schedule(() -> channel.close(), Exchange.LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        });
     }
 }

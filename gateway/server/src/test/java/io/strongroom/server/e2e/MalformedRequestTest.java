@@ -207,6 +207,37 @@ class MalformedRequestTest {
         assertTrue(live.startsWith("HTTP/1.1 200 "), live);
     }
 
+    /**
+     * Answers queued for a client that reads slowly are still delivered when a request after them is refused: the
+     * gateway closed at once, with the client's later bytes unread, so the kernel reset the connection and dropped
+     * the answers still in its send queue.
+     */
+    @Test
+    void answersBeforeARefusedRequestReachAClientThatReadsSlowly() throws Exception {
+        createVolume("slow");
+        String read = "GET /v1/volumes/slow/blocks/0?count=8 HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer "
+                + TestTokens.ADMIN + "\r\n\r\n";
+        String request = read.repeat(6) + "GET /" + "a".repeat(5000) + " HTTP/1.1\r\nHost: gateway\r\n\r\n"
+                + "x".repeat(100_000);
+        for (int i = 0; i < 5; i++) {
+            try (Socket socket = new Socket()) {
+                socket.setReceiveBufferSize(4096);
+                socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), gw.gateway.httpPort()));
+                socket.setSoTimeout(30_000);
+                socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().flush();
+                java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+                socket.getInputStream().transferTo(answer);
+                String text = answer.toString(StandardCharsets.ISO_8859_1);
+                assertEquals(
+                        6,
+                        text.split("HTTP/1.1 200 ", -1).length - 1,
+                        () -> "six reads answered: " + text.length() + " bytes");
+                assertTrue(text.contains("HTTP/1.1 414 ") && text.endsWith("}"), "then the refusal, whole");
+            }
+        }
+    }
+
     private static void createVolume(String name) throws IOException {
         String volume = "{\"name\":\"" + name + "\",\"sizeBytes\":65536}";
         String create = exchange("POST /v1/volumes HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer "
