@@ -221,7 +221,7 @@ gateway_start() {
     wait_for 60 "NBD listener on port $NBD_PORT" eval '! port_free "$NBD_PORT"'
 }
 api() { # <method> <path> [json]
-    curl -sS -X "$1" -H @"$RUN/gateway-auth.header" ${3:+-d "$3"} "$HTTP$2"
+    curl -sS -X "$1" -H @"$RUN/gateway-auth.header" ${3:+-H "Content-Type: application/json" -d "$3"} "$HTTP$2"
 }
 # The value of one sample in GET /metrics, e.g. strongroom_nbd_request_duration_seconds_count{command="flush",result="ok"}.
 metric() { api GET /metrics | awk -v s="$1" 'index($0, s " ") == 1 { v = $2 } END { printf "%d\n", v + 0 }'; }
