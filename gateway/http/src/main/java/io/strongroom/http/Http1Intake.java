@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  *       a protocol version other than 1.0 and 1.1, a malformed chunk in its body) never reaches Vert.x. Once every
  *       request before it is answered, it gets a JSON error ({@code InvalidArgument} 400, {@code UriTooLong} 414,
  *       {@code HeadersTooLarge} 431, {@code VersionNotSupported} 505) with {@code Connection: close}, and the
- *       connection closes lingering once that is written (see {@link #close}). Vert.x's own answer to such
+ *       connection closes lingering once that is written (see {@link #closeLingering}). Vert.x's own answer to such
  *       a request has an empty body, and its way of failing the connection afterwards can fire the decoder's
  *       exception into a pipeline already torn down, where Netty logs it with a stack trace.
  *   <li>A body part leaves the decoder as a slice of the pooled read buffer. Vert.x copies it to the heap when it
@@ -57,8 +57,6 @@ final class Http1Intake extends ChannelDuplexHandler {
     private FullHttpResponse refusal;
 
     private boolean closing;
-    /** A close was asked for: the output is shut down and what still arrives is dropped. */
-    private boolean lingering;
 
     /** Adds the handler in front of Vert.x's own on an HTTP/1.x connection; HTTP/2 frames need none. */
     static void install(HttpConnection connection) {
@@ -72,7 +70,7 @@ final class Http1Intake extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (refusal != null || lingering) {
+        if (refusal != null) {
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -168,50 +166,27 @@ final class Http1Intake extends ChannelDuplexHandler {
         } else {
             written = ctx.writeAndFlush(Unpooled.EMPTY_BUFFER);
         }
-        written.addListener(f -> ctx.channel().close());
-    }
-
-    /** A failure while lingering (the client reset the connection being closed) just ends it: Vert.x is done. */
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (lingering) {
-            ctx.close();
-            return;
-        }
-        ctx.fireExceptionCaught(cause);
+        written.addListener(f -> closeLingering(ctx.channel(), f.isSuccess()));
     }
 
     /**
-     * Every close of the connection that passes here (Vert.x's after {@code Connection: close}, the gateway's after
-     * an answer sent before its body was read, the refusal's above) is a lingering close, as nginx's. A socket
-     * closed with unread input is reset, and a reset drops what is still in its send queue: answers to earlier
-     * pipelined requests that a client reading slowly had not taken yet were lost. So the queue is flushed, the
-     * output shut down (the queue goes out, then FIN), and the input read and dropped until the client closes or
-     * {@link Exchange#LINGER_MILLIS} pass. The connection guard's hard close for a stalled client starts at the
-     * head of the pipeline and does not pass here.
+     * Closes the way nginx's lingering close does. A socket closed with unread input is reset, and a reset drops
+     * what is still in the send queue: answers to the requests before the refused one, which a client that reads
+     * slowly has not taken yet, were lost. So the output is shut down (the queue goes out, then FIN) and the input
+     * is read and dropped until the client closes or {@link Exchange#LINGER_MILLIS} pass.
      */
-    @Override
-    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
-        Channel channel = ctx.channel();
-        if (lingering || !(channel instanceof DuplexChannel duplex) || !channel.isActive()) {
-            ctx.close(promise);
+    private static void closeLingering(Channel channel, boolean written) {
+        if (!written || !(channel instanceof DuplexChannel duplex)) {
+            channel.close();
             return;
         }
-        lingering = true;
-        channel.closeFuture().addListener(closed -> promise.trySuccess());
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> {
-            if (!flushed.isSuccess()) {
-                ctx.close();
+        duplex.shutdownOutput().addListener(shut -> {
+            if (!shut.isSuccess()) {
+                channel.close();
                 return;
             }
-            duplex.shutdownOutput().addListener(shut -> {
-                if (!shut.isSuccess()) {
-                    ctx.close();
-                    return;
-                }
-                channel.config().setAutoRead(true);
-                channel.eventLoop().schedule(() -> ctx.close(), Exchange.LINGER_MILLIS, TimeUnit.MILLISECONDS);
-            });
+            channel.config().setAutoRead(true);
+            channel.eventLoop().schedule(() -> channel.close(), Exchange.LINGER_MILLIS, TimeUnit.MILLISECONDS);
         });
     }
 }
