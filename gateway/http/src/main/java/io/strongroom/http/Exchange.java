@@ -8,7 +8,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -23,12 +22,8 @@ import java.util.function.Supplier;
  */
 final class Exchange {
     static final int CLIENT_CLOSED = 499;
-    /** Longest a connection answered before its body was read keeps reading (and dropping) that body. */
-    static final long LINGER_MILLIS = 2000;
     /** Longest client request id taken; a longer or unsafe one is replaced by a generated id. */
     static final int MAX_REQUEST_ID = 128;
-
-    private static final Handler<Buffer> DROP = b -> {};
 
     final ApiHandler owner;
     final ConnectionGuard guard;
@@ -375,33 +370,11 @@ final class Exchange {
         if (bodyPending) {
             request.handler(null);
             if (close) {
-                sent.onComplete(ar -> closeAfterLinger());
+                sent.onComplete(ar -> request.connection().close());
             } else {
                 request.resume();
             }
         }
-    }
-
-    /**
-     * Closes the connection of an answer sent before its request body was read. Closing at once can cost the client
-     * the answer: while it is still sending, its data reaches a closed socket, the kernel answers with a reset, and
-     * the reset may discard the answer before the client reads it. So, like nginx's lingering close, the rest of the
-     * body is read and dropped until it ends or {@link #LINGER_MILLIS} pass; a stalled client (timed out) is closed
-     * at once.
-     */
-    private void closeAfterLinger() {
-        HttpConnection connection = request.connection();
-        if (stalled || request.isEnded()) {
-            connection.close();
-            return;
-        }
-        long timer = owner.context.owner().setTimer(LINGER_MILLIS, t -> connection.close());
-        request.handler(DROP);
-        request.endHandler(v -> {
-            owner.context.owner().cancelTimer(timer);
-            connection.close();
-        });
-        request.resume();
     }
 
     /**
@@ -443,7 +416,9 @@ final class Exchange {
      * not held back by backpressure is read and dropped, keeping the connection (unless the request timed out:
      * its client is stalled); HTTP/2 does the same per
      * stream (which returns its flow-control credit). Otherwise an HTTP/1.x connection is closed once the
-     * answer is written, since the rest of its body may be paused or unbounded.
+     * answer is written, since the rest of its body may be paused or unbounded: a lingering close ({@link
+     * Http1Intake}), which reads and drops what the client still sends for a while so that a reset cannot cost it
+     * the answer.
      */
     private boolean drainable() {
         if (ticket != null) {

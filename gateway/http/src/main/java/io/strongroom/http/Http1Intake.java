@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
@@ -24,6 +23,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.strongroom.core.error.ErrorCode;
 import io.vertx.core.http.HttpConnection;
@@ -31,32 +31,40 @@ import io.vertx.core.net.impl.ConnectionBase;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What an HTTP/1.x connection's decoder hands to Vert.x passes here first. Two jobs:
+ * What an HTTP/1.x connection's decoder hands to Vert.x passes here first, and every close of the connection but
+ * the guard's hard one. Three jobs:
  *
  * <ul>
  *   <li>A request the decoder could not read (a bad request line or header, a line or header block over the limit,
  *       a protocol version other than 1.0 and 1.1, a malformed chunk in its body) never reaches Vert.x. Once every
  *       request before it is answered, it gets a JSON error ({@code InvalidArgument} 400, {@code UriTooLong} 414,
  *       {@code HeadersTooLarge} 431, {@code VersionNotSupported} 505) with {@code Connection: close}, and the
- *       connection closes lingering once that is written (see {@link #closeLingering}). Vert.x's own answer to such
+ *       connection closes lingering once that is written (see {@link #linger}). Vert.x's own answer to such
  *       a request has an empty body, and its way of failing the connection afterwards can fire the decoder's
  *       exception into a pipeline already torn down, where Netty logs it with a stack trace.
  *   <li>A body part leaves the decoder as a slice of the pooled read buffer. Vert.x copies it to the heap when it
  *       delivers it, but a part it queues behind an earlier pipelined request is never released if the connection
  *       closes first, and the pooled buffer leaks. Parts are copied here, once, so nothing pooled is queued.
+ *   <li>A close is a lingering close ({@link #linger}), so answers still queued for the client are not lost to a
+ *       reset when it has sent more than the gateway read.
  * </ul>
  *
  * <p>Vert.x exposes no pipeline hook for HTTP servers, so the pipeline is reached through its connection
  * implementation ({@link ConnectionBase}); {@code MalformedRequestTest} in gateway/server fails if that stops working.
  */
 final class Http1Intake extends ChannelDuplexHandler {
+    /** Longest a closing connection keeps reading (and dropping) what its client still sends. */
+    static final long LINGER_MILLIS = 2000;
+
     private long requests;
     private long answers;
     private boolean answering;
     /** The answer to the request that could not be read, once one is met; everything after it is dropped. */
     private FullHttpResponse refusal;
-
-    private boolean closing;
+    /** The refusal went out (or the answer it waited behind was cut short): the connection is closing. */
+    private boolean refused;
+    /** Closing: the output is shut down (or about to be) and what still arrives is dropped. */
+    private boolean lingering;
 
     /** Adds the handler in front of Vert.x's own on an HTTP/1.x connection; HTTP/2 frames need none. */
     static void install(HttpConnection connection) {
@@ -70,7 +78,7 @@ final class Http1Intake extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (refusal != null) {
+        if (refusal != null || lingering) {
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -151,42 +159,88 @@ final class Http1Intake extends ChannelDuplexHandler {
     }
 
     /**
-     * Once only the unreadable request is left unanswered, sends its refusal, then closes lingering. If its answer
-     * had begun already, the connection closes the same way once that part is written.
+     * Once only the unreadable request is left unanswered, sends its refusal and closes lingering. If its answer had
+     * begun already, the connection closes the same way once that part is written.
      */
     private void answerIfDue(ChannelHandlerContext ctx) {
-        if (closing || answers + 1 < requests || !ctx.channel().isActive()) {
+        if (refused || lingering || answers + 1 < requests || !ctx.channel().isActive()) {
             return;
         }
-        closing = true;
-        ChannelFuture written;
+        refused = true;
         if (answers + 1 == requests && !answering) {
             answers++;
-            written = ctx.writeAndFlush(refusal);
-        } else {
-            written = ctx.writeAndFlush(Unpooled.EMPTY_BUFFER);
+            ctx.write(refusal);
         }
-        written.addListener(f -> closeLingering(ctx.channel(), f.isSuccess()));
+        linger(ctx);
     }
 
     /**
-     * Closes the way nginx's lingering close does. A socket closed with unread input is reset, and a reset drops
-     * what is still in the send queue: answers to the requests before the refused one, which a client that reads
-     * slowly has not taken yet, were lost. So the output is shut down (the queue goes out, then FIN) and the input
-     * is read and dropped until the client closes or {@link Exchange#LINGER_MILLIS} pass.
+     * Every close asked of the connection (Vert.x's after an answer with {@code Connection: close}, the gateway's
+     * after an answer sent before its request body was read, the refusal's) is a lingering close; see {@link
+     * #linger}. A close asked for while lingering completes when the connection does. The connection guard's close
+     * of a stalled client starts at the head of the pipeline and does not pass here.
      */
-    private static void closeLingering(Channel channel, boolean written) {
-        if (!written || !(channel instanceof DuplexChannel duplex)) {
-            channel.close();
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        Channel channel = ctx.channel();
+        if (!(channel instanceof DuplexChannel) || !channel.isActive()) {
+            ctx.close(promise);
             return;
         }
-        duplex.shutdownOutput().addListener(shut -> {
+        channel.closeFuture().addListener(closed -> promise.trySuccess());
+        linger(ctx);
+    }
+
+    /**
+     * Closes the way nginx's lingering close does. A socket closed with input unread is reset, and a reset drops what
+     * is still in its send queue: answers to earlier pipelined requests that the client had not read yet were lost
+     * (a client that pipelines a request with {@code Connection: close} and more bytes after it, or one that reads
+     * slowly). So what is queued is flushed, a TLS connection sends its close_notify, the output is shut down (the
+     * queue goes out, then FIN), and the input is read and dropped until the client closes or {@link
+     * #LINGER_MILLIS} pass.
+     */
+    private void linger(ChannelHandlerContext ctx) {
+        if (lingering) {
+            return;
+        }
+        lingering = true;
+        DuplexChannel channel = (DuplexChannel) ctx.channel();
+        SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> {
+            if (!flushed.isSuccess()) {
+                ctx.close();
+            } else if (tls == null) {
+                shutOutput(ctx, channel);
+            } else {
+                tls.closeOutbound().addListener(notified -> {
+                    if (notified.isSuccess()) {
+                        shutOutput(ctx, channel);
+                    } else {
+                        ctx.close();
+                    }
+                });
+            }
+        });
+    }
+
+    private static void shutOutput(ChannelHandlerContext ctx, DuplexChannel channel) {
+        channel.shutdownOutput().addListener(shut -> {
             if (!shut.isSuccess()) {
-                channel.close();
+                ctx.close();
                 return;
             }
             channel.config().setAutoRead(true);
-            channel.eventLoop().schedule(() -> channel.close(), Exchange.LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            channel.eventLoop().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
         });
+    }
+
+    /** A failure while lingering (a client that reset the connection being closed) just ends the connection. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (lingering) {
+            ctx.close();
+            return;
+        }
+        ctx.fireExceptionCaught(cause);
     }
 }

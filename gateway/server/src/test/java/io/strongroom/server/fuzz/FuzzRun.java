@@ -281,6 +281,8 @@ final class FuzzRun {
         private InputStream in;
         /** The last request answered on {@code socket} and its answer: where an unexpected close came from. */
         private String lastOnConnection = "none";
+        /** The bytes of the case {@link #lastOnConnection} came from. */
+        private byte[] lastCaseSent = new byte[0];
 
         Worker(RequestFuzzer fuzzer, ExecutorService writers) {
             this.fuzzer = fuzzer;
@@ -325,6 +327,7 @@ final class FuzzRun {
                     }
                     judge(r, a, c.bytes());
                     lastOnConnection = r.method() + " " + RawHttp.shorten(r.target()) + " -> " + describe(a);
+                    lastCaseSent = c.bytes();
                     if (a.closes()) {
                         drop();
                         return;
@@ -369,10 +372,27 @@ final class FuzzRun {
             unanswered.increment();
             unansweredExamples.putIfAbsent(
                     how,
-                    r.method() + " " + RawHttp.shorten(r.target()) + " ("
-                            + RawHttp.shorten(
-                                    new String(sent, 0, Math.min(sent.length, 300), StandardCharsets.ISO_8859_1))
-                            + "), after " + lastOnConnection + " on the same connection");
+                    how + ": " + r.method() + " " + RawHttp.shorten(r.target()) + " (" + visible(sent)
+                            + "), after " + lastOnConnection + " on the same connection (local port "
+                            + (socket == null ? "?" : socket.getLocalPort()) + "; that case sent "
+                            + visible(lastCaseSent) + ")");
+        }
+
+        /** Up to 600 bytes with CR, LF and other control bytes spelt out. */
+        private static String visible(byte[] bytes) {
+            StringBuilder out = new StringBuilder();
+            for (int i = 0; i < Math.min(bytes.length, 600); i++) {
+                int b = bytes[i] & 0xff;
+                out.append(
+                        b == '\r'
+                                ? "\\r"
+                                : b == '\n'
+                                        ? "\\n"
+                                        : b < 0x20 || b > 0x7e
+                                                ? "\\x" + Integer.toHexString(b)
+                                                : String.valueOf((char) b));
+            }
+            return out + (bytes.length > 600 ? "... (" + bytes.length + " bytes)" : "");
         }
 
         private Future<?> write(Socket s, byte[] bytes, boolean halfClose) {
