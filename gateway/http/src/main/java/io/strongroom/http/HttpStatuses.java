@@ -26,9 +26,10 @@ final class HttpStatuses {
                     KekRoundTripFailed -> 400;
             case Unauthorized -> 401;
             case Forbidden -> 403;
-            case VolumeNotFound, RouteNotFound -> 404;
+            case VolumeNotFound, SnapshotNotFound, RouteNotFound -> 404;
             case MethodNotAllowed -> 405;
-            case VolumeExists, RolloverInProgress -> 409;
+            case VolumeExists, RolloverInProgress, SnapshotExists, VolumeHasSnapshots -> 409;
+            case SnapshotsUnsupported -> 501;
             case PayloadTooLarge -> 413;
             case UnsupportedMediaType -> 415;
             case UriTooLong -> 414;

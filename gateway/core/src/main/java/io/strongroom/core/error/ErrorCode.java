@@ -30,6 +30,17 @@ public enum ErrorCode {
     KekRoundTripFailed(false),
     /** A DEK rollover was asked for while the re-seal pass of the previous one is still running. */
     RolloverInProgress(false),
+    /** No snapshot of that name on the volume. */
+    SnapshotNotFound(false),
+    /** The volume has a snapshot of that name already. */
+    SnapshotExists(false),
+    /**
+     * The volume has snapshots and the operation would leave them unreadable: deleting the volume, or a DEK rollover
+     * (whose re-seal drops the DEKs the snapshots' blocks are sealed under). Delete the snapshots first.
+     */
+    VolumeHasSnapshots(false),
+    /** The configured storage backend keeps no snapshots. */
+    SnapshotsUnsupported(false),
     RouteNotFound(false),
     MethodNotAllowed(false),
     /** A request body in a media type the operation does not take (a JSON route sent a form, say). */

@@ -19,6 +19,9 @@ public final class StorageErrorCodes {
         return switch (reason) {
             case UNKNOWN_VOLUME -> ErrorCode.VolumeNotFound;
             case VOLUME_EXISTS -> ErrorCode.VolumeExists;
+            case UNKNOWN_SNAPSHOT -> ErrorCode.SnapshotNotFound;
+            case SNAPSHOT_EXISTS -> ErrorCode.SnapshotExists;
+            case UNSUPPORTED -> ErrorCode.SnapshotsUnsupported;
             case OUT_OF_RANGE -> ErrorCode.BlockOutOfRange;
             case BAD_LENGTH -> ErrorCode.BadBodyLength;
             case INVALID_ARGUMENT -> ErrorCode.InvalidArgument;

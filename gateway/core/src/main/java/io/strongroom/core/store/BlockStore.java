@@ -60,6 +60,36 @@ public interface BlockStore {
     /** Durability barrier: completes once everything acknowledged before the call is durable. */
     Future<Void> flush(UUID volumeId);
 
+    /**
+     * Takes a read-only, crash-consistent image of the volume as it is now: it holds every write and trim acknowledged
+     * before the call and none issued after the returned future completes (one in flight meanwhile may or may not be
+     * in it, each slot whole). Durable once the future completes. SNAPSHOT_EXISTS if the volume has a snapshot with
+     * the same id or name.
+     */
+    default Future<Void> createSnapshot(UUID volumeId, StoreSnapshot snapshot) {
+        return unsupported();
+    }
+
+    /** The volume's snapshots, oldest first. */
+    default Future<List<StoreSnapshot>> snapshots(UUID volumeId) {
+        return unsupported();
+    }
+
+    /** Reads {@code count} consecutive slots of a snapshot, as {@link #read} does for the volume. */
+    default Future<Buffer> readSnapshot(UUID volumeId, UUID snapshotId, long firstBlock, int count) {
+        return unsupported();
+    }
+
+    /** Deletes a snapshot and the space it holds; UNKNOWN_SNAPSHOT if absent. */
+    default Future<Void> deleteSnapshot(UUID volumeId, UUID snapshotId) {
+        return unsupported();
+    }
+
+    private static <T> Future<T> unsupported() {
+        return Future.failedFuture(new BlockStoreException(
+                BlockStoreException.Reason.UNSUPPORTED, "this storage backend keeps no snapshots"));
+    }
+
     /** Finishes queued work, makes it durable and releases files; later calls fail with CLOSED. */
     Future<Void> close();
 

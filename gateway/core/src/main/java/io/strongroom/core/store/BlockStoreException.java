@@ -11,6 +11,12 @@ public class BlockStoreException extends RuntimeException {
         UNKNOWN_VOLUME,
         /** createVolume for an id that exists. */
         VOLUME_EXISTS,
+        /** No such snapshot of the volume (never taken, or deleted). */
+        UNKNOWN_SNAPSHOT,
+        /** createSnapshot for an id or a name the volume has already. */
+        SNAPSHOT_EXISTS,
+        /** The backend does not keep snapshots. */
+        UNSUPPORTED,
         /** A block address or run outside [0, blockCount). */
         OUT_OF_RANGE,
         /** A payload length that is not a positive multiple of the slot size, or a non-positive count. */
@@ -49,6 +55,11 @@ public class BlockStoreException extends RuntimeException {
 
     public static BlockStoreException unknownVolume(UUID volumeId) {
         return new BlockStoreException(Reason.UNKNOWN_VOLUME, "unknown volume " + volumeId);
+    }
+
+    public static BlockStoreException unknownSnapshot(UUID volumeId, UUID snapshotId) {
+        return new BlockStoreException(
+                Reason.UNKNOWN_SNAPSHOT, "volume " + volumeId + " has no snapshot " + snapshotId);
     }
 
     public static BlockStoreException closed() {

@@ -136,13 +136,13 @@ final class GroupCommitter {
         List<StoreOp> batch = new ArrayList<>();
         long bytes = 0;
         for (StoreOp op = queue.peek(); op != null; op = queue.peek()) {
-            if (!batch.isEmpty() && bytes + op.journalBytes() > settings.maxBatchBytes()) {
+            if (!batch.isEmpty() && (op.alone() || bytes + op.journalBytes() > settings.maxBatchBytes())) {
                 break;
             }
             queue.poll();
             batch.add(op);
             bytes += op.journalBytes();
-            if (op.kind == StoreOp.Kind.CLOSE || op.kind == StoreOp.Kind.DELETE) {
+            if (op.kind == StoreOp.Kind.CLOSE || op.kind == StoreOp.Kind.DELETE || op.alone()) {
                 break;
             }
         }
@@ -153,6 +153,10 @@ final class GroupCommitter {
         if (stoppedWith != null) {
             releaseFilesIfClosing(batch);
             finish(batch, stoppedWith);
+            return;
+        }
+        if (batch.get(0).alone()) {
+            commitSnapshotChange(batch);
             return;
         }
         try {
@@ -180,6 +184,46 @@ final class GroupCommitter {
                 stoppedWith = failure;
             }
             finish(batch, failure);
+        }
+    }
+
+    /**
+     * Takes or deletes a snapshot. Taking one starts with a checkpoint (data file synced, new journal round), so no
+     * journal record of a write before the snapshot is left to replay after it: replay only redoes writes whose
+     * slots were preserved first. A failed checkpoint stops the volume like any failed fdatasync; a snapshot that
+     * cannot be created or deleted fails alone (its files are left whole or absent).
+     */
+    private void commitSnapshotChange(List<StoreOp> batch) {
+        StoreOp op = batch.get(0);
+        try {
+            if (op.kind == StoreOp.Kind.SNAPSHOT) {
+                volume.syncData();
+                settings.metrics().dataSyncs.increment();
+                volume.journal().restart(true);
+                settings.metrics().checkpoints.increment();
+            }
+        } catch (IOException | RuntimeException e) {
+            finish(batch, failed(e));
+            return;
+        }
+        try {
+            if (op.kind == StoreOp.Kind.SNAPSHOT) {
+                volume.takeSnapshot(op.snapshot);
+            } else {
+                volume.deleteSnapshot(op.snapshotId);
+            }
+            finish(batch, null);
+        } catch (BlockStoreException e) {
+            finish(batch, e);
+        } catch (IOException | RuntimeException e) {
+            finish(
+                    batch,
+                    new BlockStoreException(
+                            noSpace(e) ? BlockStoreException.Reason.NO_SPACE : BlockStoreException.Reason.IO_ERROR,
+                            "volume " + volume.id() + ": snapshot " + op.snapshotId + " could not be "
+                                    + (op.kind == StoreOp.Kind.SNAPSHOT ? "taken" : "deleted") + " (" + e.getMessage()
+                                    + ")",
+                            e));
         }
     }
 
@@ -271,6 +315,7 @@ final class GroupCommitter {
     private void journalAndApply(List<StoreOp> batch, ByteBuffer records, boolean sync) throws IOException {
         Journal journal = volume.journal();
         applying = true;
+        settings.metrics().copyBeforeWriteBytes.add(volume.preserve(batch));
         if (records.hasRemaining()) {
             settings.metrics().journalBytes.add(records.remaining());
             journal.append(records.duplicate());

@@ -12,6 +12,7 @@ import io.strongroom.core.store.BlockStoreException;
 import io.strongroom.core.store.BlockStoreStats;
 import io.strongroom.core.store.Durability;
 import io.strongroom.core.store.MetadataStore;
+import io.strongroom.core.store.StoreSnapshot;
 import io.strongroom.core.store.VolumeFault;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -325,6 +326,64 @@ public final class LocalFileBlockStore implements BlockStore {
         }
         return enqueueCounted(
                 v, new StoreOp(StoreOp.Kind.TRIM, firstBlock, count, null, false, vertx.getOrCreateContext()));
+    }
+
+    /**
+     * Queued behind the volume's writes and trims: taken between two batches, after a checkpoint, so it holds every
+     * write acknowledged before the call. Copy before write keeps it: docs/SNAPSHOTS.md.
+     */
+    @Override
+    public Future<Void> createSnapshot(UUID volumeId, StoreSnapshot snapshot) {
+        LocalVolume v;
+        try {
+            v = volume(volumeId);
+            if (snapshot == null) {
+                throw new BlockStoreException(INVALID_ARGUMENT, "no snapshot to take");
+            }
+        } catch (BlockStoreException e) {
+            return Future.failedFuture(e);
+        }
+        return enqueue(v, StoreOp.takeSnapshot(snapshot, vertx.getOrCreateContext()));
+    }
+
+    @Override
+    public Future<List<StoreSnapshot>> snapshots(UUID volumeId) {
+        try {
+            return Future.succeededFuture(volume(volumeId).snapshotInfos());
+        } catch (BlockStoreException e) {
+            return Future.failedFuture(e);
+        }
+    }
+
+    @Override
+    public Future<Buffer> readSnapshot(UUID volumeId, UUID snapshotId, long firstBlock, int count) {
+        LocalVolume v;
+        try {
+            v = volume(volumeId);
+            checkRun(v, firstBlock, count);
+            if ((long) count * v.slotSize() > options.getMaxRequestBytes()) {
+                throw new BlockStoreException(
+                        TOO_LARGE, "read of " + count + " blocks exceeds " + options.getMaxRequestBytes() + " bytes");
+            }
+        } catch (BlockStoreException e) {
+            return Future.failedFuture(e);
+        }
+        return onIoThread(reads, () -> {
+            Buffer slots = v.readSnapshot(snapshotId, firstBlock, count);
+            settings.metrics().read(slots.length());
+            return slots;
+        });
+    }
+
+    @Override
+    public Future<Void> deleteSnapshot(UUID volumeId, UUID snapshotId) {
+        LocalVolume v;
+        try {
+            v = volume(volumeId);
+        } catch (BlockStoreException e) {
+            return Future.failedFuture(e);
+        }
+        return enqueue(v, StoreOp.deleteSnapshot(snapshotId, vertx.getOrCreateContext()));
     }
 
     @Override

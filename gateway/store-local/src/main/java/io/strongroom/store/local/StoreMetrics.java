@@ -27,6 +27,7 @@ final class StoreMetrics {
     final LongAccumulator largestBatch = new LongAccumulator(Math::max, 0);
     final LongAdder checkpoints = new LongAdder();
     final LongAdder recoveredRecords = new LongAdder();
+    final LongAdder copyBeforeWriteBytes = new LongAdder();
 
     /** A read from the files completed, returning {@code bytes}. */
     void read(int bytes) {
@@ -76,6 +77,11 @@ final class StoreMetrics {
                         StoreMetric.counter(
                                 "recoveredRecords",
                                 recoveredRecords.sum(),
-                                "Journal records replayed when the store was opened (non-zero after a crash)")));
+                                "Journal records replayed when the store was opened (non-zero after a crash)"),
+                        StoreMetric.counter(
+                                "copyBeforeWriteBytes",
+                                copyBeforeWriteBytes.sum(),
+                                "Bytes of slot images copied into snapshots before their first change after the"
+                                        + " snapshot")));
     }
 }

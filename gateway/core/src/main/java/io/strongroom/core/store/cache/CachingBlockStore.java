@@ -5,6 +5,7 @@ import io.strongroom.core.store.BlockStoreException;
 import io.strongroom.core.store.BlockStoreStats;
 import io.strongroom.core.store.MetadataStore;
 import io.strongroom.core.store.StorageBackend;
+import io.strongroom.core.store.StoreSnapshot;
 import io.strongroom.core.store.VolumeFault;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -80,6 +81,27 @@ public final class CachingBlockStore implements BlockStore {
     public Future<Void> deleteVolume(UUID volumeId) {
         drop(volumeId);
         return backend.deleteVolume(volumeId).andThen(ar -> drop(volumeId));
+    }
+
+    /** Snapshots are the backend's: a snapshot's slots are never cached (they are read rarely, and never change). */
+    @Override
+    public Future<Void> createSnapshot(UUID volumeId, StoreSnapshot snapshot) {
+        return backend.createSnapshot(volumeId, snapshot);
+    }
+
+    @Override
+    public Future<List<StoreSnapshot>> snapshots(UUID volumeId) {
+        return backend.snapshots(volumeId);
+    }
+
+    @Override
+    public Future<Buffer> readSnapshot(UUID volumeId, UUID snapshotId, long firstBlock, int count) {
+        return backend.readSnapshot(volumeId, snapshotId, firstBlock, count);
+    }
+
+    @Override
+    public Future<Void> deleteSnapshot(UUID volumeId, UUID snapshotId) {
+        return backend.deleteSnapshot(volumeId, snapshotId);
     }
 
     @Override
