@@ -249,6 +249,11 @@ public final class LocalFileBlockStore implements BlockStore {
 
     @Override
     public Future<Buffer> read(UUID volumeId, long firstBlock, int count) {
+        return readOnPool(volumeId, firstBlock, count, v -> v.read(firstBlock, count));
+    }
+
+    /** Checks a read, bounds the reads pending, and runs it on the read pool. */
+    private Future<Buffer> readOnPool(UUID volumeId, long firstBlock, int count, SlotReader reader) {
         LocalVolume v;
         try {
             v = volume(volumeId);
@@ -267,13 +272,18 @@ public final class LocalFileBlockStore implements BlockStore {
         }
         return onIoThread(reads, () -> {
             try {
-                Buffer slots = v.read(firstBlock, count);
+                Buffer slots = reader.read(v);
                 settings.metrics().read(slots.length());
                 return slots;
             } finally {
                 pendingReads.decrementAndGet();
             }
         });
+    }
+
+    /** A read of slots from a volume's files, on the read pool. */
+    private interface SlotReader {
+        Buffer read(LocalVolume v) throws IOException;
     }
 
     @Override
@@ -357,22 +367,7 @@ public final class LocalFileBlockStore implements BlockStore {
 
     @Override
     public Future<Buffer> readSnapshot(UUID volumeId, UUID snapshotId, long firstBlock, int count) {
-        LocalVolume v;
-        try {
-            v = volume(volumeId);
-            checkRun(v, firstBlock, count);
-            if ((long) count * v.slotSize() > options.getMaxRequestBytes()) {
-                throw new BlockStoreException(
-                        TOO_LARGE, "read of " + count + " blocks exceeds " + options.getMaxRequestBytes() + " bytes");
-            }
-        } catch (BlockStoreException e) {
-            return Future.failedFuture(e);
-        }
-        return onIoThread(reads, () -> {
-            Buffer slots = v.readSnapshot(snapshotId, firstBlock, count);
-            settings.metrics().read(slots.length());
-            return slots;
-        });
+        return readOnPool(volumeId, firstBlock, count, v -> v.readSnapshot(snapshotId, firstBlock, count));
     }
 
     @Override
