@@ -45,4 +45,25 @@ class KeyIdTest {
         assertThrows(IllegalArgumentException.class, () -> KeyId.parse("keys/a/1"));
         assertThrows(IllegalArgumentException.class, () -> KeyId.parse("https://v/keys/../1"));
     }
+
+    @Test
+    void parsesPkcs11Uris() {
+        KeyId k = KeyId.parse("pkcs11:object=kek-1;token=Strong%20Room;type=private");
+        assertEquals("pkcs11:token=Strong%20Room;object=kek-1", k.toString());
+        assertEquals("Strong Room", k.pkcs11Token());
+        assertEquals("kek-1", k.name());
+        assertFalse(k.hasVersion());
+        assertEquals(k, k.versionless());
+        assertEquals(k, KeyId.parse(k.toString()));
+        assertEquals(k.vaultUrl(), KeyId.normalizeVaultUrl("pkcs11:token=Strong Room"));
+        assertNull(KeyId.parse("https://v/keys/a").pkcs11Token());
+
+        assertThrows(IllegalArgumentException.class, () -> KeyId.parse("pkcs11:token=t"));
+        assertThrows(IllegalArgumentException.class, () -> KeyId.parse("pkcs11:object=k"));
+        assertThrows(IllegalArgumentException.class, () -> KeyId.parse("pkcs11:token=t;object=k;type=cert"));
+        assertThrows(IllegalArgumentException.class, () -> KeyId.parse("pkcs11:token=t;object=k;pin-value=1"));
+        assertThrows(IllegalArgumentException.class, () -> KeyId.parse("pkcs11:token=t;object=a_b"));
+        assertThrows(IllegalArgumentException.class, () -> KeyId.parse("pkcs11:token=t%2;object=k"));
+        assertThrows(IllegalArgumentException.class, () -> new KeyId("pkcs11:token=t", "k", "v1"));
+    }
 }
