@@ -5,13 +5,12 @@ import io.strongroom.crypto.Dek;
 import io.strongroom.crypto.DekId;
 import io.strongroom.crypto.WrappedDek;
 import io.strongroom.vault.KeyId;
-import io.strongroom.vault.KeyVaultClient;
 import io.vertx.core.Future;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Wraps new DEKs under a KEK and unwraps stored ones, through {@link KeyVaults}' clients, recording every
+ * Wraps new DEKs under a KEK and unwraps stored ones, through {@link KeyVaults}' KEK providers, recording every
  * outcome in the KEK's {@link KeyAccess}. The only place that touches raw DEK bytes outside {@code crypto}.
  */
 public final class DekWrapping {
@@ -30,9 +29,9 @@ public final class DekWrapping {
      * key that wrapped it. Fails with the vault-client's KeyVaultException, or a StrongroomException for an unknown vault.
      */
     public Future<WrappedDek> wrap(Dek dek, KeyId kek, String identity) {
-        KeyVaultClient client;
+        KekProvider client;
         try {
-            client = vaults.client(kek, identity);
+            client = vaults.provider(kek, identity);
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
@@ -89,7 +88,7 @@ public final class DekWrapping {
             KeyId kid = KeyId.parse(wrapped.kekId());
             KeyAccess access = vaults.access(KekRef.of(kid, vaults.resolveIdentity(identity)));
             long started = System.nanoTime();
-            result = vaults.client(kid, identity)
+            result = vaults.provider(kid, identity)
                     .unwrapKey(kid, wrapped.algorithm(), wrapped.wrapped())
                     .map(keyBytes -> vaults.dekCache().put(Dek.adopt(wrapped.dekId(), keyBytes, invocationsSoFar)))
                     .andThen(ar -> access.recordUse(

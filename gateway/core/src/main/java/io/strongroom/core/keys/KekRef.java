@@ -4,8 +4,9 @@ import io.strongroom.vault.KeyId;
 import java.util.Objects;
 
 /**
- * One KEK as the key-access state machine sees it: a key (all its versions) in a vault, reached through one
- * identity. Losing a permission or the key itself affects every version, so state is kept per key, not per version.
+ * One KEK as the key-access state machine sees it: a key (all its versions) in a vault or a PKCS#11 token
+ * ({@code vaultUrl} {@code pkcs11:token=…}), reached through one identity (meaningless to a token, kept alike).
+ * Losing a permission or the key itself affects every version, so state is kept per key, not per version.
  */
 public record KekRef(String vaultUrl, String keyName, String identity) {
     public KekRef {
@@ -19,9 +20,9 @@ public record KekRef(String vaultUrl, String keyName, String identity) {
         return new KekRef(kid.vaultUrl(), kid.name(), identity);
     }
 
-    /** The versionless key identifier URL. */
+    /** The versionless key identifier URL (or PKCS#11 URI). */
     public String keyUrl() {
-        return vaultUrl + "/keys/" + keyName;
+        return new KeyId(vaultUrl, keyName, null).toString();
     }
 
     @Override

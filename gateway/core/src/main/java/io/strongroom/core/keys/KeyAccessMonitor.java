@@ -4,7 +4,6 @@ import io.strongroom.core.activity.ActivityEvent;
 import io.strongroom.core.activity.ActivityType;
 import io.strongroom.vault.KeyId;
 import io.strongroom.vault.KeyProperties;
-import io.strongroom.vault.KeyVaultClient;
 import io.strongroom.vault.KeyVaultException;
 import io.strongroom.vault.VaultErrorClass;
 import io.vertx.core.Future;
@@ -127,7 +126,7 @@ public final class KeyAccessMonitor {
         long started = System.nanoTime();
         Future<Void> check;
         try {
-            KeyVaultClient client = vaults.client(kid, kek.identity());
+            KekProvider client = vaults.provider(kid, kek.identity());
             check = client.getKey(kid)
                     .compose(props -> {
                         checkUsable(props);

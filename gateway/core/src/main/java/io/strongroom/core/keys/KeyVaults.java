@@ -22,8 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The gateway's view of its key vaults: one {@link KeyVaultClient} per (configured vault, identity), created on
- * first use; one {@link KeyAccess} per KEK; the {@link DekCache}. Only vaults and identities from
- * {@link KeyVaultsConfig} are used. Thread-safe.
+ * first use; the PKCS#11 token, if configured; the {@link KekProvider} of each key id; one {@link KeyAccess} per
+ * KEK; the {@link DekCache}. Only vaults, identities and the token from {@link KeyVaultsConfig} are used.
+ * Thread-safe.
  */
 public final class KeyVaults {
     private final Vertx vertx;
@@ -31,6 +32,7 @@ public final class KeyVaults {
     private final Clock clock;
     private final Map<String, TokenProvider> tokenProviders = new LinkedHashMap<>();
     private final ConcurrentHashMap<String, KeyVaultClient> clients = new ConcurrentHashMap<>();
+    private final Pkcs11KekProvider pkcs11;
     private final ConcurrentHashMap<KekRef, KeyAccess> access = new ConcurrentHashMap<>();
     private final DekCache dekCache = new DekCache();
     private final DekWrapping wrapping = new DekWrapping(this);
@@ -41,6 +43,7 @@ public final class KeyVaults {
         this.config = config;
         this.clock = clock;
         this.accessContext = new KeyAccessContext(clock, dekCache);
+        this.pkcs11 = config.getPkcs11() == null ? null : new Pkcs11KekProvider(vertx, config.getPkcs11());
         config.getIdentities().forEach((name, identity) -> tokenProviders.put(name, tokenProvider(identity)));
     }
 
@@ -77,6 +80,22 @@ public final class KeyVaults {
         TokenProvider tokens = tokenProviders.get(identityName);
         return clients.computeIfAbsent(
                 vaultUrl + " as " + identityName, k -> KeyVaultClient.create(vertx, options, tokens));
+    }
+
+    /**
+     * Where the KEK {@code kid} lives: the configured PKCS#11 token for {@code pkcs11:} ids, else the client of its
+     * vault as {@code identity}. InvalidArgument if the token, vault or identity is not configured.
+     */
+    public KekProvider provider(KeyId kid, String identity) {
+        String token = kid.pkcs11Token();
+        if (token == null) {
+            return KekProvider.of(client(kid, identity));
+        }
+        resolveIdentity(identity);
+        if (pkcs11 == null || !token.equals(config.getPkcs11().tokenLabel())) {
+            throw new StrongroomException(ErrorCode.InvalidArgument, "PKCS#11 token '" + token + "' is not configured");
+        }
+        return pkcs11;
     }
 
     /** The access state of a KEK, created AVAILABLE on first use. */
@@ -126,13 +145,16 @@ public final class KeyVaults {
         return accessContext.activityLog();
     }
 
-    /** Destroys every cached DEK, closes the vault clients and token providers. */
+    /** Destroys every cached DEK, closes the vault clients and token providers, logs out of the PKCS#11 token. */
     public Future<Void> close() {
         dekCache.destroyAll();
         List<Future<Void>> closing = new ArrayList<>();
         clients.values().forEach(c -> closing.add(c.close()));
         clients.clear();
         tokenProviders.values().forEach(t -> closing.add(t.close()));
+        if (pkcs11 != null) {
+            closing.add(pkcs11.close());
+        }
         return Future.join(closing).mapEmpty();
     }
 
@@ -156,6 +178,7 @@ public final class KeyVaults {
 
     @Override
     public String toString() {
-        return "KeyVaults[vaults=" + config.getVaults().keySet() + ", identities=" + tokenProviders.keySet() + "]";
+        return "KeyVaults[vaults=" + config.getVaults().keySet() + ", identities=" + tokenProviders.keySet()
+                + (pkcs11 == null ? "" : ", pkcs11 token=" + config.getPkcs11().tokenLabel()) + "]";
     }
 }

@@ -18,6 +18,7 @@ public class KeyVaultsConfig {
     private final Map<String, KeyVaultClientOptions> vaults = new LinkedHashMap<>();
     private final Map<String, IdentityConfig> identities = new LinkedHashMap<>();
     private String defaultIdentity = DEFAULT_IDENTITY;
+    private Pkcs11Config pkcs11;
 
     /** Adds a vault, keyed by its {@code vaultUrl} (the identity that appears in key ids). */
     public KeyVaultsConfig addVault(KeyVaultClientOptions options) {
@@ -35,6 +36,16 @@ public class KeyVaultsConfig {
     public KeyVaultsConfig setDefaultIdentity(String name) {
         this.defaultIdentity = Objects.requireNonNull(name, "name");
         return this;
+    }
+
+    /** The PKCS#11 token whose keys ({@code pkcs11:token=…;object=…}) may be KEKs; none by default. */
+    public KeyVaultsConfig setPkcs11(Pkcs11Config pkcs11) {
+        this.pkcs11 = pkcs11;
+        return this;
+    }
+
+    public Pkcs11Config getPkcs11() {
+        return pkcs11;
     }
 
     public Map<String, KeyVaultClientOptions> getVaults() {
@@ -60,6 +71,6 @@ public class KeyVaultsConfig {
     @Override
     public String toString() {
         return "KeyVaultsConfig[vaults=" + vaults.keySet() + ", identities=" + identities + ", defaultIdentity="
-                + defaultIdentity + "]";
+                + defaultIdentity + (pkcs11 == null ? "" : ", pkcs11=" + pkcs11) + "]";
     }
 }

@@ -52,7 +52,7 @@ final class KekRotation {
             }
             target = parse(service ? options.getServiceKekId() : change.kek());
             identity = keys.resolveIdentity(service ? options.getServiceKekIdentity() : change.identity());
-            keys.client(target, identity);
+            keys.provider(target, identity);
         } catch (StrongroomException e) {
             return Future.failedFuture(e);
         }
@@ -140,7 +140,7 @@ final class KekRotation {
         KeyId inUse = KeyId.parse(current.kekId());
         KeyId latest = inUse.versionless();
         String identity = current.identity();
-        return keys.client(latest, identity).getKey(latest).compose(p -> {
+        return keys.provider(latest, identity).getKey(latest).compose(p -> {
             if (p.kid().equals(inUse) || !p.kid().hasVersion()) {
                 return Future.succeededFuture();
             }

@@ -3,11 +3,11 @@ package io.strongroom.core.volume;
 import io.strongroom.core.error.ErrorCode;
 import io.strongroom.core.error.StrongroomException;
 import io.strongroom.core.keys.DekWrapping;
+import io.strongroom.core.keys.KekProvider;
 import io.strongroom.core.keys.KeyVaults;
 import io.strongroom.crypto.Dek;
 import io.strongroom.vault.KeyId;
 import io.strongroom.vault.KeyProperties;
-import io.strongroom.vault.KeyVaultClient;
 import io.strongroom.vault.KeyVaultException;
 import io.strongroom.vault.VaultErrorClass;
 import io.vertx.core.Future;
@@ -34,9 +34,9 @@ final class KekValidator {
 
     /** The versioned id of the validated key. {@code identity} must already be resolved. */
     Future<KeyId> validate(KeyId kid, String identity) {
-        KeyVaultClient client;
+        KekProvider client;
         try {
-            client = keys.client(kid, identity);
+            client = keys.provider(kid, identity);
         } catch (StrongroomException e) {
             return Future.failedFuture(e);
         }
@@ -72,7 +72,7 @@ final class KekValidator {
     }
 
     /** Wraps and unwraps a fresh DEK that is never used for data; both copies are zeroed whatever happens. */
-    private static Future<KeyId> roundTrip(KeyVaultClient client, KeyId versioned, String identity) {
+    private static Future<KeyId> roundTrip(KekProvider client, KeyId versioned, String identity) {
         Dek probe = Dek.generate();
         byte[] original = probe.insecureKeyBytesForWrapping();
         byte[][] back = new byte[1][];

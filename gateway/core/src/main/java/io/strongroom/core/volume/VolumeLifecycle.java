@@ -62,7 +62,7 @@ final class VolumeLifecycle {
             }
             kek = parseKek(customerKek ? spec.kekId() : options.getServiceKekId());
             identity = keys.resolveIdentity(customerKek ? spec.identity() : options.getServiceKekIdentity());
-            keys.client(kek, identity);
+            keys.provider(kek, identity);
         } catch (StrongroomException e) {
             return Future.failedFuture(e);
         }
