@@ -156,7 +156,7 @@ public final class Gateway {
         return new StrongroomOptions()
                 .setVertx(vertx)
                 .setStorageBackend(backend)
-                .setKeyVaults(vaults.keyVaultsConfig())
+                .setKeyVaults(vaults.keyVaultsConfig().setPkcs11(config.hsm().toPkcs11Config()))
                 .setKeyAccess(new KeyAccessRule.Settings(
                         ka.getGracePeriod(),
                         ka.getProbeInterval(),

@@ -51,6 +51,7 @@ public class GatewayConfig {
     private final LimitsConfig limits = new LimitsConfig();
     private final VaultConfig vault = new VaultConfig();
     private final KeyAccessConfig keyAccess = new KeyAccessConfig();
+    private final HsmConfig hsm = new HsmConfig();
     private final Map<String, IdentityConfig> identities = new LinkedHashMap<>();
     private String serviceKek;
     private Integer nbdPort;
@@ -149,6 +150,11 @@ public class GatewayConfig {
 
     public VaultConfig vault() {
         return vault;
+    }
+
+    /** The PKCS#11 token for KEKs ({@code pkcs11:} key ids); off unless {@code hsm.token} is set. */
+    public HsmConfig hsm() {
+        return hsm;
     }
 
     /** Vault identities by name (see {@link VaultConfig#getIdentity()}); empty for the embedded vault. */
@@ -281,6 +287,7 @@ public class GatewayConfig {
         }
         validateVault();
         keyAccess.validate();
+        hsm.validate();
         validateNbd();
         return this;
     }

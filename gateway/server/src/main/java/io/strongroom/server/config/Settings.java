@@ -2,6 +2,7 @@ package io.strongroom.server.config;
 
 import io.strongroom.core.config.Durations;
 import io.strongroom.core.keys.IdentityConfig;
+import io.strongroom.core.keys.Pkcs11Config;
 import io.strongroom.core.store.Durability;
 import io.strongroom.core.store.StorageBackends;
 import io.strongroom.http.LimitsConfig;
@@ -53,6 +54,11 @@ final class Settings {
     static final String VAULT_MAX_RETRIES = "vault.maxRetries";
     static final String VAULT_MASTER_KEY_FILE = "vault.masterKeyFile";
     static final String VAULT_MASTER_KEY = "vault.masterKey";
+    static final String HSM_TOKEN = "hsm.token";
+    static final String HSM_LIBRARY = "hsm.library";
+    static final String HSM_SLOT_LIST_INDEX = "hsm.slotListIndex";
+    static final String HSM_PIN_FILE = "hsm.pinFile";
+    static final String HSM_PIN = "hsm.pin";
     static final String IDENTITIES = "identities";
     static final String SERVICE_KEK = "serviceKek";
     static final String GRACE_PERIOD = "keyAccess.gracePeriod";
@@ -295,6 +301,38 @@ final class Settings {
                     false,
                     true,
                     Settings::applyMasterKey),
+            scalar(
+                    HSM_TOKEN,
+                    "--hsm-token",
+                    "<label>",
+                    "PKCS#11 token whose keys may be KEKs (pkcs11:token=<label>;object=<key>; docs/HSM.md); unset = none",
+                    (c, v) -> c.hsm().setToken(v.trim())),
+            scalar(
+                    HSM_LIBRARY,
+                    "--hsm-library",
+                    "<file>",
+                    "PKCS#11 module of the token (default " + Pkcs11Config.DEFAULT_LIBRARY + ")",
+                    (c, v) -> c.hsm().setLibrary(path(v))),
+            scalar(
+                    HSM_SLOT_LIST_INDEX,
+                    "--hsm-slot-list-index",
+                    "<n>",
+                    "index of the token's slot among the module's slots with a token (default 0)",
+                    (c, v) -> c.hsm().setSlotListIndex(integer(HSM_SLOT_LIST_INDEX, v, 0, 1 << 16))),
+            scalar(
+                    HSM_PIN_FILE,
+                    "--hsm-pin-file",
+                    "<file>",
+                    "file whose first line is the token's user PIN, read at every login",
+                    (c, v) -> c.hsm().setPinFile(path(v))),
+            new Setting(
+                    HSM_PIN,
+                    null,
+                    "<pin>",
+                    "the token's user PIN itself (environment or file only: a secret)",
+                    false,
+                    true,
+                    (c, v) -> c.hsm().setPin(v.toCharArray())),
             structured(
                     IDENTITIES,
                     null,
