@@ -75,10 +75,10 @@ public final class DekWrapping {
         }
         Future<Dek> unwrap = unwrapsInFlight.computeIfAbsent(
                 wrapped.dekId(), id -> startUnwrap(wrapped, identity, invocationsSoFar));
-        if (unwrap.isComplete()) {
-            // It completed before it was in the map (a synchronous failure), so its own removal found nothing.
-            unwrapsInFlight.remove(wrapped.dekId(), unwrap);
-        }
+        // Registered after computeIfAbsent returns: a call that completed meanwhile (a synchronous failure, or a
+        // worker-thread provider that answered at once) runs the removal now, outside the map's update, and the
+        // removal takes only this entry, never a newer call's.
+        unwrap.onComplete(ar -> unwrapsInFlight.remove(wrapped.dekId(), unwrap));
         return unwrap;
     }
 
@@ -100,9 +100,6 @@ public final class DekWrapping {
         } catch (RuntimeException e) {
             result = Future.failedFuture(e);
         }
-        // Completion may run on another thread before computeIfAbsent returns: remove only our own entry, after it.
-        Future<Dek> started = result;
-        started.onComplete(ar -> unwrapsInFlight.remove(wrapped.dekId(), started));
-        return started;
+        return result;
     }
 }
