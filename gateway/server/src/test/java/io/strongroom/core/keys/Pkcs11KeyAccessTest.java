@@ -62,7 +62,7 @@ class Pkcs11KeyAccessTest {
 
     @BeforeAll
     static void createToken() throws IOException {
-        hsm = SoftHsm.create("strongroom-test");
+        hsm = SoftHsm.shared();
         for (String key : KEYS) {
             hsm.generateKey(key);
         }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strongroom.core.config.Durations;
 import io.strongroom.core.keys.IdentityConfig;
+import io.strongroom.core.keys.Pkcs11Config;
 import io.strongroom.core.store.Durability;
 import io.strongroom.vault.KeyVaultClientOptions;
 import java.nio.file.Files;
@@ -278,6 +279,41 @@ class ConfigLoaderTest {
                 "invalid setting identities.app.type: 'nope' (expected static, managed or clientCredentials)", line);
         String malformed = error(Map.of("STRONGROOM_IDENTITIES", "{hunter2"));
         assertFalse(malformed.contains("hunter2"), malformed);
+    }
+
+    @Test
+    void hsmSettings() {
+        assertNull(load(Map.of()).hsm().toPkcs11Config(), "no token unless hsm.token is set");
+        GatewayConfig c = load(
+                Map.of("STRONGROOM_HSM_PIN", "hunter2-pin"),
+                "--hsm-token",
+                "strongroom",
+                "--hsm-library",
+                "/opt/hsm/libvendor.so",
+                "--hsm-slot-list-index",
+                "2");
+        Pkcs11Config token = c.hsm().toPkcs11Config();
+        assertEquals("strongroom", token.tokenLabel());
+        assertEquals(Path.of("/opt/hsm/libvendor.so"), token.library());
+        assertEquals(2, token.slotListIndex());
+        assertNull(token.pinFile());
+        String shown = c.hsm() + " " + token;
+        assertFalse(shown.contains("hunter2-pin"), shown);
+        assertEquals(
+                Pkcs11Config.DEFAULT_LIBRARY,
+                load(Map.of(), "--hsm-token", "t", "--hsm-pin-file", "/run/pin")
+                        .hsm()
+                        .getLibrary());
+
+        assertEquals(
+                "invalid setting hsm.pinFile: exactly one of hsm.pinFile and hsm.pin is needed with hsm.token",
+                error(Map.of(), "--hsm-token", "t"));
+        String both = error(Map.of("STRONGROOM_HSM_PIN", "hunter2-pin"), "--hsm-token", "t", "--hsm-pin-file", "/p");
+        assertFalse(both.contains("hunter2-pin"), both);
+        assertEquals(
+                "invalid setting hsm.token: missing (a PIN is set for no token)",
+                error(Map.of("STRONGROOM_HSM_PIN", "hunter2-pin")));
+        assertTrue(ConfigLoader.help().contains("file key hsm.pin, env STRONGROOM_HSM_PIN"), ConfigLoader.help());
     }
 
     @Test

@@ -1,0 +1,85 @@
+package io.strongroom.server.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.strongroom.core.keys.SoftHsm;
+import io.strongroom.server.config.ConfigLoader;
+import io.strongroom.server.config.GatewayConfig;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gateway configured by its hsm flags serves a volume under a key in a real SoftHSM2 token across a restart,
+ * beside the embedded vault's service key; key ids naming another token or a missing key are refused with 400.
+ */
+class HsmEndToEndTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aVolumeUnderATokenKeyThroughTheGatewaysSettings() throws Exception {
+        SoftHsm hsm = SoftHsm.shared();
+        hsm.generateKey("e2e-kek");
+        Path pin = Files.writeString(dir.resolve("hsm-pin"), SoftHsm.PIN + "\n");
+        GatewayConfig config = ConfigLoader.load(
+                new String[] {
+                    "--data-dir",
+                    dir.resolve("data").toString(),
+                    "--port",
+                    "0",
+                    "--event-loops",
+                    "2",
+                    "--hsm-token",
+                    hsm.label,
+                    "--hsm-pin-file",
+                    pin.toString()
+                },
+                Map.of());
+        byte[] blocks = BlockApiTest.random(2 * 8192, 17);
+        String admin;
+        try (GatewayFixture gw = GatewayFixture.start(config, null, c -> {})) {
+            admin = gw.gateway.adminToken();
+            GatewayFixture.Response created = gw.json(
+                    "POST",
+                    "/v1/volumes",
+                    admin,
+                    new JsonObject()
+                            .put("name", "hsm1")
+                            .put("sizeBytes", 64L * 8192)
+                            .put("kek", hsm.keyId("e2e-kek")));
+            assertEquals(201, created.status(), () -> new String(created.body()));
+            assertEquals(hsm.keyId("e2e-kek"), created.json().getString("kek"));
+            assertEquals(
+                    204,
+                    gw.send("PUT", "/v1/volumes/hsm1/blocks/5?count=2", admin, blocks)
+                            .status());
+
+            for (String kek : new String[] {
+                "pkcs11:token=elsewhere;object=e2e-kek", hsm.keyId("no-such-key"), "pkcs11:token=" + hsm.label
+            }) {
+                GatewayFixture.Response refused = gw.json(
+                        "POST",
+                        "/v1/volumes",
+                        admin,
+                        new JsonObject()
+                                .put("name", "refused")
+                                .put("sizeBytes", 8192)
+                                .put("kek", kek));
+                assertEquals(400, refused.status(), kek);
+                assertEquals("InvalidArgument", refused.errorCode(), kek);
+            }
+        }
+        try (GatewayFixture gw = GatewayFixture.start(config, null, c -> {})) {
+            assertArrayEquals(
+                    blocks, gw.get("/v1/volumes/hsm1/blocks/5?count=2", admin).body());
+            JsonObject info = gw.get("/v1/volumes/hsm1", admin).json();
+            assertEquals("AVAILABLE", info.getString("keyState"));
+            assertEquals(hsm.keyId("e2e-kek"), info.getString("kek"));
+        }
+    }
+}
