@@ -35,6 +35,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     final RequestTimeouts timeouts = new RequestTimeouts();
     private final BlockRoutes blocks;
     private final AdminRoutes admin;
+    private final SnapshotRoutes snapshots;
     private final Map<HttpConnection, ConnectionGuard> guards = new IdentityHashMap<>();
     /** Generated request ids: a random prefix per event loop and a counter, unique without coordination. */
     private final String requestIdPrefix;
@@ -47,6 +48,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
         this.loopThread = loopThread;
         this.blocks = new BlockRoutes(api);
         this.admin = new AdminRoutes(api);
+        this.snapshots = new SnapshotRoutes(api);
         byte[] prefix = new byte[6];
         new SecureRandom().nextBytes(prefix);
         this.requestIdPrefix = HexFormat.of().formatHex(prefix) + "-";
@@ -191,6 +193,11 @@ final class ApiHandler implements Handler<HttpServerRequest> {
             case REVALIDATE -> admin.revalidate(ex, target.volume());
             case KEK_SET -> admin.setKek(ex, target.volume());
             case ROLLOVER -> admin.rollover(ex, target.volume());
+            case SNAPSHOT_CREATE -> snapshots.create(ex, target.volume());
+            case SNAPSHOT_LIST -> snapshots.list(ex, target.volume());
+            case SNAPSHOT_GET -> snapshots.get(ex, target.volume(), target.snapshot());
+            case SNAPSHOT_DELETE -> snapshots.delete(ex, target.volume(), target.snapshot());
+            case SNAPSHOT_READ -> blocks.readSnapshot(ex, target.volume(), target.snapshot(), target.block());
             case KEK_REVALIDATE -> admin.revalidateKek(ex);
             case ACTIVITY -> admin.activity(ex);
             default -> ex.error(ErrorCode.RouteNotFound, "no route " + request.method() + " " + request.path());

@@ -2,6 +2,8 @@ package io.strongroom.http;
 
 import io.strongroom.core.error.ErrorCode;
 import io.strongroom.core.volume.VolumeService;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -26,6 +28,20 @@ final class BlockRoutes {
     }
 
     void read(Exchange ex, String volume, String blockText) {
+        readRun(ex, volume, blockText, (first, count) -> volumes.read(volume, first, count));
+    }
+
+    /** A run of a snapshot's blocks: checked and answered like the volume's own. */
+    void readSnapshot(Exchange ex, String volume, String snapshot, String blockText) {
+        readRun(ex, volume, blockText, (first, count) -> volumes.readSnapshot(volume, snapshot, first, count));
+    }
+
+    /** Reads a run of plaintext blocks from the volume or one of its snapshots. */
+    private interface RunReader {
+        Future<Buffer> read(long first, int count);
+    }
+
+    private void readRun(Exchange ex, String volume, String blockText, RunReader reader) {
         long first = parseAddress(blockText);
         int count = parseCount(ex.request.query());
         if (first < 0 || count < 0) {
@@ -38,7 +54,7 @@ final class BlockRoutes {
             return;
         }
         ex.reserveResponse((long) count * blockSize.getAsInt());
-        ex.withStorageSlot(v -> ex.run(() -> volumes.read(volume, first, count), ar -> {
+        ex.withStorageSlot(v -> ex.run(() -> reader.read(first, count), ar -> {
             if (ar.succeeded()) {
                 ex.bytes(ar.result());
             } else {

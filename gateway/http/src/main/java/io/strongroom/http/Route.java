@@ -24,6 +24,11 @@ public enum Route {
     REVALIDATE("POST /v1/volumes/{name}/revalidate", Operation.REVALIDATE_VOLUME_KEY),
     KEK_SET("PUT /v1/volumes/{name}/kek", Operation.CHANGE_KEK),
     ROLLOVER("POST /v1/volumes/{name}/rollover", Operation.ROLLOVER_DEK),
+    SNAPSHOT_CREATE("POST /v1/volumes/{name}/snapshots", Operation.CREATE_SNAPSHOT),
+    SNAPSHOT_LIST("GET /v1/volumes/{name}/snapshots", Operation.DESCRIBE_SNAPSHOTS),
+    SNAPSHOT_GET("GET /v1/volumes/{name}/snapshots/{snapshot}", Operation.DESCRIBE_SNAPSHOTS),
+    SNAPSHOT_DELETE("DELETE /v1/volumes/{name}/snapshots/{snapshot}", Operation.DELETE_SNAPSHOT),
+    SNAPSHOT_READ("GET /v1/volumes/{name}/snapshots/{snapshot}/blocks/{n}", Operation.READ_SNAPSHOT),
     KEK_REVALIDATE("POST /v1/keys/revalidate", Operation.REVALIDATE_KEK),
     ACTIVITY("GET /v1/activity", Operation.READ_ACTIVITY),
     /** The operator's page and its files: static, no data, no token (its script calls the API with one). */

@@ -17,6 +17,7 @@ final class RouteMatcher {
     private static final String VOLUMES = "/v1/volumes";
     private static final String VOLUMES_SLASH = "/v1/volumes/";
     private static final String BLOCKS = "/blocks/";
+    private static final String SNAPSHOTS = "/snapshots";
     private static final String GET = "GET, HEAD, OPTIONS";
     private static final String POST = "POST, OPTIONS";
 
@@ -25,10 +26,14 @@ final class RouteMatcher {
      * 404) or a known path with another method ({@code allow} = the methods it has: 405, or the answer to OPTIONS).
      * {@code block} is the block number, or for the operator's page the file name.
      */
-    record Target(Route route, String volume, String block, String allow) {
-        static final Target NOT_FOUND = new Target(Route.UNMATCHED, null, null, null);
+    record Target(Route route, String volume, String block, String allow, String snapshot) {
+        static final Target NOT_FOUND = new Target(Route.UNMATCHED, null, null, null, null);
         /** A path parameter that is not valid percent-encoded UTF-8 (400). */
-        static final Target UNDECODABLE = new Target(Route.UNMATCHED, null, null, null);
+        static final Target UNDECODABLE = new Target(Route.UNMATCHED, null, null, null, null);
+
+        Target(Route route, String volume, String block, String allow) {
+            this(route, volume, block, allow, null);
+        }
     }
 
     private static final Target LIVE = new Target(Route.LIVE, null, null, null);
@@ -102,6 +107,10 @@ final class RouteMatcher {
                     ? target(Route.BLOCK_WRITE, volume, block)
                     : notAllowed("GET, HEAD, PUT, OPTIONS");
         }
+        if (path.startsWith(SNAPSHOTS, slash)
+                && (path.length() == slash + SNAPSHOTS.length() || path.charAt(slash + SNAPSHOTS.length()) == '/')) {
+            return snapshotRoute(method, path, volume, slash + SNAPSHOTS.length());
+        }
         Route action = switch (path.substring(slash)) {
             case "/kek" -> Route.KEK_SET;
             case "/rollover" -> Route.ROLLOVER;
@@ -115,6 +124,52 @@ final class RouteMatcher {
         }
         HttpMethod expected = action == Route.KEK_SET ? HttpMethod.PUT : HttpMethod.POST;
         return method == expected ? target(action, volume, null) : notAllowed(expected.name() + ", OPTIONS");
+    }
+
+    /**
+     * {@code .../snapshots}, {@code .../snapshots/{snapshot}} and {@code .../snapshots/{snapshot}/blocks/{n}}; a
+     * snapshot is read-only, so its blocks answer only GET (405 to PUT).
+     */
+    private static Target snapshotRoute(HttpMethod method, String path, String rawVolume, int at) {
+        if (path.length() == at) {
+            return method == HttpMethod.GET
+                    ? target(Route.SNAPSHOT_LIST, rawVolume, null)
+                    : method == HttpMethod.POST
+                            ? target(Route.SNAPSHOT_CREATE, rawVolume, null)
+                            : notAllowed("GET, HEAD, POST, OPTIONS");
+        }
+        int nameStart = at + 1;
+        int slash = path.indexOf('/', nameStart);
+        if (slash == nameStart || path.length() == nameStart) {
+            return Target.NOT_FOUND;
+        }
+        if (slash < 0) {
+            String snapshot = path.substring(nameStart);
+            return method == HttpMethod.GET
+                    ? snapshotTarget(Route.SNAPSHOT_GET, rawVolume, snapshot, null)
+                    : method == HttpMethod.DELETE
+                            ? snapshotTarget(Route.SNAPSHOT_DELETE, rawVolume, snapshot, null)
+                            : notAllowed("GET, HEAD, DELETE, OPTIONS");
+        }
+        if (!path.startsWith(BLOCKS, slash) || path.indexOf('/', slash + BLOCKS.length()) >= 0) {
+            return Target.NOT_FOUND;
+        }
+        return method == HttpMethod.GET
+                ? snapshotTarget(
+                        Route.SNAPSHOT_READ,
+                        rawVolume,
+                        path.substring(nameStart, slash),
+                        path.substring(slash + BLOCKS.length()))
+                : notAllowed(GET);
+    }
+
+    private static Target snapshotTarget(Route route, String rawVolume, String rawSnapshot, String rawBlock) {
+        Target volume = target(route, rawVolume, rawBlock);
+        String snapshot = decode(rawSnapshot);
+        if (volume == Target.UNDECODABLE || snapshot == null) {
+            return Target.UNDECODABLE;
+        }
+        return new Target(route, volume.volume(), volume.block(), null, snapshot);
     }
 
     private static Target target(Route route, String rawVolume, String rawBlock) {

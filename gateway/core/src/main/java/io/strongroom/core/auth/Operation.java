@@ -16,6 +16,12 @@ public enum Operation {
     CREATE_VOLUME(Role.VOLUME_ADMIN, false),
     LIST_VOLUMES(Role.VOLUME_ADMIN, false),
     DELETE_VOLUME(Role.VOLUME_ADMIN, true),
+    CREATE_SNAPSHOT(Role.VOLUME_ADMIN, true),
+    DELETE_SNAPSHOT(Role.VOLUME_ADMIN, true),
+    /** List a volume's snapshots or describe one: its administrators, and the data tokens of that volume. */
+    DESCRIBE_SNAPSHOTS(Role.VOLUME_ADMIN, true),
+    /** Read the blocks of a volume's snapshot: data, like the volume's own blocks. */
+    READ_SNAPSHOT(Role.DATA, true),
     REVALIDATE_VOLUME_KEY(Role.KEY_ADMIN, true),
     CHANGE_KEK(Role.KEY_ADMIN, true),
     ROLLOVER_DEK(Role.KEY_ADMIN, true),

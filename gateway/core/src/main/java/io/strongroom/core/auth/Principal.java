@@ -29,7 +29,7 @@ public record Principal(String name, Set<Role> roles, Set<String> volumes) {
     /**
      * The authorization rule, the one question every frontend asks: may this principal do {@code operation} (on
      * {@code volume}, for operations on one volume)? Data operations need the data role on that volume; describing
-     * a volume is also open to that volume's data tokens; the other operations need their role, on any volume.
+     * a volume or its snapshots is also open to that volume's data tokens; the other operations need their role, on any volume.
      *
      * @param volume the volume concerned; required when {@link Operation#onVolume()}, ignored otherwise
      * @throws IllegalArgumentException if the operation concerns a volume and none is named
@@ -45,6 +45,7 @@ public record Principal(String name, Set<Role> roles, Set<String> volumes) {
         if (role == Role.DATA) {
             return mayUseData(volume);
         }
-        return has(role) || (operation == Operation.DESCRIBE_VOLUME && mayUseData(volume));
+        boolean describes = operation == Operation.DESCRIBE_VOLUME || operation == Operation.DESCRIBE_SNAPSHOTS;
+        return has(role) || (describes && mayUseData(volume));
     }
 }

@@ -1,9 +1,11 @@
 package io.strongroom.core.embed;
 
 import io.strongroom.core.keys.KeyState;
+import io.strongroom.core.volume.SnapshotInfo;
 import io.strongroom.core.volume.VolumeInfo;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A {@link VolumeHandle} for code outside Vert.x: each call waits for its answer (at most
@@ -68,6 +70,30 @@ public final class BlockingVolume {
     /** Returns once every write acknowledged before the call is durable. */
     public void flush() {
         Blocking.await(volume::flush, timeout, "flush of " + name());
+    }
+
+    /** Takes a read-only, point-in-time snapshot of the volume ({@link VolumeHandle#createSnapshot}). */
+    public SnapshotInfo createSnapshot(String snapshot) {
+        return Blocking.await(() -> volume.createSnapshot(snapshot), timeout, "snapshot of " + name());
+    }
+
+    /** The volume's snapshots, oldest first. */
+    public List<SnapshotInfo> snapshots() {
+        return Blocking.await(volume::snapshots, timeout, "snapshots of " + name());
+    }
+
+    /** {@code count * blockSize()} bytes of snapshot {@code snapshot} from {@code firstBlock} on. */
+    public byte[] readSnapshot(String snapshot, long firstBlock, int count) {
+        return Blocking.await(
+                        () -> volume.openSnapshot(snapshot).compose(s -> s.read(firstBlock, count)),
+                        timeout,
+                        "read of snapshot " + snapshot + " of " + name())
+                .getBytes();
+    }
+
+    /** Deletes snapshot {@code snapshot} and the space it holds. */
+    public void deleteSnapshot(String snapshot) {
+        Blocking.await(() -> volume.deleteSnapshot(snapshot), timeout, "deletion of snapshot " + snapshot);
     }
 
     /** The non-blocking handle behind this one. */

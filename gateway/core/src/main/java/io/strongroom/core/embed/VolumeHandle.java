@@ -1,10 +1,12 @@
 package io.strongroom.core.embed;
 
 import io.strongroom.core.keys.KeyState;
+import io.strongroom.core.volume.SnapshotInfo;
 import io.strongroom.core.volume.VolumeInfo;
 import io.strongroom.core.volume.VolumeService;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import java.util.List;
 
 /**
  * One volume, as an application uses it: its geometry, its key state, and block I/O. Obtained from
@@ -83,6 +85,30 @@ public final class VolumeHandle {
     /** Durability barrier: every write acknowledged before the call is durable when the future completes. */
     public Future<Void> flush() {
         return service.flush(name);
+    }
+
+    /**
+     * Takes a read-only, point-in-time snapshot of the volume while it is written: it holds every write acknowledged
+     * before the call and none issued after the future completes (docs/SNAPSHOTS.md). SnapshotExists if the name is
+     * taken; while the volume has snapshots it can be neither deleted nor rolled over (VolumeHasSnapshots).
+     */
+    public Future<SnapshotInfo> createSnapshot(String snapshot) {
+        return service.createSnapshot(name, snapshot);
+    }
+
+    /** The volume's snapshots, oldest first. */
+    public Future<List<SnapshotInfo>> snapshots() {
+        return service.snapshots(name);
+    }
+
+    /** A read-only handle on snapshot {@code snapshot}; SnapshotNotFound if the volume has none of that name. */
+    public Future<SnapshotHandle> openSnapshot(String snapshot) {
+        return service.snapshot(name, snapshot).map(info -> new SnapshotHandle(service, info, blockSize, blockCount));
+    }
+
+    /** Deletes snapshot {@code snapshot} and the space it holds. */
+    public Future<Void> deleteSnapshot(String snapshot) {
+        return service.deleteSnapshot(name, snapshot);
     }
 
     @Override

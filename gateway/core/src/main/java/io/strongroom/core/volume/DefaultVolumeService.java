@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,6 +48,7 @@ public final class DefaultVolumeService implements VolumeService {
     private final VolumeLifecycle lifecycle;
     private final VolumeKeyChanges keyChanges;
     private final EventLoops loops;
+    private final VolumeSnapshots snapshots;
     private final ConcurrentHashMap<String, Volume> volumes = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -63,6 +65,7 @@ public final class DefaultVolumeService implements VolumeService {
         this.runs = new SealedRuns(sealer);
         this.options = options;
         this.loops = new EventLoops(vertx);
+        this.snapshots = new VolumeSnapshots(store, keys.clock());
         KekValidator validator = new KekValidator(keys);
         this.lifecycle = new VolumeLifecycle(store, metadataStore, keys, options, validator);
         this.keyChanges = new VolumeKeyChanges(vertx, loops, store, sealer, keys, validator, options, () -> closed);
@@ -100,8 +103,10 @@ public final class DefaultVolumeService implements VolumeService {
                                     v.name());
                         }
                     });
-                    return new StartupUnwrap(service.lifecycle, options.getStartupUnwrapConcurrency())
-                            .run(service.volumes.values());
+                    return service.snapshots
+                            .load(service.volumes.values())
+                            .compose(x -> new StartupUnwrap(service.lifecycle, options.getStartupUnwrapConcurrency())
+                                    .run(service.volumes.values()));
                 })
                 .map(x -> {
                     service.keyChanges.start(service.volumes::values);
@@ -143,11 +148,22 @@ public final class DefaultVolumeService implements VolumeService {
 
     @Override
     public Future<Void> delete(String name) {
-        Volume v = name == null ? null : volumes.remove(name);
+        Volume v = name == null ? null : volumes.get(name);
         if (v == null) {
             return Future.failedFuture(VolumeErrors.notFound(name));
         }
-        return lifecycle.delete(v);
+        // After the volume's other key changes (snapshots included), so none is taken behind the check.
+        return v.serialKeyChange(() -> {
+            try {
+                VolumeSnapshots.requireNone(v, "deleting the volume");
+            } catch (StrongroomException e) {
+                return Future.failedFuture(e);
+            }
+            if (!volumes.remove(name, v)) {
+                return Future.failedFuture(VolumeErrors.notFound(name));
+            }
+            return lifecycle.delete(v);
+        });
     }
 
     @Override
@@ -159,6 +175,14 @@ public final class DefaultVolumeService implements VolumeService {
     }
 
     private Future<Buffer> readOnLoop(String name, long firstBlock, int count) {
+        return readOnLoop(name, firstBlock, count, v -> store.read(v.id(), firstBlock, count));
+    }
+
+    /**
+     * Reads and opens {@code count} slots that {@code slots} fetches, after the volume's checks: run, key access,
+     * DEKs in memory. The volume's own blocks and a snapshot's are opened alike: same volume id, same DEKs.
+     */
+    private Future<Buffer> readOnLoop(String name, long firstBlock, int count, Function<Volume, Future<Buffer>> fetch) {
         Volume v;
         VolumeKeyring keyring;
         Volume.Epoch epoch;
@@ -176,7 +200,7 @@ public final class DefaultVolumeService implements VolumeService {
             epoch.leave();
             return Future.failedFuture(e);
         }
-        return store.read(v.id(), firstBlock, count)
+        return fetch.apply(v)
                 .recover(e -> Future.failedFuture(VolumeErrors.fromStore(name, e)))
                 .map(slots -> {
                     Buffer plaintext = open(v, keyring, firstBlock, count, slots);
@@ -332,6 +356,43 @@ public final class DefaultVolumeService implements VolumeService {
             return Future.failedFuture(e);
         }
         return keyChanges.rollover(v).map(x -> info(v));
+    }
+
+    @Override
+    public Future<SnapshotInfo> createSnapshot(String name, String snapshot) {
+        return withVolume(name, v -> snapshots.create(v, snapshot));
+    }
+
+    @Override
+    public Future<List<SnapshotInfo>> snapshots(String name) {
+        return withVolume(name, snapshots::list);
+    }
+
+    @Override
+    public Future<SnapshotInfo> snapshot(String name, String snapshot) {
+        return withVolume(name, v -> snapshots.get(v, snapshot));
+    }
+
+    @Override
+    public Future<Buffer> readSnapshot(String name, String snapshot, long firstBlock, int count) {
+        if (closed) {
+            return Future.failedFuture(closedError());
+        }
+        return loops.run(
+                () -> readOnLoop(name, firstBlock, count, v -> snapshots.read(v, snapshot, firstBlock, count)));
+    }
+
+    @Override
+    public Future<Void> deleteSnapshot(String name, String snapshot) {
+        return withVolume(name, v -> snapshots.delete(v, snapshot));
+    }
+
+    private <T> Future<T> withVolume(String name, Function<Volume, Future<T>> action) {
+        try {
+            return action.apply(volume(name));
+        } catch (StrongroomException e) {
+            return Future.failedFuture(e);
+        }
     }
 
     @Override

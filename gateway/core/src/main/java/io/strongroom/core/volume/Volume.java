@@ -35,6 +35,9 @@ final class Volume {
     private Future<?> lastKeyChange = Future.succeededFuture(); // guarded by this
     private volatile boolean deleted;
     private volatile long lastUnwrapAttemptNanos;
+    /** Snapshots the volume has; changed only by key changes ({@link VolumeSnapshots}), so in order. */
+    private volatile int snapshotCount;
+
     private Future<Void> lastMetadataWrite = Future.succeededFuture(); // guarded by this
 
     final LongAdder reads = new LongAdder();
@@ -172,6 +175,14 @@ final class Volume {
     /** Seals claimed over all DEKs (persisted counts adopted at start-up included). */
     long dekInvocations() {
         return keyring.deks().stream().mapToLong(d -> d.budget().claimed()).sum();
+    }
+
+    int snapshotCount() {
+        return snapshotCount;
+    }
+
+    void snapshotCount(int count) {
+        snapshotCount = count;
     }
 
     boolean isDeleted() {

@@ -22,7 +22,7 @@ public interface VolumeService {
 
     Future<VolumeInfo> get(String name);
 
-    /** Destroys the volume's DEKs, then its data and metadata. */
+    /** Destroys the volume's DEKs, then its data and metadata; VolumeHasSnapshots while it has snapshots. */
     Future<Void> delete(String name);
 
     /** Plaintext of {@code count} consecutive blocks ({@code count * blockSize} bytes); never-written ones are zeros. */
@@ -58,6 +58,28 @@ public interface VolumeService {
      * previous pass runs.
      */
     Future<VolumeInfo> rollover(String name);
+
+    /**
+     * Takes a snapshot of volume {@code name} (docs/SNAPSHOTS.md): read-only, crash-consistent, holding every write
+     * acknowledged before the call and none issued after it completes. SnapshotExists if the name is taken,
+     * RolloverInProgress while a re-seal pass runs.
+     */
+    Future<SnapshotInfo> createSnapshot(String name, String snapshot);
+
+    /** The volume's snapshots, oldest first. */
+    Future<List<SnapshotInfo>> snapshots(String name);
+
+    /** One snapshot; SnapshotNotFound if the volume has none of that name. */
+    Future<SnapshotInfo> snapshot(String name, String snapshot);
+
+    /**
+     * Plaintext of {@code count} consecutive blocks of a snapshot, opened with the volume's DEKs under the volume's
+     * key-access rule (a volume whose key is INACCESSIBLE refuses this too).
+     */
+    Future<Buffer> readSnapshot(String name, String snapshot, long firstBlock, int count);
+
+    /** Deletes a snapshot and the space it holds. */
+    Future<Void> deleteSnapshot(String name, String snapshot);
 
     /**
      * The block size of volume {@code name}, or empty when there is no such volume. Never fails and never waits (a

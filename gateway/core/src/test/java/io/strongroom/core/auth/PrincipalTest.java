@@ -11,8 +11,12 @@ import org.junit.jupiter.api.Test;
 
 /** The authorization rule every frontend asks: {@link Principal#may}. */
 class PrincipalTest {
-    private static final Set<Operation> DATA_OPS =
-            EnumSet.of(Operation.READ_BLOCKS, Operation.WRITE_BLOCKS, Operation.TRIM_BLOCKS, Operation.FLUSH);
+    private static final Set<Operation> DATA_OPS = EnumSet.of(
+            Operation.READ_BLOCKS,
+            Operation.WRITE_BLOCKS,
+            Operation.TRIM_BLOCKS,
+            Operation.FLUSH,
+            Operation.READ_SNAPSHOT);
 
     private static Principal principal(Set<Role> roles, Set<String> volumes) {
         return new Principal("t", roles, volumes);
@@ -27,8 +31,10 @@ class PrincipalTest {
         }
         assertTrue(data.may(Operation.DESCRIBE_VOLUME, "db1"), "a data token may read its volume's size");
         assertFalse(data.may(Operation.DESCRIBE_VOLUME, "db2"));
+        assertTrue(data.may(Operation.DESCRIBE_SNAPSHOTS, "db1"), "a data token may list its volume's snapshots");
+        assertFalse(data.may(Operation.DESCRIBE_SNAPSHOTS, "db2"));
         for (Operation op : EnumSet.complementOf(EnumSet.copyOf(DATA_OPS))) {
-            if (op != Operation.DESCRIBE_VOLUME && op.role() != null) {
+            if (op != Operation.DESCRIBE_VOLUME && op != Operation.DESCRIBE_SNAPSHOTS && op.role() != null) {
                 assertFalse(data.may(op, "db1"), op.name());
             }
         }

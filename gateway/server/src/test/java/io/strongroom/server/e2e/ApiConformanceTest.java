@@ -236,6 +236,37 @@ class ApiConformanceTest {
         check("listActivity", 400, "GET", "/v1/activity?limit=x", TestTokens.KEY_ADMIN, null);
         check("listActivity", 403, "GET", "/v1/activity", D, null);
 
+        json("createVolume", 201, "POST", "/v1/volumes", A, "{\"name\":\"s\",\"sizeBytes\":131072}");
+        check("writeBlocks", 204, "PUT", "/v1/volumes/s/blocks/0", D, new byte[BS]);
+        json("createSnapshot", 201, "POST", "/v1/volumes/s/snapshots", A, "{\"name\":\"s1\"}");
+        json("createSnapshot", 409, "POST", "/v1/volumes/s/snapshots", A, "{\"name\":\"s1\"}");
+        json("createSnapshot", 400, "POST", "/v1/volumes/s/snapshots", A, "{\"name\":\"Not A Name\"}");
+        json("createSnapshot", 403, "POST", "/v1/volumes/s/snapshots", D, "{\"name\":\"s2\"}");
+        json("createSnapshot", 404, "POST", "/v1/volumes/none/snapshots", A, "{\"name\":\"s2\"}");
+        check(
+                "createSnapshot",
+                415,
+                "POST",
+                "/v1/volumes/s/snapshots",
+                A,
+                utf8("{\"name\":\"s2\"}"),
+                "Content-Type",
+                FORM);
+        check("listSnapshots", 200, "GET", "/v1/volumes/s/snapshots", D, null);
+        check("listSnapshots", 404, "GET", "/v1/volumes/none/snapshots", A, null);
+        check("listSnapshots", 403, "GET", "/v1/volumes/s/snapshots", TestTokens.DATA_A, null);
+        check("getSnapshot", 200, "GET", "/v1/volumes/s/snapshots/s1", A, null);
+        check("getSnapshot", 404, "GET", "/v1/volumes/s/snapshots/none", A, null);
+        check("getSnapshot", 400, "GET", "/v1/volumes/s/snapshots/BAD", A, null);
+        check("readSnapshotBlocks", 200, "GET", "/v1/volumes/s/snapshots/s1/blocks/0?count=2", D, null);
+        check("readSnapshotBlocks", 400, "GET", "/v1/volumes/s/snapshots/s1/blocks/x", D, null);
+        check("readSnapshotBlocks", 404, "GET", "/v1/volumes/s/snapshots/none/blocks/0", D, null);
+        check("readSnapshotBlocks", 403, "GET", "/v1/volumes/s/snapshots/s1/blocks/0", TestTokens.VOLUME_ADMIN, null);
+        check("deleteVolume", 409, "DELETE", "/v1/volumes/s", A, null);
+        check("deleteSnapshot", 403, "DELETE", "/v1/volumes/s/snapshots/s1", D, null);
+        check("deleteSnapshot", 204, "DELETE", "/v1/volumes/s/snapshots/s1", A, null);
+        check("deleteSnapshot", 404, "DELETE", "/v1/volumes/s/snapshots/s1", A, null);
+
         json("createVolume", 201, "POST", "/v1/volumes", A, "{\"name\":\"gone\",\"sizeBytes\":65536}");
         check("deleteVolume", 204, "DELETE", "/v1/volumes/gone", A, null);
         check("deleteVolume", 404, "DELETE", "/v1/volumes/gone", A, null);

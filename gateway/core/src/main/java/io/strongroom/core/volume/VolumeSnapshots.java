@@ -1,0 +1,168 @@
+package io.strongroom.core.volume;
+
+import io.strongroom.core.error.ErrorCode;
+import io.strongroom.core.error.StrongroomException;
+import io.strongroom.core.store.BlockStore;
+import io.strongroom.core.store.BlockStoreException;
+import io.strongroom.core.store.StoreSnapshot;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The snapshots of the service's volumes, kept by the store (id, name, creation time, slots). Taking and deleting
+ * one run as key changes of the volume ({@link Volume#serialKeyChange}), so they are ordered with DEK rollovers and
+ * with the volume's deletion: a snapshot is never taken while a re-seal pass runs (RolloverInProgress), and a
+ * volume with snapshots is neither rolled over nor deleted (VolumeHasSnapshots), because either would leave the
+ * snapshots' blocks without the DEK that sealed them, or without a parent.
+ */
+final class VolumeSnapshots {
+    private static final System.Logger LOG = System.getLogger(VolumeSnapshots.class.getName());
+
+    private final BlockStore store;
+    private final Clock clock;
+
+    VolumeSnapshots(BlockStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** Notes how many snapshots each volume has, at start-up; a backend without snapshots has none. */
+    Future<Void> load(Collection<Volume> volumes) {
+        List<Future<?>> counted = new ArrayList<>();
+        for (Volume v : volumes) {
+            counted.add(store.snapshots(v.id())
+                    .onSuccess(list -> v.snapshotCount(list.size()))
+                    .recover(e -> {
+                        if (!unsupported(e)) {
+                            LOG.log(Level.WARNING, "cannot list the snapshots of volume {0}: {1}", v.name(), e);
+                        }
+                        return Future.succeededFuture();
+                    }));
+        }
+        return Future.join(counted).mapEmpty();
+    }
+
+    Future<SnapshotInfo> create(Volume v, String name) {
+        if (!validName(name)) {
+            return Future.failedFuture(badName());
+        }
+        StoreSnapshot snapshot = new StoreSnapshot(UUID.randomUUID(), name, clock.instant());
+        return v.serialKeyChange(() -> {
+            if (v.isDeleted()) {
+                return Future.failedFuture(VolumeErrors.notFound(v.name()));
+            }
+            if (v.reseal() != null) {
+                return Future.failedFuture(new StrongroomException(
+                        ErrorCode.RolloverInProgress,
+                        "volume " + v.name() + " is re-sealing its blocks after a DEK rollover; a snapshot can be"
+                                + " taken once that is done"));
+            }
+            return store.createSnapshot(v.id(), snapshot)
+                    .recover(e -> Future.failedFuture(fromStore(v, name, e)))
+                    .map(x -> {
+                        v.snapshotCount(v.snapshotCount() + 1);
+                        LOG.log(Level.INFO, "volume {0}: snapshot {1} taken ({2})", v.name(), name, snapshot.id());
+                        return info(v, snapshot);
+                    });
+        });
+    }
+
+    Future<List<SnapshotInfo>> list(Volume v) {
+        return store.snapshots(v.id())
+                .recover(e -> Future.failedFuture(fromStore(v, null, e)))
+                .map(all -> all.stream().map(s -> info(v, s)).toList());
+    }
+
+    Future<SnapshotInfo> get(Volume v, String name) {
+        return find(v, name).map(s -> info(v, s));
+    }
+
+    /** The slots of blocks {@code [first, first + count)} of snapshot {@code name}, sealed as the store keeps them. */
+    Future<Buffer> read(Volume v, String name, long first, int count) {
+        return find(v, name)
+                .compose(s -> store.readSnapshot(v.id(), s.id(), first, count)
+                        .recover(e -> Future.failedFuture(fromStore(v, name, e))));
+    }
+
+    Future<Void> delete(Volume v, String name) {
+        return v.serialKeyChange(() -> find(v, name)
+                .compose(s -> store.deleteSnapshot(v.id(), s.id())
+                        .recover(e -> Future.failedFuture(fromStore(v, name, e)))
+                        .onSuccess(x -> {
+                            v.snapshotCount(v.snapshotCount() - 1);
+                            LOG.log(Level.INFO, "volume {0}: snapshot {1} deleted ({2})", v.name(), name, s.id());
+                        })));
+    }
+
+    /** VolumeHasSnapshots unless the volume has none (before a deletion or a DEK rollover). */
+    static void requireNone(Volume v, String what) {
+        if (v.snapshotCount() > 0) {
+            throw new StrongroomException(
+                    ErrorCode.VolumeHasSnapshots,
+                    "volume " + v.name() + " has " + v.snapshotCount() + " snapshot(s); " + what
+                            + " would leave them unreadable: delete them first");
+        }
+    }
+
+    private static boolean validName(String name) {
+        return name != null && VolumeRules.NAME.matcher(name).matches();
+    }
+
+    private static StrongroomException badName() {
+        return new StrongroomException(
+                ErrorCode.InvalidArgument, "a snapshot name must match [a-z0-9][a-z0-9._-]{0,62}");
+    }
+
+    /** The snapshot named {@code name}: InvalidArgument for a name no snapshot can have, SnapshotNotFound. */
+    private Future<StoreSnapshot> find(Volume v, String name) {
+        if (!validName(name)) {
+            return Future.failedFuture(badName());
+        }
+        return store.snapshots(v.id())
+                .recover(e -> Future.failedFuture(fromStore(v, name, e)))
+                .compose(all -> {
+                    for (StoreSnapshot s : all) {
+                        if (s.name().equals(name)) {
+                            return Future.succeededFuture(s);
+                        }
+                    }
+                    return Future.failedFuture(notFound(v, name));
+                });
+    }
+
+    static StrongroomException notFound(Volume v, String name) {
+        return new StrongroomException(
+                ErrorCode.SnapshotNotFound, "volume " + v.name() + " has no snapshot named " + name);
+    }
+
+    private static Throwable fromStore(Volume v, String name, Throwable e) {
+        if (e instanceof BlockStoreException b) {
+            switch (b.reason()) {
+                case UNKNOWN_SNAPSHOT:
+                    return notFound(v, name);
+                case SNAPSHOT_EXISTS:
+                    return new StrongroomException(
+                            ErrorCode.SnapshotExists, "volume " + v.name() + " has a snapshot named " + name);
+                case UNKNOWN_VOLUME:
+                    return VolumeErrors.notFound(v.name());
+                default:
+                    break;
+            }
+        }
+        return VolumeErrors.fromStore(v.name(), e);
+    }
+
+    private static boolean unsupported(Throwable e) {
+        return e instanceof BlockStoreException b && b.reason() == BlockStoreException.Reason.UNSUPPORTED;
+    }
+
+    private static SnapshotInfo info(Volume v, StoreSnapshot s) {
+        return new SnapshotInfo(v.name(), s.name(), s.id(), s.created());
+    }
+}
