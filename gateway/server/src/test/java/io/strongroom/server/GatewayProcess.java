@@ -2,7 +2,9 @@ package io.strongroom.server;
 
 import io.strongroom.core.testkit.ChildJvm;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -28,12 +30,16 @@ public final class GatewayProcess implements AutoCloseable {
      * {@code <logDir>/<name>.out} and {@code .err}. Fails, with its log, if it exits instead.
      */
     public static GatewayProcess start(Path dataDir, Path logDir, String name) {
-        ChildJvm jvm = ChildJvm.start(
-                name,
-                logDir,
-                JVM_OPTIONS,
-                Main.class,
-                List.of("--data-dir", dataDir.toString(), "--port", "0", "--event-loops", "1"));
+        return start(dataDir, logDir, name, List.of(), Map.of());
+    }
+
+    /** As {@link #start(Path, Path, String)}, with more flags and environment variables. */
+    public static GatewayProcess start(
+            Path dataDir, Path logDir, String name, List<String> flags, Map<String, String> environment) {
+        List<String> args =
+                new ArrayList<>(List.of("--data-dir", dataDir.toString(), "--port", "0", "--event-loops", "1"));
+        args.addAll(flags);
+        ChildJvm jvm = ChildJvm.start(name, logDir, JVM_OPTIONS, Main.class, args, environment);
         try {
             return new GatewayProcess(jvm, jvm.awaitOutput(LISTENING).group(1));
         } catch (RuntimeException | Error e) {

@@ -31,6 +31,7 @@ import javax.crypto.Cipher;
 import javax.crypto.IllegalBlockSizeException;
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
+import javax.security.auth.login.FailedLoginException;
 import javax.security.auth.login.LoginException;
 
 /**
@@ -146,7 +147,7 @@ final class Pkcs11KekProvider implements KekProvider {
                 throw failure(
                         VaultErrorClass.UNAVAILABLE,
                         "the PKCS#11 module " + config.library() + " cannot be loaded or has no token at slot index "
-                                + config.slotListIndex(),
+                                + config.slotListIndex() + ": " + rootCause(e),
                         e);
             }
         }
@@ -221,10 +222,19 @@ final class Pkcs11KekProvider implements KekProvider {
                 false);
     }
 
+    private static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.toString();
+    }
+
+    /** The token said no to the PIN (incorrect, wrong length, locked, expired), not that it cannot log in at all. */
     private static boolean refusedLogin(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String message = String.valueOf(t.getMessage());
-            if (t instanceof LoginException || message.contains("CKR_PIN_")) {
+            if (t instanceof FailedLoginException || message.contains("CKR_PIN_")) {
                 return true;
             }
         }

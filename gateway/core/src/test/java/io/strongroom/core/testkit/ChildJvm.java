@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -57,9 +58,30 @@ public final class ChildJvm implements AutoCloseable {
         return start(name, logDir, jvmOptions, mainClass.getName(), args);
     }
 
+    /** As {@link #start(String, Path, List, Class, List)}, with {@code environment} added to the inherited one. */
+    public static ChildJvm start(
+            String name,
+            Path logDir,
+            List<String> jvmOptions,
+            Class<?> mainClass,
+            List<String> args,
+            Map<String, String> environment) {
+        return start(name, logDir, jvmOptions, mainClass.getName(), args, environment);
+    }
+
     /** As {@link #start(String, Path, List, Class, List)}, for a main class the caller's module does not see. */
     public static ChildJvm start(
             String name, Path logDir, List<String> jvmOptions, String mainClass, List<String> args) {
+        return start(name, logDir, jvmOptions, mainClass, args, Map.of());
+    }
+
+    private static ChildJvm start(
+            String name,
+            Path logDir,
+            List<String> jvmOptions,
+            String mainClass,
+            List<String> args,
+            Map<String, String> environment) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -72,10 +94,10 @@ public final class ChildJvm implements AutoCloseable {
         Path out = logDir.resolve(name + ".out");
         Path err = logDir.resolve(name + ".err");
         try {
-            Process p = new ProcessBuilder(command)
-                    .redirectOutput(out.toFile())
-                    .redirectError(err.toFile())
-                    .start();
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            builder.environment().putAll(environment);
+            Process p = builder.start();
             ChildJvm child = new ChildJvm(name, p, out, err);
             LIVE.add(child);
             p.onExit().thenRun(() -> LIVE.remove(child));

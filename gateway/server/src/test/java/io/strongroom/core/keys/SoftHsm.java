@@ -26,8 +26,8 @@ public final class SoftHsm {
     public static final Path MODULE = Pkcs11Config.DEFAULT_LIBRARY;
     public static final String PIN = "4711-strongroom";
 
-    final Path config;
-    final Path tokens;
+    public final Path config;
+    public final Path tokens;
     public final String label;
     private static SoftHsm shared;
 
@@ -40,15 +40,19 @@ public final class SoftHsm {
     /** The JVM's token {@code strongroom-test} (user PIN {@link #PIN}), created on first call. */
     public static synchronized SoftHsm shared() throws IOException {
         if (shared == null) {
-            shared = create("strongroom-test");
+            String conf = System.getenv("SOFTHSM2_CONF");
+            assertTrue(conf != null, "SOFTHSM2_CONF is set for the tests (gateway/server's surefire configuration)");
+            shared = create(Path.of(conf), "strongroom-test");
         }
         return shared;
     }
 
-    private static SoftHsm create(String label) throws IOException {
-        String conf = System.getenv("SOFTHSM2_CONF");
-        assertTrue(conf != null, "SOFTHSM2_CONF is set for the tests (gateway/server's surefire configuration)");
-        SoftHsm hsm = new SoftHsm(Path.of(conf), label);
+    /**
+     * A fresh token {@code label} with its configuration at {@code config} and its token directory beside it, for a
+     * child process given {@code SOFTHSM2_CONF=config} (this JVM's module keeps the configuration it started with).
+     */
+    public static SoftHsm create(Path config, String label) throws IOException {
+        SoftHsm hsm = new SoftHsm(config, label);
         deleteTree(hsm.tokens);
         Files.createDirectories(hsm.tokens);
         Files.writeString(
