@@ -2,6 +2,7 @@ package io.strongroom.store.local;
 
 import io.strongroom.core.store.BlockStore;
 import io.strongroom.core.store.Durability;
+import io.strongroom.core.store.StoreSnapshot;
 import io.strongroom.core.testkit.Await;
 import io.strongroom.core.testkit.store.SlotPattern;
 import io.vertx.core.Future;
@@ -13,6 +14,8 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -31,7 +34,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *   I first count generation;    about to issue (printed before the call)
  *   A first count generation;    acknowledged (printed after the future completed)
  * </pre>
- * Arguments: dataDir durability volumeId slotSize writers perWriter firstGeneration logFile.
+ * With a ninth argument {@code snapshots}, it also takes snapshots one after another (named {@code <prefix>-<n>},
+ * the prefix the tenth argument) and deletes the oldest while more than three are live, logging
+ * <pre>
+ *   SI name;   SA name;           snapshot asked for, acknowledged
+ *   DI name;   DA name;           deletion asked for, acknowledged
+ * </pre>
+ * Arguments: dataDir durability volumeId slotSize writers perWriter firstGeneration logFile [snapshots prefix].
  */
 public final class CrashWriterMain {
 
@@ -67,6 +76,9 @@ public final class CrashWriterMain {
                             new SplittableRandom(w * 7919L + generations.get()))
                     .next();
         }
+        if (args.length > 9 && args[8].equals("snapshots")) {
+            new Snapshotter(vertx, store, volume, args[9], out).next();
+        }
         // The writers run until the test kills this process: the main thread only has to stay.
         new CountDownLatch(1).await();
     }
@@ -79,6 +91,48 @@ public final class CrashWriterMain {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+    }
+
+    /** Takes a snapshot, then the next one a moment later; deletes the oldest while more than three are live. */
+    private static final class Snapshotter {
+        private final Vertx vertx;
+        private final BlockStore store;
+        private final UUID volume;
+        private final String prefix;
+        private final OutputStream out;
+        private final ArrayDeque<StoreSnapshot> live = new ArrayDeque<>();
+        private int taken;
+
+        Snapshotter(Vertx vertx, BlockStore store, UUID volume, String prefix, OutputStream out) {
+            this.vertx = vertx;
+            this.store = store;
+            this.volume = volume;
+            this.prefix = prefix;
+            this.out = out;
+        }
+
+        void next() {
+            StoreSnapshot snapshot = new StoreSnapshot(UUID.randomUUID(), prefix + "-" + taken++, Instant.now());
+            emit(out, "SI " + snapshot.name() + ";");
+            store.createSnapshot(volume, snapshot)
+                    .onSuccess(v -> {
+                        emit(out, "SA " + snapshot.name() + ";");
+                        live.add(snapshot);
+                    })
+                    .compose(v -> live.size() > 3 ? delete(live.poll()) : Future.succeededFuture())
+                    .onComplete(ar -> {
+                        if (ar.failed()) {
+                            emit(out, "FAILED " + ar.cause() + ";");
+                        }
+                        // Paced, so the writers get most of the store between snapshots; not a synchronisation.
+                        vertx.setTimer(20, t -> next());
+                    });
+        }
+
+        private Future<Void> delete(StoreSnapshot doomed) {
+            emit(out, "DI " + doomed.name() + ";");
+            return store.deleteSnapshot(volume, doomed.id()).onSuccess(v -> emit(out, "DA " + doomed.name() + ";"));
         }
     }
 
