@@ -3,6 +3,7 @@ package io.strongroom.store.local;
 import io.strongroom.core.store.BlockStore;
 import io.strongroom.core.store.BlockStoreStats;
 import io.strongroom.core.store.Durability;
+import io.strongroom.core.store.StoreSnapshot;
 import io.strongroom.core.testkit.Await;
 import io.strongroom.core.testkit.store.SlotPattern;
 import io.vertx.core.Future;
@@ -15,6 +16,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,10 +30,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * in FSYNC and NONE mode, plus raw baselines without the store for the journal's cost, on batches of 16 random
  * slots: written in place only (what a journal-less store would do, not atomic per block) against the journal's way
  * (one sequential append, then the in-place writes), each with and without one fdatasync per batch (of the data file
- * without a journal, of the journal with one).
+ * without a journal, of the journal with one). With {@code snapshot} the store runs are repeated over a volume with
+ * one live snapshot taken before the writers start (so each slot's first write pays its copy before write).
  *
  * <pre>
- *   java -cp &lt;test classpath&gt; io.strongroom.store.local.StoreThroughputMain /some/dir [seconds [checkpointMiB]]
+ *   java -cp &lt;test classpath&gt; io.strongroom.store.local.StoreThroughputMain /some/dir [seconds [checkpointMiB [snapshot]]]
  * </pre>
  */
 public final class StoreThroughputMain {
@@ -47,11 +50,15 @@ public final class StoreThroughputMain {
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         long checkpointBytes =
                 args.length > 2 ? Long.parseLong(args[2]) << 20 : LocalFileBlockStoreOptions.DEFAULT_CHECKPOINT_BYTES;
+        boolean withSnapshot = args.length > 3 && args[3].equals("snapshot");
         Files.createDirectories(dir);
         Vertx vertx = Vertx.vertx();
         try {
             for (Durability d : Durability.values()) {
-                measureStore(vertx, dir.resolve("store-" + d.configName()), d, seconds, checkpointBytes);
+                measureStore(vertx, dir.resolve("store-" + d.configName()), d, seconds, checkpointBytes, false);
+                if (withSnapshot) {
+                    measureStore(vertx, dir.resolve("snap-" + d.configName()), d, seconds, checkpointBytes, true);
+                }
             }
             measureRawBatches(dir.resolve("raw"), seconds);
         } finally {
@@ -59,7 +66,8 @@ public final class StoreThroughputMain {
         }
     }
 
-    private static void measureStore(Vertx vertx, Path dir, Durability durability, int seconds, long checkpointBytes)
+    private static void measureStore(
+            Vertx vertx, Path dir, Durability durability, int seconds, long checkpointBytes, boolean withSnapshot)
             throws Exception {
         LocalFileBlockStore store = Await.result(LocalFileBlockStore.open(
                 vertx,
@@ -69,6 +77,9 @@ public final class StoreThroughputMain {
                         .setCheckpointBytes(checkpointBytes)));
         UUID volume = UUID.randomUUID();
         Await.result(store.createVolume(volume, SLOT, BLOCKS));
+        if (withSnapshot) {
+            Await.result(store.createSnapshot(volume, new StoreSnapshot(UUID.randomUUID(), "s", Instant.now())));
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         AtomicLong done = new AtomicLong();
         AtomicLong slowest = new AtomicLong();
@@ -86,15 +97,17 @@ public final class StoreThroughputMain {
         Await.result(store.close());
         System.out.printf(
                 Locale.US,
-                "store %-5s %8.0f writes/s %7.1f MB/s  avg batch %5.1f  journal syncs/s %6.0f"
-                        + "  checkpoints %d  slowest write %.1f ms%n",
+                "store %-5s%s %8.0f writes/s %7.1f MB/s  avg batch %5.1f  journal syncs/s %6.0f"
+                        + "  checkpoints %d  slowest write %.1f ms  copied before write %d slots%n",
                 durability.configName(),
+                withSnapshot ? " (1 snapshot)" : "",
                 done.get() / elapsed,
                 done.get() * (double) SLOT / elapsed / 1e6,
                 (double) LocalStats.detail(s, "batchedOperations") / Math.max(1, LocalStats.detail(s, "batches")),
                 LocalStats.detail(s, "journalSyncs") / elapsed,
                 LocalStats.detail(s, "checkpoints"),
-                slowest.get() / 1e6);
+                slowest.get() / 1e6,
+                LocalStats.detail(s, "copyBeforeWriteBytes") / SLOT);
     }
 
     private static void writeLoop(
