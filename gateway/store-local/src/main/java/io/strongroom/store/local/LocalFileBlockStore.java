@@ -449,10 +449,14 @@ public final class LocalFileBlockStore implements BlockStore {
         return faults;
     }
 
-    /** The generic counters, and the journal, sync, group-commit and recovery counters as details. */
+    /** The generic counters, and the journal, sync, group-commit, recovery and snapshot counters as details. */
     @Override
     public BlockStoreStats stats() {
-        return settings.metrics().snapshot(pendingWrites());
+        int snapshots = 0;
+        for (LocalVolume v : volumes.values()) {
+            snapshots += v.snapshotInfos().size();
+        }
+        return settings.metrics().snapshot(pendingWrites(), snapshots);
     }
 
     private Future<Void> enqueueCounted(LocalVolume v, StoreOp op) {

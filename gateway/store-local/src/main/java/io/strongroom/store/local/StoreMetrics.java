@@ -41,7 +41,8 @@ final class StoreMetrics {
         largestBatch.accumulate(operations);
     }
 
-    BlockStoreStats snapshot(int pendingWrites) {
+    /** The counters now, with the pending writes and the snapshots kept (over all volumes). */
+    BlockStoreStats snapshot(int pendingWrites, int snapshots) {
         return new BlockStoreStats(
                 reads.sum(),
                 readBytes.sum(),
@@ -82,6 +83,7 @@ final class StoreMetrics {
                                 "copyBeforeWriteBytes",
                                 copyBeforeWriteBytes.sum(),
                                 "Bytes of slot images copied into snapshots before their first change after the"
-                                        + " snapshot")));
+                                        + " snapshot"),
+                        StoreMetric.gauge("snapshots", snapshots, "Snapshots kept, over all volumes")));
     }
 }

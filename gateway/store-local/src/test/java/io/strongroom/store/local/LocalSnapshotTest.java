@@ -117,6 +117,7 @@ class LocalSnapshotTest {
         assertArrayEquals(
                 new long[] {1, 1}, generations(store.readSnapshot(volume, first.id(), 2, 2), 2), "a run inside it");
         assertEquals(List.of(first), Await.result(store.snapshots(volume)));
+        assertEquals(1, LocalStats.detail(store, "snapshots"), "the gauge counts it");
     }
 
     @Test

@@ -29,7 +29,7 @@ class StoreMetricsDocsTest {
     void everyStoreFamilyOfTheLocalBackendIsDocumented() throws Exception {
         String doc = Files.readString(API_MD);
         List<Metric> families = new ArrayList<>(StoreMetricsSource.GENERIC);
-        for (StoreMetric m : new StoreMetrics().snapshot(0).details()) {
+        for (StoreMetric m : new StoreMetrics().snapshot(0, 0).details()) {
             families.add(m.metric());
         }
         for (Metric m : families) {
