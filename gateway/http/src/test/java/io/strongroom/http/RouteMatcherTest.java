@@ -2,8 +2,10 @@ package io.strongroom.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.vertx.core.http.HttpMethod;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RouteMatcherTest {
@@ -43,6 +45,45 @@ class RouteMatcherTest {
         assertEquals("", match(HttpMethod.GET, "/ops").block());
         assertEquals("/app.js", match(HttpMethod.GET, "/ops/app.js").block());
         assertEquals("GET, HEAD, OPTIONS", match(HttpMethod.POST, "/ops/").allow());
+    }
+
+    @Test
+    void snapshotRoutesAreReadOnlyWhereTheyServeBlocks() {
+        assertEquals(
+                Route.SNAPSHOT_LIST,
+                match(HttpMethod.GET, "/v1/volumes/db1/snapshots").route());
+        assertEquals(
+                Route.SNAPSHOT_CREATE,
+                match(HttpMethod.POST, "/v1/volumes/db1/snapshots/").route());
+        RouteMatcher.Target get = match(HttpMethod.GET, "/v1/volumes/db1/snapshots/nightly%2E1");
+        assertEquals(Route.SNAPSHOT_GET, get.route());
+        assertEquals("db1", get.volume());
+        assertEquals("nightly.1", get.snapshot(), "percent-decoded");
+        assertEquals(
+                Route.SNAPSHOT_DELETE,
+                match(HttpMethod.DELETE, "/v1/volumes/db1/snapshots/s").route());
+        RouteMatcher.Target read = match(HttpMethod.HEAD, "/v1/volumes/db1/snapshots/s/blocks/7");
+        assertEquals(Route.SNAPSHOT_READ, read.route());
+        assertEquals("s", read.snapshot());
+        assertEquals("7", read.block());
+        assertEquals(
+                "GET, HEAD, OPTIONS",
+                match(HttpMethod.PUT, "/v1/volumes/db1/snapshots/s/blocks/7").allow());
+        assertEquals(
+                "GET, HEAD, DELETE, OPTIONS",
+                match(HttpMethod.PUT, "/v1/volumes/db1/snapshots/s").allow());
+        assertEquals(
+                "GET, HEAD, POST, OPTIONS",
+                match(HttpMethod.DELETE, "/v1/volumes/db1/snapshots").allow());
+        assertSame(RouteMatcher.Target.UNDECODABLE, match(HttpMethod.GET, "/v1/volumes/db1/snapshots/%FF"));
+        for (String path : List.of(
+                "/v1/volumes/db1/snapshotsx",
+                "/v1/volumes/db1/snapshots//blocks/1",
+                "/v1/volumes/db1/snapshots/s/blocks",
+                "/v1/volumes/db1/snapshots/s/blocks/1/2",
+                "/v1/volumes/db1/snapshots/s/trim")) {
+            assertSame(RouteMatcher.Target.NOT_FOUND, match(HttpMethod.GET, path), path);
+        }
     }
 
     @Test
