@@ -60,12 +60,20 @@ public final class VaultLatency {
 
     /** Records one call that got an HTTP answer from the endpoint. */
     public void record(VaultEndpoint endpoint, String operation, long elapsedNanos) {
-        Series series = new Series(endpoint.baseUrl(), endpoint.region(), operation);
+        record(endpoint.baseUrl(), endpoint.region(), operation, elapsedNanos);
+    }
+
+    /**
+     * Records one answered call of an endpoint named by any label: a vault's base URL, or another KEK provider's
+     * name (the gateway's PKCS#11 token records as {@code pkcs11:<token>}).
+     */
+    public void record(String endpoint, String region, String operation, long elapsedNanos) {
+        Series series = new Series(endpoint, region, operation);
         tracks.computeIfAbsent(series, s -> new Track()).recorder.recordValue(Math.max(0, elapsedNanos));
-        if (!endpoint.region().equals(localRegion)) {
+        if (!region.equals(localRegion)) {
             crossRegionCalls.increment();
-            crossRegionSinceSnapshot.put(endpoint.baseUrl(), endpoint.region());
-            warn("cross:" + endpoint.baseUrl(), crossRegionText(endpoint.baseUrl(), endpoint.region(), -1, operation));
+            crossRegionSinceSnapshot.put(endpoint, region);
+            warn("cross:" + endpoint, crossRegionText(endpoint, region, -1, operation));
         }
     }
 

@@ -2,8 +2,8 @@ package io.strongroom.server;
 
 import io.strongroom.core.keys.KeyVaults;
 import io.strongroom.core.metrics.LatencyHistogram;
-import io.strongroom.vault.KeyVaultClient;
 import io.strongroom.vault.LatencySnapshot;
+import io.strongroom.vault.VaultLatency;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -13,7 +13,7 @@ import java.util.Set;
 import org.HdrHistogram.HistogramIterationValue;
 
 /**
- * Takes the vault clients' interval latency snapshots, periodically and at each metrics scrape. Sampling on a
+ * Takes the vault clients' (and the PKCS#11 token's) interval latency snapshots, periodically and at each metrics scrape. Sampling on a
  * timer matters because the clients raise their slow-vault and cross-region warnings when a snapshot is taken.
  * Each (endpoint, region, operation) adds its intervals to a cumulative histogram ({@link
  * LatencyHistogram#VAULT_BUCKETS}), so the metric counts every call whoever samples first. The intervals hold values
@@ -39,8 +39,8 @@ final class VaultLatencySampler {
 
     /** Consumes the clients' current intervals; returns every series seen so far. */
     synchronized List<Series> sample() {
-        for (KeyVaultClient client : keys.clients().values()) {
-            for (LatencySnapshot s : client.latency().snapshot()) {
+        for (VaultLatency source : keys.latencies()) {
+            for (LatencySnapshot s : source.snapshot()) {
                 String key = s.endpoint() + " " + s.region() + " " + s.operation();
                 Series one = series.get(key);
                 if (one == null || s.count() > 0) {
@@ -60,8 +60,8 @@ final class VaultLatencySampler {
     /** The clients' current warnings (slow same-region p99, cross-region calls), without duplicates. */
     List<String> warnings() {
         Set<String> all = new LinkedHashSet<>();
-        for (KeyVaultClient client : keys.clients().values()) {
-            all.addAll(client.latency().warnings());
+        for (VaultLatency source : keys.latencies()) {
+            all.addAll(source.warnings());
         }
         return new ArrayList<>(all);
     }

@@ -10,6 +10,7 @@ import io.strongroom.vault.KeyVaultClientOptions;
 import io.strongroom.vault.ManagedIdentityTokenProvider;
 import io.strongroom.vault.StaticTokenProvider;
 import io.strongroom.vault.TokenProvider;
+import io.strongroom.vault.VaultLatency;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -124,6 +125,16 @@ public final class KeyVaults {
     /** Wrapping and unwrapping of DEKs through the vaults. */
     public DekWrapping wrapping() {
         return wrapping;
+    }
+
+    /** Latency of every client created so far and of the PKCS#11 token if configured (metrics and health). */
+    public List<VaultLatency> latencies() {
+        List<VaultLatency> all = new ArrayList<>();
+        clients.values().forEach(c -> all.add(c.latency()));
+        if (pkcs11 != null) {
+            all.add(pkcs11.latency());
+        }
+        return all;
     }
 
     /** The clients created so far (for vault latency and transport metrics). */

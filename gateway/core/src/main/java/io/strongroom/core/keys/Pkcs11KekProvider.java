@@ -2,8 +2,10 @@ package io.strongroom.core.keys;
 
 import io.strongroom.vault.KeyId;
 import io.strongroom.vault.KeyProperties;
+import io.strongroom.vault.KeyVaultClientOptions;
 import io.strongroom.vault.KeyVaultException;
 import io.strongroom.vault.VaultErrorClass;
+import io.strongroom.vault.VaultLatency;
 import io.strongroom.vault.WrapResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -46,6 +48,10 @@ import javax.security.auth.login.LoginException;
  * {@link KeyVaultException}s: no such key is KEY_NOT_FOUND, a refused PIN UNAUTHORIZED, a module that cannot be
  * loaded or a token that is gone or fails UNAVAILABLE (then the next call configures the provider anew), a
  * ciphertext the key cannot decode BAD_REQUEST. The PIN never reaches a message.
+ *
+ * <p>Calls the token answered (all but UNAVAILABLE) are timed into a {@link VaultLatency} like a vault client's, as
+ * endpoint {@code pkcs11:<token>} in the local region with operations get, wrap and unwrap: the gateway's vault
+ * latency metric and health list the token beside the vault endpoints.
  */
 final class Pkcs11KekProvider implements KekProvider {
     private static final OAEPParameterSpec OAEP_SHA256 =
@@ -55,17 +61,28 @@ final class Pkcs11KekProvider implements KekProvider {
     private final Vertx vertx;
     private final Pkcs11Config config;
     private final String token;
+    private final String endpoint;
+    private final VaultLatency latency = new VaultLatency(
+            KeyVaultClientOptions.DEFAULT_LOCAL_REGION,
+            KeyVaultClientOptions.DEFAULT_P99_WARN_THRESHOLD,
+            KeyVaultClientOptions.DEFAULT_WARNING_LOG_INTERVAL);
     private Provider provider; // guarded by this; null until configured or after a failure
 
     Pkcs11KekProvider(Vertx vertx, Pkcs11Config config) {
         this.vertx = vertx;
         this.config = config;
         this.token = new KeyId("pkcs11:token=" + config.tokenLabel(), "k", null).vaultUrl();
+        this.endpoint = "pkcs11:" + config.tokenLabel();
+    }
+
+    /** Latency of the calls the token answered. */
+    VaultLatency latency() {
+        return latency;
     }
 
     @Override
     public Future<KeyProperties> getKey(KeyId kid) {
-        return call(() -> {
+        return call("get", () -> {
             RSAPublicKey publicKey = entry(kid).publicKey();
             return new KeyProperties(
                     kid,
@@ -84,7 +101,7 @@ final class Pkcs11KekProvider implements KekProvider {
 
     @Override
     public Future<WrapResult> wrapKey(KeyId kid, String alg, byte[] keyBytes) {
-        return call(() -> {
+        return call("wrap", () -> {
             checkAlgorithm(alg);
             Cipher oaep = Cipher.getInstance("RSA/ECB/OAEPPadding", "SunJCE");
             oaep.init(Cipher.ENCRYPT_MODE, entry(kid).publicKey(), OAEP_SHA256);
@@ -94,7 +111,7 @@ final class Pkcs11KekProvider implements KekProvider {
 
     @Override
     public Future<byte[]> unwrapKey(KeyId kid, String alg, byte[] wrapped) {
-        return call(() -> {
+        return call("unwrap", () -> {
             checkAlgorithm(alg);
             Entry entry = entry(kid);
             Cipher raw = Cipher.getInstance("RSA/ECB/NoPadding", entry.provider());
@@ -199,24 +216,39 @@ final class Pkcs11KekProvider implements KekProvider {
         }
     }
 
-    private <T> Future<T> call(Callable<T> operation) {
+    private <T> Future<T> call(String name, Callable<T> operation) {
         return vertx.executeBlocking(
                 () -> {
+                    long start = System.nanoTime();
+                    boolean answered = false;
                     try {
-                        return operation.call();
+                        T result = operation.call();
+                        answered = true;
+                        return result;
                     } catch (KeyVaultException e) {
-                        if (e.errorClass() == VaultErrorClass.UNAVAILABLE) {
+                        answered = e.errorClass() != VaultErrorClass.UNAVAILABLE;
+                        if (!answered) {
                             forgetProvider();
                         }
                         throw e;
                     } catch (BadPaddingException | IllegalBlockSizeException e) {
+                        answered = true;
                         throw failure(VaultErrorClass.BAD_REQUEST, "the wrapped key does not decode: " + e, e);
                     } catch (Exception e) {
                         if (refusedLogin(e)) {
+                            answered = true;
                             throw failure(VaultErrorClass.UNAUTHORIZED, "the token " + token + " refused the PIN", e);
                         }
                         forgetProvider();
                         throw failure(VaultErrorClass.UNAVAILABLE, "the token " + token + " failed: " + e, e);
+                    } finally {
+                        if (answered) {
+                            latency.record(
+                                    endpoint,
+                                    KeyVaultClientOptions.DEFAULT_LOCAL_REGION,
+                                    name,
+                                    System.nanoTime() - start);
+                        }
                     }
                 },
                 false);
