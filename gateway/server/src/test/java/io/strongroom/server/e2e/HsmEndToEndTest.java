@@ -30,21 +30,7 @@ class HsmEndToEndTest {
     void aVolumeUnderATokenKeyThroughTheGatewaysSettings() throws Exception {
         SoftHsm hsm = SoftHsm.shared();
         hsm.generateKey("e2e-kek");
-        Path pin = Files.writeString(dir.resolve("hsm-pin"), SoftHsm.PIN + "\n");
-        GatewayConfig config = ConfigLoader.load(
-                new String[] {
-                    "--data-dir",
-                    dir.resolve("data").toString(),
-                    "--port",
-                    "0",
-                    "--event-loops",
-                    "2",
-                    "--hsm-token",
-                    hsm.label,
-                    "--hsm-pin-file",
-                    pin.toString()
-                },
-                Map.of());
+        GatewayConfig config = config(dir, hsm);
         byte[] blocks = BlockApiTest.random(2 * 8192, 17);
         String admin;
         try (GatewayFixture gw = GatewayFixture.start(config, null, c -> {})) {
@@ -88,6 +74,25 @@ class HsmEndToEndTest {
             assertEquals("AVAILABLE", info.getString("keyState"));
             assertEquals(hsm.keyId("e2e-kek"), info.getString("kek"));
         }
+    }
+
+    /** The gateway in {@code dir} with the token {@code hsm} configured by its flags (PIN in a file). */
+    static GatewayConfig config(Path dir, SoftHsm hsm) throws Exception {
+        Path pin = Files.writeString(dir.resolve("hsm-pin"), SoftHsm.PIN + "\n");
+        return ConfigLoader.load(
+                new String[] {
+                    "--data-dir",
+                    dir.resolve("data").toString(),
+                    "--port",
+                    "0",
+                    "--event-loops",
+                    "2",
+                    "--hsm-token",
+                    hsm.label,
+                    "--hsm-pin-file",
+                    pin.toString()
+                },
+                Map.of());
     }
 
     /**

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strongroom.core.keys.SoftHsm;
 import io.strongroom.core.testkit.Await;
-import io.strongroom.server.config.ConfigLoader;
 import io.strongroom.server.config.GatewayConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -50,21 +48,7 @@ class HsmKekRotationTest {
     void vaultKeyToTokenKeyAndBackUnderLoad() throws Exception {
         SoftHsm hsm = SoftHsm.shared();
         hsm.generateKey("rotation-kek");
-        Path pin = Files.writeString(dir.resolve("hsm-pin"), SoftHsm.PIN + "\n");
-        GatewayConfig config = ConfigLoader.load(
-                new String[] {
-                    "--data-dir",
-                    dir.resolve("data").toString(),
-                    "--port",
-                    "0",
-                    "--event-loops",
-                    "2",
-                    "--hsm-token",
-                    hsm.label,
-                    "--hsm-pin-file",
-                    pin.toString()
-                },
-                Map.of());
+        GatewayConfig config = HsmEndToEndTest.config(dir, hsm);
         int blocks = WRITERS * BLOCKS_PER_WRITER;
         long[] lastSeq = new long[blocks];
         String admin;
