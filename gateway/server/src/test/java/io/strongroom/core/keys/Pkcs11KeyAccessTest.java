@@ -154,17 +154,9 @@ class Pkcs11KeyAccessTest {
         KeyAccessSnapshot degraded = Await.result(monitor.probe(kek));
         assertEquals(KeyState.DEGRADED, degraded.state(), degraded::causeText);
         assertEquals(KeyAccessCause.KEY_DELETED, degraded.accessCause(), degraded::causeText);
-        clock.advance(GRACE.minusSeconds(1));
-        monitor.tick();
-        assertEquals(KeyState.DEGRADED, keys.access(kek).state());
         assertEquals(pattern(8, "hsm-deleted".hashCode()), Await.result(service.read("hsm-deleted", 0, 8)));
-
-        clock.advance(Duration.ofSeconds(1));
-        monitor.tick();
-        assertEquals(KeyState.INACCESSIBLE, keys.access(kek).state());
+        inaccessibleAfterTheGracePeriod(kek, "hsm-deleted");
         deks.forEach(d -> assertTrue(d.isDestroyed(), "DEK " + d.id() + " destroyed"));
-        failsWith(service.read("hsm-deleted", 0, 1), ErrorCode.KeyInaccessible);
-        failsWith(service.write("hsm-deleted", 1, pattern(1, 5)), ErrorCode.KeyInaccessible);
 
         hsm.restoreTokens(backup);
         KeyAccessSnapshot back = Await.result(monitor.revalidate(kek, "test"));
@@ -183,9 +175,10 @@ class Pkcs11KeyAccessTest {
         assertEquals(KeyState.DEGRADED, refused.state());
         assertEquals(KeyAccessCause.IDENTITY_REJECTED, refused.accessCause(), refused::causeText);
         assertFalse(refused.causeText().contains("not-the-pin"), refused.causeText());
+        inaccessibleAfterTheGracePeriod(kek, "hsm-pin");
 
         Files.writeString(pinFile, SoftHsm.PIN + "\n");
-        KeyAccessSnapshot back = Await.result(monitor.probe(kek));
+        KeyAccessSnapshot back = Await.result(monitor.revalidate(kek, "test"));
         assertEquals(KeyState.AVAILABLE, back.state(), back::causeText);
         assertEquals(pattern(8, "hsm-pin".hashCode()), Await.result(service.read("hsm-pin", 0, 8)));
     }
@@ -202,12 +195,25 @@ class Pkcs11KeyAccessTest {
             assertEquals(KeyState.DEGRADED, missing.state());
             assertEquals(KeyAccessCause.VAULT_UNREACHABLE, missing.accessCause(), missing::causeText);
             assertTrue(missing.causeText().contains(module.toString()), missing.causeText());
+            inaccessibleAfterTheGracePeriod(kek, "hsm-module");
         } finally {
             Files.createSymbolicLink(module, SoftHsm.MODULE);
         }
-        KeyAccessSnapshot back = Await.result(monitor.probe(kek));
+        KeyAccessSnapshot back = Await.result(monitor.revalidate(kek, "test"));
         assertEquals(KeyState.AVAILABLE, back.state(), back::causeText);
         assertEquals(pattern(8, "hsm-module".hashCode()), Await.result(service.read("hsm-module", 0, 8)));
+    }
+
+    /** The key stays DEGRADED through the grace period, then goes INACCESSIBLE: reads and writes refused. */
+    private void inaccessibleAfterTheGracePeriod(KekRef kek, String volume) {
+        clock.advance(GRACE.minusSeconds(1));
+        monitor.tick();
+        assertEquals(KeyState.DEGRADED, keys.access(kek).state());
+        clock.advance(Duration.ofSeconds(1));
+        monitor.tick();
+        assertEquals(KeyState.INACCESSIBLE, keys.access(kek).state());
+        failsWith(service.read(volume, 0, 1), ErrorCode.KeyInaccessible);
+        failsWith(service.write(volume, 1, pattern(1, 5)), ErrorCode.KeyInaccessible);
     }
 
     private List<Dek> deks(String volume) {
