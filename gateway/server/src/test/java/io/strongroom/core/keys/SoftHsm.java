@@ -103,29 +103,12 @@ public final class SoftHsm {
 
     /** What pkcs11-tool lists of the token's objects (labels, ids, access flags). */
     String objects() {
-        return run(
-                "pkcs11-tool",
-                "--module",
-                MODULE.toString(),
-                "--token-label",
-                label,
-                "--login",
-                "--pin",
-                PIN,
-                "--list-objects");
+        return pkcs11Tool("--list-objects");
     }
 
     /** Deletes the private key of {@code name} (keytool gave it the label's bytes as CKA_ID), keeping its certificate. */
     void deletePrivateKey(String name) {
-        run(
-                "pkcs11-tool",
-                "--module",
-                MODULE.toString(),
-                "--token-label",
-                label,
-                "--login",
-                "--pin",
-                PIN,
+        pkcs11Tool(
                 "--delete-object",
                 "--type",
                 "privkey",
@@ -134,6 +117,14 @@ public final class SoftHsm {
     }
 
     /** Runs a tool with this token's configuration; fails the test unless it exits 0. Returns its output. */
+    /** Runs pkcs11-tool on this token, logged in as its user, with {@code args} after the common ones. */
+    private String pkcs11Tool(String... args) {
+        List<String> command = new ArrayList<>(
+                List.of("pkcs11-tool", "--module", MODULE.toString(), "--token-label", label, "--login", "--pin", PIN));
+        command.addAll(List.of(args));
+        return run(command.toArray(String[]::new));
+    }
+
     String run(String... command) {
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
