@@ -28,7 +28,8 @@ final class HttpStatuses {
             case Forbidden -> 403;
             case VolumeNotFound, SnapshotNotFound, RouteNotFound -> 404;
             case MethodNotAllowed -> 405;
-            case VolumeExists, RolloverInProgress, SnapshotExists, VolumeHasSnapshots -> 409;
+            case VolumeExists, RolloverInProgress, SnapshotExists, VolumeHasSnapshots, SnapshotInUse, VolumeCloning ->
+                409;
             case SnapshotsUnsupported -> 501;
             case PayloadTooLarge -> 413;
             case UnsupportedMediaType -> 415;

@@ -25,6 +25,7 @@ final class NbdErrors {
                     TooManyRequests,
                     BlockIntegrityError,
                     VolumeNotFound,
+                    VolumeCloning,
                     InternalError -> NbdProtocol.EIO;
             case VolumeExists,
                     KekNotRsa,
@@ -37,6 +38,7 @@ final class NbdErrors {
                     SnapshotNotFound,
                     SnapshotExists,
                     VolumeHasSnapshots,
+                    SnapshotInUse,
                     SnapshotsUnsupported,
                     RouteNotFound,
                     MethodNotAllowed,

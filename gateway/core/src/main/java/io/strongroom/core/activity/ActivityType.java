@@ -19,7 +19,13 @@ public enum ActivityType {
     /** A volume got a new active DEK. */
     ROLLOVER("rollover"),
     /** Background re-seal progress or completion (blocks moved off an old DEK, old DEK dropped). */
-    RESEAL("reseal");
+    RESEAL("reseal"),
+    /** A clone of a snapshot was created and its copy started. */
+    CLONE_STARTED("cloneStarted"),
+    /** A clone's copy finished: every block of the snapshot re-sealed under the clone's DEK. */
+    CLONE_FINISHED("cloneFinished"),
+    /** A clone's copy failed or was interrupted by a stop or crash; the clone was deleted. */
+    CLONE_FAILED("cloneFailed");
 
     private final String jsonName;
 

@@ -1,8 +1,10 @@
 package io.strongroom.core.embed;
 
 import io.strongroom.core.keys.KeyState;
+import io.strongroom.core.volume.CloneJob;
 import io.strongroom.core.volume.SnapshotInfo;
 import io.strongroom.core.volume.VolumeInfo;
+import io.strongroom.core.volume.VolumeSpec;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.util.List;
@@ -89,6 +91,17 @@ public final class BlockingVolume {
                         timeout,
                         "read of snapshot " + snapshot + " of " + name())
                 .getBytes();
+    }
+
+    /**
+     * Makes a new volume from snapshot {@code snapshot} ({@link VolumeHandle#cloneSnapshot}) and waits until its
+     * copy is done (the blocking timeout bounds the whole copy); returns the clone, which serves from then on.
+     */
+    public VolumeInfo cloneSnapshot(String snapshot, VolumeSpec clone) {
+        return Blocking.await(
+                () -> volume.cloneSnapshot(snapshot, clone).compose(CloneJob::finished),
+                timeout,
+                "clone of snapshot " + snapshot + " of " + name());
     }
 
     /** Deletes snapshot {@code snapshot} and the space it holds. */

@@ -1,9 +1,11 @@
 package io.strongroom.core.embed;
 
 import io.strongroom.core.keys.KeyState;
+import io.strongroom.core.volume.CloneJob;
 import io.strongroom.core.volume.SnapshotInfo;
 import io.strongroom.core.volume.VolumeInfo;
 import io.strongroom.core.volume.VolumeService;
+import io.strongroom.core.volume.VolumeSpec;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
@@ -106,7 +108,17 @@ public final class VolumeHandle {
         return service.snapshot(name, snapshot).map(info -> new SnapshotHandle(service, info, blockSize, blockCount));
     }
 
-    /** Deletes snapshot {@code snapshot} and the space it holds. */
+    /**
+     * Makes a new volume from snapshot {@code snapshot} (docs/SNAPSHOTS.md, "Clones"): named {@code clone.name()},
+     * this volume's geometry (leave size and block size 0), a DEK of its own wrapped under the KEK {@code clone}
+     * names or the service KEK. The future completes once the clone exists in state CLONING;
+     * {@link CloneJob#finished()} once every block is re-sealed into it and it serves.
+     */
+    public Future<CloneJob> cloneSnapshot(String snapshot, VolumeSpec clone) {
+        return service.cloneSnapshot(name, snapshot, clone);
+    }
+
+    /** Deletes snapshot {@code snapshot} and the space it holds; SnapshotInUse while a clone is made from it. */
     public Future<Void> deleteSnapshot(String snapshot) {
         return service.deleteSnapshot(name, snapshot);
     }

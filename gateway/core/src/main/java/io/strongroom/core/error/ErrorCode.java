@@ -41,6 +41,13 @@ public enum ErrorCode {
     VolumeHasSnapshots(false),
     /** The configured storage backend keeps no snapshots. */
     SnapshotsUnsupported(false),
+    /** A clone is being made from the snapshot, so it cannot be deleted until the copy is over. */
+    SnapshotInUse(false),
+    /**
+     * The volume is a clone whose blocks are still being copied from its snapshot: it serves no data request and
+     * takes no key change or snapshot until the copy is done (its {@code clone.state} says DONE).
+     */
+    VolumeCloning(false),
     RouteNotFound(false),
     MethodNotAllowed(false),
     /** A request body in a media type the operation does not take (a JSON route sent a form, say). */

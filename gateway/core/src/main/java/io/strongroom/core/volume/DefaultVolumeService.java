@@ -49,6 +49,7 @@ public final class DefaultVolumeService implements VolumeService {
     private final VolumeKeyChanges keyChanges;
     private final EventLoops loops;
     private final VolumeSnapshots snapshots;
+    private final VolumeClones clones;
     private final ConcurrentHashMap<String, Volume> volumes = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -69,6 +70,16 @@ public final class DefaultVolumeService implements VolumeService {
         KekValidator validator = new KekValidator(keys);
         this.lifecycle = new VolumeLifecycle(store, metadataStore, keys, options, validator);
         this.keyChanges = new VolumeKeyChanges(vertx, loops, store, sealer, keys, validator, options, () -> closed);
+        this.clones = new VolumeClones(
+                store,
+                lifecycle,
+                snapshots,
+                new KeyEvents(keys::activityLog, keys.clock()),
+                keys.clock(),
+                (v, snapshotId, first, count) -> loops.run(() -> readOnLoop(
+                        v, first, count, parent -> store.readSnapshot(parent.id(), snapshotId, first, count))),
+                (v, first, plaintext) ->
+                        loops.run(() -> writeAdmitted(v, first, plaintext.length() / v.blockSize(), plaintext, false)));
     }
 
     /**
@@ -91,6 +102,12 @@ public final class DefaultVolumeService implements VolumeService {
         keys.accessContext().setDekDirectory(service::deksInUse);
         return service.lifecycle
                 .loadAll()
+                .compose(all -> {
+                    List<Volume> loaded = new ArrayList<>();
+                    List<Volume> unfinished = new ArrayList<>();
+                    all.forEach(v -> (v.isCloning() ? unfinished : loaded).add(v));
+                    return service.clones.discardUnfinished(unfinished).map(loaded);
+                })
                 .compose(loaded -> {
                     loaded.forEach(v -> {
                         Volume other = service.volumes.putIfAbsent(v.name(), v);
@@ -126,7 +143,7 @@ public final class DefaultVolumeService implements VolumeService {
         if (closed) {
             return Future.failedFuture(closedError());
         }
-        return lifecycle.create(spec, volumes).map(this::info);
+        return lifecycle.create(spec, null, volumes).map(this::info);
     }
 
     @Override
@@ -148,9 +165,11 @@ public final class DefaultVolumeService implements VolumeService {
 
     @Override
     public Future<Void> delete(String name) {
-        Volume v = name == null ? null : volumes.get(name);
-        if (v == null) {
-            return Future.failedFuture(VolumeErrors.notFound(name));
+        Volume v;
+        try {
+            v = serving(name);
+        } catch (StrongroomException e) {
+            return Future.failedFuture(e);
         }
         // After the volume's other key changes (snapshots included), so none is taken behind the check.
         return v.serialKeyChange(() -> {
@@ -178,16 +197,23 @@ public final class DefaultVolumeService implements VolumeService {
         return readOnLoop(name, firstBlock, count, v -> store.read(v.id(), firstBlock, count));
     }
 
+    private Future<Buffer> readOnLoop(String name, long firstBlock, int count, Function<Volume, Future<Buffer>> fetch) {
+        try {
+            return readOnLoop(serving(name), firstBlock, count, fetch);
+        } catch (StrongroomException e) {
+            return Future.failedFuture(e);
+        }
+    }
+
     /**
      * Reads and opens {@code count} slots that {@code slots} fetches, after the volume's checks: run, key access,
      * DEKs in memory. The volume's own blocks and a snapshot's are opened alike: same volume id, same DEKs.
      */
-    private Future<Buffer> readOnLoop(String name, long firstBlock, int count, Function<Volume, Future<Buffer>> fetch) {
-        Volume v;
+    private Future<Buffer> readOnLoop(Volume v, long firstBlock, int count, Function<Volume, Future<Buffer>> fetch) {
+        String name = v.name();
         VolumeKeyring keyring;
         Volume.Epoch epoch;
         try {
-            v = volume(name);
             VolumeRules.checkRun(name, v.blockCount(), firstBlock, count);
         } catch (StrongroomException e) {
             return Future.failedFuture(e);
@@ -254,7 +280,7 @@ public final class DefaultVolumeService implements VolumeService {
         Volume v;
         int count;
         try {
-            v = volume(name);
+            v = serving(name);
             count = VolumeRules.blocksIn(plaintext.length(), v.blockSize());
             VolumeRules.checkRun(name, v.blockCount(), firstBlock, count);
         } catch (StrongroomException e) {
@@ -310,7 +336,7 @@ public final class DefaultVolumeService implements VolumeService {
     public Future<Void> trim(String name, long firstBlock, long count) {
         Volume v;
         try {
-            v = volume(name);
+            v = serving(name);
             VolumeRules.checkRun(name, v.blockCount(), firstBlock, count);
             requireKeys(v, v.keyring());
         } catch (StrongroomException e) {
@@ -328,7 +354,7 @@ public final class DefaultVolumeService implements VolumeService {
     public Future<Void> flush(String name) {
         Volume v;
         try {
-            v = volume(name);
+            v = serving(name);
             v.keyring().keyAccess().requireServing(name); // an inaccessible key refuses every data request, flush too
         } catch (StrongroomException e) {
             return Future.failedFuture(e);
@@ -340,7 +366,7 @@ public final class DefaultVolumeService implements VolumeService {
     public Future<VolumeInfo> changeKek(String name, KekChange change) {
         Volume v;
         try {
-            v = volume(name);
+            v = serving(name);
         } catch (StrongroomException e) {
             return Future.failedFuture(e);
         }
@@ -351,7 +377,7 @@ public final class DefaultVolumeService implements VolumeService {
     public Future<VolumeInfo> rollover(String name) {
         Volume v;
         try {
-            v = volume(name);
+            v = serving(name);
         } catch (StrongroomException e) {
             return Future.failedFuture(e);
         }
@@ -360,7 +386,7 @@ public final class DefaultVolumeService implements VolumeService {
 
     @Override
     public Future<SnapshotInfo> createSnapshot(String name, String snapshot) {
-        return withVolume(name, v -> snapshots.create(v, snapshot));
+        return withVolume(name, v -> snapshots.create(notCloning(v), snapshot));
     }
 
     @Override
@@ -380,6 +406,19 @@ public final class DefaultVolumeService implements VolumeService {
         }
         return loops.run(
                 () -> readOnLoop(name, firstBlock, count, v -> snapshots.read(v, snapshot, firstBlock, count)));
+    }
+
+    @Override
+    public Future<CloneJob> cloneSnapshot(String name, String snapshot, VolumeSpec clone) {
+        if (clone == null) {
+            return Future.failedFuture(new StrongroomException(ErrorCode.InvalidArgument, "a clone needs a spec"));
+        }
+        return withVolume(name, v -> clones.start(notCloning(v), snapshot, clone, volumes));
+    }
+
+    /** Blocks re-sealed into clones since start-up, and clones whose copy runs now (for metrics). */
+    public CloneStats cloneStats() {
+        return new CloneStats(clones.blocksCopied(), clones.running());
     }
 
     @Override
@@ -425,6 +464,22 @@ public final class DefaultVolumeService implements VolumeService {
         Volume v = name == null ? null : volumes.get(name);
         if (v == null) {
             throw VolumeErrors.notFound(name);
+        }
+        return v;
+    }
+
+    /** The volume {@code name} unless it is a clone still being copied (VolumeCloning). */
+    private Volume serving(String name) {
+        return notCloning(volume(name));
+    }
+
+    private static Volume notCloning(Volume v) {
+        if (v.isCloning()) {
+            throw new StrongroomException(
+                    ErrorCode.VolumeCloning,
+                    "volume " + v.name() + " is being cloned from snapshot "
+                            + v.origin().snapshot() + " of volume " + v.origin().volume()
+                            + "; it serves requests once the copy is done");
         }
         return v;
     }

@@ -7,7 +7,9 @@ import io.strongroom.core.error.StrongroomException;
 import java.time.Clock;
 import java.util.function.Supplier;
 
-/** Rotation, rollover and re-seal events of the volume layer, for the gateway's activity log. No key material. */
+/**
+ * Rotation, rollover, re-seal and clone events of the volume layer, for the gateway's activity log. No key material.
+ */
 final class KeyEvents {
     private final Supplier<ActivityLog> log;
     private final Clock clock;
@@ -60,6 +62,25 @@ final class KeyEvents {
                         .detail("re-seal done: " + p.scanned() + " blocks scanned, " + p.resealed()
                                 + " re-sealed; DEKs dropped and destroyed: " + retired),
                 null);
+    }
+
+    /** A clone started, finished or failed ({@code type}); the parent and the clone are both named. */
+    void clone(
+            ActivityType type,
+            String parent,
+            String clone,
+            String kek,
+            String identity,
+            String detail,
+            Throwable failure) {
+        record(
+                ActivityEvent.of(type, clock.instant())
+                        .volumes(java.util.List.of(parent, clone))
+                        .kek(kek)
+                        .identity(identity)
+                        .detail(detail)
+                        .ok(type != ActivityType.CLONE_FAILED),
+                failure);
     }
 
     private void record(ActivityEvent.Builder event, Throwable failure) {

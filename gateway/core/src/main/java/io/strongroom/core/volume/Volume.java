@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -37,6 +38,12 @@ final class Volume {
     private volatile long lastUnwrapAttemptNanos;
     /** Snapshots the volume has; changed only by key changes ({@link VolumeSnapshots}), so in order. */
     private volatile int snapshotCount;
+    /** The snapshot this volume is (being) cloned from, or null; {@link #cloneProgress} while the copy runs. */
+    private volatile CloneOrigin origin;
+
+    private volatile BlockCopy.Progress cloneProgress;
+    /** Clones being made from each snapshot of this volume (by snapshot id): such a snapshot is not deleted. */
+    private final ConcurrentHashMap<UUID, Integer> clonesFrom = new ConcurrentHashMap<>();
 
     private Future<Void> lastMetadataWrite = Future.succeededFuture(); // guarded by this
 
@@ -53,6 +60,7 @@ final class Volume {
         this.keyring = keyring;
         this.autoFollow = metadata.autoFollow();
         this.reseal = metadata.reseal();
+        this.origin = metadata.origin();
     }
 
     UUID id() {
@@ -185,6 +193,40 @@ final class Volume {
         snapshotCount = count;
     }
 
+    /** Where this volume was cloned from, or null. */
+    CloneOrigin origin() {
+        return origin;
+    }
+
+    /** Whether this volume's blocks are still being copied from a snapshot (it serves no request meanwhile). */
+    boolean isCloning() {
+        CloneOrigin c = origin;
+        return c != null && !c.finished();
+    }
+
+    void cloneProgress(BlockCopy.Progress progress) {
+        cloneProgress = progress;
+    }
+
+    /** Marks the copy finished; the next metadata write persists it. */
+    void cloneFinished() {
+        origin = origin.done();
+    }
+
+    /** Notes a clone starting from snapshot {@code snapshotId} of this volume; {@link #cloneEnded} when it ends. */
+    void cloneStarted(UUID snapshotId) {
+        clonesFrom.merge(snapshotId, 1, Integer::sum);
+    }
+
+    void cloneEnded(UUID snapshotId) {
+        clonesFrom.computeIfPresent(snapshotId, (id, n) -> n == 1 ? null : n - 1);
+    }
+
+    /** Whether a clone is being made from snapshot {@code snapshotId} of this volume. */
+    boolean isCloneSource(UUID snapshotId) {
+        return clonesFrom.containsKey(snapshotId);
+    }
+
     boolean isDeleted() {
         return deleted;
     }
@@ -223,7 +265,8 @@ final class Volume {
                 k.active().id(),
                 k.records(),
                 follow,
-                progress);
+                progress,
+                origin);
     }
 
     /**
@@ -325,6 +368,21 @@ final class Volume {
                 counters,
                 createdAt(),
                 autoFollow(),
-                rollover);
+                rollover,
+                cloneInfo());
+    }
+
+    private VolumeInfo.@Nullable Clone cloneInfo() {
+        CloneOrigin c = origin;
+        if (c == null) {
+            return null;
+        }
+        BlockCopy.Progress p = cloneProgress;
+        return new VolumeInfo.Clone(
+                c.volume(),
+                c.snapshot(),
+                c.finished() ? "DONE" : "CLONING",
+                c.started(),
+                c.finished() || p == null ? null : p);
     }
 }

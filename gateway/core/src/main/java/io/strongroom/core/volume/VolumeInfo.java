@@ -22,6 +22,8 @@ import org.jspecify.annotations.Nullable;
  * @param activeDekCreated when the active DEK was generated (its age is what a rollover resets)
  * @param autoFollow      whether the volume re-wraps on its own when its KEK gets a new version
  * @param rollover        the re-seal after the last DEK rollover while it is not done, else null
+ * @param clonedFrom      the snapshot the volume was cloned from and, while it is copied, the copy's progress;
+ *                        null for a volume created empty
  */
 public record VolumeInfo(
         UUID id,
@@ -39,7 +41,38 @@ public record VolumeInfo(
         VolumeCounters counters,
         Instant created,
         boolean autoFollow,
-        @Nullable Rollover rollover) {
+        @Nullable Rollover rollover,
+        @Nullable Clone clonedFrom) {
+
+    /**
+     * Where a cloned volume comes from (docs/SNAPSHOTS.md, "Clones").
+     *
+     * @param sourceVolume the parent volume's name when the clone was made
+     * @param snapshot     the snapshot's name
+     * @param state        CLONING (blocks are being copied; the volume serves no request yet) or DONE
+     * @param started      when the clone was asked for
+     * @param progress     while CLONING, the copy so far (null before the first run is done); null once DONE
+     */
+    public record Clone(
+            String sourceVolume,
+            String snapshot,
+            String state,
+            Instant started,
+            BlockCopy.@Nullable Progress progress) {
+        JsonObject toJson() {
+            JsonObject json = new JsonObject()
+                    .put("sourceVolume", sourceVolume)
+                    .put("snapshot", snapshot)
+                    .put("state", state)
+                    .put("started", started.toString());
+            if (progress != null) {
+                json.put("blocksScanned", progress.scanned())
+                        .put("blocksCopied", progress.copied())
+                        .put("blocksTotal", progress.total());
+            }
+            return json;
+        }
+    }
 
     /**
      * Progress of the background re-seal after a DEK rollover.
@@ -83,6 +116,7 @@ public record VolumeInfo(
                 .put("counters", counters.toJson())
                 .put("created", created.toString())
                 .put("autoFollow", autoFollow)
-                .put("rollover", rollover == null ? null : rollover.toJson());
+                .put("rollover", rollover == null ? null : rollover.toJson())
+                .put("clone", clonedFrom == null ? null : clonedFrom.toJson());
     }
 }

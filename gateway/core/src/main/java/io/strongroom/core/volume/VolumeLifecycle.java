@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /** Creating, loading, unwrapping and deleting volumes: the steps that involve the vault and the metadata. */
 final class VolumeLifecycle {
@@ -49,8 +50,10 @@ final class VolumeLifecycle {
      * exist before the metadata document, so a crash in between leaves an empty store volume without a document,
      * which start-up never sees; a failure after creating it deletes it again. The new volume is registered in
      * {@code volumes} before its name is released, so two concurrent creates of one name cannot both succeed.
+     * {@code origin} is the snapshot a clone is made from (its document says so from the start, not finished), or
+     * null.
      */
-    Future<Volume> create(VolumeSpec spec, Map<String, Volume> volumes) {
+    Future<Volume> create(VolumeSpec spec, @Nullable CloneOrigin origin, Map<String, Volume> volumes) {
         int blockSize;
         KeyId kek;
         String identity;
@@ -83,15 +86,16 @@ final class VolumeLifecycle {
                         .recover(e -> Future.failedFuture(VolumeErrors.fromWrap(kek.toString(), customerKek, e))))
                 .compose(wrapped -> {
                     VolumeMetadata metadata = new VolumeMetadata(
-                            id,
-                            spec.name(),
-                            spec.sizeBytes(),
-                            blockSize,
-                            keys.clock().instant(),
-                            wrapped.kekId(),
-                            identity,
-                            dek.id(),
-                            List.of(new VolumeMetadata.DekRecord(wrapped, DekBudget.RESERVATION_STEP)));
+                                    id,
+                                    spec.name(),
+                                    spec.sizeBytes(),
+                                    blockSize,
+                                    keys.clock().instant(),
+                                    wrapped.kekId(),
+                                    identity,
+                                    dek.id(),
+                                    List.of(new VolumeMetadata.DekRecord(wrapped, DekBudget.RESERVATION_STEP)))
+                            .withOrigin(origin);
                     return store.createVolume(id, slotSize, blockCount)
                             .compose(created -> metadataStore
                                     .write(id, VolumeMetadataCodec.encode(metadata))

@@ -16,6 +16,8 @@ import java.util.UUID;
  * @param deks      every DEK that may have sealed a block of this volume, with its seal reservation
  * @param autoFollow whether the volume follows new versions of its KEK on its own (re-wraps when one appears)
  * @param reseal    progress of the background re-seal after a DEK rollover, null when none is running
+ * @param origin    the snapshot this volume was cloned from, and whether the copy finished; null for a volume
+ *                  created empty
  */
 record VolumeMetadata(
         UUID id,
@@ -28,7 +30,8 @@ record VolumeMetadata(
         DekId activeDek,
         List<DekRecord> deks,
         boolean autoFollow,
-        ResealProgress reseal) {
+        ResealProgress reseal,
+        CloneOrigin origin) {
 
     /** A volume without auto-follow and without a re-seal in progress. */
     VolumeMetadata(
@@ -41,7 +44,7 @@ record VolumeMetadata(
             String identity,
             DekId activeDek,
             List<DekRecord> deks) {
-        this(id, name, sizeBytes, blockSize, created, kekId, identity, activeDek, deks, false, null);
+        this(id, name, sizeBytes, blockSize, created, kekId, identity, activeDek, deks, false, null, null);
     }
 
     VolumeMetadata {
@@ -50,6 +53,23 @@ record VolumeMetadata(
         if (deks.stream().noneMatch(d -> d.wrapped().dekId().equals(active))) {
             throw new IllegalArgumentException("active DEK " + activeDek + " is not among the volume's DEKs");
         }
+    }
+
+    /** A copy of this document whose clone origin is {@code clonedFrom}. */
+    VolumeMetadata withOrigin(CloneOrigin clonedFrom) {
+        return new VolumeMetadata(
+                id,
+                name,
+                sizeBytes,
+                blockSize,
+                created,
+                kekId,
+                identity,
+                activeDek,
+                deks,
+                autoFollow,
+                reseal,
+                clonedFrom);
     }
 
     long blockCount() {

@@ -27,10 +27,13 @@ import java.util.UUID;
  *   "deks": [ { "wrapped": { WrappedDek JSON }, "reservedUntil": 131072, "created": "ISO-8601" } ],
  *   "autoFollow": false,                       optional: re-wrap when the KEK gets a new version
  *   "reseal": { "cursor": 0, "scanned": 0, "resealed": 0, "started": "ISO-8601" }   optional: pass in progress
+ *   "clone": { "volume": "db0", "volumeId": "uuid", "snapshot": "s1", "snapshotId": "uuid",
+ *              "started": "ISO-8601", "state": "cloning" | "done" }    optional: the snapshot it was cloned from
  * }
  * </pre>
- * The optional fields were added with KEK rotation and DEK rollover; a document without them is read as before
- * (no auto-follow, no pass in progress, DEK created when first wrapped), so the format number stays 1.
+ * The optional fields were added with KEK rotation, DEK rollover and clones; a document without them is read as
+ * before (no auto-follow, no pass in progress, DEK created when first wrapped, not a clone), so the format number
+ * stays 1.
  */
 final class VolumeMetadataCodec {
     static final int FORMAT = 1;
@@ -66,6 +69,18 @@ final class VolumeMetadataCodec {
                             .put("scanned", r.scanned())
                             .put("resealed", r.resealed())
                             .put("started", r.started().toString()));
+        }
+        CloneOrigin c = m.origin();
+        if (c != null) {
+            doc.put(
+                    "clone",
+                    new JsonObject()
+                            .put("volume", c.volume())
+                            .put("volumeId", c.volumeId().toString())
+                            .put("snapshot", c.snapshot())
+                            .put("snapshotId", c.snapshotId().toString())
+                            .put("started", c.started().toString())
+                            .put("state", c.finished() ? "done" : "cloning"));
         }
         return doc.encode();
     }
@@ -104,7 +119,8 @@ final class VolumeMetadataCodec {
                     DekId.parse(required(o.getString("activeDek"), "activeDek")),
                     deks,
                     Boolean.TRUE.equals(o.getBoolean("autoFollow")),
-                    reseal(o.getJsonObject("reseal")));
+                    reseal(o.getJsonObject("reseal")),
+                    clone(o.getJsonObject("clone")));
         } catch (DecodeException | ClassCastException | java.time.format.DateTimeParseException e) {
             throw new IllegalArgumentException("bad volume metadata: " + e.getMessage(), e);
         }
@@ -123,6 +139,23 @@ final class VolumeMetadataCodec {
                 required(r.getLong("scanned"), "reseal.scanned"),
                 required(r.getLong("resealed"), "reseal.resealed"),
                 Instant.parse(required(r.getString("started"), "reseal.started")));
+    }
+
+    private static CloneOrigin clone(JsonObject c) {
+        if (c == null) {
+            return null;
+        }
+        String state = required(c.getString("state"), "clone.state");
+        if (!state.equals("cloning") && !state.equals("done")) {
+            throw new IllegalArgumentException("clone.state must be cloning or done");
+        }
+        return new CloneOrigin(
+                required(c.getString("volume"), "clone.volume"),
+                UUID.fromString(required(c.getString("volumeId"), "clone.volumeId")),
+                required(c.getString("snapshot"), "clone.snapshot"),
+                UUID.fromString(required(c.getString("snapshotId"), "clone.snapshotId")),
+                Instant.parse(required(c.getString("started"), "clone.started")),
+                state.equals("done"));
     }
 
     private static <T> T required(T value, String field) {

@@ -78,7 +78,17 @@ public interface VolumeService {
      */
     Future<Buffer> readSnapshot(String name, String snapshot, long firstBlock, int count);
 
-    /** Deletes a snapshot and the space it holds. */
+    /**
+     * Makes a new volume from snapshot {@code snapshot} of volume {@code name} (docs/SNAPSHOTS.md, "Clones"): the
+     * parent's geometry ({@code clone.sizeBytes()} and {@code clone.blockSize()} 0 or the parent's), a DEK of its own
+     * wrapped under the KEK {@code clone} names (or the service KEK), every block of the snapshot re-sealed under it.
+     * Completes once the clone exists, in state CLONING (it refuses requests with VolumeCloning meanwhile);
+     * {@link CloneJob#finished()} completes when it serves. VolumeNotFound, SnapshotNotFound, VolumeExists and the
+     * errors of {@link #create} fail it before anything is created.
+     */
+    Future<CloneJob> cloneSnapshot(String name, String snapshot, VolumeSpec clone);
+
+    /** Deletes a snapshot and the space it holds; SnapshotInUse while a clone is being made from it. */
     Future<Void> deleteSnapshot(String name, String snapshot);
 
     /**

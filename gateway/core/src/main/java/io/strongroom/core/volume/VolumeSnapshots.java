@@ -90,8 +90,15 @@ final class VolumeSnapshots {
                         .recover(e -> Future.failedFuture(fromStore(v, name, e))));
     }
 
+    /** Deletes a snapshot; SnapshotInUse while a clone is being made from it. */
     Future<Void> delete(Volume v, String name) {
         return v.serialKeyChange(() -> find(v, name)
+                .compose(s -> v.isCloneSource(s.id())
+                        ? Future.failedFuture(new StrongroomException(
+                                ErrorCode.SnapshotInUse,
+                                "a clone is being made from snapshot " + name + " of volume " + v.name()
+                                        + "; it can be deleted once the copy is over"))
+                        : Future.succeededFuture(s))
                 .compose(s -> store.deleteSnapshot(v.id(), s.id())
                         .recover(e -> Future.failedFuture(fromStore(v, name, e)))
                         .onSuccess(x -> {
@@ -120,7 +127,7 @@ final class VolumeSnapshots {
     }
 
     /** The snapshot named {@code name}: InvalidArgument for a name no snapshot can have, SnapshotNotFound. */
-    private Future<StoreSnapshot> find(Volume v, String name) {
+    Future<StoreSnapshot> find(Volume v, String name) {
         if (!validName(name)) {
             return Future.failedFuture(badName());
         }

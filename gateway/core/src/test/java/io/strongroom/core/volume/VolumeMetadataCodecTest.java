@@ -42,6 +42,26 @@ class VolumeMetadataCodecTest {
     }
 
     @Test
+    void aCloneOriginRoundTripsInEitherState() {
+        CloneOrigin origin = new CloneOrigin(
+                "db0", UUID.randomUUID(), "s1", UUID.randomUUID(), Instant.parse("2026-12-03T10:00:00Z"), false);
+        for (CloneOrigin o : new CloneOrigin[] {origin, origin.done()}) {
+            VolumeMetadata clone = metadata.withOrigin(o);
+            String json = VolumeMetadataCodec.encode(clone);
+            assertEquals(clone, VolumeMetadataCodec.decode(json));
+            assertEquals(
+                    o.finished() ? "done" : "cloning",
+                    new JsonObject(json).getJsonObject("clone").getString("state"));
+        }
+        JsonObject bad = new JsonObject(VolumeMetadataCodec.encode(metadata.withOrigin(origin)));
+        bad.getJsonObject("clone").put("state", "half");
+        assertThrows(IllegalArgumentException.class, () -> VolumeMetadataCodec.decode(bad.encode()));
+        assertEquals(
+                null,
+                VolumeMetadataCodec.decode(VolumeMetadataCodec.encode(metadata)).origin());
+    }
+
+    @Test
     void badDocumentsAreRejected() {
         JsonObject good = new JsonObject(VolumeMetadataCodec.encode(metadata));
         assertThrows(IllegalArgumentException.class, () -> VolumeMetadataCodec.decode("not json"));

@@ -78,6 +78,8 @@ final class VolumeTestKit implements AutoCloseable {
     DefaultVolumeService service;
     /** Applied to the service options on every open (tests set re-seal pace, key-watch interval...). */
     java.util.function.Consumer<VolumeServiceOptions> tuning = o -> {};
+    /** Put in front of the store on every open (a test that holds some store answers wraps it). */
+    java.util.function.UnaryOperator<BlockStore> storeWrapper = s -> s;
     /** Applied to the vault client options on every open (a test that wants calls to give up soon sets deadlines). */
     java.util.function.Consumer<KeyVaultClientOptions> vaultTuning = o -> {};
 
@@ -150,7 +152,7 @@ final class VolumeTestKit implements AutoCloseable {
         LocalFileStorageBackend storage = Await.result(
                 LocalFileStorageBackend.open(vertx, new LocalFileBlockStoreOptions().setDataDir(storeDir)));
         files = storage.blocks();
-        store = new CachingBlockStore(files, StorageOptions.DEFAULT_CACHE_BYTES);
+        store = storeWrapper.apply(new CachingBlockStore(files, StorageOptions.DEFAULT_CACHE_BYTES));
         metadata = storage.metadata();
         VolumeServiceOptions options = new VolumeServiceOptions()
                 .setServiceKekId(keyUrl(SERVICE_KEY))

@@ -1,7 +1,7 @@
 package io.strongroom.store.local;
 
 import io.strongroom.core.store.BlockStore;
-import io.strongroom.core.store.BlockStoreStats;
+import io.strongroom.core.testkit.store.ForwardingBlockStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -15,15 +15,13 @@ import java.util.UUID;
  * network or a busy thread pool orders completions, made deterministic, so the slot cache's sequencing can be
  * tested against every order. Trims, flushes and volume calls are never held.
  */
-final class GatedBlockStore implements BlockStore {
-
-    private final BlockStore store;
+final class GatedBlockStore extends ForwardingBlockStore {
     private final List<Runnable> held = new ArrayList<>();
     volatile boolean holdReads;
     volatile boolean holdWrites;
 
     GatedBlockStore(BlockStore store) {
-        this.store = store;
+        super(store);
     }
 
     /** Completes every held future, in the order the operations were issued. */
@@ -57,16 +55,6 @@ final class GatedBlockStore implements BlockStore {
     }
 
     @Override
-    public Future<Void> createVolume(UUID volumeId, int slotSize, long blockCount) {
-        return store.createVolume(volumeId, slotSize, blockCount);
-    }
-
-    @Override
-    public Future<Void> deleteVolume(UUID volumeId) {
-        return store.deleteVolume(volumeId);
-    }
-
-    @Override
     public Future<Buffer> read(UUID volumeId, long firstBlock, int count) {
         return gate(holdReads, store.read(volumeId, firstBlock, count));
     }
@@ -79,30 +67,5 @@ final class GatedBlockStore implements BlockStore {
     @Override
     public Future<Void> write(UUID volumeId, long firstBlock, Buffer slots, boolean fua) {
         return gate(holdWrites, store.write(volumeId, firstBlock, slots, fua));
-    }
-
-    @Override
-    public Future<Void> trim(UUID volumeId, long firstBlock, long count) {
-        return store.trim(volumeId, firstBlock, count);
-    }
-
-    @Override
-    public Future<Void> flush(UUID volumeId) {
-        return store.flush(volumeId);
-    }
-
-    @Override
-    public Future<Void> close() {
-        return store.close();
-    }
-
-    @Override
-    public int maxRequestBytes() {
-        return store.maxRequestBytes();
-    }
-
-    @Override
-    public BlockStoreStats stats() {
-        return store.stats();
     }
 }
