@@ -21,6 +21,8 @@ public class StorageOptions {
     public static final int DEFAULT_MAX_PENDING_WRITES = 1024;
     /** Largest single write or read, in bytes. */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+    /** The Ceph pool the {@code ceph} backend keeps its objects in. */
+    public static final String DEFAULT_CEPH_POOL = "strongroom";
 
     private String backend = DEFAULT_BACKEND;
     private @Nullable Path dataDir;
@@ -28,6 +30,9 @@ public class StorageOptions {
     private long cacheBytes = DEFAULT_CACHE_BYTES;
     private int maxPendingWrites = DEFAULT_MAX_PENDING_WRITES;
     private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
+    private @Nullable Path cephConf;
+    private String cephPool = DEFAULT_CEPH_POOL;
+    private String cephNamespace = "";
 
     public StorageOptions() {}
 
@@ -38,6 +43,9 @@ public class StorageOptions {
         this.cacheBytes = other.cacheBytes;
         this.maxPendingWrites = other.maxPendingWrites;
         this.maxRequestBytes = other.maxRequestBytes;
+        this.cephConf = other.cephConf;
+        this.cephPool = other.cephPool;
+        this.cephNamespace = other.cephNamespace;
     }
 
     public String getBackend() {
@@ -96,6 +104,36 @@ public class StorageOptions {
         return this;
     }
 
+    public @Nullable Path getCephConf() {
+        return cephConf;
+    }
+
+    /** The {@code ceph} backend's cluster: the path of a ceph.conf (monitors, authentication, keyring). */
+    public StorageOptions setCephConf(@Nullable Path cephConf) {
+        this.cephConf = cephConf;
+        return this;
+    }
+
+    public String getCephPool() {
+        return cephPool;
+    }
+
+    /** The pool the {@code ceph} backend keeps volumes in (it must exist). */
+    public StorageOptions setCephPool(String cephPool) {
+        this.cephPool = Objects.requireNonNull(cephPool, "cephPool");
+        return this;
+    }
+
+    public String getCephNamespace() {
+        return cephNamespace;
+    }
+
+    /** The RADOS namespace within the pool ("" is the default one), so that several deployments share one pool. */
+    public StorageOptions setCephNamespace(String cephNamespace) {
+        this.cephNamespace = Objects.requireNonNull(cephNamespace, "cephNamespace");
+        return this;
+    }
+
     /** Throws IllegalArgumentException naming the first setting no backend could use. */
     public void validate() {
         if (backend.isBlank()) {
@@ -109,6 +147,9 @@ public class StorageOptions {
         }
         if (maxRequestBytes <= 0) {
             throw new IllegalArgumentException("storage maxRequestBytes must be positive, not " + maxRequestBytes);
+        }
+        if (cephPool.isBlank()) {
+            throw new IllegalArgumentException("storage ceph pool name is empty");
         }
     }
 }

@@ -1,0 +1,437 @@
+package io.strongroom.store.ceph;
+
+import static io.strongroom.core.store.BlockStoreException.Reason.BAD_LENGTH;
+import static io.strongroom.core.store.BlockStoreException.Reason.INVALID_ARGUMENT;
+import static io.strongroom.core.store.BlockStoreException.Reason.OUT_OF_RANGE;
+import static io.strongroom.core.store.BlockStoreException.Reason.QUEUE_FULL;
+import static io.strongroom.core.store.BlockStoreException.Reason.TOO_LARGE;
+import static io.strongroom.core.store.BlockStoreException.Reason.VOLUME_EXISTS;
+
+import io.strongroom.core.store.BlockStore;
+import io.strongroom.core.store.BlockStoreException;
+import io.strongroom.core.store.BlockStoreStats;
+import io.strongroom.core.store.StorageOptions;
+import io.strongroom.core.store.StoreMetric;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The {@link BlockStore} of the {@code ceph} backend: each volume's slots in RADOS objects of
+ * {@link #TARGET_OBJECT_BYTES} or less, a slot never straddling two objects, so every slot is written by one RADOS
+ * operation on one object, which is atomic. Layout and reasons: docs/SCALE-OUT.md.
+ *
+ * <p>librados calls block, so they run on the store's own worker pool ({@code threads} of them, the queue depth it
+ * offers the cluster), never on an event loop; futures complete on the caller's context. RADOS acknowledges a write
+ * once it is durable on every replica, so every write is acknowledged durable whatever the configured
+ * {@link io.strongroom.core.store.Durability}, a FUA write costs nothing more, and a flush only waits for the
+ * volume's writes and trims in flight.
+ */
+public final class CephBlockStore implements BlockStore {
+
+    /** A data object holds as many whole slots as fit in this (2 MiB: 254 sealed 8 KiB blocks). */
+    static final int TARGET_OBJECT_BYTES = 2 * 1024 * 1024;
+
+    /** The largest slot: one slot per object. */
+    static final int MAX_SLOT_SIZE = 64 * 1024 * 1024;
+
+    /** Trims remove or zero this many objects per worker task, so a volume-wide trim does not flood the pool. */
+    private static final int OBJECTS_PER_TRIM_TASK = 64;
+
+    private static final int HEADER_MAX_BYTES = 4096;
+
+    private static final AtomicInteger POOLS = new AtomicInteger();
+
+    private final Vertx vertx;
+    private final Rados rados;
+    private final WorkerExecutor workers;
+    private final StorageOptions options;
+    private final Map<UUID, CephVolume> volumes = new ConcurrentHashMap<>();
+    private final ReadWriteLock connection = new ReentrantReadWriteLock();
+    private final AtomicInteger pendingWrites = new AtomicInteger();
+    private final LongAdder reads = new LongAdder();
+    private final LongAdder readBytes = new LongAdder();
+    private final LongAdder writes = new LongAdder();
+    private final LongAdder writeBytes = new LongAdder();
+    private final LongAdder trims = new LongAdder();
+    private final LongAdder flushes = new LongAdder();
+    private final LongAdder objectOps = new LongAdder();
+    private volatile boolean closed;
+    private volatile Future<Void> closing;
+
+    CephBlockStore(Vertx vertx, Rados rados, StorageOptions options, int threads) {
+        this.vertx = vertx;
+        this.rados = rados;
+        this.options = options;
+        this.workers = vertx.createSharedWorkerExecutor("strongroom-ceph-" + POOLS.incrementAndGet(), threads);
+    }
+
+    @Override
+    public Future<Void> createVolume(UUID volumeId, int slotSize, long blockCount) {
+        if (closed) {
+            return Future.failedFuture(BlockStoreException.closed());
+        }
+        if (volumeId == null
+                || slotSize <= 0
+                || slotSize > MAX_SLOT_SIZE
+                || blockCount <= 0
+                || blockCount > Long.MAX_VALUE / 2 / slotSize) {
+            return Future.failedFuture(new BlockStoreException(
+                    INVALID_ARGUMENT,
+                    "bad volume geometry: slot size " + slotSize + " (1.." + MAX_SLOT_SIZE + "), block count "
+                            + blockCount));
+        }
+        CephVolume v = new CephVolume(
+                volumeId,
+                slotSize,
+                blockCount,
+                Math.max(1, TARGET_OBJECT_BYTES / slotSize),
+                Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        return blocking(() -> {
+            try {
+                rados.createExclusive(v.headerName(), v.header());
+            } catch (RadosException e) {
+                if (e.errno() == RadosException.EEXIST) {
+                    throw new BlockStoreException(VOLUME_EXISTS, "volume " + volumeId + " exists");
+                }
+                throw e;
+            }
+            volumes.put(volumeId, v);
+            return null;
+        });
+    }
+
+    /**
+     * Refuses new calls at once, waits for the volume's writes in flight, then removes its entry in the volume
+     * directory, its header (with its document) and its data objects, in that order: a crash in between leaves only
+     * objects of an incarnation no header names, never a volume with part of its data.
+     */
+    @Override
+    public Future<Void> deleteVolume(UUID volumeId) {
+        return volume(volumeId).compose(v -> {
+            if (!v.markDeleted()) {
+                throw BlockStoreException.unknownVolume(volumeId);
+            }
+            return v.drained()
+                    .compose(x -> this.<Void>blocking(() -> {
+                        rados.removeOmap(CephMetadataStore.DIRECTORY, volumeId.toString());
+                        rados.remove(v.headerName());
+                        for (long o = 0; o < v.objectCount(); o++) {
+                            rados.remove(v.dataObject(o));
+                        }
+                        return null;
+                    }))
+                    .onComplete(ar -> volumes.remove(volumeId, v));
+        });
+    }
+
+    @Override
+    public Future<Buffer> read(UUID volumeId, long firstBlock, int count) {
+        if (closed) {
+            return Future.failedFuture(BlockStoreException.closed());
+        }
+        return volume(volumeId).compose(v -> {
+            checkRun(v, firstBlock, count);
+            long bytes = (long) count * v.slotSize();
+            if (bytes > options.getMaxRequestBytes()) {
+                throw new BlockStoreException(
+                        TOO_LARGE, "read of " + count + " blocks exceeds " + options.getMaxRequestBytes() + " bytes");
+            }
+            List<Future<byte[]>> parts = new ArrayList<>();
+            for (Piece p : pieces(v, firstBlock, count)) {
+                parts.add(blocking(() -> {
+                    byte[] into = new byte[Math.toIntExact(p.slots * v.slotSize())];
+                    rados.read(v.dataObject(p.object), into, p.objectOffset(v));
+                    return into;
+                }));
+            }
+            return Future.all(parts).map(all -> {
+                Buffer out = Buffer.buffer((int) bytes);
+                for (Future<byte[]> part : parts) {
+                    out.appendBytes(part.result());
+                }
+                reads.increment();
+                readBytes.add(bytes);
+                return out;
+            });
+        });
+    }
+
+    @Override
+    public Future<Void> write(UUID volumeId, long firstBlock, Buffer slots) {
+        if (closed) {
+            return Future.failedFuture(BlockStoreException.closed());
+        }
+        if (slots == null) {
+            return Future.failedFuture(new BlockStoreException(INVALID_ARGUMENT, "no slots to write"));
+        }
+        return volume(volumeId).compose(v -> {
+            if (slots.length() == 0 || slots.length() % v.slotSize() != 0) {
+                throw new BlockStoreException(
+                        BAD_LENGTH,
+                        "write of " + slots.length() + " bytes is not a positive multiple of the slot size "
+                                + v.slotSize());
+            }
+            if (slots.length() > options.getMaxRequestBytes()) {
+                throw new BlockStoreException(
+                        TOO_LARGE, "write of " + slots.length() + " bytes exceeds " + options.getMaxRequestBytes());
+            }
+            long count = slots.length() / v.slotSize();
+            checkRun(v, firstBlock, count);
+            return pendingWrite(v, () -> {
+                List<Future<Void>> parts = new ArrayList<>();
+                for (Piece p : pieces(v, firstBlock, count)) {
+                    int from = Math.toIntExact(p.firstSlotOfRequest * v.slotSize());
+                    byte[] data = slots.getBytes(from, from + Math.toIntExact(p.slots * v.slotSize()));
+                    parts.add(blocking(() -> {
+                        rados.write(v.dataObject(p.object), data, p.objectOffset(v));
+                        return null;
+                    }));
+                }
+                return Future.all(parts).<Void>mapEmpty().onSuccess(x -> {
+                    writes.increment();
+                    writeBytes.add(slots.length());
+                });
+            });
+        });
+    }
+
+    /** Every write is acknowledged once durable on all replicas, so a FUA write is a plain write. */
+    @Override
+    public Future<Void> write(UUID volumeId, long firstBlock, Buffer slots, boolean fua) {
+        return write(volumeId, firstBlock, slots);
+    }
+
+    /** Objects the run covers whole are removed; the slots of the others are zeroed in place (a RADOS zero op). */
+    @Override
+    public Future<Void> trim(UUID volumeId, long firstBlock, long count) {
+        if (closed) {
+            return Future.failedFuture(BlockStoreException.closed());
+        }
+        return volume(volumeId).compose(v -> {
+            checkRun(v, firstBlock, count);
+            return pendingWrite(v, () -> {
+                List<Piece> all = pieces(v, firstBlock, count);
+                List<Future<Void>> parts = new ArrayList<>();
+                for (int i = 0; i < all.size(); i += OBJECTS_PER_TRIM_TASK) {
+                    List<Piece> batch = all.subList(i, Math.min(all.size(), i + OBJECTS_PER_TRIM_TASK));
+                    parts.add(blocking(() -> {
+                        for (Piece p : batch) {
+                            if (p.slots == v.slotsPerObject()) {
+                                rados.remove(v.dataObject(p.object));
+                            } else {
+                                rados.zero(v.dataObject(p.object), p.objectOffset(v), p.slots * v.slotSize());
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                return Future.all(parts).<Void>mapEmpty().onSuccess(x -> trims.increment());
+            });
+        });
+    }
+
+    /** RADOS acknowledged every completed write durable: a flush waits for those in flight when it was called. */
+    @Override
+    public Future<Void> flush(UUID volumeId) {
+        if (closed) {
+            return Future.failedFuture(BlockStoreException.closed());
+        }
+        Context caller = vertx.getOrCreateContext();
+        return volume(volumeId).compose(v -> onContext(caller, v.drained()).onSuccess(x -> flushes.increment()));
+    }
+
+    /** Waits for the writes in flight and for every librados call running, then disconnects from the cluster. */
+    @Override
+    public synchronized Future<Void> close() {
+        if (closing == null) {
+            closed = true;
+            Context caller = vertx.getOrCreateContext();
+            List<Future<Void>> drained =
+                    volumes.values().stream().map(CephVolume::drained).toList();
+            closing = onContext(
+                    caller,
+                    Future.join(drained)
+                            .transform(ar -> vertx.<Void>executeBlocking(() -> {
+                                connection.writeLock().lock();
+                                rados.close();
+                                return null;
+                            }))
+                            .compose(x -> workers.close()));
+        }
+        return closing;
+    }
+
+    @Override
+    public int pendingWrites() {
+        return pendingWrites.get();
+    }
+
+    @Override
+    public int maxPendingWrites() {
+        return options.getMaxPendingWrites();
+    }
+
+    @Override
+    public int maxRequestBytes() {
+        return options.getMaxRequestBytes();
+    }
+
+    @Override
+    public BlockStoreStats stats() {
+        return new BlockStoreStats(
+                reads.sum(),
+                readBytes.sum(),
+                0,
+                0,
+                writes.sum(),
+                writeBytes.sum(),
+                trims.sum(),
+                flushes.sum(),
+                pendingWrites.get(),
+                List.of(StoreMetric.counter(
+                        "objectOps",
+                        objectOps.sum(),
+                        "librados calls made (each one or more operations on one object)")));
+    }
+
+    Rados rados() {
+        return rados;
+    }
+
+    /** Runs one or more librados calls on a worker; fails with CLOSED once the connection is shut. */
+    <T> Future<T> blocking(RadosCall<T> call) {
+        return workers.executeBlocking(
+                () -> {
+                    if (!connection.readLock().tryLock()) {
+                        throw BlockStoreException.closed();
+                    }
+                    try {
+                        objectOps.increment();
+                        return call.run();
+                    } catch (RadosException e) {
+                        throw e.toStoreException();
+                    } finally {
+                        connection.readLock().unlock();
+                    }
+                },
+                false);
+    }
+
+    /** A blocking librados call. */
+    interface RadosCall<T> {
+        T run() throws RadosException;
+    }
+
+    /** The volume, from memory or else from its header object (created by another gateway, or before a restart). */
+    Future<CephVolume> volume(UUID volumeId) {
+        if (volumeId == null) {
+            return Future.failedFuture(new BlockStoreException(INVALID_ARGUMENT, "no volume id"));
+        }
+        CephVolume known = volumes.get(volumeId);
+        if (known != null) {
+            return known.deleted()
+                    ? Future.failedFuture(BlockStoreException.unknownVolume(volumeId))
+                    : Future.succeededFuture(known);
+        }
+        return blocking(() -> loadHeader(volumeId)).compose(found -> {
+            CephVolume v = found.map(loaded -> volumes.computeIfAbsent(volumeId, id -> loaded))
+                    .orElseThrow(() -> BlockStoreException.unknownVolume(volumeId));
+            if (v.deleted()) {
+                throw BlockStoreException.unknownVolume(volumeId);
+            }
+            return Future.succeededFuture(v);
+        });
+    }
+
+    private Optional<CephVolume> loadHeader(UUID volumeId) throws RadosException {
+        byte[] header = new byte[HEADER_MAX_BYTES];
+        int n = rados.read(CephVolume.headerName(volumeId), header, 0);
+        if (n == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(CephVolume.fromHeader(volumeId, Arrays.copyOf(header, n)));
+    }
+
+    private interface Issue {
+        Future<Void> start();
+    }
+
+    /** Counts a write or trim as pending (QUEUE_FULL past the bound) and tracks it for the volume's flushes. */
+    private Future<Void> pendingWrite(CephVolume v, Issue issue) {
+        if (pendingWrites.incrementAndGet() > options.getMaxPendingWrites()) {
+            pendingWrites.decrementAndGet();
+            throw new BlockStoreException(
+                    QUEUE_FULL, "write queue full (" + options.getMaxPendingWrites() + " pending): retry later");
+        }
+        Future<Void> op;
+        try {
+            op = issue.start();
+        } catch (RuntimeException e) {
+            pendingWrites.decrementAndGet();
+            throw e;
+        }
+        return v.track(op).onComplete(ar -> pendingWrites.decrementAndGet());
+    }
+
+    private static void checkRun(CephVolume v, long firstBlock, long count) {
+        if (count <= 0) {
+            throw new BlockStoreException(BAD_LENGTH, "block count " + count + " must be positive");
+        }
+        if (firstBlock < 0 || firstBlock >= v.blockCount() || count > v.blockCount() - firstBlock) {
+            throw new BlockStoreException(
+                    OUT_OF_RANGE,
+                    "blocks " + firstBlock + "+" + count + " outside volume " + v.id() + " of " + v.blockCount());
+        }
+    }
+
+    /**
+     * The part of a run in one data object: {@code slots} slots from slot {@code firstSlotOfRequest} of the run, at
+     * slot {@code firstSlotInObject} of object {@code object}.
+     */
+    private record Piece(long object, long firstSlotInObject, long firstSlotOfRequest, long slots) {
+        long objectOffset(CephVolume v) {
+            return firstSlotInObject * v.slotSize();
+        }
+    }
+
+    private static List<Piece> pieces(CephVolume v, long firstBlock, long count) {
+        int perObject = v.slotsPerObject();
+        List<Piece> pieces = new ArrayList<>();
+        long end = firstBlock + count;
+        for (long o = firstBlock / perObject; o <= (end - 1) / perObject; o++) {
+            long start = Math.max(firstBlock, o * perObject);
+            long stop = Math.min(end, (o + 1) * perObject);
+            pieces.add(new Piece(o, start - o * perObject, start - firstBlock, stop - start));
+        }
+        return pieces;
+    }
+
+    /** {@code f}'s outcome, delivered on {@code context}. */
+    static <T> Future<T> onContext(Context context, Future<T> f) {
+        Promise<T> promise = Promise.promise();
+        f.onComplete(ar -> {
+            if (Vertx.currentContext() == context) {
+                promise.handle(ar);
+            } else {
+                context.runOnContext(x -> promise.handle(ar));
+            }
+        });
+        return promise.future();
+    }
+}

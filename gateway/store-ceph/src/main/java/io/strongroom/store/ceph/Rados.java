@@ -1,0 +1,225 @@
+package io.strongroom.store.ceph;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.ByteByReference;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.LongByReference;
+import com.sun.jna.ptr.PointerByReference;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One connection to a Ceph cluster and one pool (and namespace) in it: the blocking object operations the store
+ * needs, each one RADOS operation on one object, so each is atomic (RADOS applies an operation on an object whole or
+ * not at all) and acknowledged once durable on every replica. Thread-safe (librados is); worker threads only.
+ */
+final class Rados implements AutoCloseable {
+
+    private static final int OMAP_PAGE = 1000;
+
+    private final Librados lib;
+    private final Pointer cluster;
+    private final Pointer ioctx;
+
+    private Rados(Librados lib, Pointer cluster, Pointer ioctx) {
+        this.lib = lib;
+        this.cluster = cluster;
+        this.ioctx = ioctx;
+    }
+
+    /** Connects as {@code client.admin} with the configuration file {@code conf}, to {@code pool}'s namespace. */
+    static Rados connect(Path conf, String pool, String namespace) throws RadosException {
+        Librados lib = Librados.lib();
+        PointerByReference clusterRef = new PointerByReference();
+        check(lib.rados_create(clusterRef, null), "rados_create", "");
+        Pointer cluster = clusterRef.getValue();
+        try {
+            check(lib.rados_conf_read_file(cluster, conf.toString()), "rados_conf_read_file", conf.toString());
+            check(lib.rados_connect(cluster), "rados_connect", "");
+            PointerByReference ioctxRef = new PointerByReference();
+            check(lib.rados_ioctx_create(cluster, pool, ioctxRef), "rados_ioctx_create", pool);
+            Pointer ioctx = ioctxRef.getValue();
+            lib.rados_ioctx_set_namespace(ioctx, namespace);
+            return new Rados(lib, cluster, ioctx);
+        } catch (RadosException e) {
+            lib.rados_shutdown(cluster);
+            throw e;
+        }
+    }
+
+    /** Writes {@code data} at {@code offset} of the object, creating it if needed. */
+    void write(String oid, byte[] data, long offset) throws RadosException {
+        check(lib.rados_write(ioctx, oid, data, data.length, offset), "write", oid);
+    }
+
+    /** Reads into {@code into} from {@code offset}; returns the bytes read (0 when the object does not exist). */
+    int read(String oid, byte[] into, long offset) throws RadosException {
+        int n = lib.rados_read(ioctx, oid, into, into.length, offset);
+        if (n == -RadosException.ENOENT) {
+            return 0;
+        }
+        return check(n, "read", oid);
+    }
+
+    /** Removes the object; one that does not exist is no error. */
+    void remove(String oid) throws RadosException {
+        int r = lib.rados_remove(ioctx, oid);
+        if (r != -RadosException.ENOENT) {
+            check(r, "remove", oid);
+        }
+    }
+
+    /** Makes {@code length} bytes from {@code offset} of the object read as zeros (a no-op on a missing object). */
+    void zero(String oid, long offset, long length) throws RadosException {
+        writeOp(oid, "zero", op -> lib.rados_write_op_zero(op, offset, length));
+    }
+
+    /** Creates the object with {@code content}; fails with EEXIST when it exists. */
+    void createExclusive(String oid, byte[] content) throws RadosException {
+        writeOp(oid, "create", op -> {
+            lib.rados_write_op_create(op, Librados.CREATE_EXCLUSIVE, null);
+            lib.rados_write_op_write_full(op, content, content.length);
+        });
+    }
+
+    /** Sets one omap entry of the object; with {@code mustExist}, fails with ENOENT instead of creating it. */
+    void setOmap(String oid, String key, byte[] value, boolean mustExist) throws RadosException {
+        Memory val = new Memory(Math.max(1, value.length));
+        val.write(0, value, 0, value.length);
+        writeOp(oid, "omap set", op -> {
+            if (mustExist) {
+                lib.rados_write_op_assert_exists(op);
+            }
+            lib.rados_write_op_omap_set(op, new String[] {key}, new Pointer[] {val}, new long[] {value.length}, 1);
+        });
+    }
+
+    /** Removes one omap entry of the object (none, or a missing object, is no error). */
+    void removeOmap(String oid, String key) throws RadosException {
+        try {
+            writeOp(oid, "omap remove", op -> {
+                lib.rados_write_op_assert_exists(op);
+                lib.rados_write_op_omap_rm_keys(op, new String[] {key}, 1);
+            });
+        } catch (RadosException e) {
+            if (e.errno() != RadosException.ENOENT) {
+                throw e;
+            }
+        }
+    }
+
+    /** The value of one omap entry of the object, if the object and the entry exist. */
+    Optional<byte[]> readOmap(String oid, String key) throws RadosException {
+        Optional<Pointer> entries = readOp(
+                oid,
+                (op, iter, prval) -> lib.rados_read_op_omap_get_vals_by_keys(op, new String[] {key}, 1, iter, prval));
+        List<byte[]> values = new ArrayList<>();
+        if (entries.isPresent()) {
+            forEachEntry(entries.get(), (k, v) -> values.add(v));
+        }
+        return values.stream().findFirst();
+    }
+
+    /** The omap keys of the object, sorted (none when the object does not exist). */
+    List<String> omapKeys(String oid) throws RadosException {
+        List<String> keys = new ArrayList<>();
+        while (true) {
+            String after = keys.isEmpty() ? "" : keys.get(keys.size() - 1);
+            ByteByReference more = new ByteByReference();
+            Optional<Pointer> page = readOp(
+                    oid,
+                    (op, iter, prval) -> lib.rados_read_op_omap_get_vals2(op, after, "", OMAP_PAGE, iter, more, prval));
+            if (page.isEmpty()) {
+                return keys;
+            }
+            forEachEntry(page.get(), (k, v) -> keys.add(k));
+            if (more.getValue() == 0) {
+                return keys;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        lib.rados_ioctx_destroy(ioctx);
+        lib.rados_shutdown(cluster);
+    }
+
+    private interface WriteOpSteps {
+        void add(Pointer op);
+    }
+
+    private interface ReadOpSteps {
+        void add(Pointer op, PointerByReference iter, IntByReference prval);
+    }
+
+    private interface Entry {
+        void accept(String key, byte[] value);
+    }
+
+    private void writeOp(String oid, String what, WriteOpSteps steps) throws RadosException {
+        Pointer op = lib.rados_create_write_op();
+        try {
+            steps.add(op);
+            check(lib.rados_write_op_operate(op, ioctx, oid, null, 0), what, oid);
+        } finally {
+            lib.rados_release_write_op(op);
+        }
+    }
+
+    /**
+     * Runs a read operation that yields an omap iterator, for {@link #forEachEntry} (which ends it); empty when the
+     * object does not exist.
+     */
+    private Optional<Pointer> readOp(String oid, ReadOpSteps steps) throws RadosException {
+        Pointer op = lib.rados_create_read_op();
+        try {
+            PointerByReference iter = new PointerByReference();
+            IntByReference prval = new IntByReference();
+            steps.add(op, iter, prval);
+            int r = lib.rados_read_op_operate(op, ioctx, oid, 0);
+            if (r < 0 || prval.getValue() < 0) {
+                if (iter.getValue() != null) {
+                    lib.rados_omap_get_end(iter.getValue());
+                }
+                if (r == -RadosException.ENOENT) {
+                    return Optional.empty();
+                }
+                check(r < 0 ? r : prval.getValue(), "omap read", oid);
+            }
+            return Optional.of(iter.getValue());
+        } finally {
+            lib.rados_release_read_op(op);
+        }
+    }
+
+    /** Copies every entry out of the iterator, then ends it. */
+    private void forEachEntry(Pointer iter, Entry entry) throws RadosException {
+        try {
+            PointerByReference key = new PointerByReference();
+            PointerByReference val = new PointerByReference();
+            LongByReference len = new LongByReference();
+            while (true) {
+                check(lib.rados_omap_get_next(iter, key, val, len), "omap iteration", "");
+                if (key.getValue() == null) {
+                    return;
+                }
+                int n = Math.toIntExact(len.getValue());
+                byte[] value = n == 0 ? new byte[0] : val.getValue().getByteArray(0, n);
+                entry.accept(key.getValue().getString(0, "UTF-8"), value);
+            }
+        } finally {
+            lib.rados_omap_get_end(iter);
+        }
+    }
+
+    private static int check(int result, String call, String oid) throws RadosException {
+        if (result < 0) {
+            throw new RadosException(call, oid, result);
+        }
+        return result;
+    }
+}

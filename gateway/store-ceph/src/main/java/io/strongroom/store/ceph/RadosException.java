@@ -1,0 +1,31 @@
+package io.strongroom.store.ceph;
+
+import io.strongroom.core.store.BlockStoreException;
+
+/** A librados call that returned a negative errno: which call, on which object, and the errno. */
+final class RadosException extends Exception {
+
+    static final int ENOENT = 2;
+    static final int EEXIST = 17;
+    static final int ENOSPC = 28;
+    static final int EDQUOT = 122;
+
+    private final int errno;
+
+    RadosException(String call, String oid, int result) {
+        super(call + (oid.isEmpty() ? "" : " of " + oid) + " failed: errno " + -result);
+        this.errno = -result;
+    }
+
+    int errno() {
+        return errno;
+    }
+
+    /** The store's view of it: NO_SPACE when the cluster or the pool is full, IO_ERROR otherwise. */
+    BlockStoreException toStoreException() {
+        BlockStoreException.Reason reason = errno == ENOSPC || errno == EDQUOT
+                ? BlockStoreException.Reason.NO_SPACE
+                : BlockStoreException.Reason.IO_ERROR;
+        return new BlockStoreException(reason, getMessage(), this);
+    }
+}
