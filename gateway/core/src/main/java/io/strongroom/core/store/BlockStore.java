@@ -80,6 +80,15 @@ public interface BlockStore {
         return unsupported();
     }
 
+    /**
+     * Up to {@code max} block numbers, ascending, from {@code from} on, whose slots the snapshot has preserved: the
+     * blocks written or trimmed in the volume since the snapshot was taken (each at least once; a preserved slot
+     * may hold the same content as the volume again). What incremental replication ships (docs/REPLICAS.md).
+     */
+    default Future<long[]> preservedBlocks(UUID volumeId, UUID snapshotId, long from, int max) {
+        return unsupported();
+    }
+
     /** Deletes a snapshot and the space it holds; UNKNOWN_SNAPSHOT if absent. */
     default Future<Void> deleteSnapshot(UUID volumeId, UUID snapshotId) {
         return unsupported();

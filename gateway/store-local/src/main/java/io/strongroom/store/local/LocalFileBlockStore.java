@@ -371,6 +371,20 @@ public final class LocalFileBlockStore implements BlockStore {
     }
 
     @Override
+    public Future<long[]> preservedBlocks(UUID volumeId, UUID snapshotId, long from, int max) {
+        LocalVolume v;
+        try {
+            v = volume(volumeId);
+            if (from < 0 || max < 1) {
+                throw new BlockStoreException(INVALID_ARGUMENT, "from must be >= 0 and max >= 1");
+            }
+        } catch (BlockStoreException e) {
+            return Future.failedFuture(e);
+        }
+        return onIoThread(reads, () -> v.preservedBlocks(snapshotId, from, max));
+    }
+
+    @Override
     public Future<Void> deleteSnapshot(UUID volumeId, UUID snapshotId) {
         LocalVolume v;
         try {

@@ -344,6 +344,27 @@ final class LocalVolume {
         throw BlockStoreException.unknownSnapshot(id(), snapshotId);
     }
 
+    /** Up to {@code max} blocks from {@code from} on whose bit is set in the snapshot, under the shared slot lock. */
+    long[] preservedBlocks(UUID snapshotId, long from, int max) {
+        long[] found = new long[(int) Math.min(max, Math.max(0, blockCount() - from))];
+        int n = 0;
+        slotLock.readLock().lock();
+        try {
+            if (closed) {
+                throw BlockStoreException.unknownVolume(id());
+            }
+            LocalSnapshot s = snapshot(snapshotId);
+            for (long b = from; b < blockCount() && n < found.length; b++) {
+                if (s.preserved(b)) {
+                    found[n++] = b;
+                }
+            }
+        } finally {
+            slotLock.readLock().unlock();
+        }
+        return java.util.Arrays.copyOf(found, n);
+    }
+
     List<StoreSnapshot> snapshotInfos() {
         return snapshots.stream().map(LocalSnapshot::info).toList();
     }

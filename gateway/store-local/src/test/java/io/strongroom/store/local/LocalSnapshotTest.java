@@ -121,6 +121,32 @@ class LocalSnapshotTest {
     }
 
     @Test
+    void preservedBlocksAreTheBlocksChangedSinceTheSnapshotInPagesAndSurviveARestart() {
+        Await.result(store.write(volume, 0, SlotPattern.run(SLOT, 0, 4, 1)));
+        StoreSnapshot base = snapshot("base");
+        Await.result(store.createSnapshot(volume, base));
+        assertArrayEquals(new long[0], Await.result(store.preservedBlocks(volume, base.id(), 0, BLOCKS)));
+        Await.result(store.write(volume, 1, SlotPattern.run(SLOT, 1, 2, 2)));
+        Await.result(store.trim(volume, 40, 2));
+        Await.result(store.write(volume, BLOCKS - 1, SlotPattern.run(SLOT, BLOCKS - 1, 1, 2)));
+        Await.result(store.write(volume, 1, SlotPattern.run(SLOT, 1, 1, 3)));
+
+        long[] all = {1, 2, 40, 41, BLOCKS - 1};
+        assertArrayEquals(all, Await.result(store.preservedBlocks(volume, base.id(), 0, BLOCKS)));
+        assertArrayEquals(new long[] {1, 2}, Await.result(store.preservedBlocks(volume, base.id(), 0, 2)));
+        assertArrayEquals(new long[] {40, 41}, Await.result(store.preservedBlocks(volume, base.id(), 3, 2)));
+        assertArrayEquals(new long[] {BLOCKS - 1}, Await.result(store.preservedBlocks(volume, base.id(), 42, 9)));
+        assertArrayEquals(new long[0], Await.result(store.preservedBlocks(volume, base.id(), BLOCKS, 9)));
+        assertFails(
+                BlockStoreException.Reason.UNKNOWN_SNAPSHOT, store.preservedBlocks(volume, UUID.randomUUID(), 0, 1));
+        assertFails(BlockStoreException.Reason.INVALID_ARGUMENT, store.preservedBlocks(volume, base.id(), 0, 0));
+
+        Await.result(store.close());
+        store = open(dir);
+        assertArrayEquals(all, Await.result(store.preservedBlocks(volume, base.id(), 0, BLOCKS)));
+    }
+
+    @Test
     void namesAndIdsAreUniquePerVolumeAndUnknownSnapshotsAreRefused() {
         StoreSnapshot taken = snapshot("daily");
         Await.result(store.createSnapshot(volume, taken));

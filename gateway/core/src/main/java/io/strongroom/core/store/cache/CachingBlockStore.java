@@ -100,6 +100,11 @@ public final class CachingBlockStore implements BlockStore {
     }
 
     @Override
+    public Future<long[]> preservedBlocks(UUID volumeId, UUID snapshotId, long from, int max) {
+        return backend.preservedBlocks(volumeId, snapshotId, from, max);
+    }
+
+    @Override
     public Future<Void> deleteSnapshot(UUID volumeId, UUID snapshotId) {
         return backend.deleteSnapshot(volumeId, snapshotId);
     }
