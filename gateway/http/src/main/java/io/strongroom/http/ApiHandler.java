@@ -36,6 +36,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     private final BlockRoutes blocks;
     private final AdminRoutes admin;
     private final SnapshotRoutes snapshots;
+    private final ReplicationRoutes replication;
     private final Map<HttpConnection, ConnectionGuard> guards = new IdentityHashMap<>();
     /** Generated request ids: a random prefix per event loop and a counter, unique without coordination. */
     private final String requestIdPrefix;
@@ -49,6 +50,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
         this.blocks = new BlockRoutes(api);
         this.admin = new AdminRoutes(api);
         this.snapshots = new SnapshotRoutes(api);
+        this.replication = new ReplicationRoutes(api);
         byte[] prefix = new byte[6];
         new SecureRandom().nextBytes(prefix);
         this.requestIdPrefix = HexFormat.of().formatHex(prefix) + "-";
@@ -198,6 +200,14 @@ final class ApiHandler implements Handler<HttpServerRequest> {
             case SNAPSHOT_GET -> snapshots.get(ex, target.volume(), target.snapshot());
             case SNAPSHOT_DELETE -> snapshots.delete(ex, target.volume(), target.snapshot());
             case SNAPSHOT_READ -> blocks.readSnapshot(ex, target.volume(), target.snapshot(), target.block());
+            case REPLICATION_CYCLE -> replication.startCycle(ex, target.volume(), target.block());
+            case REPLICATION_PAGE -> replication.page(ex, target.volume(), target.block(), target.snapshot());
+            case REPLICATION_RELEASE -> replication.release(ex, target.volume(), target.block());
+            case REPLICA_CREATE -> replication.create(ex);
+            case REPLICA_LIST -> replication.list(ex);
+            case REPLICA_GET -> replication.get(ex, target.block());
+            case REPLICA_DELETE -> replication.delete(ex, target.block());
+            case REPLICA_PROMOTE -> replication.promote(ex, target.block());
             case KEK_REVALIDATE -> admin.revalidateKek(ex);
             case ACTIVITY -> admin.activity(ex);
             default -> ex.error(ErrorCode.RouteNotFound, "no route " + request.method() + " " + request.path());

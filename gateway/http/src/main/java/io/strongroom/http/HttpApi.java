@@ -7,6 +7,7 @@ import io.strongroom.core.health.HealthCheck;
 import io.strongroom.core.keys.KeyAdministration;
 import io.strongroom.core.metrics.MetricCatalog;
 import io.strongroom.core.metrics.MetricsRegistry;
+import io.strongroom.core.volume.Replicas;
 import io.strongroom.core.volume.VolumeService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,6 +19,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class HttpApi {
     private final VolumeService volumes;
+    private final Replicas replicas;
     private final TokenStore tokens;
     private final MetricsRegistry metrics;
     private final RequestMetrics requestMetrics = new RequestMetrics(Route.labels());
@@ -36,12 +38,14 @@ public final class HttpApi {
 
     public HttpApi(
             VolumeService volumes,
+            Replicas replicas,
             TokenStore tokens,
             MetricsRegistry metrics,
             HealthCheck health,
             KeyAdministration keyAdmin,
             LimitsConfig limits) {
         this.volumes = volumes;
+        this.replicas = replicas;
         this.tokens = tokens;
         this.metrics = metrics;
         this.health = health;
@@ -136,6 +140,10 @@ public final class HttpApi {
 
     VolumeService volumes() {
         return volumes;
+    }
+
+    Replicas replicas() {
+        return replicas;
     }
 
     TokenStore tokens() {

@@ -26,10 +26,17 @@ final class HttpStatuses {
                     KekRoundTripFailed -> 400;
             case Unauthorized -> 401;
             case Forbidden -> 403;
-            case VolumeNotFound, SnapshotNotFound, RouteNotFound -> 404;
+            case VolumeNotFound, SnapshotNotFound, ReplicaNotFound, RouteNotFound -> 404;
             case MethodNotAllowed -> 405;
-            case VolumeExists, RolloverInProgress, SnapshotExists, VolumeHasSnapshots, SnapshotInUse, VolumeCloning ->
-                409;
+            case VolumeExists,
+                    RolloverInProgress,
+                    SnapshotExists,
+                    VolumeHasSnapshots,
+                    SnapshotInUse,
+                    VolumeCloning,
+                    ReadOnlyReplica,
+                    ReplicaExists -> 409;
+            case PrimaryUnreachable, PrimaryRefused -> 502;
             case SnapshotsUnsupported -> 501;
             case PayloadTooLarge -> 413;
             case UnsupportedMediaType -> 415;

@@ -18,13 +18,18 @@ final class RouteMatcher {
     private static final String VOLUMES_SLASH = "/v1/volumes/";
     private static final String BLOCKS = "/blocks/";
     private static final String SNAPSHOTS = "/snapshots";
+    private static final String REPLICATION = "/replication/";
+    private static final String REPLICAS = "/v1/replicas";
+    private static final String REPLICAS_SLASH = "/v1/replicas/";
+    private static final String CYCLES = "/cycles";
     private static final String GET = "GET, HEAD, OPTIONS";
     private static final String POST = "POST, OPTIONS";
 
     /**
      * The outcome of matching: a route with its decoded path parameters, or an unmatched path ({@code allow} null:
      * 404) or a known path with another method ({@code allow} = the methods it has: 405, or the answer to OPTIONS).
-     * {@code block} is the block number, or for the operator's page the file name.
+     * {@code block} is the block number, or for the operator's page the file name, for the replica routes the
+     * replica's name, for the replication routes the stream ({@code snapshot} is then the cycle).
      */
     record Target(Route route, String volume, String block, String allow, String snapshot) {
         static final Target NOT_FOUND = new Target(Route.UNMATCHED, null, null, null, null);
@@ -43,6 +48,8 @@ final class RouteMatcher {
     private static final Target VOLUME_LIST = new Target(Route.VOLUME_LIST, null, null, null);
     private static final Target KEK_REVALIDATE = new Target(Route.KEK_REVALIDATE, null, null, null);
     private static final Target ACTIVITY = new Target(Route.ACTIVITY, null, null, null);
+    private static final Target REPLICA_CREATE = new Target(Route.REPLICA_CREATE, null, null, null);
+    private static final Target REPLICA_LIST = new Target(Route.REPLICA_LIST, null, null, null);
 
     private RouteMatcher() {}
 
@@ -52,6 +59,9 @@ final class RouteMatcher {
                 rawPath.length() > 1 && rawPath.endsWith("/") ? rawPath.substring(0, rawPath.length() - 1) : rawPath;
         if (path.startsWith(VOLUMES_SLASH)) {
             return volumeRoute(method, path);
+        }
+        if (path.startsWith(REPLICAS_SLASH)) {
+            return replicaRoute(method, path);
         }
         if (path.equals(OperatorPage.PATH) || path.startsWith(OperatorPage.PATH + "/")) {
             return method == HttpMethod.GET
@@ -69,6 +79,10 @@ final class RouteMatcher {
                 return method == HttpMethod.GET ? HEALTH : notAllowed(GET);
             case "/metrics":
                 return method == HttpMethod.GET ? METRICS : notAllowed(GET);
+            case REPLICAS:
+                return method == HttpMethod.GET
+                        ? REPLICA_LIST
+                        : method == HttpMethod.POST ? REPLICA_CREATE : notAllowed("GET, HEAD, POST, OPTIONS");
             case "/v1/keys/revalidate":
                 return method == HttpMethod.POST ? KEK_REVALIDATE : notAllowed(POST);
             case "/v1/activity":
@@ -110,6 +124,9 @@ final class RouteMatcher {
         if (path.startsWith(SNAPSHOTS, slash)
                 && (path.length() == slash + SNAPSHOTS.length() || path.charAt(slash + SNAPSHOTS.length()) == '/')) {
             return snapshotRoute(method, path, volume, slash + SNAPSHOTS.length());
+        }
+        if (path.startsWith(REPLICATION, slash)) {
+            return replicationRoute(method, path, volume, slash + REPLICATION.length());
         }
         Route action = switch (path.substring(slash)) {
             case "/kek" -> Route.KEK_SET;
@@ -160,6 +177,64 @@ final class RouteMatcher {
                         rawVolume,
                         path.substring(nameStart, slash),
                         path.substring(slash + BLOCKS.length()))
+                : notAllowed(GET);
+    }
+
+    /** {@code /v1/replicas/{replica}} and {@code /v1/replicas/{replica}/promote}. */
+    private static Target replicaRoute(HttpMethod method, String path) {
+        int nameStart = REPLICAS_SLASH.length();
+        int slash = path.indexOf('/', nameStart);
+        if (slash == nameStart || path.length() == nameStart) {
+            return Target.NOT_FOUND;
+        }
+        if (slash < 0) {
+            Route route = method == HttpMethod.GET
+                    ? Route.REPLICA_GET
+                    : method == HttpMethod.DELETE ? Route.REPLICA_DELETE : null;
+            return route == null ? notAllowed("GET, HEAD, DELETE, OPTIONS") : named(route, path.substring(nameStart));
+        }
+        if (!path.substring(slash).equals("/promote")) {
+            return Target.NOT_FOUND;
+        }
+        return method == HttpMethod.POST
+                ? named(Route.REPLICA_PROMOTE, path.substring(nameStart, slash))
+                : notAllowed(POST);
+    }
+
+    private static Target named(Route route, String raw) {
+        String name = decode(raw);
+        return name == null ? Target.UNDECODABLE : new Target(route, null, name, null);
+    }
+
+    /**
+     * {@code .../replication/{stream}} (DELETE), {@code .../replication/{stream}/cycles} (POST) and
+     * {@code .../replication/{stream}/cycles/{cycle}} (GET).
+     */
+    private static Target replicationRoute(HttpMethod method, String path, String rawVolume, int at) {
+        int slash = path.indexOf('/', at);
+        if (slash == at || path.length() == at) {
+            return Target.NOT_FOUND;
+        }
+        if (slash < 0) {
+            return method == HttpMethod.DELETE
+                    ? snapshotTarget(Route.REPLICATION_RELEASE, rawVolume, "", path.substring(at))
+                    : notAllowed("DELETE, OPTIONS");
+        }
+        String stream = path.substring(at, slash);
+        if (!path.startsWith(CYCLES, slash)) {
+            return Target.NOT_FOUND;
+        }
+        int cycleAt = slash + CYCLES.length();
+        if (path.length() == cycleAt) {
+            return method == HttpMethod.POST
+                    ? snapshotTarget(Route.REPLICATION_CYCLE, rawVolume, "", stream)
+                    : notAllowed(POST);
+        }
+        if (path.charAt(cycleAt) != '/' || path.indexOf('/', cycleAt + 1) >= 0 || path.length() == cycleAt + 1) {
+            return Target.NOT_FOUND;
+        }
+        return method == HttpMethod.GET
+                ? snapshotTarget(Route.REPLICATION_PAGE, rawVolume, path.substring(cycleAt + 1), stream)
                 : notAllowed(GET);
     }
 

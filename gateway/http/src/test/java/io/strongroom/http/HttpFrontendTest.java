@@ -66,7 +66,7 @@ class HttpFrontendTest {
         LimitsConfig limits = new LimitsConfig()
                 .setMaxConcurrentRequests(maxConcurrentRequests)
                 .setRequestTimeout(requestTimeout);
-        api = new HttpApi(null, tokens, new MetricsRegistry(), health::get, null, limits);
+        api = new HttpApi(null, null, tokens, new MetricsRegistry(), health::get, null, limits);
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
         }

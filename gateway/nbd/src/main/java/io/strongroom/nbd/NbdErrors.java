@@ -16,7 +16,7 @@ final class NbdErrors {
     static int of(ErrorCode code) {
         return switch (code) {
             case InvalidArgument, BadBodyLength, BlockOutOfRange, InvalidAddress, PayloadTooLarge -> NbdProtocol.EINVAL;
-            case Unauthorized, Forbidden -> NbdProtocol.EPERM;
+            case Unauthorized, Forbidden, ReadOnlyReplica -> NbdProtocol.EPERM;
             case InsufficientStorage -> NbdProtocol.ENOSPC;
             case KeyInaccessible,
                     KeyUnavailable,
@@ -26,6 +26,8 @@ final class NbdErrors {
                     BlockIntegrityError,
                     VolumeNotFound,
                     VolumeCloning,
+                    PrimaryUnreachable,
+                    PrimaryRefused,
                     InternalError -> NbdProtocol.EIO;
             case VolumeExists,
                     KekNotRsa,
@@ -40,6 +42,8 @@ final class NbdErrors {
                     VolumeHasSnapshots,
                     SnapshotInUse,
                     SnapshotsUnsupported,
+                    ReplicaNotFound,
+                    ReplicaExists,
                     RouteNotFound,
                     MethodNotAllowed,
                     UnsupportedMediaType,

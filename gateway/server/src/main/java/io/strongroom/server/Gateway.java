@@ -156,6 +156,7 @@ public final class Gateway {
         return new StrongroomOptions()
                 .setVertx(vertx)
                 .setStorageBackend(backend)
+                .setReplicaDirectory(config.getDataDir().resolve("replicas"))
                 .setKeyVaults(vaults.keyVaultsConfig().setPkcs11(config.hsm().toPkcs11Config()))
                 .setKeyAccess(new KeyAccessRule.Settings(
                         ka.getGracePeriod(),
@@ -212,6 +213,7 @@ public final class Gateway {
         metrics = new MetricsRegistry();
         api = new HttpApi(
                 volumes,
+                strongroom.replicas(),
                 material.credentials().tokens(),
                 metrics,
                 observability,

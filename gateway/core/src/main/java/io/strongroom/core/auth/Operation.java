@@ -22,6 +22,10 @@ public enum Operation {
     DESCRIBE_SNAPSHOTS(Role.VOLUME_ADMIN, true),
     /** Read the blocks of a volume's snapshot: data, like the volume's own blocks. */
     READ_SNAPSHOT(Role.DATA, true),
+    /** Serve a replica of a volume: start cycles, ship their sealed blocks, release the stream (on the primary). */
+    REPLICATE(Role.REPLICATION, true),
+    /** Create, list, describe, promote and delete the read replicas this gateway keeps of other gateways' volumes. */
+    MANAGE_REPLICAS(Role.VOLUME_ADMIN, false),
     REVALIDATE_VOLUME_KEY(Role.KEY_ADMIN, true),
     CHANGE_KEK(Role.KEY_ADMIN, true),
     ROLLOVER_DEK(Role.KEY_ADMIN, true),

@@ -45,6 +45,9 @@ public record Principal(String name, Set<Role> roles, Set<String> volumes) {
         if (role == Role.DATA) {
             return mayUseData(volume);
         }
+        if (role == Role.REPLICATION) {
+            return has(role) && (volumes.contains(ALL_VOLUMES) || volumes.contains(volume));
+        }
         boolean describes = operation == Operation.DESCRIBE_VOLUME || operation == Operation.DESCRIBE_SNAPSHOTS;
         return has(role) || (describes && mayUseData(volume));
     }

@@ -9,7 +9,12 @@ public enum Role {
     /** Create, list, inspect and delete volumes. */
     VOLUME_ADMIN("volume-admin"),
     /** Set a volume's KEK, rotate, revalidate key access. */
-    KEY_ADMIN("key-admin");
+    KEY_ADMIN("key-admin"),
+    /**
+     * Follow the volumes the token lists from another gateway (docs/REPLICAS.md): take replication snapshots and
+     * receive their sealed blocks and the DEKs wrapped for the replica. As strong as data access to those volumes.
+     */
+    REPLICATION("replication");
 
     private final String wireName;
 
@@ -28,6 +33,7 @@ public enum Role {
                 return r;
             }
         }
-        throw new IllegalArgumentException("unknown role '" + name + "' (expected data, volume-admin or key-admin)");
+        throw new IllegalArgumentException(
+                "unknown role '" + name + "' (expected data, volume-admin, key-admin or replication)");
     }
 }

@@ -5,6 +5,7 @@ import io.strongroom.core.keys.KeyVaults;
 import io.strongroom.core.store.StorageBackend;
 import io.strongroom.core.store.StorageBackends;
 import io.strongroom.core.volume.DefaultVolumeService;
+import io.strongroom.core.volume.Replicas;
 import io.strongroom.core.volume.VolumeInfo;
 import io.strongroom.core.volume.VolumeService;
 import io.strongroom.core.volume.VolumeSpec;
@@ -44,6 +45,7 @@ public final class Strongroom {
     private @Nullable KeyAccessRule keyAccess;
     private @Nullable StorageBackend storage;
     private @Nullable DefaultVolumeService volumes;
+    private @Nullable Replicas replicas;
     private @Nullable Future<Void> closing;
 
     private Strongroom(Vertx vertx, boolean ownVertx, StrongroomOptions options) {
@@ -90,8 +92,12 @@ public final class Strongroom {
                 })
                 .compose(s -> DefaultVolumeService.open(
                         vertx, s.blocks(), s.metadata(), keys, BlockSealer.create(), options.getVolumes()))
-                .map(service -> {
+                .compose(service -> {
                     volumes = service;
+                    return Replicas.open(vertx, service, options.getReplicaDirectory(), keys.clock());
+                })
+                .map(opened -> {
+                    replicas = opened;
                     keyAccess.startMonitor();
                     return this;
                 });
@@ -130,6 +136,11 @@ public final class Strongroom {
     /** The volume service itself: key changes (KEK, rollover) and everything the handles do. */
     public VolumeService volumes() {
         return started(volumes);
+    }
+
+    /** The read replicas this instance keeps of other gateways' volumes (docs/REPLICAS.md). */
+    public Replicas replicas() {
+        return started(replicas);
     }
 
     /** The key vaults: key states, vault clients (for health and metrics). */
@@ -174,7 +185,8 @@ public final class Strongroom {
             if (keyAccess != null) {
                 keyAccess.stopMonitor();
             }
-            closing = step(null, () -> volumes == null ? null : volumes.close())
+            closing = step(null, () -> replicas == null ? null : replicas.close())
+                    .transform(ar -> step(ar.cause(), () -> volumes == null ? null : volumes.close()))
                     .transform(ar -> step(ar.cause(), () -> storage == null ? null : storage.close()))
                     .transform(ar -> step(ar.cause(), () -> keys == null ? null : keys.close()))
                     .transform(ar -> step(ar.cause(), () -> keyAccess == null ? null : keyAccess.close()))

@@ -6,6 +6,7 @@ import io.strongroom.core.store.StorageBackend;
 import io.strongroom.core.store.StorageOptions;
 import io.strongroom.core.volume.VolumeServiceOptions;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -26,6 +27,7 @@ public class StrongroomOptions {
     private KeyAccessRule.@Nullable Settings keyAccess;
     private VolumeServiceOptions volumes = new VolumeServiceOptions();
     private Duration blockingTimeout = DEFAULT_BLOCKING_TIMEOUT;
+    private @Nullable Path replicaDirectory;
 
     public @Nullable Vertx getVertx() {
         return vertx;
@@ -93,6 +95,19 @@ public class StrongroomOptions {
     /** Settings of the volume service; its {@link VolumeServiceOptions#setServiceKekId service KEK} is required. */
     public StrongroomOptions setVolumes(VolumeServiceOptions volumes) {
         this.volumes = Objects.requireNonNull(volumes, "volumes");
+        return this;
+    }
+
+    public @Nullable Path getReplicaDirectory() {
+        return replicaDirectory;
+    }
+
+    /**
+     * Where the read replicas of this instance keep their state and tokens (docs/REPLICAS.md); null (the default):
+     * no replicas can be created here. The directory should be private to the gateway (its token files are 0600).
+     */
+    public StrongroomOptions setReplicaDirectory(@Nullable Path replicaDirectory) {
+        this.replicaDirectory = replicaDirectory;
         return this;
     }
 

@@ -48,6 +48,16 @@ public enum ErrorCode {
      * takes no key change or snapshot until the copy is done (its {@code clone.state} says DONE).
      */
     VolumeCloning(false),
+    /** A write, trim or volume deletion on a volume that follows a primary as a read replica; promote it first. */
+    ReadOnlyReplica(false),
+    /** No replica of that name on this gateway. */
+    ReplicaNotFound(false),
+    /** This gateway has a replica (or a volume) of that name already. */
+    ReplicaExists(false),
+    /** A replica's primary gateway could not be reached (connection refused, timeout). */
+    PrimaryUnreachable(false),
+    /** A replica's primary gateway refused the replication request (wrong token, unknown volume...). */
+    PrimaryRefused(false),
     RouteNotFound(false),
     MethodNotAllowed(false),
     /** A request body in a media type the operation does not take (a JSON route sent a form, say). */

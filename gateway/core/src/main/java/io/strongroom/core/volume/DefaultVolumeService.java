@@ -15,10 +15,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.lang.System.Logger.Level;
+import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -50,6 +52,7 @@ public final class DefaultVolumeService implements VolumeService {
     private final EventLoops loops;
     private final VolumeSnapshots snapshots;
     private final VolumeClones clones;
+    private final ReplicationSource replication;
     private final ConcurrentHashMap<String, Volume> volumes = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -67,6 +70,8 @@ public final class DefaultVolumeService implements VolumeService {
         this.options = options;
         this.loops = new EventLoops(vertx);
         this.snapshots = new VolumeSnapshots(store, keys.clock());
+        this.replication = new ReplicationSource(
+                store, snapshots, keys.dekCache(), keys.clock(), v -> requireKeys(v, v.keyring()));
         KekValidator validator = new KekValidator(keys);
         this.lifecycle = new VolumeLifecycle(store, metadataStore, keys, options, validator);
         this.keyChanges = new VolumeKeyChanges(vertx, loops, store, sealer, keys, validator, options, () -> closed);
@@ -174,6 +179,7 @@ public final class DefaultVolumeService implements VolumeService {
         // After the volume's other key changes (snapshots included), so none is taken behind the check.
         return v.serialKeyChange(() -> {
             try {
+                requireWritable(v);
                 VolumeSnapshots.requireNone(v, "deleting the volume");
             } catch (StrongroomException e) {
                 return Future.failedFuture(e);
@@ -273,14 +279,62 @@ public final class DefaultVolumeService implements VolumeService {
         if (closed) {
             return Future.failedFuture(closedError()); // at once: the event loops may be gone with the service
         }
-        return loops.run(() -> writeOnLoop(name, firstBlock, plaintext, fua));
+        return loops.run(() -> writeOnLoop(name, firstBlock, plaintext, fua, false));
     }
 
-    private Future<Void> writeOnLoop(String name, long firstBlock, Buffer plaintext, boolean fua) {
+    /**
+     * Writes blocks a replica received from its primary (docs/REPLICAS.md): {@code slots} are sealed images of the
+     * primary volume {@code sourceId}, opened with {@code sourceDeks} (the primary's DEKs, in the replica's memory
+     * for one cycle) and written through the normal write path, sealed under this volume's own DEK and id. The one
+     * write path a read-only replica volume accepts.
+     */
+    Future<Void> writeReplicated(
+            String name, UUID sourceId, Function<DekId, Dek> sourceDeks, long firstBlock, int count, Buffer slots) {
+        if (closed) {
+            return Future.failedFuture(closedError());
+        }
+        return loops.run(() -> {
+            Buffer plaintext;
+            try {
+                int blockSize = volume(name).blockSize();
+                plaintext = runs.open(sourceId, blockSize, firstBlock, count, slots, sourceDeks);
+            } catch (StrongroomException e) {
+                return Future.failedFuture(e);
+            } catch (BlockIntegrityException | DestroyedKeyException e) {
+                return Future.failedFuture(new StrongroomException(
+                        ErrorCode.BlockIntegrityError,
+                        "a block shipped for replica " + name + " failed to open: " + e.getMessage()));
+            }
+            return writeOnLoop(name, firstBlock, plaintext, false, true);
+        });
+    }
+
+    /** Trims blocks a replica's primary shipped as empty: the one trim a read-only replica volume accepts. */
+    Future<Void> trimReplicated(String name, long firstBlock, long count) {
+        return trim(name, firstBlock, count, true);
+    }
+
+    /** Makes volume {@code name} a read-only replica (writes and trims refused, ReadOnlyReplica) or writable again. */
+    void replicaTarget(String name, boolean readOnly) {
+        volume(name).readOnly(readOnly);
+    }
+
+    private static void requireWritable(Volume v) {
+        if (v.readOnly()) {
+            throw new StrongroomException(
+                    ErrorCode.ReadOnlyReplica,
+                    "volume " + v.name() + " is a read replica: it serves reads only until it is promoted");
+        }
+    }
+
+    private Future<Void> writeOnLoop(String name, long firstBlock, Buffer plaintext, boolean fua, boolean replicated) {
         Volume v;
         int count;
         try {
             v = serving(name);
+            if (!replicated) {
+                requireWritable(v);
+            }
             count = VolumeRules.blocksIn(plaintext.length(), v.blockSize());
             VolumeRules.checkRun(name, v.blockCount(), firstBlock, count);
         } catch (StrongroomException e) {
@@ -334,9 +388,16 @@ public final class DefaultVolumeService implements VolumeService {
 
     @Override
     public Future<Void> trim(String name, long firstBlock, long count) {
+        return trim(name, firstBlock, count, false);
+    }
+
+    private Future<Void> trim(String name, long firstBlock, long count, boolean replicated) {
         Volume v;
         try {
             v = serving(name);
+            if (!replicated) {
+                requireWritable(v);
+            }
             VolumeRules.checkRun(name, v.blockCount(), firstBlock, count);
             requireKeys(v, v.keyring());
         } catch (StrongroomException e) {
@@ -424,6 +485,29 @@ public final class DefaultVolumeService implements VolumeService {
     @Override
     public Future<Void> deleteSnapshot(String name, String snapshot) {
         return withVolume(name, v -> snapshots.delete(v, snapshot));
+    }
+
+    @Override
+    public Future<ReplicationCycle> startReplicationCycle(
+            String name, String stream, @Nullable String base, boolean fresh, RSAPublicKey recipient) {
+        return withVolume(name, v -> replication.start(v, stream, base, fresh, recipient));
+    }
+
+    @Override
+    public Future<Buffer> replicationPage(
+            String name,
+            String stream,
+            String cycle,
+            ReplicationCycle.Mode mode,
+            @Nullable String base,
+            long from,
+            int max) {
+        return withVolume(name, v -> replication.page(v, stream, cycle, mode, base, from, max));
+    }
+
+    @Override
+    public Future<Void> releaseReplication(String name, String stream) {
+        return withVolume(name, v -> replication.release(v, stream));
     }
 
     private <T> Future<T> withVolume(String name, Function<Volume, Future<T>> action) {

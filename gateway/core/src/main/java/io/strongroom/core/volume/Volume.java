@@ -44,6 +44,8 @@ final class Volume {
     private volatile BlockCopy.Progress cloneProgress;
     /** Clones being made from each snapshot of this volume (by snapshot id): such a snapshot is not deleted. */
     private final ConcurrentHashMap<UUID, Integer> clonesFrom = new ConcurrentHashMap<>();
+    /** A read replica's volume: only replication writes it until it is promoted ({@link Replicas}). */
+    private volatile boolean readOnly;
 
     private Future<Void> lastMetadataWrite = Future.succeededFuture(); // guarded by this
 
@@ -225,6 +227,14 @@ final class Volume {
     /** Whether a clone is being made from snapshot {@code snapshotId} of this volume. */
     boolean isCloneSource(UUID snapshotId) {
         return clonesFrom.containsKey(snapshotId);
+    }
+
+    boolean readOnly() {
+        return readOnly;
+    }
+
+    void readOnly(boolean value) {
+        readOnly = value;
     }
 
     boolean isDeleted() {

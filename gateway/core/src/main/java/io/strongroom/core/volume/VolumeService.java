@@ -2,8 +2,10 @@ package io.strongroom.core.volume;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import java.security.interfaces.RSAPublicKey;
 import java.util.List;
 import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one entry point of every frontend (HTTP, the embedding API, NBD later) to encrypted volumes.
@@ -90,6 +92,28 @@ public interface VolumeService {
 
     /** Deletes a snapshot and the space it holds; SnapshotInUse while a clone is being made from it. */
     Future<Void> deleteSnapshot(String name, String snapshot);
+
+    /**
+     * Starts a replication cycle of volume {@code name} for the replica stream {@code stream} (a UUID the replica
+     * chose), on the primary (docs/REPLICAS.md): takes the cycle's replication snapshot, deletes the stream's older
+     * ones but {@code base} (the one the replica last applied), and wraps the volume's DEKs under {@code recipient}.
+     * {@code fresh}: the replica's volume is new and empty.
+     */
+    Future<ReplicationCycle> startReplicationCycle(
+            String name, String stream, @Nullable String base, boolean fresh, RSAPublicKey recipient);
+
+    /** One page of a cycle's sealed slot images ({@link ReplicationWire}), up to {@code max} blocks from {@code from}. */
+    Future<Buffer> replicationPage(
+            String name,
+            String stream,
+            String cycle,
+            ReplicationCycle.Mode mode,
+            @Nullable String base,
+            long from,
+            int max);
+
+    /** Deletes every replication snapshot of {@code stream} (its replica was deleted or promoted). */
+    Future<Void> releaseReplication(String name, String stream);
 
     /**
      * The block size of volume {@code name}, or empty when there is no such volume. Never fails and never waits (a

@@ -14,6 +14,7 @@ final class TestTokens {
     static final String DATA_ALL = "test-data-all-token-0123456789abcdef0123456789abcd";
     static final String VOLUME_ADMIN = "test-volume-admin-token-0123456789abcdef012345678";
     static final String KEY_ADMIN = "test-key-admin-token-0123456789abcdef0123456789ab";
+    static final String REPLICATION = "test-replication-token-0123456789abcdef0123456789";
 
     private TestTokens() {}
 
@@ -28,7 +29,8 @@ final class TestTokens {
                 .add(entry("data-a", DATA_A, new JsonArray().add("data"), "a"))
                 .add(entry("data-all", DATA_ALL, new JsonArray().add("data"), "*"))
                 .add(entry("volume-admin", VOLUME_ADMIN, new JsonArray().add("volume-admin"), "*"))
-                .add(entry("key-admin", KEY_ADMIN, new JsonArray().add("key-admin"), "*"));
+                .add(entry("key-admin", KEY_ADMIN, new JsonArray().add("key-admin"), "*"))
+                .add(entry("replication", REPLICATION, new JsonArray().add("replication"), "*"));
         Files.writeString(
                 dataDir.resolve("tokens.json"),
                 new JsonObject().put("version", 1).put("tokens", tokens).encodePrettily());
