@@ -197,6 +197,9 @@ public final class Gateway {
                 .setDataDir(config.getDataDir().resolve("volumes"))
                 .setDurability(config.getDurability())
                 .setCacheBytes(config.getCacheBytes())
+                .setCephConf(config.getCephConf())
+                .setCephPool(config.getCephPool())
+                .setCephNamespace(config.getCephNamespace())
                 .setMaxPendingWrites(Math.max(StorageOptions.DEFAULT_MAX_PENDING_WRITES, 2 * bound + nbdWrites))
                 .setMaxRequestBytes(Math.max(
                         StorageOptions.DEFAULT_MAX_REQUEST_BYTES,

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything the gateway needs to start: plain data with {@code DEFAULT_*} constants and fluent setters.
@@ -47,6 +48,9 @@ public class GatewayConfig {
     private Durability durability = DEFAULT_DURABILITY;
     private long cacheBytes = DEFAULT_CACHE_BYTES;
     private String storageBackend = DEFAULT_STORAGE_BACKEND;
+    private @Nullable Path cephConf;
+    private String cephPool = StorageOptions.DEFAULT_CEPH_POOL;
+    private String cephNamespace = "";
     private int eventLoops = defaultEventLoops();
     private final LimitsConfig limits = new LimitsConfig();
     private final VaultConfig vault = new VaultConfig();
@@ -127,6 +131,34 @@ public class GatewayConfig {
     /** The storage backend by name ({@code local}: files under {@code <dataDir>/volumes}). */
     public GatewayConfig setStorageBackend(String storageBackend) {
         this.storageBackend = storageBackend;
+        return this;
+    }
+
+    public @Nullable Path getCephConf() {
+        return cephConf;
+    }
+
+    /** The {@code ceph} backend's ceph.conf; required when {@link #getStorageBackend()} is {@code ceph}. */
+    public GatewayConfig setCephConf(@Nullable Path cephConf) {
+        this.cephConf = cephConf;
+        return this;
+    }
+
+    public String getCephPool() {
+        return cephPool;
+    }
+
+    public GatewayConfig setCephPool(String cephPool) {
+        this.cephPool = cephPool;
+        return this;
+    }
+
+    public String getCephNamespace() {
+        return cephNamespace;
+    }
+
+    public GatewayConfig setCephNamespace(String cephNamespace) {
+        this.cephNamespace = cephNamespace;
         return this;
     }
 
@@ -273,6 +305,7 @@ public class GatewayConfig {
                     String.valueOf(storageBackend),
                     "one of " + String.join(", ", StorageBackends.names()));
         }
+        validateCeph();
         if (limits.getRequestTimeout().isNegative()
                 || limits.getRequestTimeout().isZero()) {
             throw ConfigException.invalid(
@@ -290,6 +323,19 @@ public class GatewayConfig {
         hsm.validate();
         validateNbd();
         return this;
+    }
+
+    private void validateCeph() {
+        if (cephPool == null || cephPool.isBlank()) {
+            throw ConfigException.invalid(Settings.STORAGE_CEPH_POOL, String.valueOf(cephPool), "a pool name");
+        }
+        if (cephNamespace == null) {
+            throw ConfigException.invalid(Settings.STORAGE_CEPH_NAMESPACE, "null", "a namespace (\"\" is the default)");
+        }
+        if ("ceph".equals(storageBackend) && cephConf == null) {
+            throw ConfigException.invalid(
+                    Settings.STORAGE_CEPH_CONF, "", "the path of a ceph.conf when storage.backend is ceph");
+        }
     }
 
     private void validateNbd() {

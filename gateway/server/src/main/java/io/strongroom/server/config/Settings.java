@@ -5,6 +5,7 @@ import io.strongroom.core.keys.IdentityConfig;
 import io.strongroom.core.keys.Pkcs11Config;
 import io.strongroom.core.store.Durability;
 import io.strongroom.core.store.StorageBackends;
+import io.strongroom.core.store.StorageOptions;
 import io.strongroom.http.LimitsConfig;
 import io.strongroom.vault.local.keys.MasterSecret;
 import io.vertx.core.json.DecodeException;
@@ -32,6 +33,9 @@ final class Settings {
     static final String EVENT_LOOPS = "eventLoops";
     static final String CACHE_BYTES = "cacheBytes";
     static final String STORAGE_BACKEND = "storage.backend";
+    static final String STORAGE_CEPH_CONF = "storage.ceph.conf";
+    static final String STORAGE_CEPH_POOL = "storage.ceph.pool";
+    static final String STORAGE_CEPH_NAMESPACE = "storage.ceph.namespace";
     static final String MAX_BODY_BYTES = "limits.maxBodyBytes";
     static final String MAX_BLOCKS_PER_REQUEST = "limits.maxBlocksPerRequest";
     static final String REQUEST_TIMEOUT = "limits.requestTimeout";
@@ -143,6 +147,24 @@ final class Settings {
                     "where volumes are stored: " + String.join(", ", StorageBackends.names()) + " (default "
                             + GatewayConfig.DEFAULT_STORAGE_BACKEND + ": files under <dataDir>/volumes)",
                     (c, v) -> c.setStorageBackend(storageBackend(v))),
+            scalar(
+                    STORAGE_CEPH_CONF,
+                    "--storage-ceph-conf",
+                    "<file>",
+                    "the ceph backend's cluster: a ceph.conf (monitors, authentication); required with it",
+                    (c, v) -> c.setCephConf(path(v))),
+            scalar(
+                    STORAGE_CEPH_POOL,
+                    "--storage-ceph-pool",
+                    "<name>",
+                    "the ceph backend's pool (default " + StorageOptions.DEFAULT_CEPH_POOL + ")",
+                    (c, v) -> c.setCephPool(v.trim())),
+            scalar(
+                    STORAGE_CEPH_NAMESPACE,
+                    "--storage-ceph-namespace",
+                    "<name>",
+                    "the ceph backend's RADOS namespace in the pool (default: the pool's default one)",
+                    (c, v) -> c.setCephNamespace(v.trim())),
             scalar(
                     EVENT_LOOPS,
                     "--event-loops",

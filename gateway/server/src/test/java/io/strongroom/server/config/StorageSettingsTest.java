@@ -37,12 +37,12 @@ class StorageSettingsTest {
     @Test
     void anUnknownBackendIsRefusedWithTheKnownNames() {
         ConfigException flag = assertThrows(
-                ConfigException.class, () -> ConfigLoader.load(new String[] {"--storage-backend", "ceph"}, Map.of()));
-        assertEquals("invalid setting storage.backend: 'ceph' (expected one of local)", flag.getMessage());
+                ConfigException.class, () -> ConfigLoader.load(new String[] {"--storage-backend", "s3"}, Map.of()));
+        assertEquals("invalid setting storage.backend: 's3' (expected one of ceph, local)", flag.getMessage());
         ConfigException set = assertThrows(
                 ConfigException.class,
                 () -> new GatewayConfig().setStorageBackend("s3").validate());
-        assertEquals("invalid setting storage.backend: 's3' (expected one of local)", set.getMessage());
+        assertEquals("invalid setting storage.backend: 's3' (expected one of ceph, local)", set.getMessage());
     }
 
     @Test
@@ -50,6 +50,26 @@ class StorageSettingsTest {
         String help = ConfigLoader.help();
         assertTrue(help.contains("--storage-backend"), help);
         assertTrue(help.contains("STRONGROOM_STORAGE_BACKEND"), help);
-        assertTrue(help.contains("where volumes are stored: local"), help);
+        assertTrue(help.contains("where volumes are stored: ceph, local"), help);
+        assertTrue(help.contains("--storage-ceph-conf"), help);
+        assertTrue(help.contains("STRONGROOM_STORAGE_CEPH_POOL"), help);
+    }
+
+    @Test
+    void theCephBackendTakesItsClusterPoolAndNamespaceAndNeedsAConf() throws Exception {
+        Path file = dir.resolve("gateway.yaml");
+        Files.writeString(file, "storage:\n  backend: ceph\n  ceph:\n    conf: /etc/ceph/ceph.conf\n    pool: vols\n");
+        GatewayConfig c = ConfigLoader.load(
+                new String[] {"--config", file.toString()}, Map.of("STRONGROOM_STORAGE_CEPH_NAMESPACE", "team-a"));
+        assertEquals("ceph", c.getStorageBackend());
+        assertEquals(Path.of("/etc/ceph/ceph.conf"), c.getCephConf());
+        assertEquals("vols", c.getCephPool());
+        assertEquals("team-a", c.getCephNamespace());
+        assertEquals("strongroom", new GatewayConfig().getCephPool());
+        ConfigException noConf = assertThrows(
+                ConfigException.class, () -> ConfigLoader.load(new String[] {"--storage-backend", "ceph"}, Map.of()));
+        assertEquals(
+                "invalid setting storage.ceph.conf: '' (expected the path of a ceph.conf when storage.backend is ceph)",
+                noConf.getMessage());
     }
 }
