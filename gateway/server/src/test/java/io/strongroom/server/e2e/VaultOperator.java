@@ -98,6 +98,12 @@ final class VaultOperator {
     GatewayConfig prepareGateway(Path dir, String gatewayToken) throws IOException, InterruptedException {
         createRsaKey(SERVICE_KEY);
         createRsaKey(CUSTOMER_KEY);
+        return gatewayConfig(dir, gatewayToken);
+    }
+
+    /** The configuration {@link #prepareGateway} returns, for keys created already (a second gateway on the vault). */
+    GatewayConfig gatewayConfig(Path dir, String gatewayToken) throws IOException {
+        Files.createDirectories(dir);
         Path trust = dir.resolve("vault-ca.pem");
         Files.writeString(trust, vault.certificatePem());
         Path data = dir.resolve("data");
