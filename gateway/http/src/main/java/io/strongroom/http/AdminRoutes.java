@@ -27,7 +27,7 @@ final class AdminRoutes {
         BlockRoutes.readJson(ex, json -> {
             VolumeSpec spec;
             try {
-                spec = spec(json);
+                spec = spec(json, false);
             } catch (IllegalArgumentException e) {
                 ex.error(ErrorCode.InvalidArgument, e.getMessage());
                 return;
@@ -189,7 +189,11 @@ final class AdminRoutes {
     }
 
     /** The create body {@code {name, sizeBytes, blockSize?, kek?, identity?}}; the volume service checks the values. */
-    private static VolumeSpec spec(JsonObject json) {
+    /**
+     * The volume a create or clone body asks for; a clone's {@code sizeBytes} may be left out (0: the parent's size,
+     * which is the only one it may have).
+     */
+    static VolumeSpec spec(JsonObject json, boolean clone) {
         for (String field : json.fieldNames()) {
             if (!field.equals("name")
                     && !field.equals("sizeBytes")
@@ -203,7 +207,8 @@ final class AdminRoutes {
         if (!(json.getValue("name") instanceof String name)) {
             throw new IllegalArgumentException("name is required (a string)");
         }
-        if (!(json.getValue("sizeBytes") instanceof Number size) || size.doubleValue() != size.longValue()) {
+        Object sizeValue = clone && json.getValue("sizeBytes") == null ? 0L : json.getValue("sizeBytes");
+        if (!(sizeValue instanceof Number size) || size.doubleValue() != size.longValue()) {
             throw new IllegalArgumentException("sizeBytes is required (an integer)");
         }
         Object blockSize = json.getValue("blockSize");

@@ -208,6 +208,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
             case REPLICA_GET -> replication.get(ex, target.block());
             case REPLICA_DELETE -> replication.delete(ex, target.block());
             case REPLICA_PROMOTE -> replication.promote(ex, target.block());
+            case SNAPSHOT_CLONE -> snapshots.clone(ex, target.volume(), target.snapshot());
             case KEK_REVALIDATE -> admin.revalidateKek(ex);
             case ACTIVITY -> admin.activity(ex);
             default -> ex.error(ErrorCode.RouteNotFound, "no route " + request.method() + " " + request.path());

@@ -37,6 +37,7 @@ public enum Route {
     REPLICA_GET("GET /v1/replicas/{replica}", Operation.MANAGE_REPLICAS),
     REPLICA_DELETE("DELETE /v1/replicas/{replica}", Operation.MANAGE_REPLICAS),
     REPLICA_PROMOTE("POST /v1/replicas/{replica}/promote", Operation.MANAGE_REPLICAS),
+    SNAPSHOT_CLONE("POST /v1/volumes/{name}/snapshots/{snapshot}/clone", Operation.CLONE_SNAPSHOT),
     KEK_REVALIDATE("POST /v1/keys/revalidate", Operation.REVALIDATE_KEK),
     ACTIVITY("GET /v1/activity", Operation.READ_ACTIVITY),
     /** The operator's page and its files: static, no data, no token (its script calls the API with one). */

@@ -22,6 +22,7 @@ final class RouteMatcher {
     private static final String REPLICAS = "/v1/replicas";
     private static final String REPLICAS_SLASH = "/v1/replicas/";
     private static final String CYCLES = "/cycles";
+    private static final String CLONE = "/clone";
     private static final String GET = "GET, HEAD, OPTIONS";
     private static final String POST = "POST, OPTIONS";
 
@@ -144,7 +145,8 @@ final class RouteMatcher {
     }
 
     /**
-     * {@code .../snapshots}, {@code .../snapshots/{snapshot}} and {@code .../snapshots/{snapshot}/blocks/{n}}; a
+     * {@code .../snapshots}, {@code .../snapshots/{snapshot}}, {@code .../snapshots/{snapshot}/clone} and
+     * {@code .../snapshots/{snapshot}/blocks/{n}}; a
      * snapshot is read-only, so its blocks answer only GET (405 to PUT).
      */
     private static Target snapshotRoute(HttpMethod method, String path, String rawVolume, int at) {
@@ -167,6 +169,11 @@ final class RouteMatcher {
                     : method == HttpMethod.DELETE
                             ? snapshotTarget(Route.SNAPSHOT_DELETE, rawVolume, snapshot, null)
                             : notAllowed("GET, HEAD, DELETE, OPTIONS");
+        }
+        if (path.substring(slash).equals(CLONE)) {
+            return method == HttpMethod.POST
+                    ? snapshotTarget(Route.SNAPSHOT_CLONE, rawVolume, path.substring(nameStart, slash), null)
+                    : notAllowed("POST, OPTIONS");
         }
         if (!path.startsWith(BLOCKS, slash) || path.indexOf('/', slash + BLOCKS.length()) >= 0) {
             return Target.NOT_FOUND;

@@ -1,13 +1,15 @@
 package io.strongroom.http;
 
 import io.strongroom.core.error.ErrorCode;
+import io.strongroom.core.volume.CloneJob;
 import io.strongroom.core.volume.SnapshotInfo;
 import io.strongroom.core.volume.VolumeService;
+import io.strongroom.core.volume.VolumeSpec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A volume's snapshots (docs/SNAPSHOTS.md): take, list, describe, delete. Their blocks are read by
+ * A volume's snapshots (docs/SNAPSHOTS.md): take, list, describe, clone, delete. Their blocks are read by
  * {@link BlockRoutes#readSnapshot}; a snapshot is read-only, so nothing writes them.
  */
 final class SnapshotRoutes {
@@ -27,6 +29,29 @@ final class SnapshotRoutes {
             ex.run(() -> volumes.createSnapshot(volume, name), ar -> {
                 if (ar.succeeded()) {
                     ex.json(201, toJson(ar.result()));
+                } else {
+                    ex.fail(ar.cause());
+                }
+            });
+        });
+    }
+
+    /**
+     * {@code POST /v1/volumes/{name}/snapshots/{snapshot}/clone {"name","kek"?,"identity"?}}: 202 with the new volume
+     * once it exists, in state CLONING; its copy goes on behind (docs/SNAPSHOTS.md, "Clones").
+     */
+    void clone(Exchange ex, String volume, String snapshot) {
+        BlockRoutes.readJson(ex, json -> {
+            VolumeSpec spec;
+            try {
+                spec = AdminRoutes.spec(json, true);
+            } catch (IllegalArgumentException e) {
+                ex.error(ErrorCode.InvalidArgument, e.getMessage());
+                return;
+            }
+            ex.run(() -> volumes.cloneSnapshot(volume, snapshot, spec).map(CloneJob::started), ar -> {
+                if (ar.succeeded()) {
+                    ex.json(202, ar.result().toJson());
                 } else {
                     ex.fail(ar.cause());
                 }

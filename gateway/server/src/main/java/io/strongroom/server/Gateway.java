@@ -212,7 +212,7 @@ public final class Gateway {
 
     private Future<Void> deployHttp() {
         GatewayObservability observability = new GatewayObservability(
-                keyVaults, store, config.getDurability(), material.aesNi(), transportName(), tlsEngineName());
+                keyVaults, volumes, store, config.getDurability(), material.aesNi(), transportName(), tlsEngineName());
         metrics = new MetricsRegistry();
         api = new HttpApi(
                 volumes,

@@ -17,6 +17,8 @@ import io.strongroom.core.store.BlockStoreStats;
 import io.strongroom.core.store.Durability;
 import io.strongroom.core.store.StoreMetricsSource;
 import io.strongroom.core.store.VolumeFault;
+import io.strongroom.core.volume.CloneStats;
+import io.strongroom.core.volume.VolumeService;
 import io.strongroom.crypto.AesNiReport;
 import io.strongroom.vault.LatencySnapshot;
 import java.time.Duration;
@@ -28,11 +30,12 @@ import java.util.Map;
 
 /**
  * The gateway's metrics sources and its detailed health report: key states per KEK, DEK cache, vault
- * latency per endpoint/operation/region, AES-NI probe, storage, transport, build, JVM and process. Reads in-memory
+ * latency per endpoint/operation/region, clones, AES-NI probe, storage, transport, build, JVM and process. Reads in-memory
  * state and /proc/self/status.
  */
 final class GatewayObservability implements HealthCheck {
     private final KeyVaults keys;
+    private final VolumeService volumes;
     private final BlockStore store;
     private final Durability durability;
     private final AesNiReport aesNi;
@@ -42,12 +45,14 @@ final class GatewayObservability implements HealthCheck {
 
     GatewayObservability(
             KeyVaults keys,
+            VolumeService volumes,
             BlockStore store,
             Durability durability,
             AesNiReport aesNi,
             String transport,
             String tlsEngine) {
         this.keys = keys;
+        this.volumes = volumes;
         this.store = store;
         this.durability = durability;
         this.aesNi = aesNi;
@@ -65,6 +70,7 @@ final class GatewayObservability implements HealthCheck {
         registry.register(this::keyStates)
                 .register(this::dekCache)
                 .register(this::vaultLatency)
+                .register(this::clones)
                 .register(this::aesNi)
                 .register(new StoreMetricsSource(store))
                 .register(this::buildInfo)
@@ -222,6 +228,14 @@ final class GatewayObservability implements HealthCheck {
                             "cross_region",
                             Boolean.toString(s.crossRegion()));
         }
+    }
+
+    private void clones(PrometheusWriter out) {
+        CloneStats stats = volumes.cloneStats();
+        out.family(MetricCatalog.CLONE_BLOCKS);
+        out.sample(MetricCatalog.CLONE_BLOCKS, stats.blocksCopied());
+        out.family(MetricCatalog.CLONES_RUNNING);
+        out.sample(MetricCatalog.CLONES_RUNNING, stats.running());
     }
 
     private void aesNi(PrometheusWriter out) {

@@ -26,6 +26,11 @@ public enum Operation {
     REPLICATE(Role.REPLICATION, true),
     /** Create, list, describe, promote and delete the read replicas this gateway keeps of other gateways' volumes. */
     MANAGE_REPLICAS(Role.VOLUME_ADMIN, false),
+    /**
+     * Make a new volume from one of this volume's snapshots: a volume creation, so its administrators (the clone's
+     * data is the snapshot's, which they could already copy into a volume of their own).
+     */
+    CLONE_SNAPSHOT(Role.VOLUME_ADMIN, true),
     REVALIDATE_VOLUME_KEY(Role.KEY_ADMIN, true),
     CHANGE_KEK(Role.KEY_ADMIN, true),
     ROLLOVER_DEK(Role.KEY_ADMIN, true),

@@ -67,6 +67,13 @@ public final class MetricCatalog {
             "strongroom_alerts_undelivered_total",
             "Key-access alerts given up on (webhook queue full, or refused on every attempt)");
 
+    // Volumes
+    public static final Metric CLONE_BLOCKS = Metric.counter(
+            "strongroom_clone_blocks_total",
+            "Blocks of snapshots re-sealed into clones (opened with the parent's DEK, sealed under the clone's)");
+    public static final Metric CLONES_RUNNING =
+            Metric.gauge("strongroom_clones_running", "Clones whose copy from their snapshot runs now");
+
     // Crypto
     public static final Metric AES_INTRINSICS =
             Metric.gauge("strongroom_aes_intrinsics", "1 when the CPU has AES-NI and the JVM uses its AES intrinsics");
@@ -135,6 +142,8 @@ public final class MetricCatalog {
             VAULT_CALL_DURATION,
             ACTIVITY_EVENTS_DROPPED,
             ALERTS_UNDELIVERED,
+            CLONE_BLOCKS,
+            CLONES_RUNNING,
             AES_INTRINSICS,
             AES_SELFTEST_THROUGHPUT,
             BUILD_INFO,

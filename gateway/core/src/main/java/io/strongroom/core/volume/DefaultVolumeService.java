@@ -477,7 +477,7 @@ public final class DefaultVolumeService implements VolumeService {
         return withVolume(name, v -> clones.start(notCloning(v), snapshot, clone, volumes));
     }
 
-    /** Blocks re-sealed into clones since start-up, and clones whose copy runs now (for metrics). */
+    @Override
     public CloneStats cloneStats() {
         return new CloneStats(clones.blocksCopied(), clones.running());
     }

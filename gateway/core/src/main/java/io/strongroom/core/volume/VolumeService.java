@@ -90,6 +90,9 @@ public interface VolumeService {
      */
     Future<CloneJob> cloneSnapshot(String name, String snapshot, VolumeSpec clone);
 
+    /** Blocks re-sealed into clones since start-up, and clones whose copy runs now (for metrics). */
+    CloneStats cloneStats();
+
     /** Deletes a snapshot and the space it holds; SnapshotInUse while a clone is being made from it. */
     Future<Void> deleteSnapshot(String name, String snapshot);
 

@@ -1,8 +1,10 @@
 package io.strongroom.server.e2e;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strongroom.core.testkit.Await;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -262,6 +264,26 @@ class ApiConformanceTest {
         check("readSnapshotBlocks", 400, "GET", "/v1/volumes/s/snapshots/s1/blocks/x", D, null);
         check("readSnapshotBlocks", 404, "GET", "/v1/volumes/s/snapshots/none/blocks/0", D, null);
         check("readSnapshotBlocks", 403, "GET", "/v1/volumes/s/snapshots/s1/blocks/0", TestTokens.VOLUME_ADMIN, null);
+        json("cloneSnapshot", 202, "POST", "/v1/volumes/s/snapshots/s1/clone", A, "{\"name\":\"s-clone\"}");
+        json("cloneSnapshot", 409, "POST", "/v1/volumes/s/snapshots/s1/clone", A, "{\"name\":\"s-clone\"}");
+        json("cloneSnapshot", 400, "POST", "/v1/volumes/s/snapshots/s1/clone", A, "{\"name\":\"Not A Name\"}");
+        json("cloneSnapshot", 403, "POST", "/v1/volumes/s/snapshots/s1/clone", D, "{\"name\":\"x\"}");
+        json("cloneSnapshot", 404, "POST", "/v1/volumes/s/snapshots/none/clone", A, "{\"name\":\"x\"}");
+        check(
+                "cloneSnapshot",
+                415,
+                "POST",
+                "/v1/volumes/s/snapshots/s1/clone",
+                A,
+                utf8("{\"name\":\"x\"}"),
+                "Content-Type",
+                FORM);
+        await().atMost(Await.DEFAULT_TIMEOUT)
+                .until(() -> "DONE"
+                        .equals(gw.send("GET", "/v1/volumes/s-clone", A, null)
+                                .json()
+                                .getJsonObject("clone")
+                                .getString("state")));
         check("deleteVolume", 409, "DELETE", "/v1/volumes/s", A, null);
         check("deleteSnapshot", 403, "DELETE", "/v1/volumes/s/snapshots/s1", D, null);
         check("deleteSnapshot", 204, "DELETE", "/v1/volumes/s/snapshots/s1", A, null);
