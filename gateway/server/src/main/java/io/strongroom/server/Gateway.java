@@ -224,6 +224,7 @@ public final class Gateway {
                 config.limits());
         observability.registerMetrics(metrics);
         keyAccess.registerMetrics(metrics);
+        strongroom.replicas().registerMetrics(metrics);
         latencyTimer = vertx.setPeriodic(VAULT_LATENCY_SAMPLE_MILLIS, id -> observability.sampleVaultLatency());
         if (config.getPort() != 0) {
             httpPort = config.getPort();

@@ -25,7 +25,17 @@ public enum ActivityType {
     /** A clone's copy finished: every block of the snapshot re-sealed under the clone's DEK. */
     CLONE_FINISHED("cloneFinished"),
     /** A clone's copy failed or was interrupted by a stop or crash; the clone was deleted. */
-    CLONE_FAILED("cloneFailed");
+    CLONE_FAILED("cloneFailed"),
+    /** A read replica of another gateway's volume was created here (docs/REPLICAS.md). */
+    REPLICA_CREATED("replicaCreated"),
+    /** A replica applied a cycle whole after syncing, lagging or failing: it follows its primary again. */
+    REPLICA_CAUGHT_UP("replicaCaughtUp"),
+    /** A replica's lag went over its threshold (the larger of 60 s and ten intervals). */
+    REPLICA_LAGGING("replicaLagging"),
+    /** A replica's cycle failed after one had succeeded: its primary is down, refuses, or lost its key. */
+    REPLICA_PRIMARY_UNREACHABLE("replicaPrimaryUnreachable"),
+    /** A replica was promoted into a writable volume. */
+    REPLICA_PROMOTED("replicaPromoted");
 
     private final String jsonName;
 

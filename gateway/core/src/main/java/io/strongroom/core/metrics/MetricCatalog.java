@@ -118,6 +118,19 @@ public final class MetricCatalog {
     public static final Metric JVM_THREADS_DAEMON = Metric.gauge("jvm_threads_daemon", "Live daemon threads");
     public static final Metric JVM_THREADS_PEAK = Metric.gauge("jvm_threads_peak", "Most live threads at once");
 
+    public static final Metric REPLICA_LAG = Metric.gauge(
+            "strongroom_replica_lag_seconds",
+            "Per read replica: seconds since the primary took the snapshot last applied whole (docs/REPLICAS.md)");
+    public static final Metric REPLICA_CYCLES =
+            Metric.counter("strongroom_replica_cycles_total", "Per read replica: cycles applied whole since start");
+    public static final Metric REPLICA_BLOCKS = Metric.counter(
+            "strongroom_replica_blocks_shipped_total", "Per read replica: blocks received and applied since start");
+    public static final Metric REPLICA_BYTES = Metric.counter(
+            "strongroom_replica_bytes_shipped_total",
+            "Per read replica: bytes of replication pages received since start");
+    public static final Metric REPLICA_FOLLOWING =
+            Metric.gauge("strongroom_replica_following", "Per read replica: 1 while its last cycle succeeded, else 0");
+
     /** Every family, grouped as above. */
     public static final List<Metric> ALL = List.of(
             HTTP_REQUEST_DURATION,
@@ -140,6 +153,11 @@ public final class MetricCatalog {
             DEK_CACHE_MISSES,
             DEK_CACHE_SIZE,
             VAULT_CALL_DURATION,
+            REPLICA_LAG,
+            REPLICA_CYCLES,
+            REPLICA_BLOCKS,
+            REPLICA_BYTES,
+            REPLICA_FOLLOWING,
             ACTIVITY_EVENTS_DROPPED,
             ALERTS_UNDELIVERED,
             CLONE_BLOCKS,

@@ -314,6 +314,11 @@ public final class DefaultVolumeService implements VolumeService {
         return trim(name, firstBlock, count, true);
     }
 
+    /** The activity log's events of the volume layer, for the replicas. */
+    KeyEvents events() {
+        return new KeyEvents(keys::activityLog, keys.clock());
+    }
+
     /** Makes volume {@code name} a read-only replica (writes and trims refused, ReadOnlyReplica) or writable again. */
     void replicaTarget(String name, boolean readOnly) {
         volume(name).readOnly(readOnly);

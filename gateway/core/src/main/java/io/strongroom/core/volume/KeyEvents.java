@@ -8,7 +8,7 @@ import java.time.Clock;
 import java.util.function.Supplier;
 
 /**
- * Rotation, rollover, re-seal and clone events of the volume layer, for the gateway's activity log. No key material.
+ * Rotation, rollover, re-seal, clone and replica events of the volume layer, for the gateway's activity log. No key material.
  */
 final class KeyEvents {
     private final Supplier<ActivityLog> log;
@@ -81,6 +81,11 @@ final class KeyEvents {
                         .detail(detail)
                         .ok(type != ActivityType.CLONE_FAILED),
                 failure);
+    }
+
+    /** A replica event ({@code type}); the replica's volume is named, the primary in the detail. */
+    void replica(ActivityType type, String replica, String detail, Throwable failure) {
+        record(ActivityEvent.of(type, clock.instant()).volume(replica).detail(detail), failure);
     }
 
     private void record(ActivityEvent.Builder event, Throwable failure) {

@@ -1,7 +1,10 @@
 package io.strongroom.core.volume;
 
+import io.strongroom.core.activity.ActivityType;
 import io.strongroom.core.error.ErrorCode;
 import io.strongroom.core.error.StrongroomException;
+import io.strongroom.core.metrics.MetricCatalog;
+import io.strongroom.core.metrics.MetricsRegistry;
 import io.strongroom.crypto.Dek;
 import io.strongroom.crypto.DekId;
 import io.strongroom.crypto.KeyWrapAlgorithm;
@@ -52,12 +55,14 @@ public final class Replicas {
     static final int PAGE_BLOCKS = 256;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final int EPHEMERAL_KEY_BITS = 3072;
+    private static final Duration LAG_ALERT = Duration.ofSeconds(60);
 
     private final Vertx vertx;
     private final DefaultVolumeService volumes;
     private final @Nullable Path dir;
     private final Clock clock;
     private final HttpClient http;
+    private final KeyEvents events;
     private final Map<String, Replica> replicas = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -67,6 +72,7 @@ public final class Replicas {
         this.dir = dir;
         this.clock = clock;
         this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000));
+        this.events = volumes.events();
     }
 
     /**
@@ -179,6 +185,7 @@ public final class Replicas {
                                     r.name,
                                     r.primaryVolume,
                                     r.primaryUrl);
+                            events.replica(ActivityType.REPLICA_CREATED, r.name, r.describe(), null);
                             r.schedule(0, first);
                             return r.info();
                         }))
@@ -258,6 +265,7 @@ public final class Replicas {
                 .map(x -> {
                     volumes.replicaTarget(r.name, false);
                     LOG.log(Level.INFO, "replica {0} promoted: its volume is writable", r.name);
+                    events.replica(ActivityType.REPLICA_PROMOTED, r.name, r.describe() + ", " + r.appliedText(), null);
                     releaseQuietly(r);
                     return r.info();
                 });
@@ -315,6 +323,29 @@ public final class Replicas {
                         e.getMessage(),
                         r.stream,
                         r.primaryVolume));
+    }
+
+    /** Publishes the replicas' lag, cycles, blocks and bytes shipped, and whether each follows. */
+    public void registerMetrics(MetricsRegistry registry) {
+        registry.register(out -> {
+            List<ReplicaInfo> all = list().result();
+            out.family(MetricCatalog.REPLICA_LAG);
+            all.stream()
+                    .filter(r -> r.lagSeconds() != null)
+                    .forEach(r -> out.sample(MetricCatalog.REPLICA_LAG, r.lagSeconds(), "replica", r.name()));
+            out.family(MetricCatalog.REPLICA_CYCLES);
+            all.forEach(r -> out.sample(MetricCatalog.REPLICA_CYCLES, r.cycles(), "replica", r.name()));
+            out.family(MetricCatalog.REPLICA_BLOCKS);
+            all.forEach(r -> out.sample(MetricCatalog.REPLICA_BLOCKS, r.blocksShipped(), "replica", r.name()));
+            out.family(MetricCatalog.REPLICA_BYTES);
+            all.forEach(r -> out.sample(MetricCatalog.REPLICA_BYTES, r.bytesShipped(), "replica", r.name()));
+            out.family(MetricCatalog.REPLICA_FOLLOWING);
+            all.forEach(r -> out.sample(
+                    MetricCatalog.REPLICA_FOLLOWING,
+                    r.state() == ReplicaInfo.State.FOLLOWING ? 1 : 0,
+                    "replica",
+                    r.name()));
+        });
     }
 
     /** Stops every replica's loop, waiting for the cycles in progress to end. */
@@ -399,6 +430,7 @@ public final class Replicas {
         private volatile long timer = -1;
         private volatile Future<Void> running = Future.succeededFuture();
         private int failures;
+        private boolean lagging;
         private @Nullable Future<KeyPair> keyPair;
 
         Replica(String name, String stream, String primaryUrl, String primaryVolume, Duration interval, String token) {
@@ -441,11 +473,25 @@ public final class Replicas {
                     if (ar.succeeded()) {
                         failures = 0;
                         lastError = null;
+                        if (state != ReplicaInfo.State.FOLLOWING || lagging) {
+                            lagging = false;
+                            events.replica(
+                                    ActivityType.REPLICA_CAUGHT_UP, name, describe() + ", " + appliedText(), null);
+                        }
                         state = ReplicaInfo.State.FOLLOWING;
+                        checkLag();
                         schedule(interval.toMillis(), null);
                     } else {
                         failures++;
+                        if (state == ReplicaInfo.State.FOLLOWING) {
+                            events.replica(
+                                    ActivityType.REPLICA_PRIMARY_UNREACHABLE,
+                                    name,
+                                    describe() + ": " + ar.cause().getMessage(),
+                                    ar.cause());
+                        }
                         fail(ar.cause().getMessage());
+                        checkLag();
                         LOG.log(
                                 Level.WARNING,
                                 "replica {0}: cycle failed: {1}",
@@ -457,6 +503,29 @@ public final class Replicas {
                     return Future.succeededFuture();
                 });
             });
+        }
+
+        /** Records a REPLICA_LAGGING event once each time the lag goes over the threshold. */
+        private void checkLag() {
+            Instant at = appliedAt;
+            Duration threshold =
+                    interval.multipliedBy(10).compareTo(LAG_ALERT) > 0 ? interval.multipliedBy(10) : LAG_ALERT;
+            if (!lagging && at != null && Duration.between(at, clock.instant()).compareTo(threshold) > 0) {
+                lagging = true;
+                events.replica(
+                        ActivityType.REPLICA_LAGGING,
+                        name,
+                        describe() + ", " + appliedText() + ", over " + threshold.toSeconds() + " s",
+                        null);
+            }
+        }
+
+        String describe() {
+            return "replica of " + primaryVolume + " at " + primaryUrl;
+        }
+
+        String appliedText() {
+            return applied == null ? "no cycle applied yet" : "holds the primary as of " + appliedAt;
         }
 
         void fail(String why) {

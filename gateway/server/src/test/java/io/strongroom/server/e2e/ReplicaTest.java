@@ -97,6 +97,13 @@ class ReplicaTest {
         return r.json();
     }
 
+    /** The types of the activity events about {@code volume} on the replica gateway. */
+    private static List<String> activity(String volume) throws Exception {
+        return replica.get("/v1/activity?volume=" + volume, A).json().getJsonArray("events").stream()
+                .map(e -> ((JsonObject) e).getString("type"))
+                .toList();
+    }
+
     /** SHA-256 of every block of {@code volume}, read over HTTP 64 blocks at a time. */
     private static String digest(GatewayFixture gw, String volume) throws Exception {
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
@@ -192,6 +199,12 @@ class ReplicaTest {
         assertEquals(
                 "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve("db-r.token"))));
 
+        String metrics = new String(replica.get("/metrics", A).body(), StandardCharsets.UTF_8);
+        assertTrue(metrics.contains("strongroom_replica_cycles_total{replica=\"db-r\"}"), metrics);
+        assertTrue(metrics.contains("strongroom_replica_following{replica=\"db-r\"} 1"), metrics);
+        assertTrue(metrics.contains("strongroom_replica_lag_seconds{replica=\"db-r\"}"), metrics);
+        assertFalse(metrics.contains(TestTokens.REPLICATION));
+
         GatewayFixture.Response promoted = replica.send("POST", "/v1/replicas/db-r/promote", A, null);
         assertEquals(200, promoted.status(), () -> new String(promoted.body(), StandardCharsets.UTF_8));
         assertEquals("promoted", promoted.json().getString("state"));
@@ -207,6 +220,12 @@ class ReplicaTest {
                         .json()
                         .getJsonArray("snapshots")
                         .isEmpty());
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        activity("db-r").containsAll(List.of("replicaCreated", "replicaCaughtUp", "replicaPromoted")));
+        assertFalse(new String(replica.get("/v1/activity?volume=db-r", A).body(), StandardCharsets.UTF_8)
+                .contains(TestTokens.REPLICATION));
 
         assertEquals(204, replica.send("DELETE", "/v1/replicas/db-r", A, null).status());
         assertCode(replica.get("/v1/replicas/db-r", A), 404, "ReplicaNotFound");
