@@ -1,10 +1,11 @@
 package io.strongroom.http;
 
+import io.netty.buffer.ByteBuf;
 import io.strongroom.core.error.ErrorCode;
 import io.strongroom.core.volume.VolumeService;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.util.OptionalInt;
@@ -28,17 +29,22 @@ final class BlockRoutes {
     }
 
     void read(Exchange ex, String volume, String blockText) {
-        readRun(ex, volume, blockText, (first, count) -> volumes.read(volume, first, count));
+        readRun(ex, volume, blockText, (first, count) -> volumes.readDirect(volume, first, count));
     }
 
     /** A run of a snapshot's blocks: checked and answered like the volume's own. */
     void readSnapshot(Exchange ex, String volume, String snapshot, String blockText) {
-        readRun(ex, volume, blockText, (first, count) -> volumes.readSnapshot(volume, snapshot, first, count));
+        readRun(
+                ex,
+                volume,
+                blockText,
+                (first, count) -> volumes.readSnapshot(volume, snapshot, first, count)
+                        .map(b -> ((BufferInternal) b).getByteBuf()));
     }
 
-    /** Reads a run of plaintext blocks from the volume or one of its snapshots. */
+    /** Reads a run of plaintext blocks from the volume or one of its snapshots into a buffer the exchange owns. */
     private interface RunReader {
-        Future<Buffer> read(long first, int count);
+        Future<ByteBuf> read(long first, int count);
     }
 
     private void readRun(Exchange ex, String volume, String blockText, RunReader reader) {

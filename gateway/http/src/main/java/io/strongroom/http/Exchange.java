@@ -1,5 +1,6 @@
 package io.strongroom.http;
 
+import io.netty.buffer.ByteBuf;
 import io.strongroom.core.admission.StorageAdmission;
 import io.strongroom.core.error.ErrorCode;
 import io.strongroom.core.error.StrongroomException;
@@ -12,6 +13,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Supplier;
 
@@ -244,13 +246,26 @@ final class Exchange {
         }
     }
 
-    void bytes(Buffer body) {
-        if (begin()) {
-            int length = body.length();
+    /**
+     * Answers 200 with {@code body}, which the exchange owns from here: it is released once written, once its write
+     * failed (client gone), or at once if the request was answered already (a timeout) or is a HEAD.
+     */
+    void bytes(ByteBuf body) {
+        if (!begin()) {
+            body.release();
+            return;
+        }
+        Future<Void> sent;
+        try {
+            int length = body.readableBytes();
             response.putHeader(HeaderValues.CONTENT_TYPE, HeaderValues.OCTET_STREAM)
                     .putHeader(HeaderValues.CONTENT_LENGTH, HeaderValues.contentLength(length));
-            end(200, body, length);
+            sent = end(200, BufferInternal.buffer(body), length);
+        } catch (RuntimeException e) {
+            body.release();
+            throw e;
         }
+        sent.onComplete(ar -> body.release());
     }
 
     void json(int status, JsonObject json) {
@@ -344,7 +359,7 @@ final class Exchange {
      * Sends the answer. A {@code HEAD} request gets the headers a {@code GET} would (with its {@code Content-Length})
      * and no body.
      */
-    private void end(int status, Buffer body, int bodyLength) {
+    private Future<Void> end(int status, Buffer body, int bodyLength) {
         response.setStatusCode(status);
         response.putHeader(HeaderValues.X_REQUEST_ID, requestId);
         boolean head = request.method() == HttpMethod.HEAD;
@@ -375,6 +390,7 @@ final class Exchange {
                 request.resume();
             }
         }
+        return sent;
     }
 
     /**

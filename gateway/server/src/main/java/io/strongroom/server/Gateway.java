@@ -7,6 +7,7 @@ import io.strongroom.core.keys.IdentityConfig;
 import io.strongroom.core.keys.KeyAccessRule;
 import io.strongroom.core.keys.KeyVaults;
 import io.strongroom.core.keys.KeyVaultsConfig;
+import io.strongroom.core.metrics.MetricCatalog;
 import io.strongroom.core.metrics.MetricsRegistry;
 import io.strongroom.core.store.BlockStore;
 import io.strongroom.core.store.StorageBackend;
@@ -225,6 +226,10 @@ public final class Gateway {
         observability.registerMetrics(metrics);
         keyAccess.registerMetrics(metrics);
         strongroom.replicas().registerMetrics(metrics);
+        metrics.register(out -> {
+            out.family(MetricCatalog.PLAINTEXT_BUFFERS_IN_USE);
+            out.sample(MetricCatalog.PLAINTEXT_BUFFERS_IN_USE, volumes.directBuffersInUse());
+        });
         latencyTimer = vertx.setPeriodic(VAULT_LATENCY_SAMPLE_MILLIS, id -> observability.sampleVaultLatency());
         if (config.getPort() != 0) {
             httpPort = config.getPort();

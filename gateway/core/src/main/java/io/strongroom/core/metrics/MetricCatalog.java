@@ -24,6 +24,9 @@ public final class MetricCatalog {
             "strongroom_storage_slots_in_use", "Storage operations in flight (bound: limits.storageQueueBound)");
     public static final Metric STORAGE_REQUESTS_WAITING = Metric.gauge(
             "strongroom_storage_requests_waiting", "Requests paused waiting for a storage slot (backpressure)");
+    public static final Metric PLAINTEXT_BUFFERS_IN_USE = Metric.gauge(
+            "strongroom_plaintext_buffers_in_use",
+            "Pooled direct buffers holding blocks read for an answer and not yet released (0 when idle)");
     public static final Metric HTTP_CONNECTIONS_OPEN =
             Metric.gauge("strongroom_http_connections_open", "HTTP connections open (bound: limits.maxConnections)");
     public static final Metric HTTP_CONNECTIONS_CLOSED = Metric.counter(

@@ -1,5 +1,7 @@
 package io.strongroom.core.volume;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.strongroom.core.error.ErrorCode;
 import io.strongroom.core.error.StrongroomException;
 import io.strongroom.core.keys.KeyAccessContext;
@@ -14,6 +16,7 @@ import io.strongroom.crypto.DestroyedKeyException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.lang.System.Logger.Level;
 import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
@@ -23,6 +26,7 @@ import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,11 +45,14 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DefaultVolumeService implements VolumeService {
     private static final System.Logger LOG = System.getLogger(DefaultVolumeService.class.getName());
+    /** Plaintext for callers that keep it: unpooled heap memory, which the collector frees. */
+    private static final IntFunction<ByteBuf> HEAP = bytes -> Unpooled.buffer(bytes, bytes);
 
     private final BlockStore store;
     private final MetadataStore metadataStore;
     private final KeyVaults keys;
     private final SealedRuns runs;
+    private final PlaintextBuffers plaintextBuffers = new PlaintextBuffers();
     private final VolumeServiceOptions options;
     private final VolumeLifecycle lifecycle;
     private final VolumeKeyChanges keyChanges;
@@ -82,7 +89,12 @@ public final class DefaultVolumeService implements VolumeService {
                 new KeyEvents(keys::activityLog, keys.clock()),
                 keys.clock(),
                 (v, snapshotId, first, count) -> loops.run(() -> readOnLoop(
-                        v, first, count, parent -> store.readSnapshot(parent.id(), snapshotId, first, count))),
+                                v,
+                                first,
+                                count,
+                                parent -> store.readSnapshot(parent.id(), snapshotId, first, count),
+                                HEAP))
+                        .map(BufferInternal::buffer),
                 (v, first, plaintext) ->
                         loops.run(() -> writeAdmitted(v, first, plaintext.length() / v.blockSize(), plaintext, false)));
     }
@@ -196,26 +208,48 @@ public final class DefaultVolumeService implements VolumeService {
         if (closed) {
             return Future.failedFuture(closedError()); // at once: the event loops may be gone with the service
         }
-        return loops.run(() -> readOnLoop(name, firstBlock, count));
+        return loops.run(() -> readOnLoop(name, firstBlock, count, ownBlocks(firstBlock, count), HEAP))
+                .map(BufferInternal::buffer);
     }
 
-    private Future<Buffer> readOnLoop(String name, long firstBlock, int count) {
-        return readOnLoop(name, firstBlock, count, v -> store.read(v.id(), firstBlock, count));
+    @Override
+    public Future<ByteBuf> readDirect(String name, long firstBlock, int count) {
+        if (closed) {
+            return Future.failedFuture(closedError());
+        }
+        return loops.run(
+                () -> readOnLoop(name, firstBlock, count, ownBlocks(firstBlock, count), plaintextBuffers::allocate));
     }
 
-    private Future<Buffer> readOnLoop(String name, long firstBlock, int count, Function<Volume, Future<Buffer>> fetch) {
+    @Override
+    public long directBuffersInUse() {
+        return plaintextBuffers.inUse();
+    }
+
+    private Function<Volume, Future<Buffer>> ownBlocks(long firstBlock, int count) {
+        return v -> store.read(v.id(), firstBlock, count);
+    }
+
+    private Future<ByteBuf> readOnLoop(
+            String name,
+            long firstBlock,
+            int count,
+            Function<Volume, Future<Buffer>> fetch,
+            IntFunction<ByteBuf> output) {
         try {
-            return readOnLoop(serving(name), firstBlock, count, fetch);
+            return readOnLoop(serving(name), firstBlock, count, fetch, output);
         } catch (StrongroomException e) {
             return Future.failedFuture(e);
         }
     }
 
     /**
-     * Reads and opens {@code count} slots that {@code slots} fetches, after the volume's checks: run, key access,
-     * DEKs in memory. The volume's own blocks and a snapshot's are opened alike: same volume id, same DEKs.
+     * Reads and opens {@code count} slots that {@code fetch} fetches into a buffer from {@code output}, after the
+     * volume's checks: run, key access, DEKs in memory. The volume's own blocks and a snapshot's are opened alike:
+     * same volume id, same DEKs. The buffer is released here if opening fails, else it is the caller's.
      */
-    private Future<Buffer> readOnLoop(Volume v, long firstBlock, int count, Function<Volume, Future<Buffer>> fetch) {
+    private Future<ByteBuf> readOnLoop(
+            Volume v, long firstBlock, int count, Function<Volume, Future<Buffer>> fetch, IntFunction<ByteBuf> output) {
         String name = v.name();
         VolumeKeyring keyring;
         Volume.Epoch epoch;
@@ -235,17 +269,23 @@ public final class DefaultVolumeService implements VolumeService {
         return fetch.apply(v)
                 .recover(e -> Future.failedFuture(VolumeErrors.fromStore(name, e)))
                 .map(slots -> {
-                    Buffer plaintext = open(v, keyring, firstBlock, count, slots);
+                    ByteBuf plaintext = output.apply(count * v.blockSize());
+                    try {
+                        open(v, keyring, firstBlock, count, slots, plaintext);
+                    } catch (RuntimeException e) {
+                        plaintext.release();
+                        throw e;
+                    }
                     v.reads.increment();
-                    v.bytesOut.add(plaintext.length());
+                    v.bytesOut.add(plaintext.readableBytes());
                     return plaintext;
                 })
                 .andThen(x -> epoch.leave());
     }
 
-    private Buffer open(Volume v, VolumeKeyring keyring, long firstBlock, int count, Buffer slots) {
+    private void open(Volume v, VolumeKeyring keyring, long firstBlock, int count, Buffer slots, ByteBuf out) {
         try {
-            return runs.open(v.id(), v.blockSize(), firstBlock, count, slots, id -> dekOf(v, keyring, id));
+            runs.open(v.id(), v.blockSize(), firstBlock, count, slots, id -> dekOf(v, keyring, id), out);
         } catch (BlockIntegrityException e) {
             LOG.log(
                     Level.ERROR,
@@ -470,8 +510,9 @@ public final class DefaultVolumeService implements VolumeService {
         if (closed) {
             return Future.failedFuture(closedError());
         }
-        return loops.run(
-                () -> readOnLoop(name, firstBlock, count, v -> snapshots.read(v, snapshot, firstBlock, count)));
+        return loops.run(() ->
+                        readOnLoop(name, firstBlock, count, v -> snapshots.read(v, snapshot, firstBlock, count), HEAP))
+                .map(BufferInternal::buffer);
     }
 
     @Override

@@ -20,9 +20,9 @@ import java.util.function.Function;
  * event loop ({@link EventLoops}: the threads whose key residue is scrubbed).
  *
  * <p>No payload copies: blocks are read through NIO views of the incoming buffer and written straight into the
- * outgoing one. Outgoing buffers are unpooled heap buffers: the JCA AES-GCM implementation works directly on heap
- * arrays (a direct buffer would be copied through a temporary array inside the cipher), and heap buffers cannot
- * leak native memory when a request is abandoned. Vert.x exposes the Netty buffer behind a {@link Buffer} only
+ * outgoing one, which the caller provides: an unpooled heap buffer for callers that keep the plaintext, a pooled
+ * direct one ({@link PlaintextBuffers}) for a frontend that writes it to a socket (the sealer runs the cipher on a
+ * per-thread array and copies into direct memory, the copy Netty would otherwise make from a heap buffer). Vert.x exposes the Netty buffer behind a {@link Buffer} only
  * through its internal {@link BufferInternal}; that is the price of not copying 8 KiB per block twice.
  */
 final class SealedRuns {
@@ -48,23 +48,29 @@ final class SealedRuns {
     }
 
     /**
-     * Opens {@code count} slots read for blocks {@code first..}. All-zero slots (never written or trimmed) become
-     * zero blocks. {@code dekFor} maps a slot's DEK id to the DEK, or null when the volume has no such DEK.
-     * Throws {@link io.strongroom.crypto.BlockIntegrityException} for a slot that does not authenticate.
+     * Opens {@code count} slots read for blocks {@code first..} into {@code out} ({@code count * blockSize} writable
+     * bytes from index 0). All-zero slots (never written or trimmed) become zero blocks. {@code dekFor} maps a slot's
+     * DEK id to the DEK, or null when the volume has no such DEK. Throws
+     * {@link io.strongroom.crypto.BlockIntegrityException} for a slot that does not authenticate.
      */
-    Buffer open(UUID volumeId, int blockSize, long first, int count, Buffer slots, Function<DekId, Dek> dekFor) {
+    void open(
+            UUID volumeId,
+            int blockSize,
+            long first,
+            int count,
+            Buffer slots,
+            Function<DekId, Dek> dekFor,
+            ByteBuf out) {
         EventLoops.requireEventLoop();
         int slotSize = BlockSealer.sealedSize(blockSize);
         ByteBuf in = ((BufferInternal) slots).getByteBuf();
-        ByteBuf out = Unpooled.buffer(count * blockSize, count * blockSize);
         DekId lastId = null;
         Dek lastDek = null;
         for (int i = 0; i < count; i++) {
             ByteBuffer slot = in.nioBuffer(in.readerIndex() + i * slotSize, slotSize);
             if (SealedBlockLayout.isAllZero(slot)) {
-                // Zeroed explicitly: Netty may hand out uninitialised heap arrays (when it can reach
-                // jdk.internal.misc),
-                // and stale memory must never pass for a never-written block.
+                // Zeroed explicitly: pooled memory and Netty's uninitialised heap arrays hold old bytes, and stale
+                // memory must never pass for a never-written block.
                 out.setZero(i * blockSize, blockSize);
                 continue;
             }
@@ -81,6 +87,5 @@ final class SealedRuns {
             sealer.open(lastDek, at, slot, out.nioBuffer(i * blockSize, blockSize));
         }
         out.writerIndex(count * blockSize);
-        return BufferInternal.buffer(out);
     }
 }

@@ -1,5 +1,6 @@
 package io.strongroom.core.volume;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.security.interfaces.RSAPublicKey;
@@ -29,6 +30,17 @@ public interface VolumeService {
 
     /** Plaintext of {@code count} consecutive blocks ({@code count * blockSize} bytes); never-written ones are zeros. */
     Future<Buffer> read(String name, long firstBlock, int count);
+
+    /**
+     * {@link #read} into pooled direct memory for a frontend that writes the blocks to a socket as they are. The
+     * caller owns the buffer and must release it exactly once on every path: after its write completed or failed, and
+     * when it drops it (a timeout answered first, the client gone). {@link #directBuffersInUse()} counts the buffers
+     * not yet released.
+     */
+    Future<ByteBuf> readDirect(String name, long firstBlock, int count);
+
+    /** Buffers handed out by {@link #readDirect} and not yet released (a gauge; a leak never returns to zero). */
+    long directBuffersInUse();
 
     /**
      * Writes {@code plaintext.length() / blockSize} consecutive blocks; the length is a positive multiple of it.
