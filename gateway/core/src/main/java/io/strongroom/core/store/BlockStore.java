@@ -24,7 +24,8 @@ import java.util.UUID;
  *   <li>Invalid arguments fail the returned future with a {@link BlockStoreException} whose
  *       {@link BlockStoreException.Reason} says why, and nothing is changed.</li>
  * </ul>
- * The caller must not modify a {@link Buffer} passed to {@link #write} until the returned future completes.
+ * A {@link Buffer} passed to {@link #write} is handed over: the caller never modifies it again (the slot cache may
+ * keep a one-slot write's array as its entry instead of a copy).
  */
 public interface BlockStore {
 

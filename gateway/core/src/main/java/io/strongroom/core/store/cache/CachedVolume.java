@@ -138,7 +138,7 @@ final class CachedVolume {
         }
         long stamp = contentLock.writeLock();
         try {
-            cache.put(this, m.first, written, size);
+            cache.put(this, m.first, written, size, true);
         } finally {
             contentLock.unlockWrite(stamp);
         }
@@ -177,7 +177,7 @@ final class CachedVolume {
         } else if (read.length() != count * slotSize) {
             return;
         }
-        cache.put(this, fill.first, read, slotSize);
+        cache.put(this, fill.first, read, slotSize, false);
     }
 
     /** Learns the slot size from a read that was not registered (so caches nothing). */

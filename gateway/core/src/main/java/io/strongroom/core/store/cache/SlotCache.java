@@ -2,7 +2,9 @@ package io.strongroom.core.store.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,9 +45,19 @@ final class SlotCache {
         return slots.getIfPresent(new Key(volume, block));
     }
 
-    /** Caches copies of the consecutive slots in {@code run}, the first being block {@code firstBlock}. */
-    void put(CachedVolume volume, long firstBlock, Buffer run, int slotSize) {
+    /**
+     * Caches the consecutive slots in {@code run}, the first being block {@code firstBlock}: copies of them, except
+     * that a {@code handedOver} run of one slot that is a whole heap array (a sealed write) is kept as it is.
+     */
+    void put(CachedVolume volume, long firstBlock, Buffer run, int slotSize, boolean handedOver) {
         int count = run.length() / slotSize;
+        if (handedOver && count == 1) {
+            ByteBuf whole = ((BufferInternal) run).getByteBuf();
+            if (whole.hasArray() && whole.arrayOffset() == 0 && whole.array().length == slotSize) {
+                slots.put(new Key(volume, firstBlock), whole.array());
+                return;
+            }
+        }
         for (int i = 0; i < count; i++) {
             slots.put(new Key(volume, firstBlock + i), run.getBytes(i * slotSize, (i + 1) * slotSize));
         }
