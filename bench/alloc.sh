@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Heap bytes the gateway allocates per request (issue 16): a figure the machine's load does not move, so two builds
 # can be compared on a busy machine. For each gateway jar and JDK: the gateway pinned to one core (1 event loop,
-# durability none, default slot cache), every block of the working set written, 10 s of GET and PUT warm-up, then
+# durability none, default slot cache), every block of the working set written, WARMUP s of GET and of PUT, then
 # per round one fixed-rate GET window and one PUT window under JFR with only jdk.ThreadAllocationStatistics (every
 # thread's allocated bytes, once a second). Per window: allocated bytes (all threads, and the event loop alone)
 # between the first and last sample / the requests sent meanwhile (rate × interval).
 #
 # Usage: bench/alloc.sh JAR [JAR...]   (e.g. the jar of main and of a branch: mvn -B -DskipTests package in each)
-# Environment (defaults): RATE=5000 DURATION=10 ROUNDS=3 WORKING_SET=4096 SERVER_CORE=0 CLIENT_CORE=1
+# Environment (defaults): RATE=5000 DURATION=10 ROUNDS=3 WARMUP=20 WORKING_SET=4096 SERVER_CORE=0 CLIENT_CORE=1
 #   JDKS="<jdk17 home> <jdk25 home>" LOADTEST_JAR OUT=bench/results/alloc-<utc time>
 # Prints a Markdown table and keeps it in OUT/alloc.md. Network: loopback only. Needs jq and curl.
 set -euo pipefail
@@ -17,6 +17,7 @@ LOADTEST_JAR=${LOADTEST_JAR:-$ROOT/loadtest/target/strongroom-loadtest.jar}
 RATE=${RATE:-5000}
 DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-3}
+WARMUP=${WARMUP:-20}
 WORKING_SET=${WORKING_SET:-4096}
 SERVER_CORE=${SERVER_CORE:-0}
 CLIENT_CORE=${CLIENT_CORE:-1}
@@ -105,8 +106,8 @@ for jhome in $JDKS; do
     curl -sf -o /dev/null -X POST "${URL[$i]}/v1/volumes" -H "Authorization: Bearer ${TOKEN[$i]}" \
       -H 'Content-Type: application/json' -d "{\"name\":\"bench\",\"sizeBytes\":$((WORKING_SET * 8192))}"
     load "$jhome/bin/java" "${URL[$i]}" "${TOKEN[$i]}" 0 $((WORKING_SET / 2000 + 2)) --sequential
-    load "$jhome/bin/java" "${URL[$i]}" "${TOKEN[$i]}" 1 10
-    load "$jhome/bin/java" "${URL[$i]}" "${TOKEN[$i]}" 0 10
+    load "$jhome/bin/java" "${URL[$i]}" "${TOKEN[$i]}" 1 "$WARMUP"
+    load "$jhome/bin/java" "${URL[$i]}" "${TOKEN[$i]}" 0 "$WARMUP"
   done
   for ((r = 1; r <= ROUNDS; r++)); do
     for i in "${!JARS[@]}"; do
