@@ -337,7 +337,9 @@ public final class DefaultVolumeService implements VolumeService {
             Buffer plaintext;
             try {
                 int blockSize = volume(name).blockSize();
-                plaintext = runs.open(sourceId, blockSize, firstBlock, count, slots, sourceDeks);
+                ByteBuf opened = HEAP.apply(count * blockSize);
+                runs.open(sourceId, blockSize, firstBlock, count, slots, sourceDeks, opened);
+                plaintext = BufferInternal.buffer(opened);
             } catch (StrongroomException e) {
                 return Future.failedFuture(e);
             } catch (BlockIntegrityException | DestroyedKeyException e) {
