@@ -1,6 +1,7 @@
 package io.strongroom.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.strongroom.core.error.ErrorCode;
 import io.strongroom.core.volume.VolumeService;
 import io.vertx.core.Future;
@@ -39,7 +40,7 @@ final class BlockRoutes {
                 volume,
                 blockText,
                 (first, count) -> volumes.readSnapshot(volume, snapshot, first, count)
-                        .map(b -> ((BufferInternal) b).getByteBuf()));
+                        .map(b -> Unpooled.unreleasableBuffer(((BufferInternal) b).getByteBuf())));
     }
 
     /** Reads a run of plaintext blocks from the volume or one of its snapshots into a buffer the exchange owns. */

@@ -1,6 +1,7 @@
 package io.strongroom.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.strongroom.core.admission.StorageAdmission;
 import io.strongroom.core.error.ErrorCode;
 import io.strongroom.core.error.StrongroomException;
@@ -244,6 +245,11 @@ final class Exchange {
                     "the query string is not valid percent-encoding: every '%' must be followed by two hex digits");
             return null;
         }
+    }
+
+    /** Answers 200 with a heap {@code body}: the collector frees it, nothing is released. */
+    void bytes(Buffer body) {
+        bytes(Unpooled.unreleasableBuffer(((BufferInternal) body).getByteBuf()));
     }
 
     /**
