@@ -37,20 +37,20 @@ final class BlockIo {
         int bs = e.blockSize();
         long first = offset / bs;
         long last = (offset + length - 1) / bs;
-        return readBlocks(e.name(), first, last - first + 1, bs).map(blocks -> {
+        return readBlocks(e, first, last - first + 1, bs).map(blocks -> {
             int skip = (int) (offset - first * bs);
             return skip == 0 && blocks.length() == length ? blocks : blocks.getBuffer(skip, skip + length);
         });
     }
 
-    private Future<Buffer> readBlocks(String volume, long first, long count, int bs) {
+    private Future<Buffer> readBlocks(NbdConnection.Export e, long first, long count, int bs) {
         int perChunk = Math.max(1, CHUNK_BYTES / bs);
         if (count <= perChunk) {
-            return volumes.read(volume, first, (int) count);
+            return readChunk(e, first, (int) count);
         }
         List<Future<Buffer>> parts = new ArrayList<>();
         for (long b = first; b < first + count; b += perChunk) {
-            parts.add(volumes.read(volume, b, (int) Math.min(perChunk, first + count - b)));
+            parts.add(readChunk(e, b, (int) Math.min(perChunk, first + count - b)));
         }
         return Future.all(parts).map(all -> {
             Buffer whole = Buffer.buffer((int) (count * bs));
@@ -59,6 +59,13 @@ final class BlockIo {
             }
             return whole;
         });
+    }
+
+    /** Whole blocks of the export: the volume's, or its snapshot's. */
+    private Future<Buffer> readChunk(NbdConnection.Export e, long first, int count) {
+        return e.snapshot() == null
+                ? volumes.read(e.name(), first, count)
+                : volumes.readSnapshot(e.name(), e.snapshot(), first, count);
     }
 
     /** Writes {@code data} at {@code offset}; the caller checked the range. */

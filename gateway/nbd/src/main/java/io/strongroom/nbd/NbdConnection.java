@@ -5,6 +5,7 @@ import io.strongroom.core.auth.Principal;
 import io.strongroom.core.error.ErrorCode;
 import io.strongroom.core.error.StrongroomException;
 import io.strongroom.core.volume.VolumeInfo;
+import io.strongroom.core.volume.VolumeService;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -43,8 +44,19 @@ final class NbdConnection {
         CLOSED
     }
 
-    /** The export chosen with NBD_OPT_GO or NBD_OPT_EXPORT_NAME. */
-    record Export(String name, long sizeBytes, int blockSize, boolean readOnly) {
+    /** Between a volume and a snapshot in an export name: {@code db1@before-upgrade}. */
+    static final String SNAPSHOT_SEPARATOR = "@";
+
+    /**
+     * The export chosen with NBD_OPT_GO or NBD_OPT_EXPORT_NAME: volume {@code name}, or its snapshot {@code snapshot}
+     * (export name {@code volume@snapshot}, always read-only).
+     */
+    record Export(String name, @Nullable String snapshot, long sizeBytes, int blockSize, boolean readOnly) {
+        /** The export's name as the client gave it. */
+        String label() {
+            return snapshot == null ? name : name + SNAPSHOT_SEPARATOR + snapshot;
+        }
+
         int transmissionFlags() {
             int flags = NbdProtocol.FLAG_HAS_FLAGS
                     | NbdProtocol.FLAG_SEND_FLUSH
@@ -421,21 +433,37 @@ final class NbdConnection {
     }
 
     /**
-     * The export {@code name} if this connection's principal may read it; fails with a message naming the volume
-     * otherwise (one that is missing and one the principal may not read look the same, as in NBD_OPT_LIST).
+     * The export {@code name} if this connection's principal may read it; fails with a message naming the export
+     * otherwise (one that is missing and one the principal may not read look the same, as in NBD_OPT_LIST). A name
+     * {@code volume@snapshot} is that snapshot of the volume ({@code @} is never part of a volume name), read-only
+     * whatever the principal may do to the volume.
      */
     private Future<Export> lookUp(String name) {
         Principal p = principal;
-        if (name.isEmpty() || p == null || !p.may(Operation.READ_BLOCKS, name)) {
-            return Future.failedFuture(new NbdRequestError(NbdProtocol.EINVAL, "no volume named '" + name + "'"));
+        int at = name.indexOf(SNAPSHOT_SEPARATOR);
+        String volume = at < 0 ? name : name.substring(0, at);
+        String snapshot = at < 0 ? null : name.substring(at + 1);
+        Operation read = snapshot == null ? Operation.READ_BLOCKS : Operation.READ_SNAPSHOT;
+        NbdRequestError unknown = new NbdRequestError(NbdProtocol.EINVAL, "no export named '" + name + "'");
+        if (volume.isEmpty() || p == null || !p.may(read, volume)) {
+            return Future.failedFuture(unknown);
         }
-        return shared.volumes()
-                .get(name)
-                .recover(e -> Future.failedFuture(
-                        StrongroomException.codeOf(e) == ErrorCode.VolumeNotFound
-                                ? new NbdRequestError(NbdProtocol.EINVAL, "no volume named '" + name + "'")
-                                : e))
-                .map(v -> new Export(v.name(), v.sizeBytes(), v.blockSize(), !p.may(Operation.WRITE_BLOCKS, v.name())));
+        VolumeService volumes = shared.volumes();
+        Future<?> exists = snapshot == null ? Future.succeededFuture() : volumes.snapshot(volume, snapshot);
+        return exists.compose(x -> volumes.get(volume))
+                .recover(e -> {
+                    ErrorCode code = StrongroomException.codeOf(e);
+                    boolean missing = code == ErrorCode.VolumeNotFound
+                            || code == ErrorCode.SnapshotNotFound
+                            || code == ErrorCode.InvalidArgument;
+                    return Future.failedFuture(missing ? unknown : e);
+                })
+                .map(v -> new Export(
+                        v.name(),
+                        snapshot,
+                        v.sizeBytes(),
+                        v.blockSize(),
+                        snapshot != null || !p.may(Operation.WRITE_BLOCKS, v.name())));
     }
 
     private void transmit(Export e) {
@@ -550,7 +578,7 @@ final class NbdConnection {
                 Throwable cause = ar.cause();
                 int error = NbdErrors.of(cause);
                 if (!(cause instanceof NbdRequestError)) {
-                    LOG.log(Level.DEBUG, "NBD request on {0} failed: {1}", export.name(), cause.toString());
+                    LOG.log(Level.DEBUG, "NBD request on {0} failed: {1}", export.label(), cause.toString());
                 }
                 simpleReply(r.cookie(), r.type(), error, null, r.start());
             } else {
@@ -585,7 +613,10 @@ final class NbdConnection {
             }
             case NbdProtocol.CMD_FLUSH -> {
                 checkFlags(r, NbdProtocol.CMD_FLAG_FUA);
-                yield shared.volumes().flush(e.name()).map(v -> null);
+                // A snapshot export has nothing to make durable: it is never written.
+                yield e.snapshot() != null
+                        ? Future.succeededFuture(null)
+                        : shared.volumes().flush(e.name()).map(v -> null);
             }
             case NbdProtocol.CMD_TRIM -> {
                 checkFlags(r, NbdProtocol.CMD_FLAG_FUA);
@@ -613,7 +644,7 @@ final class NbdConnection {
 
     private static void checkWritable(Export e) {
         if (e.readOnly()) {
-            throw new NbdRequestError(NbdProtocol.EPERM, "volume " + e.name() + " is read-only to this client");
+            throw new NbdRequestError(NbdProtocol.EPERM, "export " + e.label() + " is read-only to this client");
         }
     }
 
@@ -625,7 +656,7 @@ final class NbdConnection {
         if (r.offset() < 0 || r.offset() > e.sizeBytes() || r.length() > e.sizeBytes() - r.offset()) {
             throw new NbdRequestError(
                     error,
-                    "range " + Long.toUnsignedString(r.offset()) + "+" + r.length() + " past the end of " + e.name()
+                    "range " + Long.toUnsignedString(r.offset()) + "+" + r.length() + " past the end of " + e.label()
                             + " (" + e.sizeBytes() + " bytes)");
         }
     }
