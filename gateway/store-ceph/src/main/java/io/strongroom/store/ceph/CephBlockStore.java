@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -59,9 +60,12 @@ public final class CephBlockStore implements BlockStore {
 
     private final Vertx vertx;
     private final Rados rados;
+    private final WriterLeases leases;
+    private final long renewalTimer;
     private final WorkerExecutor workers;
     private final StorageOptions options;
     private final Map<UUID, CephVolume> volumes = new ConcurrentHashMap<>();
+    private final Map<UUID, Future<CephVolume>> lookups = new ConcurrentHashMap<>();
     private final ReadWriteLock connection = new ReentrantReadWriteLock();
     private final AtomicInteger pendingWrites = new AtomicInteger();
     private final LongAdder reads = new LongAdder();
@@ -74,11 +78,18 @@ public final class CephBlockStore implements BlockStore {
     private volatile boolean closed;
     private volatile Future<Void> closing;
 
-    CephBlockStore(Vertx vertx, Rados rados, StorageOptions options, int threads) {
+    CephBlockStore(Vertx vertx, Rados rados, StorageOptions options, int threads, long leaseSeconds) {
         this.vertx = vertx;
         this.rados = rados;
         this.options = options;
         this.workers = vertx.createSharedWorkerExecutor("strongroom-ceph-" + POOLS.incrementAndGet(), threads);
+        this.leases = new WriterLeases(rados, leaseSeconds);
+        this.renewalTimer = vertx.setPeriodic(
+                TimeUnit.SECONDS.toMillis(leaseSeconds) / 4,
+                id -> blocking(() -> {
+                    leases.renewAll();
+                    return null;
+                }));
     }
 
     @Override
@@ -123,21 +134,23 @@ public final class CephBlockStore implements BlockStore {
      */
     @Override
     public Future<Void> deleteVolume(UUID volumeId) {
-        return volume(volumeId).compose(v -> {
-            if (!v.markDeleted()) {
-                throw BlockStoreException.unknownVolume(volumeId);
-            }
-            return v.drained()
-                    .compose(x -> this.<Void>blocking(() -> {
-                        rados.removeOmap(CephMetadataStore.DIRECTORY, volumeId.toString());
-                        rados.remove(v.headerName());
-                        for (long o = 0; o < v.objectCount(); o++) {
-                            rados.remove(v.dataObject(o));
-                        }
-                        return null;
-                    }))
-                    .onComplete(ar -> volumes.remove(volumeId, v));
-        });
+        return volume(volumeId)
+                .compose(v -> leased(v).compose(leased -> {
+                    if (!v.markDeleted()) {
+                        throw BlockStoreException.unknownVolume(volumeId);
+                    }
+                    return v.drained()
+                            .compose(x -> this.<Void>blocking(() -> {
+                                rados.removeOmap(CephMetadataStore.DIRECTORY, volumeId.toString());
+                                rados.remove(v.headerName());
+                                leases.forget(v);
+                                for (long o = 0; o < v.objectCount(); o++) {
+                                    rados.remove(v.dataObject(o));
+                                }
+                                return null;
+                            }))
+                            .onComplete(ar -> volumes.remove(volumeId, v));
+                }));
     }
 
     @Override
@@ -193,21 +206,23 @@ public final class CephBlockStore implements BlockStore {
             }
             long count = slots.length() / v.slotSize();
             checkRun(v, firstBlock, count);
-            return pendingWrite(v, () -> {
-                List<Future<Void>> parts = new ArrayList<>();
-                for (Piece p : pieces(v, firstBlock, count)) {
-                    int from = Math.toIntExact(p.firstSlotOfRequest * v.slotSize());
-                    byte[] data = slots.getBytes(from, from + Math.toIntExact(p.slots * v.slotSize()));
-                    parts.add(blocking(() -> {
-                        rados.write(v.dataObject(p.object), data, p.objectOffset(v));
-                        return null;
+            return pendingWrite(
+                    v,
+                    () -> leased(v).compose(leased -> {
+                        List<Future<Void>> parts = new ArrayList<>();
+                        for (Piece p : pieces(v, firstBlock, count)) {
+                            int from = Math.toIntExact(p.firstSlotOfRequest * v.slotSize());
+                            byte[] data = slots.getBytes(from, from + Math.toIntExact(p.slots * v.slotSize()));
+                            parts.add(blocking(() -> {
+                                rados.write(v.dataObject(p.object), data, p.objectOffset(v));
+                                return null;
+                            }));
+                        }
+                        return Future.all(parts).<Void>mapEmpty().onSuccess(x -> {
+                            writes.increment();
+                            writeBytes.add(slots.length());
+                        });
                     }));
-                }
-                return Future.all(parts).<Void>mapEmpty().onSuccess(x -> {
-                    writes.increment();
-                    writeBytes.add(slots.length());
-                });
-            });
         });
     }
 
@@ -225,24 +240,26 @@ public final class CephBlockStore implements BlockStore {
         }
         return volume(volumeId).compose(v -> {
             checkRun(v, firstBlock, count);
-            return pendingWrite(v, () -> {
-                List<Piece> all = pieces(v, firstBlock, count);
-                List<Future<Void>> parts = new ArrayList<>();
-                for (int i = 0; i < all.size(); i += OBJECTS_PER_TRIM_TASK) {
-                    List<Piece> batch = all.subList(i, Math.min(all.size(), i + OBJECTS_PER_TRIM_TASK));
-                    parts.add(blocking(() -> {
-                        for (Piece p : batch) {
-                            if (p.slots == v.slotsPerObject()) {
-                                rados.remove(v.dataObject(p.object));
-                            } else {
-                                rados.zero(v.dataObject(p.object), p.objectOffset(v), p.slots * v.slotSize());
-                            }
+            return pendingWrite(
+                    v,
+                    () -> leased(v).compose(leased -> {
+                        List<Piece> all = pieces(v, firstBlock, count);
+                        List<Future<Void>> parts = new ArrayList<>();
+                        for (int i = 0; i < all.size(); i += OBJECTS_PER_TRIM_TASK) {
+                            List<Piece> batch = all.subList(i, Math.min(all.size(), i + OBJECTS_PER_TRIM_TASK));
+                            parts.add(blocking(() -> {
+                                for (Piece p : batch) {
+                                    if (p.slots == v.slotsPerObject()) {
+                                        rados.remove(v.dataObject(p.object));
+                                    } else {
+                                        rados.zero(v.dataObject(p.object), p.objectOffset(v), p.slots * v.slotSize());
+                                    }
+                                }
+                                return null;
+                            }));
                         }
-                        return null;
+                        return Future.all(parts).<Void>mapEmpty().onSuccess(x -> trims.increment());
                     }));
-                }
-                return Future.all(parts).<Void>mapEmpty().onSuccess(x -> trims.increment());
-            });
         });
     }
 
@@ -261,6 +278,7 @@ public final class CephBlockStore implements BlockStore {
     public synchronized Future<Void> close() {
         if (closing == null) {
             closed = true;
+            vertx.cancelTimer(renewalTimer);
             Context caller = vertx.getOrCreateContext();
             List<Future<Void>> drained =
                     volumes.values().stream().map(CephVolume::drained).toList();
@@ -269,6 +287,7 @@ public final class CephBlockStore implements BlockStore {
                     Future.join(drained)
                             .transform(ar -> vertx.<Void>executeBlocking(() -> {
                                 connection.writeLock().lock();
+                                leases.releaseAll();
                                 rados.close();
                                 return null;
                             }))
@@ -304,14 +323,45 @@ public final class CephBlockStore implements BlockStore {
                 trims.sum(),
                 flushes.sum(),
                 pendingWrites.get(),
-                List.of(StoreMetric.counter(
-                        "objectOps",
-                        objectOps.sum(),
-                        "librados calls made (each one or more operations on one object)")));
+                List.of(
+                        StoreMetric.counter(
+                                "objectOps",
+                                objectOps.sum(),
+                                "librados calls made (each one or more operations on one object)"),
+                        StoreMetric.counter(
+                                "leaseAcquisitions",
+                                leases.acquisitions(),
+                                "volume writer leases taken (cls_lock on the volume's header)"),
+                        StoreMetric.counter(
+                                "fencedGateways",
+                                leases.fenced(),
+                                "gateways added to the OSD blocklist when their lapsed lease was taken over")));
     }
 
     Rados rados() {
         return rados;
+    }
+
+    /**
+     * Completes once this store holds the volume's writer lease (taking it if needed, fencing a lapsed holder); fails
+     * with IO_ERROR while another gateway holds it.
+     */
+    Future<Void> leased(CephVolume v) {
+        return v.leaseHeld()
+                ? Future.succeededFuture()
+                : v.acquiring(() -> blocking(() -> {
+                    leases.acquire(v);
+                    return null;
+                }));
+    }
+
+    /**
+     * What a crash of the process does to this store, for tests: it stops renewing its leases and serves nothing more,
+     * releasing nothing (the leases lapse, and the next holder fences this client).
+     */
+    void abandon() {
+        closed = true;
+        vertx.cancelTimer(renewalTimer);
     }
 
     /** Runs one or more librados calls on a worker; fails with CLOSED once the connection is shut. */
@@ -349,14 +399,20 @@ public final class CephBlockStore implements BlockStore {
                     ? Future.failedFuture(BlockStoreException.unknownVolume(volumeId))
                     : Future.succeededFuture(known);
         }
-        return blocking(() -> loadHeader(volumeId)).compose(found -> {
-            CephVolume v = found.map(loaded -> volumes.computeIfAbsent(volumeId, id -> loaded))
-                    .orElseThrow(() -> BlockStoreException.unknownVolume(volumeId));
-            if (v.deleted()) {
-                throw BlockStoreException.unknownVolume(volumeId);
-            }
-            return Future.succeededFuture(v);
-        });
+        // One lookup per volume at a time: calls waiting on it go on in the order they were made (a flush after its
+        // writes).
+        return lookups.computeIfAbsent(
+                volumeId,
+                id -> blocking(() -> loadHeader(id))
+                        .<CephVolume>compose(found -> {
+                            CephVolume v = found.map(loaded -> volumes.computeIfAbsent(id, x -> loaded))
+                                    .orElseThrow(() -> BlockStoreException.unknownVolume(id));
+                            if (v.deleted()) {
+                                throw BlockStoreException.unknownVolume(id);
+                            }
+                            return Future.succeededFuture(v);
+                        })
+                        .onComplete(ar -> lookups.remove(id)));
     }
 
     private Optional<CephVolume> loadHeader(UUID volumeId) throws RadosException {

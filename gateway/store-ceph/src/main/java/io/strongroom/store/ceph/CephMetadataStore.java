@@ -26,25 +26,27 @@ final class CephMetadataStore implements MetadataStore {
     }
 
     /**
-     * Sets the document on the header only if the header exists (else UNKNOWN_VOLUME), then lists the volume in the
+     * Under the volume's writer lease (a document holds counters two writers would overwrite), sets the document on the
+     * header only if the header exists (else UNKNOWN_VOLUME), then lists the volume in the
      * directory; a crash between the two leaves an unacknowledged document that the next write lists.
      */
     @Override
     public Future<Void> write(UUID volumeId, String json) {
         byte[] document = json.getBytes(StandardCharsets.UTF_8);
         return blocks.volume(volumeId)
-                .compose(v -> blocks.blocking(() -> {
-                    try {
-                        blocks.rados().setOmap(v.headerName(), CephVolume.DOCUMENT_KEY, document, true);
-                    } catch (RadosException e) {
-                        if (e.errno() == RadosException.ENOENT) {
-                            throw BlockStoreException.unknownVolume(volumeId);
-                        }
-                        throw e;
-                    }
-                    blocks.rados().setOmap(DIRECTORY, volumeId.toString(), new byte[0], false);
-                    return null;
-                }));
+                .compose(v -> blocks.leased(v)
+                        .compose(leased -> blocks.blocking(() -> {
+                            try {
+                                blocks.rados().setOmap(v.headerName(), CephVolume.DOCUMENT_KEY, document, true);
+                            } catch (RadosException e) {
+                                if (e.errno() == RadosException.ENOENT) {
+                                    throw BlockStoreException.unknownVolume(volumeId);
+                                }
+                                throw e;
+                            }
+                            blocks.rados().setOmap(DIRECTORY, volumeId.toString(), new byte[0], false);
+                            return null;
+                        })));
     }
 
     @Override

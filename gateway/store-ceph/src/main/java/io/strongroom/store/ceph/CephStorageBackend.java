@@ -15,6 +15,9 @@ public final class CephStorageBackend implements StorageBackend {
     /** librados calls in flight at once: the queue depth the backend offers the cluster. */
     public static final int WORKER_THREADS = 32;
 
+    /** How long a volume's writer lease lasts unless renewed: the longest another gateway waits to take it over. */
+    public static final long LEASE_SECONDS = 10;
+
     private final CephBlockStore blocks;
     private final CephMetadataStore metadata;
 
@@ -30,6 +33,11 @@ public final class CephStorageBackend implements StorageBackend {
      * cluster or pool cannot be reached.
      */
     public static Future<CephStorageBackend> open(Vertx vertx, StorageOptions options) {
+        return open(vertx, options, LEASE_SECONDS);
+    }
+
+    /** {@link #open(Vertx, StorageOptions)} with writer leases of {@code leaseSeconds} (tests shorten them). */
+    static Future<CephStorageBackend> open(Vertx vertx, StorageOptions options, long leaseSeconds) {
         if (options.getCephConf() == null) {
             return Future.failedFuture(new IllegalArgumentException(
                     "the ceph storage backend needs storage.ceph.conf (a ceph.conf path)"));
@@ -47,7 +55,8 @@ public final class CephStorageBackend implements StorageBackend {
                                 e);
                     }
                 })
-                .map(rados -> new CephStorageBackend(new CephBlockStore(vertx, rados, options, WORKER_THREADS)));
+                .map(rados -> new CephStorageBackend(
+                        new CephBlockStore(vertx, rados, options, WORKER_THREADS, leaseSeconds)));
     }
 
     @Override

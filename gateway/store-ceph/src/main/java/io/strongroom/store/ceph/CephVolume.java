@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * A volume as this store knows it: its geometry and incarnation (from its header object, docs/SCALE-OUT.md
@@ -28,6 +29,8 @@ final class CephVolume {
     private final String incarnation;
     private final Set<Future<Void>> inFlight = ConcurrentHashMap.newKeySet();
     private volatile boolean deleted;
+    private volatile long leaseUntilNanos;
+    private Future<Void> acquisition;
 
     CephVolume(UUID id, int slotSize, long blockCount, int slotsPerObject, String incarnation) {
         this.id = id;
@@ -101,6 +104,24 @@ final class CephVolume {
         boolean first = !deleted;
         deleted = true;
         return first;
+    }
+
+    /** Until when (System.nanoTime) this store may write the volume under its lease; 0: no lease held. */
+    void leaseUntil(long nanos) {
+        leaseUntilNanos = nanos;
+    }
+
+    boolean leaseHeld() {
+        long until = leaseUntilNanos;
+        return until != 0 && System.nanoTime() - until < 0;
+    }
+
+    /** The acquisition of the lease in progress, or a new one from {@code start}: one at a time per volume. */
+    synchronized Future<Void> acquiring(Supplier<Future<Void>> start) {
+        if (acquisition == null || acquisition.isComplete()) {
+            acquisition = start.get();
+        }
+        return acquisition;
     }
 
     /** Tracks {@code op} until it completes, so that a later flush waits for it. */

@@ -3,6 +3,7 @@ package io.strongroom.store.ceph;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import com.sun.jna.Structure;
 import com.sun.jna.ptr.ByteByReference;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
@@ -89,6 +90,54 @@ interface Librados extends Library {
             IntByReference prval);
 
     int rados_read_op_operate(Pointer op, Pointer ioctx, String oid, int flags);
+
+    /** {@code LIBRADOS_LOCK_FLAG_RENEW}: renew a lock this cookie holds (fails when it does not). */
+    byte LOCK_FLAG_RENEW = 1;
+
+    /** {@code struct timeval}, a lock's duration. */
+    @Structure.FieldOrder({"tv_sec", "tv_usec"})
+    class TimeVal extends Structure {
+        public long tv_sec;
+        public long tv_usec;
+
+        TimeVal(long seconds) {
+            this.tv_sec = seconds;
+        }
+    }
+
+    int rados_lock_exclusive(
+            Pointer ioctx, String oid, String name, String cookie, String desc, TimeVal duration, byte flags);
+
+    int rados_unlock(Pointer ioctx, String oid, String name, String cookie);
+
+    long rados_list_lockers(
+            Pointer ioctx,
+            String oid,
+            String name,
+            IntByReference exclusive,
+            byte[] tag,
+            LongByReference tagLen,
+            byte[] clients,
+            LongByReference clientsLen,
+            byte[] cookies,
+            LongByReference cookiesLen,
+            byte[] addrs,
+            LongByReference addrsLen);
+
+    int rados_mon_command(
+            Pointer cluster,
+            String[] cmd,
+            long cmdLen,
+            byte[] inbuf,
+            long inbufLen,
+            PointerByReference outbuf,
+            LongByReference outbufLen,
+            PointerByReference outs,
+            LongByReference outsLen);
+
+    void rados_buffer_free(Pointer buf);
+
+    int rados_wait_for_latest_osdmap(Pointer cluster);
 
     int rados_omap_get_next(Pointer iter, PointerByReference key, PointerByReference val, LongByReference len);
 

@@ -6,6 +6,8 @@ import com.sun.jna.ptr.ByteByReference;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -140,6 +142,102 @@ final class Rados implements AutoCloseable {
                 return keys;
             }
         }
+    }
+
+    /**
+     * Takes (or, with {@code renew}, renews) the exclusive cls_lock {@code name} on the object for {@code cookie},
+     * expiring after {@code seconds} unless renewed. Errno EBUSY: another cookie holds it; EEXIST: this cookie does
+     * (take it with {@code renew}).
+     */
+    void lockExclusive(String oid, String name, String cookie, long seconds, boolean renew) throws RadosException {
+        check(
+                lib.rados_lock_exclusive(
+                        ioctx,
+                        oid,
+                        name,
+                        cookie,
+                        "strongroom gateway",
+                        new Librados.TimeVal(seconds),
+                        renew ? Librados.LOCK_FLAG_RENEW : 0),
+                renew ? "lock renewal" : "lock",
+                oid);
+    }
+
+    /** Releases the lock if {@code cookie} holds it (one it does not hold is no error). */
+    void unlock(String oid, String name, String cookie) throws RadosException {
+        int r = lib.rados_unlock(ioctx, oid, name, cookie);
+        if (r != -RadosException.ENOENT) {
+            check(r, "unlock", oid);
+        }
+    }
+
+    /** The address (as the OSDs and the blocklist spell it) of the client holding lock {@code name} with {@code cookie}. */
+    Optional<String> lockerAddress(String oid, String name, String cookie) throws RadosException {
+        int size = 4096;
+        byte[] tag = new byte[size];
+        byte[] clients = new byte[size];
+        byte[] cookies = new byte[size];
+        byte[] addrs = new byte[size];
+        long n = lib.rados_list_lockers(
+                ioctx,
+                oid,
+                name,
+                new IntByReference(),
+                tag,
+                new LongByReference(size),
+                clients,
+                new LongByReference(size),
+                cookies,
+                new LongByReference(size),
+                addrs,
+                new LongByReference(size));
+        check((int) n, "list lockers", oid);
+        List<String> cookieList = strings(cookies, (int) n);
+        List<String> addrList = strings(addrs, (int) n);
+        for (int i = 0; i < cookieList.size(); i++) {
+            if (cookieList.get(i).equals(cookie)) {
+                return Optional.of(addrList.get(i));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Adds the client at {@code address} to the OSD blocklist (for an hour), then waits for the latest OSD map, so that
+     * no operation of that client is applied after this returns: Ceph's fencing, as RBD's exclusive lock does it.
+     */
+    void blocklist(String address) throws RadosException {
+        String cmd = new JsonObject()
+                .put("prefix", "osd blocklist")
+                .put("blocklistop", "add")
+                .put("addr", address)
+                .put("expire", 3600.0)
+                .encode();
+        PointerByReference outbuf = new PointerByReference();
+        PointerByReference outs = new PointerByReference();
+        int r = lib.rados_mon_command(
+                cluster, new String[] {cmd}, 1, null, 0, outbuf, new LongByReference(), outs, new LongByReference());
+        if (outbuf.getValue() != null) {
+            lib.rados_buffer_free(outbuf.getValue());
+        }
+        if (outs.getValue() != null) {
+            lib.rados_buffer_free(outs.getValue());
+        }
+        check(r, "osd blocklist add", address);
+        check(lib.rados_wait_for_latest_osdmap(cluster), "wait for the latest osdmap", "");
+    }
+
+    /** The first {@code n} NUL-terminated strings of {@code buf}. */
+    private static List<String> strings(byte[] buf, int n) {
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < buf.length && out.size() < n; i++) {
+            if (buf[i] == 0) {
+                out.add(new String(buf, start, i - start, StandardCharsets.UTF_8));
+                start = i + 1;
+            }
+        }
+        return out;
     }
 
     @Override

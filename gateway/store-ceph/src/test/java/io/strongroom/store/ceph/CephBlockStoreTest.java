@@ -3,13 +3,9 @@ package io.strongroom.store.ceph;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.strongroom.core.store.BlockStore;
-import io.strongroom.core.store.StorageBackends;
 import io.strongroom.core.testkit.Await;
-import io.strongroom.core.testkit.store.BlockStoreContract;
 import io.strongroom.core.testkit.store.SlotPattern;
 import io.strongroom.core.testkit.store.StoreAsserts;
-import io.vertx.core.Vertx;
 import java.util.Arrays;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -17,19 +13,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Core's block store contract against the {@code ceph} backend on the run's throwaway cluster, plus its layout. */
 @ExtendWith(CephCluster.Extension.class)
-class CephBlockStoreTest extends BlockStoreContract {
-
-    private final CephCluster cluster;
-    private final String namespace = CephCluster.freshNamespace();
+class CephBlockStoreTest extends CephContractBase {
 
     CephBlockStoreTest(CephCluster cluster) {
-        this.cluster = cluster;
-    }
-
-    @Override
-    protected BlockStore openStore(Vertx vertx) {
-        return Await.result(StorageBackends.open(vertx, cluster.options(namespace)))
-                .blocks();
+        super(cluster, 0);
     }
 
     /** A run across object boundaries lands in each object whole, and the objects hold whole slots only. */

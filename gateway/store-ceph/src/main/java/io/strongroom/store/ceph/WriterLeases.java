@@ -1,0 +1,133 @@
+package io.strongroom.store.ceph;
+
+import io.strongroom.core.store.BlockStoreException;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The exclusive writer lease of each volume this store writes: Ceph's own lock (cls_lock, exclusive, named
+ * {@value #LOCK_NAME}) on the volume's header object, taken with this store's cookie for {@code seconds} and renewed
+ * while held, so that one gateway at a time writes a volume. The holder's address and cookie are recorded in the
+ * header's omap ({@value #WRITER_KEY}) and removed when it releases the lease; a gateway taking a lease whose record
+ * names another cookie fences that gateway first by adding its address to the OSD blocklist (as RBD's exclusive lock
+ * does), so that nothing it still had in flight is applied afterwards. The protocol and its failure cases are in
+ * docs/SCALE-OUT.md. Blocking methods: worker threads only.
+ */
+final class WriterLeases {
+
+    static final String LOCK_NAME = "strongroom.writer";
+    static final String WRITER_KEY = "writer";
+    private static final int EBUSY = 16;
+
+    private final Rados rados;
+    private final String cookie = Long.toHexString(ThreadLocalRandom.current().nextLong());
+    private final long seconds;
+    private final Map<UUID, CephVolume> held = new ConcurrentHashMap<>();
+    private final LongAdder acquisitions = new LongAdder();
+    private final LongAdder fenced = new LongAdder();
+
+    WriterLeases(Rados rados, long seconds) {
+        this.rados = rados;
+        this.seconds = seconds;
+    }
+
+    long seconds() {
+        return seconds;
+    }
+
+    /**
+     * Takes the volume's lease (or renews it if this store holds it), fencing the last holder if it did not release
+     * it. Fails with IO_ERROR while another gateway holds it.
+     */
+    void acquire(CephVolume v) throws RadosException {
+        long start = System.nanoTime();
+        try {
+            rados.lockExclusive(v.headerName(), LOCK_NAME, cookie, seconds, false);
+        } catch (RadosException e) {
+            if (e.errno() == RadosException.EEXIST) {
+                rados.lockExclusive(v.headerName(), LOCK_NAME, cookie, seconds, true);
+            } else if (e.errno() == EBUSY) {
+                throw new BlockStoreException(
+                        BlockStoreException.Reason.IO_ERROR,
+                        "volume " + v.id() + " is written by another gateway (its lease ends at most " + seconds
+                                + " s after that gateway stops)");
+            } else {
+                throw e;
+            }
+        }
+        Optional<byte[]> previous = rados.readOmap(v.headerName(), WRITER_KEY);
+        if (previous.isPresent()) {
+            JsonObject writer = new JsonObject(new String(previous.get(), StandardCharsets.UTF_8));
+            if (!cookie.equals(writer.getString("cookie"))) {
+                rados.blocklist(writer.getString("addr"));
+                fenced.increment();
+            }
+        }
+        String address = rados.lockerAddress(v.headerName(), LOCK_NAME, cookie)
+                .orElseThrow(() -> new BlockStoreException(
+                        BlockStoreException.Reason.IO_ERROR, "the lease of volume " + v.id() + " was lost at once"));
+        byte[] record = new JsonObject()
+                .put("addr", address)
+                .put("cookie", cookie)
+                .encode()
+                .getBytes(StandardCharsets.UTF_8);
+        rados.setOmap(v.headerName(), WRITER_KEY, record, true);
+        v.leaseUntil(start + usable());
+        held.put(v.id(), v);
+        acquisitions.increment();
+    }
+
+    /** Renews the leases held; one that cannot be renewed is dropped (the next write tries to take it again). */
+    void renewAll() {
+        for (CephVolume v : List.copyOf(held.values())) {
+            long start = System.nanoTime();
+            try {
+                rados.lockExclusive(v.headerName(), LOCK_NAME, cookie, seconds, true);
+                v.leaseUntil(start + usable());
+            } catch (RadosException e) {
+                v.leaseUntil(0);
+                held.remove(v.id(), v);
+            }
+        }
+    }
+
+    /** Releases every lease held (removing the writer record first, so the next holder fences no one). */
+    void releaseAll() {
+        for (CephVolume v : List.copyOf(held.values())) {
+            forget(v);
+            try {
+                rados.removeOmap(v.headerName(), WRITER_KEY);
+                rados.unlock(v.headerName(), LOCK_NAME, cookie);
+            } catch (RadosException e) {
+                // The lease then ends by itself after its duration, and the next holder fences this client.
+            }
+        }
+    }
+
+    /** Stops counting the volume's lease as held (its header is gone, or it is being released). */
+    void forget(CephVolume v) {
+        v.leaseUntil(0);
+        held.remove(v.id(), v);
+    }
+
+    long acquisitions() {
+        return acquisitions.sum();
+    }
+
+    long fenced() {
+        return fenced.sum();
+    }
+
+    /** Writes stop half-way through the lease, so a late renewal never lets one through after it ended. */
+    private long usable() {
+        return TimeUnit.SECONDS.toNanos(seconds) / 2;
+    }
+}

@@ -1,0 +1,104 @@
+package io.strongroom.store.ceph;
+
+import static io.strongroom.core.store.BlockStoreException.Reason.IO_ERROR;
+import static io.strongroom.core.testkit.store.StoreAsserts.assertFails;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.strongroom.core.store.BlockStoreException;
+import io.strongroom.core.testkit.Await;
+import io.strongroom.core.testkit.store.SlotPattern;
+import io.strongroom.core.testkit.store.StoreAsserts;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Two stores over one pool, as two gateways: one writer per volume at a time (the cls_lock lease), a lapsed lease
+ * taken over with its holder fenced by the OSD blocklist, a released one handed over at once without fencing.
+ */
+@ExtendWith(CephCluster.Extension.class)
+class WriterLeaseTest {
+
+    private static final int SLOT = 8192 + 48;
+    private static final long LEASE_SECONDS = 2;
+
+    private final Vertx vertx = Vertx.vertx();
+    private final String namespace = CephCluster.freshNamespace();
+    private final UUID volume = UUID.randomUUID();
+
+    @AfterEach
+    void closeVertx() {
+        Await.result(vertx.close());
+    }
+
+    @Test
+    void aLapsedLeaseIsTakenOverAndItsHolderFenced(CephCluster cluster) throws Exception {
+        CephBlockStore a = open(cluster);
+        CephBlockStore b = open(cluster);
+        Await.result(a.createVolume(volume, SLOT, 64));
+        Await.result(a.write(volume, 0, slot(0, 1)));
+        BlockStoreException busy =
+                assertThrows(BlockStoreException.class, () -> Await.result(b.write(volume, 1, slot(1, 1))));
+        assertEquals(IO_ERROR, busy.reason());
+        assertTrue(busy.getMessage().contains("written by another gateway"), busy.getMessage());
+
+        a.abandon();
+        long stalled = System.nanoTime();
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+            Await.result(b.write(volume, 1, slot(1, 2)));
+            return true;
+        });
+        System.out.printf(
+                "lease of %d s taken over %d ms after its holder stopped renewing%n",
+                LEASE_SECONDS, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stalled));
+        assertEquals(1, b.stats().detail("fencedGateways").orElseThrow(), "the lapsed holder was fenced");
+
+        String object = Await.result(b.volume(volume)).dataObject(0);
+        RadosException refused =
+                assertThrows(RadosException.class, () -> a.rados().write(object, new byte[SLOT], 0));
+        assertEquals(108, refused.errno(), "the fenced client is blocklisted (ESHUTDOWN): " + refused.getMessage());
+        assertEquals(
+                "[1, 2]",
+                Arrays.toString(SlotPattern.generationsOf(StoreAsserts.bytes(b.read(volume, 0, 2)), SLOT, 0)),
+                "the fenced client changed nothing");
+        Await.result(b.close());
+    }
+
+    @Test
+    void aReleasedLeaseIsHandedOverAtOnceWithoutFencing(CephCluster cluster) {
+        CephBlockStore a = open(cluster);
+        CephBlockStore b = open(cluster);
+        Await.result(a.createVolume(volume, SLOT, 64));
+        Await.result(a.write(volume, 0, slot(0, 1)));
+        assertFails(IO_ERROR, b.trim(volume, 0, 1));
+        Await.result(a.close());
+        Await.result(b.write(volume, 1, slot(1, 3)));
+        assertEquals(0, b.stats().detail("fencedGateways").orElseThrow());
+        assertEquals(
+                "[1, 3]",
+                Arrays.toString(SlotPattern.generationsOf(StoreAsserts.bytes(b.read(volume, 0, 2)), SLOT, 0)));
+        CephBlockStore c = open(cluster);
+        assertFails(IO_ERROR, c.write(volume, 2, slot(2, 1)));
+        Await.result(b.close());
+        Await.result(c.write(volume, 2, slot(2, 4)));
+        Await.result(c.close());
+    }
+
+    private CephBlockStore open(CephCluster cluster) {
+        return Await.result(CephStorageBackend.open(vertx, cluster.options(namespace), LEASE_SECONDS))
+                .blocks();
+    }
+
+    private static Buffer slot(long block, long generation) {
+        return SlotPattern.run(SLOT, block, 1, generation);
+    }
+}
