@@ -7,7 +7,11 @@
 #      --heapallindexed clean, every transaction pgbench reported committed present in pgbench_history;
 #   3. the customer key disabled in the vault: PostgreSQL keeps committing during the grace period, its I/O fails
 #      once the volume is INACCESSIBLE; key re-enabled and revalidated, PostgreSQL restarted (crash recovery),
-#      pg_amcheck clean, no committed row missing.
+#      pg_amcheck clean, no committed row missing;
+#   4. a snapshot taken online under pgbench load, a clone of it under a NEW customer key, PostgreSQL started on the
+#      clone's own NBD export (crash recovery from the crash-consistent image), every row committed before the
+#      snapshot there and none marked after it, pg_amcheck clean, and pg_checksums --check clean once it is stopped
+#      (the cluster has data checksums).
 # Prints "SUMMARY ..." lines and "SUMMARY result: PASS" last; exits non-zero on the first failed check. Every
 # mount, loop device, nbdfuse, PostgreSQL, gateway and vault process it started is gone when it exits, on failure,
 # SIGINT and SIGTERM too.
@@ -68,7 +72,7 @@ missing=()
 for tool in nbdfuse fusermount3 losetup mkfs.ext4 e2fsck curl runuser pgrep awk "$JAVA"; do
     command -v "$tool" >/dev/null || missing+=("$tool")
 done
-for tool in initdb pg_ctl psql pgbench pg_amcheck; do
+for tool in initdb pg_ctl psql pgbench pg_amcheck pg_checksums; do
     [[ -x $PGBIN/$tool ]] || missing+=("$PGBIN/$tool")
 done
 ((${#missing[@]} == 0)) || die "missing: ${missing[*]} (apt: libnbd-bin fuse3 util-linux e2fsprogs curl procps postgresql-15)"
@@ -297,7 +301,8 @@ chown postgres:postgres "$PGDATA" "$SOCK"
 chmod 700 "$PGDATA"
 touch "$PGLOG"
 chown postgres:postgres "$PGLOG"
-run as_pg "$PGBIN/initdb" -D "$PGDATA" -U postgres -A trust --no-instructions >"$LOGS/initdb.log" 2>&1 || die "initdb failed"
+run as_pg "$PGBIN/initdb" -D "$PGDATA" -U postgres -A trust --data-checksums --no-instructions \
+    >"$LOGS/initdb.log" 2>&1 || die "initdb failed"
 pg_start
 log "PostgreSQL $(sql 'show server_version') up on the volume (fsync $(sql 'show fsync'))"
 
@@ -415,4 +420,55 @@ ADDED2=$((H3 - H2))
 ((ADDED2 <= KEYLOSS_TX + 2)) || die "pgbench_history gained $ADDED2 rows for $KEYLOSS_TX transactions (+2 in flight)"
 echo "SUMMARY keyloss: DEGRADED after $DEGRADED_AFTER s, 5/5 commits during the grace period ($GRACE_FLUSHES NBD flushes), INACCESSIBLE after $INACCESSIBLE_AFTER s (grace $GRACE s), PostgreSQL I/O failed: yes (NBD EIO answers $EIO; $PANIC)"
 echo "SUMMARY keyloss recovery: revalidate $REVALIDATE_SECONDS s, e2fsck+mount $FSCK_SECONDS s (e2fsck exit $KEYLOSS_FSCK), crash recovery $RECOVERY_SECONDS s; pgbench committed $KEYLOSS_TX, history rows $ADDED2, grace commits 5/5 present; pg_amcheck clean"
+
+# ---- 4. an online snapshot under load, a clone under a new key, PostgreSQL on the clone
+vault POST /keys/clone-kek/create '{"kty":"RSA","key_size":2048}' >/dev/null
+sql "create table clone_marks (i int primary key)"
+as_pg "$PGBIN/pgbench" -h "$SOCK" -p "$PGPORT" -c 2 -j 1 -T 600 -n postgres >"$LOGS/pgbench-snapshot.log" 2>&1 &
+BENCH_PID=$!
+H4=$(history_rows)
+wait_for 120 "pgbench progress before the snapshot" eval '(($(history_rows) >= H4 + 200))'
+sql "insert into clone_marks select generate_series(1, 100)"
+BEFORE=$(history_rows) # committed before the snapshot is asked for: all of it must be in the clone
+snapshot=$(api POST "/v1/volumes/$VOLUME/snapshots" '{"name":"online"}')
+[[ $snapshot == *'"online"'* ]] || die "snapshot not taken: $snapshot"
+AFTER=$(history_rows) # committed by the time the snapshot is acknowledged: the clone holds at most this
+sql "insert into clone_marks values (101)" # after the snapshot: must not be in the clone
+log "snapshot online taken under pgbench load (history rows $BEFORE before, $AFTER after)"
+BLOCKS0=$(metric strongroom_clone_blocks_total)
+t=$(now)
+cloned=$(api POST "/v1/volumes/$VOLUME/snapshots/online/clone" \
+    "{\"name\":\"pgclone\",\"kek\":\"$VAULT_URL/keys/clone-kek\",\"identity\":\"pg\"}")
+[[ $cloned == *CLONING* ]] || die "clone not started: $cloned"
+clone_done() {
+    local v
+    v=$(api GET /v1/volumes/pgclone)
+    [[ $v == *'"state" : "DONE"'* || $v == *'"state":"DONE"'* ]] && return 0
+    [[ $v == *CLONING* ]] || die "the clone is gone: $v (see the gateway log)"
+    return 1
+}
+wait_for 600 "clone DONE" clone_done
+CLONE_SECONDS=$(since "$t")
+CLONE_BLOCKS=$(($(metric strongroom_clone_blocks_total) - BLOCKS0))
+CLONE_RATE=$(awk -v b="$CLONE_BLOCKS" -v s="$CLONE_SECONDS" 'BEGIN { printf "%d", b / (s > 0 ? s : 1) }')
+[[ $(api GET /v1/volumes/pgclone) == *"$VAULT_URL/keys/clone-kek/"* ]] || die "the clone is not under clone-kek"
+log "clone pgclone under clone-kek: $CLONE_BLOCKS blocks re-sealed in $CLONE_SECONDS s ($CLONE_RATE blocks/s)"
+kill_tree "$BENCH_PID"
+wait "$BENCH_PID" 2>/dev/null || true
+BENCH_PID=""
+pg_stop_immediate
+chain_down || die "chain_down before the clone"
+URI=nbd://127.0.0.1:$NBD_PORT/pgclone
+recover clone
+CLONE_FSCK=$CHAIN_FSCK_STATUS
+amcheck clone
+MARKS=$(sql "select count(*) from clone_marks")
+((MARKS == 100)) || die "the clone has $MARKS of the 100 marks committed before the snapshot (and none after)"
+H5=$(history_rows)
+((H5 >= BEFORE && H5 <= AFTER)) || die "the clone has $H5 history rows, outside [$BEFORE, $AFTER]"
+run as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w -t 600 stop >>"$LOGS/pg_ctl.log" 2>&1 || die "PostgreSQL on the clone did not stop"
+PG_PID=""
+run as_pg "$PGBIN/pg_checksums" --check -D "$PGDATA" >"$LOGS/pg_checksums-clone.out" 2>&1 \
+    || die "pg_checksums --check failed on the clone: $(tail -5 "$LOGS/pg_checksums-clone.out")"
+echo "SUMMARY clone: $CLONE_BLOCKS blocks re-sealed under a new key in $CLONE_SECONDS s ($CLONE_RATE blocks/s); history rows $H5 in [$BEFORE, $AFTER], marks 100/100; e2fsck exit $CLONE_FSCK, crash recovery $RECOVERY_SECONDS s; pg_amcheck clean; pg_checksums clean"
 echo "SUMMARY result: PASS"

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
  * local-vault jar holding the customer key. It proves that pgbench runs on encrypted blocks through nbdfuse → loop →
  * ext4, that a SIGKILLed gateway loses no transaction pgbench saw commit (PostgreSQL crash recovery, pg_amcheck
  * clean), and that a disabled key stops PostgreSQL's I/O only after the grace period and loses nothing once
- * re-enabled and revalidated. The script checks each step and exits non-zero on the first failure; this test runs
+ * re-enabled and revalidated, and that a snapshot taken under load and cloned under a new key starts as a consistent
+ * cluster (every row committed before the snapshot, none after; pg_amcheck and pg_checksums clean). The script checks
+ * each step and exits non-zero on the first failure; this test runs
  * it, asserts its exit code and summary lines, and prints them with the log directory.
  *
  * <p>Tagged {@code heavy} (several minutes, root, PostgreSQL installed): CI runs it once, on JDK 17
@@ -43,7 +45,8 @@ class PostgresOnStrongroomTest {
                 "pg_ctl",
                 "psql",
                 "pgbench",
-                "pg_amcheck");
+                "pg_amcheck",
+                "pg_checksums");
         Tools.requireRoot();
         Path logs = TestFiles.logDir("PostgresOnStrongroomTest");
         Path script =
@@ -100,5 +103,16 @@ class PostgresOnStrongroomTest {
                 Long.parseLong(keyLossRecovery.group(2)) >= Long.parseLong(keyLossRecovery.group(1)),
                 "committed transactions missing after the key loss:\n" + out);
         assertTrue(out.contains("pg_amcheck clean"), out);
+
+        Matcher clone = Pattern.compile("SUMMARY clone: (\\d+) blocks re-sealed under a new key in [0-9.]+ s .*"
+                        + "history rows (\\d+) in \\[(\\d+), (\\d+)\\], marks 100/100; .*pg_amcheck clean;"
+                        + " pg_checksums clean")
+                .matcher(out);
+        assertTrue(clone.find(), out);
+        assertTrue(Long.parseLong(clone.group(1)) > 0, "nothing was re-sealed into the clone:\n" + out);
+        long cloneRows = Long.parseLong(clone.group(2));
+        assertTrue(
+                cloneRows >= Long.parseLong(clone.group(3)) && cloneRows <= Long.parseLong(clone.group(4)),
+                "the clone's rows are not the snapshot's moment:\n" + out);
     }
 }

@@ -34,6 +34,7 @@ final class Tools {
             Map.entry("initdb", "postgresql-15"),
             Map.entry("pg_ctl", "postgresql-15"),
             Map.entry("pg_amcheck", "postgresql-15"),
+            Map.entry("pg_checksums", "postgresql-15"),
             Map.entry("psql", "postgresql-client-15"),
             Map.entry("pgbench", "postgresql-client-15"));
 
