@@ -211,8 +211,9 @@ public final class Replicas {
                 || !VolumeRules.NAME.matcher(spec.primaryVolume()).matches()) {
             throw new StrongroomException(ErrorCode.InvalidArgument, "primaryVolume must be a volume name");
         }
-        if (spec.token() == null || spec.token().isBlank() || spec.token().matches(".*\\s.*")) {
-            throw new StrongroomException(ErrorCode.InvalidArgument, "a token of the primary is required");
+        if (spec.token() == null || !spec.token().matches("[\\x21-\\x7e]{1,4096}")) {
+            throw new StrongroomException(
+                    ErrorCode.InvalidArgument, "a token of the primary (printable ASCII, no spaces) is required");
         }
         if (spec.interval() != null
                 && (spec.interval().isNegative() || spec.interval().toMillis() < 10)) {

@@ -21,6 +21,8 @@ import io.vertx.openapi.validation.ResponseValidator;
 import io.vertx.openapi.validation.ValidatableResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -289,6 +291,8 @@ class ApiConformanceTest {
         check("deleteSnapshot", 204, "DELETE", "/v1/volumes/s/snapshots/s1", A, null);
         check("deleteSnapshot", 404, "DELETE", "/v1/volumes/s/snapshots/s1", A, null);
 
+        replication();
+
         json("createVolume", 201, "POST", "/v1/volumes", A, "{\"name\":\"gone\",\"sizeBytes\":65536}");
         check("deleteVolume", 204, "DELETE", "/v1/volumes/gone", A, null);
         check("deleteVolume", 404, "DELETE", "/v1/volumes/gone", A, null);
@@ -303,6 +307,52 @@ class ApiConformanceTest {
             assertTrue(statuses.stream().anyMatch(s -> s < 300), op + " success");
             assertTrue(statuses.stream().anyMatch(s -> s >= 400 && s < 500), op + " client error");
         });
+    }
+
+    /** The primary's replication routes and the replica routes, the gateway following one of its own volumes. */
+    private static void replication() throws Exception {
+        String r = TestTokens.REPLICATION;
+        String stream = "/v1/volumes/c/replication/0b7e5e8e-1d1a-4c55-9a43-0d4e2f7f8a11";
+        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+        String key = Base64.getEncoder()
+                .encodeToString(rsa.generateKeyPair().getPublic().getEncoded());
+        String cycleBody = "{\"fresh\":true,\"publicKey\":\"" + key + "\"}";
+        String cycle = json("startReplicationCycle", 201, "POST", stream + "/cycles", r, cycleBody)
+                .json()
+                .getString("cycle");
+        json("startReplicationCycle", 400, "POST", stream + "/cycles", r, "{}");
+        json("startReplicationCycle", 403, "POST", stream + "/cycles", D, cycleBody);
+        json("startReplicationCycle", 404, "POST", "/v1/volumes/none/replication/x/cycles", r, cycleBody);
+        check("readReplicationPage", 200, "GET", stream + "/cycles/" + cycle + "?mode=fresh&from=0&max=16", r, null);
+        check("readReplicationPage", 400, "GET", stream + "/cycles/" + cycle + "?mode=no&from=0&max=16", r, null);
+        check("readReplicationPage", 403, "GET", stream + "/cycles/" + cycle + "?mode=fresh&from=0&max=16", D, null);
+        check("releaseReplication", 204, "DELETE", stream, r, null);
+        check("releaseReplication", 400, "DELETE", "/v1/volumes/c/replication/not-a-uuid", r, null);
+        check("releaseReplication", 403, "DELETE", stream, D, null);
+
+        String replica = new JsonObject()
+                .put("name", "c-r")
+                .put("primaryUrl", gw.gateway.baseUrl())
+                .put("primaryVolume", "c")
+                .put("token", r)
+                .put("intervalMillis", 50)
+                .encode();
+        json("createReplica", 201, "POST", "/v1/replicas", A, replica);
+        json("createReplica", 409, "POST", "/v1/replicas", A, replica);
+        json("createReplica", 400, "POST", "/v1/replicas", A, "{}");
+        json("createReplica", 403, "POST", "/v1/replicas", D, replica);
+        check("listReplicas", 200, "GET", "/v1/replicas", A, null);
+        check("listReplicas", 403, "GET", "/v1/replicas", D, null);
+        check("getReplica", 200, "GET", "/v1/replicas/c-r", A, null);
+        check("getReplica", 404, "GET", "/v1/replicas/none", A, null);
+        check("getReplica", 403, "GET", "/v1/replicas/c-r", D, null);
+        check("promoteReplica", 200, "POST", "/v1/replicas/c-r/promote", A, null);
+        check("promoteReplica", 404, "POST", "/v1/replicas/none/promote", A, null);
+        check("promoteReplica", 403, "POST", "/v1/replicas/c-r/promote", D, null);
+        check("deleteReplica", 403, "DELETE", "/v1/replicas/c-r", D, null);
+        check("deleteReplica", 204, "DELETE", "/v1/replicas/c-r", A, null);
+        check("deleteReplica", 404, "DELETE", "/v1/replicas/c-r", A, null);
     }
 
     /** The RFC 9457 shape is validated against the document's Problem schema (it is not listed under content). */

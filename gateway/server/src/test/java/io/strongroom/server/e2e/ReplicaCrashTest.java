@@ -107,8 +107,6 @@ class ReplicaCrashTest {
     }
 
     private void createReplica(GatewayProcess primary, GatewayProcess replica) throws Exception {
-        Path token = dir.resolve("primary.token");
-        Files.writeString(token, TestTokens.REPLICATION);
         json(
                 send(
                         replica.baseUrl(),
@@ -119,7 +117,7 @@ class ReplicaCrashTest {
                                 .put("name", "db-r")
                                 .put("primaryUrl", primary.baseUrl())
                                 .put("primaryVolume", "db")
-                                .put("tokenFile", token.toString())
+                                .put("token", TestTokens.REPLICATION)
                                 .put("intervalMillis", 20)
                                 .toBuffer()
                                 .getBytes()),

@@ -10,7 +10,6 @@ import io.strongroom.vault.local.LocalVault;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -86,7 +85,6 @@ class ReplicaKeyLossTest {
                         primary.send("PUT", "/v1/volumes/svc/blocks/0?count=" + BLOCKS, D, svc)
                                 .status());
 
-                Path token = Files.writeString(dir.resolve("primary.token"), TestTokens.REPLICATION);
                 for (String volume : new String[] {"cust", "svc"}) {
                     created(replica.json(
                             "POST",
@@ -96,7 +94,7 @@ class ReplicaKeyLossTest {
                                     .put("name", volume + "-r")
                                     .put("primaryUrl", primary.gateway.baseUrl())
                                     .put("primaryVolume", volume)
-                                    .put("tokenFile", token.toString())
+                                    .put("token", TestTokens.REPLICATION)
                                     .put("kekId", ops.kek(REPLICA_KEY))
                                     .put("identity", "ops")
                                     .put("intervalMillis", 100)));

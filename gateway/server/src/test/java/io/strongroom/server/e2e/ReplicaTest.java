@@ -45,7 +45,6 @@ class ReplicaTest {
 
     static GatewayFixture primary;
     static GatewayFixture replica;
-    static Path tokenFile;
 
     @BeforeAll
     static void start() throws Exception {
@@ -53,10 +52,6 @@ class ReplicaTest {
         TestTokens.write(dir.resolve("r"));
         primary = GatewayFixture.start(dir.resolve("p"));
         replica = GatewayFixture.start(dir.resolve("r"));
-        tokenFile = Files.createFile(
-                dir.resolve("primary.token"),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tokenFile, TestTokens.REPLICATION + "\n");
         for (String name : List.of("db", "other")) {
             assertEquals(
                     201,
@@ -87,7 +82,7 @@ class ReplicaTest {
                 .put("name", name)
                 .put("primaryUrl", primary.gateway.baseUrl())
                 .put("primaryVolume", volume)
-                .put("tokenFile", tokenFile.toString())
+                .put("token", TestTokens.REPLICATION)
                 .put("intervalMillis", 50);
     }
 
@@ -240,10 +235,8 @@ class ReplicaTest {
         assertTrue(
                 unknownVolume.json().getJsonObject("error").getString("message").contains("VolumeNotFound"));
 
-        Path wrong = dir.resolve("wrong.token");
-        Files.writeString(wrong, "not-a-token-of-the-primary");
         GatewayFixture.Response wrongToken = replica.json(
-                "POST", "/v1/replicas", A, replicaSpec("x", "other").put("tokenFile", wrong.toString()));
+                "POST", "/v1/replicas", A, replicaSpec("x", "other").put("token", "not-a-token-of-the-primary"));
         assertCode(wrongToken, 502, "PrimaryRefused");
         assertTrue(wrongToken.json().getJsonObject("error").getString("message").contains("401"));
 
@@ -261,17 +254,16 @@ class ReplicaTest {
                 "PrimaryUnreachable");
         assertCode(
                 replica.json(
-                        "POST",
-                        "/v1/replicas",
-                        A,
-                        replicaSpec("x", "other")
-                                .put("tokenFile", dir.resolve("absent").toString())),
+                        "POST", "/v1/replicas", A, replicaSpec("x", "other").put("token", "two words")),
                 400,
                 "InvalidArgument");
+        JsonObject noToken = replicaSpec("x", "other");
+        noToken.remove("token");
+        assertCode(replica.json("POST", "/v1/replicas", A, noToken), 400, "InvalidArgument");
         assertCode(replica.json("POST", "/v1/replicas", A, replicaSpec("X Y", "other")), 400, "InvalidArgument");
         assertCode(
                 replica.json(
-                        "POST", "/v1/replicas", A, replicaSpec("x", "other").put("token", TestTokens.REPLICATION)),
+                        "POST", "/v1/replicas", A, replicaSpec("x", "other").put("tokenFile", "/etc/hostname")),
                 400,
                 "InvalidArgument");
         assertCode(replica.json("POST", "/v1/replicas", D, replicaSpec("x", "other")), 403, "Forbidden");
