@@ -40,6 +40,8 @@ final class Rados implements AutoCloseable {
         Pointer cluster = clusterRef.getValue();
         try {
             check(lib.rados_conf_read_file(cluster, conf.toString()), "rados_conf_read_file", conf.toString());
+            // A cluster that cannot be reached fails the start after 30 s instead of librados' default 300 s.
+            check(lib.rados_conf_set(cluster, "client_mount_timeout", "30"), "rados_conf_set", "");
             check(lib.rados_connect(cluster), "rados_connect", "");
             PointerByReference ioctxRef = new PointerByReference();
             check(lib.rados_ioctx_create(cluster, pool, ioctxRef), "rados_ioctx_create", pool);

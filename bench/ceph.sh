@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Ceph benchmark, side by side in the same minutes: `rados bench` with 8 KiB objects (write, then random read),
+# `rbd bench` with 8 KiB random writes and reads on a 1 GiB image (RBD_TOTAL bytes each, default 128M), and the
+# ceph store (CephStoreBenchmark: random 8,240-byte sealed slots in 2 MiB objects, write then random read, no slot
+# cache) at the same queue depth, on a throwaway single-node cluster (bench/ceph-dev.sh) started and removed here.
+#
+# Usage: bench/ceph.sh [seconds [depth]]      (default 20 s each, queue depth 32)
+# Env:   JAVA_HOME  JDK to run on (default: the one mvn uses)
+# Needs: Ceph installed (bash .ci/run); builds gateway/store-ceph's test classes first.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+seconds=${1:-20}
+depth=${2:-32}
+out=$root/gateway/store-ceph/target/bench
+mkdir -p "$out"
+cluster=$(mktemp -d)/cluster
+trap 'bench/ceph-dev.sh stop "$cluster"' EXIT
+
+mvn -B -q -o -pl gateway/store-ceph -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile="$out/classpath.txt" > /dev/null
+cp="$root/gateway/store-ceph/target/test-classes:$root/gateway/store-ceph/target/classes:$(cat "$out/classpath.txt")"
+java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+
+conf=$(bench/ceph-dev.sh start "$cluster")
+echo "# $(date -u +%FT%TZ) $(nproc) cpus, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# rados bench, 8 KiB objects, queue depth $depth, $seconds s each"
+rados -c "$conf" -p strongroom bench "$seconds" write -b 8192 -t "$depth" --no-cleanup | grep -E '^(Average IOPS|Average Latency)'
+rados -c "$conf" -p strongroom bench "$seconds" rand -t "$depth" | grep -E '^(Average IOPS|Average Latency)'
+echo "# rbd bench, 8 KiB random, $depth threads, ${RBD_TOTAL:-128M} each"
+rbd -c "$conf" create --size 1G strongroom/bench
+for io in write read; do
+    rbd -c "$conf" bench --io-type "$io" --io-size 8K --io-threads "$depth" --io-total "${RBD_TOTAL:-128M}" \
+        --io-pattern rand strongroom/bench | tail -1 | sed "s/^/$io: /"
+done
+"$java" -cp "$cp" io.strongroom.store.ceph.CephStoreBenchmark "$conf" "$seconds" "$depth"
