@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -51,7 +53,7 @@ class ReplicaTest {
         TestTokens.write(dir.resolve("p"));
         TestTokens.write(dir.resolve("r"));
         primary = GatewayFixture.start(dir.resolve("p"));
-        replica = GatewayFixture.start(dir.resolve("r"));
+        replica = GatewayFixture.start(GatewayFixture.config(dir.resolve("r")).setNbdPort(0), null, c -> {});
         for (String name : List.of("db", "other")) {
             assertEquals(
                     201,
@@ -90,6 +92,22 @@ class ReplicaTest {
         GatewayFixture.Response r = replica.get("/v1/replicas/" + name, A);
         assertEquals(200, r.status(), () -> new String(r.body(), StandardCharsets.UTF_8));
         return r.json();
+    }
+
+    /** The real {@code nbdcopy} writing into the replica's volume over NBD fails with EPERM. */
+    private static void assertNbdWriteRefused() throws Exception {
+        Path image = dir.resolve("image.bin");
+        byte[] data = new byte[4 * BS];
+        ThreadLocalRandom.current().nextBytes(data);
+        Files.write(image, data);
+        Process copy = new ProcessBuilder(
+                        "nbdcopy", image.toString(), "nbd://127.0.0.1:" + replica.gateway.nbdPort() + "/db-r")
+                .redirectErrorStream(true)
+                .start();
+        assertTrue(copy.waitFor(120, TimeUnit.SECONDS), "nbdcopy did not end");
+        String out = new String(copy.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertNotEquals(0, copy.exitValue(), out);
+        assertTrue(out.contains("Operation not permitted"), out);
     }
 
     /** The types of the activity events about {@code volume} on the replica gateway. */
@@ -170,6 +188,7 @@ class ReplicaTest {
                 409,
                 "ReadOnlyReplica");
         assertCode(replica.send("DELETE", "/v1/volumes/db-r", A, null), 409, "ReadOnlyReplica");
+        assertNbdWriteRefused();
         long writesBefore = writes.get();
         await().atMost(Duration.ofSeconds(60)).until(() -> writes.get() > writesBefore + 100);
 
