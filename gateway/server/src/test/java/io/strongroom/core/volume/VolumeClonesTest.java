@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Clones through the volume service, with real keys, sealing and files: a clone under the parent's KEK, another
- * customer key or the service key reads exactly as its snapshot (by hash) and is written without touching the
+ * customer key (through the default identity or another one) or the service key reads exactly as its snapshot (by hash) and is written without touching the
  * parent or the snapshot; bad input creates nothing; while the copy runs the snapshot is not deleted and the clone
  * refuses requests, and writes to the parent meanwhile stay out of it; a copy that fails or is interrupted by a
  * stop leaves no volume behind; and sealed slots swapped between parent and clone fail to open.
@@ -102,13 +102,15 @@ class VolumeClonesTest extends WithVolumeKit {
         String parentHash = hashOfVolume("p");
         assertNotEquals(snapshotHash, parentHash, "the parent moved on after the snapshot");
 
-        record Switch(String name, String kek, String expectedKey) {}
+        record Switch(String name, String kek, String identity, String expectedKey) {}
         List<Switch> switches = List.of(
-                new Switch("same-kek", kit.keyUrl(parentKey), kit.keyUrl(parentKey)),
-                new Switch("other-kek", kit.keyUrl(otherKey), kit.keyUrl(otherKey)),
-                new Switch("service-kek", null, kit.keyUrl(VolumeTestKit.SERVICE_KEY)));
+                new Switch("same-kek", kit.keyUrl(parentKey), null, kit.keyUrl(parentKey)),
+                new Switch("other-kek", kit.keyUrl(otherKey), null, kit.keyUrl(otherKey)),
+                // another identity (client credentials) reaching the other key
+                new Switch("other-identity", kit.keyUrl(otherKey), "app", kit.keyUrl(otherKey)),
+                new Switch("service-kek", null, null, kit.keyUrl(VolumeTestKit.SERVICE_KEY)));
         for (Switch s : switches) {
-            VolumeInfo clone = cloneAndWait("p", "s", new VolumeSpec(s.name(), 0, 0, s.kek(), null));
+            VolumeInfo clone = cloneAndWait("p", "s", new VolumeSpec(s.name(), 0, 0, s.kek(), s.identity()));
             assertEquals("DONE", clone.clonedFrom().state());
             assertEquals("s", clone.clonedFrom().snapshot());
             assertEquals(parent.sizeBytes(), clone.sizeBytes());
@@ -126,7 +128,15 @@ class VolumeClonesTest extends WithVolumeKit {
             assertEquals(parentHash, hashOfVolume("p"), "writing the clone leaves the parent alone");
             assertEquals(snapshotHash, hashOfSnapshot("p", "s"), "and the snapshot");
         }
-        assertEquals(3L * nonZero, kit.service.cloneStats().blocksCopied(), "only non-zero blocks are copied");
+        assertEquals(
+                "app",
+                kit.metadataDocument(Await.result(kit.service.get("other-identity")))
+                        .getString("identity"),
+                "the clone reaches its key through the identity asked for");
+        assertEquals(
+                (long) switches.size() * nonZero,
+                kit.service.cloneStats().blocksCopied(),
+                "only non-zero blocks are copied");
         assertEquals(0, kit.service.cloneStats().running());
 
         kit.restart();
