@@ -92,7 +92,8 @@ public final class VolumeHandle {
     /**
      * Takes a read-only, point-in-time snapshot of the volume while it is written: it holds every write acknowledged
      * before the call and none issued after the future completes (docs/SNAPSHOTS.md). SnapshotExists if the name is
-     * taken; while the volume has snapshots it can be neither deleted nor rolled over (VolumeHasSnapshots).
+     * taken; while the volume has snapshots it cannot be deleted (VolumeHasSnapshots), and a DEK rollover keeps the
+     * older DEKs for them.
      */
     public Future<SnapshotInfo> createSnapshot(String snapshot) {
         return service.createSnapshot(name, snapshot);

@@ -76,7 +76,7 @@ public final class DefaultVolumeService implements VolumeService {
         this.runs = new SealedRuns(sealer);
         this.options = options;
         this.loops = new EventLoops(vertx);
-        this.snapshots = new VolumeSnapshots(store, keys.clock());
+        this.snapshots = new VolumeSnapshots(store, keys);
         this.replication = new ReplicationSource(
                 store, snapshots, keys.dekCache(), keys.clock(), v -> requireKeys(v, v.keyring()));
         KekValidator validator = new KekValidator(keys);

@@ -22,8 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * old keyring is over (no write sealed by the old DEK can land behind the scan), the {@link ResealPass} moves the
  * old blocks to the new DEK and finally drops the old DEKs. A crash before the commit leaves the old active DEK
  * and no trace of the new one (it never sealed anything); after it, start-up resumes the pass. A volume with
- * snapshots is not rolled over, on demand (VolumeHasSnapshots) or automatically: the pass would drop the DEKs the
- * snapshots' blocks are sealed under (docs/SNAPSHOTS.md).
+ * snapshots keeps its older DEKs after the pass, for reading the snapshots' blocks sealed under them (never for
+ * sealing), until its last snapshot is deleted (docs/SNAPSHOTS.md).
  */
 final class DekRollover {
     private static final System.Logger LOG = System.getLogger(DekRollover.class.getName());
@@ -56,11 +56,7 @@ final class DekRollover {
                 && !active.created()
                         .plus(options.getDekMaxAge())
                         .isAfter(keys.clock().instant());
-        if ((!byUse && !byAge)
-                || v.reseal() != null
-                || v.isDeleted()
-                || v.snapshotCount() > 0
-                || !automaticPending.add(v)) {
+        if ((!byUse && !byAge) || v.reseal() != null || v.isDeleted() || !automaticPending.add(v)) {
             return;
         }
         String reason = byUse ? "automatic, " + active.budget().claimed() + " seals" : "automatic, age";
@@ -76,11 +72,6 @@ final class DekRollover {
     private Future<Future<Void>> commitNewDek(Volume v, String reason) {
         if (v.isDeleted()) {
             return Future.failedFuture(VolumeErrors.notFound(v.name()));
-        }
-        try {
-            VolumeSnapshots.requireNone(v, "a DEK rollover (its re-seal drops the older DEKs)");
-        } catch (StrongroomException e) {
-            return Future.failedFuture(e);
         }
         if (v.reseal() != null) {
             return Future.failedFuture(new StrongroomException(

@@ -232,26 +232,35 @@ final class ResealPass {
     }
 
     /**
-     * Every block is under the active DEK: one metadata write drops the older DEKs and the progress; they are
-     * destroyed once no request that saw the old keyring is left.
+     * Every block is under the active DEK: one metadata write ends the pass, and drops the older DEKs unless the
+     * volume has snapshots, whose preserved blocks may still be sealed under them (they are dropped with the last
+     * snapshot: {@link #dropOlderDeks}).
      */
     private void finish(Volume v, ResealProgress progress) {
         v.serialKeyChange(() -> {
-                    VolumeKeyring current = v.keyring();
-                    List<DekId> retired = new ArrayList<>();
-                    current.deks().stream().filter(d -> d != current.active()).forEach(d -> retired.add(d.id()));
-                    return v.commit(current.onlyActive(), v.autoFollow(), null).map(drained -> {
-                        drained.onComplete(x -> {
-                            retired.forEach(id -> keys.dekCache().destroy(id));
+                    if (v.snapshotCount() > 0) {
+                        return v.commit(v.keyring(), v.autoFollow(), null).map(drained -> {
                             LOG.log(
                                     Level.INFO,
-                                    "volume {0}: re-seal done, {1} blocks scanned, {2} re-sealed; DEKs {3} destroyed",
+                                    "volume {0}: re-seal done, {1} blocks scanned, {2} re-sealed; older DEKs kept for"
+                                            + " its {3} snapshot(s)",
                                     v.name(),
                                     String.valueOf(progress.scanned()),
                                     String.valueOf(progress.resealed()),
-                                    retired);
-                            events.reseal(v, progress, retired.toString());
+                                    String.valueOf(v.snapshotCount()));
+                            events.reseal(v, progress, "[]");
+                            return List.<DekId>of();
                         });
+                    }
+                    return dropOlderDeks(v, keys).map(retired -> {
+                        LOG.log(
+                                Level.INFO,
+                                "volume {0}: re-seal done, {1} blocks scanned, {2} re-sealed; DEKs {3} destroyed",
+                                v.name(),
+                                String.valueOf(progress.scanned()),
+                                String.valueOf(progress.resealed()),
+                                retired);
+                        events.reseal(v, progress, retired.toString());
                         return retired;
                     });
                 })
@@ -266,5 +275,21 @@ final class ResealPass {
                         vertx.setTimer(RETRY_MILLIS, t -> start(v));
                     }
                 });
+    }
+
+    /**
+     * One metadata write keeps only the active DEK (and no re-seal progress); the older ones are destroyed once no
+     * request that saw them is left. For a volume whose blocks are all under the active DEK and that has no snapshot
+     * needing an older one: at the end of a re-seal pass, or when its last snapshot is deleted. Run it as a key
+     * change of the volume ({@link Volume#serialKeyChange}).
+     */
+    static Future<List<DekId>> dropOlderDeks(Volume v, KeyVaults keys) {
+        VolumeKeyring current = v.keyring();
+        List<DekId> retired = new ArrayList<>();
+        current.deks().stream().filter(d -> d != current.active()).forEach(d -> retired.add(d.id()));
+        return v.commit(current.onlyActive(), v.autoFollow(), null).map(drained -> {
+            drained.onComplete(x -> retired.forEach(id -> keys.dekCache().destroy(id)));
+            return retired;
+        });
     }
 }

@@ -68,15 +68,14 @@ public interface VolumeService {
 
     /**
      * Rolls the volume over to a new DEK now: new writes use it at once, and a background pass re-seals the blocks
-     * under older DEKs, then drops them (progress in {@link VolumeInfo#rollover()}). RolloverInProgress while the
-     * previous pass runs.
+     * under older DEKs, then drops them unless the volume has snapshots, which keep them until the last one is deleted
+     * (progress in {@link VolumeInfo#rollover()}). RolloverInProgress while the previous pass runs.
      */
     Future<VolumeInfo> rollover(String name);
 
     /**
      * Takes a snapshot of volume {@code name} (docs/SNAPSHOTS.md): read-only, crash-consistent, holding every write
-     * acknowledged before the call and none issued after it completes. SnapshotExists if the name is taken,
-     * RolloverInProgress while a re-seal pass runs.
+     * acknowledged before the call and none issued after it completes. SnapshotExists if the name is taken.
      */
     Future<SnapshotInfo> createSnapshot(String name, String snapshot);
 

@@ -2,6 +2,7 @@ package io.strongroom.core.volume;
 
 import io.strongroom.core.error.ErrorCode;
 import io.strongroom.core.error.StrongroomException;
+import io.strongroom.core.keys.KeyVaults;
 import io.strongroom.core.store.BlockStore;
 import io.strongroom.core.store.BlockStoreException;
 import io.strongroom.core.store.StoreSnapshot;
@@ -17,19 +18,22 @@ import java.util.UUID;
 /**
  * The snapshots of the service's volumes, kept by the store (id, name, creation time, slots). Taking and deleting
  * one run as key changes of the volume ({@link Volume#serialKeyChange}), so they are ordered with DEK rollovers and
- * with the volume's deletion: a snapshot is never taken while a re-seal pass runs (RolloverInProgress), and a
- * volume with snapshots is neither rolled over nor deleted (VolumeHasSnapshots), because either would leave the
- * snapshots' blocks without the DEK that sealed them, or without a parent.
+ * with the volume's deletion. A snapshot's blocks may be sealed under DEKs the volume has rolled away from: the
+ * volume keeps its older DEKs while it has snapshots ({@link ResealPass}), and deleting the last snapshot drops
+ * them once no re-seal pass needs them. A volume with snapshots is not deleted (VolumeHasSnapshots): a snapshot is
+ * often the copy kept against mistakes.
  */
 final class VolumeSnapshots {
     private static final System.Logger LOG = System.getLogger(VolumeSnapshots.class.getName());
 
     private final BlockStore store;
+    private final KeyVaults keys;
     private final Clock clock;
 
-    VolumeSnapshots(BlockStore store, Clock clock) {
+    VolumeSnapshots(BlockStore store, KeyVaults keys) {
         this.store = store;
-        this.clock = clock;
+        this.keys = keys;
+        this.clock = keys.clock();
     }
 
     /** Notes how many snapshots each volume has, at start-up; a backend without snapshots has none. */
@@ -56,12 +60,6 @@ final class VolumeSnapshots {
         return v.serialKeyChange(() -> {
             if (v.isDeleted()) {
                 return Future.failedFuture(VolumeErrors.notFound(v.name()));
-            }
-            if (v.reseal() != null) {
-                return Future.failedFuture(new StrongroomException(
-                        ErrorCode.RolloverInProgress,
-                        "volume " + v.name() + " is re-sealing its blocks after a DEK rollover; a snapshot can be"
-                                + " taken once that is done"));
             }
             return store.createSnapshot(v.id(), snapshot)
                     .recover(e -> Future.failedFuture(fromStore(v, name, e)))
@@ -90,7 +88,10 @@ final class VolumeSnapshots {
                         .recover(e -> Future.failedFuture(fromStore(v, name, e))));
     }
 
-    /** Deletes a snapshot; SnapshotInUse while a clone is being made from it. */
+    /**
+     * Deletes a snapshot; SnapshotInUse while a clone is being made from it. The last one takes the volume's older
+     * DEKs with it, unless a re-seal pass still runs (its end drops them).
+     */
     Future<Void> delete(Volume v, String name) {
         return v.serialKeyChange(() -> find(v, name)
                 .compose(s -> v.isCloneSource(s.id())
@@ -104,10 +105,21 @@ final class VolumeSnapshots {
                         .onSuccess(x -> {
                             v.snapshotCount(v.snapshotCount() - 1);
                             LOG.log(Level.INFO, "volume {0}: snapshot {1} deleted ({2})", v.name(), name, s.id());
-                        })));
+                        }))
+                .compose(x -> v.snapshotCount() == 0
+                                && v.reseal() == null
+                                && v.keyring().deks().size() > 1
+                        ? ResealPass.dropOlderDeks(v, keys)
+                                .onSuccess(dropped -> LOG.log(
+                                        Level.INFO,
+                                        "volume {0}: its last snapshot deleted; older DEKs {1} destroyed",
+                                        v.name(),
+                                        dropped))
+                                .<Void>mapEmpty()
+                        : Future.<Void>succeededFuture()));
     }
 
-    /** VolumeHasSnapshots unless the volume has none (before a deletion or a DEK rollover). */
+    /** VolumeHasSnapshots unless the volume has none (before its deletion). */
     static void requireNone(Volume v, String what) {
         if (v.snapshotCount() > 0) {
             throw new StrongroomException(

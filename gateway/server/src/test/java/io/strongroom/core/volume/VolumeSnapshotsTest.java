@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Snapshots through the volume service, with real keys, sealing and files: plaintext as of the snapshot across
- * overwrites, trims and a restart; the rules (names, unknown snapshots, no deletion or rollover of a volume with
- * snapshots); a DEK that is not in memory refusing snapshot reads; and a snapshot's sealed slots bound to their
+ * overwrites, trims and a restart; the rules (names, unknown snapshots, no deletion of a volume with snapshots);
+ * DEK rollovers that keep the older DEKs while snapshots need them; a DEK that is not in memory refusing snapshot reads; and a snapshot's sealed slots bound to their
  * volume and block, so they cannot be swapped into another volume or address undetected.
  */
 class VolumeSnapshotsTest extends WithVolumeKit {
@@ -69,17 +69,51 @@ class VolumeSnapshotsTest extends WithVolumeKit {
         awaitFailure(kit.service.deleteSnapshot("v", "other"), ErrorCode.SnapshotNotFound);
 
         awaitFailure(kit.service.delete("v"), ErrorCode.VolumeHasSnapshots);
-        awaitFailure(kit.service.rollover("v"), ErrorCode.VolumeHasSnapshots);
         Await.result(kit.service.write("v", 0, pattern(BS, 1, 1)));
         assertEquals(pattern(BS, 1, 1), Await.result(kit.service.read("v", 0, 1)), "the volume still serves");
 
         Await.result(kit.service.deleteSnapshot("v", "s"));
         assertEquals(List.of(), Await.result(kit.service.snapshots("v")));
-        Await.result(kit.service.rollover("v"));
-        await().atMost(Duration.ofSeconds(60))
-                .until(() -> Await.result(kit.service.get("v")).rollover() == null);
         Await.result(kit.service.delete("v"));
         awaitFailure(kit.service.snapshots("v"), ErrorCode.VolumeNotFound);
+    }
+
+    @Test
+    void aRolloverKeepsTheOlderDeksUntilTheLastSnapshotIsDeleted() {
+        Await.result(kit.service.create(new VolumeSpec("v", BS * 16L)));
+        Await.result(kit.service.write("v", 0, pattern(BS, 8, 1)));
+        Await.result(kit.service.createSnapshot("v", "before"));
+        String first = Await.result(kit.service.get("v")).dekIds().get(0);
+
+        Await.result(kit.service.rollover("v"));
+        Await.result(kit.service.createSnapshot("v", "during"));
+        awaitRolloverDone("v");
+        List<String> deks = Await.result(kit.service.get("v")).dekIds();
+        assertEquals(2, deks.size(), "the older DEK is kept for the snapshots: " + deks);
+        assertEquals(first, deks.get(1));
+        Await.result(kit.service.write("v", 2, pattern(BS, 1, 2)));
+        assertEquals(pattern(BS, 8, 1), Await.result(kit.service.readSnapshot("v", "before", 0, 8)));
+        assertEquals(pattern(BS, 8, 1), Await.result(kit.service.readSnapshot("v", "during", 0, 8)));
+
+        Await.result(kit.service.rollover("v"));
+        awaitRolloverDone("v");
+        assertEquals(3, Await.result(kit.service.get("v")).dekIds().size());
+        kit.restart();
+        assertEquals(pattern(BS, 8, 1), Await.result(kit.service.readSnapshot("v", "before", 0, 8)));
+
+        Await.result(kit.service.deleteSnapshot("v", "before"));
+        assertEquals(3, Await.result(kit.service.get("v")).dekIds().size(), "one snapshot is left");
+        Await.result(kit.service.deleteSnapshot("v", "during"));
+        assertEquals(1, Await.result(kit.service.get("v")).dekIds().size(), "the last snapshot took the older DEKs");
+        Buffer now = Await.result(kit.service.read("v", 0, 8));
+        assertEquals(pattern(BS, 2, 1), now.slice(0, 2 * BS));
+        assertEquals(pattern(BS, 1, 2), now.slice(2 * BS, 3 * BS));
+        assertEquals(pattern(BS, 8, 1).slice(3 * BS, 8 * BS), now.slice(3 * BS, 8 * BS));
+    }
+
+    private void awaitRolloverDone(String volume) {
+        await().atMost(Await.DEFAULT_TIMEOUT)
+                .until(() -> Await.result(kit.service.get(volume)).rollover() == null);
     }
 
     @Test
