@@ -89,6 +89,10 @@ stop_daemons() {
 }
 
 start() {
+    local tool
+    for tool in ceph ceph-mon ceph-mgr ceph-osd monmaptool ceph-authtool; do
+        command -v "$tool" >/dev/null || { echo "ceph-dev: $tool not found: install ceph-mon ceph-mgr ceph-osd ceph-common" >&2; exit 1; }
+    done
     if [ -e "$dir" ]; then
         echo "ceph-dev: $dir exists; give a new directory (or stop the cluster in it first)" >&2
         exit 1
