@@ -560,10 +560,13 @@ public final class Replicas {
                     .compose(keys -> (started != null
                                     ? Future.succeededFuture(started)
                                     : client.start(applied, false, keys.getPublic()))
+                            .compose(c -> volumes.get(name).map(own -> {
+                                checkGeometry(c, own);
+                                return c;
+                            }))
                             .compose(c -> {
                                 Map<DekId, Dek> deks;
                                 try {
-                                    checkGeometry(c);
                                     deks = unwrap(c, (RSAPrivateKey) keys.getPrivate());
                                 } catch (StrongroomException e) {
                                     return Future.failedFuture(e);
@@ -591,16 +594,12 @@ public final class Replicas {
                             }));
         }
 
-        private void checkGeometry(ReplicationCycle c) {
-            long count = volumes.blockSize(name).isPresent()
-                    ? volumes.get(name).result().blockCount()
-                    : -1;
-            int size = volumes.blockSize(name).orElse(-1);
-            if (count != c.blockCount() || size != c.blockSize()) {
+        private static void checkGeometry(ReplicationCycle c, VolumeInfo own) {
+            if (own.blockCount() != c.blockCount() || own.blockSize() != c.blockSize()) {
                 throw new StrongroomException(
                         ErrorCode.PrimaryRefused,
                         "the primary volume has " + c.blockCount() + " blocks of " + c.blockSize()
-                                + " bytes; the replica's volume has " + count + " of " + size);
+                                + " bytes; the replica's volume has " + own.blockCount() + " of " + own.blockSize());
             }
         }
 
