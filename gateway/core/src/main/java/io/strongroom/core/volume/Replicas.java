@@ -99,7 +99,10 @@ public final class Replicas {
                 String name = json.getString("name");
                 boolean promoted = json.getBoolean("promoted", false);
                 Path tokenFile = from.resolve(name + ".token");
-                String token = promoted ? "" : Files.readString(tokenFile).trim();
+                // none after a crash between the two deletions of a replica's files, or if removed by hand
+                String token = promoted || !Files.exists(tokenFile)
+                        ? ""
+                        : Files.readString(tokenFile).trim();
                 Replica r = new Replica(
                         name,
                         json.getString("stream"),
@@ -130,6 +133,11 @@ public final class Replicas {
             return;
         }
         volumes.replicaTarget(r.name, true);
+        if (r.token.isEmpty()) {
+            r.fail("its token file is missing: delete the replica and create it again");
+            LOG.log(Level.ERROR, "replica {0}: its token file is missing; it does not follow", r.name);
+            return;
+        }
         r.schedule(0, null);
     }
 
@@ -297,8 +305,8 @@ public final class Replicas {
                     })
                     .compose(y -> vertx.executeBlocking(
                             () -> {
-                                Files.deleteIfExists(tokenFile(r.name));
                                 Files.deleteIfExists(stateFile(r.name));
+                                Files.deleteIfExists(tokenFile(r.name));
                                 return null;
                             },
                             false))
