@@ -87,6 +87,52 @@ class RouteMatcherTest {
     }
 
     @Test
+    void replicationAndReplicaRoutes() {
+        String stream = "/v1/volumes/db1/replication/0b7e5e8e-1d1a-4c55-9a43-0d4e2f7f8a11";
+        RouteMatcher.Target cycle = match(HttpMethod.POST, stream + "/cycles");
+        assertEquals(Route.REPLICATION_CYCLE, cycle.route());
+        assertEquals("db1", cycle.volume());
+        assertEquals("0b7e5e8e-1d1a-4c55-9a43-0d4e2f7f8a11", cycle.block(), "the stream");
+        RouteMatcher.Target page = match(HttpMethod.GET, stream + "/cycles/repl-x-1");
+        assertEquals(Route.REPLICATION_PAGE, page.route());
+        assertEquals("repl-x-1", page.snapshot(), "the cycle");
+        assertEquals(Route.REPLICATION_RELEASE, match(HttpMethod.DELETE, stream).route());
+        assertEquals("POST, OPTIONS", match(HttpMethod.GET, stream + "/cycles").allow());
+        assertEquals(
+                "GET, HEAD, OPTIONS",
+                match(HttpMethod.PUT, stream + "/cycles/c").allow());
+        assertEquals("DELETE, OPTIONS", match(HttpMethod.GET, stream).allow());
+
+        assertEquals(Route.REPLICA_LIST, match(HttpMethod.GET, "/v1/replicas").route());
+        assertEquals(
+                Route.REPLICA_CREATE, match(HttpMethod.POST, "/v1/replicas/").route());
+        RouteMatcher.Target get = match(HttpMethod.GET, "/v1/replicas/db1%2Dr");
+        assertEquals(Route.REPLICA_GET, get.route());
+        assertEquals("db1-r", get.block(), "the replica, percent-decoded");
+        assertEquals(
+                Route.REPLICA_DELETE, match(HttpMethod.DELETE, "/v1/replicas/r").route());
+        assertEquals(
+                Route.REPLICA_PROMOTE,
+                match(HttpMethod.POST, "/v1/replicas/r/promote").route());
+        assertEquals(
+                "POST, OPTIONS", match(HttpMethod.GET, "/v1/replicas/r/promote").allow());
+        assertEquals(
+                "GET, HEAD, DELETE, OPTIONS",
+                match(HttpMethod.PUT, "/v1/replicas/r").allow());
+        assertSame(RouteMatcher.Target.UNDECODABLE, match(HttpMethod.GET, "/v1/replicas/%FF"));
+        for (String path : new String[] {
+            "/v1/replicas//promote",
+            "/v1/replicas/r/demote",
+            "/v1/volumes/db1/replication/",
+            stream + "/pages",
+            stream + "//cycles",
+            stream + "/cycles/c/more"
+        }) {
+            assertSame(RouteMatcher.Target.NOT_FOUND, match(HttpMethod.GET, path), path);
+        }
+    }
+
+    @Test
     void unknownPathsAndWrongMethods() {
         for (String path : new String[] {
             "/",
