@@ -1,0 +1,166 @@
+package io.strongroom.server.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.strongroom.server.config.GatewayConfig;
+import io.strongroom.store.ceph.CephCluster;
+import io.strongroom.vault.local.LocalVault;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Gateways on the {@code ceph} backend (the run's throwaway cluster) with customer keys in an external vault: key loss
+ * behaves as on local files, and two gateways over one pool serve one volume, one writer at a time.
+ */
+@ExtendWith(CephCluster.Extension.class)
+class CephExternalVaultTest {
+    private static final String VAULT_TOKEN = "ceph-e2e-vault-token-0123456789abcdef0123456789ab";
+    private static final int BS = 8192;
+
+    @TempDir
+    Path dir;
+
+    private final String namespace = CephCluster.freshNamespace();
+    private Vertx side;
+    private LocalVault vault;
+    private VaultOperator vaultOps;
+
+    @BeforeEach
+    void startVault() throws Exception {
+        side = Vertx.vertx();
+        vault = VaultOperator.startVault(side, dir.resolve("vault"), VAULT_TOKEN);
+        vaultOps = new VaultOperator(vault, VAULT_TOKEN);
+    }
+
+    @AfterEach
+    void stopVault() throws Exception {
+        try {
+            vault.close().await(30, TimeUnit.SECONDS);
+        } finally {
+            side.close().await(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * A volume under a customer key goes dark (503 {@code KeyInaccessible} for reads and writes) once the key is
+     * disabled for the grace period (2 s here), and after the key is enabled again and revalidated every block written
+     * before reads back unchanged.
+     */
+    @Test
+    void aVolumeOnCephGoesDarkWithItsKeyAndComesBack(CephCluster cluster) throws Exception {
+        GatewayConfig config = onCeph(vaultOps.prepareGateway(dir, VAULT_TOKEN), cluster);
+        config.keyAccess().setGracePeriod(Duration.ofSeconds(2)).setProbeInterval(Duration.ofMillis(300));
+        String kek = vaultOps.kek(VaultOperator.CUSTOMER_KEY);
+        try (GatewayFixture gw = GatewayFixture.start(config, null, b -> {})) {
+            JsonObject volume = new JsonObject()
+                    .put("name", "cust")
+                    .put("sizeBytes", 16L * BS)
+                    .put("kek", kek)
+                    .put("identity", "ops");
+            assertEquals(
+                    201,
+                    gw.json("POST", "/v1/volumes", TestTokens.ADMIN, volume).status());
+            byte[] run = BlockApiTest.random(4 * BS, 91);
+            assertEquals(
+                    204,
+                    gw.send("PUT", "/v1/volumes/cust/blocks/0?count=4", TestTokens.DATA_ALL, run)
+                            .status());
+
+            vaultOps.setEnabled(VaultOperator.CUSTOMER_KEY, false);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> gw.get("/v1/volumes/cust/blocks/0", TestTokens.DATA_ALL)
+                                    .status()
+                            == 503);
+            GatewayFixture.Response refusedRead = gw.get("/v1/volumes/cust/blocks/0", TestTokens.DATA_ALL);
+            assertEquals("KeyInaccessible", refusedRead.errorCode());
+            GatewayFixture.Response refusedWrite =
+                    gw.send("PUT", "/v1/volumes/cust/blocks/5", TestTokens.DATA_ALL, BlockApiTest.random(BS, 92));
+            assertEquals(503, refusedWrite.status());
+            assertEquals("KeyInaccessible", refusedWrite.errorCode());
+            assertEquals(
+                    "INACCESSIBLE",
+                    gw.get("/v1/volumes/cust", TestTokens.ADMIN).json().getString("keyState"));
+
+            vaultOps.setEnabled(VaultOperator.CUSTOMER_KEY, true);
+            GatewayFixture.Response revalidated =
+                    gw.json("POST", "/v1/keys/revalidate", TestTokens.KEY_ADMIN, new JsonObject().put("kek", kek));
+            assertEquals(200, revalidated.status(), new String(revalidated.body()));
+            assertArrayEquals(
+                    run,
+                    gw.get("/v1/volumes/cust/blocks/0?count=4", TestTokens.DATA_ALL)
+                            .body(),
+                    "every block written before the outage reads back unchanged");
+            assertArrayEquals(
+                    new byte[BS],
+                    gw.get("/v1/volumes/cust/blocks/5", TestTokens.DATA_ALL).body(),
+                    "the refused write left nothing");
+        }
+    }
+
+    /**
+     * The second gateway serves a volume the first created and wrote; its writes are refused (503
+     * {@code StorageUnavailable}) while the first holds the volume's writer lease, and accepted once the first has
+     * stopped (a graceful stop releases the lease at once).
+     */
+    @Test
+    void anyGatewayServesTheVolumeAndOneWritesItAtATime(CephCluster cluster) throws Exception {
+        GatewayConfig first = onCeph(vaultOps.prepareGateway(dir.resolve("one"), VAULT_TOKEN), cluster);
+        GatewayConfig second = onCeph(vaultOps.gatewayConfig(dir.resolve("two"), VAULT_TOKEN), cluster);
+        byte[] run = BlockApiTest.random(4 * BS, 93);
+        byte[] later = BlockApiTest.random(BS, 94);
+        GatewayFixture one = GatewayFixture.start(first, null, b -> {});
+        try {
+            JsonObject volume = new JsonObject()
+                    .put("name", "shared")
+                    .put("sizeBytes", 64L * BS)
+                    .put("kek", vaultOps.kek(VaultOperator.CUSTOMER_KEY))
+                    .put("identity", "ops");
+            assertEquals(
+                    201,
+                    one.json("POST", "/v1/volumes", TestTokens.ADMIN, volume).status());
+            assertEquals(
+                    204,
+                    one.send("PUT", "/v1/volumes/shared/blocks/8?count=4", TestTokens.DATA_ALL, run)
+                            .status());
+            try (GatewayFixture two = GatewayFixture.start(second, null, b -> {})) {
+                assertArrayEquals(
+                        run,
+                        two.get("/v1/volumes/shared/blocks/8?count=4", TestTokens.DATA_ALL)
+                                .body());
+                GatewayFixture.Response refused =
+                        two.send("PUT", "/v1/volumes/shared/blocks/20", TestTokens.DATA_ALL, later);
+                assertEquals(503, refused.status(), new String(refused.body()));
+                assertEquals("StorageUnavailable", refused.errorCode());
+                one.close();
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> two.send("PUT", "/v1/volumes/shared/blocks/20", TestTokens.DATA_ALL, later)
+                                        .status()
+                                == 204);
+                assertArrayEquals(
+                        later,
+                        two.get("/v1/volumes/shared/blocks/20", TestTokens.DATA_ALL)
+                                .body());
+                assertArrayEquals(
+                        run,
+                        two.get("/v1/volumes/shared/blocks/8?count=4", TestTokens.DATA_ALL)
+                                .body());
+            }
+        } finally {
+            one.close();
+        }
+    }
+
+    private GatewayConfig onCeph(GatewayConfig config, CephCluster cluster) {
+        return config.setStorageBackend("ceph").setCephConf(cluster.conf()).setCephNamespace(namespace);
+    }
+}
