@@ -177,8 +177,22 @@ class ReplicaCrashTest {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     }
 
-    @Test
-    void aReplicaKilledMidCycleRestartsFromItsLastCycleAndConverges() throws Exception {
+    /** Both gateways, the writer at work on the primary's volume and the replica created. */
+    private record Following(
+            GatewayProcess primary,
+            GatewayProcess replica,
+            AtomicBoolean writing,
+            List<Write> log,
+            AtomicReference<Exception> failed,
+            Thread writer) {
+        /** Waits for the writer, stopped before, and checks that every write it made was acknowledged. */
+        void joinWriter() throws InterruptedException {
+            writer.join();
+            assertNull(failed.get());
+        }
+    }
+
+    private Following following() throws Exception {
         GatewayProcess primary = start("primary");
         GatewayProcess replica = start("replica");
         createVolume(primary);
@@ -187,6 +201,14 @@ class ReplicaCrashTest {
         AtomicReference<Exception> failed = new AtomicReference<>();
         Thread writer = writer(primary, writing, log, failed);
         createReplica(primary, replica);
+        return new Following(primary, replica, writing, log, failed, writer);
+    }
+
+    @Test
+    void aReplicaKilledMidCycleRestartsFromItsLastCycleAndConverges() throws Exception {
+        Following f = following();
+        GatewayProcess primary = f.primary();
+        GatewayProcess replica = f.replica();
         Random random = new Random(7);
         for (int kill = 0; kill < 3; kill++) {
             GatewayProcess current = replica;
@@ -196,31 +218,24 @@ class ReplicaCrashTest {
             replica.kill();
             replica = start("replica");
         }
-        writing.set(false);
-        writer.join();
-        assertNull(failed.get());
+        f.writing().set(false);
+        f.joinWriter();
         GatewayProcess last = replica;
         await().atMost(Duration.ofSeconds(180)).until(() -> replicaInfo(last).getLong("cycles") >= 2);
         assertEquals("following", replicaInfo(last).getString("state"));
         assertEquals(digest(primary, "db"), digest(last, "db-r"));
-        assertTrue(log.size() > 50, "the writer wrote " + log.size() + " blocks");
+        assertTrue(f.log().size() > 50, "the writer wrote " + f.log().size() + " blocks");
     }
 
     @Test
     void aPrimaryKilledUnderWriteLoadLeavesTheReplicaServingAndThePromotionLosesNoAppliedWrite() throws Exception {
-        GatewayProcess primary = start("primary");
-        GatewayProcess replica = start("replica");
-        createVolume(primary);
-        AtomicBoolean writing = new AtomicBoolean(true);
-        List<Write> log = new ArrayList<>();
-        AtomicReference<Exception> failed = new AtomicReference<>();
-        Thread writer = writer(primary, writing, log, failed);
-        createReplica(primary, replica);
+        Following f = following();
+        GatewayProcess replica = f.replica();
+        List<Write> log = f.log();
         await().atMost(Duration.ofSeconds(180)).until(() -> replicaInfo(replica).getLong("cycles") >= 3);
-        writing.set(false);
-        primary.kill();
-        writer.join();
-        assertNull(failed.get());
+        f.writing().set(false);
+        f.primary().kill();
+        f.joinWriter();
 
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> replicaInfo(replica).getString("state").equals("primary-unreachable"));
