@@ -530,6 +530,15 @@ public final class DefaultVolumeService implements VolumeService {
         return new CloneStats(clones.blocksCopied(), clones.running());
     }
 
+    /**
+     * Puts volume {@code name} back to snapshot {@code snapshot} (docs/REPLICAS.md, promotion): the blocks changed
+     * since it was taken get their images from it again; the number of blocks put back. For a replica's volume, whose
+     * clients cannot write meanwhile.
+     */
+    Future<Long> revertToSnapshot(String name, String snapshot) {
+        return withVolume(name, v -> snapshots.revert(v, snapshot));
+    }
+
     @Override
     public Future<Void> deleteSnapshot(String name, String snapshot) {
         return withVolume(name, v -> snapshots.delete(v, snapshot));

@@ -56,6 +56,8 @@ public final class Replicas {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final int EPHEMERAL_KEY_BITS = 3072;
     private static final Duration LAG_ALERT = Duration.ofSeconds(60);
+    /** Names of the guard snapshots a replica takes of its own volume (docs/REPLICAS.md, "Whole cycles"). */
+    static final String GUARD_PREFIX = "replica-guard-";
 
     private final Vertx vertx;
     private final DefaultVolumeService volumes;
@@ -260,6 +262,7 @@ public final class Replicas {
             return Future.succeededFuture(r.info());
         }
         return r.stop(false)
+                .compose(x -> r.undoUnfinishedCycle())
                 .compose(x -> {
                     r.state = ReplicaInfo.State.PROMOTED;
                     r.lastError = null;
@@ -293,7 +296,10 @@ public final class Replicas {
             if (volumes.blockSize(r.name).isPresent()) {
                 volumes.replicaTarget(r.name, false);
             }
-            return volumes.delete(r.name)
+            Future<Void> guardsDropped =
+                    volumes.blockSize(r.name).isPresent() ? r.dropGuards(null) : Future.succeededFuture();
+            return guardsDropped
+                    .compose(y -> volumes.delete(r.name))
                     .recover(e -> StrongroomException.codeOf(e) == ErrorCode.VolumeNotFound
                             ? Future.succeededFuture()
                             : Future.failedFuture(e))
@@ -579,7 +585,7 @@ public final class Replicas {
                                 } catch (StrongroomException e) {
                                     return Future.failedFuture(e);
                                 }
-                                return pages(c, 0, deks)
+                                return guard().compose(x -> pages(c, 0, deks))
                                         .compose(x -> volumes.flush(name))
                                         .compose(x -> {
                                             String previous = applied;
@@ -598,8 +604,67 @@ public final class Replicas {
                                                     });
                                         })
                                         .onSuccess(x -> cycles.incrementAndGet())
-                                        .andThen(x -> deks.values().forEach(Dek::destroy));
+                                        .andThen(x -> deks.values().forEach(Dek::destroy))
+                                        .compose(x -> dropGuards(null).recover(e -> {
+                                            LOG.log(
+                                                    Level.WARNING,
+                                                    "replica {0}: could not delete its guard snapshot (the next cycle"
+                                                            + " does): {1}",
+                                                    name,
+                                                    e.getMessage());
+                                            return Future.succeededFuture();
+                                        }));
                             }));
+        }
+
+        /**
+         * The snapshot of this replica's volume that a cycle on top of base {@code applied} takes before it changes a
+         * block: it keeps the last whole cycle, which a promotion puts back if that cycle never finished.
+         */
+        private String guardName() {
+            return GUARD_PREFIX + (applied == null ? "empty" : applied.substring(applied.lastIndexOf('-') + 1));
+        }
+
+        /** Takes the guard of the current base unless a cycle on that base already took it; drops older ones. */
+        private Future<Void> guard() {
+            String keep = guardName();
+            return dropGuards(keep)
+                    .compose(x -> volumes.createSnapshot(name, keep)
+                            .<Void>mapEmpty()
+                            .recover(e -> StrongroomException.codeOf(e) == ErrorCode.SnapshotExists
+                                    ? Future.succeededFuture()
+                                    : Future.failedFuture(e)));
+        }
+
+        /** Deletes this replica's guard snapshots other than {@code keep} (all when null). */
+        Future<Void> dropGuards(@Nullable String keep) {
+            return volumes.snapshots(name)
+                    .compose(all -> Future.all(all.stream()
+                                    .filter(g -> g.name().startsWith(GUARD_PREFIX)
+                                            && !g.name().equals(keep))
+                                    .map(g -> volumes.deleteSnapshot(name, g.name()))
+                                    .toList())
+                            .mapEmpty());
+        }
+
+        /**
+         * After following stopped: if the last cycle did not finish (its guard is there), puts back the blocks it
+         * changed, so the volume is the primary's last whole cycle, a crash-consistent image; then drops the guards.
+         */
+        Future<Void> undoUnfinishedCycle() {
+            String guard = guardName();
+            return volumes.snapshots(name)
+                    .compose(all -> all.stream().anyMatch(g -> g.name().equals(guard))
+                            ? volumes.revertToSnapshot(name, guard)
+                                    .onSuccess(n -> LOG.log(
+                                            Level.INFO,
+                                            "replica {0}: its unfinished cycle undone, {1} blocks put back as of {2}",
+                                            name,
+                                            n,
+                                            appliedText()))
+                                    .<Void>mapEmpty()
+                            : Future.<Void>succeededFuture())
+                    .compose(x -> dropGuards(null));
         }
 
         private static void checkGeometry(ReplicationCycle c, VolumeInfo own) {
