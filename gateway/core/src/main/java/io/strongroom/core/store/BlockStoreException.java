@@ -1,6 +1,7 @@
 package io.strongroom.core.store;
 
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /** Why a store operation was refused or failed. Messages name volumes and blocks, never slot contents. */
 public class BlockStoreException extends RuntimeException {
@@ -60,6 +61,25 @@ public class BlockStoreException extends RuntimeException {
     public static BlockStoreException unknownSnapshot(UUID volumeId, UUID snapshotId) {
         return new BlockStoreException(
                 Reason.UNKNOWN_SNAPSHOT, "volume " + volumeId + " has no snapshot " + snapshotId);
+    }
+
+    /**
+     * INVALID_ARGUMENT for a volume geometry no store takes (no id, a slot size outside 1..{@code maxSlotSize}, a
+     * block count below 1 or whose bytes overflow), or null when it is fine: the check every {@code createVolume}
+     * makes first.
+     */
+    public static @Nullable BlockStoreException badGeometry(
+            @Nullable UUID volumeId, int slotSize, long blockCount, int maxSlotSize) {
+        if (volumeId != null
+                && slotSize > 0
+                && slotSize <= maxSlotSize
+                && blockCount > 0
+                && blockCount <= Long.MAX_VALUE / 2 / slotSize) {
+            return null;
+        }
+        return new BlockStoreException(
+                Reason.INVALID_ARGUMENT,
+                "bad volume geometry: slot size " + slotSize + " (1.." + maxSlotSize + "), block count " + blockCount);
     }
 
     public static BlockStoreException closed() {

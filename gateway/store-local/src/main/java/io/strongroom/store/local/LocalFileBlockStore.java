@@ -204,15 +204,9 @@ public final class LocalFileBlockStore implements BlockStore {
         if (closed) {
             return Future.failedFuture(BlockStoreException.closed());
         }
-        if (volumeId == null
-                || slotSize <= 0
-                || slotSize > MAX_SLOT_SIZE
-                || blockCount <= 0
-                || blockCount > Long.MAX_VALUE / 2 / slotSize) {
-            return Future.failedFuture(new BlockStoreException(
-                    INVALID_ARGUMENT,
-                    "bad volume geometry: slot size " + slotSize + " (1.." + MAX_SLOT_SIZE + "), block count "
-                            + blockCount));
+        BlockStoreException bad = BlockStoreException.badGeometry(volumeId, slotSize, blockCount, MAX_SLOT_SIZE);
+        if (bad != null) {
+            return Future.failedFuture(bad);
         }
         return onIoThread(io, () -> {
             synchronized (createLock) {
