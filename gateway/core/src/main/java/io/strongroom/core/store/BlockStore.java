@@ -118,6 +118,18 @@ public interface BlockStore {
         return Integer.MAX_VALUE;
     }
 
+    /**
+     * Whether a cache in front of this store may keep the volume's slots now, and for how long: 0 while it may not
+     * (another process may change the volume, so nothing may be cached or served from a cache); otherwise a value
+     * that stays the same only while no one but this store changes the volume, and is never returned again once it
+     * has changed. A cache drops everything it holds of the volume when the value changes
+     * ({@link io.strongroom.core.store.cache.CachingBlockStore}). Reads in-memory state only: it is called on every
+     * read. This default suits a store that is the only one to write its volumes (one process per data directory).
+     */
+    default long cacheEpoch(UUID volumeId) {
+        return 1;
+    }
+
     /** Counters since the store was opened, for metrics. */
     default BlockStoreStats stats() {
         return BlockStoreStats.EMPTY;

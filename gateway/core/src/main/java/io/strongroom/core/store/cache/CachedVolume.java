@@ -34,6 +34,11 @@ import org.jspecify.annotations.Nullable;
  * mutation pending or acknowledged since the read was issued, the bytes the backend holds, which are the bytes of
  * any entry already there.
  *
+ * <p>The backend's cache epoch ({@link io.strongroom.core.store.BlockStore#cacheEpoch}) is passed in by every
+ * call: a value other than the one last seen drops every cached slot and supersedes everything pending, under this
+ * object's monitor (so nothing begun under the old value adds a slot after); under epoch 0 nothing is filled,
+ * cached or served.
+ *
  * <p>The slot size is learnt when the volume is created or first read through the wrapper; until then nothing is
  * cached for the volume, and a mutation whose block count cannot be known covers every block from its first.
  */
@@ -65,6 +70,8 @@ final class CachedVolume {
     private volatile int slotSize;
     /** Guarded by this: the volume was deleted or created again; nothing may be added any more. */
     private volatile boolean dropped;
+    /** Guarded by this: the backend's cache epoch last seen; every cached slot was filled under it. */
+    private volatile long epoch;
 
     CachedVolume(SlotCache cache, int slotSize) {
         this.cache = cache;
@@ -73,10 +80,18 @@ final class CachedVolume {
 
     /**
      * A read-only view of the run's cached slots, or null unless every one of them is cached and no mutation's
-     * change of them was under way meanwhile. Never waits.
+     * change of them was under way meanwhile, or the cache epoch is 0. Never waits.
      */
     @Nullable
-    Buffer lookup(long firstBlock, int count) {
+    Buffer lookup(long cacheEpoch, long firstBlock, int count) {
+        if (cacheEpoch != epoch) {
+            synchronized (this) {
+                observe(cacheEpoch);
+            }
+        }
+        if (cacheEpoch == 0) {
+            return null;
+        }
         long stamp = contentLock.tryOptimisticRead();
         if (stamp == 0 || dropped || slotSize == 0) {
             return null;
@@ -107,10 +122,11 @@ final class CachedVolume {
      * Registers a write or trim of blocks {@code [first, end)} about to be issued and drops their cached slots;
      * null if the volume was dropped (the caller takes the volume's new incarnation and tries again).
      */
-    synchronized @Nullable Pending beginMutation(long first, long end) {
+    synchronized @Nullable Pending beginMutation(long cacheEpoch, long first, long end) {
         if (dropped) {
             return null;
         }
+        observe(cacheEpoch);
         Pending m = new Pending(first, end, true);
         for (Pending p : pending) {
             if (p.overlaps(first, end)) {
@@ -130,10 +146,16 @@ final class CachedVolume {
     }
 
     /** The mutation was acknowledged ({@code written}: the slots of a write) or failed (null). */
-    synchronized void endMutation(Pending m, @Nullable Buffer written) {
+    synchronized void endMutation(Pending m, @Nullable Buffer written, long cacheEpoch) {
+        observe(cacheEpoch);
         pending.remove(m);
         int size = slotSize;
-        if (written == null || m.superseded || dropped || size == 0 || written.length() % size != 0) {
+        if (written == null
+                || m.superseded
+                || dropped
+                || cacheEpoch == 0
+                || size == 0
+                || written.length() % size != 0) {
             return;
         }
         long stamp = contentLock.writeLock();
@@ -146,10 +168,14 @@ final class CachedVolume {
 
     /**
      * Registers a read of blocks {@code [first, end)} that may fill the cache; null if it may not (a mutation of
-     * one of them is pending, or the volume was dropped).
+     * one of them is pending, the volume was dropped, or the cache epoch is 0).
      */
-    synchronized @Nullable Pending beginFill(long first, long end) {
+    synchronized @Nullable Pending beginFill(long cacheEpoch, long first, long end) {
         if (dropped) {
+            return null;
+        }
+        observe(cacheEpoch);
+        if (cacheEpoch == 0) {
             return null;
         }
         for (Pending p : pending) {
@@ -163,7 +189,8 @@ final class CachedVolume {
     }
 
     /** The registered read completed: {@code read} holds its slots, or is null if it failed. */
-    synchronized void endFill(Pending fill, @Nullable Buffer read) {
+    synchronized void endFill(Pending fill, @Nullable Buffer read, long cacheEpoch) {
+        observe(cacheEpoch);
         pending.remove(fill);
         if (read == null || fill.superseded || dropped) {
             return;
@@ -184,6 +211,23 @@ final class CachedVolume {
     synchronized void learnSlotSize(Buffer read, int count) {
         if (slotSize == 0 && !dropped && read.length() > 0 && read.length() % count == 0) {
             slotSize = read.length() / count;
+        }
+    }
+
+    /** Caller holds the monitor. A new cache epoch: drops every slot, and nothing pending may add any. */
+    private void observe(long cacheEpoch) {
+        if (cacheEpoch == epoch) {
+            return;
+        }
+        epoch = cacheEpoch;
+        for (Pending p : pending) {
+            p.superseded = true;
+        }
+        long stamp = contentLock.writeLock();
+        try {
+            cache.invalidate(this);
+        } finally {
+            contentLock.unlockWrite(stamp);
         }
     }
 

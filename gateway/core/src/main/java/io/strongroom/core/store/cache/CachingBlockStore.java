@@ -28,6 +28,13 @@ import org.jspecify.annotations.Nullable;
  * memory only if every slot of it is cached, and never mixes two writes (how: {@link CachedVolume}). A hit is a
  * read-only view of the cached bytes, no copy. Deleting or creating a volume drops its slots. Everything else
  * (validation, errors, durability, completion on the caller's context) is the backend's.
+ *
+ * <p>Other processes may change a volume (gateways sharing a Ceph pool): the backend's
+ * {@link BlockStore#cacheEpoch} says when they cannot. Every operation reads it when issued and when it completes;
+ * the cache serves and fills a volume only while it is not 0, and drops all of the volume's slots, and supersedes
+ * everything pending on it, whenever it differs from the value last seen. So every cached slot was read or written
+ * by operations that began and ended under the epoch a hit sees, while no one else changed the volume; a gateway
+ * that does not hold a Ceph volume's writer lease reads it from the backend (docs/SCALE-OUT.md, "Slot cache").
  */
 public final class CachingBlockStore implements BlockStore {
 
@@ -117,9 +124,10 @@ public final class CachingBlockStore implements BlockStore {
         if (volumeId == null || firstBlock < 0 || count <= 0 || count > Long.MAX_VALUE - firstBlock) {
             return backend.read(volumeId, firstBlock, count);
         }
+        long epoch = backend.cacheEpoch(volumeId);
         CachedVolume v = volumes.get(volumeId);
         if (v != null && (long) count * v.slotSize() <= backend.maxRequestBytes()) {
-            Buffer hit = v.lookup(firstBlock, count);
+            Buffer hit = v.lookup(epoch, firstBlock, count);
             if (hit != null) {
                 hits.increment();
                 hitBytes.add(hit.length());
@@ -129,14 +137,14 @@ public final class CachingBlockStore implements BlockStore {
         CachedVolume.Pending fill;
         do {
             v = volume(volumeId);
-            fill = v.beginFill(firstBlock, firstBlock + count);
+            fill = v.beginFill(epoch, firstBlock, firstBlock + count);
         } while (fill == null && v.isDropped());
         CachedVolume filled = v;
         CachedVolume.Pending registered = fill;
         return backend.read(volumeId, firstBlock, count).andThen(ar -> {
             Buffer read = ar.succeeded() ? ar.result() : null;
             if (registered != null) {
-                filled.endFill(registered, read);
+                filled.endFill(registered, read, backend.cacheEpoch(volumeId));
             } else if (read != null) {
                 filled.learnSlotSize(read, count);
             }
@@ -162,12 +170,12 @@ public final class CachingBlockStore implements BlockStore {
             long count = size != 0 && slots.length() > 0 && slots.length() % size == 0
                     ? slots.length() / size
                     : Long.MAX_VALUE;
-            m = v.beginMutation(Math.max(0, firstBlock), end(firstBlock, count));
+            m = v.beginMutation(backend.cacheEpoch(volumeId), Math.max(0, firstBlock), end(firstBlock, count));
         } while (m == null);
         CachedVolume written = v;
         CachedVolume.Pending registered = m;
         return backend.write(volumeId, firstBlock, slots, fua).andThen(ar -> {
-            written.endMutation(registered, ar.succeeded() ? slots : null);
+            written.endMutation(registered, ar.succeeded() ? slots : null, backend.cacheEpoch(volumeId));
             forgetIfUnknown(volumeId, written, ar.cause());
         });
     }
@@ -181,12 +189,15 @@ public final class CachingBlockStore implements BlockStore {
         CachedVolume.Pending m;
         do {
             v = volume(volumeId);
-            m = v.beginMutation(Math.max(0, firstBlock), end(firstBlock, count <= 0 ? Long.MAX_VALUE : count));
+            m = v.beginMutation(
+                    backend.cacheEpoch(volumeId),
+                    Math.max(0, firstBlock),
+                    end(firstBlock, count <= 0 ? Long.MAX_VALUE : count));
         } while (m == null);
         CachedVolume trimmed = v;
         CachedVolume.Pending registered = m;
         return backend.trim(volumeId, firstBlock, count).andThen(ar -> {
-            trimmed.endMutation(registered, null);
+            trimmed.endMutation(registered, null, backend.cacheEpoch(volumeId));
             forgetIfUnknown(volumeId, trimmed, ar.cause());
         });
     }
@@ -226,6 +237,11 @@ public final class CachingBlockStore implements BlockStore {
     @Override
     public BlockStoreStats stats() {
         return backend.stats().withCache(hits.sum(), hitBytes.sum(), cache.bytes());
+    }
+
+    @Override
+    public long cacheEpoch(UUID volumeId) {
+        return backend.cacheEpoch(volumeId);
     }
 
     @Override

@@ -104,4 +104,9 @@ public abstract class ForwardingBlockStore implements BlockStore {
     public List<VolumeFault> volumeFaults() {
         return store.volumeFaults();
     }
+
+    @Override
+    public long cacheEpoch(UUID volumeId) {
+        return store.cacheEpoch(volumeId);
+    }
 }
