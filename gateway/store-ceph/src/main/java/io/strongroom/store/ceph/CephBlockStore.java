@@ -332,6 +332,16 @@ public final class CephBlockStore implements BlockStore {
                                 "gateways added to the OSD blocklist when their lapsed lease was taken over")));
     }
 
+    /**
+     * The epoch of the volume's writer lease while this store holds it, else 0: a gateway that does not write a volume
+     * keeps none of its slots in a cache, and one that takes its lease again drops them (another may have written).
+     */
+    @Override
+    public long cacheEpoch(UUID volumeId) {
+        CephVolume v = volumeId == null ? null : volumes.get(volumeId);
+        return v == null || v.deleted() ? 0 : v.cacheEpoch();
+    }
+
     Rados rados() {
         return rados;
     }
@@ -356,6 +366,15 @@ public final class CephBlockStore implements BlockStore {
     void abandon() {
         closed = true;
         vertx.cancelTimer(renewalTimer);
+    }
+
+    /** Releases the volume's writer lease while the store stays open, as a graceful stop does, for tests. */
+    Future<Void> release(UUID volumeId) {
+        return volume(volumeId)
+                .compose(v -> blocking(() -> {
+                    leases.release(v);
+                    return null;
+                }));
     }
 
     /** Runs one or more librados calls on a worker; fails with CLOSED once the connection is shut. */

@@ -30,6 +30,7 @@ final class CephVolume {
     private final Set<Future<Void>> inFlight = ConcurrentHashMap.newKeySet();
     private volatile boolean deleted;
     private volatile long leaseUntilNanos;
+    private volatile long leaseEpoch;
     private Future<Void> acquisition;
 
     CephVolume(UUID id, int slotSize, long blockCount, int slotsPerObject, String incarnation) {
@@ -109,6 +110,17 @@ final class CephVolume {
     /** Until when (System.nanoTime) this store may write the volume under its lease; 0: no lease held. */
     void leaseUntil(long nanos) {
         leaseUntilNanos = nanos;
+    }
+
+    /** A lease taken anew (not renewed): {@code epoch}, never used before by this store, names it. */
+    void leaseTaken(long epoch, long untilNanos) {
+        leaseEpoch = epoch;
+        leaseUntilNanos = untilNanos;
+    }
+
+    /** The epoch of the lease held ({@link io.strongroom.core.store.BlockStore#cacheEpoch}), 0 while none is. */
+    long cacheEpoch() {
+        return leaseHeld() ? leaseEpoch : 0;
     }
 
     boolean leaseHeld() {

@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -19,7 +20,8 @@ import java.util.concurrent.atomic.LongAdder;
  * header's omap ({@value #WRITER_KEY}) and removed when it releases the lease; a gateway taking a lease whose record
  * names another cookie fences that gateway first by adding its address to the OSD blocklist (as RBD's exclusive lock
  * does), so that nothing it still had in flight is applied afterwards. The protocol and its failure cases are in
- * docs/SCALE-OUT.md. Blocking methods: worker threads only.
+ * docs/SCALE-OUT.md. Each lease taken (not renewed) gets a new epoch: while it is held nobody else changes the
+ * volume, which is what lets the slot cache keep the volume's slots. Blocking methods: worker threads only.
  */
 final class WriterLeases {
 
@@ -33,6 +35,7 @@ final class WriterLeases {
     private final Map<UUID, CephVolume> held = new ConcurrentHashMap<>();
     private final LongAdder acquisitions = new LongAdder();
     private final LongAdder fenced = new LongAdder();
+    private final AtomicLong epochs = new AtomicLong();
 
     WriterLeases(Rados rados, long seconds) {
         this.rados = rados;
@@ -80,7 +83,7 @@ final class WriterLeases {
                 .encode()
                 .getBytes(StandardCharsets.UTF_8);
         rados.setOmap(v.headerName(), WRITER_KEY, record, true);
-        v.leaseUntil(start + usable());
+        v.leaseTaken(epochs.incrementAndGet(), start + usable());
         held.put(v.id(), v);
         acquisitions.increment();
     }
@@ -101,14 +104,20 @@ final class WriterLeases {
 
     /** Releases every lease held (removing the writer record first, so the next holder fences no one). */
     void releaseAll() {
-        for (CephVolume v : List.copyOf(held.values())) {
-            forget(v);
-            try {
-                rados.removeOmap(v.headerName(), WRITER_KEY);
-                rados.unlock(v.headerName(), LOCK_NAME, cookie);
-            } catch (RadosException e) {
-                // The lease then ends by itself after its duration, and the next holder fences this client.
-            }
+        List.copyOf(held.values()).forEach(this::release);
+    }
+
+    /** Releases the volume's lease if held, removing the writer record first. */
+    void release(CephVolume v) {
+        if (!held.containsKey(v.id())) {
+            return;
+        }
+        forget(v);
+        try {
+            rados.removeOmap(v.headerName(), WRITER_KEY);
+            rados.unlock(v.headerName(), LOCK_NAME, cookie);
+        } catch (RadosException e) {
+            // The lease then ends by itself after its duration, and the next holder fences this client.
         }
     }
 

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strongroom.core.store.BlockStore;
 import io.strongroom.core.store.BlockStoreException;
+import io.strongroom.core.store.StorageBackend;
+import io.strongroom.core.store.cache.CachingBlockStore;
 import io.strongroom.core.testkit.Await;
 import io.strongroom.core.testkit.store.SlotPattern;
 import io.strongroom.core.testkit.store.StoreAsserts;
@@ -23,7 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Two stores over one pool, as two gateways: one writer per volume at a time (the cls_lock lease), a lapsed lease
- * taken over with its holder fenced by the OSD blocklist, a released one handed over at once without fencing.
+ * taken over with its holder fenced by the OSD blocklist, a released one handed over at once without fencing, and
+ * the slot caches in front of them never serving a slot the other has changed.
  */
 @ExtendWith(CephCluster.Extension.class)
 class WriterLeaseTest {
@@ -93,9 +97,49 @@ class WriterLeaseTest {
         Await.result(c.close());
     }
 
+    @Test
+    void noGatewayServesFromItsCacheASlotAnotherHasChanged(CephCluster cluster) {
+        CephStorageBackend first = backend(cluster);
+        CephStorageBackend second = backend(cluster);
+        StorageBackend cachedFirst = CachingBlockStore.over(first, 4L << 20);
+        StorageBackend cachedSecond = CachingBlockStore.over(second, 4L << 20);
+        BlockStore a = cachedFirst.blocks();
+        BlockStore b = cachedSecond.blocks();
+        Await.result(a.createVolume(volume, SLOT, 64));
+
+        Await.result(a.write(volume, 5, slot(5, 1)));
+        assertEquals(1, generationOf5(b), "the reader sees the writer's slot");
+        assertEquals(1, generationOf5(b));
+        Await.result(a.write(volume, 5, slot(5, 2)));
+        assertEquals(2, generationOf5(b), "the reader never serves the slot it read before the writer changed it");
+        assertEquals(0, b.stats().cacheHits(), "a gateway without the lease serves nothing from its cache");
+
+        assertEquals(2, generationOf5(a));
+        assertEquals(2, generationOf5(a));
+        assertTrue(a.stats().cacheHits() > 0, "the lease holder serves from its cache");
+
+        Await.result(first.blocks().release(volume));
+        Await.result(b.write(volume, 5, slot(5, 3)));
+        assertEquals(3, generationOf5(a), "a gateway that gave the lease away reads what the new writer wrote");
+        Await.result(second.blocks().release(volume));
+        Await.result(a.write(volume, 6, slot(6, 1)));
+        assertEquals(3, generationOf5(a), "taking the lease back drops what was cached under the old one");
+        assertEquals(3, generationOf5(a));
+
+        Await.result(cachedSecond.close());
+        Await.result(cachedFirst.close());
+    }
+
     private CephBlockStore open(CephCluster cluster) {
-        return Await.result(CephStorageBackend.open(vertx, cluster.options(namespace), LEASE_SECONDS))
-                .blocks();
+        return backend(cluster).blocks();
+    }
+
+    private CephStorageBackend backend(CephCluster cluster) {
+        return Await.result(CephStorageBackend.open(vertx, cluster.options(namespace), LEASE_SECONDS));
+    }
+
+    private long generationOf5(BlockStore store) {
+        return SlotPattern.generationsOf(StoreAsserts.bytes(store.read(volume, 5, 1)), SLOT, 5)[0];
     }
 
     private static Buffer slot(long block, long generation) {
