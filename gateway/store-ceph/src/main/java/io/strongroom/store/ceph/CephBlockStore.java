@@ -27,6 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -59,7 +60,7 @@ public final class CephBlockStore implements BlockStore {
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final Vertx vertx;
-    private final Rados rados;
+    private volatile Rados rados;
     private final WriterLeases leases;
     private final long renewalTimer;
     private final WorkerExecutor workers;
@@ -67,6 +68,7 @@ public final class CephBlockStore implements BlockStore {
     private final Map<UUID, CephVolume> volumes = new ConcurrentHashMap<>();
     private final Map<UUID, Future<CephVolume>> lookups = new ConcurrentHashMap<>();
     private final ReadWriteLock connection = new ReentrantReadWriteLock();
+    private final AtomicBoolean reconnecting = new AtomicBoolean();
     private final AtomicInteger pendingWrites = new AtomicInteger();
     private final LongAdder reads = new LongAdder();
     private final LongAdder readBytes = new LongAdder();
@@ -75,7 +77,10 @@ public final class CephBlockStore implements BlockStore {
     private final LongAdder trims = new LongAdder();
     private final LongAdder flushes = new LongAdder();
     private final LongAdder objectOps = new LongAdder();
+    private final LongAdder reconnections = new LongAdder();
     private volatile boolean closed;
+    private volatile boolean disconnected;
+    private volatile boolean renewalsStalled;
     private volatile Future<Void> closing;
 
     CephBlockStore(Vertx vertx, Rados rados, StorageOptions options, int threads, long leaseSeconds) {
@@ -83,13 +88,15 @@ public final class CephBlockStore implements BlockStore {
         this.rados = rados;
         this.options = options;
         this.workers = vertx.createSharedWorkerExecutor("strongroom-ceph-" + POOLS.incrementAndGet(), threads);
-        this.leases = new WriterLeases(rados, leaseSeconds);
-        this.renewalTimer = vertx.setPeriodic(
-                TimeUnit.SECONDS.toMillis(leaseSeconds) / 4,
-                id -> blocking(() -> {
+        this.leases = new WriterLeases(() -> this.rados, leaseSeconds);
+        this.renewalTimer = vertx.setPeriodic(TimeUnit.SECONDS.toMillis(leaseSeconds) / 4, id -> {
+            if (!renewalsStalled) {
+                blocking(() -> {
                     leases.renewAll();
                     return null;
-                }));
+                });
+            }
+        });
     }
 
     @Override
@@ -129,12 +136,12 @@ public final class CephBlockStore implements BlockStore {
     @Override
     public Future<Void> deleteVolume(UUID volumeId) {
         return volume(volumeId)
-                .compose(v -> leased(v).compose(leased -> {
+                .compose(v -> leased(v).compose(epoch -> {
                     if (!v.markDeleted()) {
                         throw BlockStoreException.unknownVolume(volumeId);
                     }
                     return v.drained()
-                            .compose(x -> this.<Void>blocking(() -> {
+                            .compose(x -> this.<Void>leasedCall(v, epoch, () -> {
                                 rados.removeOmap(CephMetadataStore.DIRECTORY, volumeId.toString());
                                 rados.remove(v.headerName());
                                 leases.forget(v);
@@ -202,12 +209,12 @@ public final class CephBlockStore implements BlockStore {
             checkRun(v, firstBlock, count);
             return pendingWrite(
                     v,
-                    () -> leased(v).compose(leased -> {
+                    () -> leased(v).compose(epoch -> {
                         List<Future<Void>> parts = new ArrayList<>();
                         for (Piece p : pieces(v, firstBlock, count)) {
                             int from = Math.toIntExact(p.firstSlotOfRequest * v.slotSize());
                             byte[] data = slots.getBytes(from, from + Math.toIntExact(p.slots * v.slotSize()));
-                            parts.add(blocking(() -> {
+                            parts.add(leasedCall(v, epoch, () -> {
                                 rados.write(v.dataObject(p.object), data, p.objectOffset(v));
                                 return null;
                             }));
@@ -236,12 +243,12 @@ public final class CephBlockStore implements BlockStore {
             checkRun(v, firstBlock, count);
             return pendingWrite(
                     v,
-                    () -> leased(v).compose(leased -> {
+                    () -> leased(v).compose(epoch -> {
                         List<Piece> all = pieces(v, firstBlock, count);
                         List<Future<Void>> parts = new ArrayList<>();
                         for (int i = 0; i < all.size(); i += OBJECTS_PER_TRIM_TASK) {
                             List<Piece> batch = all.subList(i, Math.min(all.size(), i + OBJECTS_PER_TRIM_TASK));
-                            parts.add(blocking(() -> {
+                            parts.add(leasedCall(v, epoch, () -> {
                                 for (Piece p : batch) {
                                     if (p.slots == v.slotsPerObject()) {
                                         rados.remove(v.dataObject(p.object));
@@ -267,7 +274,10 @@ public final class CephBlockStore implements BlockStore {
         return volume(volumeId).compose(v -> onContext(caller, v.drained()).onSuccess(x -> flushes.increment()));
     }
 
-    /** Waits for the writes in flight and for every librados call running, then disconnects from the cluster. */
+    /**
+     * Waits for the writes in flight and for every librados call running, then releases the leases held and
+     * disconnects from the cluster; calls made afterwards fail with CLOSED.
+     */
     @Override
     public synchronized Future<Void> close() {
         if (closing == null) {
@@ -281,8 +291,13 @@ public final class CephBlockStore implements BlockStore {
                     Future.join(drained)
                             .transform(ar -> vertx.<Void>executeBlocking(() -> {
                                 connection.writeLock().lock();
-                                leases.releaseAll();
-                                rados.close();
+                                try {
+                                    disconnected = true;
+                                    leases.releaseAll();
+                                    rados.close();
+                                } finally {
+                                    connection.writeLock().unlock();
+                                }
                                 return null;
                             }))
                             .compose(x -> workers.close()));
@@ -329,7 +344,11 @@ public final class CephBlockStore implements BlockStore {
                         StoreMetric.counter(
                                 "fencedGateways",
                                 leases.fenced(),
-                                "gateways added to the OSD blocklist when their lapsed lease was taken over")));
+                                "gateways added to the OSD blocklist when their lapsed lease was taken over"),
+                        StoreMetric.counter(
+                                "reconnections",
+                                reconnections.sum(),
+                                "librados clients replaced because this gateway had been fenced")));
     }
 
     /**
@@ -347,16 +366,28 @@ public final class CephBlockStore implements BlockStore {
     }
 
     /**
-     * Completes once this store holds the volume's writer lease (taking it if needed, fencing a lapsed holder); fails
-     * with IO_ERROR while another gateway holds it.
+     * Completes with the lease's epoch once this store holds the volume's writer lease (taking it if needed, fencing a
+     * lapsed holder); fails with IO_ERROR while another gateway holds it.
      */
-    Future<Void> leased(CephVolume v) {
-        return v.leaseHeld()
+    Future<Long> leased(CephVolume v) {
+        Future<Void> held = v.leaseHeld()
                 ? Future.succeededFuture()
                 : v.acquiring(() -> blocking(() -> {
                     leases.acquire(v);
                     return null;
                 }));
+        return held.map(x -> v.cacheEpoch());
+    }
+
+    /**
+     * Runs {@code call} on a worker only while the lease of {@code epoch} is still held (IO_ERROR if not), so a write
+     * queued behind a lease that lapsed or was dropped never reaches the OSDs, whichever client is connected by then.
+     */
+    <T> Future<T> leasedCall(CephVolume v, long epoch, RadosCall<T> call) {
+        return blocking(() -> {
+            v.requireLease(epoch);
+            return call.run();
+        });
     }
 
     /**
@@ -368,6 +399,11 @@ public final class CephBlockStore implements BlockStore {
         vertx.cancelTimer(renewalTimer);
     }
 
+    /** Stops (or resumes) renewing the leases held, as a gateway stalled by a long pause does, for tests. */
+    void stallRenewals(boolean stalled) {
+        renewalsStalled = stalled;
+    }
+
     /** Releases the volume's writer lease while the store stays open, as a graceful stop does, for tests. */
     Future<Void> release(UUID volumeId) {
         return volume(volumeId)
@@ -377,23 +413,61 @@ public final class CephBlockStore implements BlockStore {
                 }));
     }
 
-    /** Runs one or more librados calls on a worker; fails with CLOSED once the connection is shut. */
+    /**
+     * Runs one or more librados calls on a worker; fails with CLOSED once the connection is shut. A call refused
+     * because this client was fenced fails, and has the connection replaced ({@link #reconnect}).
+     */
     <T> Future<T> blocking(RadosCall<T> call) {
         return workers.executeBlocking(
                 () -> {
-                    if (!connection.readLock().tryLock()) {
-                        throw BlockStoreException.closed();
-                    }
+                    connection.readLock().lock();
+                    Rados used = rados;
                     try {
+                        if (disconnected) {
+                            throw BlockStoreException.closed();
+                        }
                         objectOps.increment();
                         return call.run();
                     } catch (RadosException e) {
+                        if (e.fenced()) {
+                            reconnect(used);
+                        }
                         throw e.toStoreException();
                     } finally {
                         connection.readLock().unlock();
                     }
                 },
                 false);
+    }
+
+    /**
+     * Replaces the client {@code fenced} (on the OSD blocklist since another gateway took over a lease it held) by a
+     * new one, so this gateway reads again and can take leases again without a restart: once the calls running on
+     * it have ended (each fails at once), every lease is dropped without release (so no cache keeps a slot under it
+     * and no write queued under it goes out), and the new client is connected before the old one is shut down. A
+     * connection that fails leaves the fenced client in place, and the next refused call tries again.
+     */
+    private void reconnect(Rados fenced) {
+        if (!reconnecting.compareAndSet(false, true)) {
+            return;
+        }
+        vertx.<Void>executeBlocking(
+                        () -> {
+                            connection.writeLock().lock();
+                            try {
+                                if (!disconnected && rados == fenced) {
+                                    leases.dropAll();
+                                    rados = fenced.reconnect();
+                                    fenced.close();
+                                    reconnections.increment();
+                                }
+                            } finally {
+                                connection.writeLock().unlock();
+                            }
+                            return null;
+                        },
+                        false)
+                .onComplete(ar -> reconnecting.set(false));
     }
 
     /** A blocking librados call. */

@@ -35,7 +35,7 @@ final class CephMetadataStore implements MetadataStore {
         byte[] document = json.getBytes(StandardCharsets.UTF_8);
         return blocks.volume(volumeId)
                 .compose(v -> blocks.leased(v)
-                        .compose(leased -> blocks.blocking(() -> {
+                        .compose(epoch -> blocks.leasedCall(v, epoch, () -> {
                             try {
                                 blocks.rados().setOmap(v.headerName(), CephVolume.DOCUMENT_KEY, document, true);
                             } catch (RadosException e) {

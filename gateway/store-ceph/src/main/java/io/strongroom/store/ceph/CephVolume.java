@@ -1,5 +1,6 @@
 package io.strongroom.store.ceph;
 
+import io.strongroom.core.store.BlockStoreException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -121,6 +122,14 @@ final class CephVolume {
     /** The epoch of the lease held ({@link io.strongroom.core.store.BlockStore#cacheEpoch}), 0 while none is. */
     long cacheEpoch() {
         return leaseHeld() ? leaseEpoch : 0;
+    }
+
+    /** Throws IO_ERROR unless the lease of {@code epoch} is still held and usable. */
+    void requireLease(long epoch) {
+        if (epoch == 0 || cacheEpoch() != epoch) {
+            throw new BlockStoreException(
+                    BlockStoreException.Reason.IO_ERROR, "the writer lease of volume " + id + " was lost");
+        }
     }
 
     boolean leaseHeld() {

@@ -25,11 +25,17 @@ final class Rados implements AutoCloseable {
     private final Librados lib;
     private final Pointer cluster;
     private final Pointer ioctx;
+    private final Path conf;
+    private final String pool;
+    private final String namespace;
 
-    private Rados(Librados lib, Pointer cluster, Pointer ioctx) {
+    private Rados(Librados lib, Pointer cluster, Pointer ioctx, Path conf, String pool, String namespace) {
         this.lib = lib;
         this.cluster = cluster;
         this.ioctx = ioctx;
+        this.conf = conf;
+        this.pool = pool;
+        this.namespace = namespace;
     }
 
     /** Connects as {@code client.admin} with the configuration file {@code conf}, to {@code pool}'s namespace. */
@@ -47,11 +53,19 @@ final class Rados implements AutoCloseable {
             check(lib.rados_ioctx_create(cluster, pool, ioctxRef), "rados_ioctx_create", pool);
             Pointer ioctx = ioctxRef.getValue();
             lib.rados_ioctx_set_namespace(ioctx, namespace);
-            return new Rados(lib, cluster, ioctx);
+            return new Rados(lib, cluster, ioctx, conf, pool, namespace);
         } catch (RadosException e) {
             lib.rados_shutdown(cluster);
             throw e;
         }
+    }
+
+    /**
+     * A new connection with this one's settings: a new client instance with an address of its own, so the OSD
+     * blocklist entry that fenced this one does not apply to it. This one stays open (close it once unused).
+     */
+    Rados reconnect() throws RadosException {
+        return connect(conf, pool, namespace);
     }
 
     /** Writes {@code data} at {@code offset} of the object, creating it if needed. */

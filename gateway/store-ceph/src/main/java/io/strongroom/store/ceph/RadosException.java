@@ -9,6 +9,8 @@ final class RadosException extends Exception {
     static final int EEXIST = 17;
     static final int ENOSPC = 28;
     static final int EDQUOT = 122;
+    /** What the OSDs answer a blocklisted (fenced) client: Ceph's EBLOCKLISTED is ESHUTDOWN. */
+    static final int ESHUTDOWN = 108;
 
     private final int errno;
 
@@ -19,6 +21,11 @@ final class RadosException extends Exception {
 
     int errno() {
         return errno;
+    }
+
+    /** The client was fenced: it is on the OSD blocklist and no OSD applies its operations any more. */
+    boolean fenced() {
+        return errno == ESHUTDOWN;
     }
 
     /** The store's view of it: NO_SPACE when the cluster or the pool is full, IO_ERROR otherwise. */

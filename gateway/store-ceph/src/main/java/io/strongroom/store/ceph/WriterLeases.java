@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * The exclusive writer lease of each volume this store writes: Ceph's own lock (cls_lock, exclusive, named
@@ -29,7 +30,7 @@ final class WriterLeases {
     static final String WRITER_KEY = "writer";
     private static final int EBUSY = 16;
 
-    private final Rados rados;
+    private final Supplier<Rados> rados;
     private final String cookie = Long.toHexString(ThreadLocalRandom.current().nextLong());
     private final long seconds;
     private final Map<UUID, CephVolume> held = new ConcurrentHashMap<>();
@@ -37,7 +38,8 @@ final class WriterLeases {
     private final LongAdder fenced = new LongAdder();
     private final AtomicLong epochs = new AtomicLong();
 
-    WriterLeases(Rados rados, long seconds) {
+    /** Leases taken through the connection {@code rados} gives at the time (a fenced one is replaced). */
+    WriterLeases(Supplier<Rados> rados, long seconds) {
         this.rados = rados;
         this.seconds = seconds;
     }
@@ -53,10 +55,10 @@ final class WriterLeases {
     void acquire(CephVolume v) throws RadosException {
         long start = System.nanoTime();
         try {
-            rados.lockExclusive(v.headerName(), LOCK_NAME, cookie, seconds, false);
+            rados.get().lockExclusive(v.headerName(), LOCK_NAME, cookie, seconds, false);
         } catch (RadosException e) {
             if (e.errno() == RadosException.EEXIST) {
-                rados.lockExclusive(v.headerName(), LOCK_NAME, cookie, seconds, true);
+                rados.get().lockExclusive(v.headerName(), LOCK_NAME, cookie, seconds, true);
             } else if (e.errno() == EBUSY) {
                 throw new BlockStoreException(
                         BlockStoreException.Reason.IO_ERROR,
@@ -66,15 +68,16 @@ final class WriterLeases {
                 throw e;
             }
         }
-        Optional<byte[]> previous = rados.readOmap(v.headerName(), WRITER_KEY);
+        Optional<byte[]> previous = rados.get().readOmap(v.headerName(), WRITER_KEY);
         if (previous.isPresent()) {
             JsonObject writer = new JsonObject(new String(previous.get(), StandardCharsets.UTF_8));
             if (!cookie.equals(writer.getString("cookie"))) {
-                rados.blocklist(writer.getString("addr"));
+                rados.get().blocklist(writer.getString("addr"));
                 fenced.increment();
             }
         }
-        String address = rados.lockerAddress(v.headerName(), LOCK_NAME, cookie)
+        String address = rados.get()
+                .lockerAddress(v.headerName(), LOCK_NAME, cookie)
                 .orElseThrow(() -> new BlockStoreException(
                         BlockStoreException.Reason.IO_ERROR, "the lease of volume " + v.id() + " was lost at once"));
         byte[] record = new JsonObject()
@@ -82,24 +85,41 @@ final class WriterLeases {
                 .put("cookie", cookie)
                 .encode()
                 .getBytes(StandardCharsets.UTF_8);
-        rados.setOmap(v.headerName(), WRITER_KEY, record, true);
+        rados.get().setOmap(v.headerName(), WRITER_KEY, record, true);
         v.leaseTaken(epochs.incrementAndGet(), start + usable());
         held.put(v.id(), v);
         acquisitions.increment();
     }
 
-    /** Renews the leases held; one that cannot be renewed is dropped (the next write tries to take it again). */
-    void renewAll() {
+    /**
+     * Renews the leases held; one that cannot be renewed is dropped (the next write tries to take it again). Throws
+     * once all are tried if the client was fenced, so the store reconnects.
+     */
+    void renewAll() throws RadosException {
+        RadosException fencedClient = null;
         for (CephVolume v : List.copyOf(held.values())) {
             long start = System.nanoTime();
             try {
-                rados.lockExclusive(v.headerName(), LOCK_NAME, cookie, seconds, true);
+                rados.get().lockExclusive(v.headerName(), LOCK_NAME, cookie, seconds, true);
                 v.leaseUntil(start + usable());
             } catch (RadosException e) {
-                v.leaseUntil(0);
-                held.remove(v.id(), v);
+                forget(v);
+                if (e.fenced()) {
+                    fencedClient = e;
+                }
             }
         }
+        if (fencedClient != null) {
+            throw fencedClient;
+        }
+    }
+
+    /**
+     * Forgets every lease held without releasing any, for a client that was fenced: its locks are another gateway's
+     * now or lapse by themselves, and each volume's cache epoch drops to 0 until its lease is taken again.
+     */
+    void dropAll() {
+        List.copyOf(held.values()).forEach(this::forget);
     }
 
     /** Releases every lease held (removing the writer record first, so the next holder fences no one). */
@@ -114,8 +134,8 @@ final class WriterLeases {
         }
         forget(v);
         try {
-            rados.removeOmap(v.headerName(), WRITER_KEY);
-            rados.unlock(v.headerName(), LOCK_NAME, cookie);
+            rados.get().removeOmap(v.headerName(), WRITER_KEY);
+            rados.get().unlock(v.headerName(), LOCK_NAME, cookie);
         } catch (RadosException e) {
             // The lease then ends by itself after its duration, and the next holder fences this client.
         }

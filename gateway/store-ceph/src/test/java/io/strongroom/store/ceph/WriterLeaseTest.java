@@ -57,10 +57,7 @@ class WriterLeaseTest {
 
         a.abandon();
         long stalled = System.nanoTime();
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
-            Await.result(b.write(volume, 1, slot(1, 2)));
-            return true;
-        });
+        writeOnceTheLeaseIsFree(b, 1, 2);
         System.out.printf(
                 "lease of %d s taken over %d ms after its holder stopped renewing%n",
                 LEASE_SECONDS, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stalled));
@@ -70,10 +67,37 @@ class WriterLeaseTest {
         RadosException refused =
                 assertThrows(RadosException.class, () -> a.rados().write(object, new byte[SLOT], 0));
         assertEquals(108, refused.errno(), "the fenced client is blocklisted (ESHUTDOWN): " + refused.getMessage());
+        assertEquals("[1, 2]", generations(b, 2), "the fenced client changed nothing");
+        Await.result(b.close());
+    }
+
+    @Test
+    void aFencedGatewayReconnectsByItselfAndWritesAgainOnceTheLeaseIsFree(CephCluster cluster) {
+        CephBlockStore a = open(cluster);
+        CephBlockStore b = open(cluster);
+        Await.result(a.createVolume(volume, SLOT, 64));
+        Await.result(a.write(volume, 0, slot(0, 1)));
+
+        a.stallRenewals(true);
+        writeOnceTheLeaseIsFree(b, 1, 2);
+        assertEquals(1, b.stats().detail("fencedGateways").orElseThrow(), "b fenced a");
+        assertFails(IO_ERROR, a.write(volume, 2, slot(2, 9)));
+        a.stallRenewals(false);
+
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> a.stats().detail("reconnections").orElseThrow() == 1);
+        assertEquals(0, a.cacheEpoch(volume), "a holds no lease after it was fenced");
         assertEquals(
-                "[1, 2]",
-                Arrays.toString(SlotPattern.generationsOf(StoreAsserts.bytes(b.read(volume, 0, 2)), SLOT, 0)),
-                "the fenced client changed nothing");
+                "[1, 2, 0]",
+                generations(a, 3),
+                "a reads again, and the write refused while it was fenced changed nothing");
+        assertFails(IO_ERROR, a.write(volume, 2, slot(2, 10)));
+
+        Await.result(b.release(volume));
+        Await.result(a.write(volume, 2, slot(2, 3)));
+        assertEquals(0, a.stats().detail("fencedGateways").orElseThrow(), "a's own old client was not fenced again");
+        assertEquals("[1, 2, 3]", generations(b, 3));
+        Await.result(a.close());
         Await.result(b.close());
     }
 
@@ -87,9 +111,7 @@ class WriterLeaseTest {
         Await.result(a.close());
         Await.result(b.write(volume, 1, slot(1, 3)));
         assertEquals(0, b.stats().detail("fencedGateways").orElseThrow());
-        assertEquals(
-                "[1, 3]",
-                Arrays.toString(SlotPattern.generationsOf(StoreAsserts.bytes(b.read(volume, 0, 2)), SLOT, 0)));
+        assertEquals("[1, 3]", generations(b, 2));
         CephBlockStore c = open(cluster);
         assertFails(IO_ERROR, c.write(volume, 2, slot(2, 1)));
         Await.result(b.close());
@@ -136,6 +158,19 @@ class WriterLeaseTest {
 
     private CephStorageBackend backend(CephCluster cluster) {
         return Await.result(CephStorageBackend.open(vertx, cluster.options(namespace), LEASE_SECONDS));
+    }
+
+    /** Writes {@code block} at {@code generation} through {@code store} as soon as it can take the lease. */
+    private void writeOnceTheLeaseIsFree(BlockStore store, long block, long generation) {
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+            Await.result(store.write(volume, block, slot(block, generation)));
+            return true;
+        });
+    }
+
+    /** The generations of the first {@code count} slots of the volume, as read through {@code store}. */
+    private String generations(BlockStore store, int count) {
+        return Arrays.toString(SlotPattern.generationsOf(StoreAsserts.bytes(store.read(volume, 0, count)), SLOT, 0));
     }
 
     private long generationOf5(BlockStore store) {
