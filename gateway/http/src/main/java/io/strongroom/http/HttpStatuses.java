@@ -35,6 +35,7 @@ final class HttpStatuses {
                     SnapshotInUse,
                     VolumeCloning,
                     ReadOnlyReplica,
+                    VolumeLeasedElsewhere,
                     ReplicaExists -> 409;
             case PrimaryUnreachable, PrimaryRefused -> 502;
             case SnapshotsUnsupported -> 501;

@@ -26,6 +26,10 @@ class HttpStatusesTest {
         assertEquals(503, status(new BlockStoreException(BlockStoreException.Reason.QUEUE_FULL, "queue full")));
         assertEquals(500, status(new BlockStoreException(BlockStoreException.Reason.CORRUPT, "journal damaged")));
         assertEquals(404, status(BlockStoreException.unknownVolume(java.util.UUID.randomUUID())));
+        assertEquals(
+                409,
+                status(new BlockStoreException(BlockStoreException.Reason.LEASED_ELSEWHERE, "written elsewhere")),
+                "a volume another gateway writes is a conflict to route, not an outage");
         assertEquals(429, HttpStatuses.of(ErrorCode.TooManyRequests), "the frontend's own request limit");
     }
 

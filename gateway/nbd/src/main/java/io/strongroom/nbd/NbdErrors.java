@@ -8,15 +8,16 @@ final class NbdErrors {
     private NbdErrors() {}
 
     /**
-     * The reply error for a core code. A bad range or request is EINVAL; a full disk ENOSPC; missing rights EPERM;
-     * everything that keeps the data from being read or written (a key INACCESSIBLE or not unwrapped yet, the store
-     * unavailable or damaged, a volume deleted under the connection) EIO, the error a block device reports. Codes only
-     * an administrative request can cause are EINVAL, as a request the server did not expect.
+     * The reply error for a core code. A bad range or request is EINVAL; a full disk ENOSPC; missing rights, and a
+     * write this gateway may not make (a replica's volume, one another gateway writes), EPERM; everything that keeps
+     * the data from being read or written (a key INACCESSIBLE or not unwrapped yet, the store unavailable or damaged,
+     * a volume deleted under the connection) EIO, the error a block device reports. Codes only an administrative
+     * request can cause are EINVAL, as a request the server did not expect.
      */
     static int of(ErrorCode code) {
         return switch (code) {
             case InvalidArgument, BadBodyLength, BlockOutOfRange, InvalidAddress, PayloadTooLarge -> NbdProtocol.EINVAL;
-            case Unauthorized, Forbidden, ReadOnlyReplica -> NbdProtocol.EPERM;
+            case Unauthorized, Forbidden, ReadOnlyReplica, VolumeLeasedElsewhere -> NbdProtocol.EPERM;
             case InsufficientStorage -> NbdProtocol.ENOSPC;
             case KeyInaccessible,
                     KeyUnavailable,

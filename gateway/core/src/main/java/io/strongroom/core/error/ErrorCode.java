@@ -50,6 +50,11 @@ public enum ErrorCode {
     VolumeCloning(false),
     /** A write, trim or volume deletion on a volume that follows a primary as a read replica; promote it first. */
     ReadOnlyReplica(false),
+    /**
+     * Another gateway writes the volume (it holds the volume's writer lease on storage shared by several gateways):
+     * the write, trim or change did not happen here; send it to that gateway, or here once that one has stopped.
+     */
+    VolumeLeasedElsewhere(false),
     /** No replica of that name on this gateway. */
     ReplicaNotFound(false),
     /** This gateway has a replica (or a volume) of that name already. */

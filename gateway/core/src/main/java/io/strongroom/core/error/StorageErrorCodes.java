@@ -13,7 +13,8 @@ public final class StorageErrorCodes {
      * The code for a store's reason. A full queue is backpressure, so it is {@link ErrorCode#StorageUnavailable}
      * (retryable: back off and retry) and not {@link ErrorCode#TooManyRequests}, which means the frontend's own
      * request limit. A damaged store file is {@link ErrorCode#BlockIntegrityError}: data damage, which retrying does
-     * not cure, and not a bug either.
+     * not cure, and not a bug either. A volume another gateway writes is {@link ErrorCode#VolumeLeasedElsewhere}, not
+     * an outage: this gateway and the storage are fine, the request belongs to the other gateway.
      */
     public static ErrorCode of(BlockStoreException.Reason reason) {
         return switch (reason) {
@@ -27,6 +28,7 @@ public final class StorageErrorCodes {
             case INVALID_ARGUMENT -> ErrorCode.InvalidArgument;
             case TOO_LARGE -> ErrorCode.PayloadTooLarge;
             case QUEUE_FULL, CLOSED, IO_ERROR -> ErrorCode.StorageUnavailable;
+            case LEASED_ELSEWHERE -> ErrorCode.VolumeLeasedElsewhere;
             case NO_SPACE -> ErrorCode.InsufficientStorage;
             case CORRUPT -> ErrorCode.BlockIntegrityError;
         };

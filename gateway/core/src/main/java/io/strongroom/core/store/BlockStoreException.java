@@ -30,6 +30,11 @@ public class BlockStoreException extends RuntimeException {
         QUEUE_FULL,
         /** The store was closed. */
         CLOSED,
+        /**
+         * Another gateway holds the volume's writer lease (a store shared by several gateways): write through that
+         * gateway, or through this one once the other has stopped. Nothing was written.
+         */
+        LEASED_ELSEWHERE,
         /** The file system failed; the operation may not have happened. */
         IO_ERROR,
         /** The file system is full; the operation may not have happened. */

@@ -3,6 +3,7 @@ package io.strongroom.server.e2e;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strongroom.server.config.GatewayConfig;
 import io.strongroom.store.ceph.CephCluster;
@@ -108,9 +109,9 @@ class CephExternalVaultTest {
     }
 
     /**
-     * The second gateway serves a volume the first created and wrote; its writes are refused (503
-     * {@code StorageUnavailable}) while the first holds the volume's writer lease, and accepted once the first has
-     * stopped (a graceful stop releases the lease at once).
+     * The second gateway serves a volume the first created and wrote; its writes are refused (409
+     * {@code VolumeLeasedElsewhere}, naming the first's librados client, without Retry-After) while the first holds the
+     * volume's writer lease, and accepted once the first has stopped (a graceful stop releases the lease at once).
      */
     @Test
     void anyGatewayServesTheVolumeAndOneWritesItAtATime(CephCluster cluster) throws Exception {
@@ -139,8 +140,17 @@ class CephExternalVaultTest {
                                 .body());
                 GatewayFixture.Response refused =
                         two.send("PUT", "/v1/volumes/shared/blocks/20", TestTokens.DATA_ALL, later);
-                assertEquals(503, refused.status(), new String(refused.body()));
-                assertEquals("StorageUnavailable", refused.errorCode());
+                assertEquals(409, refused.status(), new String(refused.body()));
+                assertEquals("VolumeLeasedElsewhere", refused.errorCode());
+                assertTrue(
+                        refused.json()
+                                .getJsonObject("error")
+                                .getString("message")
+                                .startsWith("the volume is written by another gateway (librados client "),
+                        new String(refused.body()));
+                assertTrue(
+                        refused.headers().firstValue("Retry-After").isEmpty(),
+                        "retrying here does not help while the other gateway writes");
                 one.close();
                 await().atMost(Duration.ofSeconds(60))
                         .until(() -> two.send("PUT", "/v1/volumes/shared/blocks/20", TestTokens.DATA_ALL, later)

@@ -367,7 +367,7 @@ public final class CephBlockStore implements BlockStore {
 
     /**
      * Completes with the lease's epoch once this store holds the volume's writer lease (taking it if needed, fencing a
-     * lapsed holder); fails with IO_ERROR while another gateway holds it.
+     * lapsed holder); fails with LEASED_ELSEWHERE while another gateway holds it.
      */
     Future<Long> leased(CephVolume v) {
         Future<Void> held = v.leaseHeld()

@@ -50,7 +50,7 @@ final class WriterLeases {
 
     /**
      * Takes the volume's lease (or renews it if this store holds it), fencing the last holder if it did not release
-     * it. Fails with IO_ERROR while another gateway holds it.
+     * it. Fails with LEASED_ELSEWHERE while another gateway holds it.
      */
     void acquire(CephVolume v) throws RadosException {
         long start = System.nanoTime();
@@ -61,9 +61,10 @@ final class WriterLeases {
                 rados.get().lockExclusive(v.headerName(), LOCK_NAME, cookie, seconds, true);
             } else if (e.errno() == EBUSY) {
                 throw new BlockStoreException(
-                        BlockStoreException.Reason.IO_ERROR,
-                        "volume " + v.id() + " is written by another gateway (its lease ends at most " + seconds
-                                + " s after that gateway stops)");
+                        BlockStoreException.Reason.LEASED_ELSEWHERE,
+                        "the volume is written by another gateway" + holder(v)
+                                + ": write through it, or here once it has stopped (its lease lapses at most "
+                                + seconds + " s after)");
             } else {
                 throw e;
             }
@@ -89,6 +90,14 @@ final class WriterLeases {
         v.leaseTaken(epochs.incrementAndGet(), start + usable());
         held.put(v.id(), v);
         acquisitions.increment();
+    }
+
+    /** " (librados client ADDRESS)" naming the lease's holder as its writer record does, or "" if none is recorded. */
+    private String holder(CephVolume v) throws RadosException {
+        Optional<byte[]> writer = rados.get().readOmap(v.headerName(), WRITER_KEY);
+        return writer.map(w -> " (librados client "
+                        + new JsonObject(new String(w, StandardCharsets.UTF_8)).getString("addr") + ")")
+                .orElse("");
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.strongroom.store.ceph;
 
 import static io.strongroom.core.store.BlockStoreException.Reason.IO_ERROR;
+import static io.strongroom.core.store.BlockStoreException.Reason.LEASED_ELSEWHERE;
 import static io.strongroom.core.testkit.store.StoreAsserts.assertFails;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,8 +53,8 @@ class WriterLeaseTest {
         Await.result(a.write(volume, 0, slot(0, 1)));
         BlockStoreException busy =
                 assertThrows(BlockStoreException.class, () -> Await.result(b.write(volume, 1, slot(1, 1))));
-        assertEquals(IO_ERROR, busy.reason());
-        assertTrue(busy.getMessage().contains("written by another gateway"), busy.getMessage());
+        assertEquals(LEASED_ELSEWHERE, busy.reason());
+        assertTrue(busy.getMessage().contains("written by another gateway (librados client "), busy.getMessage());
 
         a.abandon();
         long stalled = System.nanoTime();
@@ -91,7 +92,7 @@ class WriterLeaseTest {
                 "[1, 2, 0]",
                 generations(a, 3),
                 "a reads again, and the write refused while it was fenced changed nothing");
-        assertFails(IO_ERROR, a.write(volume, 2, slot(2, 10)));
+        assertFails(LEASED_ELSEWHERE, a.write(volume, 2, slot(2, 10)));
 
         Await.result(b.release(volume));
         Await.result(a.write(volume, 2, slot(2, 3)));
@@ -107,13 +108,13 @@ class WriterLeaseTest {
         CephBlockStore b = open(cluster);
         Await.result(a.createVolume(volume, SLOT, 64));
         Await.result(a.write(volume, 0, slot(0, 1)));
-        assertFails(IO_ERROR, b.trim(volume, 0, 1));
+        assertFails(LEASED_ELSEWHERE, b.trim(volume, 0, 1));
         Await.result(a.close());
         Await.result(b.write(volume, 1, slot(1, 3)));
         assertEquals(0, b.stats().detail("fencedGateways").orElseThrow());
         assertEquals("[1, 3]", generations(b, 2));
         CephBlockStore c = open(cluster);
-        assertFails(IO_ERROR, c.write(volume, 2, slot(2, 1)));
+        assertFails(LEASED_ELSEWHERE, c.write(volume, 2, slot(2, 1)));
         Await.result(b.close());
         Await.result(c.write(volume, 2, slot(2, 4)));
         Await.result(c.close());
