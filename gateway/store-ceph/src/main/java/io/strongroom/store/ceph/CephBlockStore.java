@@ -18,6 +18,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -55,14 +57,20 @@ public final class CephBlockStore implements BlockStore {
     /** Trims remove or zero this many objects per worker task, so a volume-wide trim does not flood the pool. */
     private static final int OBJECTS_PER_TRIM_TASK = 64;
 
-    private static final int HEADER_MAX_BYTES = 4096;
+    static final int HEADER_MAX_BYTES = 4096;
 
     private static final AtomicInteger POOLS = new AtomicInteger();
+
+    /** How often a store looks for what interrupted creations and deletions left in the pool ({@link Leftovers}). */
+    static final Duration LEFTOVER_PERIOD = Duration.ofHours(6);
+
+    private static final System.Logger LOG = System.getLogger(CephBlockStore.class.getName());
 
     private final Vertx vertx;
     private volatile Rados rados;
     private final WriterLeases leases;
     private final long renewalTimer;
+    private final long leftoverTimer;
     private final WorkerExecutor workers;
     private final StorageOptions options;
     private final Map<UUID, CephVolume> volumes = new ConcurrentHashMap<>();
@@ -97,6 +105,33 @@ public final class CephBlockStore implements BlockStore {
                 });
             }
         });
+        this.leftoverTimer =
+                vertx.setPeriodic(1, LEFTOVER_PERIOD.toMillis(), id -> collectLeftovers(Leftovers.HEADER_GRACE));
+    }
+
+    /**
+     * Walks the pool's namespace and removes what interrupted creations and deletions left ({@link Leftovers}):
+     * once when the store opens, then every {@link #LEFTOVER_PERIOD}. Logs what it removed, or why it could not.
+     */
+    Future<Leftovers.Collected> collectLeftovers(Duration headerGrace) {
+        return blocking(() -> Leftovers.collect(rados, headerGrace, Instant.now()))
+                .andThen(ar -> {
+                    if (ar.succeeded() && ar.result().total() > 0) {
+                        LOG.log(
+                                System.Logger.Level.INFO,
+                                "removed what interrupted volume deletions and creations left in the pool: {0} data"
+                                        + " objects, {1} headers without a document",
+                                ar.result().dataObjects(),
+                                ar.result().headers());
+                    } else if (ar.failed() && !closed) {
+                        LOG.log(
+                                System.Logger.Level.WARNING,
+                                "could not look for leftovers of interrupted volume deletions in the pool ({0}); tried"
+                                        + " again in {1} h",
+                                ar.cause().getMessage(),
+                                LEFTOVER_PERIOD.toHours());
+                    }
+                });
     }
 
     @Override
@@ -283,6 +318,7 @@ public final class CephBlockStore implements BlockStore {
         if (closing == null) {
             closed = true;
             vertx.cancelTimer(renewalTimer);
+            vertx.cancelTimer(leftoverTimer);
             Context caller = vertx.getOrCreateContext();
             List<Future<Void>> drained =
                     volumes.values().stream().map(CephVolume::drained).toList();
@@ -397,6 +433,7 @@ public final class CephBlockStore implements BlockStore {
     void abandon() {
         closed = true;
         vertx.cancelTimer(renewalTimer);
+        vertx.cancelTimer(leftoverTimer);
     }
 
     /** Stops (or resumes) renewing the leases held, as a gateway stalled by a long pause does, for tests. */

@@ -21,7 +21,7 @@ final class CephVolume {
 
     static final String DOCUMENT_KEY = "document";
 
-    private static final String DATA_PREFIX = "strongroom.data.";
+    static final String DATA_PREFIX = "strongroom.data.";
 
     private final UUID id;
     private final int slotSize;
@@ -69,6 +69,10 @@ final class CephVolume {
 
     UUID id() {
         return id;
+    }
+
+    String incarnation() {
+        return incarnation;
     }
 
     int slotSize() {

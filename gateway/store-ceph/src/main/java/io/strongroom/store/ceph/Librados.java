@@ -55,6 +55,17 @@ interface Librados extends Library {
 
     int rados_remove(Pointer ioctx, String oid);
 
+    /** {@code time_t}: 64 bits on 64-bit Linux. */
+    int rados_stat(Pointer ioctx, String oid, LongByReference size, LongByReference mtime);
+
+    int rados_nobjects_list_open(Pointer ioctx, PointerByReference ctx);
+
+    /** The next object of the listing: 0, or -ENOENT past the last. The strings belong to the listing. */
+    int rados_nobjects_list_next(
+            Pointer ctx, PointerByReference entry, PointerByReference key, PointerByReference namespace);
+
+    void rados_nobjects_list_close(Pointer ctx);
+
     Pointer rados_create_write_op();
 
     void rados_release_write_op(Pointer op);

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * One connection to a Ceph cluster and one pool (and namespace) in it: the blocking object operations the store
@@ -87,6 +88,41 @@ final class Rados implements AutoCloseable {
         int r = lib.rados_remove(ioctx, oid);
         if (r != -RadosException.ENOENT) {
             check(r, "remove", oid);
+        }
+    }
+
+    /** When the object was last modified (seconds since the epoch), if it exists. */
+    OptionalLong modifiedSeconds(String oid) throws RadosException {
+        LongByReference mtime = new LongByReference();
+        int r = lib.rados_stat(ioctx, oid, new LongByReference(), mtime);
+        if (r == -RadosException.ENOENT) {
+            return OptionalLong.empty();
+        }
+        check(r, "stat", oid);
+        return OptionalLong.of(mtime.getValue());
+    }
+
+    /** The names of the namespace's objects that start with {@code prefix}: a walk over the whole namespace. */
+    List<String> objectsStartingWith(String prefix) throws RadosException {
+        PointerByReference listing = new PointerByReference();
+        check(lib.rados_nobjects_list_open(ioctx, listing), "list objects", "");
+        try {
+            List<String> names = new ArrayList<>();
+            PointerByReference entry = new PointerByReference();
+            while (true) {
+                int r = lib.rados_nobjects_list_next(
+                        listing.getValue(), entry, new PointerByReference(), new PointerByReference());
+                if (r == -RadosException.ENOENT) {
+                    return names;
+                }
+                check(r, "list objects", "");
+                String name = entry.getValue().getString(0, "UTF-8");
+                if (name.startsWith(prefix)) {
+                    names.add(name);
+                }
+            }
+        } finally {
+            lib.rados_nobjects_list_close(listing.getValue());
         }
     }
 
