@@ -13,7 +13,7 @@ top=${3:-25}
     if (frame == "...") next
     if (first) { self[frame]++; first = 0 }
     layer = "other"
-    if (frame ~ /^io\.strongroom\.store/) layer = "gateway storage (io.strongroom.store.local)"
+    if (frame ~ /^io\.strongroom\.store/) layer = "gateway storage (io.strongroom.store)"
     else if (frame ~ /^io\.strongroom\.http/) layer = "gateway HTTP (io.strongroom.http)"
     else if (frame ~ /^io\.strongroom\.nbd/) layer = "gateway NBD (io.strongroom.nbd)"
     else if (frame ~ /^io\.strongroom\.core/) layer = "gateway core (io.strongroom.core)"

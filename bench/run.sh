@@ -53,6 +53,9 @@ VOLUME=bench
 TICKS_PER_SECOND=$(getconf CLK_TCK)
 ((DURATION >= 3)) || { echo "DURATION must be at least 3 (CPU is sampled from the window's 1st to its last second)" >&2; exit 2; }
 
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+
 log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
 # ---------- tools ----------
@@ -76,19 +79,11 @@ need_tools() {
 
 # ---------- processes (stopped by pid, never by name) ----------
 PIDS=()
-stop_pid() {
-  local pid=$1
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null || true
-}
 cleanup() {
   for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
   [[ -n ${WORK:-} && -d $WORK ]] && rm -rf "$WORK"
 }
 trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 wait_http() {
   for _ in $(seq 1 300); do
@@ -97,18 +92,6 @@ wait_http() {
   done
   echo "server at $1 did not come up" >&2; return 1
 }
-
-# ticks PID... -> user + system CPU ticks of the processes (all their threads, also those that ended)
-ticks() {
-  local total=0 pid
-  for pid in "$@"; do
-    total=$((total + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')))
-  done
-  echo "$total"
-}
-
-# busy_ticks -> CPU ticks all cores spent outside idle and iowait since boot (/proc/stat)
-busy_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
 
 # ---------- servers ----------
 start_nginx() {
@@ -195,15 +178,6 @@ lt_start() {
 lt() {
   lt_start "$@"
   wait "$LT_PID"
-}
-
-# wait_line PID LOG SECOND: until the load tool's progress line for that second of the window is in LOG
-wait_line() {
-  local pid=$1 file=$2 second=$3
-  until grep -qsE "^\[ *$second""s\]" "$file"; do
-    kill -0 "$pid" 2>/dev/null || { echo "load tool ended before second $second of its window: $file" >&2; return 1; }
-    sleep 0.1
-  done
 }
 
 # round PHASE ROUND CONTENDER EXTRA...: one measured round; appends a row to OUT/rounds.tsv. The CPU of the client
