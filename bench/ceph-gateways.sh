@@ -35,8 +35,8 @@ JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 GATEWAYS=3
 BLOCK=8192
 # the volumes are filled before the rounds (a block never written reads as zeros without decryption) by sequential
-# writes of this many blocks (about half a 2 MiB data object), a few in flight, so that they do not queue on one object
-FILL_BLOCKS=128
+# writes of this many blocks (limits.maxBlocksPerRequest, a quarter of a 2 MiB data object), a few in flight, so that they do not queue on one object
+FILL_BLOCKS=64
 HZ=$(getconf CLK_TCK)
 ((DURATION >= 3)) || { echo "DURATION must be at least 3" >&2; exit 2; }
 for jar in "$LOADTEST_JAR" "$GATEWAY_JAR"; do
