@@ -13,7 +13,8 @@
 # OUT/table.md.
 #
 # Usage: bench/ceph-gateways.sh
-# Environment (defaults): ROUNDS=5 DURATION=10 (≥ 3) WARMUP=3 DEPTH=32 WORKING_SET=16384 (blocks per volume)
+# Environment (defaults): ROUNDS=5 DURATION=10 (≥ 3) WARMUP=3 (the load tool's) SERVER_WARMUP=40 (s of mixed load on
+#   all gateways at once before the rounds) DEPTH=32 WORKING_SET=16384 (blocks per volume)
 #   JAVA_HOME (default: java on PATH) OUT=bench/results/ceph-<utc time>
 #   PROFILE=1: then one more gw1-write and gw1-read round each under JFR (settings=profile) on gateway 1, summarised
 #   by bench/jfr-top.sh into OUT/gw1-*.profile.txt (where the gateway's time goes)
@@ -27,6 +28,7 @@ GATEWAY_JAR=${GATEWAY_JAR:-$ROOT/gateway/server/target/strongroom-gateway.jar}
 ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-3}
+SERVER_WARMUP=${SERVER_WARMUP:-40}
 DEPTH=${DEPTH:-32}
 WORKING_SET=${WORKING_SET:-16384}
 OUT=${OUT:-$ROOT/bench/results/ceph-$(date -u +%Y%m%dT%H%M%SZ)}
@@ -152,7 +154,7 @@ round() {
 
 # ---------- warm-up (not measured) and rounds ----------
 log "filling the volumes and warming the gateways up"
-declare -a FILL_PIDS
+declare -a FILL_PIDS  # also the warm-up's
 rados -c "$CONF" -p strongroom bench 3 write -b "$BLOCK" -t "$DEPTH" --no-cleanup >"$OUT/raw/rados-fill.log" 2>&1
 for ((g = 1; g <= GATEWAYS; g++)); do
   lt_start "$g" "fill-g$g" 4 --read-ratio 0 --sequential --blocks-per-request "$FILL_BLOCKS" --warmup 0s \
@@ -164,10 +166,12 @@ for ((g = 1; g <= GATEWAYS; g++)); do
   filled=$(($(jq '.countsByStatus."204" // 0' "$OUT/raw/fill-g$g/summary.json") * FILL_BLOCKS))
   ((filled >= WORKING_SET)) || log "WARNING gw$g: only $filled of $WORKING_SET blocks written before the rounds"
 done
+# the JIT: in a gateway's first 10 s under load its compiler threads took more CPU than the requests did
 for ((g = 1; g <= GATEWAYS; g++)); do
-  lt_start "$g" "warm-g$g" "$DEPTH" --read-ratio 0.5 --warmup 0s --duration 8s --quiet
-  wait "$LT_PID"
+  lt_start "$g" "warm-g$g" "$DEPTH" --read-ratio 0.5 --warmup 0s --duration "${SERVER_WARMUP}s" --quiet
+  FILL_PIDS[g]=$LT_PID
 done
+for ((g = 1; g <= GATEWAYS; g++)); do wait "${FILL_PIDS[g]}"; done
 
 printf 'round\tcontender\tops\terrors\tp50_ms\tp99_ms\tload1\tclient_cores\tgateway_cores\tceph_cores\tother_cores\n' \
   >"$OUT/rounds.tsv"
