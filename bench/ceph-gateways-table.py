@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Turns bench/ceph-gateways.sh's rounds.tsv into a Markdown table: per contender the median and min-max over
 rounds of the throughput, its ratio to rados bench (same operation, same round), the latency, the load average and
-the CPU (cores) of the client, the gateways, the Ceph daemons and the rest of the machine."""
+the CPU (cores) of the client, the gateways, the Ceph daemons and the rest of the machine, and the gateways' and
+the Ceph daemons' CPU per operation (µs: where each operation's cost lands)."""
 import csv
 import statistics
 import sys
@@ -27,8 +28,8 @@ def two(v):
 
 
 print("| contender | ops/s median (min–max) | × rados, same round | p50 ms (rados: mean) | p99 ms (rados: max) | load avg | client cores "
-      "| gateway cores | ceph cores | other cores |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+      "| gateway cores | ceph cores | other cores | gateway µs/op | ceph µs/op |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 for op in ("write", "read"):
     for contender in ("rados-" + op, "gw1-" + op, "gw2-" + op, "gw3-" + op):
         rs = by.get(contender)
@@ -38,8 +39,9 @@ for op in ("write", "read"):
         ratios = [float(r["ops"]) / raw[(r["round"], op)] for r in rs if raw.get((r["round"], op))]
         col = lambda k: [float(r[k]) for r in rs]
         errors = sum(int(r["errors"]) for r in rs)
+        per_op = lambda k: statistics.median(float(r[k]) * 1e6 / float(r["ops"]) for r in rs if float(r["ops"]) > 0)
         print(f"| {contender}{f' ({errors} errors)' if errors else ''} | {spread(ops, num)} | "
               f"{spread(ratios, two) if not contender.startswith('rados') else '1'} | {two(statistics.median(col('p50_ms')))} | "
               f"{two(statistics.median(col('p99_ms')))} | {spread(col('load1'), two)} | {two(statistics.median(col('client_cores')))} | "
               f"{two(statistics.median(col('gateway_cores')))} | {two(statistics.median(col('ceph_cores')))} | "
-              f"{two(statistics.median(col('other_cores')))} |")
+              f"{two(statistics.median(col('other_cores')))} | {per_op('gateway_cores'):.0f} | {per_op('ceph_cores'):.0f} |")

@@ -13,7 +13,7 @@
 # OUT/table.md.
 #
 # Usage: bench/ceph-gateways.sh
-# Environment (defaults): ROUNDS=5 DURATION=10 (≥ 3) WARMUP=3 (the load tool's) SERVER_WARMUP=40 (s of mixed load on
+# Environment (defaults): ROUNDS=5 DURATION=10 (≥ 3) WARMUP=3 (the load tool's) SERVER_WARMUP=30 (s of mixed load on
 #   all gateways at once before the rounds) DEPTH=32 WORKING_SET=16384 (blocks per volume)
 #   JAVA_HOME (default: java on PATH) OUT=bench/results/ceph-<utc time>
 #   PROFILE=1: then one more gw1-write and gw1-read round each under JFR (settings=profile) on gateway 1, summarised
@@ -28,7 +28,7 @@ GATEWAY_JAR=${GATEWAY_JAR:-$ROOT/gateway/server/target/strongroom-gateway.jar}
 ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-3}
-SERVER_WARMUP=${SERVER_WARMUP:-40}
+SERVER_WARMUP=${SERVER_WARMUP:-30}
 DEPTH=${DEPTH:-32}
 WORKING_SET=${WORKING_SET:-16384}
 OUT=${OUT:-$ROOT/bench/results/ceph-$(date -u +%Y%m%dT%H%M%SZ)}
@@ -126,9 +126,14 @@ round() {
           --duration "${DURATION}s"
         CLIENT_PIDS+=("$LT_PID")
       done
-      wait_line "${CLIENT_PIDS[0]}" "$OUT/raw/$name-g1.log" 1
+      # the interval in which every load tool is inside its window: from the last one's 1st second to the first
+      # one's last but one (the tools start a few hundred ms apart)
+      for ((g = 1; g <= n; g++)); do wait_line "${CLIENT_PIDS[g - 1]}" "$OUT/raw/$name-g$g.log" 1; done
       start=$(sample)
-      wait_line "${CLIENT_PIDS[0]}" "$OUT/raw/$name-g1.log" $((DURATION - 1))
+      until grep -qsE "^\[ *$((DURATION - 1))s\]" "$OUT/raw/$name"-g*.log; do
+        kill -0 "${CLIENT_PIDS[0]}" 2>/dev/null || break
+        sleep 0.1
+      done
       end=$(sample)
       for pid in "${CLIENT_PIDS[@]}"; do wait "$pid"; done
       for ((g = 1; g <= n; g++)); do
@@ -158,7 +163,7 @@ declare -a FILL_PIDS  # also the warm-up's
 rados -c "$CONF" -p strongroom bench 3 write -b "$BLOCK" -t "$DEPTH" --no-cleanup >"$OUT/raw/rados-fill.log" 2>&1
 for ((g = 1; g <= GATEWAYS; g++)); do
   lt_start "$g" "fill-g$g" 4 --read-ratio 0 --sequential --blocks-per-request "$FILL_BLOCKS" --warmup 0s \
-    --duration "$((WORKING_SET / 1000 + 3))s" --quiet
+    --duration "$((WORKING_SET / 400 + 3))s" --quiet
   FILL_PIDS[g]=$LT_PID
 done
 for ((g = 1; g <= GATEWAYS; g++)); do
