@@ -493,6 +493,10 @@ public final class CephBlockStore implements BlockStore {
                             connection.writeLock().lock();
                             try {
                                 if (!disconnected && rados == fenced) {
+                                    LOG.log(
+                                            System.Logger.Level.WARNING,
+                                            "this gateway's librados client was fenced (OSD blocklist): dropping"
+                                                    + " its writer leases and connecting a new client");
                                     leases.dropAll();
                                     rados = fenced.reconnect();
                                     fenced.close();
@@ -504,7 +508,15 @@ public final class CephBlockStore implements BlockStore {
                             return null;
                         },
                         false)
-                .onComplete(ar -> reconnecting.set(false));
+                .onComplete(ar -> {
+                    reconnecting.set(false);
+                    if (ar.failed()) {
+                        LOG.log(
+                                System.Logger.Level.WARNING,
+                                "connecting a new librados client after fencing failed (the next refused call"
+                                        + " tries again): " + ar.cause().getMessage());
+                    }
+                });
     }
 
     /** A blocking librados call. */

@@ -82,11 +82,15 @@ class WriterLeaseTest {
         a.stallRenewals(true);
         writeOnceTheLeaseIsFree(b, 1, 2);
         assertEquals(1, b.stats().detail("fencedGateways").orElseThrow(), "b fenced a");
+        long refused = System.nanoTime();
         assertFails(IO_ERROR, a.write(volume, 2, slot(2, 9)));
         a.stallRenewals(false);
 
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> a.stats().detail("reconnections").orElseThrow() == 1);
+        System.out.printf(
+                "fenced client replaced %d ms after its write was refused%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - refused));
         assertEquals(0, a.cacheEpoch(volume), "a holds no lease after it was fenced");
         assertEquals(
                 "[1, 2, 0]",
