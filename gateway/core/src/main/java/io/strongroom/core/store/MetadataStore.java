@@ -19,6 +19,16 @@ public interface MetadataStore {
     /** The last completely written document, or empty if none was written (or the volume does not exist). */
     Future<Optional<String>> read(UUID volumeId);
 
+    /**
+     * The document as the volume's writer must start from: takes the exclusive right to write the volume where the
+     * store coordinates several writers (the {@code ceph} store's writer lease; it fails as a write would while
+     * another gateway holds it), then reads the document, which nobody else changes while that right is held. This
+     * default suits a store that is the only one to write its volumes: a plain {@link #read}.
+     */
+    default Future<Optional<String>> readAsWriter(UUID volumeId) {
+        return read(volumeId);
+    }
+
     /** Volumes that have a document, for start-up. */
     Future<List<UUID>> listVolumes();
 }

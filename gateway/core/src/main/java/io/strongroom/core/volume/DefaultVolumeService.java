@@ -413,8 +413,7 @@ public final class DefaultVolumeService implements VolumeService {
             epoch.leave();
             return Future.failedFuture(e);
         }
-        return active.budget()
-                .claim(count, v::persistMetadata)
+        return v.claimSeals(active, count)
                 .recover(e -> Future.failedFuture(VolumeErrors.fromStore(name, e)))
                 .compose(reserved -> {
                     Buffer slots;

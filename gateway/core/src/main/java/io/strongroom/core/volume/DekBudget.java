@@ -89,6 +89,21 @@ final class DekBudget {
         return reservation.future();
     }
 
+    /**
+     * Takes in a reservation the volume's document carries now. A larger one than this budget made durable was
+     * persisted by another gateway that wrote the volume meanwhile: counting resumes above it and the next document
+     * carries at least it. One no larger changes nothing (no one else sealed: any seal beyond a reservation persists
+     * a larger one first).
+     */
+    synchronized void adoptPersisted(long reservedUntil) {
+        if (reservedUntil <= durable) {
+            return;
+        }
+        claimed.accumulateAndGet(reservedUntil, Math::max);
+        durable = reservedUntil;
+        requested = Math.max(requested, reservedUntil);
+    }
+
     private synchronized void madeDurable(long target) {
         if (target > durable) {
             durable = target;

@@ -178,7 +178,7 @@ final class ResealPass {
             if (activeDek == null) {
                 return Future.failedFuture(VolumeErrors.keyUnavailable(v, "the active DEK is not in memory"));
             }
-            return active.budget().claim(stale.size(), v::persistMetadata).compose(claimed -> {
+            return v.claimSeals(active, stale.size()).compose(claimed -> {
                 // the store may hand out a read-only view of its cache (and Buffer.copy() returns a read-only buffer
                 // itself)
                 Buffer own = Buffer.buffer(slots.getBytes());

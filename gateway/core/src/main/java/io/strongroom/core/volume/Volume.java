@@ -1,8 +1,11 @@
 package io.strongroom.core.volume;
 
+import io.strongroom.core.error.ErrorCode;
+import io.strongroom.core.error.StrongroomException;
 import io.strongroom.core.keys.KeyAccessContext;
 import io.strongroom.core.keys.KeyAccessSnapshot;
 import io.strongroom.core.keys.KeyState;
+import io.strongroom.core.store.BlockStore;
 import io.strongroom.core.store.MetadataStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -28,6 +31,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class Volume {
     private final MetadataStore metadataStore;
+    private final BlockStore blockStore;
+    /** The store's cache epoch when this gateway last took in the persisted document as its writer; 0: not yet. */
+    private volatile long writerEpoch;
+
+    private Future<Void> writerSync; // guarded by this: the document read in progress, or null
     private final VolumeMetadata base;
     private volatile VolumeKeyring keyring;
     private volatile boolean autoFollow;
@@ -56,8 +64,9 @@ final class Volume {
 
     final ResealGate resealGate = new ResealGate();
 
-    Volume(VolumeMetadata metadata, VolumeKeyring keyring, MetadataStore metadataStore) {
+    Volume(VolumeMetadata metadata, VolumeKeyring keyring, MetadataStore metadataStore, BlockStore blockStore) {
         this.metadataStore = metadataStore;
+        this.blockStore = blockStore;
         this.base = metadata;
         this.keyring = keyring;
         this.autoFollow = metadata.autoFollow();
@@ -153,13 +162,9 @@ final class Volume {
         }
         Promise<Future<Void>> swapped = Promise.promise();
         previous.onComplete(ignored -> {
-            Future<Void> write;
-            try {
-                write = metadataStore.write(
-                        id(), VolumeMetadataCodec.encode(document(next, nextAutoFollow, nextReseal)));
-            } catch (RuntimeException e) {
-                write = Future.failedFuture(e);
-            }
+            Future<Void> write = asWriter()
+                    .compose(synced -> metadataStore.write(
+                            id(), VolumeMetadataCodec.encode(document(next, nextAutoFollow, nextReseal))));
             write.onComplete(ar -> {
                 if (ar.succeeded()) {
                     // Swapped before `written` completes: the next metadata write of the chain encodes the new state.
@@ -290,16 +295,71 @@ final class Volume {
             previous = lastMetadataWrite;
             lastMetadataWrite = done.future();
         }
-        previous.onComplete(ignored -> {
-            Future<Void> write;
-            try {
-                write = metadataStore.write(id(), VolumeMetadataCodec.encode(metadata()));
-            } catch (RuntimeException e) {
-                write = Future.failedFuture(e);
-            }
-            write.onComplete(done);
-        });
+        previous.onComplete(ignored -> asWriter()
+                .compose(synced -> metadataStore.write(id(), VolumeMetadataCodec.encode(metadata())))
+                .onComplete(done));
         return done.future();
+    }
+
+    /**
+     * Claims {@code seals} seals of {@code dek} for a write (its {@link DekBudget}), once this gateway counts as the
+     * volume's writer ({@link #asWriter}); the future completes when they are covered by a durable reservation.
+     */
+    Future<Void> claimSeals(VolumeKeyring.VolumeDek dek, int seals) {
+        return asWriter().compose(synced -> dek.budget().claim(seals, this::persistMetadata));
+    }
+
+    /**
+     * Completes once this gateway's seal budgets start from what the volume's last writer persisted. Whenever the
+     * store's cache epoch is not the one of the last such read (0: this gateway does not hold the volume's writer
+     * lease; a new value: it took the lease again, and another gateway may have written meanwhile), it re-reads the
+     * document as the writer ({@link MetadataStore#readAsWriter}, which takes the lease) and raises each DEK's budget
+     * to the persisted reservation, before any seal or document write: a gateway taking a volume over never counts
+     * below the previous writer's reservation, and never writes a lower one. A document whose keys another gateway
+     * changed (a rotation or rollover this gateway has not seen) fails the write: 503 until the gateway reloads it.
+     */
+    private Future<Void> asWriter() {
+        long epoch = blockStore.cacheEpoch(id());
+        if (epoch != 0 && epoch == writerEpoch) {
+            return Future.succeededFuture();
+        }
+        Promise<Void> synced = Promise.promise();
+        synchronized (this) {
+            if (writerSync != null) {
+                return writerSync;
+            }
+            writerSync = synced.future();
+        }
+        metadataStore
+                .readAsWriter(id())
+                .map(document -> {
+                    document.map(VolumeMetadataCodec::decode).ifPresent(this::adoptReservations);
+                    writerEpoch = blockStore.cacheEpoch(id());
+                    return (Void) null;
+                })
+                .onComplete(ar -> {
+                    synchronized (this) {
+                        writerSync = null;
+                    }
+                    synced.handle(ar);
+                });
+        return synced.future();
+    }
+
+    private void adoptReservations(VolumeMetadata persisted) {
+        VolumeKeyring current = keyring;
+        if (!persisted.kekId().equals(current.kekId())
+                || !persisted.activeDek().equals(current.active().id())) {
+            throw new StrongroomException(
+                    ErrorCode.StorageUnavailable,
+                    "the keys of volume " + name() + " were changed by another gateway; restart this one to serve it");
+        }
+        for (VolumeMetadata.DekRecord record : persisted.deks()) {
+            VolumeKeyring.VolumeDek dek = current.dek(record.wrapped().dekId());
+            if (dek != null) {
+                dek.budget().adoptPersisted(record.reservedUntil());
+            }
+        }
     }
 
     /** Completes when every metadata write started so far has finished (successfully or not). */

@@ -107,7 +107,8 @@ final class VolumeLifecycle {
                                             metadata,
                                             true,
                                             keys.access(KekRef.of(KeyId.parse(wrapped.kekId()), identity))),
-                                    metadataStore));
+                                    metadataStore,
+                                    store));
                 })
                 .andThen(ar -> {
                     if (ar.succeeded()) {
@@ -162,7 +163,7 @@ final class VolumeLifecycle {
             }
             KekRef kek = KekRef.of(KeyId.parse(metadata.kekId()), metadata.identity());
             return Optional.of(
-                    new Volume(metadata, VolumeKeyring.of(metadata, false, keys.access(kek)), metadataStore));
+                    new Volume(metadata, VolumeKeyring.of(metadata, false, keys.access(kek)), metadataStore, store));
         } catch (IllegalArgumentException e) {
             LOG.log(Level.ERROR, "bad metadata for volume {0}; it is not served: {1}", id, e.getMessage());
             return Optional.empty();

@@ -63,6 +63,23 @@ class DekBudgetTest {
     }
 
     @Test
+    void aLargerPersistedReservationRaisesTheCountAndASmallerOneChangesNothing() {
+        ManualPersist persist = new ManualPersist();
+        DekBudget budget = new DekBudget(0, STEP); // a new volume that sealed 10 since
+        persist.budget = budget;
+        assertTrue(budget.claim(10, persist).succeeded());
+
+        budget.adoptPersisted(STEP); // no one else sealed: the reservation is this budget's own
+        assertEquals(10, budget.claimed());
+
+        budget.adoptPersisted(3 * STEP); // another gateway wrote the volume meanwhile
+        assertEquals(3 * STEP, budget.claimed());
+        assertEquals(3 * STEP, budget.requestedReservation());
+        assertFalse(budget.claim(1, persist).isComplete(), "counting resumes above the other gateway's reservation");
+        assertEquals(3 * STEP + 1 + STEP, persist.carried.get(0));
+    }
+
+    @Test
     void aFailedWriteFailsItsClaimsAndTheNextClaimWritesAgain() {
         ManualPersist persist = new ManualPersist();
         DekBudget budget = new DekBudget(0, 0);

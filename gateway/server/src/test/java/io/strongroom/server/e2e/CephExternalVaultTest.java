@@ -170,6 +170,72 @@ class CephExternalVaultTest {
         }
     }
 
+    /**
+     * The seal budget is shared through the volume document: a gateway that loaded the document at start-up and takes
+     * the volume over after another gateway raised its reservation (here by restarting and writing twice) counts
+     * above that reservation, and the reservation it persists is never lower than the one before. Before the
+     * taking-over gateway re-read the document it counted from the reservation it had loaded (an under-count) and
+     * persisted a lower reservation.
+     */
+    @Test
+    void aGatewayTakingAVolumeOverCountsAboveTheReservationItsLastWriterPersisted(CephCluster cluster)
+            throws Exception {
+        GatewayConfig first = onCeph(vaultOps.prepareGateway(dir.resolve("one"), VAULT_TOKEN), cluster);
+        GatewayConfig second = onCeph(vaultOps.gatewayConfig(dir.resolve("two"), VAULT_TOKEN), cluster);
+        try (GatewayFixture one = GatewayFixture.start(first, null, b -> {})) {
+            assertEquals(
+                    201,
+                    one.json(
+                                    "POST",
+                                    "/v1/volumes",
+                                    TestTokens.ADMIN,
+                                    new JsonObject().put("name", "budget").put("sizeBytes", 64L * BS))
+                            .status());
+            assertEquals(204, writeBlock(one, 0));
+        }
+        long persistedBefore;
+        long counted;
+        try (GatewayFixture two = GatewayFixture.start(second, null, b -> {})) {
+            for (int i = 1; i <= 2; i++) {
+                try (GatewayFixture one = GatewayFixture.start(first, null, b -> {})) {
+                    assertEquals(204, writeBlock(one, i));
+                }
+            }
+            try (GatewayFixture one = GatewayFixture.start(first, null, b -> {})) {
+                persistedBefore = dekInvocations(one);
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> writeBlock(two, 3) == 204);
+            counted = dekInvocations(two);
+            assertTrue(
+                    counted > persistedBefore,
+                    "the gateway taking over counts above the reservation the last writer persisted: " + counted
+                            + " <= " + persistedBefore);
+        }
+        try (GatewayFixture one = GatewayFixture.start(first, null, b -> {})) {
+            long persistedAfter = dekInvocations(one);
+            assertTrue(
+                    persistedAfter >= counted && persistedAfter > persistedBefore,
+                    "the reservation persisted covers every seal and never went down: " + persistedAfter + " after "
+                            + persistedBefore + ", " + counted + " counted");
+        }
+    }
+
+    private static int writeBlock(GatewayFixture gw, int block) throws Exception {
+        return gw.send(
+                        "PUT",
+                        "/v1/volumes/budget/blocks/" + block,
+                        TestTokens.DATA_ALL,
+                        BlockApiTest.random(BS, 100 + block))
+                .status();
+    }
+
+    private static long dekInvocations(GatewayFixture gw) throws Exception {
+        return gw.get("/v1/volumes/budget", TestTokens.ADMIN)
+                .json()
+                .getJsonObject("counters")
+                .getLong("dekInvocations");
+    }
+
     private GatewayConfig onCeph(GatewayConfig config, CephCluster cluster) {
         return config.setStorageBackend("ceph").setCephConf(cluster.conf()).setCephNamespace(namespace);
     }

@@ -56,6 +56,12 @@ final class CephMetadataStore implements MetadataStore {
                 .map(bytes -> new String(bytes, StandardCharsets.UTF_8)));
     }
 
+    /** Takes the volume's writer lease (fencing a lapsed holder), then reads the document. */
+    @Override
+    public Future<Optional<String>> readAsWriter(UUID volumeId) {
+        return blocks.volume(volumeId).compose(blocks::leased).compose(leased -> read(volumeId));
+    }
+
     @Override
     public Future<List<UUID>> listVolumes() {
         return blocks.blocking(() -> {
