@@ -12,7 +12,7 @@ rows = [r for r in csv.DictReader(open(sys.argv[1]), delimiter="\t") if r["round
 by = defaultdict(list)
 for row in rows:
     by[row["contender"]].append(row)
-raw = {(row["round"], row["contender"].split("-")[1]): float(row["ops"]) for row in rows if row["contender"].startswith("rados")}
+raw = {(row["round"], row["contender"].split("-")[1]): float(row["ops"]) for row in rows if row["contender"].startswith("rados-")}
 
 
 def spread(values, fmt):
@@ -31,7 +31,7 @@ print("| contender | ops/s median (min–max) | × rados, same round | p50 ms (r
       "| gateway cores | ceph cores | other cores | gateway µs/op | ceph µs/op |")
 print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 for op in ("write", "read"):
-    for contender in ("rados-" + op, "gw1-" + op, "gw2-" + op, "gw3-" + op):
+    for contender in ("rados-" + op, "rbd-" + op, "rbd8240-" + op, "gw1-" + op, "gw2-" + op, "gw3-" + op):
         rs = by.get(contender)
         if not rs:
             continue
@@ -39,9 +39,11 @@ for op in ("write", "read"):
         ratios = [float(r["ops"]) / raw[(r["round"], op)] for r in rs if raw.get((r["round"], op))]
         col = lambda k: [float(r[k]) for r in rs]
         errors = sum(int(r["errors"]) for r in rs)
+        # rbd bench reports no latency
+        latency = lambda k: two(statistics.median(col(k))) if not contender.startswith("rbd") else "–"
         per_op = lambda k: statistics.median(float(r[k]) * 1e6 / float(r["ops"]) for r in rs if float(r["ops"]) > 0)
         print(f"| {contender}{f' ({errors} errors)' if errors else ''} | {spread(ops, num)} | "
-              f"{spread(ratios, two) if not contender.startswith('rados') else '1'} | {two(statistics.median(col('p50_ms')))} | "
-              f"{two(statistics.median(col('p99_ms')))} | {spread(col('load1'), two)} | {two(statistics.median(col('client_cores')))} | "
+              f"{spread(ratios, two) if not contender.startswith('rados-') else '1'} | {latency('p50_ms')} | "
+              f"{latency('p99_ms')} | {spread(col('load1'), two)} | {two(statistics.median(col('client_cores')))} | "
               f"{two(statistics.median(col('gateway_cores')))} | {two(statistics.median(col('ceph_cores')))} | "
               f"{two(statistics.median(col('other_cores')))} | {per_op('gateway_cores'):.0f} | {per_op('ceph_cores'):.0f} |")

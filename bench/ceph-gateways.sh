@@ -2,8 +2,12 @@
 # Strongroom gateways on Ceph against raw RADOS, side by side in one run (issue 13; docs/SCALE-OUT.md "Benchmark").
 # One throwaway cluster (bench/ceph-dev.sh), three gateway processes (the server jar, storage backend ceph, each in
 # its own RADOS namespace of the pool with its own volume, embedded vault, slot cache off so that every read goes to
-# the OSDs as rados bench's do), then ROUNDS rounds over eight contenders, the order rotated by one every round:
+# the OSDs as rados bench's do), then ROUNDS rounds over ten contenders, the order rotated by one every round:
 #   rados-write, rados-read     rados bench, 8 KiB objects, DEPTH in flight (write, then random read)
+#   rbd-write                   rbd bench, 8 KiB random writes, DEPTH in flight, into an image of the volumes' size
+#                               written whole first: overwrites inside 4 MiB objects, as the gateways' writes are
+#   rbd8240-write               the same with 8,240-byte writes at multiples of 8,240 bytes: not 4 KiB-aligned, as
+#                               the gateways' sealed slots are
 #   gw1-write, gw1-read         strongroom-loadtest, 8 KiB random PUT or GET, DEPTH connections to one gateway
 #   gw2-*, gw3-*                the same through 2 and 3 gateways at once: one load tool per gateway, DEPTH in
 #                               flight in total (split evenly), each on its own gateway's volume
@@ -118,6 +122,23 @@ round() {
       p50=$(awk '/^Average Latency/ { printf "%.2f", $3 * 1000 }' "$OUT/raw/$name.log")
       p99=$(awk '/^Max latency/ { printf "%.2f", $3 * 1000 }' "$OUT/raw/$name.log")
       ;;
+    rbd*-write)
+      # rbd bench has no duration: a fixed number of writes, about DURATION s at 3,000 writes/s; the CPU is sampled
+      # every 0.2 s while it runs
+      local size=$BLOCK
+      [[ $contender == rbd8240-write ]] && size=8240
+      rbd -c "$CONF" bench --io-type write --io-size "$size" --io-threads "$DEPTH" --io-pattern rand \
+        --io-total $((DURATION * 3000 * size)) strongroom/bench >"$OUT/raw/$name.log" 2>&1 &
+      CLIENT_PIDS=("$!")
+      sleep 1
+      start=$(sample)
+      while kill -0 "${CLIENT_PIDS[0]}" 2>/dev/null; do
+        end=$(sample)
+        sleep 0.2
+      done
+      wait "${CLIENT_PIDS[0]}"
+      rate=$(awk '/^elapsed:/ { print $6 }' "$OUT/raw/$name.log")
+      ;;
     gw*)
       local n=${contender:2:1} ratio=0 g
       [[ $contender == *-read ]] && ratio=1
@@ -161,6 +182,9 @@ round() {
 log "filling the volumes and warming the gateways up"
 declare -a FILL_PIDS  # also the warm-up's
 rados -c "$CONF" -p strongroom bench 3 write -b "$BLOCK" -t "$DEPTH" --no-cleanup >"$OUT/raw/rados-fill.log" 2>&1
+rbd -c "$CONF" create --size $((WORKING_SET * BLOCK / 1048576))M strongroom/bench 2>"$OUT/raw/rbd-create.log"
+rbd -c "$CONF" bench --io-type write --io-size 4M --io-pattern seq --io-total $((WORKING_SET * BLOCK)) strongroom/bench \
+  >"$OUT/raw/rbd-fill.log" 2>&1
 for ((g = 1; g <= GATEWAYS; g++)); do
   lt_start "$g" "fill-g$g" 4 --read-ratio 0 --sequential --blocks-per-request "$FILL_BLOCKS" --warmup 0s \
     --duration "$((WORKING_SET / 400 + 3))s" --quiet
@@ -180,7 +204,7 @@ for ((g = 1; g <= GATEWAYS; g++)); do wait "${FILL_PIDS[g]}"; done
 
 printf 'round\tcontender\tops\terrors\tp50_ms\tp99_ms\tload1\tclient_cores\tgateway_cores\tceph_cores\tother_cores\n' \
   >"$OUT/rounds.tsv"
-CONTENDERS=(rados-write gw1-write gw2-write gw3-write rados-read gw1-read gw2-read gw3-read)
+CONTENDERS=(rados-write rbd-write rbd8240-write gw1-write gw2-write gw3-write rados-read gw1-read gw2-read gw3-read)
 for ((r = 1; r <= ROUNDS; r++)); do
   for ((i = 0; i < ${#CONTENDERS[@]}; i++)); do
     round "$r" "${CONTENDERS[$(((i + r - 1) % ${#CONTENDERS[@]}))]}"
