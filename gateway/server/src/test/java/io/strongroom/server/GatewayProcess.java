@@ -1,7 +1,13 @@
 package io.strongroom.server;
 
 import io.strongroom.core.testkit.ChildJvm;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +25,10 @@ public final class GatewayProcess implements AutoCloseable {
 
     private final ChildJvm jvm;
     private final String baseUrl;
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(30))
+            .build();
 
     private GatewayProcess(ChildJvm jvm, String baseUrl) {
         this.jvm = jvm;
@@ -51,6 +61,26 @@ public final class GatewayProcess implements AutoCloseable {
     /** {@code http://127.0.0.1:<port>}. */
     public String baseUrl() {
         return baseUrl;
+    }
+
+    /**
+     * One request with a bearer token and a body (null: none; with POST, JSON), answered within a minute.
+     * Throws IOException when no answer comes (the process is gone, or was killed while answering).
+     */
+    public HttpResponse<byte[]> send(String method, String path, String token, byte[] body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token)
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (body != null && method.equals("POST")) {
+            request.header("Content-Type", "application/json");
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     /** Its standard error so far (for failure messages). */

@@ -5,13 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strongroom.server.GatewayProcess;
 import io.strongroom.server.config.GatewayConfig;
 import io.strongroom.store.ceph.CephCluster;
 import io.strongroom.vault.local.LocalVault;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Gateways on the {@code ceph} backend (the run's throwaway cluster) with customer keys in an external vault: key loss
- * behaves as on local files, and two gateways over one pool serve one volume, one writer at a time.
+ * behaves as on local files, two gateways over one pool serve one volume, one writer at a time, share its seal budget,
+ * and one takes the volume over when the other is killed under load.
  */
 @ExtendWith(CephCluster.Extension.class)
 class CephExternalVaultTest {
@@ -218,6 +224,73 @@ class CephExternalVaultTest {
                     "the reservation persisted covers every seal and never went down: " + persistedAfter + " after "
                             + persistedBefore + ", " + counted + " counted");
         }
+    }
+
+    /**
+     * Failover of whole gateways: two {@code strongroom} processes over the pool and the vault, with the same tokens.
+     * The client writes a volume through the first under load, the first is killed (SIGKILL) mid-load, and the client
+     * retries each refused write on the second until it has taken the volume's writer lease over (after the default
+     * 10 s lease) and fenced the first. Every acknowledged write then reads back through the second, no block is torn,
+     * and the second served writes after the takeover. Prints the takeover time (kill to the second gateway's first
+     * acknowledged write), the figure in docs/SCALE-OUT.md.
+     */
+    @Test
+    void anotherGatewayTakesAKilledGatewaysVolumeOverWithEveryAcknowledgedWrite(CephCluster cluster) throws Exception {
+        vaultOps.prepareGateway(dir.resolve("a"), VAULT_TOKEN);
+        vaultOps.gatewayConfig(dir.resolve("b"), VAULT_TOKEN);
+        long blocks = 16_384;
+        try (GatewayProcess a = startProcess(cluster, "a")) {
+            JsonObject volume = new JsonObject().put("name", "failover").put("sizeBytes", blocks * BS);
+            HttpResponse<byte[]> created = a.send(
+                    "POST", "/v1/volumes", TestTokens.ADMIN, volume.toBuffer().getBytes());
+            assertEquals(201, created.statusCode(), () -> new String(created.body(), StandardCharsets.UTF_8));
+            try (GatewayProcess b = startProcess(cluster, "b");
+                    FailoverLoad load = new FailoverLoad(a, "failover", blocks, 6)) {
+                await().atMost(Duration.ofSeconds(120)).until(() -> load.acknowledged() >= 60);
+                long killed = System.nanoTime();
+                a.kill();
+                load.moveTo(b);
+                await().atMost(Duration.ofSeconds(120))
+                        .untilAsserted(() -> assertTrue(
+                                load.ackedByTarget() >= 40,
+                                () -> "the second gateway serves writes after the takeover; last refusal: "
+                                        + load.lastRefusal() + "\n" + b.log()));
+                load.stop();
+                System.out.printf(
+                        "gateway failover: %s, %d by the second gateway; takeover %d ms after the kill%n",
+                        load.summary(),
+                        load.ackedByTarget(),
+                        TimeUnit.NANOSECONDS.toMillis(load.firstAckByTarget() - killed));
+                load.verify(b);
+            }
+        }
+    }
+
+    /** The gateway as a process on the pool, the vault and the tokens {@link VaultOperator#gatewayConfig} prepared. */
+    private GatewayProcess startProcess(CephCluster cluster, String name) {
+        Path home = dir.resolve(name);
+        List<String> flags = List.of(
+                "--storage-backend",
+                "ceph",
+                "--storage-ceph-conf",
+                cluster.conf().toString(),
+                "--storage-ceph-namespace",
+                namespace,
+                "--vault-url",
+                vault.vaultUrl(),
+                "--vault-trust-pem",
+                home.resolve("vault-ca.pem").toString(),
+                "--vault-identity",
+                "ops",
+                "--vault-local-region",
+                vault.region(),
+                "--service-kek",
+                vaultOps.kek(VaultOperator.SERVICE_KEY));
+        String identities = new JsonObject()
+                .put("ops", new JsonObject().put("type", "static").put("token", VAULT_TOKEN))
+                .encode();
+        return GatewayProcess.start(
+                home.resolve("data"), dir, name, flags, Map.of("STRONGROOM_IDENTITIES", identities));
     }
 
     private static int writeBlock(GatewayFixture gw, int block) throws Exception {

@@ -6,13 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.strongroom.core.keys.SoftHsm;
 import io.strongroom.server.GatewayProcess;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,9 +25,6 @@ class HsmTokenLossTest {
     @TempDir
     Path dir;
 
-    final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-
     @Test
     void aTokenUnreadableAtStartIsUnreachableAndTheDataComesBackWithIt() throws Exception {
         SoftHsm hsm = SoftHsm.create(dir.resolve("softhsm").resolve("softhsm2.conf"), "loss-token");
@@ -46,8 +39,7 @@ class HsmTokenLossTest {
             admin = new JsonObject(Files.readString(data.resolve("credentials.json")))
                     .getJsonObject("admin")
                     .getString("token");
-            HttpResponse<byte[]> created = send(
-                    gw,
+            HttpResponse<byte[]> created = gw.send(
                     "POST",
                     "/v1/volumes",
                     admin,
@@ -59,12 +51,10 @@ class HsmTokenLossTest {
                             .getBytes());
             assertEquals(201, created.statusCode(), () -> new String(created.body()));
             assertEquals(
-                    204,
-                    send(gw, "PUT", "/v1/volumes/v1/blocks/2", admin, block).statusCode());
+                    204, gw.send("PUT", "/v1/volumes/v1/blocks/2", admin, block).statusCode());
             assertEquals(
                     201,
-                    send(
-                                    gw,
+                    gw.send(
                                     "POST",
                                     "/v1/volumes",
                                     admin,
@@ -84,7 +74,7 @@ class HsmTokenLossTest {
         Path away = dir.resolve("token-away");
         Files.move(token, away);
         try (GatewayProcess gw = GatewayProcess.start(data, dir, "gateway-2", flags, env)) {
-            HttpResponse<byte[]> read = send(gw, "GET", "/v1/volumes/v1/blocks/2", admin, null);
+            HttpResponse<byte[]> read = gw.send("GET", "/v1/volumes/v1/blocks/2", admin, null);
             assertEquals(503, read.statusCode(), () -> new String(read.body()));
             assertEquals(
                     "KeyUnavailable",
@@ -92,12 +82,12 @@ class HsmTokenLossTest {
                             .getJsonObject("error")
                             .getString("code"));
             JsonObject info = new JsonObject(
-                    new String(send(gw, "GET", "/v1/volumes/v1", admin, null).body()));
+                    new String(gw.send("GET", "/v1/volumes/v1", admin, null).body()));
             assertEquals("DEGRADED", info.getString("keyState"), info::encode);
             assertEquals("vaultUnreachable", info.getString("keyStateCause"), info::encode);
             assertEquals(
                     200,
-                    send(gw, "GET", "/v1/volumes/v2/blocks/0", admin, null).statusCode(),
+                    gw.send("GET", "/v1/volumes/v2/blocks/0", admin, null).statusCode(),
                     "a volume under the vault's key is served");
             gw.stop();
         } finally {
@@ -107,27 +97,11 @@ class HsmTokenLossTest {
         try (GatewayProcess gw = GatewayProcess.start(data, dir, "gateway-3", flags, env)) {
             assertArrayEquals(
                     block,
-                    send(gw, "GET", "/v1/volumes/v1/blocks/2", admin, null).body());
+                    gw.send("GET", "/v1/volumes/v1/blocks/2", admin, null).body());
             JsonObject info = new JsonObject(
-                    new String(send(gw, "GET", "/v1/volumes/v1", admin, null).body()));
+                    new String(gw.send("GET", "/v1/volumes/v1", admin, null).body()));
             assertEquals("AVAILABLE", info.getString("keyState"), info::encode);
             gw.stop();
         }
-    }
-
-    private HttpResponse<byte[]> send(GatewayProcess gw, String method, String path, String token, byte[] body)
-            throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gw.baseUrl() + path))
-                .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + token)
-                .method(
-                        method,
-                        body == null
-                                ? HttpRequest.BodyPublishers.noBody()
-                                : HttpRequest.BodyPublishers.ofByteArray(body));
-        if (body != null && method.equals("POST")) {
-            request.header("Content-Type", "application/json");
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 }

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strongroom.server.GatewayProcess;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,10 +41,6 @@ class ReplicaCrashTest {
     @TempDir
     Path dir;
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
     private final List<GatewayProcess> processes = new ArrayList<>();
 
     @AfterEach
@@ -65,22 +58,6 @@ class ReplicaCrashTest {
         return p;
     }
 
-    private HttpResponse<byte[]> send(String base, String method, String path, String token, byte[] body)
-            throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + token)
-                .method(
-                        method,
-                        body == null
-                                ? HttpRequest.BodyPublishers.noBody()
-                                : HttpRequest.BodyPublishers.ofByteArray(body));
-        if (body != null && method.equals("POST")) {
-            b.header("Content-Type", "application/json");
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-    }
-
     private JsonObject json(HttpResponse<byte[]> r, int status) {
         String text = new String(r.body(), StandardCharsets.UTF_8);
         assertEquals(status, r.statusCode(), text);
@@ -88,13 +65,12 @@ class ReplicaCrashTest {
     }
 
     private JsonObject replicaInfo(GatewayProcess replica) throws Exception {
-        return json(send(replica.baseUrl(), "GET", "/v1/replicas/db-r", A, null), 200);
+        return json(replica.send("GET", "/v1/replicas/db-r", A, null), 200);
     }
 
     private void createVolume(GatewayProcess primary) throws Exception {
         json(
-                send(
-                        primary.baseUrl(),
+                primary.send(
                         "POST",
                         "/v1/volumes",
                         A,
@@ -108,8 +84,7 @@ class ReplicaCrashTest {
 
     private void createReplica(GatewayProcess primary, GatewayProcess replica) throws Exception {
         json(
-                send(
-                        replica.baseUrl(),
+                replica.send(
                         "POST",
                         "/v1/replicas",
                         A,
@@ -125,7 +100,7 @@ class ReplicaCrashTest {
     }
 
     private byte[] block(GatewayProcess gw, String volume, int n) throws Exception {
-        HttpResponse<byte[]> r = send(gw.baseUrl(), "GET", "/v1/volumes/" + volume + "/blocks/" + n, D, null);
+        HttpResponse<byte[]> r = gw.send("GET", "/v1/volumes/" + volume + "/blocks/" + n, D, null);
         assertEquals(200, r.statusCode());
         return r.body();
     }
@@ -134,7 +109,7 @@ class ReplicaCrashTest {
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
         for (int first = 0; first < BLOCKS; first += 64) {
             HttpResponse<byte[]> r =
-                    send(gw.baseUrl(), "GET", "/v1/volumes/" + volume + "/blocks/" + first + "?count=64", D, null);
+                    gw.send("GET", "/v1/volumes/" + volume + "/blocks/" + first + "?count=64", D, null);
             assertEquals(200, r.statusCode());
             digest.update(r.body());
         }
@@ -155,7 +130,7 @@ class ReplicaCrashTest {
                     byte[] data = new byte[BS];
                     random.nextBytes(data);
                     Instant sent = Instant.now();
-                    HttpResponse<byte[]> r = send(primary.baseUrl(), "PUT", "/v1/volumes/db/blocks/" + n, D, data);
+                    HttpResponse<byte[]> r = primary.send("PUT", "/v1/volumes/db/blocks/" + n, D, data);
                     if (r.statusCode() != 204) {
                         throw new IllegalStateException("write answered " + r.statusCode());
                     }
@@ -243,10 +218,10 @@ class ReplicaCrashTest {
         Instant applied = Instant.parse(info.getString("appliedAt"));
         assertEquals(
                 200,
-                send(replica.baseUrl(), "GET", "/v1/volumes/db-r/blocks/0?count=8", D, null)
+                replica.send("GET", "/v1/volumes/db-r/blocks/0?count=8", D, null)
                         .statusCode());
 
-        JsonObject promoted = json(send(replica.baseUrl(), "POST", "/v1/replicas/db-r/promote", A, null), 200);
+        JsonObject promoted = json(replica.send("POST", "/v1/replicas/db-r/promote", A, null), 200);
         assertEquals("promoted", promoted.getString("state"));
         int checked = 0;
         String zero = sha(new byte[BS]);
@@ -281,8 +256,6 @@ class ReplicaCrashTest {
         byte[] mine = new byte[BS];
         new Random(3).nextBytes(mine);
         assertEquals(
-                204,
-                send(replica.baseUrl(), "PUT", "/v1/volumes/db-r/blocks/1", D, mine)
-                        .statusCode());
+                204, replica.send("PUT", "/v1/volumes/db-r/blocks/1", D, mine).statusCode());
     }
 }
