@@ -45,6 +45,8 @@ class LauncherMemoryTest {
             System.out.println(
                     "initialHeap=" + vm.getVMOption("InitialHeapSize").getValue());
             System.out.println("direct=" + vm.getVMOption("MaxDirectMemorySize").getValue());
+            System.out.println("g1=" + vm.getVMOption("UseG1GC").getValue());
+            System.out.println("zgc=" + vm.getVMOption("UseZGC").getValue());
             System.out.println("disableMetrics=" + System.getProperty("vertx.disableMetrics"));
             System.out.println("args=" + String.join(" ", args));
         }
@@ -84,6 +86,18 @@ class LauncherMemoryTest {
         assertEquals(256 * MIB, run.value("direct"), "a quarter of the default 1g");
         assertTrue(run.out().contains("disableMetrics=true"), run.out());
         assertTrue(run.out().contains("args=--port 0"), "arguments reach the gateway: " + run.out());
+    }
+
+    /** G1 even where the JVM would pick Serial by itself (one CPU), unless the operator chooses a collector. */
+    @Test
+    void theCollectorIsG1UnlessChosen() throws Exception {
+        Run oneCpu = launch(Map.of("STRONGROOM_JAVA_OPTS", "-XX:ActiveProcessorCount=1"));
+        assertEquals(0, oneCpu.exit(), oneCpu.err());
+        assertTrue(oneCpu.out().contains("g1=true"), oneCpu.out());
+
+        Run chosen = launch(Map.of("STRONGROOM_JAVA_OPTS", "-XX:+UseZGC"));
+        assertEquals(0, chosen.exit(), "no conflicting collector options: " + chosen.err());
+        assertTrue(chosen.out().contains("zgc=true") && chosen.out().contains("g1=false"), chosen.out());
     }
 
     @Test
