@@ -28,12 +28,10 @@ JARS=("$@")
 mkdir -p "$OUT"
 WORK=$(mktemp -d)
 PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+LT_WARMUP=1s
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+trap stop_all EXIT
 log() { printf '[alloc %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
 cat >"$WORK/alloc.jfc" <<'EOF'
@@ -43,15 +41,6 @@ cat >"$WORK/alloc.jfc" <<'EOF'
 </configuration>
 EOF
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-# load JAVA URL TOKEN READ_RATIO SECONDS [EXTRA...]: one loadtest run pinned to the client core
-load() {
-  local java=$1 url=$2 token=$3 ratio=$4 seconds=$5; shift 5
-  taskset -c "$CLIENT_CORE" "$java" -Xms1g -Xmx1g -Xmn768m -jar "$LOADTEST_JAR" --target "$url" --token "$token" \
-    --volumes bench --working-set "$WORKING_SET" --connections 64 --read-ratio "$ratio" --warmup 1s \
-    --duration "${seconds}s" --quiet --out "$WORK/lt" "$@" >"$WORK/lt.log" 2>&1
-}
 
 # window JHOME PID URL TOKEN RATIO -> "bytes per request (all threads) <tab> (event loop)"
 window() {
@@ -94,20 +83,8 @@ for jhome in $JDKS; do
   jdk=$("$jhome/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.runtime.version/ {print $2}')
   declare -A URL=() TOKEN=() PID=()
   for i in "${!JARS[@]}"; do
-    port=$(free_port)
-    data=$WORK/data-$i-$jdk
-    taskset -c "$SERVER_CORE" "$jhome/bin/java" -Xms1g -Xmx1g -jar "${JARS[$i]}" --port "$port" --data-dir "$data" \
-      --durability none --event-loops 1 >"$OUT/gateway-$i-$jdk.log" 2>&1 &
-    PID[$i]=$!
-    PIDS+=("$!")
-    URL[$i]=http://127.0.0.1:$port
-    until curl -sf "${URL[$i]}/health/live" >/dev/null; do sleep 0.2; done
-    TOKEN[$i]=$(jq -r '.admin.token' "$data/credentials.json")
-    curl -sf -o /dev/null -X POST "${URL[$i]}/v1/volumes" -H "Authorization: Bearer ${TOKEN[$i]}" \
-      -H 'Content-Type: application/json' -d "{\"name\":\"bench\",\"sizeBytes\":$((WORKING_SET * 8192))}"
-    load "$jhome/bin/java" "${URL[$i]}" "${TOKEN[$i]}" 0 $((WORKING_SET / 2000 + 2)) --sequential
-    load "$jhome/bin/java" "${URL[$i]}" "${TOKEN[$i]}" 1 "$WARMUP"
-    load "$jhome/bin/java" "${URL[$i]}" "${TOKEN[$i]}" 0 "$WARMUP"
+    start_pinned_gateway "$jhome" "${JARS[$i]}" "$WORK/data-$i-$jdk" "$OUT/gateway-$i-$jdk.log" -Xms1g -Xmx1g
+    PID[$i]=$GW_PID URL[$i]=$GW_URL TOKEN[$i]=$GW_TOKEN
   done
   for ((r = 1; r <= ROUNDS; r++)); do
     for i in "${!JARS[@]}"; do

@@ -35,7 +35,8 @@ trap cleanup EXIT
 log() { printf '[fsync %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 for tool in fio jq curl; do command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 2; }; done
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 declare -A URL TOKEN
 # start_gateway DURABILITY: a gateway on its own data directory with one 1 GiB volume
 start_gateway() {

@@ -37,15 +37,11 @@ TICKS_PER_SECOND=$(getconf CLK_TCK)
 mkdir -p "$OUT"
 WORK=$(mktemp -d)
 PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+LT_WARMUP=2s
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+trap stop_all EXIT
 log() { printf '[gc %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
 
 cat >"$WORK/gc.jfc" <<'EOF'
 <?xml version="1.0" encoding="UTF-8"?>
@@ -53,14 +49,6 @@ cat >"$WORK/gc.jfc" <<'EOF'
   <event name="jdk.GCPhasePause"><setting name="enabled">true</setting><setting name="threshold">0 ms</setting></event>
 </configuration>
 EOF
-
-# load JAVA URL TOKEN READ_RATIO SECONDS [EXTRA...]: one loadtest run pinned to the client core
-load() {
-  local java=$1 url=$2 token=$3 ratio=$4 seconds=$5; shift 5
-  taskset -c "$CLIENT_CORE" "$java" -Xms1g -Xmx1g -Xmn768m -jar "$LOADTEST_JAR" --target "$url" --token "$token" \
-    --volumes bench --working-set "$WORKING_SET" --connections 64 --read-ratio "$ratio" --warmup 2s \
-    --duration "${seconds}s" --quiet --out "$WORK/lt" "$@" >"$WORK/lt.log" 2>&1
-}
 
 # window JHOME PID URL TOKEN RATIO RATE -> "p50 p99 p99.9 lag_p99 behind pauses longest_ms total_ms cpu_us_per_req"
 window() {
@@ -99,21 +87,10 @@ for jhome in $JDKS; do
   for variant in $GCS; do
     name=${variant%%:*} opts=${variant#*:}
     names+=("$name")
-    port=$(free_port)
-    data=$WORK/data-$name-$jdk
     # shellcheck disable=SC2086
-    taskset -c "$SERVER_CORE" "$jhome/bin/java" $HEAP ${opts//,/ } $VERTX_SWITCHES -jar "$GATEWAY_JAR" --port "$port" \
-      --data-dir "$data" --durability none --event-loops 1 >"$OUT/gateway-$name-$jdk.log" 2>&1 &
-    PID[$name]=$!
-    PIDS+=("$!")
-    URL[$name]=http://127.0.0.1:$port
-    until curl -sf "${URL[$name]}/health/live" >/dev/null; do sleep 0.2; done
-    TOKEN[$name]=$(jq -r '.admin.token' "$data/credentials.json")
-    curl -sf -o /dev/null -X POST "${URL[$name]}/v1/volumes" -H "Authorization: Bearer ${TOKEN[$name]}" \
-      -H 'Content-Type: application/json' -d "{\"name\":\"bench\",\"sizeBytes\":$((WORKING_SET * 8192))}"
-    load "$jhome/bin/java" "${URL[$name]}" "${TOKEN[$name]}" 0 $((WORKING_SET / 2000 + 2)) --sequential
-    load "$jhome/bin/java" "${URL[$name]}" "${TOKEN[$name]}" 1 "$WARMUP"
-    load "$jhome/bin/java" "${URL[$name]}" "${TOKEN[$name]}" 0 "$WARMUP"
+    start_pinned_gateway "$jhome" "$GATEWAY_JAR" "$WORK/data-$name-$jdk" "$OUT/gateway-$name-$jdk.log" \
+      $HEAP ${opts//,/ } $VERTX_SWITCHES
+    PID[$name]=$GW_PID URL[$name]=$GW_URL TOKEN[$name]=$GW_TOKEN
     log "$jdk $name ready (${opts//,/ })"
   done
   for ((r = 1; r <= ROUNDS; r++)); do
