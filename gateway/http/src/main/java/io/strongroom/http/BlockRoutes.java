@@ -11,6 +11,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * The data routes: read and write runs of blocks, trim, flush. Every check that can fail happens before a
@@ -55,19 +56,16 @@ final class BlockRoutes {
             rejectAddress(ex, blockText, first);
             return;
         }
-        OptionalInt blockSize = volumes.blockSize(volume);
-        if (blockSize.isEmpty()) {
-            volumeNotFound(ex, volume);
-            return;
-        }
-        ex.reserveResponse((long) count * blockSize.getAsInt());
-        ex.withStorageSlot(v -> ex.run(() -> reader.read(first, count), ar -> {
-            if (ar.succeeded()) {
-                ex.bytes(ar.result());
-            } else {
-                ex.fail(ar.cause());
-            }
-        }));
+        withVolume(ex, volume, blockSize -> {
+            ex.reserveResponse((long) count * blockSize);
+            ex.withStorageSlot(v -> ex.run(() -> reader.read(first, count), ar -> {
+                if (ar.succeeded()) {
+                    ex.bytes(ar.result());
+                } else {
+                    ex.fail(ar.cause());
+                }
+            }));
+        });
     }
 
     void write(Exchange ex, String volume, String blockText) {
@@ -78,12 +76,11 @@ final class BlockRoutes {
             rejectAddress(ex, blockText, first);
             return;
         }
-        OptionalInt knownSize = volumes.blockSize(volume);
-        if (knownSize.isEmpty()) {
-            volumeNotFound(ex, volume);
-            return;
-        }
-        int blockSize = knownSize.getAsInt();
+        withVolume(ex, volume, blockSize -> write(ex, first, count, volume, blockSize));
+    }
+
+    private void write(Exchange ex, long first, int count, String volume, int blockSize) {
+        HttpServerRequest request = ex.request;
         long expected = (long) count * blockSize;
         if (expected > api.maxBodyBytes()) {
             ex.error(
@@ -144,25 +141,40 @@ final class BlockRoutes {
                 ex.error(ErrorCode.InvalidArgument, "trim needs {\"first\": <block, >= 0>, \"count\": <blocks, >= 1>}");
                 return;
             }
-            if (exists(ex, volume)) {
-                ex.withStorageSlot(v -> ex.run(() -> volumes.trim(volume, first, count), ar -> done(ex, ar.cause())));
-            }
+            withVolume(
+                    ex,
+                    volume,
+                    blockSize -> ex.withStorageSlot(
+                            v -> ex.run(() -> volumes.trim(volume, first, count), ar -> done(ex, ar.cause()))));
         });
     }
 
     void flush(Exchange ex, String volume) {
-        if (exists(ex, volume)) {
-            ex.withStorageSlot(v -> ex.run(() -> volumes.flush(volume), ar -> done(ex, ar.cause())));
-        }
+        withVolume(
+                ex,
+                volume,
+                blockSize -> ex.withStorageSlot(v -> ex.run(() -> volumes.flush(volume), ar -> done(ex, ar.cause()))));
     }
 
-    /** VolumeNotFound, answered before a storage slot is taken or a body read, unless the volume exists. */
-    private boolean exists(Exchange ex, String volume) {
-        if (volumes.blockSize(volume).isPresent()) {
-            return true;
+    /**
+     * Runs {@code route} with the block size of volume {@code volume}, before a storage slot is taken or a body read.
+     * A volume this gateway does not know is looked up first (on a store other gateways share, another gateway may
+     * have created it), with the body held meanwhile; VolumeNotFound if it does not exist.
+     */
+    private void withVolume(Exchange ex, String volume, IntConsumer route) {
+        OptionalInt known = volumes.blockSize(volume);
+        if (known.isPresent()) {
+            route.accept(known.getAsInt());
+            return;
         }
-        volumeNotFound(ex, volume);
-        return false;
+        ex.whileLooking(volumes.get(volume), () -> {
+            OptionalInt found = volumes.blockSize(volume);
+            if (found.isPresent()) {
+                route.accept(found.getAsInt());
+            } else {
+                volumeNotFound(ex, volume);
+            }
+        });
     }
 
     private static void volumeNotFound(Exchange ex, String volume) {

@@ -180,6 +180,21 @@ final class Exchange {
         }
     }
 
+    /**
+     * Holds the request body while {@code lookup} runs, then runs {@code then} on this event loop; the body flows
+     * again afterwards unless {@code then} paused it itself.
+     */
+    void whileLooking(Future<?> lookup, Runnable then) {
+        pause();
+        lookup.onComplete(onLoop(ar -> {
+            paused = false;
+            then.run();
+            if (!paused) {
+                request.resume();
+            }
+        }));
+    }
+
     /** Counts the answer of a block read against the connection's pending bytes from the start of the read. */
     void reserveResponse(long bytes) {
         reservedBytes = bytes;

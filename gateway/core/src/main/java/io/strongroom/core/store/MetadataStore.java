@@ -29,6 +29,15 @@ public interface MetadataStore {
         return read(volumeId);
     }
 
-    /** Volumes that have a document, for start-up. */
+    /** Volumes that have a document: for start-up, and for the refreshes of a {@link #shared()} store. */
     Future<List<UUID>> listVolumes();
+
+    /**
+     * Whether other gateways create, delete and change volumes of this store too (the {@code ceph} store): the
+     * volume layer then refreshes what it knows from the store, instead of trusting what it loaded at start-up.
+     * This default suits a store that is the only one to write its volumes.
+     */
+    default boolean shared() {
+        return false;
+    }
 }

@@ -61,6 +61,9 @@ public final class DefaultVolumeService implements VolumeService {
     private final VolumeClones clones;
     private final ReplicationSource replication;
     private final ConcurrentHashMap<String, Volume> volumes = new ConcurrentHashMap<>();
+    /** Keeps {@link #volumes} in step with a store other gateways share; null on a store of this gateway's own. */
+    private final @Nullable VolumeRefresh refresh;
+
     private volatile boolean closed;
 
     private DefaultVolumeService(
@@ -93,10 +96,13 @@ public final class DefaultVolumeService implements VolumeService {
                                 first,
                                 count,
                                 parent -> store.readSnapshot(parent.id(), snapshotId, first, count),
-                                HEAP))
+                                HEAP,
+                                true))
                         .map(BufferInternal::buffer),
                 (v, first, plaintext) ->
                         loops.run(() -> writeAdmitted(v, first, plaintext.length() / v.blockSize(), plaintext, false)));
+        this.refresh =
+                metadataStore.shared() ? new VolumeRefresh(vertx, metadataStore, lifecycle, snapshots, volumes) : null;
     }
 
     /**
@@ -126,17 +132,7 @@ public final class DefaultVolumeService implements VolumeService {
                     return service.clones.discardUnfinished(unfinished).map(loaded);
                 })
                 .compose(loaded -> {
-                    loaded.forEach(v -> {
-                        Volume other = service.volumes.putIfAbsent(v.name(), v);
-                        if (other != null) {
-                            LOG.log(
-                                    Level.ERROR,
-                                    "volumes {0} and {1} share the name {2}; serving only the first",
-                                    other.id(),
-                                    v.id(),
-                                    v.name());
-                        }
-                    });
+                    loaded.forEach(v -> VolumeRefresh.register(service.volumes, v));
                     return service.snapshots
                             .load(service.volumes.values())
                             .compose(x -> new StartupUnwrap(service.lifecycle, options.getStartupUnwrapConcurrency())
@@ -144,6 +140,9 @@ public final class DefaultVolumeService implements VolumeService {
                 })
                 .map(x -> {
                     service.keyChanges.start(service.volumes::values);
+                    if (service.refresh != null) {
+                        service.refresh.start(options.getRefreshInterval().toMillis());
+                    }
                     return service;
                 });
     }
@@ -165,29 +164,31 @@ public final class DefaultVolumeService implements VolumeService {
 
     @Override
     public Future<List<VolumeInfo>> list() {
+        if (refresh != null && !closed) {
+            return refresh.afterMiss().map(x -> listKnown());
+        }
+        return Future.succeededFuture(listKnown());
+    }
+
+    private List<VolumeInfo> listKnown() {
         List<VolumeInfo> infos = new ArrayList<>();
         volumes.values().forEach(v -> infos.add(info(v)));
         infos.sort(Comparator.comparing(VolumeInfo::name));
-        return Future.succeededFuture(infos);
+        return infos;
     }
 
     @Override
     public Future<VolumeInfo> get(String name) {
-        try {
-            return Future.succeededFuture(info(volume(name)));
-        } catch (StrongroomException e) {
-            return Future.failedFuture(e);
-        }
+        return withVolume(name, v -> Future.succeededFuture(info(v)));
     }
 
     @Override
     public Future<Void> delete(String name) {
-        Volume v;
-        try {
-            v = serving(name);
-        } catch (StrongroomException e) {
-            return Future.failedFuture(e);
-        }
+        return withServing(name, this::delete);
+    }
+
+    private Future<Void> delete(Volume v) {
+        String name = v.name();
         // After the volume's other key changes (snapshots included), so none is taken behind the check.
         return v.serialKeyChange(() -> {
             try {
@@ -196,6 +197,7 @@ public final class DefaultVolumeService implements VolumeService {
             } catch (StrongroomException e) {
                 return Future.failedFuture(e);
             }
+            lifecycle.deleting(v.id());
             if (!volumes.remove(name, v)) {
                 return Future.failedFuture(VolumeErrors.notFound(name));
             }
@@ -236,11 +238,11 @@ public final class DefaultVolumeService implements VolumeService {
             int count,
             Function<Volume, Future<Buffer>> fetch,
             IntFunction<ByteBuf> output) {
-        try {
-            return readOnLoop(serving(name), firstBlock, count, fetch, output);
-        } catch (StrongroomException e) {
-            return Future.failedFuture(e);
+        Volume known = ready(name);
+        if (known != null) {
+            return readOnLoop(known, firstBlock, count, fetch, output, true);
         }
+        return withServing(name, v -> readOnLoop(v, firstBlock, count, fetch, output, true));
     }
 
     /**
@@ -249,7 +251,12 @@ public final class DefaultVolumeService implements VolumeService {
      * same volume id, same DEKs. The buffer is released here if opening fails, else it is the caller's.
      */
     private Future<ByteBuf> readOnLoop(
-            Volume v, long firstBlock, int count, Function<Volume, Future<Buffer>> fetch, IntFunction<ByteBuf> output) {
+            Volume v,
+            long firstBlock,
+            int count,
+            Function<Volume, Future<Buffer>> fetch,
+            IntFunction<ByteBuf> output,
+            boolean reloadOnUnknownDek) {
         String name = v.name();
         VolumeKeyring keyring;
         Volume.Epoch epoch;
@@ -271,7 +278,7 @@ public final class DefaultVolumeService implements VolumeService {
                 .map(slots -> {
                     ByteBuf plaintext = output.apply(count * v.blockSize());
                     try {
-                        open(v, keyring, firstBlock, count, slots, plaintext);
+                        open(v, keyring, firstBlock, count, slots, plaintext, reloadOnUnknownDek && refresh != null);
                     } catch (RuntimeException e) {
                         plaintext.release();
                         throw e;
@@ -280,12 +287,38 @@ public final class DefaultVolumeService implements VolumeService {
                     v.bytesOut.add(plaintext.readableBytes());
                     return plaintext;
                 })
-                .andThen(x -> epoch.leave());
+                .andThen(x -> epoch.leave())
+                .recover(e -> e instanceof UnknownDek
+                        // sealed under a DEK another gateway rolled over to: take its keys in, then read again
+                        ? refresh.reload(v)
+                                .compose(x -> loops.run(() -> readOnLoop(v, firstBlock, count, fetch, output, false)))
+                        : Future.failedFuture(e));
     }
 
-    private void open(Volume v, VolumeKeyring keyring, long firstBlock, int count, Buffer slots, ByteBuf out) {
+    /** A slot names a DEK this gateway does not know for the volume; only thrown where it may be a newer one. */
+    private static final class UnknownDek extends RuntimeException {
+        UnknownDek() {
+            super("sealed under a DEK this gateway does not know", null, false, false);
+        }
+    }
+
+    private void open(
+            Volume v,
+            VolumeKeyring keyring,
+            long firstBlock,
+            int count,
+            Buffer slots,
+            ByteBuf out,
+            boolean unknownDekMayBeNew) {
         try {
-            runs.open(v.id(), v.blockSize(), firstBlock, count, slots, id -> dekOf(v, keyring, id), out);
+            runs.open(
+                    v.id(),
+                    v.blockSize(),
+                    firstBlock,
+                    count,
+                    slots,
+                    id -> dekOf(v, keyring, id, unknownDekMayBeNew),
+                    out);
         } catch (BlockIntegrityException e) {
             LOG.log(
                     Level.ERROR,
@@ -302,9 +335,15 @@ public final class DefaultVolumeService implements VolumeService {
         }
     }
 
-    /** The volume's DEK {@code id}, or null when the volume has no such DEK (KeyUnavailable if not in memory). */
-    private @Nullable Dek dekOf(Volume v, VolumeKeyring keyring, DekId id) {
+    /**
+     * The volume's DEK {@code id}, or null when the volume has no such DEK (KeyUnavailable if not in memory;
+     * {@link UnknownDek} instead of null if {@code unknownMayBeNew}).
+     */
+    private @Nullable Dek dekOf(Volume v, VolumeKeyring keyring, DekId id, boolean unknownMayBeNew) {
         if (keyring.dek(id) == null) {
+            if (unknownMayBeNew) {
+                throw new UnknownDek();
+            }
             return null;
         }
         Dek dek = keys.dekCache().get(id);
@@ -375,10 +414,17 @@ public final class DefaultVolumeService implements VolumeService {
     }
 
     private Future<Void> writeOnLoop(String name, long firstBlock, Buffer plaintext, boolean fua, boolean replicated) {
-        Volume v;
+        Volume known = ready(name);
+        if (known != null) {
+            return writeOnLoop(known, firstBlock, plaintext, fua, replicated);
+        }
+        return withServing(name, v -> writeOnLoop(v, firstBlock, plaintext, fua, replicated));
+    }
+
+    private Future<Void> writeOnLoop(Volume v, long firstBlock, Buffer plaintext, boolean fua, boolean replicated) {
+        String name = v.name();
         int count;
         try {
-            v = serving(name);
             if (!replicated) {
                 requireWritable(v);
             }
@@ -396,7 +442,18 @@ public final class DefaultVolumeService implements VolumeService {
                 .onSuccess(x -> keyChanges.afterWrite(v));
     }
 
+    /**
+     * Seals and writes an admitted run as the volume's writer: that is settled first ({@link Volume#asWriter}), as
+     * taking a volume over may take in keys another gateway changed, and the run must be sealed under the current
+     * active DEK.
+     */
     private Future<Void> writeAdmitted(Volume v, long firstBlock, int count, Buffer plaintext, boolean fua) {
+        return v.asWriter()
+                .recover(e -> Future.failedFuture(VolumeErrors.fromStore(v.name(), e)))
+                .compose(writer -> sealAndWrite(v, firstBlock, count, plaintext, fua));
+    }
+
+    private Future<Void> sealAndWrite(Volume v, long firstBlock, int count, Buffer plaintext, boolean fua) {
         String name = v.name();
         Volume.Epoch epoch = v.enter();
         Dek dek;
@@ -416,6 +473,13 @@ public final class DefaultVolumeService implements VolumeService {
         return v.claimSeals(active, count)
                 .recover(e -> Future.failedFuture(VolumeErrors.fromStore(name, e)))
                 .compose(reserved -> {
+                    if (v.keyring().dek(active.id()) == null) {
+                        // keys another gateway changed, taken in between the two writer checks, dropped this DEK
+                        return Future.failedFuture(new StrongroomException(
+                                ErrorCode.StorageUnavailable,
+                                "the keys of volume " + name
+                                        + " were changed by another gateway meanwhile; try again"));
+                    }
                     Buffer slots;
                     try {
                         slots = runs.seal(v.id(), v.blockSize(), firstBlock, count, plaintext, dek);
@@ -438,9 +502,12 @@ public final class DefaultVolumeService implements VolumeService {
     }
 
     private Future<Void> trim(String name, long firstBlock, long count, boolean replicated) {
-        Volume v;
+        return withServing(name, v -> trim(v, firstBlock, count, replicated));
+    }
+
+    private Future<Void> trim(Volume v, long firstBlock, long count, boolean replicated) {
+        String name = v.name();
         try {
-            v = serving(name);
             if (!replicated) {
                 requireWritable(v);
             }
@@ -459,36 +526,20 @@ public final class DefaultVolumeService implements VolumeService {
 
     @Override
     public Future<Void> flush(String name) {
-        Volume v;
-        try {
-            v = serving(name);
+        return withServing(name, v -> {
             v.keyring().keyAccess().requireServing(name); // an inaccessible key refuses every data request, flush too
-        } catch (StrongroomException e) {
-            return Future.failedFuture(e);
-        }
-        return store.flush(v.id()).recover(e -> Future.failedFuture(VolumeErrors.fromStore(name, e)));
+            return store.flush(v.id()).recover(e -> Future.failedFuture(VolumeErrors.fromStore(name, e)));
+        });
     }
 
     @Override
     public Future<VolumeInfo> changeKek(String name, KekChange change) {
-        Volume v;
-        try {
-            v = serving(name);
-        } catch (StrongroomException e) {
-            return Future.failedFuture(e);
-        }
-        return keyChanges.changeKek(v, change).map(x -> info(v));
+        return withServing(name, v -> keyChanges.changeKek(v, change).map(x -> info(v)));
     }
 
     @Override
     public Future<VolumeInfo> rollover(String name) {
-        Volume v;
-        try {
-            v = serving(name);
-        } catch (StrongroomException e) {
-            return Future.failedFuture(e);
-        }
-        return keyChanges.rollover(v).map(x -> info(v));
+        return withServing(name, v -> keyChanges.rollover(v).map(x -> info(v)));
     }
 
     @Override
@@ -566,7 +617,30 @@ public final class DefaultVolumeService implements VolumeService {
         return withVolume(name, v -> replication.release(v, stream));
     }
 
+    /**
+     * Runs {@code action} on volume {@code name} (one being cloned included). On a store other gateways share, a name
+     * this gateway does not know is looked up there first ({@link VolumeRefresh#afterMiss}); a StrongroomException
+     * {@code action} throws fails the result.
+     */
     private <T> Future<T> withVolume(String name, Function<Volume, Future<T>> action) {
+        if (refresh != null && name != null && !closed && !volumes.containsKey(name)) {
+            return refresh.afterMiss().compose(x -> loops.run(() -> apply(name, action)));
+        }
+        return apply(name, action);
+    }
+
+    /** The volume {@code name} if it is known and serves requests, else null: the data paths' fast lookup. */
+    private @Nullable Volume ready(String name) {
+        Volume v = name == null || closed ? null : volumes.get(name);
+        return v == null || v.isCloning() ? null : v;
+    }
+
+    /** {@link #withVolume}, for a volume that serves requests (not one being cloned: VolumeCloning). */
+    private <T> Future<T> withServing(String name, Function<Volume, Future<T>> action) {
+        return withVolume(name, v -> action.apply(notCloning(v)));
+    }
+
+    private <T> Future<T> apply(String name, Function<Volume, Future<T>> action) {
         try {
             return action.apply(volume(name));
         } catch (StrongroomException e) {
@@ -587,6 +661,9 @@ public final class DefaultVolumeService implements VolumeService {
         }
         closed = true;
         keyChanges.stop();
+        if (refresh != null) {
+            refresh.stop();
+        }
         List<Future<Void>> metadataWrites = new ArrayList<>();
         volumes.values().forEach(v -> metadataWrites.add(v.metadataWritesDone()));
         return Future.join(metadataWrites)
@@ -606,11 +683,6 @@ public final class DefaultVolumeService implements VolumeService {
             throw VolumeErrors.notFound(name);
         }
         return v;
-    }
-
-    /** The volume {@code name} unless it is a clone still being copied (VolumeCloning). */
-    private Volume serving(String name) {
-        return notCloning(volume(name));
     }
 
     private static Volume notCloning(Volume v) {

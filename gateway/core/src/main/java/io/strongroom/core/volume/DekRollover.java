@@ -90,7 +90,7 @@ final class DekRollover {
                     keys.dekCache().put(fresh); // before the swap: the first write under the new keyring finds it
                     VolumeKeyring next = current.withActive(
                             new VolumeKeyring.VolumeDek(wrapped, new DekBudget(0, DekBudget.RESERVATION_STEP), now));
-                    return v.commit(next, v.autoFollow(), ResealProgress.start(now))
+                    return v.commit(current, next, v.autoFollow(), ResealProgress.start(now))
                             .recover(e -> Future.failedFuture(VolumeErrors.fromStore(v.name(), e)));
                 })
                 .andThen(ar -> {

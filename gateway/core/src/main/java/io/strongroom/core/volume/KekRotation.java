@@ -100,7 +100,7 @@ final class KekRotation {
                     wraps.forEach(f -> rewrapped.put(f.result().dekId(), f.result()));
                     VolumeKeyring next = current.rewrapped(
                             versioned.toString(), identity, keys.access(KekRef.of(versioned, identity)), rewrapped);
-                    return v.commit(next, autoFollow, v.reseal())
+                    return v.commit(current, next, autoFollow, v.reseal())
                             .recover(e -> Future.failedFuture(VolumeErrors.fromStore(v.name(), e)));
                 })
                 .andThen(ar -> {

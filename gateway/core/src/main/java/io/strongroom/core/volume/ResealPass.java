@@ -102,6 +102,16 @@ final class ResealPass {
                 .andThen(x -> v.resealGate.release())
                 .onComplete(ar -> {
                     if (ar.failed()) {
+                        if (StrongroomException.codeOf(ar.cause()) == ErrorCode.VolumeLeasedElsewhere) {
+                            // Another gateway writes the volume: the pass runs there (its key watch resumes it).
+                            LOG.log(
+                                    Level.INFO,
+                                    "volume {0}: re-seal left to the gateway that writes the volume now: {1}",
+                                    v.name(),
+                                    ar.cause().getMessage());
+                            running.remove(v);
+                            return;
+                        }
                         if (keyProblem(ar.cause())) {
                             // The DEKs are not in memory (key unavailable or inaccessible): pause; the key watch
                             // restarts the pass.
@@ -165,8 +175,18 @@ final class ResealPass {
         return drained.future();
     }
 
-    /** Re-seals the blocks of the run still under an older DEK; the number re-sealed. */
+    /**
+     * Re-seals the blocks of the run still under an older DEK; the number re-sealed. As the volume's writer only
+     * (VolumeLeasedElsewhere while another gateway is), and the run is written back only if this gateway stayed the
+     * writer since it read it: a block another gateway wrote in between is never put back to its older content.
+     */
     private Future<Long> resealRun(Volume v, long first, int n) {
+        return v.asWriter()
+                .recover(e -> Future.failedFuture(VolumeErrors.fromStore(v.name(), e)))
+                .compose(writer -> resealAsWriter(v, first, n, store.cacheEpoch(v.id())));
+    }
+
+    private Future<Long> resealAsWriter(Volume v, long first, int n, long writerEpoch) {
         VolumeKeyring keyring = v.keyring();
         VolumeKeyring.VolumeDek active = keyring.active();
         return store.read(v.id(), first, n).compose(slots -> {
@@ -179,6 +199,11 @@ final class ResealPass {
                 return Future.failedFuture(VolumeErrors.keyUnavailable(v, "the active DEK is not in memory"));
             }
             return v.claimSeals(active, stale.size()).compose(claimed -> {
+                if (store.cacheEpoch(v.id()) != writerEpoch) {
+                    return Future.failedFuture(new StrongroomException(
+                            ErrorCode.StorageUnavailable,
+                            "volume " + v.name() + " changed writer during a re-seal batch"));
+                }
                 // the store may hand out a read-only view of its cache (and Buffer.copy() returns a read-only buffer
                 // itself)
                 Buffer own = Buffer.buffer(slots.getBytes());
@@ -239,7 +264,8 @@ final class ResealPass {
     private void finish(Volume v, ResealProgress progress) {
         v.serialKeyChange(() -> {
                     if (v.snapshotCount() > 0) {
-                        return v.commit(v.keyring(), v.autoFollow(), null).map(drained -> {
+                        VolumeKeyring current = v.keyring();
+                        return v.commit(current, current, v.autoFollow(), null).map(drained -> {
                             LOG.log(
                                     Level.INFO,
                                     "volume {0}: re-seal done, {1} blocks scanned, {2} re-sealed; older DEKs kept for"
@@ -287,7 +313,7 @@ final class ResealPass {
         VolumeKeyring current = v.keyring();
         List<DekId> retired = new ArrayList<>();
         current.deks().stream().filter(d -> d != current.active()).forEach(d -> retired.add(d.id()));
-        return v.commit(current.onlyActive(), v.autoFollow(), null).map(drained -> {
+        return v.commit(current, current.onlyActive(), v.autoFollow(), null).map(drained -> {
             drained.onComplete(x -> retired.forEach(id -> keys.dekCache().destroy(id)));
             return retired;
         });

@@ -32,6 +32,9 @@ import org.jspecify.annotations.Nullable;
 final class Volume {
     private final MetadataStore metadataStore;
     private final BlockStore blockStore;
+    private final DocumentAdopter adopter;
+    /** Counts the swaps of the key state (local commits and adopted documents); guarded by this for writes. */
+    private volatile long keyStateChanges;
     /** The store's cache epoch when this gateway last took in the persisted document as its writer; 0: not yet. */
     private volatile long writerEpoch;
 
@@ -64,9 +67,15 @@ final class Volume {
 
     final ResealGate resealGate = new ResealGate();
 
-    Volume(VolumeMetadata metadata, VolumeKeyring keyring, MetadataStore metadataStore, BlockStore blockStore) {
+    Volume(
+            VolumeMetadata metadata,
+            VolumeKeyring keyring,
+            MetadataStore metadataStore,
+            BlockStore blockStore,
+            DocumentAdopter adopter) {
         this.metadataStore = metadataStore;
         this.blockStore = blockStore;
+        this.adopter = adopter;
         this.base = metadata;
         this.keyring = keyring;
         this.autoFollow = metadata.autoFollow();
@@ -151,9 +160,13 @@ final class Volume {
      * Makes {@code next} (with {@code nextAutoFollow}, {@code nextReseal}) the volume's key state: one metadata write
      * of the whole document, after every earlier write of the volume; the keyring is swapped only once the document
      * is durable, so a crash leaves the old document or the new one, and a request sees the old keyring or the new
-     * one. The result completes when every request that may have used the old keyring is over.
+     * one. The result completes when every request that may have used the old keyring is over. {@code base} is the
+     * keyring {@code next} was derived from: if it is no longer current once this gateway is the volume's writer
+     * (another gateway changed the keys and this one has just taken them in), nothing is written and the change
+     * fails with StorageUnavailable, to be tried again on the current keys.
      */
-    Future<Future<Void>> commit(VolumeKeyring next, boolean nextAutoFollow, ResealProgress nextReseal) {
+    Future<Future<Void>> commit(
+            VolumeKeyring base, VolumeKeyring next, boolean nextAutoFollow, ResealProgress nextReseal) {
         Promise<Void> written = Promise.promise();
         Future<Void> previous;
         synchronized (this) {
@@ -162,18 +175,19 @@ final class Volume {
         }
         Promise<Future<Void>> swapped = Promise.promise();
         previous.onComplete(ignored -> {
-            Future<Void> write = asWriter()
-                    .compose(synced -> metadataStore.write(
-                            id(), VolumeMetadataCodec.encode(document(next, nextAutoFollow, nextReseal))));
+            Future<Void> write = asWriter().compose(synced -> {
+                if (keyring != base) {
+                    return Future.failedFuture(new StrongroomException(
+                            ErrorCode.StorageUnavailable,
+                            "the keys of volume " + name() + " were changed by another gateway meanwhile; try again"));
+                }
+                return metadataStore.write(
+                        id(), VolumeMetadataCodec.encode(document(next, nextAutoFollow, nextReseal)));
+            });
             write.onComplete(ar -> {
                 if (ar.succeeded()) {
                     // Swapped before `written` completes: the next metadata write of the chain encodes the new state.
-                    keyring = next;
-                    autoFollow = nextAutoFollow;
-                    reseal = nextReseal;
-                    Epoch old = epoch;
-                    epoch = new Epoch();
-                    swapped.complete(old.close());
+                    swapped.complete(swapKeyState(next, nextAutoFollow, nextReseal));
                 } else {
                     swapped.fail(ar.cause());
                 }
@@ -185,6 +199,50 @@ final class Volume {
             });
         });
         return swapped.future();
+    }
+
+    /** Swaps in a new key state and starts a new epoch; the old epoch's drain (see {@link #commit}). */
+    private synchronized Future<Void> swapKeyState(
+            VolumeKeyring next, boolean nextAutoFollow, ResealProgress nextReseal) {
+        keyring = next;
+        autoFollow = nextAutoFollow;
+        reseal = nextReseal;
+        keyStateChanges++;
+        Epoch old = epoch;
+        epoch = new Epoch();
+        return old.close();
+    }
+
+    /** How many times the key state was swapped so far: taken before a document is read, for {@link #adopt}. */
+    long keyStateChanges() {
+        return keyStateChanges;
+    }
+
+    /**
+     * Takes in the key state of a document another gateway wrote ({@link DocumentAdopter}): swaps in {@code next}
+     * (built from {@code persisted}) unless the key state changed here since {@code changesBefore}, when the document
+     * was read (a key change of this gateway is then newer than it). Returns the old epoch's drain, or null if it
+     * did not swap.
+     */
+    synchronized @Nullable Future<Void> adopt(VolumeKeyring next, VolumeMetadata persisted, long changesBefore) {
+        if (keyStateChanges != changesBefore) {
+            return null;
+        }
+        if (persisted.origin() != null && persisted.origin().finished() && isCloning()) {
+            origin = persisted.origin();
+        }
+        return swapKeyState(next, persisted.autoFollow(), persisted.reseal());
+    }
+
+    /** Raises each DEK's seal count to the reservation {@code persisted} records for it (keys unchanged). */
+    void adoptReservations(VolumeMetadata persisted) {
+        VolumeKeyring current = keyring;
+        for (VolumeMetadata.DekRecord record : persisted.deks()) {
+            VolumeKeyring.VolumeDek dek = current.dek(record.wrapped().dekId());
+            if (dek != null) {
+                dek.budget().adoptPersisted(record.reservedUntil());
+            }
+        }
     }
 
     /** Seals claimed over all DEKs (persisted counts adopted at start-up included). */
@@ -316,9 +374,10 @@ final class Volume {
      * document as the writer ({@link MetadataStore#readAsWriter}, which takes the lease) and raises each DEK's budget
      * to the persisted reservation, before any seal or document write: a gateway taking a volume over never counts
      * below the previous writer's reservation, and never writes a lower one. A document whose keys another gateway
-     * changed (a rotation or rollover this gateway has not seen) fails the write: 503 until the gateway reloads it.
+     * changed (a rotation or rollover this gateway has not seen) is taken in first ({@link DocumentAdopter}), so the
+     * writer seals under the current active DEK.
      */
-    private Future<Void> asWriter() {
+    Future<Void> asWriter() {
         long epoch = blockStore.cacheEpoch(id());
         if (epoch != 0 && epoch == writerEpoch) {
             return Future.succeededFuture();
@@ -330,10 +389,13 @@ final class Volume {
             }
             writerSync = synced.future();
         }
+        long changesBefore = keyStateChanges;
         metadataStore
                 .readAsWriter(id())
-                .map(document -> {
-                    document.map(VolumeMetadataCodec::decode).ifPresent(this::adoptReservations);
+                .compose(document -> document.isEmpty()
+                        ? Future.succeededFuture()
+                        : adopter.adopt(this, VolumeMetadataCodec.decode(document.get()), changesBefore))
+                .map(adopted -> {
                     writerEpoch = blockStore.cacheEpoch(id());
                     return (Void) null;
                 })
@@ -344,22 +406,6 @@ final class Volume {
                     synced.handle(ar);
                 });
         return synced.future();
-    }
-
-    private void adoptReservations(VolumeMetadata persisted) {
-        VolumeKeyring current = keyring;
-        if (!persisted.kekId().equals(current.kekId())
-                || !persisted.activeDek().equals(current.active().id())) {
-            throw new StrongroomException(
-                    ErrorCode.StorageUnavailable,
-                    "the keys of volume " + name() + " were changed by another gateway; restart this one to serve it");
-        }
-        for (VolumeMetadata.DekRecord record : persisted.deks()) {
-            VolumeKeyring.VolumeDek dek = current.dek(record.wrapped().dekId());
-            if (dek != null) {
-                dek.budget().adoptPersisted(record.reservedUntil());
-            }
-        }
     }
 
     /** Completes when every metadata write started so far has finished (successfully or not). */

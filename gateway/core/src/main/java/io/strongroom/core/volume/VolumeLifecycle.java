@@ -7,6 +7,7 @@ import io.strongroom.core.keys.KeyVaults;
 import io.strongroom.core.store.BlockStore;
 import io.strongroom.core.store.MetadataStore;
 import io.strongroom.crypto.Dek;
+import io.strongroom.crypto.DekId;
 import io.strongroom.crypto.SealedBlockLayout;
 import io.strongroom.vault.KeyId;
 import io.vertx.core.Future;
@@ -29,7 +30,10 @@ final class VolumeLifecycle {
     private final KeyVaults keys;
     private final VolumeServiceOptions options;
     private final KekValidator validator;
+    private final DocumentAdopter adopter;
     private final Set<String> namesBeingCreated = ConcurrentHashMap.newKeySet();
+    /** Volumes this gateway deleted (ids are never reused): a refresh must not bring one back mid-deletion. */
+    private final Set<UUID> deletedHere = ConcurrentHashMap.newKeySet();
 
     VolumeLifecycle(
             BlockStore store,
@@ -42,6 +46,11 @@ final class VolumeLifecycle {
         this.metadataStore = metadataStore;
         this.keys = keys;
         this.options = options;
+        this.adopter = new DocumentAdopter(keys);
+    }
+
+    DocumentAdopter adopter() {
+        return adopter;
     }
 
     /**
@@ -108,7 +117,8 @@ final class VolumeLifecycle {
                                             true,
                                             keys.access(KekRef.of(KeyId.parse(wrapped.kekId()), identity))),
                                     metadataStore,
-                                    store));
+                                    store,
+                                    adopter));
                 })
                 .andThen(ar -> {
                     if (ar.succeeded()) {
@@ -155,15 +165,16 @@ final class VolumeLifecycle {
         });
     }
 
-    private Optional<Volume> decode(UUID id, String json) {
+    /** The volume {@code json} describes, or empty (logged) if it is not a valid document of volume {@code id}. */
+    Optional<Volume> decode(UUID id, String json) {
         try {
             VolumeMetadata metadata = VolumeMetadataCodec.decode(json);
             if (!metadata.id().equals(id)) {
                 throw new IllegalArgumentException("document of volume " + id + " describes " + metadata.id());
             }
             KekRef kek = KekRef.of(KeyId.parse(metadata.kekId()), metadata.identity());
-            return Optional.of(
-                    new Volume(metadata, VolumeKeyring.of(metadata, false, keys.access(kek)), metadataStore, store));
+            return Optional.of(new Volume(
+                    metadata, VolumeKeyring.of(metadata, false, keys.access(kek)), metadataStore, store, adopter));
         } catch (IllegalArgumentException e) {
             LOG.log(Level.ERROR, "bad metadata for volume {0}; it is not served: {1}", id, e.getMessage());
             return Optional.empty();
@@ -195,6 +206,26 @@ final class VolumeLifecycle {
                 .compose(ignored -> store.deleteVolume(v.id()))
                 .recover(e -> Future.failedFuture(VolumeErrors.fromStore(v.name(), e)))
                 .onSuccess(x -> LOG.log(Level.INFO, "deleted volume {0} ({1})", v.name(), v.id()));
+    }
+
+    /** Destroys DEK {@code id} in memory: a volume that used it is no longer served here. */
+    void forget(DekId id) {
+        keys.dekCache().destroy(id);
+    }
+
+    /** Whether this gateway is creating a volume named {@code name} right now. */
+    boolean creating(String name) {
+        return namesBeingCreated.contains(name);
+    }
+
+    /** Notes that this gateway deletes volume {@code id}: call before it leaves the service's map of volumes. */
+    void deleting(UUID id) {
+        deletedHere.add(id);
+    }
+
+    /** Whether this gateway deleted (or is deleting) volume {@code id}. */
+    boolean deletedHere(UUID id) {
+        return deletedHere.contains(id);
     }
 
     private static KeyId parseKek(String text) {

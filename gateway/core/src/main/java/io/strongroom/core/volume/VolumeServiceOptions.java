@@ -21,6 +21,8 @@ public class VolumeServiceOptions {
     public static final long DEFAULT_ROLLOVER_AT_SEALS = Dek.INVOCATION_LIMIT - (1L << 24);
     /** How often auto-follow volumes look for a new KEK version and DEK ages are checked (the probe interval). */
     public static final Duration DEFAULT_KEY_WATCH_INTERVAL = Duration.ofSeconds(60);
+    /** How often the volumes of a store other gateways share are listed and their documents re-read. */
+    public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(10);
 
     private String serviceKekId;
     private int resealBlocksPerSecond = DEFAULT_RESEAL_BLOCKS_PER_SECOND;
@@ -32,6 +34,7 @@ public class VolumeServiceOptions {
     private String serviceKekIdentity;
     private int startupUnwrapConcurrency = DEFAULT_STARTUP_UNWRAP_CONCURRENCY;
     private Duration unwrapRetryInterval = DEFAULT_UNWRAP_RETRY_INTERVAL;
+    private Duration refreshInterval = DEFAULT_REFRESH_INTERVAL;
 
     public String getServiceKekId() {
         return serviceKekId;
@@ -127,6 +130,20 @@ public class VolumeServiceOptions {
         return this;
     }
 
+    public Duration getRefreshInterval() {
+        return refreshInterval;
+    }
+
+    /**
+     * On a store other gateways write too ({@link io.strongroom.core.store.MetadataStore#shared()}): how often this
+     * gateway lists the volumes and re-reads their documents, taking in volumes created and deleted elsewhere and
+     * key changes made elsewhere (docs/SCALE-OUT.md, "Volumes across gateways"). Unused on a store of its own.
+     */
+    public VolumeServiceOptions setRefreshInterval(Duration refreshInterval) {
+        this.refreshInterval = Objects.requireNonNull(refreshInterval, "refreshInterval");
+        return this;
+    }
+
     void validate() {
         if (resealBlocksPerSecond <= 0 || resealBatchBlocks <= 0 || resealBatchBlocks > ResealGate.STRIPES) {
             throw new IllegalArgumentException(
@@ -146,6 +163,9 @@ public class VolumeServiceOptions {
         if (startupUnwrapConcurrency <= 0) {
             throw new IllegalArgumentException(
                     "startupUnwrapConcurrency must be positive, not " + startupUnwrapConcurrency);
+        }
+        if (refreshInterval.isNegative() || refreshInterval.isZero()) {
+            throw new IllegalArgumentException("refreshInterval must be positive");
         }
         if (unwrapRetryInterval.isNegative()) {
             throw new IllegalArgumentException("unwrapRetryInterval must not be negative");

@@ -177,6 +177,110 @@ class CephExternalVaultTest {
     }
 
     /**
+     * Both gateways run from the start, so neither learns the volumes below at start-up. A volume created through the
+     * first is served by the second at its first request; blocks the first writes after a DEK rollover read back
+     * through the second (a block naming a DEK it does not know makes it take the document in); after the first
+     * changed the KEK and stopped, the second takes the volume over with the current keys (before, its writes failed
+     * with 503 until a restart); a volume deleted through one gateway is gone from the other.
+     */
+    @Test
+    void volumesCreatedRolledOverRotatedAndDeletedThroughOneGatewayAreServedSoByTheOther(CephCluster cluster)
+            throws Exception {
+        GatewayConfig first = onCeph(vaultOps.prepareGateway(dir.resolve("one"), VAULT_TOKEN), cluster);
+        GatewayConfig second = onCeph(vaultOps.gatewayConfig(dir.resolve("two"), VAULT_TOKEN), cluster);
+        String kek = vaultOps.kek(VaultOperator.CUSTOMER_KEY);
+        byte[] run = BlockApiTest.random(4 * BS, 95);
+        byte[] afterRollover = BlockApiTest.random(BS, 96);
+        byte[] afterRotation = BlockApiTest.random(BS, 97);
+        GatewayFixture one = GatewayFixture.start(first, null, b -> {});
+        try (GatewayFixture two = GatewayFixture.start(second, null, b -> {})) {
+            JsonObject spec = new JsonObject()
+                    .put("name", "late")
+                    .put("sizeBytes", 64L * BS)
+                    .put("kek", kek)
+                    .put("identity", "ops");
+            assertEquals(
+                    201, one.json("POST", "/v1/volumes", TestTokens.ADMIN, spec).status());
+            assertEquals(
+                    204,
+                    one.send("PUT", "/v1/volumes/late/blocks/0?count=4", TestTokens.DATA_ALL, run)
+                            .status());
+            assertArrayEquals(
+                    run,
+                    two.get("/v1/volumes/late/blocks/0?count=4", TestTokens.DATA_ALL)
+                            .body(),
+                    "the second gateway serves a volume created after it started, at the first request");
+
+            GatewayFixture.Response rolled =
+                    one.json("POST", "/v1/volumes/late/rollover", TestTokens.KEY_ADMIN, new JsonObject());
+            assertEquals(202, rolled.status(), new String(rolled.body()));
+            String newDek = rolled.json().getJsonArray("dekIds").getString(0);
+            assertEquals(
+                    204,
+                    one.send("PUT", "/v1/volumes/late/blocks/10", TestTokens.DATA_ALL, afterRollover)
+                            .status());
+            assertArrayEquals(
+                    afterRollover,
+                    two.get("/v1/volumes/late/blocks/10", TestTokens.DATA_ALL).body(),
+                    "a block sealed under the DEK the first gateway rolled over to");
+            assertEquals(
+                    newDek,
+                    two.get("/v1/volumes/late", TestTokens.ADMIN)
+                            .json()
+                            .getJsonArray("dekIds")
+                            .getString(0));
+
+            vaultOps.createRsaKey(VaultOperator.CUSTOMER_KEY);
+            GatewayFixture.Response rotated = one.json(
+                    "PUT",
+                    "/v1/volumes/late/kek",
+                    TestTokens.KEY_ADMIN,
+                    new JsonObject().put("kek", kek).put("identity", "ops"));
+            assertEquals(200, rotated.status(), new String(rotated.body()));
+            String rotatedKek = rotated.json().getString("kekId");
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() ->
+                            one.get("/v1/volumes/late", TestTokens.ADMIN).json().getJsonObject("rollover") == null);
+            one.close();
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> two.send("PUT", "/v1/volumes/late/blocks/20", TestTokens.DATA_ALL, afterRotation)
+                                    .status()
+                            == 204);
+            JsonObject taken = two.get("/v1/volumes/late", TestTokens.ADMIN).json();
+            assertEquals(rotatedKek, taken.getString("kekId"), "the second gateway took the new KEK version in");
+            assertEquals(List.of(newDek), taken.getJsonArray("dekIds").getList(), "and the end of the re-seal");
+            assertArrayEquals(
+                    run,
+                    two.get("/v1/volumes/late/blocks/0?count=4", TestTokens.DATA_ALL)
+                            .body());
+            assertArrayEquals(
+                    afterRollover,
+                    two.get("/v1/volumes/late/blocks/10", TestTokens.DATA_ALL).body());
+            assertArrayEquals(
+                    afterRotation,
+                    two.get("/v1/volumes/late/blocks/20", TestTokens.DATA_ALL).body());
+
+            try (GatewayFixture again = GatewayFixture.start(first, null, b -> {})) {
+                assertEquals(
+                        200, again.get("/v1/volumes/late", TestTokens.ADMIN).status());
+                assertEquals(
+                        204,
+                        two.send("DELETE", "/v1/volumes/late", TestTokens.ADMIN, null)
+                                .status());
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() ->
+                                again.get("/v1/volumes/late", TestTokens.ADMIN).status() == 404);
+                assertEquals(
+                        "VolumeNotFound",
+                        again.get("/v1/volumes/late/blocks/0", TestTokens.DATA_ALL)
+                                .errorCode());
+            }
+        } finally {
+            one.close();
+        }
+    }
+
+    /**
      * The seal budget is shared through the volume document: a gateway that loaded the document at start-up and takes
      * the volume over after another gateway raised its reservation (here by restarting and writing twice) counts
      * above that reservation, and the reservation it persists is never lower than the one before. Before the

@@ -63,6 +63,11 @@ final class CephMetadataStore implements MetadataStore {
     }
 
     @Override
+    public boolean shared() {
+        return true;
+    }
+
+    @Override
     public Future<List<UUID>> listVolumes() {
         return blocks.blocking(() -> {
             List<UUID> ids = new ArrayList<>();
