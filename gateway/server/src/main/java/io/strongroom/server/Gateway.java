@@ -201,6 +201,7 @@ public final class Gateway {
                 .setCephConf(config.getCephConf())
                 .setCephPool(config.getCephPool())
                 .setCephNamespace(config.getCephNamespace())
+                .setCephLeaseSeconds(config.getCephLeaseSeconds())
                 .setMaxPendingWrites(Math.max(StorageOptions.DEFAULT_MAX_PENDING_WRITES, 2 * bound + nbdWrites))
                 .setMaxRequestBytes(Math.max(
                         StorageOptions.DEFAULT_MAX_REQUEST_BYTES,

@@ -23,6 +23,8 @@ public class StorageOptions {
     public static final int DEFAULT_MAX_REQUEST_BYTES = 8 * 1024 * 1024;
     /** The Ceph pool the {@code ceph} backend keeps its objects in. */
     public static final String DEFAULT_CEPH_POOL = "strongroom";
+    /** How long a volume's writer lease on the {@code ceph} backend lasts unless renewed. */
+    public static final long DEFAULT_CEPH_LEASE_SECONDS = 10;
 
     private String backend = DEFAULT_BACKEND;
     private @Nullable Path dataDir;
@@ -33,6 +35,7 @@ public class StorageOptions {
     private @Nullable Path cephConf;
     private String cephPool = DEFAULT_CEPH_POOL;
     private String cephNamespace = "";
+    private long cephLeaseSeconds = DEFAULT_CEPH_LEASE_SECONDS;
 
     public StorageOptions() {}
 
@@ -46,6 +49,7 @@ public class StorageOptions {
         this.cephConf = other.cephConf;
         this.cephPool = other.cephPool;
         this.cephNamespace = other.cephNamespace;
+        this.cephLeaseSeconds = other.cephLeaseSeconds;
     }
 
     public String getBackend() {
@@ -134,6 +138,19 @@ public class StorageOptions {
         return this;
     }
 
+    public long getCephLeaseSeconds() {
+        return cephLeaseSeconds;
+    }
+
+    /**
+     * How long the {@code ceph} backend's writer lease on a volume lasts unless renewed (renewed every quarter of it):
+     * the longest another gateway waits to take over a volume whose writer died (docs/SCALE-OUT.md). 2 to 3600.
+     */
+    public StorageOptions setCephLeaseSeconds(long cephLeaseSeconds) {
+        this.cephLeaseSeconds = cephLeaseSeconds;
+        return this;
+    }
+
     /** Throws IllegalArgumentException naming the first setting no backend could use. */
     public void validate() {
         if (backend.isBlank()) {
@@ -150,6 +167,9 @@ public class StorageOptions {
         }
         if (cephPool.isBlank()) {
             throw new IllegalArgumentException("storage ceph pool name is empty");
+        }
+        if (cephLeaseSeconds < 2 || cephLeaseSeconds > 3600) {
+            throw new IllegalArgumentException("storage ceph lease must be 2 to 3600 seconds, not " + cephLeaseSeconds);
         }
     }
 }

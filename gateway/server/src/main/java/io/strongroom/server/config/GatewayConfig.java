@@ -51,6 +51,7 @@ public class GatewayConfig {
     private @Nullable Path cephConf;
     private String cephPool = StorageOptions.DEFAULT_CEPH_POOL;
     private String cephNamespace = "";
+    private long cephLeaseSeconds = StorageOptions.DEFAULT_CEPH_LEASE_SECONDS;
     private int eventLoops = defaultEventLoops();
     private final LimitsConfig limits = new LimitsConfig();
     private final VaultConfig vault = new VaultConfig();
@@ -159,6 +160,15 @@ public class GatewayConfig {
 
     public GatewayConfig setCephNamespace(String cephNamespace) {
         this.cephNamespace = cephNamespace;
+        return this;
+    }
+
+    public long getCephLeaseSeconds() {
+        return cephLeaseSeconds;
+    }
+
+    public GatewayConfig setCephLeaseSeconds(long cephLeaseSeconds) {
+        this.cephLeaseSeconds = cephLeaseSeconds;
         return this;
     }
 
@@ -332,6 +342,7 @@ public class GatewayConfig {
         if (cephNamespace == null) {
             throw ConfigException.invalid(Settings.STORAGE_CEPH_NAMESPACE, "null", "a namespace (\"\" is the default)");
         }
+        checkRange(Settings.STORAGE_CEPH_LEASE_SECONDS, cephLeaseSeconds, 2, 3600);
         if ("ceph".equals(storageBackend) && cephConf == null) {
             throw ConfigException.invalid(
                     Settings.STORAGE_CEPH_CONF, "", "the path of a ceph.conf when storage.backend is ceph");

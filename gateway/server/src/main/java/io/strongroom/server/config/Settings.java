@@ -36,6 +36,7 @@ final class Settings {
     static final String STORAGE_CEPH_CONF = "storage.ceph.conf";
     static final String STORAGE_CEPH_POOL = "storage.ceph.pool";
     static final String STORAGE_CEPH_NAMESPACE = "storage.ceph.namespace";
+    static final String STORAGE_CEPH_LEASE_SECONDS = "storage.ceph.leaseSeconds";
     static final String MAX_BODY_BYTES = "limits.maxBodyBytes";
     static final String MAX_BLOCKS_PER_REQUEST = "limits.maxBlocksPerRequest";
     static final String REQUEST_TIMEOUT = "limits.requestTimeout";
@@ -165,6 +166,14 @@ final class Settings {
                     "<name>",
                     "the ceph backend's RADOS namespace in the pool (default: the pool's default one)",
                     (c, v) -> c.setCephNamespace(v.trim())),
+            scalar(
+                    STORAGE_CEPH_LEASE_SECONDS,
+                    "--storage-ceph-lease-seconds",
+                    "<n>",
+                    "the ceph backend's writer lease on a volume: the longest another gateway waits to take over a"
+                            + " volume whose writer died (2-3600, default " + StorageOptions.DEFAULT_CEPH_LEASE_SECONDS
+                            + ")",
+                    (c, v) -> c.setCephLeaseSeconds(integer(STORAGE_CEPH_LEASE_SECONDS, v, 2, 3600))),
             scalar(
                     EVENT_LOOPS,
                     "--event-loops",

@@ -72,4 +72,29 @@ class StorageSettingsTest {
                 "invalid setting storage.ceph.conf: '' (expected the path of a ceph.conf when storage.backend is ceph)",
                 noConf.getMessage());
     }
+
+    @Test
+    void theCephLeaseIsTenSecondsUnlessSetWithinTwoToAnHour() throws Exception {
+        assertEquals(10, new GatewayConfig().getCephLeaseSeconds());
+        Path file = dir.resolve("lease.yaml");
+        Files.writeString(file, "storage:\n  ceph:\n    leaseSeconds: 4\n");
+        assertEquals(
+                4,
+                ConfigLoader.load(new String[] {"--config", file.toString()}, Map.of())
+                        .getCephLeaseSeconds());
+        assertEquals(
+                30,
+                ConfigLoader.load(new String[] {"--storage-ceph-lease-seconds", "30"}, Map.of())
+                        .getCephLeaseSeconds());
+        ConfigException tooShort = assertThrows(
+                ConfigException.class,
+                () -> ConfigLoader.load(new String[] {"--storage-ceph-lease-seconds", "1"}, Map.of()));
+        assertEquals(
+                "invalid setting storage.ceph.leaseSeconds: '1' (expected an integer 2..3600)", tooShort.getMessage());
+        ConfigException set = assertThrows(
+                ConfigException.class,
+                () -> new GatewayConfig().setCephLeaseSeconds(7200).validate());
+        assertTrue(set.getMessage().startsWith("invalid setting storage.ceph.leaseSeconds: '7200'"), set.getMessage());
+        assertTrue(ConfigLoader.help().contains("--storage-ceph-lease-seconds"));
+    }
 }

@@ -15,9 +15,6 @@ public final class CephStorageBackend implements StorageBackend {
     /** librados calls in flight at once: the queue depth the backend offers the cluster. */
     public static final int WORKER_THREADS = 32;
 
-    /** How long a volume's writer lease lasts unless renewed: the longest another gateway waits to take it over. */
-    public static final long LEASE_SECONDS = 10;
-
     private final CephBlockStore blocks;
     private final CephMetadataStore metadata;
 
@@ -28,16 +25,12 @@ public final class CephStorageBackend implements StorageBackend {
 
     /**
      * Connects to the cluster of {@code options.getCephConf()} (on a worker thread: connecting blocks) and opens the
-     * store over {@code options.getCephPool()} and {@code options.getCephNamespace()}. Fails with
+     * store over {@code options.getCephPool()} and {@code options.getCephNamespace()}, with writer leases of
+     * {@code options.getCephLeaseSeconds()}. Fails with
      * IllegalArgumentException when a setting is missing, IllegalStateException when librados is not installed or the
      * cluster or pool cannot be reached.
      */
     public static Future<CephStorageBackend> open(Vertx vertx, StorageOptions options) {
-        return open(vertx, options, LEASE_SECONDS);
-    }
-
-    /** {@link #open(Vertx, StorageOptions)} with writer leases of {@code leaseSeconds} (tests shorten them). */
-    static Future<CephStorageBackend> open(Vertx vertx, StorageOptions options, long leaseSeconds) {
         if (options.getCephConf() == null) {
             return Future.failedFuture(new IllegalArgumentException(
                     "the ceph storage backend needs storage.ceph.conf (a ceph.conf path)"));
@@ -56,7 +49,7 @@ public final class CephStorageBackend implements StorageBackend {
                     }
                 })
                 .map(rados -> new CephStorageBackend(
-                        new CephBlockStore(vertx, rados, options, WORKER_THREADS, leaseSeconds)));
+                        new CephBlockStore(vertx, rados, options, WORKER_THREADS, options.getCephLeaseSeconds())));
     }
 
     @Override

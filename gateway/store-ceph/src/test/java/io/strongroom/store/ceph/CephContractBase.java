@@ -31,8 +31,8 @@ abstract class CephContractBase extends BlockStoreContract {
 
     @Override
     protected BlockStore openStore(Vertx vertx) {
-        StorageBackend backend =
-                Await.result(CephStorageBackend.open(vertx, cluster.options(namespace), LEASE_SECONDS));
+        StorageBackend backend = Await.result(
+                CephStorageBackend.open(vertx, cluster.options(namespace).setCephLeaseSeconds(LEASE_SECONDS)));
         ceph = (CephBlockStore) backend.blocks();
         return cacheBytes == 0
                 ? ceph

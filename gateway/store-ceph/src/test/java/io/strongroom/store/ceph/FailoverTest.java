@@ -47,7 +47,8 @@ class FailoverTest {
     void aKilledWritersVolumeIsTakenOverWithEveryAcknowledgedWrite(CephCluster cluster) throws Exception {
         String namespace = CephCluster.freshNamespace();
         UUID volume = UUID.randomUUID();
-        CephBlockStore store = Await.result(CephStorageBackend.open(vertx, cluster.options(namespace), LEASE_SECONDS))
+        CephBlockStore store = Await.result(CephStorageBackend.open(
+                        vertx, cluster.options(namespace).setCephLeaseSeconds(LEASE_SECONDS)))
                 .blocks();
         Await.result(store.createVolume(volume, SLOT, BLOCKS + 8));
         long killed;

@@ -29,8 +29,11 @@ public final class FailoverWriterMain {
         int blocks = Integer.parseInt(args[3]);
         long leaseSeconds = Long.parseLong(args[4]);
         Vertx vertx = Vertx.vertx();
-        StorageOptions options = new StorageOptions().setCephConf(conf).setCephNamespace(namespace);
-        CephStorageBackend.open(vertx, options, leaseSeconds)
+        StorageOptions options = new StorageOptions()
+                .setCephConf(conf)
+                .setCephNamespace(namespace)
+                .setCephLeaseSeconds(leaseSeconds);
+        CephStorageBackend.open(vertx, options)
                 .onSuccess(backend -> {
                     for (int w = 0; w < WRITERS; w++) {
                         writeFrom(backend.blocks(), volume, w, blocks, 1);

@@ -102,7 +102,8 @@ class LeftoversTest {
     }
 
     private CephStorageBackend open(String namespace) {
-        return Await.result(CephStorageBackend.open(vertx, cluster.options(namespace), 2));
+        return Await.result(
+                CephStorageBackend.open(vertx, cluster.options(namespace).setCephLeaseSeconds(2)));
     }
 
     /** A volume with a document and every slot written (generation {@code generation}). */

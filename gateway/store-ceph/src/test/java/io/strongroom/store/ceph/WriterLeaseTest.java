@@ -162,7 +162,8 @@ class WriterLeaseTest {
     }
 
     private CephStorageBackend backend(CephCluster cluster) {
-        return Await.result(CephStorageBackend.open(vertx, cluster.options(namespace), LEASE_SECONDS));
+        return Await.result(
+                CephStorageBackend.open(vertx, cluster.options(namespace).setCephLeaseSeconds(LEASE_SECONDS)));
     }
 
     /** Writes {@code block} at {@code generation} through {@code store} as soon as it can take the lease. */
