@@ -78,6 +78,9 @@ interface Librados extends Library {
 
     void rados_write_op_zero(Pointer op, long offset, long len);
 
+    /** Adds a write of {@code len} bytes at {@code offset} (CephLayoutBenchmark); librados copies {@code buf} at once. */
+    void rados_write_op_write(Pointer op, byte[] buf, long len, long offset);
+
     void rados_write_op_omap_set(Pointer op, String[] keys, Pointer[] vals, long[] lens, long num);
 
     void rados_write_op_omap_rm_keys(Pointer op, String[] keys, long num);
@@ -101,6 +104,13 @@ interface Librados extends Library {
             IntByReference prval);
 
     int rados_read_op_operate(Pointer op, Pointer ioctx, String oid, int flags);
+
+    /**
+     * Adds a read of up to {@code len} bytes at {@code offset} into {@code buf} (CephLayoutBenchmark), filled when the
+     * operation runs: native memory that outlives this call, not a Java array.
+     */
+    void rados_read_op_read(
+            Pointer op, long offset, long len, Pointer buf, LongByReference bytesRead, IntByReference prval);
 
     /** {@code LIBRADOS_LOCK_FLAG_RENEW}: renew a lock this cookie holds (fails when it does not). */
     byte LOCK_FLAG_RENEW = 1;

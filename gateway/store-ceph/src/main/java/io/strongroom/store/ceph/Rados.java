@@ -292,6 +292,15 @@ final class Rados implements AutoCloseable {
         return out;
     }
 
+    /** The library and the I/O context, for a benchmark building operations this class does not offer. */
+    Librados lib() {
+        return lib;
+    }
+
+    Pointer ioctx() {
+        return ioctx;
+    }
+
     @Override
     public void close() {
         lib.rados_ioctx_destroy(ioctx);
