@@ -48,7 +48,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class CephBlockStore implements BlockStore {
 
-    /** A data object holds as many whole slots as fit in this (2 MiB: 254 sealed 8 KiB blocks). */
+    /**
+     * A data object holds as many whole slots as fit in this (2 MiB: 170 sealed 8 KiB blocks in 12 KiB strides; 254
+     * of 8,240 bytes in volumes of the packed layout).
+     */
     static final int TARGET_OBJECT_BYTES = 2 * 1024 * 1024;
 
     /** The largest slot: one slot per object. */
@@ -89,6 +92,7 @@ public final class CephBlockStore implements BlockStore {
     private volatile boolean closed;
     private volatile boolean disconnected;
     private volatile boolean renewalsStalled;
+    private volatile CephVolume.Layout newLayout = CephVolume.Layout.PADDED;
     private volatile Future<Void> closing;
 
     CephBlockStore(Vertx vertx, Rados rados, StorageOptions options, int threads, long leaseSeconds) {
@@ -143,11 +147,12 @@ public final class CephBlockStore implements BlockStore {
         if (bad != null) {
             return Future.failedFuture(bad);
         }
-        CephVolume v = new CephVolume(
+        CephVolume v = CephVolume.create(
                 volumeId,
                 slotSize,
                 blockCount,
-                Math.max(1, TARGET_OBJECT_BYTES / slotSize),
+                TARGET_OBJECT_BYTES,
+                newLayout,
                 Long.toHexString(ThreadLocalRandom.current().nextLong()));
         return blocking(() -> {
             try {
@@ -201,18 +206,19 @@ public final class CephBlockStore implements BlockStore {
                 throw new BlockStoreException(
                         TOO_LARGE, "read of " + count + " blocks exceeds " + options.getMaxRequestBytes() + " bytes");
             }
+            List<Piece> pieces = pieces(v, firstBlock, count);
             List<Future<byte[]>> parts = new ArrayList<>();
-            for (Piece p : pieces(v, firstBlock, count)) {
+            for (Piece p : pieces) {
                 parts.add(blocking(() -> {
-                    byte[] into = new byte[Math.toIntExact(p.slots * v.slotSize())];
-                    rados.read(v.dataObject(p.object), into, p.objectOffset(v));
+                    byte[] into = v.readExtent(Math.toIntExact(p.slots));
+                    rados.read(v.dataObject(p.object), into, v.offset(p.firstSlotInObject));
                     return into;
                 }));
             }
             return Future.all(parts).map(all -> {
                 Buffer out = Buffer.buffer((int) bytes);
-                for (Future<byte[]> part : parts) {
-                    out.appendBytes(part.result());
+                for (int i = 0; i < parts.size(); i++) {
+                    v.gather(parts.get(i).result(), Math.toIntExact(pieces.get(i).slots), out);
                 }
                 reads.increment();
                 readBytes.add(bytes);
@@ -247,10 +253,12 @@ public final class CephBlockStore implements BlockStore {
                     () -> leased(v).compose(epoch -> {
                         List<Future<Void>> parts = new ArrayList<>();
                         for (Piece p : pieces(v, firstBlock, count)) {
-                            int from = Math.toIntExact(p.firstSlotOfRequest * v.slotSize());
-                            byte[] data = slots.getBytes(from, from + Math.toIntExact(p.slots * v.slotSize()));
+                            byte[] data = v.spread(
+                                    slots,
+                                    Math.toIntExact(p.firstSlotOfRequest * v.slotSize()),
+                                    Math.toIntExact(p.slots));
                             parts.add(leasedCall(v, epoch, () -> {
-                                rados.write(v.dataObject(p.object), data, p.objectOffset(v));
+                                rados.write(v.dataObject(p.object), data, v.offset(p.firstSlotInObject));
                                 return null;
                             }));
                         }
@@ -288,7 +296,10 @@ public final class CephBlockStore implements BlockStore {
                                     if (p.slots == v.slotsPerObject()) {
                                         rados.remove(v.dataObject(p.object));
                                     } else {
-                                        rados.zero(v.dataObject(p.object), p.objectOffset(v), p.slots * v.slotSize());
+                                        rados.zero(
+                                                v.dataObject(p.object),
+                                                v.offset(p.firstSlotInObject),
+                                                v.extent(p.slots));
                                     }
                                 }
                                 return null;
@@ -434,6 +445,11 @@ public final class CephBlockStore implements BlockStore {
         closed = true;
         vertx.cancelTimer(renewalTimer);
         vertx.cancelTimer(leftoverTimer);
+    }
+
+    /** Creates volumes of {@code layout} from now on (the packed layout of older volumes), for tests. */
+    void createVolumesAs(CephVolume.Layout layout) {
+        newLayout = layout;
     }
 
     /** Stops (or resumes) renewing the leases held, as a gateway stalled by a long pause does, for tests. */
@@ -596,11 +612,7 @@ public final class CephBlockStore implements BlockStore {
      * The part of a run in one data object: {@code slots} slots from slot {@code firstSlotOfRequest} of the run, at
      * slot {@code firstSlotInObject} of object {@code object}.
      */
-    private record Piece(long object, long firstSlotInObject, long firstSlotOfRequest, long slots) {
-        long objectOffset(CephVolume v) {
-            return firstSlotInObject * v.slotSize();
-        }
-    }
+    private record Piece(long object, long firstSlotInObject, long firstSlotOfRequest, long slots) {}
 
     private static List<Piece> pieces(CephVolume v, long firstBlock, long count) {
         int perObject = v.slotsPerObject();

@@ -2,6 +2,7 @@ package io.strongroom.store.ceph;
 
 import io.strongroom.core.store.BlockStoreException;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -11,10 +12,25 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * A volume as this store knows it: its geometry and incarnation (from its header object, docs/SCALE-OUT.md
- * "Layout"), the names of its objects, and the writes, trims and zeroings in flight on it (what a flush waits for).
+ * A volume as this store knows it: its geometry, layout and incarnation (from its header object, docs/SCALE-OUT.md
+ * "Layout in the pool"), the names of its objects, where its slots lie in them, and the writes, trims and zeroings in
+ * flight on it (what a flush waits for).
  */
 final class CephVolume {
+
+    /** Where slot {@code i} of a data object lies in it: at {@code i × stride}. */
+    enum Layout {
+        /** Stride = slot size: volumes whose header names no layout (created before the padded layout). */
+        PACKED,
+        /**
+         * Stride = slot size rounded up to {@value #ALIGNMENT} bytes, the gap written as zeros, so every write covers
+         * whole bluestore blocks (no read-modify-write in the OSD).
+         */
+        PADDED
+    }
+
+    /** bluestore's allocation unit: a write of whole, aligned units of it is not read, modified and rewritten. */
+    static final int ALIGNMENT = 4096;
 
     /** The object holding a volume's geometry (its data, JSON) and its document (omap key {@value #DOCUMENT_KEY}). */
     static final String HEADER_PREFIX = "strongroom.volume.";
@@ -27,6 +43,8 @@ final class CephVolume {
     private final int slotSize;
     private final long blockCount;
     private final int slotsPerObject;
+    private final Layout layout;
+    private final int stride;
     private final String incarnation;
     private final Set<Future<Void>> inFlight = ConcurrentHashMap.newKeySet();
     private volatile boolean deleted;
@@ -34,27 +52,42 @@ final class CephVolume {
     private volatile long leaseEpoch;
     private Future<Void> acquisition;
 
-    CephVolume(UUID id, int slotSize, long blockCount, int slotsPerObject, String incarnation) {
+    CephVolume(UUID id, int slotSize, long blockCount, int slotsPerObject, Layout layout, String incarnation) {
         this.id = id;
         this.slotSize = slotSize;
         this.blockCount = blockCount;
         this.slotsPerObject = slotsPerObject;
+        this.layout = layout;
+        this.stride = stride(layout, slotSize);
         this.incarnation = incarnation;
+    }
+
+    /** A new volume: as many slots per data object as fit in {@code objectBytes} (at least one). */
+    static CephVolume create(
+            UUID id, int slotSize, long blockCount, int objectBytes, Layout layout, String incarnation) {
+        return new CephVolume(
+                id, slotSize, blockCount, Math.max(1, objectBytes / stride(layout, slotSize)), layout, incarnation);
+    }
+
+    private static int stride(Layout layout, int slotSize) {
+        return layout == Layout.PACKED ? slotSize : (slotSize + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
     }
 
     static String headerName(UUID id) {
         return HEADER_PREFIX + id;
     }
 
-    /** The header's data: the geometry, as JSON. */
+    /** The header's data: the geometry, as JSON; {@code layout} only when not packed, as headers had it before. */
     byte[] header() {
-        return new JsonObject()
+        JsonObject json = new JsonObject()
                 .put("slotSize", slotSize)
                 .put("blockCount", blockCount)
                 .put("slotsPerObject", slotsPerObject)
-                .put("incarnation", incarnation)
-                .encode()
-                .getBytes(StandardCharsets.UTF_8);
+                .put("incarnation", incarnation);
+        if (layout != Layout.PACKED) {
+            json.put("layout", layout.name().toLowerCase(Locale.ROOT));
+        }
+        return json.encode().getBytes(StandardCharsets.UTF_8);
     }
 
     static CephVolume fromHeader(UUID id, byte[] header) {
@@ -64,6 +97,7 @@ final class CephVolume {
                 json.getInteger("slotSize"),
                 json.getLong("blockCount"),
                 json.getInteger("slotsPerObject"),
+                Layout.valueOf(json.getString("layout", "packed").toUpperCase(Locale.ROOT)),
                 json.getString("incarnation"));
     }
 
@@ -85,6 +119,48 @@ final class CephVolume {
 
     int slotsPerObject() {
         return slotsPerObject;
+    }
+
+    Layout layout() {
+        return layout;
+    }
+
+    /** Where slot {@code slotInObject} of a data object begins in it. */
+    long offset(long slotInObject) {
+        return slotInObject * stride;
+    }
+
+    /** The bytes a write of {@code slots} slots covers in a data object, padding included. */
+    long extent(long slots) {
+        return slots * stride;
+    }
+
+    /** The {@code slots} slots from byte {@code from} of {@code run} as they lie in a data object, zeros between. */
+    byte[] spread(Buffer run, int from, int slots) {
+        if (stride == slotSize) {
+            return run.getBytes(from, from + slots * slotSize);
+        }
+        byte[] out = new byte[slots * stride];
+        for (int s = 0; s < slots; s++) {
+            run.getBytes(from + s * slotSize, from + (s + 1) * slotSize, out, s * stride);
+        }
+        return out;
+    }
+
+    /** An array for a read of {@code slots} slots of a data object: up to the end of the last slot. */
+    byte[] readExtent(int slots) {
+        return new byte[(slots - 1) * stride + slotSize];
+    }
+
+    /** Appends the {@code slots} slots read into {@code extent} ({@link #readExtent}) to {@code out}. */
+    void gather(byte[] extent, int slots, Buffer out) {
+        if (stride == slotSize) {
+            out.appendBytes(extent);
+            return;
+        }
+        for (int s = 0; s < slots; s++) {
+            out.appendBytes(extent, s * stride, slotSize);
+        }
     }
 
     /** Data objects the volume spans. */

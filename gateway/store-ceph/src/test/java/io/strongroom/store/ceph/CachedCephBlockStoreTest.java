@@ -7,6 +7,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CachedCephBlockStoreTest extends CephContractBase {
 
     CachedCephBlockStoreTest(CephCluster cluster) {
-        super(cluster, 4L << 20);
+        super(cluster, 4L << 20, CephVolume.Layout.PADDED);
     }
 }

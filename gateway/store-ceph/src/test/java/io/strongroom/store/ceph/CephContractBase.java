@@ -22,11 +22,13 @@ abstract class CephContractBase extends BlockStoreContract {
     private final CephCluster cluster;
     private final String namespace = CephCluster.freshNamespace();
     private final long cacheBytes;
-    private CephBlockStore ceph;
+    private final CephVolume.Layout layout;
+    protected CephBlockStore ceph;
 
-    CephContractBase(CephCluster cluster, long cacheBytes) {
+    CephContractBase(CephCluster cluster, long cacheBytes, CephVolume.Layout layout) {
         this.cluster = cluster;
         this.cacheBytes = cacheBytes;
+        this.layout = layout;
     }
 
     @Override
@@ -34,6 +36,7 @@ abstract class CephContractBase extends BlockStoreContract {
         StorageBackend backend = Await.result(
                 CephStorageBackend.open(vertx, cluster.options(namespace).setCephLeaseSeconds(LEASE_SECONDS)));
         ceph = (CephBlockStore) backend.blocks();
+        ceph.createVolumesAs(layout);
         return cacheBytes == 0
                 ? ceph
                 : CachingBlockStore.over(backend, cacheBytes).blocks();
