@@ -57,6 +57,9 @@ public final class CommandLine {
         --duration DURATION      measured duration (default 30s)
         --timeout DURATION       request timeout (default 10s)
         --event-loops N          client event loops (default 1)
+        --realtime-loops         run the client event loops under SCHED_FIFO (Linux, chrt; root or
+                                 CAP_SYS_NICE), so other threads and processes on their cores cannot
+                                 delay the schedule
         --payloads N             distinct prebuilt PUT payloads per volume (default 16)
         --payload-seed N         build the payloads from this seed (default random), so another run can --verify
         --label TEXT             a name for this run in the reports
@@ -132,6 +135,7 @@ public final class CommandLine {
                 case "--http1" -> load.protocol(LoadTestOptions.Protocol.HTTP1);
                 case "--no-verify-host" -> load.verifyHost(false);
                 case "--quiet" -> load.quiet(true);
+                case "--realtime-loops" -> load.realtimeLoops(true);
                 case "--verify" -> load.verify(true);
                 case "--fua" -> load.fua(true);
                 case "--nbd" -> load.embeddedNbd(true);

@@ -67,6 +67,7 @@ public final class LoadTestOptions {
     private Path out = Path.of("loadtest-report");
     private boolean createVolumes;
     private boolean quiet;
+    private boolean realtimeLoops;
     private int payloadsPerVolume = DEFAULT_PAYLOADS_PER_VOLUME;
     private String label = "";
     private String durability = DEFAULT_EMBEDDED_DURABILITY;
@@ -293,6 +294,16 @@ public final class LoadTestOptions {
         return this;
     }
 
+    /** The client event loops run under SCHED_FIFO (see loadtest/README.md, "Models"). */
+    public boolean realtimeLoops() {
+        return realtimeLoops;
+    }
+
+    public LoadTestOptions realtimeLoops(boolean v) {
+        realtimeLoops = v;
+        return this;
+    }
+
     public int payloadsPerVolume() {
         return payloadsPerVolume;
     }
@@ -443,6 +454,7 @@ public final class LoadTestOptions {
         m.put("connections", connections);
         m.put("streamsPerConnection", streamsPerConnection);
         m.put("eventLoops", eventLoops);
+        m.put("realtimeLoops", realtimeLoops);
         m.put("protocol", nbd() ? "nbd" : protocol == Protocol.HTTP2 ? (h2c ? "h2c" : "h2") : "http/1.1");
         if (nbd()) {
             m.put("fua", fua);

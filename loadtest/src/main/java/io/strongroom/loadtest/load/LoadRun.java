@@ -1,6 +1,7 @@
 package io.strongroom.loadtest.load;
 
 import io.strongroom.loadtest.cli.LoadTestOptions;
+import io.strongroom.loadtest.measure.GeneratorCpu;
 import io.strongroom.loadtest.measure.IntervalSampler;
 import io.strongroom.loadtest.measure.LatencyRecorders;
 import io.strongroom.loadtest.nbd.ExportInfo;
@@ -70,6 +71,7 @@ public final class LoadRun {
             for (int i = 0; i < options.eventLoops(); i++) {
                 contexts.add(vertx.getOrCreateContext());
             }
+            GeneratorCpu cpu = loopCpu(contexts);
             RequestSender requester;
             LongSupplier inFlight;
             Http1Sender http1 = null;
@@ -135,12 +137,21 @@ public final class LoadRun {
             long measureStart = start + warmupNanos;
             long end = measureStart + durationNanos;
             CountDownLatch windowClosed = new CountDownLatch(1);
+            Runnable begin = () -> {
+                sampler.beginMeasurement();
+                if (cpu != null) {
+                    cpu.begin();
+                }
+            };
             Runnable measure = () -> scheduleTicks(ticker, sampler, measureStart, durationNanos, () -> {
                 sampler.endMeasurement();
+                if (cpu != null) {
+                    cpu.end();
+                }
                 windowClosed.countDown();
             });
             if (warmupNanos == 0) {
-                runOn(ticker, sampler::beginMeasurement);
+                runOn(ticker, begin);
                 driver.start(start, measureStart, end);
                 measure.run();
             } else {
@@ -157,7 +168,7 @@ public final class LoadRun {
                             TimeUnit.NANOSECONDS);
                 }
                 scheduleTicks(ticker, sampler, start, warmupNanos, () -> {
-                    sampler.beginMeasurement();
+                    begin.run();
                     measure.run();
                 });
             }
@@ -188,12 +199,45 @@ public final class LoadRun {
                     sampler.totalCorrected(),
                     sampler.totalUncorrected(),
                     open ? sampler.totalGeneratorLag() : null,
+                    cpu == null ? null : cpu.figures(),
                     sampler.timeline(),
                     MachineFacts.collect(vertx.isNativeTransportEnabled()));
         } finally {
             ticker.shutdownNow();
             vertx.close().await();
         }
+    }
+
+    /**
+     * The kernel's ids of the client event-loop threads, each put under SCHED_FIFO first with {@code
+     * --realtime-loops}: a loop that becomes runnable then takes its core from every ordinary thread at once (other
+     * processes, and this JVM's compilers, collector and sampler, which run while the loops wait for I/O) instead of
+     * waiting for the scheduler's next turn. Returns their window accounting, or null where Linux's per-thread
+     * statistics are unavailable.
+     */
+    private GeneratorCpu loopCpu(List<Context> contexts) throws IOException, InterruptedException {
+        List<String> ids = new ArrayList<>();
+        for (Context context : contexts) {
+            String id = Future.<String>future(
+                            p -> context.runOnContext(v -> p.complete(GeneratorCpu.currentThreadId())))
+                    .await();
+            if (options.realtimeLoops()) {
+                if (id == null) {
+                    throw new IllegalStateException("--realtime-loops: no Linux thread id for the client event loop");
+                }
+                Process chrt = new ProcessBuilder("chrt", "--fifo", "--pid", "1", id)
+                        .redirectErrorStream(true)
+                        .start();
+                String said = new String(chrt.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                if (chrt.waitFor() != 0) {
+                    throw new IllegalStateException("--realtime-loops: chrt refused (" + said + ")");
+                }
+            }
+            if (id != null) {
+                ids.add(id);
+            }
+        }
+        return ids.size() == contexts.size() ? GeneratorCpu.of(ids) : null;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.strongroom.loadtest.load;
 
 import io.strongroom.loadtest.cli.LoadTestOptions;
+import io.strongroom.loadtest.measure.GeneratorCpu;
 import io.strongroom.loadtest.measure.TimelinePoint;
 import io.strongroom.loadtest.report.MachineFacts;
 import java.util.ArrayList;
@@ -19,6 +20,8 @@ import org.HdrHistogram.Histogram;
  * @param unfinished      requests still without an answer when the drain timed out
  * @param generatorLag    open model: per request of the window, how late after its intended time
  *                        the generator itself got round to it (null in the closed model)
+ * @param generatorCpu    the client event loops' CPU and wait for a CPU in the window, and the rest of the JVM's
+ *                        CPU (null where Linux's per-thread statistics are unavailable)
  */
 public record RunResult(
         LoadTestOptions options,
@@ -34,6 +37,7 @@ public record RunResult(
         Histogram corrected,
         Histogram uncorrected,
         Histogram generatorLag,
+        GeneratorCpu.Figures generatorCpu,
         List<TimelinePoint> timeline,
         MachineFacts machine) {
 
@@ -61,6 +65,7 @@ public record RunResult(
                 corrected,
                 uncorrected,
                 generatorLag,
+                generatorCpu,
                 timeline,
                 facts);
     }
@@ -101,6 +106,16 @@ public record RunResult(
                     LAG_TOLERANCE_NANOS / 1e6,
                     generatorLag.getValueAtPercentile(99) / 1e6,
                     generatorLag.getMaxValue() / 1e6));
+            if (generatorCpu != null) {
+                w.add(String.format(
+                        Locale.US,
+                        "in the window the client event loops ran %.0f ms and waited %.0f ms for a CPU (descheduled: "
+                                + "other processes or this JVM's other threads had the core); this JVM's other threads "
+                                + "(JIT, GC, sampler) used %.0f ms",
+                        generatorCpu.loopRunMillis(),
+                        generatorCpu.loopWaitMillis(),
+                        generatorCpu.otherThreadsMillis()));
+            }
         }
         return w;
     }

@@ -1,6 +1,7 @@
 package io.strongroom.loadtest.report;
 
 import io.strongroom.loadtest.load.RunResult;
+import io.strongroom.loadtest.measure.GeneratorCpu;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -51,6 +52,15 @@ public final class SummaryJson {
                         : latency(r.generatorLag())
                                 .put("toleranceMillis", RunResult.LAG_TOLERANCE_NANOS / 1e6)
                                 .put("lateRequests", r.generatorLateCount()));
+        GeneratorCpu.Figures cpu = r.generatorCpu();
+        j.put(
+                "generatorCpuMillis",
+                cpu == null
+                        ? null
+                        : new JsonObject()
+                                .put("loopRun", round(cpu.loopRunMillis(), 1))
+                                .put("loopWait", round(cpu.loopWaitMillis(), 1))
+                                .put("otherThreads", round(cpu.otherThreadsMillis(), 1)));
         j.put("generatorBehind", r.generatorLag() == null ? null : r.generatorBehind());
         j.put("warnings", new JsonArray(new ArrayList<Object>(r.warnings())));
         j.put("machine", new JsonObject(r.machine().toMap()));

@@ -40,9 +40,12 @@ class CommandLineTest {
                 "500ms",
                 "--duration",
                 "2m",
+                "--realtime-loops",
                 "--out",
                 "/tmp/r");
         LoadTestOptions o = c.load();
+        assertTrue(o.realtimeLoops());
+        assertFalse(CommandLine.parse("--target", "http://127.0.0.1:1").load().realtimeLoops());
         assertEquals(CommandLine.Mode.LOAD, c.mode());
         assertEquals(List.of("http://127.0.0.1:1", "https://127.0.0.1:2/x"), o.targets());
         assertEquals("t0k", o.token());

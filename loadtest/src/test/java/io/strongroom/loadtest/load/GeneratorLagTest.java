@@ -114,6 +114,7 @@ class GeneratorLagTest {
                 recorders.corrected().getIntervalHistogram(),
                 recorders.uncorrected().getIntervalHistogram(),
                 lag,
+                null,
                 List.of(),
                 MachineFacts.collect(false));
         assertTrue(r.generatorBehind());
