@@ -445,9 +445,14 @@ public final class DefaultVolumeService implements VolumeService {
     /**
      * Seals and writes an admitted run as the volume's writer: that is settled first ({@link Volume#asWriter}), as
      * taking a volume over may take in keys another gateway changed, and the run must be sealed under the current
-     * active DEK.
+     * active DEK. An inaccessible key refuses the write before that (KeyInaccessible, as every data request).
      */
     private Future<Void> writeAdmitted(Volume v, long firstBlock, int count, Buffer plaintext, boolean fua) {
+        try {
+            v.keyring().keyAccess().requireServing(v.name());
+        } catch (StrongroomException e) {
+            return Future.failedFuture(e);
+        }
         return v.asWriter()
                 .recover(e -> Future.failedFuture(VolumeErrors.fromStore(v.name(), e)))
                 .compose(writer -> sealAndWrite(v, firstBlock, count, plaintext, fua));

@@ -59,16 +59,21 @@ class CephExternalVaultTest {
     }
 
     /**
-     * A volume under a customer key goes dark (503 {@code KeyInaccessible} for reads and writes) once the key is
-     * disabled for the grace period (2 s here), and after the key is enabled again and revalidated every block written
-     * before reads back unchanged.
+     * Key loss on Ceph as on local files, on every gateway: a volume under a customer key goes dark (503
+     * {@code KeyInaccessible} for reads and writes) on both gateways serving it once the key is disabled for the grace
+     * period (2 s here), each gateway judging the key by itself, and after the key is enabled again and each gateway
+     * revalidated it every block written before reads back unchanged through both.
      */
     @Test
-    void aVolumeOnCephGoesDarkWithItsKeyAndComesBack(CephCluster cluster) throws Exception {
-        GatewayConfig config = onCeph(vaultOps.prepareGateway(dir, VAULT_TOKEN), cluster);
-        config.keyAccess().setGracePeriod(Duration.ofSeconds(2)).setProbeInterval(Duration.ofMillis(300));
+    void aVolumeOnCephGoesDarkWithItsKeyOnEveryGatewayAndComesBack(CephCluster cluster) throws Exception {
+        GatewayConfig first = onCeph(vaultOps.prepareGateway(dir.resolve("one"), VAULT_TOKEN), cluster);
+        GatewayConfig second = onCeph(vaultOps.gatewayConfig(dir.resolve("two"), VAULT_TOKEN), cluster);
+        for (GatewayConfig config : List.of(first, second)) {
+            config.keyAccess().setGracePeriod(Duration.ofSeconds(2)).setProbeInterval(Duration.ofMillis(300));
+        }
         String kek = vaultOps.kek(VaultOperator.CUSTOMER_KEY);
-        try (GatewayFixture gw = GatewayFixture.start(config, null, b -> {})) {
+        try (GatewayFixture writer = GatewayFixture.start(first, null, b -> {});
+                GatewayFixture reader = GatewayFixture.start(second, null, b -> {})) {
             JsonObject volume = new JsonObject()
                     .put("name", "cust")
                     .put("sizeBytes", 16L * BS)
@@ -76,41 +81,49 @@ class CephExternalVaultTest {
                     .put("identity", "ops");
             assertEquals(
                     201,
-                    gw.json("POST", "/v1/volumes", TestTokens.ADMIN, volume).status());
+                    writer.json("POST", "/v1/volumes", TestTokens.ADMIN, volume).status());
             byte[] run = BlockApiTest.random(4 * BS, 91);
             assertEquals(
                     204,
-                    gw.send("PUT", "/v1/volumes/cust/blocks/0?count=4", TestTokens.DATA_ALL, run)
+                    writer.send("PUT", "/v1/volumes/cust/blocks/0?count=4", TestTokens.DATA_ALL, run)
                             .status());
-
-            vaultOps.setEnabled(VaultOperator.CUSTOMER_KEY, false);
-            await().atMost(Duration.ofSeconds(60))
-                    .until(() -> gw.get("/v1/volumes/cust/blocks/0", TestTokens.DATA_ALL)
-                                    .status()
-                            == 503);
-            GatewayFixture.Response refusedRead = gw.get("/v1/volumes/cust/blocks/0", TestTokens.DATA_ALL);
-            assertEquals("KeyInaccessible", refusedRead.errorCode());
-            GatewayFixture.Response refusedWrite =
-                    gw.send("PUT", "/v1/volumes/cust/blocks/5", TestTokens.DATA_ALL, BlockApiTest.random(BS, 92));
-            assertEquals(503, refusedWrite.status());
-            assertEquals("KeyInaccessible", refusedWrite.errorCode());
-            assertEquals(
-                    "INACCESSIBLE",
-                    gw.get("/v1/volumes/cust", TestTokens.ADMIN).json().getString("keyState"));
-
-            vaultOps.setEnabled(VaultOperator.CUSTOMER_KEY, true);
-            GatewayFixture.Response revalidated =
-                    gw.json("POST", "/v1/keys/revalidate", TestTokens.KEY_ADMIN, new JsonObject().put("kek", kek));
-            assertEquals(200, revalidated.status(), new String(revalidated.body()));
             assertArrayEquals(
                     run,
-                    gw.get("/v1/volumes/cust/blocks/0?count=4", TestTokens.DATA_ALL)
-                            .body(),
-                    "every block written before the outage reads back unchanged");
-            assertArrayEquals(
-                    new byte[BS],
-                    gw.get("/v1/volumes/cust/blocks/5", TestTokens.DATA_ALL).body(),
-                    "the refused write left nothing");
+                    reader.get("/v1/volumes/cust/blocks/0?count=4", TestTokens.DATA_ALL)
+                            .body());
+
+            vaultOps.setEnabled(VaultOperator.CUSTOMER_KEY, false);
+            for (GatewayFixture gw : List.of(writer, reader)) {
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> gw.get("/v1/volumes/cust/blocks/0", TestTokens.DATA_ALL)
+                                        .status()
+                                == 503);
+                GatewayFixture.Response refusedRead = gw.get("/v1/volumes/cust/blocks/0", TestTokens.DATA_ALL);
+                assertEquals("KeyInaccessible", refusedRead.errorCode());
+                GatewayFixture.Response refusedWrite =
+                        gw.send("PUT", "/v1/volumes/cust/blocks/5", TestTokens.DATA_ALL, BlockApiTest.random(BS, 92));
+                assertEquals(503, refusedWrite.status());
+                assertEquals("KeyInaccessible", refusedWrite.errorCode());
+                assertEquals(
+                        "INACCESSIBLE",
+                        gw.get("/v1/volumes/cust", TestTokens.ADMIN).json().getString("keyState"));
+            }
+
+            vaultOps.setEnabled(VaultOperator.CUSTOMER_KEY, true);
+            for (GatewayFixture gw : List.of(writer, reader)) {
+                GatewayFixture.Response revalidated =
+                        gw.json("POST", "/v1/keys/revalidate", TestTokens.KEY_ADMIN, new JsonObject().put("kek", kek));
+                assertEquals(200, revalidated.status(), new String(revalidated.body()));
+                assertArrayEquals(
+                        run,
+                        gw.get("/v1/volumes/cust/blocks/0?count=4", TestTokens.DATA_ALL)
+                                .body(),
+                        "every block written before the outage reads back unchanged");
+                assertArrayEquals(
+                        new byte[BS],
+                        gw.get("/v1/volumes/cust/blocks/5", TestTokens.DATA_ALL).body(),
+                        "the refused writes left nothing");
+            }
         }
     }
 
