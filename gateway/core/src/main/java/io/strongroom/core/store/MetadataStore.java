@@ -40,4 +40,21 @@ public interface MetadataStore {
     default boolean shared() {
         return false;
     }
+
+    /**
+     * Claims volume name {@code name} for volume {@code volumeId} across every gateway over this store, before that
+     * volume is created, so that two creations of one name cannot both succeed (docs/SCALE-OUT.md, "Volume names").
+     * Completes with the id that holds the name afterwards: {@code volumeId} when it won or already held it, another
+     * id when that one holds it. One of several concurrent claims of a name wins; the others see the winner. A store
+     * that several gateways write may give a claim up to a later one when the volume it names has no document and
+     * has not had one for a long time (a creation or deletion that crashed half-way), never while it has one.
+     * Claims hold names, not volumes: deleting a volume leaves its claim, see {@link #releaseName}.
+     */
+    Future<UUID> claimName(String name, UUID volumeId);
+
+    /**
+     * Releases {@code name} if {@code volumeId} holds it (else, or when nobody does, does nothing), so the name can be
+     * claimed again: after the volume is deleted, or when its creation failed.
+     */
+    Future<Void> releaseName(String name, UUID volumeId);
 }

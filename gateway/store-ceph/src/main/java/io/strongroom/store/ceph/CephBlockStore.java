@@ -109,33 +109,33 @@ public final class CephBlockStore implements BlockStore {
                 });
             }
         });
-        this.leftoverTimer =
-                vertx.setPeriodic(1, LEFTOVER_PERIOD.toMillis(), id -> collectLeftovers(Leftovers.HEADER_GRACE));
+        this.leftoverTimer = vertx.setPeriodic(1, LEFTOVER_PERIOD.toMillis(), id -> collectLeftovers(Leftovers.GRACE));
     }
 
     /**
      * Walks the pool's namespace and removes what interrupted creations and deletions left ({@link Leftovers}):
      * once when the store opens, then every {@link #LEFTOVER_PERIOD}. Logs what it removed, or why it could not.
      */
-    Future<Leftovers.Collected> collectLeftovers(Duration headerGrace) {
-        return blocking(() -> Leftovers.collect(rados, headerGrace, Instant.now()))
-                .andThen(ar -> {
-                    if (ar.succeeded() && ar.result().total() > 0) {
-                        LOG.log(
-                                System.Logger.Level.INFO,
-                                "removed what interrupted volume deletions and creations left in the pool: {0} data"
-                                        + " objects, {1} headers without a document",
-                                ar.result().dataObjects(),
-                                ar.result().headers());
-                    } else if (ar.failed() && !closed) {
-                        LOG.log(
-                                System.Logger.Level.WARNING,
-                                "could not look for leftovers of interrupted volume deletions in the pool ({0}); tried"
-                                        + " again in {1} h",
-                                ar.cause().getMessage(),
-                                LEFTOVER_PERIOD.toHours());
-                    }
-                });
+    Future<Leftovers.Collected> collectLeftovers(Duration grace) {
+        return blocking(() -> Leftovers.collect(rados, grace, Instant.now())).andThen(ar -> {
+            if (ar.succeeded() && ar.result().total() > 0) {
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "removed what interrupted volume deletions and creations left in the pool: {0} data"
+                                + " objects, {1} headers without a document, {2} name claims of volumes"
+                                + " without one",
+                        ar.result().dataObjects(),
+                        ar.result().headers(),
+                        ar.result().claims());
+            } else if (ar.failed() && !closed) {
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "could not look for leftovers of interrupted volume deletions in the pool ({0}); tried"
+                                + " again in {1} h",
+                        ar.cause().getMessage(),
+                        LEFTOVER_PERIOD.toHours());
+            }
+        });
     }
 
     @Override

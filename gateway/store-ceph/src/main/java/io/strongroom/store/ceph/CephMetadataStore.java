@@ -4,6 +4,7 @@ import io.strongroom.core.store.BlockStoreException;
 import io.strongroom.core.store.MetadataStore;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -60,6 +61,20 @@ final class CephMetadataStore implements MetadataStore {
     @Override
     public Future<Optional<String>> readAsWriter(UUID volumeId) {
         return blocks.volume(volumeId).compose(blocks::leased).compose(leased -> read(volumeId));
+    }
+
+    /** {@link NameClaims#claim}: one claim object per name, a stale one taken over by compare-and-swap. */
+    @Override
+    public Future<UUID> claimName(String name, UUID volumeId) {
+        return blocks.blocking(() -> NameClaims.claim(blocks.rados(), name, volumeId, Leftovers.GRACE, Instant.now()));
+    }
+
+    @Override
+    public Future<Void> releaseName(String name, UUID volumeId) {
+        return blocks.blocking(() -> {
+            NameClaims.release(blocks.rados(), name, volumeId);
+            return null;
+        });
     }
 
     @Override

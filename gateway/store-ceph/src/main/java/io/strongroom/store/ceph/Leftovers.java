@@ -16,27 +16,38 @@ import java.util.UUID;
  * <ul>
  *   <li>data objects of an incarnation that no header names: a deletion removes the header before the data objects,
  *       and a volume created again under the same id has a new incarnation;</li>
- *   <li>headers without a document, older than a grace period: a creation writes the header, then the document. A
+ *   <li>headers without a document, older than {@link #GRACE}: a creation writes the header, then the document. A
  *       creation that is still going on when its header goes has its document write refused (it asserts that the
- *       header exists), so it fails instead of leaving a volume without geometry.</li>
+ *       header exists), so it fails instead of leaving a volume without geometry;</li>
+ *   <li>name claims ({@link NameClaims}) of a volume without a document, older than {@link #GRACE}: a creation claims
+ *       the name before it creates the header, a deletion releases it after removing the header.</li>
  * </ul>
- * A header that cannot be read as geometry keeps its objects: nothing is removed on a doubt. Blocking: worker threads.
+ * A header that cannot be read as geometry keeps its objects, and a claim that does not name a volume stays: nothing
+ * is removed on a doubt. Blocking: worker threads.
  */
 final class Leftovers {
 
-    /** A header without a document younger than this may belong to a creation in progress. */
-    static final Duration HEADER_GRACE = Duration.ofMinutes(10);
+    /**
+     * A header without a document, or a name claim of a volume without one, younger than this may belong to a
+     * creation in progress.
+     */
+    static final Duration GRACE = Duration.ofMinutes(10);
+
+    private static final System.Logger LOG = System.getLogger(Leftovers.class.getName());
 
     private Leftovers() {}
 
     /** What one collection found and removed. */
-    record Collected(int dataObjects, int headers) {
+    record Collected(int dataObjects, int headers, int claims) {
         int total() {
-            return dataObjects + headers;
+            return dataObjects + headers + claims;
         }
     }
 
-    /** Walks the namespace once and removes the leftovers; headers without a document must be older than {@code grace}. */
+    /**
+     * Walks the namespace once and removes the leftovers; headers without a document and claims of volumes without
+     * one must be older than {@code grace}.
+     */
     static Collected collect(Rados rados, Duration grace, Instant now) throws RadosException {
         Map<UUID, Optional<String>> incarnations = new HashMap<>();
         List<String> removable = new ArrayList<>();
@@ -60,16 +71,28 @@ final class Leftovers {
         }
         int headers = 0;
         for (String name : rados.objectsStartingWith(CephVolume.HEADER_PREFIX)) {
-            if (rados.readOmap(name, CephVolume.DOCUMENT_KEY).isPresent()) {
-                continue;
-            }
-            OptionalLong modified = rados.modifiedSeconds(name);
-            if (modified.isPresent() && now.getEpochSecond() - modified.getAsLong() >= grace.toSeconds()) {
+            if (rados.readOmap(name, CephVolume.DOCUMENT_KEY).isEmpty() && olderThan(rados, name, grace, now)) {
                 rados.remove(name);
                 headers++;
             }
         }
-        return new Collected(removable.size(), headers);
+        int claims = 0;
+        for (String name : rados.objectsStartingWith(NameClaims.PREFIX)) {
+            try {
+                if (NameClaims.collect(rados, name, grace, now)) {
+                    claims++;
+                }
+            } catch (RadosException e) {
+                LOG.log(System.Logger.Level.WARNING, "kept the name claim {0}: {1}", name, e.getMessage());
+            }
+        }
+        return new Collected(removable.size(), headers, claims);
+    }
+
+    /** The object exists and was last written at least {@code grace} before {@code now}. */
+    static boolean olderThan(Rados rados, String oid, Duration grace, Instant now) throws RadosException {
+        OptionalLong modified = rados.modifiedSeconds(oid);
+        return modified.isPresent() && now.getEpochSecond() - modified.getAsLong() >= grace.toSeconds();
     }
 
     /**

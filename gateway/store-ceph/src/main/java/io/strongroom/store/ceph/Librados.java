@@ -81,6 +81,14 @@ interface Librados extends Library {
     /** Adds a write of {@code len} bytes at {@code offset} (CephLayoutBenchmark); librados copies {@code buf} at once. */
     void rados_write_op_write(Pointer op, byte[] buf, long len, long offset);
 
+    /**
+     * Fails the whole operation unless the object's bytes from {@code off} equal {@code cmp}: with
+     * {@code -MAX_ERRNO - (offset of the first difference)}, or -ENOENT when the object does not exist.
+     */
+    void rados_write_op_cmpext(Pointer op, byte[] cmp, long cmpLen, long off, IntByReference prval);
+
+    void rados_write_op_remove(Pointer op);
+
     void rados_write_op_omap_set(Pointer op, String[] keys, Pointer[] vals, long[] lens, long num);
 
     void rados_write_op_omap_rm_keys(Pointer op, String[] keys, long num);

@@ -139,6 +139,38 @@ final class Rados implements AutoCloseable {
         });
     }
 
+    /**
+     * Replaces the object's content with {@code content} if it is {@code expected} now (one operation: a
+     * compare-and-swap); false when it is not, or the object does not exist.
+     */
+    boolean replaceIf(String oid, byte[] expected, byte[] content) throws RadosException {
+        return unlessDifferent(oid, "compare and write", op -> {
+            lib.rados_write_op_cmpext(op, expected, expected.length, 0, null);
+            lib.rados_write_op_write_full(op, content, content.length);
+        });
+    }
+
+    /** Removes the object if its content is {@code expected} now (one operation); false when not, or it is gone. */
+    boolean removeIf(String oid, byte[] expected) throws RadosException {
+        return unlessDifferent(oid, "compare and remove", op -> {
+            lib.rados_write_op_cmpext(op, expected, expected.length, 0, null);
+            lib.rados_write_op_remove(op);
+        });
+    }
+
+    /** Runs a write operation that begins with a comparison: false when that failed or the object does not exist. */
+    private boolean unlessDifferent(String oid, String what, WriteOpSteps steps) throws RadosException {
+        try {
+            writeOp(oid, what, steps);
+            return true;
+        } catch (RadosException e) {
+            if (e.errno() == RadosException.ENOENT || e.errno() >= RadosException.MAX_ERRNO) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     /** Sets one omap entry of the object; with {@code mustExist}, fails with ENOENT instead of creating it. */
     void setOmap(String oid, String key, byte[] value, boolean mustExist) throws RadosException {
         Memory val = new Memory(Math.max(1, value.length));

@@ -6,11 +6,15 @@ import io.strongroom.core.store.BlockStoreException;
 final class RadosException extends Exception {
 
     static final int ENOENT = 2;
+    static final int EAGAIN = 11;
     static final int EEXIST = 17;
+    static final int EINVAL = 22;
     static final int ENOSPC = 28;
     static final int EDQUOT = 122;
     /** What the OSDs answer a blocklisted (fenced) client: Ceph's EBLOCKLISTED is ESHUTDOWN. */
     static final int ESHUTDOWN = 108;
+    /** A failed comparison (cmpext) answers {@code -MAX_ERRNO - offset}, so its "errno" is this or more. */
+    static final int MAX_ERRNO = 4095;
 
     private final int errno;
 

@@ -93,8 +93,7 @@ class LeftoversTest {
         await().atMost(Duration.ofSeconds(120)).until(() -> dataObjects(rados).isEmpty());
         assertEquals(
                 0,
-                Await.result(second.blocks().collectLeftovers(Leftovers.HEADER_GRACE))
-                        .total(),
+                Await.result(second.blocks().collectLeftovers(Leftovers.GRACE)).total(),
                 "a header without a document is kept while a creation may still be writing it");
         assertEquals(List.of(CephVolume.headerName(creating)), headers(rados));
         Await.result(second.close());

@@ -12,12 +12,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@link MetadataStore} keeping each volume's document as {@code metadata.json} in the volume's directory.
  * Replacement is the classic atomic sequence: write {@code metadata.json.tmp}, fdatasync it, rename it over
  * {@code metadata.json}, fsync the directory. A crash leaves either the old or the new file under the real name;
  * a leftover temporary file is simply overwritten by the next write and never read.
+ *
+ * <p>Volume names are claimed in memory: one process writes a data directory, so its claims are all there are; the
+ * volume service claims the name of every volume it loads when it starts.
  */
 final class LocalFileMetadataStore implements MetadataStore {
 
@@ -25,6 +29,7 @@ final class LocalFileMetadataStore implements MetadataStore {
     static final String TEMP_FILE_NAME = "metadata.json.tmp";
 
     private final LocalFileBlockStore store;
+    private final ConcurrentHashMap<String, UUID> names = new ConcurrentHashMap<>();
 
     LocalFileMetadataStore(LocalFileBlockStore store) {
         this.store = store;
@@ -84,5 +89,17 @@ final class LocalFileMetadataStore implements MetadataStore {
             }
             return withDocument;
         });
+    }
+
+    @Override
+    public Future<UUID> claimName(String name, UUID volumeId) {
+        UUID holder = names.putIfAbsent(name, volumeId);
+        return Future.succeededFuture(holder == null ? volumeId : holder);
+    }
+
+    @Override
+    public Future<Void> releaseName(String name, UUID volumeId) {
+        names.remove(name, volumeId);
+        return Future.succeededFuture();
     }
 }

@@ -141,6 +141,48 @@ public abstract class MetadataStoreContract {
         assertEquals(Optional.of(versions.get(versions.size() - 1)), Await.result(metadata.read(volume)));
     }
 
+    @Test
+    void ofTwoConcurrentClaimsOfOneNameExactlyOneWinsAndBothSeeTheWinner() {
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        Future<UUID> first = metadata.claimName("db", a);
+        Future<UUID> second = metadata.claimName("db", b);
+        UUID winner = Await.result(first);
+        assertEquals(winner, Await.result(second));
+        assertTrue(winner.equals(a) || winner.equals(b), () -> "a claim gave the name to " + winner);
+        UUID loser = winner.equals(a) ? b : a;
+        assertEquals(winner, Await.result(metadata.claimName("db", winner)), "the holder claims it again");
+        assertEquals(winner, Await.result(metadata.claimName("db", loser)), "the loser claims it again");
+    }
+
+    @Test
+    void aReleaseByAnotherIdDoesNothingAndAReleasedNameCanBeClaimedAgain() {
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        assertEquals(a, Await.result(metadata.claimName("db", a)));
+        Await.result(metadata.releaseName("db", b));
+        assertEquals(a, Await.result(metadata.claimName("db", b)), "b released a name it did not hold");
+        Await.result(metadata.releaseName("db", a));
+        Await.result(metadata.releaseName("db", a));
+        assertEquals(b, Await.result(metadata.claimName("db", b)), "the released name goes to the next claim");
+        Await.result(metadata.releaseName("never-claimed", a));
+    }
+
+    /** Every legal volume name ([a-z0-9][a-z0-9._-]{0,62}) is a claim of its own. */
+    @Test
+    void namesThatDifferOnlyInPunctuationOrLengthAreClaimedApart() {
+        List<String> names = List.of("db", "db.1", "db_1", "db-1", "db1", "d", "0", "a".repeat(63), "a".repeat(62));
+        List<UUID> ids = new ArrayList<>();
+        for (String name : names) {
+            UUID id = UUID.randomUUID();
+            ids.add(id);
+            assertEquals(id, Await.result(metadata.claimName(name, id)), name);
+        }
+        for (int i = 0; i < names.size(); i++) {
+            assertEquals(ids.get(i), Await.result(metadata.claimName(names.get(i), UUID.randomUUID())), names.get(i));
+        }
+    }
+
     /** Closes the backend and opens it again over the same state. */
     protected void reopen() throws Exception {
         Await.result(backend.close());
