@@ -131,8 +131,9 @@ public final class DefaultVolumeService implements VolumeService {
                     all.forEach(v -> (v.isCloning() ? unfinished : loaded).add(v));
                     return service.clones.discardUnfinished(unfinished).map(loaded);
                 })
-                .compose(loaded -> {
-                    loaded.forEach(v -> VolumeRefresh.register(service.volumes, v));
+                .compose(service.lifecycle::claimNames)
+                .compose(served -> {
+                    served.forEach(v -> VolumeRefresh.register(service.volumes, v));
                     return service.snapshots
                             .load(service.volumes.values())
                             .compose(x -> new StartupUnwrap(service.lifecycle, options.getStartupUnwrapConcurrency())

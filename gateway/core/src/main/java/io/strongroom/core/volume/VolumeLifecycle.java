@@ -57,8 +57,10 @@ final class VolumeLifecycle {
      * Creates a volume: generate a DEK, wrap it under the KEK (the vault returns the versioned key id that wrapped),
      * create the store volume, then persist the metadata with only the wrapped DEK. The store wants its volume to
      * exist before the metadata document, so a crash in between leaves an empty store volume without a document,
-     * which start-up never sees; a failure after creating it deletes it again. The new volume is registered in
-     * {@code volumes} before its name is released, so two concurrent creates of one name cannot both succeed.
+     * which start-up never sees; a failure after creating it deletes it again. The name is claimed in the metadata
+     * store before the store volume is created, so two gateways creating one name cannot both succeed (VolumeExists
+     * for the later, as for a name this gateway serves); this gateway's own concurrent creates of one name are turned
+     * away before that, and the new volume is registered in {@code volumes} before its name is released here.
      * {@code origin} is the snapshot a clone is made from (its document says so from the start, not finished), or
      * null.
      */
@@ -79,8 +81,7 @@ final class VolumeLifecycle {
             return Future.failedFuture(e);
         }
         if (volumes.containsKey(spec.name()) || !namesBeingCreated.add(spec.name())) {
-            return Future.failedFuture(
-                    new StrongroomException(ErrorCode.VolumeExists, "volume " + spec.name() + " exists"));
+            return Future.failedFuture(exists(spec.name()));
         }
         Dek dek = Dek.generate();
         UUID id = UUID.randomUUID();
@@ -105,10 +106,11 @@ final class VolumeLifecycle {
                                     dek.id(),
                                     List.of(new VolumeMetadata.DekRecord(wrapped, DekBudget.RESERVATION_STEP)))
                             .withOrigin(origin);
-                    return store.createVolume(id, slotSize, blockCount)
-                            .compose(created -> metadataStore
-                                    .write(id, VolumeMetadataCodec.encode(metadata))
-                                    .recover(e -> store.deleteVolume(id).transform(ignored -> Future.failedFuture(e))))
+                    return metadataStore
+                            .claimName(spec.name(), id)
+                            .compose(holder -> holder.equals(id)
+                                    ? createClaimed(spec.name(), id, slotSize, blockCount, metadata)
+                                    : Future.failedFuture(exists(spec.name())))
                             .recover(e -> Future.failedFuture(VolumeErrors.fromStore(spec.name(), e)))
                             .map(written -> new Volume(
                                     metadata,
@@ -138,6 +140,58 @@ final class VolumeLifecycle {
                     }
                     namesBeingCreated.remove(spec.name());
                 });
+    }
+
+    /**
+     * Creates the store volume and its document under a name claimed for it. On failure the name is released: at
+     * once when the store volume could not be created, after deleting it when the document could not be written (if
+     * that deletion fails too, the claim stays, naming a volume without a document, which the store may collect).
+     */
+    private Future<Void> createClaimed(String name, UUID id, int slotSize, long blockCount, VolumeMetadata metadata) {
+        return store.createVolume(id, slotSize, blockCount)
+                .recover(e -> metadataStore.releaseName(name, id).transform(x -> Future.failedFuture(e)))
+                .compose(created -> metadataStore
+                        .write(id, VolumeMetadataCodec.encode(metadata))
+                        .recover(e -> store.deleteVolume(id)
+                                .compose(deleted -> metadataStore.releaseName(name, id))
+                                .transform(x -> Future.failedFuture(e))));
+    }
+
+    /**
+     * Claims the name of each volume loaded at start-up ({@link MetadataStore#claimName}; volumes created before
+     * names were claimed have none yet) and returns those that hold their name: the ones to serve. A volume whose
+     * name another volume holds is logged and left out; one whose claim cannot be made now is served (logged: the
+     * next start claims it).
+     */
+    Future<List<Volume>> claimNames(List<Volume> loaded) {
+        List<Future<Optional<Volume>>> claims = new ArrayList<>();
+        for (Volume v : loaded) {
+            claims.add(metadataStore
+                    .claimName(v.name(), v.id())
+                    .map(holder -> {
+                        if (holder.equals(v.id())) {
+                            return Optional.of(v);
+                        }
+                        LOG.log(
+                                Level.ERROR,
+                                "volumes {0} and {1} share the name {2}; {0} holds it, {1} is not served",
+                                holder,
+                                v.id(),
+                                v.name());
+                        return Optional.<Volume>empty();
+                    })
+                    .recover(e -> {
+                        LOG.log(
+                                Level.ERROR,
+                                "cannot claim the name {0} of volume {1}; it is served unclaimed: {2}",
+                                v.name(),
+                                v.id(),
+                                e.toString());
+                        return Future.succeededFuture(Optional.of(v));
+                    }));
+        }
+        return Future.join(claims)
+                .map(all -> claims.stream().flatMap(f -> f.result().stream()).toList());
     }
 
     /** Reads every metadata document; a document that cannot be read is logged and its volume skipped. */
@@ -205,7 +259,21 @@ final class VolumeLifecycle {
         return v.metadataWritesDone()
                 .compose(ignored -> store.deleteVolume(v.id()))
                 .recover(e -> Future.failedFuture(VolumeErrors.fromStore(v.name(), e)))
-                .onSuccess(x -> LOG.log(Level.INFO, "deleted volume {0} ({1})", v.name(), v.id()));
+                .onSuccess(x -> LOG.log(Level.INFO, "deleted volume {0} ({1})", v.name(), v.id()))
+                .compose(deleted -> metadataStore.releaseName(v.name(), v.id()).recover(e -> {
+                    LOG.log(
+                            Level.WARNING,
+                            "volume {0} ({1}) is deleted but its name stays claimed until the store collects the"
+                                    + " claim: {2}",
+                            v.name(),
+                            v.id(),
+                            e.toString());
+                    return Future.succeededFuture();
+                }));
+    }
+
+    private static StrongroomException exists(String name) {
+        return new StrongroomException(ErrorCode.VolumeExists, "volume " + name + " exists");
     }
 
     /** Destroys DEK {@code id} in memory: a volume that used it is no longer served here. */

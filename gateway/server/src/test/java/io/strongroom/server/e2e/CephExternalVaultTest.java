@@ -11,13 +11,21 @@ import io.strongroom.store.ceph.CephCluster;
 import io.strongroom.vault.local.LocalVault;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CephExternalVaultTest {
     private static final String VAULT_TOKEN = "ceph-e2e-vault-token-0123456789abcdef0123456789ab";
     private static final int BS = 8192;
+    /** The object claiming the volume name {@code db} in the pool (docs/SCALE-OUT.md, "Volume names"). */
+    private static final String CLAIM = "strongroom.name.db";
 
     @TempDir
     Path dir;
@@ -294,6 +304,80 @@ class CephExternalVaultTest {
     }
 
     /**
+     * A volume name is created once across the gateways over a pool: of two gateways creating {@code db} at once exactly
+     * one answers 201, the other 409 {@code VolumeExists}; once deleted, the name is created through the other gateway,
+     * and is then refused through the first. A volume whose name has no claim (a pool written before names were
+     * claimed; the claim object removed by hand) has it claimed again when a gateway starts, so the other gateway is
+     * refused once more.
+     */
+    @Test
+    void aVolumeNameIsCreatedByOneGatewayOnly(CephCluster cluster) throws Exception {
+        GatewayConfig first = onCeph(vaultOps.prepareGateway(dir.resolve("one"), VAULT_TOKEN), cluster);
+        GatewayConfig second = onCeph(vaultOps.gatewayConfig(dir.resolve("two"), VAULT_TOKEN), cluster);
+        JsonObject db = new JsonObject()
+                .put("name", "db")
+                .put("sizeBytes", 16L * BS)
+                .put("kek", vaultOps.kek(VaultOperator.CUSTOMER_KEY))
+                .put("identity", "ops");
+        ExecutorService clients = Executors.newFixedThreadPool(2);
+        List<GatewayFixture> gateways = new ArrayList<>();
+        try {
+            gateways.add(GatewayFixture.start(first, null, b -> {}));
+            gateways.add(GatewayFixture.start(second, null, b -> {}));
+            List<Future<GatewayFixture.Response>> racing = clients.invokeAll(gateways.stream()
+                    .<Callable<GatewayFixture.Response>>map(
+                            gw -> () -> gw.json("POST", "/v1/volumes", TestTokens.ADMIN, db))
+                    .toList());
+            int won = racing.get(0).get().status() == 201 ? 0 : 1;
+            assertEquals(
+                    201,
+                    racing.get(won).get().status(),
+                    new String(racing.get(won).get().body()));
+            GatewayFixture.Response refused = racing.get(1 - won).get();
+            assertEquals(409, refused.status(), new String(refused.body()));
+            assertEquals("VolumeExists", refused.errorCode());
+            GatewayFixture winner = gateways.get(won);
+            GatewayFixture other = gateways.get(1 - won);
+
+            assertEquals(
+                    204,
+                    winner.send("DELETE", "/v1/volumes/db", TestTokens.ADMIN, null)
+                            .status());
+            // 409 until the other gateway has seen the deletion (its refresh of the pool): nothing created meanwhile
+            AtomicReference<GatewayFixture.Response> again = new AtomicReference<>();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                again.set(other.json("POST", "/v1/volumes", TestTokens.ADMIN, db));
+                assertTrue(again.get().status() == 201 || again.get().status() == 409);
+                return again.get().status() == 201;
+            });
+            String id = again.get().json().getString("id");
+            assertEquals(id, rados(cluster, "get", CLAIM, "-"), "the claim names the volume");
+            assertEquals(
+                    409,
+                    winner.json("POST", "/v1/volumes", TestTokens.ADMIN, db).status());
+
+            rados(cluster, "rm", CLAIM);
+            other.close();
+            gateways.set(1 - won, GatewayFixture.start(won == 0 ? second : first, null, b -> {}));
+            assertEquals(id, rados(cluster, "get", CLAIM, "-"), "claimed when the gateway started");
+            assertEquals(
+                    id,
+                    gateways.get(1 - won)
+                            .get("/v1/volumes/db", TestTokens.ADMIN)
+                            .json()
+                            .getString("id"));
+            assertEquals(
+                    409,
+                    winner.json("POST", "/v1/volumes", TestTokens.ADMIN, db).status());
+        } finally {
+            clients.shutdownNow();
+            for (GatewayFixture gw : gateways) {
+                gw.close();
+            }
+        }
+    }
+
+    /**
      * The seal budget is shared through the volume document: a gateway that loaded the document at start-up and takes
      * the volume over after another gateway raised its reservation (here by restarting and writing twice) counts
      * above that reservation, and the reservation it persists is never lower than the one before. Before the
@@ -424,6 +508,27 @@ class CephExternalVaultTest {
                 .json()
                 .getJsonObject("counters")
                 .getLong("dekInvocations");
+    }
+
+    /** Runs the {@code rados} tool on the test's namespace of the cluster's pool; returns what it printed. */
+    private String rados(CephCluster cluster, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                "rados", "-c", cluster.conf().toString(), "-p", new GatewayConfig().getCephPool(), "-N", namespace));
+        command.addAll(List.of(args));
+        Path errors = dir.resolve("rados.err");
+        Process p = new ProcessBuilder(command).redirectError(errors.toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "rados " + String.join(" ", args));
+        assertEquals(0, p.exitValue(), () -> "rados " + String.join(" ", args) + ": " + readString(errors));
+        return out;
+    }
+
+    private static String readString(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     private GatewayConfig onCeph(GatewayConfig config, CephCluster cluster) {
