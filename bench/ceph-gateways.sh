@@ -7,7 +7,7 @@
 #   rbd-write                   rbd bench, 8 KiB random writes, DEPTH in flight, into an image of the volumes' size
 #                               written whole first: overwrites inside 4 MiB objects, as the gateways' writes are
 #   rbd8240-write               the same with 8,240-byte writes at multiples of 8,240 bytes: not 4 KiB-aligned, as
-#                               the gateways' sealed slots are
+#                               sealed slots are in volumes of the packed layout (new volumes pad them to 12 KiB)
 #   gw1-write, gw1-read         strongroom-loadtest, 8 KiB random PUT or GET, DEPTH connections to one gateway
 #   gw2-*, gw3-*                the same through 2 and 3 gateways at once: one load tool per gateway, DEPTH in
 #                               flight in total (split evenly), each on its own gateway's volume
@@ -41,7 +41,7 @@ JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 GATEWAYS=3
 BLOCK=8192
 # the volumes are filled before the rounds (a block never written reads as zeros without decryption) by sequential
-# writes of this many blocks (limits.maxBlocksPerRequest, a quarter of a 2 MiB data object), a few in flight, so that they do not queue on one object
+# writes of this many blocks (limits.maxBlocksPerRequest, under half a 2 MiB data object), a few in flight, so that they do not queue on one object
 FILL_BLOCKS=64
 HZ=$(getconf CLK_TCK)
 ((DURATION >= 3)) || { echo "DURATION must be at least 3" >&2; exit 2; }
