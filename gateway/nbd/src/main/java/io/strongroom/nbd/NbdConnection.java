@@ -73,6 +73,9 @@ final class NbdConnection {
     private final Context context;
     private final boolean tlsRequired;
     private final BlockIo io;
+    /** The client's address, taken at accept (a closed socket may no longer tell). */
+    private final String peer;
+
     private Phase phase = Phase.CLIENT_FLAGS;
     private Buffer in = Buffer.buffer();
     private int pos;
@@ -83,7 +86,6 @@ final class NbdConnection {
     private @Nullable Export export;
     private boolean optionBusy;
     private boolean waitingForSlot;
-    private boolean disconnecting;
     private boolean paused;
     private boolean closeCounted;
     private long bytesInFlight;
@@ -92,6 +94,11 @@ final class NbdConnection {
     private long discardRemaining;
 
     private long discardCookie;
+    /** Why the connection is ending once its requests in flight are answered (NBD_CMD_DISC, server shutdown). */
+    private @Nullable Ending ending;
+
+    /** Why a connection ended and how loudly to say so. */
+    private record Ending(Level level, String why) {}
 
     NbdConnection(NbdServer.Shared shared, NetSocket socket, Context context, boolean tlsRequired) {
         this.shared = shared;
@@ -100,16 +107,14 @@ final class NbdConnection {
         this.tlsRequired = tlsRequired;
         this.io = new BlockIo(shared.volumes(), shared.locks(), context);
         this.principal = tlsRequired ? null : NbdServer.EVERY_VOLUME;
+        this.peer = String.valueOf(socket.remoteAddress());
     }
 
     void start() {
         shared.metrics().connectionOpened();
         socket.handler(this::onData);
         socket.closeHandler(v -> onClosed());
-        socket.exceptionHandler(e -> {
-            LOG.log(Level.DEBUG, "NBD connection {0}: {1}", socket.remoteAddress(), e.toString());
-            close();
-        });
+        socket.exceptionHandler(e -> hardClose("socket error: " + e));
         socket.shutdownHandler(v -> onServerShutdown());
         socket.drainHandler(v -> parse());
         socket.write(Buffer.buffer(18)
@@ -180,7 +185,7 @@ final class NbdConnection {
     private boolean blocked() {
         return optionBusy
                 || waitingForSlot
-                || disconnecting
+                || ending != null
                 || bytesInFlight >= shared.options().getMaxConnectionBytesInFlight()
                 || socket.writeQueueFull();
     }
@@ -324,8 +329,9 @@ final class NbdConnection {
 
     private void abort() {
         Buffer ack = optionReply(NbdProtocol.OPT_ABORT, NbdProtocol.REP_ACK, null);
+        logEnd(new Ending(Level.DEBUG, "the client sent NBD_OPT_ABORT"));
         phase = Phase.CLOSED;
-        socket.write(ack).onComplete(x -> close());
+        socket.write(ack).onComplete(x -> socket.close());
     }
 
     private void list(Buffer data) {
@@ -525,8 +531,7 @@ final class NbdConnection {
             pos += NbdProtocol.REQUEST_HEADER_BYTES;
         }
         if (type == NbdProtocol.CMD_DISC) {
-            disconnecting = true;
-            closeWhenIdle();
+            disconnect(new Ending(Level.DEBUG, "the client sent NBD_CMD_DISC"));
             return false;
         }
         admit(new Request(type, flags, cookie, offset, length, payload, System.nanoTime()));
@@ -584,7 +589,7 @@ final class NbdConnection {
             } else {
                 simpleReply(r.cookie(), r.type(), 0, ar.result(), r.start());
             }
-            if (disconnecting) {
+            if (ending != null) {
                 closeWhenIdle();
             } else {
                 parse();
@@ -680,38 +685,80 @@ final class NbdConnection {
 
     // ---- ending
 
-    /** After NBD_CMD_DISC or a server shutdown: no new request is read; the connection closes once replies are out. */
+    /** No new request is read; the connection closes once the requests in flight are answered. */
+    private void disconnect(Ending why) {
+        ending = why;
+        closeWhenIdle();
+    }
+
     private void closeWhenIdle() {
         flow();
-        if (requestsInFlight == 0 && !waitingForSlot) {
-            close();
+        Ending why = ending;
+        if (why != null && requestsInFlight == 0 && !waitingForSlot) {
+            close(why);
         }
     }
 
     private void onServerShutdown() {
+        Ending shutdown = new Ending(Level.WARNING, "the NBD server is shutting down");
         if (phase != Phase.TRANSMISSION) {
-            close();
+            close(shutdown);
             return;
         }
-        disconnecting = true;
-        closeWhenIdle();
+        disconnect(shutdown);
     }
 
+    /** Closes the connection for a reason the client did not ask for: a protocol violation, a socket error. */
     private void hardClose(String why) {
-        LOG.log(Level.DEBUG, "NBD connection {0} closed: {1}", socket.remoteAddress(), why);
-        close();
+        close(new Ending(Level.WARNING, why));
     }
 
-    private void close() {
+    private void close(Ending why) {
+        logEnd(why);
         phase = Phase.CLOSED;
         socket.close();
     }
 
+    /**
+     * The socket is closed: by this side (the reason is logged already) or by the client. A client that closes between
+     * messages with nothing in flight ended cleanly; one that leaves a message half sent or requests unanswered
+     * did not.
+     */
     private void onClosed() {
-        phase = Phase.CLOSED;
+        if (phase != Phase.CLOSED) {
+            boolean midway = pos < in.length() || discardRemaining > 0 || requestsInFlight > 0;
+            logEnd(
+                    ending != null
+                            ? ending
+                            : midway
+                                    ? new Ending(
+                                            Level.WARNING,
+                                            "the client closed the connection with requests unanswered or half sent")
+                                    : new Ending(Level.DEBUG, "the client closed the connection"));
+            phase = Phase.CLOSED;
+        }
         if (!closeCounted) {
             closeCounted = true;
             shared.metrics().connectionClosed();
         }
+    }
+
+    /**
+     * Logs why the connection ended, once: the client's address, the export and what was in flight; never a byte of
+     * data.
+     */
+    private void logEnd(Ending why) {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        LOG.log(
+                why.level(),
+                "NBD connection from {0} to export {1} closed: {2} ({3} requests and {4} payload bytes in flight{5})",
+                peer,
+                export == null ? "(none chosen)" : export.label(),
+                why.why(),
+                String.valueOf(requestsInFlight),
+                String.valueOf(bytesInFlight),
+                paused ? ", reading paused" : "");
     }
 }

@@ -23,9 +23,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -537,7 +544,10 @@ class NbdServerTest {
     void aClientThatDiesMidRequestChangesNothingAndTheServerGoesOn() throws IOException {
         String v = volume();
         int before = server.metrics().connectionsOpen();
-        try (NbdTestClient c = NbdTestClient.connect(server.port(), v)) {
+        int client;
+        try (ConnectionLog log = new ConnectionLog();
+                NbdTestClient c = NbdTestClient.connect(server.port(), v)) {
+            client = c.localPort();
             ByteBuffer header = ByteBuffer.allocate(NbdProtocol.REQUEST_HEADER_BYTES)
                     .putInt(NbdProtocol.REQUEST_MAGIC)
                     .putShort((short) 0)
@@ -547,10 +557,61 @@ class NbdServerTest {
                     .putInt(BS);
             c.sendRaw(header.array());
             c.sendRaw(pattern(BS / 2, 11));
+            c.close();
+            LogRecord end = log.endOf(client);
+            assertEquals(Level.WARNING, end.getLevel(), () -> text(end));
+            assertTrue(text(end).contains("half sent"), () -> text(end));
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> server.metrics().connectionsOpen() <= before);
         try (NbdTestClient c = NbdTestClient.connect(server.port(), v)) {
             assertArrayEquals(new byte[BS], c.read(2 * BS, BS));
+        }
+    }
+
+    /**
+     * A close the client did not ask for is one WARNING naming the reason, the export and the client's address, with
+     * none of the bytes the client sent.
+     */
+    @Test
+    void aRequestWithoutItsMagicClosesTheConnectionWithOneWarningSayingWhy() throws IOException {
+        String v = volume();
+        try (ConnectionLog log = new ConnectionLog();
+                NbdTestClient c = NbdTestClient.connect(server.port(), v)) {
+            c.sendRaw(ByteBuffer.allocate(NbdProtocol.REQUEST_HEADER_BYTES)
+                    .putInt(0x0badf00d)
+                    .array());
+            assertTrue(c.closedByServer());
+            LogRecord end = log.endOf(c.localPort());
+            String text = text(end);
+            assertEquals(Level.WARNING, end.getLevel(), text);
+            assertTrue(text.contains("closed: a request without the request magic"), text);
+            assertTrue(text.contains(" to export " + v + " "), text);
+            assertFalse(text.toLowerCase(Locale.ROOT).contains("badf00d"), text);
+        }
+    }
+
+    @Test
+    void aClientThatSendsDiscOrLeavesBetweenRequestsIsLoggedAtDebugOnly() throws IOException {
+        String v = volume();
+        try (ConnectionLog log = new ConnectionLog()) {
+            int disc;
+            try (NbdTestClient c = NbdTestClient.connect(server.port(), v)) {
+                disc = c.localPort();
+                c.write(0, pattern(BS, 13));
+                c.disconnect();
+                assertTrue(c.closedByServer());
+            }
+            int eof;
+            try (NbdTestClient c = NbdTestClient.connect(server.port(), v)) {
+                eof = c.localPort();
+                c.write(BS, pattern(BS, 14));
+            }
+            LogRecord afterDisc = log.endOf(disc);
+            assertEquals(Level.FINE, afterDisc.getLevel(), () -> text(afterDisc));
+            assertTrue(text(afterDisc).contains("NBD_CMD_DISC"), () -> text(afterDisc));
+            LogRecord afterEof = log.endOf(eof);
+            assertEquals(Level.FINE, afterEof.getLevel(), () -> text(afterEof));
+            assertTrue(text(afterEof).contains("the client closed the connection ("), () -> text(afterEof));
         }
     }
 
@@ -619,6 +680,55 @@ class NbdServerTest {
                 "strongroom_nbd_connections_open")) {
             assertTrue(page.contains(family), () -> family + " in\n" + page);
         }
+    }
+
+    /**
+     * The records of {@code NbdConnection}'s logger, every level, while open ({@link System.Logger} lands in
+     * java.util.logging).
+     */
+    private static final class ConnectionLog extends Handler implements AutoCloseable {
+        private static final Logger LOGGER = Logger.getLogger(NbdConnection.class.getName());
+        private final List<LogRecord> records = new CopyOnWriteArrayList<>();
+        private final Level previous = LOGGER.getLevel();
+
+        ConnectionLog() {
+            LOGGER.setLevel(Level.ALL);
+            LOGGER.addHandler(this);
+        }
+
+        /**
+         * The one record saying how the connection from {@code clientPort} ended, once it has: its reason is logged
+         * before it is counted closed, so once no connection is open, no other record of it can follow.
+         */
+        LogRecord endOf(int clientPort) {
+            String from = "NBD connection from 127.0.0.1:" + clientPort + " ";
+            await().atMost(Duration.ofSeconds(60)).until(() -> server.metrics().connectionsOpen() == 0);
+            List<LogRecord> ends =
+                    records.stream().filter(r -> text(r).startsWith(from)).toList();
+            assertEquals(
+                    1,
+                    ends.size(),
+                    () -> from + ": " + ends.stream().map(NbdServerTest::text).toList());
+            return ends.get(0);
+        }
+
+        @Override
+        public void publish(LogRecord record) {
+            records.add(record);
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {
+            LOGGER.removeHandler(this);
+            LOGGER.setLevel(previous);
+        }
+    }
+
+    private static String text(LogRecord record) {
+        return new SimpleFormatter().formatMessage(record);
     }
 
     private static int expectedFlags() {

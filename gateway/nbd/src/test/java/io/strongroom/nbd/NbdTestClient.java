@@ -253,6 +253,11 @@ final class NbdTestClient implements AutoCloseable {
         }
     }
 
+    /** The client's own TCP port: how the server's log names this connection. */
+    int localPort() {
+        return tcp.getLocalPort();
+    }
+
     void sendRaw(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
