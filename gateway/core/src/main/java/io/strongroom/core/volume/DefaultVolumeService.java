@@ -504,7 +504,11 @@ public final class DefaultVolumeService implements VolumeService {
 
     @Override
     public Future<Void> trim(String name, long firstBlock, long count) {
-        return trim(name, firstBlock, count, false);
+        if (closed) {
+            return Future.failedFuture(closedError());
+        }
+        // Through the loops like a write: a trim waiting for a re-seal is let in from the re-seal's loop.
+        return loops.run(() -> trim(name, firstBlock, count, false));
     }
 
     private Future<Void> trim(String name, long firstBlock, long count, boolean replicated) {

@@ -26,13 +26,16 @@ final class EventLoops {
 
     /**
      * Runs {@code op} at once on an event loop of this Vert.x instance, or on the next one (round robin) from any
-     * other thread. The returned future completes on the caller's context when it has one of this instance (a
-     * worker or virtual-thread context), else on the event loop.
+     * other thread. The returned future completes on the caller's context when it has one of this instance (an event
+     * loop, a worker or virtual-thread context), else on the event loop: also when {@code op} waits for work another
+     * caller started on another loop (a volume's writer check, a DEK reservation), whose future completes there.
      */
     <T> Future<T> run(Supplier<Future<T>> op) {
         ContextInternal current = ContextInternal.current();
         if (onOwnLoop(current)) {
-            return op.get();
+            PromiseInternal<T> result = current.promise();
+            op.get().onComplete(result);
+            return result.future();
         }
         ContextInternal loop = vertx.createEventLoopContext();
         PromiseInternal<T> result = current != null && current.owner() == vertx ? current.promise() : loop.promise();
