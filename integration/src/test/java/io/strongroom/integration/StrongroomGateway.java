@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,15 +15,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The real gateway, started as its shaded jar ({@code java -jar strongroom-gateway.jar}) over a fresh data directory,
- * HTTP on an ephemeral port (read from its start-up line) and NBD on a free port picked here. Volumes are created
+ * HTTP and NBD on ephemeral ports it binds itself (read from its start-up line and its log: a port picked free here
+ * could be taken by another process before the gateway binds it). Volumes are created
  * over HTTP with the admin token the gateway wrote to {@code credentials.json}. Closing it kills it.
  */
 final class StrongroomGateway implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on (http://[0-9.:]+)");
+    private static final Pattern NBD_LISTENING = Pattern.compile("NBD on nbd://127\\.0\\.0\\.1:([0-9]+)/");
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
     private final ExternalProcess process;
@@ -47,7 +48,6 @@ final class StrongroomGateway implements AutoCloseable {
         Path jar =
                 Path.of(System.getProperty("strongroom.gatewayJar", "../gateway/server/target/strongroom-gateway.jar"));
         assertTrue(Files.isRegularFile(jar), "no gateway jar at " + jar + ": build the reactor (mvn install) first");
-        int nbdPort = freePort();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar",
@@ -57,11 +57,15 @@ final class StrongroomGateway implements AutoCloseable {
                 "--port",
                 "0",
                 "--nbd-port",
-                String.valueOf(nbdPort)));
+                "0"));
         command.addAll(extraArgs);
         ExternalProcess process = ExternalProcess.start("gateway", logDir, command);
         try {
             String url = process.awaitOutput(LISTENING).group(1);
+            // The NBD listener's line is logged before the start-up line is printed.
+            Matcher nbd = NBD_LISTENING.matcher(process.log());
+            assertTrue(nbd.find(), () -> "no NBD listener in the gateway's log:\n" + process.log());
+            int nbdPort = Integer.parseInt(nbd.group(1));
             String token = new JsonObject(Files.readString(dataDir.resolve("credentials.json")))
                     .getJsonObject("admin")
                     .getString("token");
@@ -120,14 +124,5 @@ final class StrongroomGateway implements AutoCloseable {
     @Override
     public void close() {
         process.close();
-    }
-
-    /** A port nothing listens on now (the gateway binds it a moment later; another binder in between is unlikely). */
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
