@@ -27,7 +27,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Volume names claimed across gateways: two stores (two librados clients, as two gateways) racing on one name, a
  * stale claim (its volume has no document: a gateway died between the claim and the document, or in the middle of a
  * deletion) taken over once older than the grace period and by exactly one of two racing claims, and the sweep
- * collecting stale claims. Ages are played by giving the claim and the sweep a later "now", not by waiting.
+ * collecting stale claims. Ages past the 10-minute grace are played by giving the claim and the sweep a later "now";
+ * the race on stale claims waits for them to age past a grace of a few seconds instead, so that each racing claim sees
+ * the other's new claim as young.
  */
 @ExtendWith(CephCluster.Extension.class)
 class NameClaimsTest {
@@ -35,7 +37,7 @@ class NameClaimsTest {
     private static final int SLOT = 8240;
     private static final Duration AFTER_GRACE = Leftovers.GRACE.plusSeconds(1);
     /** Long enough that a claim written during a race is never older than this when the other claim looks at it. */
-    private static final Duration SHORT_GRACE = Duration.ofSeconds(5);
+    private static final Duration SHORT_GRACE = Duration.ofSeconds(10);
 
     private final CephCluster cluster;
     private final String namespace = CephCluster.freshNamespace();
