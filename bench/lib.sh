@@ -22,6 +22,9 @@ ticks() {
 # busy_ticks -> CPU ticks all cores spent outside idle and iowait since boot (/proc/stat)
 busy_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
 
+# steal_ticks -> CPU ticks the hypervisor gave all cores' vCPUs to someone else since boot (/proc/stat)
+steal_ticks() { awk '$1 == "cpu" { print $9; exit }' /proc/stat; }
+
 # wait_line PID LOG SECOND: until strongroom-loadtest's progress line for that second of its window is in LOG
 wait_line() {
   local pid=$1 file=$2 second=$3

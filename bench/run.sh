@@ -10,13 +10,17 @@
 #      the order rotated every round
 #   2. fixed rate (open model) at 50% of the lowest median GET peak of step 1: ROUNDS rounds × (nginx, baseline,
 #      gateway) GET; server CPU per request and latency
+# PHASES="rate" runs step 2 alone (minutes, not a quarter hour) at FIXED_RATE, which it then needs.
+# The load tool's event loops run under SCHED_FIFO (--realtime-loops; REALTIME=0 turns it off): on a machine shared
+# with builds a loop at normal priority waited most of the window for its core and the generator fell behind.
 # Every round records the throughput, the client's CPU share, the CPU the rest of the machine used, whether the generator fell behind (open model), the
 # server's CPU per request (/proc/PID/stat user+system ticks over the window's interior / requests) and the latency.
 # bench/run-table.py turns the rounds into OUT/table.md; OUT/rounds.tsv holds them raw.
 #
 # Usage: bench/run.sh
 # Environment (defaults): ROUNDS=5 DURATION=10 (≥ 3) WARMUP=5 SERVER_WARMUP=10 CONNECTIONS=64 WORKING_SET=4096
-#   SERVER_CORE=0 CLIENT_CORE=1 JDKS="<jdk17 home> <jdk25 home>" OUT=bench/results/<utc time>
+#   SERVER_CORE=0 CLIENT_CORE=1 JDKS="<jdk17 home> <jdk25 home>" OUT=bench/results/<utc time> PHASES="peak rate"
+#   REALTIME=1
 #   CLIENT_LIMIT=0.90 OTHER_LIMIT=0.10 SPREAD_LIMIT=1.25 (trust rule), FIXED_RATE (overrides step 2's rate)
 #   PROFILE=1: one more gateway GET and PUT round each under JFR (settings=profile), summarised by
 #   bench/jfr-top.sh into OUT/*.profile.txt (where the gateway's time goes)
@@ -41,6 +45,8 @@ CLIENT_CORE=${CLIENT_CORE:-1}
 JDKS=${JDKS:-"/usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64"}
 OUT=${OUT:-$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}
 PROFILE=${PROFILE:-0}
+PHASES=${PHASES:-peak rate}
+REALTIME=${REALTIME:-1}
 export CLIENT_LIMIT=${CLIENT_LIMIT:-0.90} OTHER_LIMIT=${OTHER_LIMIT:-0.10} SPREAD_LIMIT=${SPREAD_LIMIT:-1.25}
 SERVER_JVM_OPTS=${SERVER_JVM_OPTS:-"-Xms1g -Xmx1g"}
 # the generator: a young generation large enough that no collection falls inside a 10 s window (loadtest/README.md)
@@ -51,6 +57,7 @@ VERTX_SWITCHES="-Dvertx.disableHttpHeadersValidation=true -Dvertx.disableMetrics
 BLOCK=8192
 VOLUME=bench
 TICKS_PER_SECOND=$(getconf CLK_TCK)
+[[ " $PHASES " == *" peak "* || -n ${FIXED_RATE:-} ]] || { echo "PHASES without peak needs FIXED_RATE" >&2; exit 2; }
 ((DURATION >= 3)) || { echo "DURATION must be at least 3 (CPU is sampled from the window's 1st to its last second)" >&2; exit 2; }
 
 # shellcheck source=bench/lib.sh
@@ -169,6 +176,7 @@ lt_start() {
   local args=(--target "${URL[$server]}" --volumes "$VOLUME" --working-set "$WORKING_SET" --connections "$CONNECTIONS"
     --out "$OUT/raw/$name" --label "$name")
   [[ -n ${TOKEN[$server]} ]] && args+=(--token "${TOKEN[$server]}")
+  ((REALTIME)) && args+=(--realtime-loops)
   # shellcheck disable=SC2086
   taskset -c "$CLIENT_CORE" "$JAVA" $CLIENT_JVM_OPTS -jar "$LOADTEST_JAR" "${args[@]}" "$@" >"$OUT/raw/$name.log" 2>&1 &
   LT_PID=$!
@@ -191,22 +199,24 @@ round() {
   local ratio=1
   [[ $contender == *-put ]] && ratio=0
   lt_start "$server" "$name" --read-ratio "$ratio" --warmup "${WARMUP}s" --duration "${DURATION}s" "$@"
-  local client=$LT_PID t0 t1 c0 c1 s0 s1 b0 b1
+  local client=$LT_PID t0 t1 c0 c1 s0 s1 b0 b1 v0 v1
   wait_line "$client" "$OUT/raw/$name.log" 1
-  t0=$(date +%s.%N) c0=$(ticks "$client") s0=$(ticks "${server_pids[@]}") b0=$(busy_ticks)
+  t0=$(date +%s.%N) c0=$(ticks "$client") s0=$(ticks "${server_pids[@]}") b0=$(busy_ticks) v0=$(steal_ticks)
   wait_line "$client" "$OUT/raw/$name.log" $((DURATION - 1))
-  t1=$(date +%s.%N) c1=$(ticks "$client") s1=$(ticks "${server_pids[@]}") b1=$(busy_ticks)
+  t1=$(date +%s.%N) c1=$(ticks "$client") s1=$(ticks "${server_pids[@]}") b1=$(busy_ticks) v1=$(steal_ticks)
   wait "$client"
   local s=$OUT/raw/$name/summary.json
   ((0 == $(jq '.errors' "$s"))) || log "WARNING $name: $(jq -c .countsByStatus "$s")"
   jq -r --arg jdk "$JDK" --arg phase "$phase" --arg r "$r" --arg c "$contender" \
     --argjson wall "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
-    --argjson cticks $((c1 - c0)) --argjson sticks $((s1 - s0)) --argjson oticks $((b1 - b0 - (c1 - c0) - (s1 - s0))) \
+    --argjson cticks $((c1 - c0)) --argjson sticks $((s1 - s0)) --argjson oticks $((b1 - b0 - (c1 - c0) - (s1 - s0))) --argjson vticks $((v1 - v0)) \
     --argjson hz "$TICKS_PER_SECOND" '
     [$jdk, $phase, $r, $c, (.targetRate // 0), .achievedRate, .errors,
      ($cticks / $hz / $wall), ([$oticks, 0] | max / $hz / $wall), (if .achievedRate > 0 then $sticks / $hz * 1e6 / (.achievedRate * $wall) else null end),
      .latencyMillis.corrected.p50, .latencyMillis.corrected.p99, (.generatorLagMillis.p99 // null),
-     (.generatorBehind // false)] | map(tostring) | join("\t")' "$s" >>"$OUT/rounds.tsv"
+     (.generatorBehind // false),
+     (if .generatorCpuMillis then .generatorCpuMillis.loopWait / 1000 / .windowSeconds else null end),
+     (.generatorCpuMillis.otherThreads // null), ($vticks / $hz / $wall)] | map(tostring) | join("\t")' "$s" >>"$OUT/rounds.tsv"
   log "$name: $(tail -1 "$OUT/rounds.tsv" | cut -f6-12)"
 }
 
@@ -261,14 +271,18 @@ run_jdk() {
     lt "$server" "$JDK-$server-warmup-put" --read-ratio 0 --warmup 0s --duration "$(((SERVER_WARMUP + 1) / 2))s" --quiet
   done
 
-  rounds peak -- nginx-get baseline-get gateway-get gateway-put
+  if [[ " $PHASES " == *" peak "* ]]; then
+    rounds peak -- nginx-get baseline-get gateway-get gateway-put
+  fi
   local rate=${FIXED_RATE:-}
   if [[ -z $rate ]]; then
     rate=$(for c in nginx-get baseline-get gateway-get; do median_peak "$c"; done \
       | sort -n | head -1 | awk '{ printf "%d", $1 / 2 }')
   fi
   log "fixed rate $rate req/s"
-  rounds rate --rate "$rate" -- nginx-get baseline-get gateway-get
+  if [[ " $PHASES " == *" rate "* ]]; then
+    rounds rate --rate "$rate" -- nginx-get baseline-get gateway-get
+  fi
   if ((PROFILE)); then
     profile_run "$jhome" 1 "$JDK-gateway-get"
     profile_run "$jhome" 0 "$JDK-gateway-put"
@@ -282,7 +296,7 @@ need_tools
 mkdir -p "$OUT/raw"
 WORK=$(mktemp -d /tmp/strongroom-bench.XXXXXX)
 declare -A SERVER_PIDS URL TOKEN
-printf 'jdk\tphase\tround\tcontender\ttarget_rate\tachieved_rate\terrors\tclient_cpu\tother_cpu\tserver_cpu_us_per_req\tp50_ms\tp99_ms\tlag_p99_ms\tbehind\n' \
+printf 'jdk\tphase\tround\tcontender\ttarget_rate\tachieved_rate\terrors\tclient_cpu\tother_cpu\tserver_cpu_us_per_req\tp50_ms\tp99_ms\tlag_p99_ms\tbehind\tloop_wait_share\tjvm_other_ms\tsteal_cpu\n' \
   >"$OUT/rounds.tsv"
 port=$(free_port)
 start_nginx "$port"
@@ -295,7 +309,7 @@ done
 {
   echo "Run $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) vCPU $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), \
 kernel $(uname -r), load average at the end $(cut -d' ' -f1-3 /proc/loadavg); server pinned to core $SERVER_CORE, \
-strongroom-loadtest to core $CLIENT_CORE; $CONNECTIONS connections; $ROUNDS interleaved rounds of ${DURATION}s \
+strongroom-loadtest to core $CLIENT_CORE (event loops $( ((REALTIME)) && echo SCHED_FIFO || echo 'normal priority')); $CONNECTIONS connections; $ROUNDS interleaved rounds of ${DURATION}s \
 (+${WARMUP}s warm-up) per contender; 8 KiB blocks, random addresses over $WORKING_SET blocks; \
 nginx $(nginx -v 2>&1 | sed 's/.*\///')."
   echo

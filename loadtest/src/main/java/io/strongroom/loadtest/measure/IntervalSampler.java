@@ -53,6 +53,9 @@ public final class IntervalSampler {
     private long lastTickNanos;
     private long lastErrors;
     private long windowCount;
+    /** The window's intervals so far: the progress line's label, so a late tick cannot repeat or skip a second. */
+    private int windowIntervals;
+
     private long windowNanos;
     private long drainCount;
 
@@ -215,7 +218,13 @@ public final class IntervalSampler {
         }
         windowCount += u.getTotalCount();
         windowNanos = now - measureStartNanos;
-        print(String.format(Locale.US, "%4.0fs", at), rate, errorsNow, phase.totalCorrected, phase.totalUncorrected);
+        windowIntervals++;
+        print(
+                String.format(Locale.US, "%4ds", windowIntervals),
+                rate,
+                errorsNow,
+                phase.totalCorrected,
+                phase.totalUncorrected);
     }
 
     private void print(String when, double rate, long errors, Histogram corrected, Histogram uncorrected) {
