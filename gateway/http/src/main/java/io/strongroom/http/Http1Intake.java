@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What an HTTP/1.x connection's decoder hands to Vert.x passes here first, and every close of the connection but
- * the guard's hard one. Three jobs:
+ * the guard's hard one. Four jobs:
  *
  * <ul>
  *   <li>A request the decoder could not read (a bad request line or header, a line or header block over the limit,
@@ -47,6 +47,7 @@ import java.util.concurrent.TimeUnit;
  *       closes first, and the pooled buffer leaks. Parts are copied here, once, so nothing pooled is queued.
  *   <li>A close is a lingering close ({@link #linger}), so answers still queued for the client are not lost to a
  *       reset when it has sent more than the gateway read.
+ *   <li>A failure of the connection (a reset) closes it here and never reaches Vert.x ({@link #exceptionCaught}).
  * </ul>
  *
  * <p>Vert.x exposes no pipeline hook for HTTP servers, so the pipeline is reached through its connection
@@ -234,13 +235,17 @@ final class Http1Intake extends ChannelDuplexHandler {
         });
     }
 
-    /** A failure while lingering (a client that reset the connection being closed) just ends the connection. */
+    /**
+     * A failure of the connection under HTTP (a client that reset it, a broken pipe, a TLS record that does not
+     * decode) ends the connection here, with {@link HttpServerVerticle#clientError}'s debug line, and goes no further.
+     * Vert.x 5.0.7's handling of it throws a {@code NullPointerException} when a pipelined request waits behind the
+     * answer in progress (that request has no response yet), which Netty logs, a WARNING at INFO level, for every
+     * client that resets such a connection. Vert.x still sees the channel go inactive, and the request in progress
+     * fails as after any close.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (lingering) {
-            ctx.close();
-            return;
-        }
-        ctx.fireExceptionCaught(cause);
+        HttpServerVerticle.clientError(cause);
+        ctx.close();
     }
 }
