@@ -11,8 +11,9 @@
 #   2. fixed rate (open model) at 50% of the lowest median GET peak of step 1: ROUNDS rounds × (nginx, baseline,
 #      gateway) GET; server CPU per request and latency
 # PHASES="rate" runs step 2 alone (minutes, not a quarter hour) at FIXED_RATE, which it then needs.
-# The load tool's event loops run under SCHED_FIFO (--realtime-loops; REALTIME=0 turns it off): on a machine shared
-# with builds a loop at normal priority waited most of the window for its core and the generator fell behind.
+# REALTIME=1 runs the load tool's event loops under SCHED_FIFO (--realtime-loops): on a machine shared with builds a
+# loop at normal priority waited most of the window for its core; off by default (docs/PERFORMANCE.md, "The generator
+# at a fixed rate": it starves the generator's own JIT).
 # Every round records the throughput, the client's CPU share, the CPU the rest of the machine used, whether the generator fell behind (open model), the
 # server's CPU per request (/proc/PID/stat user+system ticks over the window's interior / requests) and the latency.
 # bench/run-table.py turns the rounds into OUT/table.md; OUT/rounds.tsv holds them raw.
@@ -20,7 +21,7 @@
 # Usage: bench/run.sh
 # Environment (defaults): ROUNDS=5 DURATION=10 (≥ 3) WARMUP=5 SERVER_WARMUP=10 CONNECTIONS=64 WORKING_SET=4096
 #   SERVER_CORE=0 CLIENT_CORE=1 JDKS="<jdk17 home> <jdk25 home>" OUT=bench/results/<utc time> PHASES="peak rate"
-#   REALTIME=1
+#   REALTIME=0
 #   CLIENT_LIMIT=0.90 OTHER_LIMIT=0.10 SPREAD_LIMIT=1.25 (trust rule), FIXED_RATE (overrides step 2's rate)
 #   PROFILE=1: one more gateway GET and PUT round each under JFR (settings=profile), summarised by
 #   bench/jfr-top.sh into OUT/*.profile.txt (where the gateway's time goes)
@@ -46,7 +47,7 @@ JDKS=${JDKS:-"/usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd
 OUT=${OUT:-$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}
 PROFILE=${PROFILE:-0}
 PHASES=${PHASES:-peak rate}
-REALTIME=${REALTIME:-1}
+REALTIME=${REALTIME:-0}
 export CLIENT_LIMIT=${CLIENT_LIMIT:-0.90} OTHER_LIMIT=${OTHER_LIMIT:-0.10} SPREAD_LIMIT=${SPREAD_LIMIT:-1.25}
 SERVER_JVM_OPTS=${SERVER_JVM_OPTS:-"-Xms1g -Xmx1g"}
 # the generator: a young generation large enough that no collection falls inside a 10 s window (loadtest/README.md)
