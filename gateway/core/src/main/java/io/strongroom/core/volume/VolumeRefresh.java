@@ -89,7 +89,7 @@ final class VolumeRefresh {
         metadataStore
                 .read(v.id())
                 .compose(document -> document.isEmpty()
-                        ? dropIfGone(v)
+                        ? drop(v)
                         : lifecycle.adopter().adopt(v, VolumeMetadataCodec.decode(document.get()), changesBefore))
                 .onFailure(e ->
                         LOG.log(Level.WARNING, "volume {0}: cannot re-read its document: {1}", v.name(), e.toString()))
@@ -202,13 +202,16 @@ final class VolumeRefresh {
 
     /** Drops {@code v} if its document is gone: another gateway deleted it. */
     private Future<Void> dropIfGone(Volume v) {
-        return metadataStore.read(v.id()).map(document -> {
-            if (document.isEmpty() && volumes.remove(v.name(), v)) {
-                v.markDeleted();
-                v.keyring().deks().forEach(d -> lifecycle.forget(d.id()));
-                LOG.log(Level.INFO, "volume {0} ({1}) was deleted by another gateway", v.name(), v.id());
-            }
-            return (Void) null;
-        });
+        return metadataStore.read(v.id()).compose(document -> document.isEmpty() ? drop(v) : Future.succeededFuture());
+    }
+
+    /** Stops serving {@code v}, whose document is gone (another gateway deleted it), and destroys its DEKs. */
+    private Future<Void> drop(Volume v) {
+        if (volumes.remove(v.name(), v)) {
+            v.markDeleted();
+            v.keyring().deks().forEach(d -> lifecycle.forget(d.id()));
+            LOG.log(Level.INFO, "volume {0} ({1}) was deleted by another gateway", v.name(), v.id());
+        }
+        return Future.succeededFuture();
     }
 }
